@@ -1,0 +1,17 @@
+import { Bouncer } from '@adonisjs/bouncer'
+import type User from '#models/user'
+import { roleAtLeast, type Role } from '#tenancy/roles'
+
+/**
+ * Abilities by role in the current tenant. The tenant middleware sets
+ * `user.currentRole`, so these hold only inside a tenant request.
+ */
+function atLeast(minimum: Role) {
+  return Bouncer.ability((user: User) => roleAtLeast(user.currentRole, minimum))
+}
+
+export const viewTenant = atLeast('viewer')
+export const workInbox = atLeast('agent')
+export const designCampaigns = atLeast('editor')
+export const manageMembers = atLeast('admin')
+export const manageTenant = atLeast('admin')

@@ -1,0 +1,54 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Membership from '#models/membership'
+import Invitation from '#models/invitation'
+import MembershipPolicy from '#policies/membership_policy'
+import { roleValidator } from '#validators/members'
+
+export default class MembersController {
+  async index({ inertia, bouncer }: HttpContext) {
+    const members = await Membership.query().preload('user').orderBy('id')
+    const invitations = await Invitation.query()
+      .whereNull('accepted_at')
+      .orderBy('created_at', 'desc')
+
+    return inertia.render('settings/members', {
+      canManage: await bouncer.allows('manageMembers'),
+      members: members.map((member) => ({
+        id: member.id,
+        userId: member.userId,
+        name: member.user.fullName,
+        email: member.user.email,
+        role: member.role,
+      })),
+      invitations: invitations.map((invitation) => ({
+        id: invitation.id,
+        email: invitation.email,
+        role: invitation.role,
+        expiresAt: invitation.expiresAt.toISO(),
+        expired: !invitation.isPending,
+      })),
+    })
+  }
+
+  async update({ params, request, response, bouncer, session, i18n, logger }: HttpContext) {
+    const membership = await Membership.findOrFail(params.id)
+    const { role } = await request.validateUsing(roleValidator)
+    await bouncer.with(MembershipPolicy).authorize('update', membership, role)
+
+    const previous = membership.role
+    membership.role = role
+    await membership.save()
+    logger.info({ membershipId: membership.id, previous, role }, 'member role changed')
+    session.flash('success', i18n.t('settings.members.role_changed'))
+    return response.redirect().back()
+  }
+
+  async destroy({ params, response, bouncer, session, i18n, logger }: HttpContext) {
+    const membership = await Membership.findOrFail(params.id)
+    await bouncer.with(MembershipPolicy).authorize('delete', membership)
+    await membership.delete()
+    logger.info({ membershipId: membership.id }, 'member removed')
+    session.flash('success', i18n.t('settings.members.removed'))
+    return response.redirect().back()
+  }
+}

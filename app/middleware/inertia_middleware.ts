@@ -1,0 +1,69 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import type { NextFn } from '@adonisjs/core/types/http'
+import BaseInertiaMiddleware from '@adonisjs/inertia/inertia_middleware'
+import { clientTranslations } from '#services/client_translations'
+import { ROLES } from '#tenancy/roles'
+
+/**
+ * Props every page receives: the user, the current tenant and role, the
+ * tenants the user can switch to, the interface language with its
+ * translations, and flash messages.
+ */
+export default class InertiaMiddleware extends BaseInertiaMiddleware {
+  share(ctx: HttpContext) {
+    // A page can render before the session or auth middleware ran (a 404, say).
+    const { session, auth, i18n } = ctx as Partial<HttpContext>
+    const locale = i18n?.locale ?? 'en'
+
+    const errorsBag = session?.flashMessages.get('errorsBag') ?? {}
+    const error: string | undefined = Object.keys(errorsBag)
+      .filter((code) => code !== 'E_VALIDATION_ERROR')
+      .map((code) => errorsBag[code])[0]
+
+    const user = auth?.user
+    return {
+      errors: ctx.inertia.always(this.getValidationErrors(ctx)),
+      flash: ctx.inertia.always({
+        error,
+        success: session?.flashMessages.get('success') as string | undefined,
+      }),
+      locale: ctx.inertia.always(locale),
+      translations: ctx.inertia.always(clientTranslations(locale)),
+      user: ctx.inertia.always(
+        user
+          ? {
+              id: user.id,
+              fullName: user.fullName,
+              email: user.email,
+              initials: user.initials,
+              locale: user.locale,
+            }
+          : null
+      ),
+      tenant: ctx.inertia.always(
+        ctx.tenant ? { id: ctx.tenant.id, name: ctx.tenant.name, slug: ctx.tenant.slug } : null
+      ),
+      role: ctx.inertia.always(ctx.membership?.role ?? null),
+      roles: ctx.inertia.always([...ROLES]),
+      tenants: ctx.inertia.always(
+        (ctx.memberships ?? []).map((membership) => ({
+          id: membership.tenantId,
+          name: membership.tenant.name,
+          role: membership.role,
+        }))
+      ),
+    }
+  }
+
+  async handle(ctx: HttpContext, next: NextFn) {
+    await this.init(ctx)
+    const output = await next()
+    this.dispose(ctx)
+    return output
+  }
+}
+
+declare module '@adonisjs/inertia/types' {
+  type MiddlewareSharedProps = InferSharedProps<InertiaMiddleware>
+  export interface SharedProps extends MiddlewareSharedProps {}
+}

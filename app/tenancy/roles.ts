@@ -1,0 +1,21 @@
+/**
+ * Roles of a tenant membership, from most to least powerful. Editors design
+ * campaigns, agents work the inbox, viewers only read.
+ */
+export const ROLES = ['owner', 'admin', 'editor', 'agent', 'viewer'] as const
+
+export type Role = (typeof ROLES)[number]
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value)
+}
+
+/**
+ * Tells whether `role` has at least the powers of `minimum`.
+ */
+export function roleAtLeast(role: Role | null | undefined, minimum: Role) {
+  if (!role) {
+    return false
+  }
+  return ROLES.indexOf(role) <= ROLES.indexOf(minimum)
+}

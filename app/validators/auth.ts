@@ -1,0 +1,39 @@
+import vine from '@vinejs/vine'
+
+const password = vine.string().minLength(8).maxLength(128)
+
+export const signUpValidator = vine.compile(
+  vine.object({
+    fullName: vine.string().trim().minLength(2).maxLength(120),
+    email: vine
+      .string()
+      .trim()
+      .email()
+      .normalizeEmail({ all_lowercase: true })
+      .unique({ table: 'users', column: 'email' }),
+    password,
+    tenantName: vine.string().trim().minLength(2).maxLength(120),
+  })
+)
+
+export const loginValidator = vine.compile(
+  vine.object({
+    email: vine.string().trim().email(),
+    password: vine.string().minLength(1),
+  })
+)
+
+export const forgotPasswordValidator = vine.compile(
+  vine.object({ email: vine.string().trim().email() })
+)
+
+export const resetPasswordValidator = vine.compile(
+  vine.object({ password, passwordConfirmation: vine.string().sameAs('password') })
+)
+
+export const acceptInvitationValidator = vine.compile(
+  vine.object({
+    fullName: vine.string().trim().minLength(2).maxLength(120),
+    password,
+  })
+)

@@ -1,0 +1,17 @@
+export type Role = 'owner' | 'admin' | 'editor' | 'agent' | 'viewer'
+
+/**
+ * Props that every page receives from the server.
+ */
+export interface SharedProps {
+  [key: string]: unknown
+  errors: Record<string, string>
+  flash: { error?: string; success?: string }
+  locale: string
+  translations: Record<string, string>
+  user: { id: number; fullName: string | null; email: string; initials: string; locale: string | null } | null
+  tenant: { id: number; name: string; slug: string } | null
+  role: Role | null
+  roles: Role[]
+  tenants: { id: number; name: string; role: Role }[]
+}

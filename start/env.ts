@@ -1,0 +1,65 @@
+/**
+ * Environment variables, validated and cast at boot. A missing or invalid
+ * variable stops the process with an error that names it.
+ */
+import { Env } from '@adonisjs/core/env'
+
+export default await Env.create(new URL('../', import.meta.url), {
+  NODE_ENV: Env.schema.enum(['development', 'production', 'test'] as const),
+  PORT: Env.schema.number(),
+  HOST: Env.schema.string({ format: 'host' }),
+  APP_KEY: Env.schema.secret(),
+  APP_URL: Env.schema.string.optional({ format: 'url', tld: false }),
+  APP_NAME: Env.schema.string.optional(),
+  LOG_LEVEL: Env.schema.enum.optional([
+    'fatal',
+    'error',
+    'warn',
+    'info',
+    'debug',
+    'trace',
+    'silent',
+  ] as const),
+  SESSION_DRIVER: Env.schema.enum(['cookie', 'memory', 'database'] as const),
+
+  /**
+   * `sqlite` is the embedded default. `mysql` covers MySQL 8 and MariaDB.
+   */
+  DB_CONNECTION: Env.schema.enum.optional(['sqlite', 'mysql'] as const),
+  SQLITE_PATH: Env.schema.string.optional(),
+  DB_HOST: Env.schema.string.optional({ format: 'host' }),
+  DB_PORT: Env.schema.number.optional(),
+  DB_USER: Env.schema.string.optional(),
+  DB_PASSWORD: Env.schema.string.optional(),
+  DB_DATABASE: Env.schema.string.optional(),
+  DB_SOCKET_PATH: Env.schema.string.optional(),
+
+  /**
+   * Redis. REDIS_URL wins over the separate host, port, password and db.
+   */
+  REDIS_URL: Env.schema.string.optional(),
+  REDIS_HOST: Env.schema.string.optional({ format: 'host' }),
+  REDIS_PORT: Env.schema.number.optional(),
+  REDIS_PASSWORD: Env.schema.string.optional(),
+  REDIS_DB: Env.schema.number.optional(),
+  REDIS_PREFIX: Env.schema.string.optional(),
+
+  /**
+   * Comma-separated roles of the web process: `web`, `worker`, `channels`.
+   */
+  PROCESS_ROLES: Env.schema.string.optional(),
+  SHUTDOWN_TIMEOUT_MS: Env.schema.number.optional(),
+
+  /**
+   * Mail. `log` writes each message to the log, `file` to MAIL_FILE_DIR.
+   */
+  MAIL_TRANSPORT: Env.schema.enum.optional(['log', 'file', 'smtp'] as const),
+  MAIL_FROM: Env.schema.string.optional(),
+  MAIL_FILE_DIR: Env.schema.string.optional(),
+  SMTP_HOST: Env.schema.string.optional({ format: 'host' }),
+  SMTP_PORT: Env.schema.number.optional(),
+  SMTP_USERNAME: Env.schema.string.optional(),
+  SMTP_PASSWORD: Env.schema.string.optional(),
+
+  LOGIN_RATE_LIMIT: Env.schema.number.optional(),
+})

@@ -1,0 +1,5 @@
+/**
+ * Registers the core's background jobs. Imported by every process that runs
+ * the worker role.
+ */
+import '#jobs/purge_expired_tokens_job'
