@@ -6,3 +6,14 @@ const inertiaConfig = defineConfig({
 })
 
 export default inertiaConfig
+
+/**
+ * Page components live in resources/js/pages and are resolved in the browser
+ * by name, so any page name is accepted here and a wrong one fails in the
+ * browser tests.
+ */
+declare module '@adonisjs/inertia/types' {
+  export interface InertiaPages {
+    [page: string]: Record<string, any>
+  }
+}

@@ -15,7 +15,15 @@ const loggerConfig = defineConfig({
       name: env.get('APP_NAME') ?? 'disparador',
       level: env.get('LOG_LEVEL') ?? 'info',
       redact: {
-        paths: ['password', '*.password', 'token', '*.token', 'secret', '*.secret', 'headers.cookie'],
+        paths: [
+          'password',
+          '*.password',
+          'token',
+          '*.token',
+          'secret',
+          '*.secret',
+          'headers.cookie',
+        ],
         censor: '[redacted]',
       },
       transport: {

@@ -8,16 +8,22 @@ import { middleware } from '#start/kernel'
 import Membership from '#models/membership'
 import { runAsSystem } from '#tenancy/tenant_context'
 
-transmit.authorize<{ tenantId: string }>('tenants/:tenantId/*', async (ctx: HttpContext, params) => {
-  const user = ctx.auth.user
-  if (!user) {
-    return false
+transmit.authorize<{ tenantId: string }>(
+  'tenants/:tenantId/*',
+  async (ctx: HttpContext, params) => {
+    const user = ctx.auth.user
+    if (!user) {
+      return false
+    }
+    const membership = await runAsSystem(() =>
+      Membership.query()
+        .where('user_id', user.id)
+        .where('tenant_id', Number(params.tenantId))
+        .first()
+    )
+    return Boolean(membership)
   }
-  const membership = await runAsSystem(() =>
-    Membership.query().where('user_id', user.id).where('tenant_id', Number(params.tenantId)).first()
-  )
-  return Boolean(membership)
-})
+)
 
 transmit.registerRoutes((route) => {
   route.middleware([middleware.auth()])

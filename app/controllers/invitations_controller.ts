@@ -4,11 +4,7 @@ import User from '#models/user'
 import MembershipPolicy from '#policies/membership_policy'
 import { inviteValidator } from '#validators/members'
 import { acceptInvitationValidator } from '#validators/auth'
-import {
-  acceptInvitation,
-  findPendingInvitation,
-  inviteMember,
-} from '#services/invitation_service'
+import { acceptInvitation, findPendingInvitation, inviteMember } from '#services/invitation_service'
 
 export default class InvitationsController {
   async store({ request, response, bouncer, tenant, auth, session, i18n, logger }: HttpContext) {

@@ -24,7 +24,9 @@ export default class PasswordResetController {
       await findUsableResetToken(params.token)
     } catch (error) {
       if (error instanceof ResetTokenInvalidException) {
-        return response.status(400).send(await inertia.render('auth/reset_password', { valid: false, token: '' }))
+        return response
+          .status(400)
+          .send(await inertia.render('auth/reset_password', { valid: false, token: '' }))
       }
       throw error
     }

@@ -16,7 +16,9 @@ export class FileTransport extends JSONTransport {
 
   async send(message: NodeMailerMessage) {
     const response = await super.send(message)
-    const to = [message.to].flat().map((entry) => (typeof entry === 'string' ? entry : entry?.address))
+    const to = [message.to]
+      .flat()
+      .map((entry) => (typeof entry === 'string' ? entry : entry?.address))
     logger.info({ to, subject: message.subject, messageId: response.messageId }, 'mail written')
 
     if (this.directory) {

@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import Membership from '#models/membership'
-import Tenant from '#models/tenant'
+import type Tenant from '#models/tenant'
 import { runAsSystem, runInTenant } from '#tenancy/tenant_context'
 
 /**

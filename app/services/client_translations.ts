@@ -1,10 +1,11 @@
 import i18nManager from '@adonisjs/i18n/services/main'
 
 /**
- * Groups of translation keys the browser needs. Mail and validation texts
- * stay on the server.
+ * Translation groups that stay on the server: mail bodies and validation
+ * messages. Every other group (one file per group in resources/lang) reaches
+ * the browser.
  */
-const CLIENT_PREFIXES = ['ui.', 'auth.', 'roles.', 'errors.', 'nav.', 'pages.', 'settings.']
+const SERVER_ONLY_PREFIXES = ['mail.', 'validator.']
 
 const cache = new Map<string, Record<string, string>>()
 
@@ -20,7 +21,9 @@ export function clientTranslations(locale: string) {
 
   const pick = (source: Record<string, string>) =>
     Object.fromEntries(
-      Object.entries(source).filter(([key]) => CLIENT_PREFIXES.some((p) => key.startsWith(p)))
+      Object.entries(source).filter(
+        ([key]) => !SERVER_ONLY_PREFIXES.some((prefix) => key.startsWith(prefix))
+      )
     )
   const merged = {
     ...pick(i18nManager.getTranslationsFor(i18nManager.defaultLocale)),

@@ -1,6 +1,10 @@
 import { BaseModel, column } from '@adonisjs/lucid/orm'
 import type { NormalizeConstructor } from '@adonisjs/core/types/helpers'
-import type { ModelAdapterOptions } from '@adonisjs/lucid/types/model'
+import type {
+  LucidModel,
+  ModelAdapterOptions,
+  ModelQueryBuilderContract,
+} from '@adonisjs/lucid/types/model'
 import { Exception } from '@adonisjs/core/exceptions'
 import { requireTenantScope } from '#tenancy/tenant_context'
 
@@ -18,13 +22,16 @@ export function withTenantScope<Model extends NormalizeConstructor<typeof BaseMo
     @column()
     declare tenantId: number
 
-    static query(options?: ModelAdapterOptions): any {
-      const query = super.query(options)
+    static query<Scoped extends LucidModel>(
+      this: Scoped,
+      options?: ModelAdapterOptions
+    ): ModelQueryBuilderContract<Scoped, InstanceType<Scoped>> {
+      const query = (superclass as unknown as LucidModel).query.call(this, options)
       const tenantId = requireTenantScope(this.name)
       if (tenantId !== null) {
         query.where(`${this.table}.tenant_id`, tenantId)
       }
-      return query
+      return query as ModelQueryBuilderContract<Scoped, InstanceType<Scoped>>
     }
 
     async save() {

@@ -13,7 +13,7 @@ createInertiaApp({
       AppLayout
     ),
   setup({ el, App, props, plugin }) {
-    createApp({ render: () => h(App, props) })
+    createApp(() => h(App, props))
       .use(plugin)
       .mount(el)
   },

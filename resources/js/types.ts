@@ -9,7 +9,13 @@ export interface SharedProps {
   flash: { error?: string; success?: string }
   locale: string
   translations: Record<string, string>
-  user: { id: number; fullName: string | null; email: string; initials: string; locale: string | null } | null
+  user: {
+    id: number
+    fullName: string | null
+    email: string
+    initials: string
+    locale: string | null
+  } | null
   tenant: { id: number; name: string; slug: string } | null
   role: Role | null
   roles: Role[]

@@ -31,9 +31,10 @@ export function useTranslate() {
     if (!value) {
       return ''
     }
-    return new Intl.DateTimeFormat(locale.value, { dateStyle: 'medium', timeStyle: 'short' }).format(
-      new Date(value)
-    )
+    return new Intl.DateTimeFormat(locale.value, {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+    }).format(new Date(value))
   }
 
   return { t, locale, formatDate }

@@ -1,0 +1,57 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import app from '@adonisjs/core/services/app'
+import logger from '@adonisjs/core/services/logger'
+import { BaseSeeder } from '@adonisjs/lucid/seeders'
+import User from '#models/user'
+import { signUp } from '#services/account_service'
+
+export const DEMO_EMAIL = 'demo@disparador.local'
+
+/**
+ * Seeds the demo tenant and its owner for the embedded default. The password
+ * is made once and kept in tmp/demo-login.txt, so later runs reuse it.
+ */
+export default class DemoSeeder extends BaseSeeder {
+  static environment = ['development', 'production']
+
+  async run() {
+    const loginFile = app.makePath('tmp', 'demo-login.txt')
+    const existing = await User.findBy('email', DEMO_EMAIL)
+    if (existing && existsSync(loginFile)) {
+      logger.info({ userId: existing.id }, 'demo tenant already seeded')
+      return
+    }
+
+    const password = existing ? null : randomBytes(9).toString('base64url')
+    if (!existing && password) {
+      const { tenant, user } = await signUp({
+        fullName: 'Demo Operator',
+        email: DEMO_EMAIL,
+        password,
+        tenantName: 'Demo Agency',
+        locale: null,
+      })
+      logger.info({ tenantId: tenant.id, userId: user.id }, 'demo tenant seeded')
+      writeFileSync(
+        loginFile,
+        [
+          'Demo login for http://127.0.0.1:3333',
+          `  e-mail:   ${DEMO_EMAIL}`,
+          `  password: ${password}`,
+        ].join('\n') + '\n'
+      )
+    } else if (!existsSync(loginFile)) {
+      writeFileSync(
+        loginFile,
+        `The demo user ${DEMO_EMAIL} exists but its password file was removed. ` +
+          'Reset the password from the login page (the link is written to tmp/mail).\n'
+      )
+    }
+  }
+}
+
+export function readDemoLogin() {
+  const file = app.makePath('tmp', 'demo-login.txt')
+  return existsSync(file) ? readFileSync(file, 'utf8') : null
+}

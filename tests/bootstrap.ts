@@ -1,0 +1,58 @@
+import { assert } from '@japa/assert'
+import { apiClient } from '@japa/api-client'
+import { browserClient } from '@japa/browser-client'
+import app from '@adonisjs/core/services/app'
+import type { Config } from '@japa/runner/types'
+import { pluginAdonisJS } from '@japa/plugin-adonisjs'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { sessionApiClient } from '@adonisjs/session/plugins/api_client'
+import { sessionBrowserClient } from '@adonisjs/session/plugins/browser_client'
+import { shieldApiClient } from '@adonisjs/shield/plugins/api_client'
+import { authApiClient } from '@adonisjs/auth/plugins/api_client'
+import { authBrowserClient } from '@adonisjs/auth/plugins/browser_client'
+import { chromium } from 'playwright'
+import { CHROMIUM_ARGS, chromiumPath } from '#tests/helpers/chromium'
+
+/**
+ * Japa plugins. Browser suites drive the system Chromium through Playwright;
+ * Playwright never downloads a browser of its own here.
+ */
+export const plugins: Config['plugins'] = [
+  assert(),
+  pluginAdonisJS(app),
+  apiClient(),
+  sessionApiClient(app),
+  shieldApiClient(),
+  authApiClient(app),
+  browserClient({
+    runInSuites: ['browser'],
+    launcher: (config) =>
+      chromium.launch({ ...config, executablePath: chromiumPath(), args: CHROMIUM_ARGS }),
+    contextOptions: { locale: 'en-US', viewport: { width: 1366, height: 900 } },
+  }),
+  sessionBrowserClient(app),
+  authBrowserClient(app),
+]
+
+/**
+ * The test database is rebuilt from the migrations once per run, so a run
+ * never depends on what an earlier one left behind.
+ */
+export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
+  setup: [
+    async () => {
+      const ace = await app.container.make('ace')
+      const command = await ace.exec('migration:fresh', ['--force'])
+      if (command.exitCode) {
+        throw command.error ?? new Error('migration:fresh failed on the test database')
+      }
+    },
+  ],
+  teardown: [],
+}
+
+export const configureSuite: Config['configureSuite'] = (suite) => {
+  if (['browser', 'functional'].includes(suite.name)) {
+    return suite.setup(() => testUtils.httpServer().start())
+  }
+}
