@@ -48,7 +48,14 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
       }
     },
   ],
-  teardown: [],
+  teardown: [
+    async () => {
+      const { closeQueues } = await import('#queues/queue_factory')
+      const { closeRedisConnections } = await import('#queues/redis_connection')
+      await closeQueues()
+      await closeRedisConnections()
+    },
+  ],
 }
 
 export const configureSuite: Config['configureSuite'] = (suite) => {

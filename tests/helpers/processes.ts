@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import app from '@adonisjs/core/services/app'
+
+export interface RunningProcess {
+  child: ChildProcess
+  output: () => string
+  waitForOutput: (pattern: RegExp, timeoutMs?: number) => Promise<void>
+  waitForExit: (timeoutMs?: number) => Promise<number | null>
+}
+
+/**
+ * Starts `node ace <args>` as a separate process with the test environment,
+ * so a test can signal or kill it like an operator would.
+ */
+export function startAce(args: string[], env: Record<string, string> = {}): RunningProcess {
+  const child = spawn(process.execPath, ['ace', ...args], {
+    cwd: app.appRoot.pathname,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let buffer = ''
+  child.stdout!.on('data', (chunk) => (buffer += chunk))
+  child.stderr!.on('data', (chunk) => (buffer += chunk))
+
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code))
+  )
+
+  return {
+    child,
+    output: () => buffer,
+    async waitForOutput(pattern, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs
+      while (!pattern.test(buffer)) {
+        if (Date.now() > deadline || child.exitCode !== null) {
+          throw new Error(`process output never matched ${pattern}:\n${buffer}`)
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
+    },
+    async waitForExit(timeoutMs = 30_000) {
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`process did not exit:\n${buffer}`)), timeoutMs)
+      })
+      try {
+        return await Promise.race([exited, timeout])
+      } finally {
+        clearTimeout(timer)
+      }
+    },
+  }
+}

@@ -1,0 +1,30 @@
+import Invitation from '#models/invitation'
+import { DateTime } from 'luxon'
+import { runInTenant } from '#tenancy/tenant_context'
+import { addMember } from '#tests/helpers/accounts'
+import { generateToken } from '#services/secure_token'
+
+/**
+ * For each tenant-owned route with a resource id, a function that creates one
+ * such resource in the given tenant and returns its id. The isolation test
+ * walks every route behind the tenant middleware and fails on a route that
+ * has a parameter but no entry here, so each new resource route needs one.
+ * Keys are the route pattern up to and including its first parameter.
+ */
+export const TENANT_RESOURCE_FACTORIES: Record<string, (tenantId: number) => Promise<number>> = {
+  '/settings/members/:id': async (tenantId) => {
+    const { membership } = await addMember(tenantId, 'editor')
+    return membership.id
+  },
+  '/settings/invitations/:id': async (tenantId) => {
+    const invitation = await runInTenant(tenantId, () =>
+      Invitation.create({
+        email: `invitee${Date.now()}@example.com`,
+        role: 'agent',
+        tokenHash: generateToken().hash,
+        expiresAt: DateTime.utc().plus({ days: 1 }),
+      })
+    )
+    return invitation.id
+  },
+}
