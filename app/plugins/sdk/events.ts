@@ -1,0 +1,162 @@
+/**
+ * The domain events of the core: what happened to contacts, campaigns,
+ * messages, channel instances and imports. The core emits each of them
+ * through the AdonisJS emitter once the change is committed, and plugins
+ * subscribe with `plugin.on(name, handler)`.
+ *
+ * Every payload carries the `tenantId` it belongs to and `occurredAt`, an
+ * ISO-8601 UTC timestamp of the change. Ids are database ids of the core's
+ * rows. Payloads never carry message bodies of outbound campaign messages or
+ * full contact records: a subscriber that needs more reads it by id.
+ */
+export interface DomainEventBase {
+  /** Tenant whose data changed. Subscribers run inside this tenant's scope. */
+  tenantId: number
+  /** When the change happened, ISO-8601 in UTC, such as `2025-03-11T00:30:00.000Z`. */
+  occurredAt: string
+}
+
+/** Where a contact came from. */
+export type ContactSource = 'manual' | 'import' | 'api' | 'inbound'
+
+export interface ContactCreatedEvent extends DomainEventBase {
+  contactId: number
+  source: ContactSource
+}
+
+export interface ContactUpdatedEvent extends DomainEventBase {
+  contactId: number
+  /** Names of the changed attributes, such as `['name', 'fields.city']`. */
+  changedFields: string[]
+}
+
+export interface ContactOptedOutEvent extends DomainEventBase {
+  contactId: number
+  /** `keyword`: the contact replied with an opt-out keyword; `operator`: a member opted them out. */
+  reason: 'keyword' | 'operator' | 'api'
+  /** The keyword that matched, when `reason` is `keyword`. */
+  keyword: string | null
+  /** The member who opted the contact out, when `reason` is `operator`. */
+  userId: number | null
+}
+
+export interface CampaignEvent extends DomainEventBase {
+  campaignId: number
+  /** The member who caused the change, or `null` when the scheduler or the engine did. */
+  userId: number | null
+}
+
+export interface CampaignScheduledEvent extends CampaignEvent {
+  /** When the campaign starts, ISO-8601 in UTC. */
+  startsAt: string
+}
+
+export interface CampaignFinishedEvent extends CampaignEvent {
+  /** Journeys that reached an end, over the whole campaign. */
+  completedJourneys: number
+}
+
+export interface MessageEvent extends DomainEventBase {
+  messageId: number
+  contactId: number
+  /** The campaign that sent it, or `null` for a message sent from the inbox. */
+  campaignId: number | null
+  /** The channel instance that carries it. */
+  instanceId: number
+  /** Id of the message at the provider, chosen before the send. */
+  providerMessageId: string
+}
+
+export interface MessageFailedEvent extends MessageEvent {
+  /** Error code, such as `E_NOT_ON_WHATSAPP`. */
+  code: string
+  /** Human-readable reason, in English, for logs and audit. */
+  reason: string
+}
+
+export interface MessageReceivedEvent extends DomainEventBase {
+  messageId: number
+  /** The contact who wrote, or `null` when the sender is not a contact yet. */
+  contactId: number | null
+  instanceId: number
+  /** Sender address as the channel reports it; E.164 for phone channels. */
+  senderAddress: string
+  providerMessageId: string
+}
+
+/** Status of a channel instance, as its driver reports it. See `ChannelStatus`. */
+export type InstanceStatus =
+  | 'connecting'
+  | 'qr'
+  | 'open'
+  | 'reconnecting'
+  | 'logged_out'
+  | 'restricted'
+  | 'closed'
+
+export interface InstanceStatusChangedEvent extends DomainEventBase {
+  instanceId: number
+  /** Channel id of the instance's driver, such as `whatsapp`. */
+  channel: string
+  status: InstanceStatus
+  previousStatus: InstanceStatus | null
+  /** Why the status changed, when the driver said (`restricted`, `logged_out`, `reconnecting`). */
+  reason: string | null
+}
+
+export interface ImportFinishedEvent extends DomainEventBase {
+  importId: number
+  /** The list the rows went into, if the import targeted one. */
+  listId: number | null
+  created: number
+  updated: number
+  skipped: number
+  failed: number
+}
+
+/**
+ * The catalogue: event name to payload. Names follow the AdonisJS emitter's
+ * `noun:verb` style.
+ */
+export interface DomainEvents {
+  'contact:created': ContactCreatedEvent
+  'contact:updated': ContactUpdatedEvent
+  'contact:opted_out': ContactOptedOutEvent
+  'campaign:scheduled': CampaignScheduledEvent
+  'campaign:started': CampaignEvent
+  'campaign:paused': CampaignEvent
+  'campaign:resumed': CampaignEvent
+  'campaign:finished': CampaignFinishedEvent
+  'campaign:cancelled': CampaignEvent
+  'message:queued': MessageEvent
+  'message:sent': MessageEvent
+  'message:delivered': MessageEvent
+  'message:read': MessageEvent
+  'message:failed': MessageFailedEvent
+  'message:received': MessageReceivedEvent
+  'instance:status_changed': InstanceStatusChangedEvent
+  'import:finished': ImportFinishedEvent
+}
+
+export type DomainEventName = keyof DomainEvents
+
+/** Every event name of the catalogue, in a stable order. */
+export const DOMAIN_EVENT_NAMES: DomainEventName[] = [
+  'contact:created',
+  'contact:updated',
+  'contact:opted_out',
+  'campaign:scheduled',
+  'campaign:started',
+  'campaign:paused',
+  'campaign:resumed',
+  'campaign:finished',
+  'campaign:cancelled',
+  'message:queued',
+  'message:sent',
+  'message:delivered',
+  'message:read',
+  'message:failed',
+  'message:received',
+  'instance:status_changed',
+  'import:finished',
+]

@@ -1,0 +1,227 @@
+import type { DateTime } from 'luxon'
+import type { Logger } from '@adonisjs/core/logger'
+import type { Infer, SchemaTypes } from '@vinejs/vine/types'
+import type { FormField, MediaValue, TemplateValue } from './form_fields.js'
+
+/**
+ * An output port of a node. Edges leave a node from one of its ports; the
+ * executor's decision names the port the journey follows.
+ */
+export interface PortDefinition {
+  /** Port id, unique in the node, stored on edges: such as `sent` or a rule id. */
+  id: string
+  /** Translation key of the port label. Set this or `text`. */
+  label?: string
+  /** Literal label typed by the designer, such as a branch rule's name. */
+  text?: string
+  /**
+   * Whether publishing rejects the flow while this port has no edge. An
+   * unconnected optional port ends the journey.
+   *
+   * @default false
+   */
+  required?: boolean
+}
+
+/** The contact a journey belongs to, as the executor sees it. */
+export interface NodeContact {
+  id: number
+  /**
+   * IANA time zone of the contact, or of the tenant when the contact has
+   * none, such as `America/Sao_Paulo`. All local-time rules use it.
+   */
+  timeZone: string
+  /** Custom fields and standard attributes (`name`, `phone`), for conditions. */
+  fields: Record<string, unknown>
+}
+
+/** A reply that resumed a node parked with `awaitReply`. */
+export interface InboundReply {
+  /** Text of the reply, `null` for media without caption. */
+  text: string | null
+  receivedAt: DateTime
+  providerMessageId: string
+}
+
+/**
+ * Why the engine runs the executor. `null` on the first visit of the node in
+ * this journey step; set when the journey resumes a node that parked.
+ */
+export type NodeResume =
+  | { reason: 'reply'; reply: InboundReply }
+  | { reason: 'timeout' }
+
+/** What a node asks the engine to send. */
+export interface SendRequest {
+  /** Saved template or inline text with `{{variables}}`; the engine renders it for the contact. */
+  message: TemplateValue
+  /** Media to attach. @default null */
+  media?: MediaValue | null
+  /** Channel instance to send through; `null` uses the campaign's instance. @default null */
+  instanceId?: number | null
+}
+
+/** Outcome of a send request, once the provider accepted or the send failed for good. */
+export type SendOutcome =
+  | { status: 'sent'; messageId: number; providerMessageId: string }
+  | { status: 'failed'; messageId: number | null; code: string; reason: string }
+
+/** What the engine passes to `execute`. */
+export interface NodeExecutionContext<Config = Record<string, unknown>> {
+  /** The node's configuration, validated against the node type's `configSchema`. */
+  config: Config
+  node: { id: string; type: string; version: number }
+  journey: { id: number; campaignId: number | null }
+  tenant: { id: number; timeZone: string }
+  contact: NodeContact
+  /** The engine's current instant, in UTC. Executors read time only from here. */
+  now: DateTime
+  /** Set when the node resumes after `awaitReply`. @default null */
+  resume: NodeResume | null
+  /** The `state` the previous `awaitReply` decision of this node stored. @default null */
+  state: Record<string, unknown> | null
+  /**
+   * Asks the engine to send a message to the journey's contact and resolves
+   * with its outcome. Idempotent for one visit of one node: when the engine
+   * runs the executor again after a crash, the same request resolves with
+   * the first request's message instead of sending a second one.
+   */
+  requestSend(request: SendRequest): Promise<SendOutcome>
+  /** Logger carrying `tenantId`, `journeyId` and `nodeId`. */
+  logger: Logger
+}
+
+/**
+ * What the executor decides. Build it with `goTo`, `waitUntil`,
+ * `awaitReply` or `endJourney`.
+ */
+export type NodeDecision =
+  | { kind: 'goto'; port: string }
+  | { kind: 'wait'; until: DateTime; port: string }
+  | { kind: 'await_reply'; until: DateTime; state: Record<string, unknown> | null }
+  | { kind: 'end'; reason: string }
+
+/** Continues the journey at `port` now. */
+export function goTo(port: string): NodeDecision {
+  return { kind: 'goto', port }
+}
+
+/**
+ * Holds the journey until `until`, then continues at `port`. An instant in
+ * the past continues at once.
+ */
+export function waitUntil(until: DateTime, port: string): NodeDecision {
+  return { kind: 'wait', until: until.toUTC(), port }
+}
+
+/**
+ * Parks the journey until the contact replies on the journey's instance or
+ * `until` passes, whichever comes first. The engine then runs the executor
+ * again with `resume` set and `state` as given here.
+ */
+export function awaitReply(options: {
+  until: DateTime
+  state?: Record<string, unknown>
+}): NodeDecision {
+  return { kind: 'await_reply', until: options.until.toUTC(), state: options.state ?? null }
+}
+
+/** Ends the journey here. `reason` is stored on the journey, such as `goal`. */
+export function endJourney(reason = 'completed'): NodeDecision {
+  return { kind: 'end', reason }
+}
+
+/** A problem found in a node's configuration when a flow is published. */
+export interface NodeIssue {
+  /** Key of the configuration field at fault, such as `message.text`. */
+  field: string
+  /** Translation key of the message, such as `flow.issues.unknown_variable`. */
+  message: string
+  /** Values for the message's placeholders. */
+  values?: Record<string, string | number>
+}
+
+/** What `validate` receives when a flow is published. */
+export interface NodeValidationContext {
+  /** Variables the campaign's contacts have: standard attributes and custom fields. */
+  knownVariables: Set<string>
+}
+
+/**
+ * A flow node type, contributed with `plugin.nodeType(defineNodeType({...}))`.
+ * The five core node types are defined the same way.
+ */
+export interface NodeTypeDefinition<Schema extends SchemaTypes = SchemaTypes> {
+  /**
+   * Type id stored on every node of a flow. Core types have plain ids
+   * (`send`); a plugin's must start with its name and a dot
+   * (`example.greet`). Lowercase letters, digits, `_` and `.`.
+   */
+  type: string
+  /**
+   * Version of the configuration shape, an integer from 1. A published flow
+   * stores it with each node; raise it when `configSchema` changes so old
+   * plans can be told apart.
+   */
+  version: number
+  /** Translation key of the name in the palette, such as `flow.nodes.send.label`. */
+  label: string
+  /** Translation key of a one-line description in the palette. */
+  description: string
+  /** Name of an icon of the editor's icon set; unknown names show a generic icon. */
+  icon: string
+  /**
+   * Palette group: `messaging`, `timing`, `logic`, `contact`, `integration`,
+   * or a plugin's own group (translated as `flow.categories.<category>` or
+   * `<plugin>.categories.<category>`).
+   */
+  category: string
+  /** VineJS schema of the configuration, `vine.object({...})`, validated on the server. */
+  configSchema: Schema
+  /** Configuration of a node newly dropped on the canvas. Must pass `configSchema`. */
+  defaults: Infer<Schema>
+  /** The node's form in the editor's side panel. */
+  fields: FormField[]
+  /**
+   * Output ports: a fixed list, or a function of the validated configuration
+   * for nodes whose ports depend on it (a branch per rule).
+   */
+  ports: PortDefinition[] | ((config: Infer<Schema>) => PortDefinition[])
+  /**
+   * Whether every visit holds the journey for a while. The publisher rejects
+   * a cycle that passes no node which always pauses, because it could spin.
+   *
+   * @default false
+   */
+  alwaysPauses?: boolean | ((config: Infer<Schema>) => boolean)
+  /**
+   * Checks beyond the schema when a flow is published, such as unknown
+   * template variables.
+   *
+   * @default undefined (the schema is the whole check)
+   */
+  validate?: (config: Infer<Schema>, context: NodeValidationContext) => NodeIssue[]
+  /**
+   * Decides what the journey does at this node. Must depend only on its
+   * context, because the engine may run it again after a crash.
+   */
+  execute(context: NodeExecutionContext<Infer<Schema>>): Promise<NodeDecision> | NodeDecision
+}
+
+/**
+ * Declares a node type. Returns the definition unchanged, typed from its
+ * schema.
+ */
+export function defineNodeType<Schema extends SchemaTypes>(
+  definition: NodeTypeDefinition<Schema>
+) {
+  return definition
+}
+
+/** Resolves a node type's ports for one configuration. */
+export function portsOf<Schema extends SchemaTypes>(
+  definition: NodeTypeDefinition<Schema>,
+  config: Infer<Schema>
+) {
+  return typeof definition.ports === 'function' ? definition.ports(config) : definition.ports
+}

@@ -1,0 +1,202 @@
+import type { HttpContext, Router } from '@adonisjs/core/http'
+import type { Logger } from '@adonisjs/core/logger'
+import type { Infer, SchemaTypes } from '@vinejs/vine/types'
+import type {
+  Counter,
+  CounterConfiguration,
+  Gauge,
+  GaugeConfiguration,
+  Histogram,
+  HistogramConfiguration,
+} from 'prom-client'
+import type { ChannelDefinition } from './channel.js'
+import type { DomainEventName, DomainEvents } from './events.js'
+import type { FormField } from './form_fields.js'
+import type { NodeTypeDefinition } from './node_type.js'
+import type { PluginManifest } from './manifest.js'
+
+/** The roles a process can run. See "Processes" in the docs. */
+export type ProcessRole = 'web' | 'worker' | 'channels'
+
+/** What an event subscriber receives besides the payload. */
+export interface SubscriberContext {
+  tenantId: number
+  /** Logger carrying `pluginName`, `tenantId` and `event`. */
+  logger: Logger
+  /** Reads this plugin's settings for the event's tenant. */
+  settings(): Promise<Record<string, unknown>>
+}
+
+/**
+ * Handles one domain event. It runs in the process that emitted the event,
+ * inside the event tenant's scope, and only for tenants that have the plugin
+ * enabled. The emitter waits for it, so keep it short and enqueue slow work
+ * as a job. A thrown error is logged with the plugin's name and does not
+ * reach the emitter or the other subscribers.
+ */
+export type EventSubscriber<Event extends DomainEventName> = (
+  payload: DomainEvents[Event],
+  context: SubscriberContext
+) => void | Promise<void>
+
+/** An entry of the main navigation, shown to tenants that have the plugin enabled. */
+export interface NavEntry {
+  /** Translation key of the label, such as `reports.nav`. */
+  label: string
+  /** Path under the plugin's prefix: `/` is `/plugins/<name>`. @default '/' */
+  path?: string
+  /** A single character or short glyph shown before the label. @default '◇' */
+  icon?: string
+}
+
+/** Per-tenant settings, edited on the generated page Settings > Plugins > name. */
+export interface PluginSettingsDefinition<Schema extends SchemaTypes = SchemaTypes> {
+  /** VineJS schema of the settings object; the page validates submissions with it. */
+  schema: Schema
+  /** Values a tenant has before it saves the form. Must pass `schema`. */
+  defaults: Infer<Schema>
+  /** The form. */
+  fields: FormField[]
+}
+
+/** What a scheduled task's handler receives. */
+export interface ScheduledTaskContext {
+  /** The tenant this run is for, when the task is `perTenant`; otherwise `null`. */
+  tenantId: number | null
+  logger: Logger
+  /** When BullMQ fired the run. */
+  firedAt: Date
+}
+
+/**
+ * A repeated task, run by the worker role through a BullMQ job scheduler on
+ * the `plugins` queue. Exactly one of `every` and `pattern` is set. The
+ * scheduler id is `<plugin>:<name>`, so every process declares the same
+ * scheduler and BullMQ keeps one.
+ */
+export interface ScheduledTaskDefinition {
+  /** Task name, unique in the plugin: lowercase letters, digits, `_` and `-`. */
+  name: string
+  /** Interval between runs, in milliseconds, at least 1000. */
+  every?: number
+  /** Cron pattern with seconds optional, such as `0 3 * * *`. */
+  pattern?: string
+  /** IANA time zone of `pattern`. @default 'UTC' */
+  timeZone?: string
+  /**
+   * Runs the handler once per tenant that has the plugin enabled, inside
+   * that tenant's scope, instead of once for the install.
+   *
+   * @default false
+   */
+  perTenant?: boolean
+  /** Does the work. A thrown error is logged; the next run comes as scheduled. */
+  handler(context: ScheduledTaskContext): Promise<void>
+}
+
+/**
+ * Prometheus metrics of the plugin, in prom-client's default registry.
+ * Names are prefixed with `disparador_plugin_<name>_` (dashes become
+ * underscores), so `metrics.counter({ name: 'hooks_sent_total', ... })` of
+ * the `webhooks` plugin is `disparador_plugin_webhooks_hooks_sent_total`.
+ * Asking twice for one name returns the same metric.
+ */
+export interface PluginMetrics {
+  counter<Label extends string>(configuration: CounterConfiguration<Label>): Counter<Label>
+  gauge<Label extends string>(configuration: GaugeConfiguration<Label>): Gauge<Label>
+  histogram<Label extends string>(configuration: HistogramConfiguration<Label>): Histogram<Label>
+}
+
+/**
+ * What a plugin's hooks receive: its identity and the methods that
+ * contribute to the core. Contribution methods may be called only during
+ * `register`; later calls raise `E_PLUGIN_REGISTER_CLOSED`.
+ */
+export interface PluginApi {
+  readonly name: string
+  readonly version: string
+  readonly manifest: Readonly<PluginManifest>
+  /** Absolute path of the plugin folder. */
+  readonly directory: string
+  /** Logger carrying `pluginName`. */
+  readonly logger: Logger
+  readonly metrics: PluginMetrics
+
+  /** Contributes a flow node type. Its `type` must start with `<name>.`. */
+  nodeType<Schema extends SchemaTypes>(definition: NodeTypeDefinition<Schema>): void
+
+  /** Contributes a channel. Drivers are made only in the channels process. */
+  channel<Schema extends SchemaTypes | undefined>(definition: ChannelDefinition<Schema>): void
+
+  /** Subscribes to a domain event. */
+  on<Event extends DomainEventName>(event: Event, subscriber: EventSubscriber<Event>): void
+
+  /**
+   * Declares routes under `/plugins/<name>`, behind sign-in and the tenant
+   * scope. For a tenant that has the plugin disabled they answer 404.
+   * Paths given to `router` are relative to the prefix.
+   */
+  routes(define: (router: Router) => void): void
+
+  /**
+   * Declares routes under `/hooks/<name>` without sign-in or tenant, for
+   * provider callbacks. The handler must authenticate the caller itself
+   * and enter a tenant scope with the SDK's `runInTenant`.
+   */
+  publicRoutes(define: (router: Router) => void): void
+
+  /** Adds an entry to the main navigation. */
+  nav(entry: NavEntry): void
+
+  /** Declares per-tenant settings and their generated form. */
+  settings<Schema extends SchemaTypes>(definition: PluginSettingsDefinition<Schema>): void
+
+  /** Declares a scheduled task. */
+  schedule(definition: ScheduledTaskDefinition): void
+
+  /**
+   * Renders one of the plugin's Inertia pages: `pages/<page>.vue` in the
+   * plugin folder, component name `plugins/<name>/<page>`.
+   */
+  render(ctx: HttpContext, page: string, props?: Record<string, unknown>): unknown
+
+  /** Reads the plugin's settings for a tenant, defaults filled in. */
+  tenantSettings(tenantId: number): Promise<Record<string, unknown>>
+
+  /** Whether the tenant has the plugin enabled. */
+  isEnabledFor(tenantId: number): Promise<boolean>
+}
+
+/** What `boot` receives besides the API. */
+export interface PluginBootContext {
+  /** Roles this process runs. A plugin opens long-lived resources only for the roles that use them. */
+  roles: ProcessRole[]
+}
+
+/**
+ * A plugin's entry, the default export of its entry module.
+ *
+ * - `register` runs in every process, the web, worker and channels roles
+ *   and ace commands alike, once the manifest was accepted. It only declares
+ *   contributions.
+ * - `boot` runs after every plugin registered, in dependency order, in
+ *   processes that run a role (not in ace commands such as migrations). It
+ *   connects to what the plugin needs.
+ * - `shutdown` runs when the process terminates, in reverse order, and
+ *   releases what `boot` opened.
+ *
+ * A hook that throws marks the plugin failed: it is logged, shown on
+ * Settings > Plugins and left disabled, and the application keeps running.
+ */
+export interface PluginDefinition {
+  register(plugin: PluginApi): void | Promise<void>
+  boot?(plugin: PluginApi, context: PluginBootContext): void | Promise<void>
+  shutdown?(plugin: PluginApi): void | Promise<void>
+}
+
+/**
+ * Declares a plugin. Returns the definition unchanged, typed.
+ */
+export function definePlugin(definition: PluginDefinition) {
+  return definition
+}
