@@ -10,6 +10,14 @@ export default defineConfig({
   resolve: {
     alias: { '~/': `${import.meta.dirname}/resources/js/` },
   },
+  // Pages render in the browser only. Building just the client environment keeps
+  // Vite's default SSR environment from emptying public/assets and rewriting
+  // the manifest with server files during `node ace build`.
+  builder: {
+    async buildApp(builder) {
+      await builder.build(builder.environments.client)
+    },
+  },
   server: {
     hmr: process.env.NODE_ENV === 'test' ? false : undefined,
   },

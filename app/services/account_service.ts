@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import string from '@adonisjs/core/helpers/string'
 import Tenant from '#models/tenant'
 import User from '#models/user'
@@ -17,10 +18,10 @@ export interface SignUpInput {
  * Makes a slug from the tenant's name that no other tenant has, adding a
  * number when needed (`acme`, `acme-2`, ...).
  */
-export async function uniqueTenantSlug(name: string) {
+export async function uniqueTenantSlug(name: string, client?: TransactionClientContract) {
   const base = string.slug(name, { lower: true, strict: true }).slice(0, 120) || 'tenant'
   let candidate = base
-  for (let attempt = 2; await Tenant.findBy('slug', candidate); attempt++) {
+  for (let attempt = 2; await Tenant.findBy('slug', candidate, { client }); attempt++) {
     candidate = `${base}-${attempt}`
   }
   return candidate
@@ -28,6 +29,8 @@ export async function uniqueTenantSlug(name: string) {
 
 /**
  * Creates a tenant, its owner and the owner's membership in one transaction.
+ * Every query inside uses the transaction's client: the embedded SQLite pool
+ * has one connection, so a query outside it would wait forever.
  */
 export async function signUp(input: SignUpInput) {
   return runAsSystem(() =>
@@ -35,7 +38,7 @@ export async function signUp(input: SignUpInput) {
       const tenant = await Tenant.create(
         {
           name: input.tenantName,
-          slug: await uniqueTenantSlug(input.tenantName),
+          slug: await uniqueTenantSlug(input.tenantName, trx),
           locale: input.locale === 'en' ? 'en' : 'pt-BR',
         },
         { client: trx }
