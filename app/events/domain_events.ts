@@ -1,4 +1,5 @@
 import emitter from '@adonisjs/core/services/emitter'
+import type { EventsList } from '@adonisjs/core/types'
 import type { DomainEventName, DomainEvents } from '#sdk'
 
 /**
@@ -14,7 +15,7 @@ export async function emitDomainEvent<Event extends DomainEventName>(
   payload: Omit<DomainEvents[Event], 'occurredAt'> & { occurredAt?: string }
 ) {
   const full = { ...payload, occurredAt: payload.occurredAt ?? new Date().toISOString() }
-  await emitter.emit(event, full as DomainEvents[Event])
+  await emitter.emit(event, full as unknown as EventsList[Event])
 }
 
 declare module '@adonisjs/core/types' {

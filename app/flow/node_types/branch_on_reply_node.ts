@@ -1,0 +1,132 @@
+import { awaitReply, defineNodeType, goTo, vine, type PortDefinition } from '#sdk'
+import { addDuration } from '#flow/local_time'
+import { compileReplyPattern, matchesKeyword, matchesPattern } from '#flow/reply_matching'
+import { durationSchema } from '#flow/node_types/schema_parts'
+
+const MAX_TIMEOUT_SECONDS = 30 * 86_400
+const RESERVED_PORTS = ['any', 'no_reply']
+
+const validRule = vine.createRule((value, _, field) => {
+  const rule = value as { match?: string; keywords?: unknown; pattern?: unknown }
+  if (rule.match === 'keywords' && !(Array.isArray(rule.keywords) && rule.keywords.length > 0)) {
+    field.report('The {{ field }} rule needs at least one keyword', 'keywords', field)
+  }
+  if (rule.match === 'pattern') {
+    try {
+      compileReplyPattern(String(rule.pattern ?? ''))
+      if (!rule.pattern) {
+        throw new SyntaxError('empty pattern')
+      }
+    } catch {
+      field.report('The {{ field }} rule needs a valid regular expression', 'pattern', field)
+    }
+  }
+})
+
+const ruleSchema = vine
+  .object({
+    id: vine
+      .string()
+      .regex(/^[a-z0-9_-]{1,40}$/)
+      .notIn(RESERVED_PORTS),
+    name: vine.string().trim().minLength(1).maxLength(60),
+    match: vine.enum(['keywords', 'pattern'] as const),
+    keywords: vine.array(vine.string().trim().minLength(1).maxLength(100)).maxLength(50),
+    pattern: vine.string().maxLength(200).nullable(),
+  })
+  .use(validRule())
+
+type Rule = { id: string; name: string; match: 'keywords' | 'pattern'; keywords: string[]; pattern: string | null }
+
+function ruleMatches(rule: Rule, text: string) {
+  if (rule.match === 'keywords') {
+    return rule.keywords.some((keyword) => matchesKeyword(text, keyword))
+  }
+  return rule.pattern !== null && matchesPattern(text, rule.pattern)
+}
+
+/**
+ * Branch on reply: waits up to a timeout for the contact's reply, then
+ * follows the first rule that matches it, `any` for another reply, or
+ * `no_reply` when the timeout passes.
+ */
+export const branchOnReplyNode = defineNodeType({
+  type: 'branch_on_reply',
+  version: 1,
+  label: 'flow_nodes.branch_on_reply.label',
+  description: 'flow_nodes.branch_on_reply.description',
+  icon: 'reply',
+  category: 'logic',
+  configSchema: vine.object({
+    timeout: durationSchema(MAX_TIMEOUT_SECONDS),
+    rules: vine.array(ruleSchema).maxLength(20).distinct('id'),
+  }),
+  defaults: {
+    timeout: { amount: 1, unit: 'days' as const },
+    rules: [
+      { id: 'yes', name: 'Yes', match: 'keywords' as const, keywords: ['yes', 'sim'], pattern: null },
+    ],
+  },
+  fields: [
+    {
+      kind: 'duration',
+      name: 'timeout',
+      label: 'flow_nodes.branch_on_reply.fields.timeout',
+      units: ['minutes', 'hours', 'days'],
+      maxSeconds: MAX_TIMEOUT_SECONDS,
+      required: true,
+    },
+    {
+      kind: 'list',
+      name: 'rules',
+      label: 'flow_nodes.branch_on_reply.fields.rules',
+      addLabel: 'flow_nodes.branch_on_reply.fields.add_rule',
+      maxItems: 20,
+      itemFields: [
+        { kind: 'text', name: 'name', label: 'flow_nodes.branch_on_reply.fields.rule_name', required: true },
+        {
+          kind: 'select',
+          name: 'match',
+          label: 'flow_nodes.branch_on_reply.fields.match',
+          options: [
+            { value: 'keywords', label: 'flow_nodes.branch_on_reply.fields.match_keywords' },
+            { value: 'pattern', label: 'flow_nodes.branch_on_reply.fields.match_pattern' },
+          ],
+        },
+        {
+          kind: 'keywords',
+          name: 'keywords',
+          label: 'flow_nodes.branch_on_reply.fields.keywords',
+          visibleWhen: { field: 'match', in: ['keywords'] },
+        },
+        {
+          kind: 'text',
+          name: 'pattern',
+          label: 'flow_nodes.branch_on_reply.fields.pattern',
+          help: 'flow_nodes.branch_on_reply.fields.pattern_help',
+          visibleWhen: { field: 'match', in: ['pattern'] },
+        },
+      ],
+    },
+  ],
+  ports(config) {
+    const rulePorts: PortDefinition[] = config.rules.map((rule) => ({ id: rule.id, text: rule.name }))
+    return [
+      ...rulePorts,
+      { id: 'any', label: 'flow_nodes.branch_on_reply.ports.any' },
+      { id: 'no_reply', label: 'flow_nodes.branch_on_reply.ports.no_reply' },
+    ]
+  },
+  alwaysPauses: true,
+  execute({ config, contact, now, resume }) {
+    if (resume === null) {
+      return awaitReply({ until: addDuration(now, config.timeout, contact.timeZone) })
+    }
+    if (resume.reason === 'timeout') {
+      return goTo('no_reply')
+    }
+    const text = resume.reply.text ?? ''
+    const rule = (config.rules as Rule[]).find((candidate) => ruleMatches(candidate, text))
+    return goTo(rule ? rule.id : 'any')
+  },
+})

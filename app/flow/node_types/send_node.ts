@@ -1,0 +1,67 @@
+import { defineNodeType, goTo, vine, type NodeIssue } from '#sdk'
+import { mediaSchema, templateSchema } from '#flow/node_types/schema_parts'
+
+const VARIABLE = /\{\{\s*([\w.]+)\s*(?:\|[^}]*)?\}\}/g
+
+/** Names of the `{{variables}}` of an inline text. */
+export function variablesOf(text: string) {
+  return [...text.matchAll(VARIABLE)].map((match) => match[1])
+}
+
+/**
+ * Send: a saved template or inline text, optional media, through the
+ * campaign's instance or a chosen one. The engine renders and sends; this
+ * node only asks for it and follows `sent` or `failed`.
+ */
+export const sendNode = defineNodeType({
+  type: 'send',
+  version: 1,
+  label: 'flow_nodes.send.label',
+  description: 'flow_nodes.send.description',
+  icon: 'send',
+  category: 'messaging',
+  configSchema: vine.object({
+    message: templateSchema(),
+    media: mediaSchema(),
+    instanceId: vine.number().withoutDecimals().positive().nullable(),
+  }),
+  defaults: { message: { templateId: null, text: 'Hello {{name|there}}!' }, media: null, instanceId: null },
+  fields: [
+    { kind: 'template', name: 'message', label: 'flow_nodes.send.fields.message', required: true },
+    { kind: 'media', name: 'media', label: 'flow_nodes.send.fields.media' },
+    {
+      kind: 'instance',
+      name: 'instanceId',
+      label: 'flow_nodes.send.fields.instance',
+      help: 'flow_nodes.send.fields.instance_help',
+    },
+  ],
+  ports: [
+    { id: 'sent', label: 'flow_nodes.send.ports.sent', required: true },
+    { id: 'failed', label: 'flow_nodes.send.ports.failed' },
+  ],
+  validate(config, context) {
+    const issues: NodeIssue[] = []
+    for (const name of variablesOf(config.message.text ?? '')) {
+      if (!context.knownVariables.has(name)) {
+        issues.push({
+          field: 'message.text',
+          message: 'flow_nodes.issues.unknown_variable',
+          values: { name },
+        })
+      }
+    }
+    return issues
+  },
+  async execute(context) {
+    const outcome = await context.requestSend({
+      message: context.config.message,
+      media: context.config.media,
+      instanceId: context.config.instanceId,
+    })
+    if (outcome.status === 'failed') {
+      context.logger.info({ code: outcome.code, messageId: outcome.messageId }, 'send node failed')
+    }
+    return goTo(outcome.status)
+  },
+})
