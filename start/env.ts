@@ -62,4 +62,9 @@ export default await Env.create(new URL('../', import.meta.url), {
   SMTP_PASSWORD: Env.schema.string.optional(),
 
   LOGIN_RATE_LIMIT: Env.schema.number.optional(),
+
+  /**
+   * Where the demo seeder writes the demo login. Default: tmp/demo-login.txt.
+   */
+  DEMO_LOGIN_FILE: Env.schema.string.optional(),
 })

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import app from '@adonisjs/core/services/app'
+import env from '#start/env'
 import logger from '@adonisjs/core/services/logger'
 import { BaseSeeder } from '@adonisjs/lucid/seeders'
 import User from '#models/user'
@@ -16,7 +17,7 @@ export default class DemoSeeder extends BaseSeeder {
   static environment = ['development', 'production']
 
   async run() {
-    const loginFile = app.makePath('tmp', 'demo-login.txt')
+    const loginFile = demoLoginFile()
     const existing = await User.findBy('email', DEMO_EMAIL)
     if (existing && existsSync(loginFile)) {
       logger.info({ userId: existing.id }, 'demo tenant already seeded')
@@ -51,7 +52,11 @@ export default class DemoSeeder extends BaseSeeder {
   }
 }
 
+export function demoLoginFile() {
+  return env.get('DEMO_LOGIN_FILE') ?? app.makePath('tmp', 'demo-login.txt')
+}
+
 export function readDemoLogin() {
-  const file = app.makePath('tmp', 'demo-login.txt')
+  const file = demoLoginFile()
   return existsSync(file) ? readFileSync(file, 'utf8') : null
 }

@@ -12,8 +12,21 @@ export interface RunningProcess {
  * Starts `node ace <args>` as a separate process with the test environment,
  * so a test can signal or kill it like an operator would.
  */
-export function startAce(args: string[], env: Record<string, string> = {}): RunningProcess {
-  const child = spawn(process.execPath, ['ace', ...args], {
+export function startAce(args: string[], env: Record<string, string> = {}) {
+  return startNode(['ace', ...args], env)
+}
+
+/**
+ * Starts the web entry point (bin/server.ts) as a separate process. Unlike
+ * `node ace serve`, whose dev server lets .env values win, the environment
+ * given here is the one the server sees.
+ */
+export function startWebServer(env: Record<string, string> = {}) {
+  return startNode(['--import', '@poppinss/ts-exec', 'bin/server.ts'], env)
+}
+
+function startNode(args: string[], env: Record<string, string>): RunningProcess {
+  const child = spawn(process.execPath, args, {
     cwd: app.appRoot.pathname,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
