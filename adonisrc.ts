@@ -33,6 +33,7 @@ export default defineConfig({
     () => import('@adonisjs/mail/mail_provider'),
     () => import('@adonisjs/bouncer/bouncer_provider'),
     () => import('#providers/transmit_provider'),
+    () => import('@adonisjs/drive/drive_provider'),
   ],
 
   preloads: [

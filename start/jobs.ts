@@ -3,3 +3,4 @@
  * the worker role.
  */
 import '#jobs/purge_expired_tokens_job'
+import '#jobs/contact_import_job'

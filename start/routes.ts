@@ -58,3 +58,4 @@ router
       .as('invitations.destroy')
   })
   .use([middleware.auth(), middleware.tenant()])
+import '#start/routes/audience'

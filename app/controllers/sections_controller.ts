@@ -6,9 +6,6 @@ import type { HttpContext } from '@adonisjs/core/http'
  */
 export const UPCOMING_SECTIONS = [
   'connections',
-  'contacts',
-  'lists',
-  'templates',
   'campaigns',
   'inbox',
   'reports',

@@ -1,0 +1,35 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import { optOutSettingsValidator } from '#validators/audience'
+import { audienceSettings, DEFAULT_OPT_OUT_KEYWORDS } from '#services/contacts/audience_settings'
+
+export default class AudienceSettingsController {
+  async edit({ inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const settings = await audienceSettings()
+    return inertia.render('contacts/opt_out', {
+      keywords: settings.optOutKeywords,
+      reply: settings.optOutReply,
+      defaults: DEFAULT_OPT_OUT_KEYWORDS,
+      canEdit: await bouncer.allows('manageTenant'),
+    })
+  }
+
+  async update({ request, response, bouncer, session, i18n, logger }: HttpContext) {
+    await bouncer.authorize('manageTenant')
+    const input = await request.validateUsing(optOutSettingsValidator)
+    const keywords = [
+      ...new Set(
+        input.keywords
+          .split(/[,\n]/)
+          .map((keyword) => keyword.trim())
+          .filter(Boolean)
+      ),
+    ]
+    const settings = await audienceSettings()
+    settings.merge({ optOutKeywords: keywords, optOutReply: input.reply || null })
+    await settings.save()
+    logger.info({ keywords: keywords.length }, 'opt-out settings changed')
+    session.flash('success', i18n.t('contacts.opt_out.saved'))
+    return response.redirect().back()
+  }
+}

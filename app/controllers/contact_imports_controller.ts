@@ -1,0 +1,127 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import ContactImport from '#models/contact_import'
+import ContactList from '#models/contact_list'
+import CustomField from '#models/custom_field'
+import { formatValidator, startValidator, uploadValidator } from '#validators/imports'
+import { createImport, previewImport, startImport } from '#services/imports/import_service'
+import { mappingProblem } from '#services/imports/column_mapping'
+import { streamReportCsv, reportSample } from '#services/imports/import_report'
+import { ENCODINGS, DELIMITERS } from '#services/imports/csv_format'
+import { splitTags } from '#services/contacts/contact_service'
+
+export default class ContactImportsController {
+  async index({ inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const imports = await ContactImport.query().orderBy('created_at', 'desc').limit(50)
+    return inertia.render('imports/index', { imports: imports.map(serializeImport) })
+  }
+
+  async create({ inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    return inertia.render('imports/create', {})
+  }
+
+  async store({ request, response, bouncer, auth, tenant, logger }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const { file } = await request.validateUsing(uploadValidator)
+    const contactImport = await createImport(file, auth.getUserOrFail().id, tenant.id)
+    logger.info({ importId: contactImport.id, bytes: file.size }, 'contact import uploaded')
+    return response.redirect(`/contacts/imports/${contactImport.id}`)
+  }
+
+  async show({ params, inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const contactImport = await ContactImport.findOrFail(params.id)
+    if (contactImport.status !== 'uploaded') {
+      return inertia.render('imports/show', {
+        contactImport: serializeImport(contactImport),
+        sample: contactImport.status === 'finished' ? await reportSample(contactImport) : [],
+      })
+    }
+
+    const preview = await previewImport(contactImport)
+    const lists = await ContactList.query().orderBy('name')
+    return inertia.render('imports/mapping', {
+      contactImport: serializeImport(contactImport),
+      headers: preview.headers,
+      rows: preview.rows,
+      mapping: preview.mapping,
+      fields: preview.fields.map((field) => ({ key: field.key, label: field.label })),
+      lists: lists.map((list) => ({ id: list.id, name: list.name })),
+      encodings: [...ENCODINGS],
+      delimiters: [...DELIMITERS],
+    })
+  }
+
+  async update({ params, request, response, bouncer }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const contactImport = await ContactImport.query()
+      .where('id', params.id)
+      .where('status', 'uploaded')
+      .firstOrFail()
+    const format = await request.validateUsing(formatValidator)
+    contactImport.merge({ ...format, mapping: [] })
+    await contactImport.save()
+    return response.redirect().back()
+  }
+
+  async start({ params, request, response, bouncer, session, i18n, logger }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const contactImport = await ContactImport.query()
+      .where('id', params.id)
+      .where('status', 'uploaded')
+      .firstOrFail()
+    const input = await request.validateUsing(startValidator)
+    const { headers } = await previewImport(contactImport)
+    const fields = await CustomField.all()
+    const problem =
+      input.mapping.length === headers.length
+        ? mappingProblem(input.mapping, fields)
+        : 'imports.errors.unknown_target'
+    if (problem) {
+      session.flashErrors({ mapping: i18n.t(problem) })
+      return response.redirect().back()
+    }
+
+    const lists = await ContactList.query().whereIn('id', input.listIds ?? [])
+    await startImport(contactImport, headers, input.mapping, {
+      duplicates: input.duplicates,
+      tags: splitTags(input.tags),
+      listIds: lists.map((list) => list.id),
+    })
+    logger.info({ importId: contactImport.id }, 'contact import queued')
+    return response.redirect(`/contacts/imports/${contactImport.id}`)
+  }
+
+  async report({ params, response, bouncer, i18n }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const contactImport = await ContactImport.query()
+      .where('id', params.id)
+      .whereNotNull('report_key')
+      .firstOrFail()
+    const name = contactImport.fileName.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_')
+    response.header('content-type', 'text/csv; charset=utf-8')
+    response.attachment(`${name}-report.csv`)
+    return response.stream(await streamReportCsv(contactImport, (key, values) => i18n.t(key, values)))
+  }
+}
+
+export function serializeImport(contactImport: ContactImport) {
+  return {
+    id: contactImport.id,
+    fileName: contactImport.fileName,
+    status: contactImport.status,
+    encoding: contactImport.encoding,
+    delimiter: contactImport.delimiter,
+    processedRows: contactImport.processedRows,
+    created: contactImport.createdCount,
+    updated: contactImport.updatedCount,
+    duplicates: contactImport.duplicateCount,
+    rejected: contactImport.rejectedCount,
+    warned: contactImport.warnedCount,
+    error: contactImport.error,
+    hasReport: Boolean(contactImport.reportKey),
+    createdAt: contactImport.createdAt.toISO(),
+    finishedAt: contactImport.finishedAt?.toISO() ?? null,
+  }
+}

@@ -1,0 +1,146 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import db from '@adonisjs/lucid/services/db'
+import Contact from '#models/contact'
+import ContactList from '#models/contact_list'
+import Segment from '#models/segment'
+import { listMembersValidator, listValidator } from '#validators/audience'
+import { addToLists } from '#services/contacts/contact_service'
+import { parsePhone } from '#services/contacts/phone_numbers'
+import { countSegment, listAudienceQuery } from '#services/segments/audience_query'
+import { serializeContact } from '#services/contacts/contact_serializer'
+
+export default class ContactListsController {
+  async index({ inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const lists = await ContactList.query().orderBy('name')
+    const segments = await Segment.query().orderBy('name')
+    const members = await db
+      .from('contact_list_members')
+      .whereIn('contact_list_id', lists.map((list) => list.id))
+      .groupBy('contact_list_id')
+      .select('contact_list_id')
+      .count('* as total')
+    const memberCount = new Map(members.map((row) => [row.contact_list_id, Number(row.total)]))
+
+    return inertia.render('lists/index', {
+      lists: await Promise.all(
+        lists.map(async (list) => ({
+          id: list.id,
+          name: list.name,
+          description: list.description,
+          members: memberCount.get(list.id) ?? 0,
+          audience: Number((await listAudienceQuery(list.id).count('* as total').first())?.$extras.total ?? 0),
+        }))
+      ),
+      segments: await Promise.all(
+        segments.map(async (segment) => ({
+          id: segment.id,
+          name: segment.name,
+          audience: await countSegment(segment.rules),
+        }))
+      ),
+      canEdit: await bouncer.allows('designCampaigns'),
+    })
+  }
+
+  async store({ request, response, bouncer, session, i18n }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const input = await request.validateUsing(listValidator)
+    if (await ContactList.findBy('name', input.name)) {
+      session.flashAll()
+      session.flashErrors({ name: i18n.t('lists.name_taken', { name: input.name }) })
+      return response.redirect().back()
+    }
+    const list = await ContactList.create(input)
+    return response.redirect(`/lists/${list.id}`)
+  }
+
+  async show({ params, request, inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const list = await ContactList.findOrFail(params.id)
+    const page = Math.max(1, Number(request.input('page')) || 1)
+    const members = await Contact.query()
+      .whereExists((sub) =>
+        sub
+          .from('contact_list_members')
+          .whereColumn('contact_list_members.contact_id', 'contacts.id')
+          .where('contact_list_members.contact_list_id', list.id)
+      )
+      .preload('tags')
+      .orderBy('contacts.name')
+      .paginate(page, 50)
+    const audience = await listAudienceQuery(list.id).count('* as total').first()
+
+    return inertia.render('lists/show', {
+      list: { id: list.id, name: list.name, description: list.description },
+      members: members.all().map((contact) => serializeContact(contact)),
+      pagination: { page: members.currentPage, lastPage: members.lastPage, total: members.total },
+      audience: Number(audience?.$extras.total ?? 0),
+      canEdit: await bouncer.allows('designCampaigns'),
+    })
+  }
+
+  async update({ params, request, response, bouncer, session, i18n }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const list = await ContactList.findOrFail(params.id)
+    list.merge(await request.validateUsing(listValidator))
+    await list.save()
+    session.flash('success', i18n.t('lists.saved'))
+    return response.redirect().back()
+  }
+
+  async destroy({ params, response, bouncer, session, i18n }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const list = await ContactList.findOrFail(params.id)
+    await db.from('contact_list_members').where('contact_list_id', list.id).delete()
+    await list.delete()
+    session.flash('success', i18n.t('lists.deleted', { name: list.name }))
+    return response.redirect('/lists')
+  }
+
+  /**
+   * Adds contacts by id or by phone number in any format. JSON requests get
+   * the counts back; form posts go back to the page.
+   */
+  async addContacts({ params, request, response, bouncer, session, i18n, tenant }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const list = await ContactList.findOrFail(params.id)
+    const { contactIds = [], phones = [] } = await request.validateUsing(listMembersValidator)
+    const numbers = phones.map((phone) => parsePhone(phone, tenant.defaultCountry))
+    const valid = numbers.flatMap((number) => (number.ok ? [number.e164] : []))
+    const contacts = await Contact.query()
+      .where((query) => query.whereIn('id', contactIds).orWhereIn('phone', valid))
+      .select('id', 'phone')
+    await addToLists(contacts.map((contact) => contact.id), [list.id])
+
+    const found = new Set(contacts.map((contact) => contact.phone))
+    const notFound = phones.filter((_, index) => {
+      const number = numbers[index]
+      return !number.ok || !found.has(number.e164)
+    })
+    if (request.accepts(['html', 'json']) === 'json') {
+      return response.json({ added: contacts.length, notFound })
+    }
+    if (notFound.length > 0) {
+      session.flashErrors({ phones: i18n.t('lists.not_found', { phones: notFound.join(', ') }) })
+    } else {
+      session.flash('success', i18n.t('lists.added', { count: contacts.length }))
+    }
+    return response.redirect().back()
+  }
+
+  async removeContacts({ params, request, response, bouncer }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const list = await ContactList.findOrFail(params.id)
+    const { contactIds = [] } = await request.validateUsing(listMembersValidator)
+    const removed = await db
+      .from('contact_list_members')
+      .where('contact_list_id', list.id)
+      .whereIn('contact_id', contactIds)
+      .delete()
+    if (request.accepts(['html', 'json']) === 'json') {
+      return response.json({ removed })
+    }
+    return response.redirect().back()
+  }
+}

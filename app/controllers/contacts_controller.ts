@@ -1,0 +1,146 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Contact from '#models/contact'
+import ContactList from '#models/contact_list'
+import CustomField from '#models/custom_field'
+import { contactValidator } from '#validators/audience'
+import {
+  ContactInputException,
+  deleteContact,
+  saveContact,
+  splitTags,
+} from '#services/contacts/contact_service'
+import { CONTACTS_PER_PAGE, contactSearchQuery } from '#services/contacts/contact_search'
+import { fieldValuesOf } from '#services/contacts/custom_field_values'
+import { optIn, optOut } from '#services/contacts/opt_out'
+import { serializeContact, serializeField } from '#services/contacts/contact_serializer'
+
+export default class ContactsController {
+  async index({ request, inertia, bouncer, tenant }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const filters = {
+      q: request.input('q') ?? undefined,
+      consent: request.input('consent') ?? undefined,
+      tag: request.input('tag') ?? undefined,
+      listId: Number(request.input('list')) || undefined,
+      createdAfter: request.input('createdAfter') ?? undefined,
+      createdBefore: request.input('createdBefore') ?? undefined,
+    }
+    const page = Math.max(1, Number(request.input('page')) || 1)
+    const contacts = await contactSearchQuery(filters, tenant.defaultCountry)
+      .preload('tags')
+      .orderBy('contacts.created_at', 'desc')
+      .orderBy('contacts.id', 'desc')
+      .paginate(page, CONTACTS_PER_PAGE)
+    const lists = await ContactList.query().orderBy('name')
+
+    return inertia.render('contacts/index', {
+      filters: { ...filters, listId: filters.listId ?? null },
+      contacts: contacts.all().map((contact) => serializeContact(contact)),
+      pagination: { page: contacts.currentPage, lastPage: contacts.lastPage, total: contacts.total },
+      lists: lists.map((list) => ({ id: list.id, name: list.name })),
+      canEdit: await bouncer.allows('designCampaigns'),
+    })
+  }
+
+  async create({ inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const fields = await CustomField.query().orderBy('label')
+    return inertia.render('contacts/show', {
+      contact: null,
+      fields: fields.map(serializeField),
+      lists: [],
+      canEdit: true,
+      canOptOut: true,
+    })
+  }
+
+  async store(ctx: HttpContext) {
+    await ctx.bouncer.authorize('designCampaigns')
+    const contact = await this.save(ctx)
+    if (!contact) {
+      return ctx.response.redirect().back()
+    }
+    ctx.logger.info({ contactId: contact.id }, 'contact created')
+    ctx.session.flash('success', ctx.i18n.t('contacts.created'))
+    return ctx.response.redirect(`/contacts/${contact.id}`)
+  }
+
+  async show({ params, inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const contact = await Contact.query().where('id', params.id).preload('tags').preload('lists').firstOrFail()
+    const fields = await CustomField.query().orderBy('label')
+    const values = (await fieldValuesOf([contact.id])).get(contact.id) ?? {}
+    return inertia.render('contacts/show', {
+      contact: { ...serializeContact(contact), fields: values },
+      fields: fields.map(serializeField),
+      lists: contact.lists.map((list) => ({ id: list.id, name: list.name })),
+      canEdit: await bouncer.allows('designCampaigns'),
+      canOptOut: await bouncer.allows('workInbox'),
+    })
+  }
+
+  async update(ctx: HttpContext) {
+    await ctx.bouncer.authorize('designCampaigns')
+    const existing = await Contact.findOrFail(ctx.params.id)
+    const contact = await this.save(ctx, existing)
+    if (contact) {
+      ctx.logger.info({ contactId: contact.id }, 'contact updated')
+      ctx.session.flash('success', ctx.i18n.t('contacts.saved'))
+    }
+    return ctx.response.redirect().back()
+  }
+
+  async destroy({ params, response, bouncer, session, i18n, logger }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const contact = await Contact.findOrFail(params.id)
+    await deleteContact(contact)
+    logger.info({ contactId: contact.id }, 'contact deleted')
+    session.flash('success', i18n.t('contacts.deleted'))
+    return response.redirect('/contacts')
+  }
+
+  async optOut({ params, response, bouncer, session, i18n, logger }: HttpContext) {
+    await bouncer.authorize('workInbox')
+    const contact = await Contact.findOrFail(params.id)
+    await optOut(contact, 'operator')
+    logger.info({ contactId: contact.id }, 'contact opted out by operator')
+    session.flash('success', i18n.t('contacts.opted_out_done'))
+    return response.redirect().back()
+  }
+
+  async optIn({ params, response, bouncer, session, i18n, logger }: HttpContext) {
+    await bouncer.authorize('workInbox')
+    const contact = await Contact.findOrFail(params.id)
+    await optIn(contact, 'operator')
+    logger.info({ contactId: contact.id }, 'contact opted in by operator')
+    session.flash('success', i18n.t('contacts.opted_in_done'))
+    return response.redirect().back()
+  }
+
+  /**
+   * Validates and saves the form. A phone or field value that cannot be
+   * saved goes back to the form as an error on that field.
+   */
+  private async save({ request, session, i18n, tenant }: HttpContext, existing?: Contact) {
+    const input = await request.validateUsing(contactValidator)
+    try {
+      return await saveContact(
+        tenant,
+        {
+          ...input,
+          phone: input.phone,
+          tags: input.tags === undefined ? undefined : splitTags(input.tags),
+          fields: input.fields ?? undefined,
+        },
+        existing
+      )
+    } catch (error) {
+      if (error instanceof ContactInputException) {
+        session.flashAll()
+        session.flashErrors({ [error.field]: i18n.t(error.translationKey, error.values) })
+        return null
+      }
+      throw error
+    }
+  }
+}

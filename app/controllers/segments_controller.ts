@@ -1,0 +1,98 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import ContactList from '#models/contact_list'
+import ContactTag from '#models/contact_tag'
+import CustomField from '#models/custom_field'
+import Segment from '#models/segment'
+import { segmentValidator } from '#validators/audience'
+import { countSegment } from '#services/segments/audience_query'
+import { parseSegmentGroup, SegmentRulesException } from '#services/segments/segment_rules'
+import { serializeField } from '#services/contacts/contact_serializer'
+
+export default class SegmentsController {
+  async create({ inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    return inertia.render('lists/segment', { segment: null, ...(await this.choices()) })
+  }
+
+  async edit({ params, inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const segment = await Segment.findOrFail(params.id)
+    return inertia.render('lists/segment', {
+      segment: { id: segment.id, name: segment.name, rules: segment.rules },
+      ...(await this.choices()),
+    })
+  }
+
+  async store(ctx: HttpContext) {
+    await ctx.bouncer.authorize('designCampaigns')
+    const segment = await this.save(ctx, new Segment())
+    return segment ? ctx.response.redirect(`/segments/${segment.id}`) : ctx.response.redirect().back()
+  }
+
+  async update(ctx: HttpContext) {
+    await ctx.bouncer.authorize('designCampaigns')
+    await this.save(ctx, await Segment.findOrFail(ctx.params.id))
+    return ctx.response.redirect().back()
+  }
+
+  async destroy({ params, response, bouncer, session, i18n }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const segment = await Segment.findOrFail(params.id)
+    await segment.delete()
+    session.flash('success', i18n.t('lists.segment_deleted', { name: segment.name }))
+    return response.redirect('/lists')
+  }
+
+  /**
+   * Counts the audience of unsaved rules, for the live count of the editor.
+   */
+  async count({ request, response, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    try {
+      const rules = parseSegmentGroup(request.input('rules'))
+      return response.json({ count: await countSegment(rules) })
+    } catch (error) {
+      if (error instanceof SegmentRulesException) {
+        return response.unprocessableEntity({ path: error.path, reason: error.reason })
+      }
+      throw error
+    }
+  }
+
+  private async save({ request, session, i18n, logger }: HttpContext, segment: Segment) {
+    const input = await request.validateUsing(segmentValidator)
+    try {
+      const rules = parseSegmentGroup(input.rules)
+      const clash = await Segment.query()
+        .where('name', input.name)
+        .if(segment.$isPersisted, (query) => query.whereNot('id', segment.id))
+        .first()
+      if (clash) {
+        session.flashErrors({ name: i18n.t('lists.name_taken', { name: input.name }) })
+        return null
+      }
+      segment.merge({ name: input.name, rules })
+      await segment.save()
+      logger.info({ segmentId: segment.id }, 'segment saved')
+      session.flash('success', i18n.t('lists.segment_saved'))
+      return segment
+    } catch (error) {
+      if (error instanceof SegmentRulesException) {
+        session.flashErrors({ rules: i18n.t('lists.rules_invalid', { path: error.path, reason: error.reason }) })
+        return null
+      }
+      throw error
+    }
+  }
+
+  private async choices() {
+    const fields = await CustomField.query().orderBy('label')
+    const lists = await ContactList.query().orderBy('name')
+    const tags = await ContactTag.query().distinct('name').orderBy('name').limit(500)
+    return {
+      fields: fields.map(serializeField),
+      tags: tags.map((tag) => tag.name),
+      lists: lists.map((list) => ({ id: list.id, name: list.name })),
+    }
+  }
+}

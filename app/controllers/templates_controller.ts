@@ -1,0 +1,153 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import drive from '@adonisjs/drive/services/main'
+import Contact from '#models/contact'
+import Template from '#models/template'
+import { previewValidator, templateValidator } from '#validators/audience'
+import {
+  attachMedia,
+  mediaProblem,
+  removeMedia,
+  validateBody,
+  MEDIA_RULES,
+  TEXT_LIMIT,
+  CAPTION_LIMIT,
+} from '#services/templates/template_service'
+import { previewTemplate } from '#services/templates/template_preview'
+import { knownVariables } from '#services/templates/template_variables'
+
+export default class TemplatesController {
+  async index({ inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const templates = await Template.query().orderBy('name')
+    return inertia.render('templates/index', {
+      templates: templates.map((template) => ({
+        id: template.id,
+        name: template.name,
+        body: template.body,
+        mediaType: template.mediaType,
+        updatedAt: (template.updatedAt ?? template.createdAt).toISO(),
+      })),
+      canEdit: await bouncer.allows('designCampaigns'),
+    })
+  }
+
+  async create({ inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    return inertia.render('templates/edit', { template: null, ...(await this.editorProps()) })
+  }
+
+  async edit({ params, inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const template = await Template.findOrFail(params.id)
+    return inertia.render('templates/edit', {
+      template: {
+        id: template.id,
+        name: template.name,
+        body: template.body,
+        media: template.mediaKey
+          ? { type: template.mediaType, name: template.mediaName, size: template.mediaSize, url: `/templates/${template.id}/media` }
+          : null,
+      },
+      ...(await this.editorProps()),
+    })
+  }
+
+  async store(ctx: HttpContext) {
+    await ctx.bouncer.authorize('designCampaigns')
+    const template = await this.save(ctx, new Template())
+    return template ? ctx.response.redirect(`/templates/${template.id}`) : ctx.response.redirect().back()
+  }
+
+  async update(ctx: HttpContext) {
+    await ctx.bouncer.authorize('designCampaigns')
+    await this.save(ctx, await Template.findOrFail(ctx.params.id))
+    return ctx.response.redirect().back()
+  }
+
+  async destroy({ params, response, bouncer, session, i18n }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const template = await Template.findOrFail(params.id)
+    await removeMedia(template)
+    await template.delete()
+    session.flash('success', i18n.t('templates.deleted', { name: template.name }))
+    return response.redirect('/templates')
+  }
+
+  /**
+   * Renders unsaved text for one contact, with problems and the contacts
+   * that lack a value, for the editor's live preview.
+   */
+  async preview({ request, response, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const input = await request.validateUsing(previewValidator)
+    const contact = input.contactId ? await Contact.find(input.contactId) : await Contact.query().orderBy('id').first()
+    return response.json(
+      await previewTemplate(input.body ?? '', contact, input.mediaType ?? null, input.templateId ?? 0)
+    )
+  }
+
+  async media({ params, response, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const template = await Template.query().where('id', params.id).whereNotNull('media_key').firstOrFail()
+    response.header('content-type', template.mediaMime!)
+    response.header('content-disposition', `inline; filename="${encodeURIComponent(template.mediaName ?? 'media')}"`)
+    return response.stream(await drive.use().getStream(template.mediaKey!))
+  }
+
+  private async save({ request, session, i18n, logger }: HttpContext, template: Template) {
+    const input = await request.validateUsing(templateValidator)
+    const body = input.body ?? ''
+    if (input.media) {
+      const problem = mediaProblem(input.media)
+      if (problem) {
+        session.flashAll()
+        session.flashErrors({ media: i18n.t(problem.key, problem.values) })
+        return null
+      }
+    }
+
+    const mediaType = input.media ? null : input.removeMedia ? null : template.mediaType
+    const { problems } = await validateBody(body, input.media ? 'image' : mediaType)
+    const clash = await Template.query()
+      .where('name', input.name)
+      .if(template.$isPersisted, (query) => query.whereNot('id', template.id))
+      .first()
+    if (clash) {
+      session.flashAll()
+      session.flashErrors({ name: i18n.t('templates.errors.name_taken', { name: input.name }) })
+      return null
+    }
+    if (problems.length > 0) {
+      session.flashAll()
+      session.flashErrors({
+        body: problems.map((problem) => i18n.t(`templates.errors.${problem.code}`, { ...problem })).join(' '),
+      })
+      return null
+    }
+
+    template.merge({ name: input.name, body })
+    if (input.removeMedia) {
+      await removeMedia(template)
+    }
+    await template.save()
+    if (input.media) {
+      await attachMedia(template, input.media)
+      await template.save()
+    }
+    logger.info({ templateId: template.id }, 'template saved')
+    session.flash('success', i18n.t('templates.saved'))
+    return template
+  }
+
+  private async editorProps() {
+    const contacts = await Contact.query().whereNot('consent', 'opted_out').orderBy('name').limit(200)
+    return {
+      variables: await knownVariables(),
+      contacts: contacts.map((contact) => ({ id: contact.id, name: contact.name, phone: contact.phone })),
+      limits: { text: TEXT_LIMIT, caption: CAPTION_LIMIT },
+      media: Object.fromEntries(
+        Object.entries(MEDIA_RULES).map(([type, rule]) => [type, { mimes: rule.mimes, maxMb: rule.maxBytes / 1048576 }])
+      ),
+    }
+  }
+}

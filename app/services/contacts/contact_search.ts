@@ -1,0 +1,79 @@
+import { DateTime } from 'luxon'
+import Contact, { CONSENT_STATES, type ConsentState } from '#models/contact'
+import { phoneSearchTerm } from '#services/contacts/phone_numbers'
+
+export interface ContactFilters {
+  /** Name, e-mail, tag, or phone number in any format. */
+  q?: string
+  consent?: ConsentState
+  tag?: string
+  listId?: number
+  createdAfter?: string
+  createdBefore?: string
+  page?: number
+}
+
+export const CONTACTS_PER_PAGE = 25
+
+/**
+ * Builds the contact query of the contacts page for the current tenant.
+ */
+export function contactSearchQuery(filters: ContactFilters, defaultCountry: string) {
+  const query = Contact.query()
+  const term = filters.q?.trim()
+  if (term) {
+    const digits = phoneSearchTerm(term, defaultCountry)
+    query.where((group) => {
+      group
+        .whereLike('contacts.name', `%${term}%`)
+        .orWhereLike('contacts.email', `%${term.toLowerCase()}%`)
+        .orWhereExists((tags) =>
+          tags
+            .from('contact_tags')
+            .whereColumn('contact_tags.contact_id', 'contacts.id')
+            .where('contact_tags.name', term)
+        )
+      if (digits) {
+        group.orWhereLike('contacts.phone', `%${digits}%`)
+      }
+    })
+  }
+
+  if (filters.consent && CONSENT_STATES.includes(filters.consent)) {
+    query.where('contacts.consent', filters.consent)
+  }
+  if (filters.tag) {
+    query.whereExists((tags) =>
+      tags
+        .from('contact_tags')
+        .whereColumn('contact_tags.contact_id', 'contacts.id')
+        .where('contact_tags.name', filters.tag!)
+    )
+  }
+  if (filters.listId) {
+    query.whereExists((members) =>
+      members
+        .from('contact_list_members')
+        .whereColumn('contact_list_members.contact_id', 'contacts.id')
+        .where('contact_list_members.contact_list_id', filters.listId!)
+    )
+  }
+  applyDateFilter(query, '>=', filters.createdAfter, 'startOf')
+  applyDateFilter(query, '<=', filters.createdBefore, 'endOf')
+  return query
+}
+
+function applyDateFilter(
+  query: ReturnType<typeof Contact.query>,
+  operator: '>=' | '<=',
+  value: string | undefined,
+  edge: 'startOf' | 'endOf'
+) {
+  if (!value) {
+    return
+  }
+  const date = DateTime.fromISO(value, { zone: 'utc' })
+  if (date.isValid) {
+    query.where('contacts.created_at', operator, date[edge]('day').toJSDate())
+  }
+}

@@ -1,0 +1,219 @@
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import emitter from '@adonisjs/core/services/emitter'
+import { Exception } from '@adonisjs/core/exceptions'
+import Contact, { type ConsentState } from '#models/contact'
+import ContactTag from '#models/contact_tag'
+import CustomField from '#models/custom_field'
+import type Tenant from '#models/tenant'
+import { parsePhone, timezoneForCountry } from '#services/contacts/phone_numbers'
+import { parseFieldValue, saveFieldValues } from '#services/contacts/custom_field_values'
+import { phoneHasher, suppress, suppressedHashes } from '#services/contacts/suppressions'
+import { optIn, optOut } from '#services/contacts/opt_out'
+import { currentTenantId } from '#tenancy/tenant_context'
+
+export interface ContactInput {
+  name?: string | null
+  phone: string
+  extraPhones?: string[]
+  email?: string | null
+  city?: string | null
+  notes?: string | null
+  timezone?: string | null
+  language?: string | null
+  tags?: string[]
+  consent?: ConsentState
+  fields?: Record<string, string | null | undefined>
+}
+
+/**
+ * A contact form value that cannot be saved. `field` names the form field,
+ * so the page shows the message next to it.
+ */
+export class ContactInputException extends Exception {
+  static status = 422
+  constructor(
+    readonly field: string,
+    readonly translationKey: string,
+    readonly values: Record<string, string>
+  ) {
+    super(`Invalid contact field "${field}": ${translationKey} (${JSON.stringify(values)})`, {
+      code: 'E_CONTACT_INVALID',
+    })
+  }
+}
+
+/**
+ * Splits a tag cell or input into clean tag names: `vip; newsletter` and
+ * `vip,newsletter` both give `vip` and `newsletter`.
+ */
+export function splitTags(value: string | string[] | null | undefined) {
+  const parts = Array.isArray(value) ? value : (value ?? '').split(/\s*(?:[;,|]|:::)\s*/)
+  const tags = parts.map((tag) => tag.trim().slice(0, 60)).filter((tag) => tag !== '')
+  return [...new Set(tags)]
+}
+
+/**
+ * Creates a contact, or updates `existing`, from form or API input. The
+ * phone is read with the tenant's default country; a number of another
+ * contact, or an invalid one, raises `ContactInputException`.
+ */
+export async function saveContact(tenant: Tenant, input: ContactInput, existing?: Contact) {
+  const phone = parsePhone(input.phone, tenant.defaultCountry)
+  if (!phone.ok) {
+    throw new ContactInputException('phone', `contacts.phone_errors.${phone.problem}`, {
+      value: phone.value,
+    })
+  }
+  const taken = await Contact.query()
+    .where('phone', phone.e164)
+    .if(existing, (query) => query.whereNot('id', existing!.id))
+    .first()
+  if (taken) {
+    throw new ContactInputException('phone', 'contacts.errors.phone_taken', { value: phone.e164 })
+  }
+
+  const extraPhones = parseExtraPhones(input.extraPhones ?? [], tenant.defaultCountry)
+  const contact = existing ?? new Contact()
+  contact.merge({
+    name: input.name?.trim() || null,
+    phone: phone.e164,
+    extraPhones: extraPhones.filter((number) => number !== phone.e164),
+    email: input.email?.trim().toLowerCase() || null,
+    city: input.city?.trim() || null,
+    notes: input.notes ?? null,
+    timezone: input.timezone || timezoneForCountry(phone.country, tenant.timezone),
+    language: input.language || null,
+    phoneWarning: phone.notices.includes('landline') ? 'landline' : null,
+  })
+  if (!existing) {
+    contact.consent = 'unknown'
+  }
+
+  const fieldValues = await readFieldInputs(input.fields ?? {})
+  await contact.save()
+  await saveFieldValues(fieldValues.map((entry) => ({ ...entry, contactId: contact.id })))
+  if (input.tags) {
+    await replaceTags(contact.id, splitTags(input.tags))
+  }
+  await applyConsentInput(contact, input.consent)
+
+  await emitter.emit(existing ? 'contact:updated' : 'contact:created', {
+    tenantId: contact.tenantId,
+    contactId: contact.id,
+  })
+  return contact
+}
+
+function parseExtraPhones(values: string[], country: string) {
+  const numbers: string[] = []
+  for (const [index, value] of values.entries()) {
+    if (value.trim() === '') {
+      continue
+    }
+    const parsed = parsePhone(value, country)
+    if (!parsed.ok) {
+      throw new ContactInputException(`extraPhones.${index}`, 'contacts.phone_errors.invalid', {
+        value,
+      })
+    }
+    numbers.push(parsed.e164)
+  }
+  return [...new Set(numbers)]
+}
+
+async function readFieldInputs(inputs: Record<string, string | null | undefined>) {
+  const keys = Object.keys(inputs)
+  if (keys.length === 0) {
+    return []
+  }
+  const fields = await CustomField.query().whereIn('key', keys)
+  return fields.map((field) => {
+    const parsed = parseFieldValue(field, inputs[field.key] ?? '')
+    if (!parsed.ok) {
+      throw new ContactInputException(`fields.${field.key}`, `contacts.field_errors.${parsed.reason}`, {
+        value: parsed.value,
+      })
+    }
+    return { fieldId: field.id, value: parsed.value }
+  })
+}
+
+/**
+ * Applies a consent state chosen in a form. A number that opted out before
+ * (a suppression exists) stays opted out unless the operator opts it in.
+ */
+async function applyConsentInput(contact: Contact, consent: ConsentState | undefined) {
+  if (consent === 'opted_out' && contact.consent !== 'opted_out') {
+    return optOut(contact, 'operator')
+  }
+  if (consent === 'opted_in' && contact.consent !== 'opted_in') {
+    return optIn(contact, 'operator')
+  }
+  if (contact.consent !== 'opted_out') {
+    const hash = (await phoneHasher())(contact.phone)
+    if ((await suppressedHashes([hash])).has(hash)) {
+      contact.merge({ consent: 'opted_out', consentSource: 'suppression', consentAt: DateTime.utc() })
+      await contact.save()
+    }
+  }
+}
+
+export async function replaceTags(contactId: number, tags: string[]) {
+  await ContactTag.query().where('contact_id', contactId).whereNotIn('name', tags).delete()
+  await addTags([contactId], tags)
+}
+
+/**
+ * Adds tags to many contacts; tags a contact already has are left alone.
+ */
+export async function addTags(contactIds: number[], tags: string[]) {
+  if (contactIds.length === 0 || tags.length === 0) {
+    return
+  }
+  const tenantId = currentTenantId()!
+  const rows = contactIds.flatMap((contactId) =>
+    tags.map((name) => ({ tenant_id: tenantId, contact_id: contactId, name }))
+  )
+  await db.table('contact_tags').multiInsert(rows).onConflict(['contact_id', 'name']).ignore()
+}
+
+/**
+ * Adds contacts to a static list; members already there stay once.
+ */
+export async function addToLists(contactIds: number[], listIds: number[]) {
+  if (contactIds.length === 0 || listIds.length === 0) {
+    return
+  }
+  const tenantId = currentTenantId()!
+  const now = DateTime.utc().toJSDate()
+  const rows = listIds.flatMap((listId) =>
+    contactIds.map((contactId) => ({
+      tenant_id: tenantId,
+      contact_list_id: listId,
+      contact_id: contactId,
+      created_at: now,
+    }))
+  )
+  await db
+    .table('contact_list_members')
+    .multiInsert(rows)
+    .onConflict(['contact_list_id', 'contact_id'])
+    .ignore()
+}
+
+/**
+ * Erases the contact: its row, tags, custom values and list memberships.
+ * Only the suppression hash of an opted-out number remains, so the person
+ * stays opted out if the number is imported again.
+ */
+export async function deleteContact(contact: Contact) {
+  if (contact.consent === 'opted_out') {
+    await suppress(contact.phone, contact.consentSource ?? 'operator')
+  }
+  await db.from('contact_tags').where('contact_id', contact.id).delete()
+  await db.from('contact_field_values').where('contact_id', contact.id).delete()
+  await db.from('contact_list_members').where('contact_id', contact.id).delete()
+  await contact.delete()
+  await emitter.emit('contact:deleted', { tenantId: contact.tenantId, contactId: contact.id })
+}

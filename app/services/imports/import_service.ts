@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto'
+import { extname } from 'node:path'
+import type { MultipartFile } from '@adonisjs/core/bodyparser'
+import drive from '@adonisjs/drive/services/main'
+import emitter from '@adonisjs/core/services/emitter'
+import ContactImport, { type ImportOptions } from '#models/contact_import'
+import CustomField from '#models/custom_field'
+import { audienceSettings } from '#services/contacts/audience_settings'
+import {
+  HEAD_BYTES,
+  decodeHead,
+  detectDelimiter,
+  detectEncoding,
+  parseSample,
+  type Delimiter,
+} from '#services/imports/csv_format'
+import { guessMapping, mappingMemory } from '#services/imports/column_mapping'
+import { getQueue } from '#queues/queue_factory'
+
+export const IMPORT_QUEUE = 'imports'
+export const IMPORT_JOB = 'contact-import'
+export const PREVIEW_ROWS = 5
+
+/**
+ * Stores an uploaded CSV file on the drive and records the import with its
+ * detected encoding and separator.
+ */
+export async function createImport(file: MultipartFile, userId: number, tenantId: number) {
+  const key = `imports/${tenantId}/${randomUUID()}${extname(file.clientName).toLowerCase() || '.csv'}`
+  await drive.use().copyFromFs(file.tmpPath!, key)
+  const head = await readHead(key)
+  const encoding = detectEncoding(head.bytes)
+  const delimiter = detectDelimiter(decodeHead(head.bytes, encoding, head.complete))
+  return ContactImport.create({
+    userId,
+    fileName: file.clientName.slice(0, 255),
+    fileKey: key,
+    fileSize: file.size,
+    encoding,
+    delimiter,
+    status: 'uploaded',
+    mapping: [],
+    options: { duplicates: 'skip', tags: [], listIds: [] },
+  })
+}
+
+async function readHead(key: string) {
+  const stream = await drive.use().getStream(key)
+  const chunks: Buffer[] = []
+  let length = 0
+  for await (const chunk of stream) {
+    chunks.push(chunk as Buffer)
+    length += (chunk as Buffer).length
+    if (length >= HEAD_BYTES) {
+      break
+    }
+  }
+  stream.destroy()
+  const bytes = Buffer.concat(chunks).subarray(0, HEAD_BYTES)
+  return { bytes, complete: length < HEAD_BYTES }
+}
+
+/**
+ * Returns the header, the first rows and the guessed mapping of an upload,
+ * read with its current encoding and separator.
+ */
+export async function previewImport(contactImport: ContactImport) {
+  const head = await readHead(contactImport.fileKey)
+  const text = decodeHead(head.bytes, contactImport.encoding, head.complete)
+  const records = parseSample(text, contactImport.delimiter as Delimiter, PREVIEW_ROWS + 1)
+  const headers = (records[0] ?? []).map((header) => header.replace(/^\uFEFF/, ''))
+  const fields = await CustomField.query().orderBy('label')
+  const settings = await audienceSettings()
+  const guessed = guessMapping(headers, fields, settings.importMapping)
+  const mapping = contactImport.mapping.length === headers.length ? contactImport.mapping : guessed
+  return { headers, rows: records.slice(1), mapping, fields }
+}
+
+/**
+ * Saves the chosen mapping and options, remembers the mapping for the
+ * tenant's next imports, and queues the import job.
+ */
+export async function startImport(
+  contactImport: ContactImport,
+  headers: string[],
+  mapping: string[],
+  options: ImportOptions
+) {
+  const settings = await audienceSettings()
+  settings.importMapping = { ...settings.importMapping, ...mappingMemory(headers, mapping) }
+  await settings.save()
+
+  contactImport.merge({ mapping, options, status: 'queued' })
+  await contactImport.save()
+  // The job id is stable for one import, so a repeated start queues nothing,
+  // and includes the creation time, so ids reused after a database reset
+  // never meet an old job kept in Redis.
+  const jobId = `contact-import-${contactImport.id}-${contactImport.createdAt.toMillis()}`
+  await getQueue(IMPORT_QUEUE).add(
+    IMPORT_JOB,
+    { tenantId: contactImport.tenantId, importId: contactImport.id },
+    { jobId, attempts: 1, removeOnComplete: 100, removeOnFail: 100 }
+  )
+}
+
+/**
+ * Marks an import failed with the error's message, and emits the finish event.
+ */
+export async function failImport(contactImport: ContactImport, error: unknown) {
+  contactImport.merge({
+    status: 'failed',
+    error: error instanceof Error ? error.message.slice(0, 2000) : String(error),
+  })
+  await contactImport.save()
+  await emitImportFinished(contactImport)
+}
+
+export async function emitImportFinished(contactImport: ContactImport) {
+  await emitter.emit('import:finished', {
+    tenantId: contactImport.tenantId,
+    importId: contactImport.id,
+    status: contactImport.status === 'failed' ? 'failed' : 'finished',
+    created: contactImport.createdCount,
+    updated: contactImport.updatedCount,
+    duplicates: contactImport.duplicateCount,
+    rejected: contactImport.rejectedCount,
+    warned: contactImport.warnedCount,
+  })
+}
+
+export function importChannel(tenantId: number, importId: number) {
+  return `tenants/${tenantId}/imports/${importId}`
+}

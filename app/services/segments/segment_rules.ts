@@ -1,0 +1,105 @@
+import { Exception } from '@adonisjs/core/exceptions'
+import { CONSENT_STATES, type ConsentState } from '#models/contact'
+
+export type SegmentRule =
+  | { type: 'tag'; op: 'has' | 'has_not'; value: string }
+  | { type: 'field'; key: string; op: FieldOperator; value?: string }
+  | { type: 'city'; op: 'is' | 'is_not' | 'contains'; value: string }
+  | { type: 'consent'; op: 'is' | 'is_not'; value: ConsentState }
+  | { type: 'created' | 'last_contacted'; op: 'before' | 'after'; value: string }
+  | { type: 'replied'; op: 'yes' | 'no' }
+  | { type: 'list'; op: 'in' | 'not_in'; value: number }
+
+export type FieldOperator = 'is' | 'is_not' | 'contains' | 'gt' | 'lt' | 'empty' | 'not_empty'
+
+/** Rules combined with AND (`all`) or OR (`any`); groups nest. */
+export interface SegmentGroup {
+  match: 'all' | 'any'
+  rules: (SegmentRule | SegmentGroup)[]
+}
+
+const FIELD_OPERATORS: FieldOperator[] = ['is', 'is_not', 'contains', 'gt', 'lt', 'empty', 'not_empty']
+
+/** Deepest nesting of groups; the editor offers one level of sub-groups. */
+const MAX_DEPTH = 3
+const MAX_RULES = 100
+
+/**
+ * Raised for rules that cannot be evaluated. `path` points to the rule, such
+ * as `rules.2.rules.0`, so the editor marks it.
+ */
+export class SegmentRulesException extends Exception {
+  static status = 422
+  static code = 'E_SEGMENT_INVALID'
+  constructor(
+    readonly path: string,
+    readonly reason: string
+  ) {
+    super(`Invalid segment rule at "${path}": ${reason}`)
+  }
+}
+
+export function isGroup(rule: SegmentRule | SegmentGroup): rule is SegmentGroup {
+  return 'match' in rule
+}
+
+/**
+ * Checks untrusted input (a form, the API) and returns it as a typed group.
+ */
+export function parseSegmentGroup(input: unknown, path = 'rules', depth = 1): SegmentGroup {
+  const group = input as Partial<SegmentGroup> | null
+  if (!group || typeof group !== 'object' || !['all', 'any'].includes(group.match as string)) {
+    throw new SegmentRulesException(path, 'a group needs "match": "all" or "any"')
+  }
+  if (!Array.isArray(group.rules) || group.rules.length > MAX_RULES) {
+    throw new SegmentRulesException(path, `a group needs a list of at most ${MAX_RULES} rules`)
+  }
+  if (depth > MAX_DEPTH) {
+    throw new SegmentRulesException(path, `groups nest at most ${MAX_DEPTH} deep`)
+  }
+  return {
+    match: group.match as SegmentGroup['match'],
+    rules: group.rules.map((rule, index) => {
+      const rulePath = `${path}.${index}`
+      return rule && typeof rule === 'object' && 'match' in rule
+        ? parseSegmentGroup(rule, `${rulePath}.rules`, depth + 1)
+        : parseRule(rule, rulePath)
+    }),
+  }
+}
+
+function parseRule(input: any, path: string): SegmentRule {
+  const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '')
+  const fail = (reason: string): never => {
+    throw new SegmentRulesException(path, reason)
+  }
+  switch (input?.type) {
+    case 'tag':
+      if (!['has', 'has_not'].includes(input.op) || !text(input.value)) fail('a tag rule needs a tag')
+      return { type: 'tag', op: input.op, value: text(input.value) }
+    case 'field':
+      if (!text(input.key) || !FIELD_OPERATORS.includes(input.op)) fail('a field rule needs a field')
+      if (!['empty', 'not_empty'].includes(input.op) && !text(input.value)) fail('a value is missing')
+      return { type: 'field', key: text(input.key), op: input.op, value: text(input.value) }
+    case 'city':
+      if (!['is', 'is_not', 'contains'].includes(input.op) || !text(input.value)) fail('a city is missing')
+      return { type: 'city', op: input.op, value: text(input.value) }
+    case 'consent':
+      if (!['is', 'is_not'].includes(input.op) || !CONSENT_STATES.includes(input.value)) fail('unknown consent')
+      return { type: 'consent', op: input.op, value: input.value }
+    case 'created':
+    case 'last_contacted':
+      if (!['before', 'after'].includes(input.op) || !/^\d{4}-\d{2}-\d{2}$/.test(text(input.value))) {
+        fail('a date in the form YYYY-MM-DD is missing')
+      }
+      return { type: input.type, op: input.op, value: text(input.value) }
+    case 'replied':
+      if (!['yes', 'no'].includes(input.op)) fail('replied needs yes or no')
+      return { type: 'replied', op: input.op }
+    case 'list':
+      if (!['in', 'not_in'].includes(input.op) || !Number.isInteger(Number(input.value))) fail('a list is missing')
+      return { type: 'list', op: input.op, value: Number(input.value) }
+    default:
+      return fail(`unknown rule type "${String(input?.type)}"`)
+  }
+}
