@@ -11,6 +11,7 @@ export default defineJob({
   queue: 'maintenance',
   name: 'purge-expired-tokens',
   concurrency: 1,
+  schedule: { every: 60 * 60 * 1000 },
   async handle() {
     const now = DateTime.utc().toSQL({ includeOffset: false })
     const tokens = await db.from('password_reset_tokens').where('expires_at', '<', now).delete()

@@ -43,7 +43,7 @@ export async function startRoles(app: ApplicationService, roles: ProcessRoleName
 
   if (roles.includes('worker')) {
     const worker = new WorkerRole(logger.child({ role: 'worker' }), shutdownTimeoutMs)
-    worker.start()
+    await worker.start()
     started.push(worker)
   }
   if (roles.includes('channels')) {

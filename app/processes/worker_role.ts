@@ -1,7 +1,7 @@
 import type { Job, Worker } from 'bullmq'
 import type { Logger } from '@adonisjs/core/logger'
-import { createWorker } from '#queues/queue_factory'
-import { findJob, registeredQueues } from '#queues/job_registry'
+import { createWorker, getQueue } from '#queues/queue_factory'
+import { findJob, registeredQueues, scheduledJobs } from '#queues/job_registry'
 
 /**
  * The worker role: one BullMQ worker per queue that has registered jobs.
@@ -16,7 +16,7 @@ export class WorkerRole {
     private shutdownTimeoutMs: number
   ) {}
 
-  start() {
+  async start() {
     for (const [queue, concurrency] of registeredQueues()) {
       const worker = createWorker(queue, (job) => this.#run(queue, job), { concurrency })
       worker.on('error', (error) => this.logger.error({ err: error, queue }, 'worker error'))
@@ -28,7 +28,18 @@ export class WorkerRole {
       })
       this.#workers.push(worker)
     }
+    await this.#upsertSchedulers()
     this.logger.info({ queues: [...registeredQueues().keys()] }, 'worker role started')
+  }
+
+  async #upsertSchedulers() {
+    for (const definition of scheduledJobs()) {
+      await getQueue(definition.queue).upsertJobScheduler(
+        definition.name,
+        { every: definition.schedule!.every },
+        { name: definition.name, opts: definition.defaults }
+      )
+    }
   }
 
   async #run(queue: string, job: Job) {

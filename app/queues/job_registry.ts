@@ -15,6 +15,12 @@ export interface JobDefinition<Data = any> {
   defaults?: JobsOptions
   /** Jobs of this queue a worker process runs at once. Default: 5. */
   concurrency?: number
+  /**
+   * Runs the job on a timer through a BullMQ job scheduler, `every` in
+   * milliseconds. Every worker process upserts the same scheduler, so the job
+   * runs once per period however many workers there are. Default: no timer.
+   */
+  schedule?: { every: number }
 }
 
 const definitions = new Map<string, JobDefinition>()
@@ -51,4 +57,11 @@ export function registeredQueues() {
     result.set(definition.queue, Math.max(result.get(definition.queue) ?? 0, concurrency))
   }
   return result
+}
+
+/**
+ * Returns the job kinds that run on a timer.
+ */
+export function scheduledJobs() {
+  return [...definitions.values()].filter((definition) => definition.schedule)
 }
