@@ -1,0 +1,37 @@
+/**
+ * Live progress of a running campaign, broadcast through Transmit on
+ * `tenants/<tenantId>/campaigns/<campaignId>/progress` (see
+ * `campaignProgressChannel`). Every message carries the full counts, not a
+ * difference, so a client that joins late or misses a message shows the
+ * right figures with the next one. The editor's canvas overlay reads it.
+ */
+export interface CampaignProgressPayload {
+  /** Counts per node id of the campaign's published versions; nodes without journeys may be left out. */
+  nodes: Record<string, NodeProgress>
+  totals: CampaignProgressTotals
+}
+
+export interface NodeProgress {
+  /** Journeys currently parked at this node: waiting for a time, a window or a reply. */
+  waiting: number
+  /** Journeys that left the node through each port, by port id, since the campaign started. */
+  ports: Record<string, number>
+}
+
+export interface CampaignProgressTotals {
+  /** Contacts enrolled so far. */
+  enrolled: number
+  /** Journeys not ended yet (moving or waiting). */
+  active: number
+  /** Journeys that ended, for any reason. */
+  completed: number
+  /** Messages accepted by the provider. */
+  sent: number
+  /** Messages that failed for good. */
+  failed: number
+}
+
+/** Transmit channel of a campaign's progress. */
+export function campaignProgressChannel(tenantId: number, campaignId: number) {
+  return `tenants/${tenantId}/campaigns/${campaignId}/progress`
+}
