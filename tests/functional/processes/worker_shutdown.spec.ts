@@ -1,10 +1,11 @@
 import { test } from '@japa/runner'
 import { existsSync } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import app from '@adonisjs/core/services/app'
 import { getQueue } from '#queues/queue_factory'
 import { startAce } from '#tests/helpers/processes'
+import { heartbeatFile } from '#processes/process_roles'
 
 test.group('Worker shutdown', () => {
   test('SIGTERM lets the running job finish', async ({ assert, cleanup }) => {
@@ -22,6 +23,8 @@ test.group('Worker shutdown', () => {
       worker.child.kill('SIGKILL')
     })
     await worker.waitForOutput(/worker role started/)
+    const beat = await stat(heartbeatFile('worker'))
+    assert.isBelow(Date.now() - beat.mtimeMs, 15_000, 'the worker heartbeat is fresh')
 
     const job = await queue.add('slow', { durationMs: 2500, markerFile })
     const deadline = Date.now() + 15_000
