@@ -33,6 +33,7 @@ export default defineConfig({
     () => import('@adonisjs/mail/mail_provider'),
     () => import('@adonisjs/bouncer/bouncer_provider'),
     () => import('#providers/transmit_provider'),
+    () => import('#providers/plugins_provider'),
     () => import('@adonisjs/drive/drive_provider'),
   ],
 
@@ -51,6 +52,7 @@ export default defineConfig({
       { files: ['tests/unit/**/*.spec.ts'], name: 'unit', timeout: 10_000 },
       { files: ['tests/functional/**/*.spec.ts'], name: 'functional', timeout: 60_000 },
       { files: ['tests/browser/**/*.spec.ts'], name: 'browser', timeout: 120_000 },
+      { files: ['plugins/*/tests/**/*.spec.ts'], name: 'plugins', timeout: 60_000 },
     ],
     forceExit: true,
   },

@@ -1,8 +1,11 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/lucid'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, isAbsolute, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pluginsConfig from '#config/plugins'
+import { pluginMigrationPaths } from '#plugins/plugin_discovery'
 
 /**
  * The embedded SQLite file, relative to the application root unless absolute.
@@ -15,9 +18,23 @@ const sqliteFile = (() => {
   return file
 })()
 
+/**
+ * The core's migrations, then each plugin's `database/migrations` folder in
+ * dependency order, so plugin tables are created and rolled back with the
+ * application's.
+ */
 const migrations = {
   naturalSort: true,
-  paths: ['database/migrations'],
+  paths: [
+    'database/migrations',
+    ...(await pluginMigrationPaths({
+      appRoot: fileURLToPath(app.appRoot),
+      directories: pluginsConfig.directories,
+      disabled: pluginsConfig.disabled,
+      coreVersion: JSON.parse(readFileSync(join(fileURLToPath(app.appRoot), 'package.json'), 'utf8'))
+        .version,
+    })),
+  ],
 }
 
 /**

@@ -59,3 +59,4 @@ router
   })
   .use([middleware.auth(), middleware.tenant()])
 import '#start/routes/audience'
+import '#start/routes/plugins'

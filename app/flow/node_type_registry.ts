@@ -1,5 +1,6 @@
 import vine, { errors as vineErrors } from '@vinejs/vine'
 import { Exception } from '@adonisjs/core/exceptions'
+import type { HttpContext } from '@adonisjs/core/http'
 import { portsOf, type NodeTypeDefinition, type PortDefinition } from '#sdk'
 import {
   formFieldProblems,
@@ -29,6 +30,11 @@ export class NodeConfigInvalidException extends Exception {
     super(
       `Invalid configuration for node type "${nodeType}": ${messages.map((m) => m.message).join('; ')}`
     )
+  }
+
+  /** Answers with the field messages, so the editor marks each field. */
+  handle(error: this, ctx: HttpContext) {
+    ctx.response.status(422).send({ code: error.code, message: error.message, errors: error.messages })
   }
 }
 

@@ -3,11 +3,13 @@ import type { NextFn } from '@adonisjs/core/types/http'
 import BaseInertiaMiddleware from '@adonisjs/inertia/inertia_middleware'
 import { clientTranslations } from '#services/client_translations'
 import { ROLES } from '#tenancy/roles'
+import { pluginNavFor } from '#plugins/plugin_nav'
 
 /**
  * Props every page receives: the user, the current tenant and role, the
  * tenants the user can switch to, the interface language with its
- * translations, and flash messages.
+ * translations, flash messages, and the navigation entries of the plugins
+ * the tenant has enabled.
  */
 export default class InertiaMiddleware extends BaseInertiaMiddleware {
   share(ctx: HttpContext) {
@@ -44,6 +46,7 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
         ctx.tenant ? { id: ctx.tenant.id, name: ctx.tenant.name, slug: ctx.tenant.slug } : null
       ),
       role: ctx.inertia.always(ctx.membership?.role ?? null),
+      pluginNav: ctx.inertia.always(() => pluginNavFor(ctx)),
       roles: ctx.inertia.always([...ROLES]),
       tenants: ctx.inertia.always(
         (ctx.memberships ?? []).map((membership) => ({

@@ -7,6 +7,14 @@ export { default as vine } from '@vinejs/vine'
 export { DateTime } from 'luxon'
 export { BaseSchema } from '@adonisjs/lucid/schema'
 export { runInTenant } from '#tenancy/tenant_context'
+/**
+ * The install's database, for plugins that keep tables of their own (made
+ * by the plugin's `database/migrations`). Queries through it are not
+ * limited to a tenant: filter on `tenant_id` yourself.
+ */
+export { default as db } from '@adonisjs/lucid/services/db'
+/** Base class of coded errors, such as the ones a driver's `perform` raises. */
+export { Exception } from '@adonisjs/core/exceptions'
 
 export * from './manifest.js'
 export * from './form_fields.js'

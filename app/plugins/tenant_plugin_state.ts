@@ -1,0 +1,64 @@
+import TenantPlugin from '#models/tenant_plugin'
+import { runInTenant } from '#tenancy/tenant_context'
+
+interface TenantEntry {
+  loadedAt: number
+  rows: Map<string, { enabled: boolean | null; settings: Record<string, unknown> | null }>
+}
+
+/**
+ * Each tenant's plugin switches and settings, read from `tenant_plugins`
+ * and kept per process for `ttlMs`. Writes through this class refresh the
+ * process's copy at once; other processes see them within `ttlMs`.
+ */
+export class TenantPluginState {
+  #cache = new Map<number, TenantEntry>()
+
+  constructor(private ttlMs: number) {}
+
+  async #entry(tenantId: number) {
+    const cached = this.#cache.get(tenantId)
+    if (cached && Date.now() - cached.loadedAt < this.ttlMs) {
+      return cached
+    }
+    const rows = await runInTenant(tenantId, () => TenantPlugin.query())
+    const entry: TenantEntry = {
+      loadedAt: Date.now(),
+      rows: new Map(rows.map((row) => [row.pluginName, { enabled: row.enabled, settings: row.settings }])),
+    }
+    this.#cache.set(tenantId, entry)
+    return entry
+  }
+
+  /** The tenant's switch for a plugin, `null` when never changed. */
+  async enabledSwitch(tenantId: number, pluginName: string) {
+    return (await this.#entry(tenantId)).rows.get(pluginName)?.enabled ?? null
+  }
+
+  async storedSettings(tenantId: number, pluginName: string) {
+    return (await this.#entry(tenantId)).rows.get(pluginName)?.settings ?? null
+  }
+
+  async setEnabled(tenantId: number, pluginName: string, enabled: boolean) {
+    await this.#upsert(tenantId, pluginName, { enabled })
+  }
+
+  async setSettings(tenantId: number, pluginName: string, settings: Record<string, unknown>) {
+    await this.#upsert(tenantId, pluginName, { settings })
+  }
+
+  async #upsert(tenantId: number, pluginName: string, values: Partial<Pick<TenantPlugin, 'enabled' | 'settings'>>) {
+    await runInTenant(tenantId, async () => {
+      const row =
+        (await TenantPlugin.query().where('plugin_name', pluginName).first()) ??
+        new TenantPlugin().merge({ pluginName, enabled: null, settings: null })
+      await row.merge(values).save()
+    })
+    this.#cache.delete(tenantId)
+  }
+
+  /** Forgets every cached tenant, for tests that change rows directly. */
+  clear() {
+    this.#cache.clear()
+  }
+}

@@ -1,0 +1,212 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import pluginHost from '#plugins/main'
+import { nodeTypes } from '#flow/node_type_registry'
+import { emitDomainEvent } from '#events/domain_events'
+import { createNodeContext } from '#sdk/testing'
+import { createTenantWithOwner } from '#tests/helpers/accounts'
+
+/** The Inertia page object of an HTML response. */
+function inertiaPage(html: string) {
+  const match =
+    /<script[^>]*data-page[^>]*>([^<]*)<\/script>/.exec(html) ?? /data-page="([^"]*)"/.exec(html)
+  if (!match) {
+    throw new Error('response has no Inertia page object')
+  }
+  const json = match[1].replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&#39;', "'")
+  return JSON.parse(json) as { component: string; props: Record<string, any> }
+}
+
+async function tenantWithNotes(enabled: boolean) {
+  const account = await createTenantWithOwner()
+  if (enabled) {
+    await pluginHost.tenantState.setEnabled(account.tenant.id, 'fixture-notes', true)
+  }
+  return account
+}
+
+test.group('Plugin host loading', () => {
+  test('rejects an unsupported core version', ({ assert }) => {
+    const record = pluginHost.get('fixture-old-core')!
+    assert.equal(record.status, 'failed')
+    assert.equal(record.error?.code, 'E_PLUGIN_CORE_UNSUPPORTED')
+    assert.include(record.error!.message, 'Plugin "fixture-old-core"')
+    assert.include(record.error!.message, '^9.0.0')
+  })
+
+  test('rejects a missing dependency', ({ assert }) => {
+    const record = pluginHost.get('fixture-missing-dep')!
+    assert.equal(record.status, 'failed')
+    assert.equal(record.error?.code, 'E_PLUGIN_DEPENDENCY_MISSING')
+    assert.include(record.error!.message, 'Plugin "fixture-missing-dep"')
+    assert.include(record.error!.message, '"fixture-absent"')
+  })
+
+  test('rejects an entry that throws at boot', ({ assert }) => {
+    const record = pluginHost.get('fixture-boot-throws')!
+    assert.equal(record.status, 'failed')
+    assert.equal(record.error?.code, 'E_PLUGIN_BOOT_FAILED')
+    assert.include(record.error!.message, 'Plugin "fixture-boot-throws"')
+    assert.include(record.error!.message, 'cannot reach the fixture service')
+  })
+
+  test('boots the valid plugin', ({ assert }) => {
+    assert.equal(pluginHost.get('fixture-notes')!.status, 'booted')
+    assert.isNull(pluginHost.get('fixture-notes')!.error)
+  })
+
+  test('application still serves requests', async ({ client }) => {
+    const response = await client.get('/health')
+    response.assertStatus(200)
+  })
+})
+
+test.group('Plugin host admin page', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  test('lists failures with their rule', async ({ client, assert }) => {
+    const { owner } = await tenantWithNotes(false)
+    const response = await client.get('/settings/plugins').loginAs(owner)
+    response.assertStatus(200)
+
+    const page = inertiaPage(response.text())
+    assert.equal(page.component, 'settings/plugins')
+    const byName = Object.fromEntries(page.props.plugins.map((plugin: any) => [plugin.name, plugin]))
+    assert.equal(byName['fixture-old-core'].error.code, 'E_PLUGIN_CORE_UNSUPPORTED')
+    assert.equal(byName['fixture-missing-dep'].error.code, 'E_PLUGIN_DEPENDENCY_MISSING')
+    assert.equal(byName['fixture-boot-throws'].error.code, 'E_PLUGIN_BOOT_FAILED')
+    assert.isFalse(byName['fixture-notes'].enabled)
+  })
+
+  test('a failed plugin route answers 404', async ({ client }) => {
+    const { owner } = await tenantWithNotes(false)
+    const response = await client.get('/plugins/fixture-boot-throws').loginAs(owner)
+    response.assertStatus(404)
+  })
+
+  test('switch changes the tenant state', async ({ client, assert }) => {
+    const { owner, tenant } = await tenantWithNotes(false)
+    const response = await client
+      .put('/settings/plugins/fixture-notes')
+      .form({ enabled: true })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+    response.assertStatus(302)
+    assert.isTrue(await pluginHost.isEnabledFor('fixture-notes', tenant.id))
+  })
+})
+
+test.group('Plugin contributions', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  test('palette lists the plugin node type', async ({ client, assert }) => {
+    const { owner } = await tenantWithNotes(true)
+    const response = await client.get('/flow/node-types').loginAs(owner)
+    response.assertStatus(200)
+
+    const entry = response.body().nodeTypes.find((type: any) => type.type === 'fixture-notes.note')
+    assert.equal(entry.plugin, 'fixture-notes')
+    assert.equal(entry.label, 'Note')
+    assert.deepEqual(entry.ports.map((port: any) => port.label), ['Kept', 'Skipped'])
+    assert.equal(entry.fields[1].options[1].label, 'Skipped')
+  })
+
+  test('palette translates core types', async ({ client, assert }) => {
+    const { owner } = await tenantWithNotes(true)
+    owner.locale = 'pt-BR'
+    await owner.save()
+    const response = await client.get('/flow/node-types').loginAs(owner)
+    const types = response.body().nodeTypes.map((type: any) => type.type)
+    assert.includeMembers(types, ['send', 'wait', 'wait_window', 'quiet_hours', 'branch_on_reply'])
+    const send = response.body().nodeTypes.find((type: any) => type.type === 'send')
+    assert.equal(send.label, 'Enviar mensagem')
+    assert.equal(send.category.label, 'Mensagens')
+  })
+
+  test('plugin executor runs a step', async ({ assert }) => {
+    const entry = nodeTypes.getOrFail('fixture-notes.note')
+    const config = await nodeTypes.validateConfig('fixture-notes.note', { text: 'x', port: 'skipped' })
+    const { context } = createNodeContext({ config })
+    assert.deepEqual(await entry.definition.execute(context as never), { kind: 'goto', port: 'skipped' })
+  })
+
+  test('resolve validates a configuration', async ({ client, assert }) => {
+    const { owner } = await tenantWithNotes(true)
+    const bad = await client
+      .post('/flow/node-types/branch_on_reply/resolve')
+      .json({ config: { timeout: { amount: 1, unit: 'hours' }, rules: 'x' } })
+      .loginAs(owner)
+      .withCsrfToken()
+    bad.assertStatus(422)
+    assert.equal(bad.body().code, 'E_NODE_CONFIG_INVALID')
+
+    const rules = [{ id: 'ok', name: 'OK', match: 'keywords', keywords: ['ok'], pattern: null }]
+    const good = await client
+      .post('/flow/node-types/branch_on_reply/resolve')
+      .json({ config: { timeout: { amount: 1, unit: 'hours' }, rules } })
+      .loginAs(owner)
+      .withCsrfToken()
+    good.assertStatus(200)
+    assert.deepEqual(good.body().ports.map((port: any) => port.id), ['ok', 'any', 'no_reply'])
+  })
+
+  test('subscriber receives a real event', async ({ assert }) => {
+    const { tenant } = await tenantWithNotes(true)
+    await emitDomainEvent('contact:created', { tenantId: tenant.id, contactId: 41, source: 'import' })
+
+    const rows = await db.from('fixture_notes_events').where('tenant_id', tenant.id)
+    assert.lengthOf(rows, 1)
+    assert.equal(rows[0].contact_id, 41)
+    assert.equal(rows[0].source, 'import')
+  })
+
+  test('page renders over HTTP', async ({ client, assert }) => {
+    const { owner, tenant } = await tenantWithNotes(true)
+    await pluginHost.tenantState.setSettings(tenant.id, 'fixture-notes', { greeting: 'Olá' })
+    const response = await client.get('/plugins/fixture-notes').loginAs(owner)
+    response.assertStatus(200)
+
+    const page = inertiaPage(response.text())
+    assert.equal(page.component, 'plugins/fixture-notes/index')
+    assert.equal(page.props.greeting, 'Olá')
+    assert.equal(page.props.tenant, tenant.name)
+    assert.deepEqual(page.props.pluginNav, [
+      { plugin: 'fixture-notes', href: '/plugins/fixture-notes', label: 'Notes', icon: '✎' },
+    ])
+  })
+})
+
+test.group('Plugin tenant switches', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  test('disabling for A keeps it for B', async ({ client, assert }) => {
+    const a = await tenantWithNotes(true)
+    const b = await tenantWithNotes(true)
+    await pluginHost.tenantState.setEnabled(a.tenant.id, 'fixture-notes', false)
+
+    const paletteA = await client.get('/flow/node-types').loginAs(a.owner)
+    const paletteB = await client.get('/flow/node-types').loginAs(b.owner)
+    const typesOf = (response: typeof paletteA) => response.body().nodeTypes.map((type: any) => type.type)
+    assert.notInclude(typesOf(paletteA), 'fixture-notes.note')
+    assert.include(typesOf(paletteB), 'fixture-notes.note')
+
+    const pageA = await client.get('/plugins/fixture-notes').loginAs(a.owner)
+    const pageB = await client.get('/plugins/fixture-notes').loginAs(b.owner)
+    pageA.assertStatus(404)
+    pageB.assertStatus(200)
+
+    await emitDomainEvent('contact:created', { tenantId: a.tenant.id, contactId: 1, source: 'manual' })
+    await emitDomainEvent('contact:created', { tenantId: b.tenant.id, contactId: 2, source: 'manual' })
+    assert.lengthOf(await db.from('fixture_notes_events').where('tenant_id', a.tenant.id), 0)
+    assert.lengthOf(await db.from('fixture_notes_events').where('tenant_id', b.tenant.id), 1)
+  })
+
+  test('opt-in plugin starts disabled', async ({ client, assert }) => {
+    const { owner, tenant } = await tenantWithNotes(false)
+    assert.isFalse(await pluginHost.isEnabledFor('fixture-notes', tenant.id))
+    const response = await client.get('/plugins/fixture-notes').loginAs(owner)
+    response.assertStatus(404)
+  })
+})
