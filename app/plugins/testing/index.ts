@@ -3,3 +3,4 @@
  * test files: node executor contexts and the channel conformance kit.
  */
 export * from './node_context.js'
+export * from './channel_conformance.js'
