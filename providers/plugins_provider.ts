@@ -53,7 +53,7 @@ export default class PluginsProvider {
       return
     }
     const { parseRoles } = await import('#processes/process_roles')
-    const env = (await import('#start/env')).default
+    const { default: env } = await import('#start/env')
     const host = await this.app.container.make('plugins')
     await host.boot(parseRoles(env.get('PROCESS_ROLES'), ['web']))
   }

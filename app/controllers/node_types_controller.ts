@@ -25,7 +25,8 @@ export default class NodeTypesController {
    * ports. Answers 422 with VineJS's messages for an invalid one.
    */
   async resolve({ params, request, response, i18n, tenant }: HttpContext) {
-    const entry = (await this.#available(tenant.id)).find((item) => item.definition.type === params.type)
+    const available = await this.#available(tenant.id)
+    const entry = available.find((item) => item.definition.type === params.type)
     if (!entry) {
       throw new UnknownNodeTypeException(params.type)
     }

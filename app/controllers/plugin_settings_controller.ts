@@ -35,18 +35,23 @@ export default class PluginSettingsController {
     await bouncer.authorize('manageTenant')
     const record = pluginHost.get(params.name)
     if (!record || !pluginHost.isActive(record.name)) {
-      return response.notFound({ message: `Plugin "${params.name}" is not installed or failed to load` })
+      return response.notFound({
+        message: `Plugin "${params.name}" is not installed or failed to load`,
+      })
     }
     const { enabled } = await request.validateUsing(pluginSwitchValidator)
     await pluginHost.tenantState.setEnabled(tenant.id, record.name, enabled)
     logger.info({ pluginName: record.name, enabled }, 'tenant plugin switch changed')
-    session.flash('success', i18n.t(enabled ? 'plugins.enabled_flash' : 'plugins.disabled_flash', { name: record.name }))
+    session.flash(
+      'success',
+      i18n.t(enabled ? 'plugins.enabled_flash' : 'plugins.disabled_flash', { name: record.name })
+    )
     return response.redirect().back()
   }
 
   #settingsOf(name: string) {
     const record = pluginHost.get(name)
-    return record && pluginHost.isActive(name) ? record.api?.contributions.settings ?? null : null
+    return record && pluginHost.isActive(name) ? (record.api?.contributions.settings ?? null) : null
   }
 
   async edit({ params, inertia, bouncer, tenant, i18n, response }: HttpContext) {
@@ -71,7 +76,11 @@ export default class PluginSettingsController {
     }
     try {
       const values = await settingsValidator(settings).validate(request.input('values', {}))
-      await pluginHost.tenantState.setSettings(tenant.id, params.name, values as Record<string, unknown>)
+      await pluginHost.tenantState.setSettings(
+        tenant.id,
+        params.name,
+        values as Record<string, unknown>
+      )
     } catch (error) {
       if (!(error instanceof vineErrors.E_VALIDATION_ERROR)) {
         throw error

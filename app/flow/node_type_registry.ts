@@ -34,7 +34,9 @@ export class NodeConfigInvalidException extends Exception {
 
   /** Answers with the field messages, so the editor marks each field. */
   handle(error: this, ctx: HttpContext) {
-    ctx.response.status(422).send({ code: error.code, message: error.message, errors: error.messages })
+    ctx.response
+      .status(422)
+      .send({ code: error.code, message: error.message, errors: error.messages })
   }
 }
 
@@ -57,8 +59,13 @@ function identityProblems(definition: NodeTypeDefinition, plugin: string | null)
   if (plugin === null && !(typeof type === 'string' && CORE_TYPE.test(type))) {
     problems.push(`type "${type}" must be lowercase letters, digits and "_"`)
   }
-  if (plugin !== null && !(typeof type === 'string' && PLUGIN_TYPE.test(type) && type.startsWith(`${plugin}.`))) {
-    problems.push(`type "${type}" must be "${plugin}.<id>", with <id> in lowercase letters, digits and "_"`)
+  if (
+    plugin !== null &&
+    !(typeof type === 'string' && PLUGIN_TYPE.test(type) && type.startsWith(`${plugin}.`))
+  ) {
+    problems.push(
+      `type "${type}" must be "${plugin}.<id>", with <id> in lowercase letters, digits and "_"`
+    )
   }
   if (!Number.isInteger(definition.version) || definition.version < 1) {
     problems.push(`version ${String(definition.version)} must be an integer from 1`)

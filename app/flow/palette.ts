@@ -44,9 +44,16 @@ function categoryKey(entry: RegisteredNodeType, has: (key: string) => boolean) {
  * default configuration; `dynamicPorts` says whether they change with the
  * configuration (ask `POST /flow/node-types/:type/resolve` then).
  */
-export function paletteEntry(entry: RegisteredNodeType, t: Translate, has: (key: string) => boolean) {
+export function paletteEntry(
+  entry: RegisteredNodeType,
+  t: Translate,
+  has: (key: string) => boolean
+) {
   const { definition } = entry
-  const ports = typeof definition.ports === 'function' ? definition.ports(definition.defaults) : definition.ports
+  const ports =
+    typeof definition.ports === 'function'
+      ? definition.ports(definition.defaults)
+      : definition.ports
   const key = categoryKey(entry, has)
   return {
     type: definition.type,
@@ -61,6 +68,8 @@ export function paletteEntry(entry: RegisteredNodeType, t: Translate, has: (key:
     ports: translatePorts(ports, t),
     dynamicPorts: typeof definition.ports === 'function',
     alwaysPauses:
-      typeof definition.alwaysPauses === 'function' ? 'depends' : (definition.alwaysPauses ?? false),
+      typeof definition.alwaysPauses === 'function'
+        ? 'depends'
+        : (definition.alwaysPauses ?? false),
   }
 }

@@ -13,10 +13,7 @@ export function stripAccents(value: string) {
 
 /** Lowercase, accent-free, single-spaced and trimmed. */
 export function normalizeReply(value: string) {
-  return stripAccents(value.slice(0, MAX_MATCHED_LENGTH))
-    .toLowerCase()
-    .replace(/\s+/g, ' ')
-    .trim()
+  return stripAccents(value.slice(0, MAX_MATCHED_LENGTH)).toLowerCase().replace(/\s+/g, ' ').trim()
 }
 
 function escapeRegExp(value: string) {

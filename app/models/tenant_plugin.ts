@@ -18,7 +18,8 @@ export default class TenantPlugin extends withTenantScope(BaseModel) {
 
   /** Settings as validated by the plugin's schema, stored as JSON text. */
   @column({
-    prepare: (value: Record<string, unknown> | null) => (value === null ? null : JSON.stringify(value)),
+    prepare: (value: Record<string, unknown> | null) =>
+      value === null ? null : JSON.stringify(value),
     consume: (value: string | null) => (value === null ? null : JSON.parse(value)),
   })
   declare settings: Record<string, unknown> | null

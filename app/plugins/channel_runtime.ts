@@ -111,14 +111,20 @@ export class ChannelRuntime {
    */
   async open(instance: ChannelInstance) {
     if (!this.#started) {
-      throw new Error('The channel runtime is not started: instances open only in the channels role')
+      throw new Error(
+        'The channel runtime is not started: instances open only in the channels role'
+      )
     }
     const existing = this.#sessions.get(instance.id)
     if (existing) {
       return existing.driver
     }
     const { plugin, channel } = this.channel(instance.channel)
-    const logger = this.logger.child({ pluginName: plugin, channel: channel.id, instanceId: instance.id })
+    const logger = this.logger.child({
+      pluginName: plugin,
+      channel: channel.id,
+      instanceId: instance.id,
+    })
     const driver = channel.createDriver({
       instanceId: instance.id,
       tenantId: instance.tenantId,
@@ -135,7 +141,10 @@ export class ChannelRuntime {
   #wire(instance: ChannelInstance, driver: ChannelDriver, logger: Logger) {
     let previous: ChannelStatus | null = null
     driver.on('status', (payload) => {
-      logger.info({ status: payload.status, reason: payload.reason }, 'channel instance status changed')
+      logger.info(
+        { status: payload.status, reason: payload.reason },
+        'channel instance status changed'
+      )
       const from = previous
       previous = payload.status
       emitDomainEvent('instance:status_changed', {
@@ -162,7 +171,10 @@ export class ChannelRuntime {
       try {
         listener({ instance, payload })
       } catch (error) {
-        this.logger.error({ err: error, event, instanceId: instance.id }, 'channel runtime listener failed')
+        this.logger.error(
+          { err: error, event, instanceId: instance.id },
+          'channel runtime listener failed'
+        )
       }
     }
   }

@@ -26,7 +26,9 @@ export function formFieldProblems(fields: unknown, where: string): string[] {
       continue
     }
     if (!FORM_FIELD_KINDS.includes(field.kind)) {
-      problems.push(`${at}.kind "${String(field.kind)}" is not one of ${FORM_FIELD_KINDS.join(', ')}`)
+      problems.push(
+        `${at}.kind "${String(field.kind)}" is not one of ${FORM_FIELD_KINDS.join(', ')}`
+      )
     }
     if (typeof field.name !== 'string' || field.name.length === 0) {
       problems.push(`${at}.name must be a non-empty string`)
@@ -79,5 +81,7 @@ export function requireFunction(value: unknown, where: string, optional = false)
 }
 
 export function requireString(value: unknown, where: string): string[] {
-  return typeof value === 'string' && value.trim().length > 0 ? [] : [`${where} must be a non-empty string`]
+  return typeof value === 'string' && value.trim().length > 0
+    ? []
+    : [`${where} must be a non-empty string`]
 }

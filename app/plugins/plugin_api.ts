@@ -84,7 +84,9 @@ function scheduleProblems(definition: ScheduledTaskDefinition, taken: string[]) 
     problems.push(`task "${definition.name}": pattern must be a cron string`)
   }
   if (definition.timeZone && !DateTime.local().setZone(definition.timeZone).isValid) {
-    problems.push(`task "${definition.name}": time zone "${definition.timeZone}" is not an IANA zone`)
+    problems.push(
+      `task "${definition.name}": time zone "${definition.timeZone}" is not an IANA zone`
+    )
   }
   return [...problems, ...requireFunction(definition.handler, `task "${definition.name}" handler`)]
 }

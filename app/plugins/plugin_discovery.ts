@@ -40,7 +40,11 @@ const semverRule = vine.createRule((value, _, field) => {
 
 const rangeRule = vine.createRule((value, _, field) => {
   if (typeof value === 'string' && !semver.validRange(value)) {
-    field.report('The {{ field }} field must be a semantic version range such as ^1.0.0', 'range', field)
+    field.report(
+      'The {{ field }} field must be a semantic version range such as ^1.0.0',
+      'range',
+      field
+    )
   }
 })
 
@@ -63,7 +67,8 @@ const manifestValidator = vine.create(
 )
 
 const manifestMessages = new SimpleMessagesProvider({
-  'name.regex': 'The name field must use lowercase letters, digits and dashes, starting with a letter',
+  'name.regex':
+    'The name field must use lowercase letters, digits and dashes, starting with a letter',
   'entry.regex': 'The entry field must be a relative path to a .js file inside the plugin folder',
 })
 
@@ -101,7 +106,11 @@ export async function readManifest(directory: string, folderName: string) {
       const details = (error.messages as { field: string; message: string }[])
         .map((entry) => entry.message)
         .join('; ')
-      throw new PluginError(folderName, 'E_PLUGIN_MANIFEST_INVALID', `invalid ${MANIFEST_FILE}: ${details}`)
+      throw new PluginError(
+        folderName,
+        'E_PLUGIN_MANIFEST_INVALID',
+        `invalid ${MANIFEST_FILE}: ${details}`
+      )
     }
     throw error
   }

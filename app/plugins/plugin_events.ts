@@ -16,7 +16,9 @@ export async function dispatchDomainEvent<Event extends DomainEventName>(
   payload: DomainEvents[Event]
 ) {
   for (const record of host.active()) {
-    const subscribers = record.api!.contributions.subscribers.filter((entry) => entry.event === event)
+    const subscribers = record.api!.contributions.subscribers.filter(
+      (entry) => entry.event === event
+    )
     if (subscribers.length === 0 || !(await host.isEnabledFor(record.name, payload.tenantId))) {
       continue
     }
@@ -29,7 +31,10 @@ export async function dispatchDomainEvent<Event extends DomainEventName>(
       try {
         await runInTenant(payload.tenantId, () => subscriber(payload, context))
       } catch (error) {
-        logger.error({ err: error, pluginName: record.name, event, tenantId: payload.tenantId }, 'plugin event subscriber failed')
+        logger.error(
+          { err: error, pluginName: record.name, event, tenantId: payload.tenantId },
+          'plugin event subscriber failed'
+        )
       }
     }
   }
@@ -41,7 +46,9 @@ export async function dispatchDomainEvent<Event extends DomainEventName>(
  */
 export function listenForPluginSubscribers(host: PluginHost, logger: Logger) {
   const events = new Set(
-    host.active().flatMap((record) => record.api!.contributions.subscribers.map((entry) => entry.event))
+    host
+      .active()
+      .flatMap((record) => record.api!.contributions.subscribers.map((entry) => entry.event))
   )
   for (const event of events) {
     emitter.on(event, (payload) => dispatchDomainEvent(host, logger, event, payload as never))

@@ -95,9 +95,15 @@ export class PluginHost {
   }
 
   #unavailableDependency(record: PluginRecord) {
-    const name = Object.keys(record.manifest?.dependencies ?? {}).find((dependency) => !this.isActive(dependency))
+    const name = Object.keys(record.manifest?.dependencies ?? {}).find(
+      (dependency) => !this.isActive(dependency)
+    )
     return name
-      ? new PluginError(record.name, 'E_PLUGIN_DEPENDENCY_UNAVAILABLE', `depends on "${name}", which failed to load: fix "${name}" first`)
+      ? new PluginError(
+          record.name,
+          'E_PLUGIN_DEPENDENCY_UNAVAILABLE',
+          `depends on "${name}", which failed to load: fix "${name}" first`
+        )
       : null
   }
 
@@ -174,7 +180,11 @@ export class PluginHost {
     const file = join(record.directory, entry)
     const source = existsSync(file) ? file : file.replace(/\.js$/, '.ts')
     if (!existsSync(source)) {
-      throw new PluginError(record.name, 'E_PLUGIN_ENTRY_INVALID', `entry "${entry}" not found in ${record.directory}`)
+      throw new PluginError(
+        record.name,
+        'E_PLUGIN_ENTRY_INVALID',
+        `entry "${entry}" not found in ${record.directory}`
+      )
     }
     let module: { default?: unknown }
     try {
@@ -197,7 +207,11 @@ export class PluginHost {
     return module.default
   }
 
-  async #runHook(record: PluginRecord, code: 'E_PLUGIN_REGISTER_FAILED' | 'E_PLUGIN_BOOT_FAILED', hook: () => unknown) {
+  async #runHook(
+    record: PluginRecord,
+    code: 'E_PLUGIN_REGISTER_FAILED' | 'E_PLUGIN_BOOT_FAILED',
+    hook: () => unknown
+  ) {
     try {
       await hook()
     } catch (error) {
@@ -205,24 +219,39 @@ export class PluginHost {
     }
   }
 
-  #asPluginError(record: PluginRecord, error: unknown, code: 'E_PLUGIN_REGISTER_FAILED' | 'E_PLUGIN_BOOT_FAILED') {
+  #asPluginError(
+    record: PluginRecord,
+    error: unknown,
+    code: 'E_PLUGIN_REGISTER_FAILED' | 'E_PLUGIN_BOOT_FAILED'
+  ) {
     if (error instanceof PluginError) {
       return error
     }
     const hook = code === 'E_PLUGIN_BOOT_FAILED' ? 'boot()' : 'register()'
-    return new PluginError(record.name, code, `${hook} threw: ${(error as Error)?.message ?? String(error)}`, {
-      cause: error,
-    })
+    return new PluginError(
+      record.name,
+      code,
+      `${hook} threw: ${(error as Error)?.message ?? String(error)}`,
+      {
+        cause: error,
+      }
+    )
   }
 
-  async #checkContributions(record: PluginRecord, translations: Record<string, Record<string, string>>) {
+  async #checkContributions(
+    record: PluginRecord,
+    translations: Record<string, Record<string, string>>
+  ) {
     const contributions = record.api!.contributions
-    const invalid = (detail: string) => new PluginError(record.name, 'E_PLUGIN_CONTRIBUTION_INVALID', detail)
+    const invalid = (detail: string) =>
+      new PluginError(record.name, 'E_PLUGIN_CONTRIBUTION_INVALID', detail)
 
     for (const definition of contributions.nodeTypes) {
       for (const key of [definition.label, definition.description]) {
         if (typeof key === 'string' && !hasTranslation(key, translations)) {
-          throw invalid(`node type "${definition.type}": translation key "${key}" has no message in lang/`)
+          throw invalid(
+            `node type "${definition.type}": translation key "${key}" has no message in lang/`
+          )
         }
       }
       try {
@@ -232,7 +261,9 @@ export class PluginHost {
       }
     }
     for (const channel of contributions.channels) {
-      const owner = this.active().find((other) => other.api?.contributions.channels.some((c) => c.id === channel.id))
+      const owner = this.active().find((other) =>
+        other.api?.contributions.channels.some((c) => c.id === channel.id)
+      )
       if (owner) {
         throw invalid(`channel "${channel.id}" is already contributed by plugin "${owner.name}"`)
       }
@@ -242,7 +273,9 @@ export class PluginHost {
       try {
         await settingsValidator(settings).validate(settings.defaults)
       } catch (error) {
-        throw invalid(`settings defaults do not pass the settings schema: ${(error as Error).message}`)
+        throw invalid(
+          `settings defaults do not pass the settings schema: ${(error as Error).message}`
+        )
       }
     }
   }
@@ -262,7 +295,9 @@ export class PluginHost {
         if (dependencyError) {
           throw dependencyError
         }
-        await this.#runHook(record, 'E_PLUGIN_BOOT_FAILED', () => record.definition!.boot?.(record.api!, { roles }))
+        await this.#runHook(record, 'E_PLUGIN_BOOT_FAILED', () =>
+          record.definition!.boot?.(record.api!, { roles })
+        )
         record.status = 'booted'
       } catch (error) {
         this.#fail(record, this.#asPluginError(record, error, 'E_PLUGIN_BOOT_FAILED'))

@@ -21,7 +21,8 @@ export function createPluginMetrics(pluginName: string): PluginMetrics {
   }
 
   return {
-    counter: (configuration) => make(configuration, (name) => new Counter({ ...configuration, name })),
+    counter: (configuration) =>
+      make(configuration, (name) => new Counter({ ...configuration, name })),
     gauge: (configuration) => make(configuration, (name) => new Gauge({ ...configuration, name })),
     histogram: (configuration) =>
       make(configuration, (name) => new Histogram({ ...configuration, name })),

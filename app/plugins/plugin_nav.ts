@@ -21,7 +21,12 @@ export async function pluginNavFor(ctx: Partial<HttpContext>): Promise<PluginNav
   for (const name of await pluginHost.enabledFor(ctx.tenant.id)) {
     for (const entry of pluginHost.get(name)!.api!.contributions.nav) {
       const path = entry.path === '/' ? '' : (entry.path ?? '')
-      links.push({ plugin: name, href: `${pluginPrefix(name)}${path}`, label: ctx.i18n.t(entry.label), icon: entry.icon ?? '◇' })
+      links.push({
+        plugin: name,
+        href: `${pluginPrefix(name)}${path}`,
+        label: ctx.i18n.t(entry.label),
+        icon: entry.icon ?? '◇',
+      })
     }
   }
   return links

@@ -40,7 +40,11 @@ function requirePluginActive(host: PluginHost, name: string): MiddlewareFn {
  * `/plugins/<name>` behind `tenantMiddleware` (sign-in and tenant scope),
  * public routes under `/hooks/<name>`.
  */
-export function mountPluginRoutes(host: PluginHost, router: Router, tenantMiddleware: MiddlewareFn[] | any[]) {
+export function mountPluginRoutes(
+  host: PluginHost,
+  router: Router,
+  tenantMiddleware: MiddlewareFn[] | any[]
+) {
   for (const record of host.active()) {
     const { routes, publicRoutes } = record.api!.contributions
     if (routes.length > 0) {

@@ -15,9 +15,11 @@ interface TaskJobData {
 }
 
 function declaredTasks(host: PluginHost) {
-  return host.active().flatMap((record) =>
-    record.api!.contributions.schedules.map((task) => ({ plugin: record.name, task }))
-  )
+  return host
+    .active()
+    .flatMap((record) =>
+      record.api!.contributions.schedules.map((task) => ({ plugin: record.name, task }))
+    )
 }
 
 async function runTask(host: PluginHost, logger: Logger, job: Job<TaskJobData>) {
@@ -37,7 +39,11 @@ async function runTask(host: PluginHost, logger: Logger, job: Job<TaskJobData>) 
   for (const tenant of tenants) {
     if (await host.isEnabledFor(record.name, tenant.id)) {
       await runInTenant(tenant.id, () =>
-        task.handler({ tenantId: tenant.id, logger: taskLogger.child({ tenantId: tenant.id }), firedAt })
+        task.handler({
+          tenantId: tenant.id,
+          logger: taskLogger.child({ tenantId: tenant.id }),
+          firedAt,
+        })
       )
     }
   }
@@ -72,13 +78,21 @@ export async function syncJobSchedulers(host: PluginHost, logger: Logger) {
   for (const { plugin, task } of declaredTasks(host)) {
     const id = `${plugin}:${task.name}`
     declared.add(id)
-    const repeat = task.every ? { every: task.every } : { pattern: task.pattern!, tz: task.timeZone ?? 'UTC' }
-    await queue.upsertJobScheduler(id, repeat, { name: JOB_NAME, data: { plugin, task: task.name } })
+    const repeat = task.every
+      ? { every: task.every }
+      : { pattern: task.pattern!, tz: task.timeZone ?? 'UTC' }
+    await queue.upsertJobScheduler(id, repeat, {
+      name: JOB_NAME,
+      data: { plugin, task: task.name },
+    })
   }
   for (const scheduler of await queue.getJobSchedulers()) {
     if (!declared.has(scheduler.key)) {
       await queue.removeJobScheduler(scheduler.key)
-      logger.info({ scheduler: scheduler.key }, 'removed job scheduler of a task no longer declared')
+      logger.info(
+        { scheduler: scheduler.key },
+        'removed job scheduler of a task no longer declared'
+      )
     }
   }
 }

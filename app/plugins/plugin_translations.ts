@@ -23,7 +23,9 @@ function readLangFolder(location: string) {
       continue
     }
     const messages: Record<string, string> = {}
-    for (const file of readdirSync(join(location, locale.name)).filter((name) => name.endsWith('.json'))) {
+    for (const file of readdirSync(join(location, locale.name)).filter((name) =>
+      name.endsWith('.json')
+    )) {
       const content = JSON.parse(readFileSync(join(location, locale.name, file), 'utf8'))
       flatten(basename(file, '.json'), content, messages)
     }

@@ -24,7 +24,9 @@ export class TenantPluginState {
     const rows = await runInTenant(tenantId, () => TenantPlugin.query())
     const entry: TenantEntry = {
       loadedAt: Date.now(),
-      rows: new Map(rows.map((row) => [row.pluginName, { enabled: row.enabled, settings: row.settings }])),
+      rows: new Map(
+        rows.map((row) => [row.pluginName, { enabled: row.enabled, settings: row.settings }])
+      ),
     }
     this.#cache.set(tenantId, entry)
     return entry
@@ -32,11 +34,13 @@ export class TenantPluginState {
 
   /** The tenant's switch for a plugin, `null` when never changed. */
   async enabledSwitch(tenantId: number, pluginName: string) {
-    return (await this.#entry(tenantId)).rows.get(pluginName)?.enabled ?? null
+    const entry = await this.#entry(tenantId)
+    return entry.rows.get(pluginName)?.enabled ?? null
   }
 
   async storedSettings(tenantId: number, pluginName: string) {
-    return (await this.#entry(tenantId)).rows.get(pluginName)?.settings ?? null
+    const entry = await this.#entry(tenantId)
+    return entry.rows.get(pluginName)?.settings ?? null
   }
 
   async setEnabled(tenantId: number, pluginName: string, enabled: boolean) {
@@ -47,7 +51,11 @@ export class TenantPluginState {
     await this.#upsert(tenantId, pluginName, { settings })
   }
 
-  async #upsert(tenantId: number, pluginName: string, values: Partial<Pick<TenantPlugin, 'enabled' | 'settings'>>) {
+  async #upsert(
+    tenantId: number,
+    pluginName: string,
+    values: Partial<Pick<TenantPlugin, 'enabled' | 'settings'>>
+  ) {
     await runInTenant(tenantId, async () => {
       const row =
         (await TenantPlugin.query().where('plugin_name', pluginName).first()) ??

@@ -6,12 +6,19 @@ import AppLayout from '~/layouts/AppLayout.vue'
 
 createInertiaApp({
   title: (title) => (title ? `${title} · Disparador` : 'Disparador'),
+  // Plugin pages are named `plugins/<plugin>/<page>` and live in the plugin's own folder.
   resolve: (name) =>
-    resolvePageComponent(
-      `./pages/${name}.vue`,
-      import.meta.glob<DefineComponent>('./pages/**/*.vue'),
-      AppLayout
-    ),
+    name.startsWith('plugins/')
+      ? resolvePageComponent(
+          `../../plugins/${name.split('/')[1]}/pages/${name.split('/').slice(2).join('/')}.vue`,
+          import.meta.glob<DefineComponent>('../../plugins/*/pages/**/*.vue'),
+          AppLayout
+        )
+      : resolvePageComponent(
+          `./pages/${name}.vue`,
+          import.meta.glob<DefineComponent>('./pages/**/*.vue'),
+          AppLayout
+        ),
   setup({ el, App, props, plugin }) {
     createApp(() => h(App, props))
       .use(plugin)

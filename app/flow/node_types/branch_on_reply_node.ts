@@ -36,7 +36,13 @@ const ruleSchema = vine
   })
   .use(validRule())
 
-type Rule = { id: string; name: string; match: 'keywords' | 'pattern'; keywords: string[]; pattern: string | null }
+type Rule = {
+  id: string
+  name: string
+  match: 'keywords' | 'pattern'
+  keywords: string[]
+  pattern: string | null
+}
 
 function ruleMatches(rule: Rule, text: string) {
   if (rule.match === 'keywords') {
@@ -64,7 +70,13 @@ export const branchOnReplyNode = defineNodeType({
   defaults: {
     timeout: { amount: 1, unit: 'days' as const },
     rules: [
-      { id: 'yes', name: 'Yes', match: 'keywords' as const, keywords: ['yes', 'sim'], pattern: null },
+      {
+        id: 'yes',
+        name: 'Yes',
+        match: 'keywords' as const,
+        keywords: ['yes', 'sim'],
+        pattern: null,
+      },
     ],
   },
   fields: [
@@ -83,7 +95,12 @@ export const branchOnReplyNode = defineNodeType({
       addLabel: 'flow_nodes.branch_on_reply.fields.add_rule',
       maxItems: 20,
       itemFields: [
-        { kind: 'text', name: 'name', label: 'flow_nodes.branch_on_reply.fields.rule_name', required: true },
+        {
+          kind: 'text',
+          name: 'name',
+          label: 'flow_nodes.branch_on_reply.fields.rule_name',
+          required: true,
+        },
         {
           kind: 'select',
           name: 'match',
@@ -110,7 +127,10 @@ export const branchOnReplyNode = defineNodeType({
     },
   ],
   ports(config) {
-    const rulePorts: PortDefinition[] = config.rules.map((rule) => ({ id: rule.id, text: rule.name }))
+    const rulePorts: PortDefinition[] = config.rules.map((rule) => ({
+      id: rule.id,
+      text: rule.name,
+    }))
     return [
       ...rulePorts,
       { id: 'any', label: 'flow_nodes.branch_on_reply.ports.any' },

@@ -6,7 +6,13 @@ import { branchOnReplyNode } from '#flow/node_types/branch_on_reply_node'
 import { nodeTypes } from '#flow/node_type_registry'
 
 /** The node types every install has, in palette order. */
-export const CORE_NODE_TYPES = [sendNode, waitNode, waitWindowNode, quietHoursNode, branchOnReplyNode]
+export const CORE_NODE_TYPES = [
+  sendNode,
+  waitNode,
+  waitWindowNode,
+  quietHoursNode,
+  branchOnReplyNode,
+]
 
 /**
  * Registers the core node types through the same checks as plugins' node

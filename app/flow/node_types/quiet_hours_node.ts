@@ -15,9 +15,16 @@ export const quietHoursNode = defineNodeType({
   icon: 'moon',
   category: 'timing',
   configSchema: vine.object({ quiet: timeWindowSchema() }),
-  defaults: { quiet: { days: [1, 2, 3, 4, 5, 6, 7], start: '21:00', end: '08:00' } as TimeWindowValue },
+  defaults: {
+    quiet: { days: [1, 2, 3, 4, 5, 6, 7], start: '21:00', end: '08:00' } as TimeWindowValue,
+  },
   fields: [
-    { kind: 'time-window', name: 'quiet', label: 'flow_nodes.quiet_hours.fields.quiet', required: true },
+    {
+      kind: 'time-window',
+      name: 'quiet',
+      label: 'flow_nodes.quiet_hours.fields.quiet',
+      required: true,
+    },
   ],
   ports: [{ id: 'next', label: 'flow_nodes.ports.next', required: true }],
   execute({ config, contact, now }) {

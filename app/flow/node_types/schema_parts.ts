@@ -10,7 +10,10 @@ export const CLOCK = /^([01]\d|2[0-3]):[0-5]\d$/
 /** `{ days, start, end }` of a `time-window` field. */
 export function timeWindowSchema() {
   return vine.object({
-    days: vine.array(vine.number().in([1, 2, 3, 4, 5, 6, 7])).minLength(1).distinct(),
+    days: vine
+      .array(vine.number().in([1, 2, 3, 4, 5, 6, 7]))
+      .minLength(1)
+      .distinct(),
     start: vine.string().regex(CLOCK),
     end: vine.string().regex(CLOCK),
   })
@@ -23,7 +26,11 @@ export function durationSchema(maxSeconds: number) {
     const duration = value as { amount?: unknown; unit?: unknown }
     const factor = seconds[duration.unit as keyof typeof seconds]
     if (typeof duration.amount === 'number' && factor && duration.amount * factor > maxSeconds) {
-      field.report(`The {{ field }} field must be at most ${maxSeconds} seconds`, 'maxDuration', field)
+      field.report(
+        `The {{ field }} field must be at most ${maxSeconds} seconds`,
+        'maxDuration',
+        field
+      )
     }
   })
   return vine
@@ -41,7 +48,11 @@ export function templateSchema() {
     const hasTemplate = typeof message.templateId === 'number'
     const hasText = typeof message.text === 'string' && message.text.trim().length > 0
     if (hasTemplate === hasText) {
-      field.report('The {{ field }} field needs either a saved template or a text', 'template', field)
+      field.report(
+        'The {{ field }} field needs either a saved template or a text',
+        'template',
+        field
+      )
     }
   })
   return vine

@@ -25,7 +25,11 @@ export const sendNode = defineNodeType({
     media: mediaSchema(),
     instanceId: vine.number().withoutDecimals().positive().nullable(),
   }),
-  defaults: { message: { templateId: null, text: 'Hello {{name|there}}!' }, media: null, instanceId: null },
+  defaults: {
+    message: { templateId: null, text: 'Hello {{name|there}}!' },
+    media: null,
+    instanceId: null,
+  },
   fields: [
     { kind: 'template', name: 'message', label: 'flow_nodes.send.fields.message', required: true },
     { kind: 'media', name: 'media', label: 'flow_nodes.send.fields.media' },

@@ -16,7 +16,12 @@ export const waitWindowNode = defineNodeType({
   configSchema: vine.object({ window: timeWindowSchema() }),
   defaults: { window: { days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' } as TimeWindowValue },
   fields: [
-    { kind: 'time-window', name: 'window', label: 'flow_nodes.wait_window.fields.window', required: true },
+    {
+      kind: 'time-window',
+      name: 'window',
+      label: 'flow_nodes.wait_window.fields.window',
+      required: true,
+    },
   ],
   ports: [{ id: 'next', label: 'flow_nodes.ports.next', required: true }],
   execute({ config, contact, now }) {

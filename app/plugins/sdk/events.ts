@@ -86,13 +86,7 @@ export interface MessageReceivedEvent extends DomainEventBase {
 
 /** Status of a channel instance, as its driver reports it. See `ChannelStatus`. */
 export type InstanceStatus =
-  | 'connecting'
-  | 'qr'
-  | 'open'
-  | 'reconnecting'
-  | 'logged_out'
-  | 'restricted'
-  | 'closed'
+  'connecting' | 'qr' | 'open' | 'reconnecting' | 'logged_out' | 'restricted' | 'closed'
 
 export interface InstanceStatusChangedEvent extends DomainEventBase {
   instanceId: number
@@ -112,6 +106,29 @@ export interface ImportFinishedEvent extends DomainEventBase {
   updated: number
   skipped: number
   failed: number
+}
+
+/**
+ * An action worth an audit entry that no other event of the catalogue
+ * describes: invitations, role changes, template and settings changes,
+ * exports, API tokens. The core emits it where the action happens; the
+ * audit plugin stores it.
+ */
+export interface AuditRecordEvent extends DomainEventBase {
+  /** What happened, `<noun>.<verb>` in snake case, such as `member.role_changed`. */
+  action: string
+  /** The user who did it, or `null` for the system. */
+  actorId: number | null
+  /** Kind of the row acted on, such as `membership` or `invitation`. */
+  targetType: string | null
+  /** Id of that row, or a name when the target has no id (a plugin). */
+  targetId: string | number | null
+  /** Address of the request that caused it, when a request did. */
+  ipAddress: string | null
+  /** Values before the change, for updates and deletions. Never secrets. */
+  before: Record<string, unknown> | null
+  /** Values after the change, for creations and updates. Never secrets. */
+  after: Record<string, unknown> | null
 }
 
 /**
@@ -136,6 +153,7 @@ export interface DomainEvents {
   'message:received': MessageReceivedEvent
   'instance:status_changed': InstanceStatusChangedEvent
   'import:finished': ImportFinishedEvent
+  'audit:record': AuditRecordEvent
 }
 
 export type DomainEventName = keyof DomainEvents
@@ -159,4 +177,5 @@ export const DOMAIN_EVENT_NAMES: DomainEventName[] = [
   'message:received',
   'instance:status_changed',
   'import:finished',
+  'audit:record',
 ]

@@ -47,9 +47,7 @@ export interface InboundReply {
  * Why the engine runs the executor. `null` on the first visit of the node in
  * this journey step; set when the journey resumes a node that parked.
  */
-export type NodeResume =
-  | { reason: 'reply'; reply: InboundReply }
-  | { reason: 'timeout' }
+export type NodeResume = { reason: 'reply'; reply: InboundReply } | { reason: 'timeout' }
 
 /** What a node asks the engine to send. */
 export interface SendRequest {
@@ -212,9 +210,7 @@ export interface NodeTypeDefinition<Schema extends SchemaTypes = SchemaTypes> {
  * Declares a node type. Returns the definition unchanged, typed from its
  * schema.
  */
-export function defineNodeType<Schema extends SchemaTypes>(
-  definition: NodeTypeDefinition<Schema>
-) {
+export function defineNodeType<Schema extends SchemaTypes>(definition: NodeTypeDefinition<Schema>) {
   return definition
 }
 

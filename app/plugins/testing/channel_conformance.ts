@@ -38,7 +38,9 @@ export interface ChannelConformanceOptions<Driver extends ChannelDriver = Channe
 }
 
 /** Credentials kept in memory, for drivers under test. */
-export function memoryCredentialStore(): ChannelCredentialStore & { value: Record<string, unknown> | null } {
+export function memoryCredentialStore(): ChannelCredentialStore & {
+  value: Record<string, unknown> | null
+} {
   return {
     value: null,
     async read() {
@@ -61,7 +63,11 @@ class EventLog {
     receipt: [],
     inbound: [],
   }
-  #waiters: { event: ChannelDriverEventName; match: (payload: any) => boolean; resolve: (payload: any) => void }[] = []
+  #waiters: {
+    event: ChannelDriverEventName
+    match: (payload: any) => boolean
+    resolve: (payload: any) => void
+  }[] = []
 
   constructor(driver: ChannelDriver) {
     for (const event of ['status', 'receipt', 'inbound'] as const) {
@@ -95,10 +101,19 @@ class EventLog {
     }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`No matching "${event}" event within ${timeoutMs} ms (statuses so far: ${this.statuses.join(' > ')})`)),
+        () =>
+          reject(
+            new Error(
+              `No matching "${event}" event within ${timeoutMs} ms (statuses so far: ${this.statuses.join(' > ')})`
+            )
+          ),
         timeoutMs
       )
-      this.#waiters.push({ event, match: match as never, resolve: (payload) => (clearTimeout(timer), resolve(payload)) })
+      this.#waiters.push({
+        event,
+        match: match as never,
+        resolve: (payload) => (clearTimeout(timer), resolve(payload)),
+      })
     })
   }
 }
@@ -106,7 +121,10 @@ class EventLog {
 async function withinTime<T>(promise: Promise<T>, timeoutMs: number, what: string) {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not settle within ${timeoutMs} ms`)), timeoutMs)
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not settle within ${timeoutMs} ms`)),
+      timeoutMs
+    )
   })
   try {
     return await Promise.race([promise, timeout])
@@ -178,7 +196,10 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
       assert.equal(log.statuses[0], 'connecting')
       assert.equal(log.statuses.at(-1), 'open')
       const between = log.statuses.slice(1, -1)
-      assert.isTrue(between.every((status) => status === 'qr' || status === 'connecting'), log.statuses.join(' > '))
+      assert.isTrue(
+        between.every((status) => status === 'qr' || status === 'connecting'),
+        log.statuses.join(' > ')
+      )
       if (options.channel.pairing === 'none') {
         assert.notInclude(log.statuses, 'qr')
       }
@@ -190,7 +211,12 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
     test('send returns a provider id', async ({ assert }) => {
       const id = newId()
       const result = await withinTime(
-        driver.send({ providerMessageId: id, to: options.recipient, text: 'conformance', media: null }),
+        driver.send({
+          providerMessageId: id,
+          to: options.recipient,
+          text: 'conformance',
+          media: null,
+        }),
         timeoutMs,
         'send()'
       )
@@ -201,7 +227,8 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
       if (options.channel.capabilities.deliveryReceipts) {
         const receipt = await log.next(
           'receipt',
-          (event) => event.providerMessageId === result.providerMessageId && event.status === 'delivered',
+          (event) =>
+            event.providerMessageId === result.providerMessageId && event.status === 'delivered',
           timeoutMs
         )
         assert.instanceOf(receipt.at, Date)
@@ -214,7 +241,12 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
     test('inbound message is reported once', async ({ assert }) => {
       const since = log.events.inbound.length
       await options.simulateInbound(driver, { from: sender, text: 'first reply' })
-      const first = await log.next('inbound', (event) => event.text === 'first reply', timeoutMs, since)
+      const first = await log.next(
+        'inbound',
+        (event) => event.text === 'first reply',
+        timeoutMs,
+        since
+      )
       assert.equal(first.from, sender)
       assert.isString(first.providerMessageId)
       assert.instanceOf(first.receivedAt, Date)
@@ -222,14 +254,28 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
       // A second message marks the end of anything the first could still cause.
       await options.simulateInbound(driver, { from: sender, text: 'second reply' })
       await log.next('inbound', (event) => event.text === 'second reply', timeoutMs, since)
-      const copies = log.events.inbound.filter((event) => event.providerMessageId === first.providerMessageId)
+      const copies = log.events.inbound.filter(
+        (event) => event.providerMessageId === first.providerMessageId
+      )
       assert.lengthOf(copies, 1)
     })
 
     if (options.unknownRecipient) {
       test('unknown recipient raises a typed error', async ({ assert }) => {
-        const send = driver.send({ providerMessageId: newId(), to: options.unknownRecipient!, text: 'x', media: null })
-        const error = await withinTime(send.then(() => null, (reason) => reason), timeoutMs, 'send()')
+        const send = driver.send({
+          providerMessageId: newId(),
+          to: options.unknownRecipient!,
+          text: 'x',
+          media: null,
+        })
+        const error = await withinTime(
+          send.then(
+            () => null,
+            (reason) => reason
+          ),
+          timeoutMs,
+          'send()'
+        )
         assert.instanceOf(error, ChannelError)
         assert.oneOf((error as ChannelError).code, ['E_NOT_ON_WHATSAPP', 'E_RECIPIENT_INVALID'])
         assert.isFalse((error as ChannelError).retryable)
@@ -253,8 +299,20 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
     })
 
     test('send while disconnected fails fast', async ({ assert }) => {
-      const send = driver.send({ providerMessageId: newId(), to: options.recipient, text: 'x', media: null })
-      const error = await withinTime(send.then(() => null, (reason) => reason), timeoutMs, 'send() while closed')
+      const send = driver.send({
+        providerMessageId: newId(),
+        to: options.recipient,
+        text: 'x',
+        media: null,
+      })
+      const error = await withinTime(
+        send.then(
+          () => null,
+          (reason) => reason
+        ),
+        timeoutMs,
+        'send() while closed'
+      )
       assert.instanceOf(error, ChannelError)
       assert.equal((error as ChannelError).code, 'E_INSTANCE_NOT_CONNECTED')
     })

@@ -1,11 +1,6 @@
 import { DateTime } from 'luxon'
 import logger from '@adonisjs/core/services/logger'
-import type {
-  NodeExecutionContext,
-  NodeResume,
-  SendOutcome,
-  SendRequest,
-} from '#sdk'
+import type { NodeExecutionContext, NodeResume, SendOutcome, SendRequest } from '#sdk'
 
 export interface NodeContextOptions<Config> {
   config: Config

@@ -72,7 +72,9 @@ test.group('Plugin host admin page', (group) => {
 
     const page = inertiaPage(response.text())
     assert.equal(page.component, 'settings/plugins')
-    const byName = Object.fromEntries(page.props.plugins.map((plugin: any) => [plugin.name, plugin]))
+    const byName = Object.fromEntries(
+      page.props.plugins.map((plugin: any) => [plugin.name, plugin])
+    )
     assert.equal(byName['fixture-old-core'].error.code, 'E_PLUGIN_CORE_UNSUPPORTED')
     assert.equal(byName['fixture-missing-dep'].error.code, 'E_PLUGIN_DEPENDENCY_MISSING')
     assert.equal(byName['fixture-boot-throws'].error.code, 'E_PLUGIN_BOOT_FAILED')
@@ -109,7 +111,10 @@ test.group('Plugin contributions', (group) => {
     const entry = response.body().nodeTypes.find((type: any) => type.type === 'fixture-notes.note')
     assert.equal(entry.plugin, 'fixture-notes')
     assert.equal(entry.label, 'Note')
-    assert.deepEqual(entry.ports.map((port: any) => port.label), ['Kept', 'Skipped'])
+    assert.deepEqual(
+      entry.ports.map((port: any) => port.label),
+      ['Kept', 'Skipped']
+    )
     assert.equal(entry.fields[1].options[1].label, 'Skipped')
   })
 
@@ -127,9 +132,15 @@ test.group('Plugin contributions', (group) => {
 
   test('plugin executor runs a step', async ({ assert }) => {
     const entry = nodeTypes.getOrFail('fixture-notes.note')
-    const config = await nodeTypes.validateConfig('fixture-notes.note', { text: 'x', port: 'skipped' })
+    const config = await nodeTypes.validateConfig('fixture-notes.note', {
+      text: 'x',
+      port: 'skipped',
+    })
     const { context } = createNodeContext({ config })
-    assert.deepEqual(await entry.definition.execute(context as never), { kind: 'goto', port: 'skipped' })
+    assert.deepEqual(await entry.definition.execute(context as never), {
+      kind: 'goto',
+      port: 'skipped',
+    })
   })
 
   test('resolve validates a configuration', async ({ client, assert }) => {
@@ -149,12 +160,19 @@ test.group('Plugin contributions', (group) => {
       .loginAs(owner)
       .withCsrfToken()
     good.assertStatus(200)
-    assert.deepEqual(good.body().ports.map((port: any) => port.id), ['ok', 'any', 'no_reply'])
+    assert.deepEqual(
+      good.body().ports.map((port: any) => port.id),
+      ['ok', 'any', 'no_reply']
+    )
   })
 
   test('subscriber receives a real event', async ({ assert }) => {
     const { tenant } = await tenantWithNotes(true)
-    await emitDomainEvent('contact:created', { tenantId: tenant.id, contactId: 41, source: 'import' })
+    await emitDomainEvent('contact:created', {
+      tenantId: tenant.id,
+      contactId: 41,
+      source: 'import',
+    })
 
     const rows = await db.from('fixture_notes_events').where('tenant_id', tenant.id)
     assert.lengthOf(rows, 1)
@@ -188,7 +206,8 @@ test.group('Plugin tenant switches', (group) => {
 
     const paletteA = await client.get('/flow/node-types').loginAs(a.owner)
     const paletteB = await client.get('/flow/node-types').loginAs(b.owner)
-    const typesOf = (response: typeof paletteA) => response.body().nodeTypes.map((type: any) => type.type)
+    const typesOf = (response: typeof paletteA) =>
+      response.body().nodeTypes.map((type: any) => type.type)
     assert.notInclude(typesOf(paletteA), 'fixture-notes.note')
     assert.include(typesOf(paletteB), 'fixture-notes.note')
 
@@ -197,8 +216,16 @@ test.group('Plugin tenant switches', (group) => {
     pageA.assertStatus(404)
     pageB.assertStatus(200)
 
-    await emitDomainEvent('contact:created', { tenantId: a.tenant.id, contactId: 1, source: 'manual' })
-    await emitDomainEvent('contact:created', { tenantId: b.tenant.id, contactId: 2, source: 'manual' })
+    await emitDomainEvent('contact:created', {
+      tenantId: a.tenant.id,
+      contactId: 1,
+      source: 'manual',
+    })
+    await emitDomainEvent('contact:created', {
+      tenantId: b.tenant.id,
+      contactId: 2,
+      source: 'manual',
+    })
     assert.lengthOf(await db.from('fixture_notes_events').where('tenant_id', a.tenant.id), 0)
     assert.lengthOf(await db.from('fixture_notes_events').where('tenant_id', b.tenant.id), 1)
   })

@@ -33,36 +33,60 @@ test.group('Quiet hours node', () => {
   })
 
   test('lets Manaus go at 20:30 local', async ({ assert }) => {
-    const { context } = createNodeContext({ config, now: '2025-03-11T00:30:00Z', timeZone: 'America/Manaus' })
+    const { context } = createNodeContext({
+      config,
+      now: '2025-03-11T00:30:00Z',
+      timeZone: 'America/Manaus',
+    })
     assert.deepEqual(await quietHoursNode.execute(context), { kind: 'goto', port: 'next' })
   })
 
   test('holds after midnight until morning', async ({ assert }) => {
-    const { context } = createNodeContext({ config, now: '2025-06-10T05:00:00Z', timeZone: 'America/Sao_Paulo' })
+    const { context } = createNodeContext({
+      config,
+      now: '2025-06-10T05:00:00Z',
+      timeZone: 'America/Sao_Paulo',
+    })
     assert.equal(untilOf(await quietHoursNode.execute(context)), '2025-06-10T11:00:00.000Z')
   })
 
   test('ends at local 08:00 across spring forward', async ({ assert }) => {
     // 2025-03-09 in New York: 02:00 EST jumps to 03:00 EDT, so 08:00 is 12:00 UTC.
-    const { context } = createNodeContext({ config, now: '2025-03-09T04:00:00Z', timeZone: 'America/New_York' })
+    const { context } = createNodeContext({
+      config,
+      now: '2025-03-09T04:00:00Z',
+      timeZone: 'America/New_York',
+    })
     assert.equal(untilOf(await quietHoursNode.execute(context)), '2025-03-09T12:00:00.000Z')
   })
 
   test('ends at local 08:00 across fall back', async ({ assert }) => {
     // 2025-11-02 in New York: 02:00 EDT goes back to 01:00 EST, so 08:00 is 13:00 UTC.
-    const { context } = createNodeContext({ config, now: '2025-11-02T04:30:00Z', timeZone: 'America/New_York' })
+    const { context } = createNodeContext({
+      config,
+      now: '2025-11-02T04:30:00Z',
+      timeZone: 'America/New_York',
+    })
     assert.equal(untilOf(await quietHoursNode.execute(context)), '2025-11-02T13:00:00.000Z')
   })
 
   test('respects the days it begins on', async ({ assert }) => {
     // Quiet period begins only on Fridays; 2025-03-12 is a Wednesday.
     const fridays = { quiet: { days: [5] as 5[], start: '21:00', end: '08:00' } }
-    const { context } = createNodeContext({ config: fridays, now: '2025-03-13T00:30:00Z', timeZone: 'America/Sao_Paulo' })
+    const { context } = createNodeContext({
+      config: fridays,
+      now: '2025-03-13T00:30:00Z',
+      timeZone: 'America/Sao_Paulo',
+    })
     assert.deepEqual(await quietHoursNode.execute(context), { kind: 'goto', port: 'next' })
   })
 
   test('is exclusive at its end', async ({ assert }) => {
-    const { context } = createNodeContext({ config, now: '2025-03-11T11:00:00Z', timeZone: 'America/Sao_Paulo' })
+    const { context } = createNodeContext({
+      config,
+      now: '2025-03-11T11:00:00Z',
+      timeZone: 'America/Sao_Paulo',
+    })
     assert.deepEqual(await quietHoursNode.execute(context), { kind: 'goto', port: 'next' })
   })
 })
@@ -70,27 +94,43 @@ test.group('Quiet hours node', () => {
 test.group('Wait window node', () => {
   test('continues at once inside the window', async ({ assert }) => {
     const config = { window: { days: weekdays, start: '09:00', end: '18:00' } }
-    const { context } = createNodeContext({ config, now: '2025-03-10T15:00:00Z', timeZone: 'America/Sao_Paulo' })
+    const { context } = createNodeContext({
+      config,
+      now: '2025-03-10T15:00:00Z',
+      timeZone: 'America/Sao_Paulo',
+    })
     assert.deepEqual(await waitWindowNode.execute(context), { kind: 'goto', port: 'next' })
   })
 
   test('waits for the next opening', async ({ assert }) => {
     const config = { window: { days: weekdays, start: '09:00', end: '18:00' } }
-    const { context } = createNodeContext({ config, now: '2025-03-10T22:00:00Z', timeZone: 'America/Sao_Paulo' })
+    const { context } = createNodeContext({
+      config,
+      now: '2025-03-10T22:00:00Z',
+      timeZone: 'America/Sao_Paulo',
+    })
     assert.equal(untilOf(await waitWindowNode.execute(context)), '2025-03-11T12:00:00.000Z')
   })
 
   test('opening in a DST gap moves to the gap end', async ({ assert }) => {
     // 02:30 does not exist in New York on 2025-03-09; the clock reaches it at 03:00 EDT.
     const config = { window: { days: weekdays, start: '02:30', end: '05:00' } }
-    const { context } = createNodeContext({ config, now: '2025-03-09T05:00:00Z', timeZone: 'America/New_York' })
+    const { context } = createNodeContext({
+      config,
+      now: '2025-03-09T05:00:00Z',
+      timeZone: 'America/New_York',
+    })
     assert.equal(untilOf(await waitWindowNode.execute(context)), '2025-03-09T07:00:00.000Z')
   })
 
   test('opening in a repeated hour takes the first', async ({ assert }) => {
     // 01:30 happens twice in New York on 2025-11-02: first at 05:30 UTC (EDT).
     const config = { window: { days: weekdays, start: '01:30', end: '04:00' } }
-    const { context } = createNodeContext({ config, now: '2025-11-02T03:00:00Z', timeZone: 'America/New_York' })
+    const { context } = createNodeContext({
+      config,
+      now: '2025-11-02T03:00:00Z',
+      timeZone: 'America/New_York',
+    })
     assert.equal(untilOf(await waitWindowNode.execute(context)), '2025-11-02T05:30:00.000Z')
   })
 
@@ -134,7 +174,11 @@ test.group('Wait node', () => {
 
 test.group('Send node', () => {
   test('requests a send and follows sent', async ({ assert }) => {
-    const config = { message: { templateId: null, text: 'Hi {{name}}' }, media: null, instanceId: 7 }
+    const config = {
+      message: { templateId: null, text: 'Hi {{name}}' },
+      media: null,
+      instanceId: 7,
+    }
     const { context, sendRequests } = createNodeContext({ config })
     assert.deepEqual(await sendNode.execute(context), { kind: 'goto', port: 'sent' })
     assert.deepEqual(sendRequests, [{ message: config.message, media: null, instanceId: 7 }])
@@ -144,16 +188,29 @@ test.group('Send node', () => {
     const config = { message: { templateId: 3, text: null }, media: null, instanceId: null }
     const { context } = createNodeContext({
       config,
-      sendOutcome: { status: 'failed', messageId: 9, code: 'E_NOT_ON_WHATSAPP', reason: 'no account' },
+      sendOutcome: {
+        status: 'failed',
+        messageId: 9,
+        code: 'E_NOT_ON_WHATSAPP',
+        reason: 'no account',
+      },
     })
     assert.deepEqual(await sendNode.execute(context), { kind: 'goto', port: 'failed' })
   })
 
   test('reports unknown variables', ({ assert }) => {
-    const config = { message: { templateId: null, text: 'Hi {{name}}, {{cty|there}}' }, media: null, instanceId: null }
+    const config = {
+      message: { templateId: null, text: 'Hi {{name}}, {{cty|there}}' },
+      media: null,
+      instanceId: null,
+    }
     const issues = sendNode.validate!(config, { knownVariables: new Set(['name', 'city']) })
     assert.deepEqual(issues, [
-      { field: 'message.text', message: 'flow_nodes.issues.unknown_variable', values: { name: 'cty' } },
+      {
+        field: 'message.text',
+        message: 'flow_nodes.issues.unknown_variable',
+        values: { name: 'cty' },
+      },
     ])
   })
 })
@@ -162,9 +219,27 @@ test.group('Branch on reply node', () => {
   const config = {
     timeout: { amount: 2, unit: 'hours' as const },
     rules: [
-      { id: 'no', name: 'No', match: 'keywords' as const, keywords: ['não', 'parar'], pattern: null },
-      { id: 'yes', name: 'Yes', match: 'keywords' as const, keywords: ['sim', 'quero'], pattern: null },
-      { id: 'code', name: 'Code', match: 'pattern' as const, keywords: [], pattern: '^cód(igo)? \\d{4}$' },
+      {
+        id: 'no',
+        name: 'No',
+        match: 'keywords' as const,
+        keywords: ['não', 'parar'],
+        pattern: null,
+      },
+      {
+        id: 'yes',
+        name: 'Yes',
+        match: 'keywords' as const,
+        keywords: ['sim', 'quero'],
+        pattern: null,
+      },
+      {
+        id: 'code',
+        name: 'Code',
+        match: 'pattern' as const,
+        keywords: [],
+        pattern: '^cód(igo)? \\d{4}$',
+      },
     ],
   }
 
@@ -208,7 +283,8 @@ test.group('Branch on reply node', () => {
   })
 
   test('ports follow the rules', ({ assert }) => {
-    const ports = typeof branchOnReplyNode.ports === 'function' ? branchOnReplyNode.ports(config) : []
+    const ports =
+      typeof branchOnReplyNode.ports === 'function' ? branchOnReplyNode.ports(config) : []
     assert.deepEqual(
       ports.map((port) => port.id),
       ['no', 'yes', 'code', 'any', 'no_reply']
@@ -230,7 +306,10 @@ test.group('Core node types registry', (group) => {
       timeout: { amount: 1, unit: 'hours' },
       rules: [{ id: 'x', name: 'X', match: 'pattern', keywords: [], pattern: '([' }],
     }
-    await assert.rejects(() => nodeTypes.validateConfig('branch_on_reply', config), /regular expression/)
+    await assert.rejects(
+      () => nodeTypes.validateConfig('branch_on_reply', config),
+      /regular expression/
+    )
   })
 
   test('rejects reserved rule ids', async ({ assert }) => {
@@ -238,7 +317,10 @@ test.group('Core node types registry', (group) => {
       timeout: { amount: 1, unit: 'hours' },
       rules: [{ id: 'any', name: 'X', match: 'keywords', keywords: ['a'], pattern: null }],
     }
-    await assert.rejects(() => nodeTypes.validateConfig('branch_on_reply', config), /E_NODE_CONFIG_INVALID|Invalid configuration/)
+    await assert.rejects(
+      () => nodeTypes.validateConfig('branch_on_reply', config),
+      /E_NODE_CONFIG_INVALID|Invalid configuration/
+    )
   })
 
   test('rejects a send without message', async ({ assert }) => {
@@ -255,7 +337,10 @@ test.group('Core node types registry', (group) => {
 
   test('rejects a window without days', async ({ assert }) => {
     await assert.rejects(
-      () => nodeTypes.validateConfig('wait_window', { window: { days: [], start: '09:00', end: '10:00' } }),
+      () =>
+        nodeTypes.validateConfig('wait_window', {
+          window: { days: [], start: '09:00', end: '10:00' },
+        }),
       /Invalid configuration/
     )
   })
