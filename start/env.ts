@@ -49,6 +49,12 @@ export default await Env.create(new URL('../', import.meta.url), {
    */
   PROCESS_ROLES: Env.schema.string.optional(),
   SHUTDOWN_TIMEOUT_MS: Env.schema.number.optional(),
+  /**
+   * How long a channels process keeps an instance without renewing its
+   * lease, in milliseconds: the wait before another process takes over the
+   * instances of a crashed one. Default: 15000.
+   */
+  CHANNEL_LEASE_TTL_MS: Env.schema.number.optional(),
 
   /**
    * Mail. `log` writes each message to the log, `file` to MAIL_FILE_DIR.
@@ -67,4 +73,15 @@ export default await Env.create(new URL('../', import.meta.url), {
    * Where the demo seeder writes the demo login. Default: tmp/demo-login.txt.
    */
   DEMO_LOGIN_FILE: Env.schema.string.optional(),
+
+  /**
+   * Bearer token of the Prometheus endpoint /metrics; unset, the endpoint answers 404.
+   */
+  METRICS_TOKEN: Env.schema.string.optional(),
+
+  /**
+   * `true` lets webhook endpoints target loopback, private and link-local
+   * addresses (such as a receiver on this machine). Default: `false`.
+   */
+  WEBHOOKS_ALLOW_PRIVATE_TARGETS: Env.schema.boolean.optional(),
 })

@@ -5,6 +5,11 @@ import type { InstanceStatus } from '#sdk'
 import { withTenantScope } from '#tenancy/tenant_scoped'
 import { jsonColumn } from '#models/json_column'
 
+/** Pairing data as stored: `PairingData` with its expiry as an ISO string. */
+export type StoredPairing =
+  | { kind: 'qr'; qr: string; expiresAt: string | null }
+  | { kind: 'code'; code: string; expiresAt: string | null }
+
 /**
  * One connected number or account of a tenant, served by the driver of the
  * channel named in `channel` (a channel id contributed by a plugin, such as
@@ -44,6 +49,18 @@ export default class ChannelInstance extends withTenantScope(BaseModel) {
   /** Reason the driver gave for `status`, when it gave one. */
   @column()
   declare statusReason: string | null
+
+  /** Pairing data of the `qr` status (the code to scan and its expiry), `null` otherwise. */
+  @column(jsonColumn<StoredPairing | null>(null))
+  declare pairing: StoredPairing | null
+
+  /**
+   * Fencing token of the channels process that owns the session. An owner
+   * writes status and credentials only while this equals its token, so a
+   * process that lost its lease cannot overwrite its successor's state.
+   */
+  @column({ serializeAs: null })
+  declare ownerToken: number | null
 
   /** The paired account's address (E.164 for phone channels), set once `open`. */
   @column()

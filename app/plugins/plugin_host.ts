@@ -261,8 +261,9 @@ export class PluginHost {
       }
     }
     for (const channel of contributions.channels) {
-      const owner = this.active().find((other) =>
-        other.api?.contributions.channels.some((c) => c.id === channel.id)
+      const owner = this.active().find(
+        (other) =>
+          other !== record && other.api?.contributions.channels.some((c) => c.id === channel.id)
       )
       if (owner) {
         throw invalid(`channel "${channel.id}" is already contributed by plugin "${owner.name}"`)

@@ -18,6 +18,8 @@ export default class extends BaseSchema {
       table.string('status', 20).notNullable().defaultTo('closed')
       table.timestamp('status_at').nullable()
       table.string('status_reason', 500).nullable()
+      table.text('pairing').nullable()
+      table.bigInteger('owner_token').unsigned().nullable()
       table.string('account_address', 64).nullable()
       table.string('account_name', 160).nullable()
       table.string('last_error', 1000).nullable()

@@ -192,6 +192,18 @@ export interface ChannelDriver {
    */
   send(message: OutboundMessage): Promise<SendResult>
 
+  /**
+   * Runs an action of this channel's own that the interface or a test asks
+   * for, such as the sandbox's `scan` (pair by "scanning" the QR code) or
+   * `reply` (a simulated contact writes back). The web process sends the
+   * request to the channels process that owns the instance and waits for
+   * the result. Throw an `Exception` with a code for a rejected action.
+   *
+   * @default undefined (the channel has no actions; requests are rejected
+   * with `E_CHANNEL_ACTION_UNSUPPORTED`)
+   */
+  perform?(action: string, input: Record<string, unknown>): Promise<Record<string, unknown>>
+
   on<Event extends ChannelDriverEventName>(
     event: Event,
     listener: ChannelDriverListener<Event>
@@ -207,7 +219,9 @@ export interface ChannelDriver {
  * A channel: a way to send and receive messages, contributed by a plugin
  * with `plugin.channel(defineChannel({...}))`.
  */
-export interface ChannelDefinition<Schema extends SchemaTypes | undefined = SchemaTypes | undefined> {
+export interface ChannelDefinition<
+  Schema extends SchemaTypes | undefined = SchemaTypes | undefined,
+> {
   /**
    * Channel id, unique in the install, stored on every instance: lowercase
    * letters, digits, dashes and underscores, such as `whatsapp` or `sandbox`.
@@ -313,7 +327,10 @@ export abstract class BaseChannelDriver implements ChannelDriver {
     return TERMINAL_STATUSES.includes(this.#status)
   }
 
-  protected setStatus(status: ChannelStatus, details: Omit<ChannelStatusEvent, 'status' | 'at'> = {}) {
+  protected setStatus(
+    status: ChannelStatus,
+    details: Omit<ChannelStatusEvent, 'status' | 'at'> = {}
+  ) {
     this.#status = status
     this.#emit('status', { status, at: new Date(), ...details })
   }

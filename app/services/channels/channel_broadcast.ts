@@ -1,0 +1,89 @@
+import transmit from '@adonisjs/transmit/services/main'
+import logger from '@adonisjs/core/services/logger'
+import type ChannelInstance from '#models/channel_instance'
+import type Message from '#models/message'
+
+/** Transmit channel of one instance: its status and its messages. */
+export function instanceTopic(tenantId: number, instanceId: number) {
+  return `tenants/${tenantId}/instances/${instanceId}`
+}
+
+/** Transmit channel of the tenant's instance list. */
+export function instancesTopic(tenantId: number) {
+  return `tenants/${tenantId}/instances`
+}
+
+/** The instance as the connections page shows it. Credentials never leave the server. */
+export function serializeInstance(instance: ChannelInstance) {
+  return {
+    id: instance.id,
+    name: instance.name,
+    channel: instance.channel,
+    config: instance.config,
+    status: instance.status,
+    statusAt: instance.statusAt?.toISO() ?? null,
+    statusReason: instance.statusReason,
+    pairing: instance.status === 'qr' ? instance.pairing : null,
+    accountAddress: instance.accountAddress,
+    accountName: instance.accountName,
+    lastError: instance.lastError,
+    pausedForHealth: instance.pausedForHealth,
+  }
+}
+
+export type SerializedInstance = ReturnType<typeof serializeInstance>
+
+/** The message as the simulator and the inbox show it. */
+export function serializeMessage(message: Message) {
+  return {
+    id: message.id,
+    direction: message.direction,
+    instanceId: message.instanceId,
+    contactId: message.contactId,
+    address: message.address,
+    body: message.body,
+    media: message.media,
+    status: message.status,
+    queuedAt: message.queuedAt?.toISO() ?? null,
+    sentAt: message.sentAt?.toISO() ?? null,
+    deliveredAt: message.deliveredAt?.toISO() ?? null,
+    readAt: message.readAt?.toISO() ?? null,
+    failedAt: message.failedAt?.toISO() ?? null,
+    receivedAt: message.receivedAt?.toISO() ?? null,
+    failureCode: message.failureCode,
+    createdAt: message.createdAt.toISO(),
+  }
+}
+
+export type SerializedMessage = ReturnType<typeof serializeMessage>
+
+/**
+ * Broadcasts an instance's new state on its own channel and on the tenant's
+ * list channel. A broadcast failure is logged: the state is already stored.
+ */
+export function broadcastInstance(instance: ChannelInstance) {
+  const payload = { type: 'instance', instance: serializeInstance(instance) }
+  send(instanceTopic(instance.tenantId, instance.id), payload)
+  send(instancesTopic(instance.tenantId), payload)
+}
+
+/** Broadcasts a new or changed message on its instance's channel. */
+export function broadcastMessage(message: Message) {
+  send(instanceTopic(message.tenantId, message.instanceId), {
+    type: 'message',
+    message: serializeMessage(message),
+  })
+}
+
+/** Broadcasts that an instance was deleted. */
+export function broadcastInstanceDeleted(tenantId: number, instanceId: number) {
+  send(instancesTopic(tenantId), { type: 'deleted', instanceId })
+}
+
+function send(topic: string, payload: Record<string, unknown>) {
+  try {
+    transmit.broadcast(topic, JSON.parse(JSON.stringify(payload)))
+  } catch (error) {
+    logger.warn({ err: error, topic }, 'transmit broadcast failed')
+  }
+}

@@ -1,0 +1,135 @@
+import { DateTime } from 'luxon'
+import vine from '@vinejs/vine'
+import { TERMINAL_STATUSES } from '#sdk'
+import ChannelInstance from '#models/channel_instance'
+import { getQueue } from '#queues/queue_factory'
+import { findChannel } from '#services/channels/channel_catalog'
+import { leaseHolder } from '#services/channels/instance_lease'
+import { broadcastCommand, controlPublisher, sendCommand } from '#services/channels/channel_control'
+import { broadcastInstance, broadcastInstanceDeleted } from '#services/channels/channel_broadcast'
+import { outboundQueueName } from '#services/channels/outbound_queue'
+
+/**
+ * What web processes do to channel instances. Live sessions run in a
+ * channels process, so connecting, disconnecting, logging out and channel
+ * actions are commands to the instance's owner. Run inside the tenant scope.
+ */
+
+/** Validates a configuration against the channel's `configSchema`. */
+async function validConfig(channelId: string, config: Record<string, unknown>) {
+  const channel = findChannel(channelId)
+  if (!channel.configSchema) {
+    return {}
+  }
+  return (await vine.create(channel.configSchema).validate(config)) as Record<string, unknown>
+}
+
+export async function createInstance(input: {
+  name: string
+  channel: string
+  config?: Record<string, unknown>
+}) {
+  const config = await validConfig(input.channel, input.config ?? {})
+  const instance = await ChannelInstance.create({
+    name: input.name,
+    channel: input.channel,
+    config,
+    status: 'closed',
+    statusAt: DateTime.utc(),
+    pausedForHealth: false,
+  })
+  broadcastInstance(instance)
+  return instance
+}
+
+/** Changes name and configuration. A live session reads the new configuration at its next connect. */
+export async function updateInstance(
+  instance: ChannelInstance,
+  input: { name: string; config?: Record<string, unknown> }
+) {
+  instance.name = input.name
+  if (input.config) {
+    instance.config = await validConfig(instance.channel, input.config)
+  }
+  await instance.save()
+  broadcastInstance(instance)
+  return instance
+}
+
+async function isOwned(instanceId: number) {
+  return (await leaseHolder(controlPublisher(), instanceId)) !== null
+}
+
+/**
+ * Asks for the instance to connect. A terminal instance is marked
+ * `connecting` at once, which makes it wanted by every channels process;
+ * the first to take its lease connects it, and its status arrives through
+ * Transmit. Returns without waiting for the connection.
+ */
+export async function requestConnect(instance: ChannelInstance) {
+  if (TERMINAL_STATUSES.includes(instance.status)) {
+    instance.merge({
+      status: 'connecting',
+      statusAt: DateTime.utc(),
+      statusReason: null,
+      lastError: null,
+    })
+    await instance.save()
+    broadcastInstance(instance)
+  }
+  await broadcastCommand({ instanceId: instance.id, action: 'connect' })
+}
+
+/** Ends the instance's session and keeps its credentials, so the next connect needs no pairing. */
+export function requestDisconnect(instance: ChannelInstance) {
+  return endSession(instance, 'disconnect')
+}
+
+/** Ends the session and revokes the credentials: the next connect pairs again. */
+export function requestLogout(instance: ChannelInstance) {
+  return endSession(instance, 'logout')
+}
+
+async function endSession(instance: ChannelInstance, action: 'disconnect' | 'logout') {
+  if (await isOwned(instance.id)) {
+    await sendCommand({ instanceId: instance.id, action })
+    await instance.refresh()
+    return instance
+  }
+
+  instance.merge({
+    status: action === 'logout' ? 'logged_out' : 'closed',
+    statusAt: DateTime.utc(),
+    statusReason: null,
+    pairing: null,
+  })
+  if (action === 'logout') {
+    instance.writeCredentials(null)
+    instance.merge({ accountAddress: null, accountName: null })
+  }
+  await instance.save()
+  broadcastInstance(instance)
+  return instance
+}
+
+/**
+ * Runs a channel action on the instance's live session, such as the
+ * sandbox's `scan` or `reply`, and returns the driver's result.
+ */
+export function performAction(
+  instance: ChannelInstance,
+  name: string,
+  input: Record<string, unknown>
+) {
+  return sendCommand({ instanceId: instance.id, action: 'perform', name, input })
+}
+
+/** Ends the session, drops the outbound queue and deletes the instance with its messages. */
+export async function deleteInstance(instance: ChannelInstance) {
+  if (await isOwned(instance.id)) {
+    await sendCommand({ instanceId: instance.id, action: 'disconnect' })
+  }
+  await getQueue(outboundQueueName(instance.id)).obliterate({ force: true })
+  await instance.delete()
+  broadcastInstanceDeleted(instance.tenantId, instance.id)
+}

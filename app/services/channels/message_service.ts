@@ -1,0 +1,244 @@
+import { DateTime } from 'luxon'
+import logger from '@adonisjs/core/services/logger'
+import type { DeliveryReceipt, InboundMessage, MediaValue, ReceiptStatus, SendResult } from '#sdk'
+import Message from '#models/message'
+import Contact from '#models/contact'
+import type ChannelInstance from '#models/channel_instance'
+import { emitDomainEvent } from '#events/domain_events'
+import { statusChange } from '#services/channels/message_status'
+import { broadcastMessage } from '#services/channels/channel_broadcast'
+import { createMessageId } from '#services/channels/channel_catalog'
+import { sqlTime } from '#services/channels/sql_time'
+
+/** Attempts of a status update that lost a race with another update of the same row. */
+const UPDATE_ATTEMPTS = 5
+
+const COLUMN_OF = {
+  queuedAt: 'queued_at',
+  sentAt: 'sent_at',
+  deliveredAt: 'delivered_at',
+  readAt: 'read_at',
+  failedAt: 'failed_at',
+} as const
+
+export interface OutboundInput {
+  instance: ChannelInstance
+  address: string
+  body: string | null
+  media?: MediaValue | null
+  contactId?: number | null
+  campaignId?: number | null
+  journeyId?: number | null
+  nodeId?: string | null
+}
+
+/**
+ * Creates the row of an outbound message, `queued`, with its provider
+ * message id chosen now by the instance's channel. Enqueue it afterwards
+ * with `enqueueOutbound`. Runs inside the instance's tenant scope.
+ */
+export async function createOutboundMessage(input: OutboundInput) {
+  const message = await Message.create({
+    direction: 'out',
+    instanceId: input.instance.id,
+    contactId: input.contactId ?? null,
+    campaignId: input.campaignId ?? null,
+    journeyId: input.journeyId ?? null,
+    nodeId: input.nodeId ?? null,
+    providerMessageId: createMessageId(input.instance.channel),
+    address: input.address,
+    body: input.body,
+    media: input.media ?? null,
+    status: 'queued',
+    queuedAt: DateTime.utc(),
+  })
+  broadcastMessage(message)
+  await emitMessageEvent(message, 'queued')
+  return message
+}
+
+/**
+ * Applies a delivery receipt to the outbound message it names, forward
+ * only (see `statusChange`). Returns the message, or `null` when the
+ * instance has no message with that provider id. Runs inside the
+ * instance's tenant scope.
+ */
+export async function applyReceipt(instanceId: number, receipt: DeliveryReceipt) {
+  const found = await findOutbound(instanceId, receipt.providerMessageId)
+  if (!found) {
+    logger.debug(
+      { instanceId, providerMessageId: receipt.providerMessageId },
+      'receipt for unknown message'
+    )
+    return null
+  }
+  return applyStatus(found, receipt.status, receipt.at, {
+    code: receipt.code ?? 'E_SEND_FAILED',
+    reason: receipt.reason ?? 'the provider reported a failure',
+  })
+}
+
+/**
+ * Records that the provider accepted an outbound message. A driver that
+ * could not use the chosen id returns its own, which replaces it.
+ */
+export async function markSent(message: Message, result: SendResult) {
+  if (result.providerMessageId !== message.providerMessageId) {
+    await Message.query()
+      .where('id', message.id)
+      .update({ provider_message_id: result.providerMessageId })
+    message.providerMessageId = result.providerMessageId
+  }
+  return applyStatus(message, 'sent', result.sentAt)
+}
+
+/** Marks an outbound message failed, unless it already got further than `sent`. */
+export function markFailed(message: Message, failure: { code: string; reason: string }) {
+  return applyStatus(message, 'failed', new Date(), failure)
+}
+
+async function findOutbound(instanceId: number, providerMessageId: string) {
+  return Message.query()
+    .where('instance_id', instanceId)
+    .where('provider_message_id', providerMessageId)
+    .where('direction', 'out')
+    .first()
+}
+
+/**
+ * Moves a message to `status` if `statusChange` allows it. The update is
+ * conditional on the status read, so two receipts applied at once by two
+ * processes cannot move a message backwards; the loser reads again.
+ */
+async function applyStatus(
+  message: Message,
+  status: ReceiptStatus,
+  at: Date,
+  failure?: { code: string; reason: string }
+) {
+  let current = message
+  for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+    const change = statusChange(toTimes(current), status)
+    if (!change) {
+      return current
+    }
+
+    const values: Record<string, unknown> = { status: change.status, updated_at: sqlTime() }
+    for (const time of change.times) {
+      values[COLUMN_OF[time]] = sqlTime(at)
+    }
+    if (change.status === 'failed' && failure) {
+      values.failure_code = failure.code.slice(0, 60)
+      values.failure_reason = failure.reason.slice(0, 500)
+    }
+
+    const updated = await Message.query()
+      .where('id', current.id)
+      .where('status', current.status)
+      .update(values)
+    const fresh = await Message.findOrFail(current.id)
+    if (Number(updated[0] ?? updated) > 0 || fresh.status === change.status) {
+      broadcastMessage(fresh)
+      await emitMessageEvent(fresh, change.status, failure)
+      return fresh
+    }
+    current = fresh
+  }
+  throw new Error(`Message ${message.id} kept changing while status "${status}" was applied`)
+}
+
+function toTimes(message: Message) {
+  return {
+    status: message.status,
+    sentAt: message.sentAt?.toJSDate() ?? null,
+    deliveredAt: message.deliveredAt?.toJSDate() ?? null,
+    readAt: message.readAt?.toJSDate() ?? null,
+  }
+}
+
+async function emitMessageEvent(
+  message: Message,
+  status: ReceiptStatus | 'queued',
+  failure?: { code: string; reason: string }
+) {
+  // NOTE: the message events carry a contact id, so a message without a contact emits none.
+  if (message.contactId === null) {
+    return
+  }
+  const base = {
+    tenantId: message.tenantId,
+    messageId: message.id,
+    contactId: message.contactId,
+    campaignId: message.campaignId,
+    instanceId: message.instanceId,
+    providerMessageId: message.providerMessageId,
+  }
+  if (status === 'failed') {
+    await emitDomainEvent('message:failed', {
+      ...base,
+      code: failure?.code ?? 'E_SEND_FAILED',
+      reason: failure?.reason ?? 'send failed',
+    })
+    return
+  }
+  await emitDomainEvent(`message:${status}`, base)
+}
+
+/**
+ * Stores an inbound message once per instance and provider id, links it to
+ * the tenant's contact with that address, and emits `message:received`.
+ * The same message reported again returns the stored row and emits
+ * nothing. Runs inside the instance's tenant scope.
+ */
+export async function storeInbound(instance: ChannelInstance, inbound: InboundMessage) {
+  const existing = await findInbound(instance.id, inbound.providerMessageId)
+  if (existing) {
+    return { message: existing, created: false }
+  }
+
+  const contact = await Contact.query().where('phone', inbound.from).first()
+  let message: Message
+  try {
+    message = await Message.create({
+      direction: 'in',
+      instanceId: instance.id,
+      contactId: contact?.id ?? null,
+      providerMessageId: inbound.providerMessageId,
+      address: inbound.from,
+      senderName: inbound.fromName?.slice(0, 160) ?? null,
+      body: inbound.text,
+      // NOTE: inbound media is stored as its type and name only; the bytes are not downloaded yet.
+      media: inbound.media
+        ? { source: '', mimeType: inbound.media.mimeType, fileName: inbound.media.fileName }
+        : null,
+      inReplyTo: inbound.inReplyTo,
+      status: 'received',
+      receivedAt: DateTime.fromJSDate(inbound.receivedAt),
+    })
+  } catch (error) {
+    const raced = await findInbound(instance.id, inbound.providerMessageId)
+    if (raced) {
+      return { message: raced, created: false }
+    }
+    throw error
+  }
+
+  broadcastMessage(message)
+  await emitDomainEvent('message:received', {
+    tenantId: message.tenantId,
+    messageId: message.id,
+    contactId: message.contactId,
+    instanceId: instance.id,
+    senderAddress: message.address,
+    providerMessageId: message.providerMessageId,
+  })
+  return { message, created: true }
+}
+
+function findInbound(instanceId: number, providerMessageId: string) {
+  return Message.query()
+    .where('instance_id', instanceId)
+    .where('provider_message_id', providerMessageId)
+    .where('direction', 'in')
+    .first()
+}

@@ -1,0 +1,38 @@
+import { getQueue } from '#queues/queue_factory'
+import type Message from '#models/message'
+
+/** Data of an outbound send job. The message row holds everything else. */
+export interface OutboundJobData {
+  tenantId: number
+  messageId: number
+}
+
+/**
+ * Attempts of one send before the message is marked failed. Attempts that
+ * met a retryable error (a dropped connection, a rate limit) count; a job
+ * waiting while no process owns the instance does not.
+ */
+export const OUTBOUND_ATTEMPTS = 8
+
+/** Name of an instance's outbound queue; only the instance's lease owner consumes it. */
+export function outboundQueueName(instanceId: number) {
+  return `outbound-${instanceId}`
+}
+
+/**
+ * Enqueues the send of an outbound message whose row already exists, with
+ * the job id `message-<id>`, so enqueueing the same message twice adds one
+ * job. The owner of the instance sends it with the row's provider message
+ * id. `delayMs` postpones the send (pacing).
+ */
+export async function enqueueOutbound(message: Message, options: { delayMs?: number } = {}) {
+  const data: OutboundJobData = { tenantId: message.tenantId, messageId: message.id }
+  await getQueue(outboundQueueName(message.instanceId)).add('send', data, {
+    jobId: `message-${message.id}`,
+    delay: options.delayMs,
+    attempts: OUTBOUND_ATTEMPTS,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: { age: 24 * 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  })
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto'
+import { DateTime, db, type OutboundMessage } from '#sdk'
+
+/** A row of `sandbox_sends`. */
+export interface SandboxSend {
+  id: number
+  provider_message_id: string
+  outcome: 'delivered' | 'failed'
+  accepted_at: DateTime
+  deliver_due_at: DateTime
+  read_due_at: DateTime | null
+  delivered_at: DateTime | null
+  read_at: DateTime | null
+  failed_at: DateTime | null
+}
+
+const TIME_COLUMNS = [
+  'accepted_at',
+  'deliver_due_at',
+  'read_due_at',
+  'delivered_at',
+  'read_at',
+  'failed_at',
+] as const
+
+/** Writes a time the way both MariaDB and SQLite read it back: UTC, to the second. */
+function sqlTime(time: DateTime) {
+  return time.toUTC().toFormat('yyyy-LL-dd HH:mm:ss')
+}
+
+function readTime(value: unknown) {
+  if (value === null || value === undefined) {
+    return null
+  }
+  if (value instanceof Date) {
+    return DateTime.fromJSDate(value, { zone: 'utc' })
+  }
+  return DateTime.fromSQL(String(value), { zone: 'utc' })
+}
+
+function toSend(row: Record<string, unknown>): SandboxSend {
+  const send = { ...row } as Record<string, unknown>
+  for (const column of TIME_COLUMNS) {
+    send[column] = readTime(row[column])
+  }
+  return send as unknown as SandboxSend
+}
+
+export interface SendPlan {
+  outcome: 'delivered' | 'failed'
+  acceptedAt: DateTime
+  deliverDueAt: DateTime
+  readDueAt: DateTime | null
+}
+
+/**
+ * Records a send once per instance and provider message id. Returns the
+ * stored row and whether this call stored it; a repeated id returns the
+ * first row and `created: false`, which is how a retried send is recognised.
+ */
+export async function recordSend(
+  owner: { tenantId: number; instanceId: number },
+  message: OutboundMessage,
+  plan: SendPlan
+) {
+  const attempt = randomUUID()
+  await db
+    .table('sandbox_sends')
+    .insert({
+      tenant_id: owner.tenantId,
+      instance_id: owner.instanceId,
+      provider_message_id: message.providerMessageId,
+      send_attempt: attempt,
+      to_address: message.to,
+      body: message.text,
+      media_type: message.media?.mimeType ?? null,
+      outcome: plan.outcome,
+      accepted_at: sqlTime(plan.acceptedAt),
+      deliver_due_at: sqlTime(plan.deliverDueAt),
+      read_due_at: plan.readDueAt ? sqlTime(plan.readDueAt) : null,
+    })
+    .onConflict(['instance_id', 'provider_message_id'])
+    .ignore()
+
+  const row = await db
+    .from('sandbox_sends')
+    .where('instance_id', owner.instanceId)
+    .where('provider_message_id', message.providerMessageId)
+    .firstOrFail()
+  return { send: toSend(row), created: row.send_attempt === attempt }
+}
+
+/** Sends of the instance with a receipt still to report. */
+export async function pendingSends(instanceId: number) {
+  const rows = await db
+    .from('sandbox_sends')
+    .where('instance_id', instanceId)
+    .where((query) =>
+      query
+        .where((failed) => failed.where('outcome', 'failed').whereNull('failed_at'))
+        .orWhere((delivered) => delivered.where('outcome', 'delivered').whereNull('delivered_at'))
+        .orWhere((read) => read.whereNotNull('read_due_at').whereNull('read_at'))
+    )
+    .orderBy('id')
+  return rows.map(toSend)
+}
+
+/** Stores that a receipt was reported. */
+export async function markReported(
+  sendId: number,
+  column: 'delivered_at' | 'read_at' | 'failed_at',
+  at: DateTime
+) {
+  await db
+    .from('sandbox_sends')
+    .where('id', sendId)
+    .update({ [column]: sqlTime(at) })
+}
