@@ -4,3 +4,4 @@
  */
 import '#jobs/purge_expired_tokens_job'
 import '#jobs/contact_import_job'
+import '#jobs/campaign_schedule_job'

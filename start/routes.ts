@@ -60,3 +60,4 @@ router
   .use([middleware.auth(), middleware.tenant()])
 import '#start/routes/audience'
 import '#start/routes/plugins'
+import '#start/routes/campaigns'

@@ -6,7 +6,6 @@ import type { HttpContext } from '@adonisjs/core/http'
  */
 export const UPCOMING_SECTIONS = [
   'connections',
-  'campaigns',
   'inbox',
   'reports',
 ] as const

@@ -3,6 +3,7 @@ import { DateTime } from 'luxon'
 import { runInTenant } from '#tenancy/tenant_context'
 import { addMember } from '#tests/helpers/accounts'
 import { generateToken } from '#services/secure_token'
+import { createPublishedCampaign } from '#tests/helpers/campaigns'
 
 /**
  * For each tenant-owned route with a resource id, a function that creates one
@@ -26,5 +27,9 @@ export const TENANT_RESOURCE_FACTORIES: Record<string, (tenantId: number) => Pro
       })
     )
     return invitation.id
+  },
+  '/campaigns/:id': async (tenantId) => {
+    const campaign = await createPublishedCampaign(tenantId)
+    return campaign.id
   },
 }

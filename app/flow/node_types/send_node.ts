@@ -41,7 +41,7 @@ export const sendNode = defineNodeType({
     },
   ],
   ports: [
-    { id: 'sent', label: 'flow_nodes.send.ports.sent', required: true },
+    { id: 'sent', label: 'flow_nodes.send.ports.sent' },
     { id: 'failed', label: 'flow_nodes.send.ports.failed' },
   ],
   validate(config, context) {

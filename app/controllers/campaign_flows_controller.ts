@@ -1,0 +1,98 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import pluginHost from '#plugins/main'
+import Campaign from '#models/campaign'
+import ChannelInstance from '#models/channel_instance'
+import FlowVersion from '#models/flow_version'
+import Template from '#models/template'
+import { nodeTypes } from '#flow/node_type_registry'
+import { paletteEntry } from '#flow/palette'
+import { flowDraftValidator } from '#validators/campaigns'
+import {
+  checkDraft,
+  draftOf,
+  FlowConflictException,
+  saveDraft,
+} from '#services/campaigns/flow_drafts'
+import { campaignVariables } from '#services/campaigns/flow_validation_context'
+import { actionsFor } from '#services/campaigns/campaign_states'
+import { serializeVersion } from '#services/campaigns/flow_version_serializer'
+import type { FlowGraph } from '#flow/flow_graph'
+
+export default class CampaignFlowsController {
+  /** The flow editor page. */
+  async show({ params, inertia, bouncer, tenant, i18n }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const campaign = await Campaign.findOrFail(params.id)
+    const draft = await draftOf(campaign)
+    const { problems, ports } = await checkDraft(campaign, draft.graph)
+    const versions = await FlowVersion.query()
+      .where('campaign_id', campaign.id)
+      .orderBy('number', 'desc')
+
+    const enabled = new Set(await pluginHost.enabledFor(tenant.id))
+    const has = (key: string) => i18n.hasMessage(key) || i18n.hasFallbackMessage(key)
+    const palette = nodeTypes
+      .list()
+      .filter((entry) => entry.plugin === null || enabled.has(entry.plugin))
+      .map((entry) => paletteEntry(entry, (key) => i18n.t(key), has))
+
+    const templates = await Template.query().orderBy('name').select('id', 'name')
+    const instances = await ChannelInstance.query().orderBy('name').select('id', 'name')
+
+    return inertia.render('campaigns/editor', {
+      campaign: {
+        id: campaign.id,
+        name: campaign.name,
+        state: campaign.state,
+        currentVersionId: campaign.currentVersionId,
+        actions: actionsFor(campaign.state),
+      },
+      draft: {
+        graph: draft.graph,
+        revision: draft.revision,
+        basedOnVersionId: draft.basedOnVersionId,
+      },
+      problems,
+      ports,
+      palette,
+      versions: versions.map(serializeVersion),
+      templates: templates.map((template) => ({ id: template.id, name: template.name })),
+      instances: instances.map((instance) => ({ id: instance.id, name: instance.name })),
+      variables: [...(await campaignVariables(campaign))].sort(),
+      canEdit: await bouncer.allows('designCampaigns'),
+    })
+  }
+
+  /**
+   * Saves the draft (autosave) and returns its new revision with the
+   * problems and ports the editor shows. Answers 409 with the stored
+   * revision when another save came first.
+   */
+  async update({ params, request, response, bouncer, auth }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const campaign = await Campaign.findOrFail(params.id)
+    const input = await request.validateUsing(flowDraftValidator)
+    try {
+      const flow = await saveDraft(
+        campaign,
+        input.graph as FlowGraph,
+        input.revision,
+        auth.user!.id
+      )
+      return {
+        revision: flow.revision,
+        graph: flow.graph,
+        ...(await checkDraft(campaign, flow.graph)),
+      }
+    } catch (error) {
+      if (error instanceof FlowConflictException) {
+        return response.conflict({
+          code: error.code,
+          revision: error.storedRevision,
+          message: error.message,
+        })
+      }
+      throw error
+    }
+  }
+}

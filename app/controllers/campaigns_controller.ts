@@ -1,0 +1,133 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Campaign from '#models/campaign'
+import ChannelInstance from '#models/channel_instance'
+import ContactList from '#models/contact_list'
+import Segment from '#models/segment'
+import FlowVersion from '#models/flow_version'
+import { campaignSettingsValidator, audienceCountValidator } from '#validators/campaigns'
+import {
+  applySettings,
+  serializeSettings,
+  settingsErrors,
+} from '#services/campaigns/campaign_settings'
+import { countAudience } from '#services/campaigns/campaign_audience'
+import { actionsFor } from '#services/campaigns/campaign_states'
+import { draftOf } from '#services/campaigns/flow_drafts'
+
+/** States in which a campaign may be deleted: nothing runs and nothing will. */
+const DELETABLE = ['draft', 'finished', 'cancelled']
+
+export default class CampaignsController {
+  async index({ inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const campaigns = await Campaign.query().orderBy('created_at', 'desc').orderBy('id', 'desc')
+    const versions = await FlowVersion.query()
+      .whereIn(
+        'id',
+        campaigns.map((campaign) => campaign.currentVersionId ?? 0)
+      )
+      .select('id', 'number')
+    const numbers = new Map(versions.map((version) => [version.id, version.number]))
+    return inertia.render('campaigns/index', {
+      campaigns: campaigns.map((campaign) => ({
+        id: campaign.id,
+        name: campaign.name,
+        state: campaign.state,
+        version: campaign.currentVersionId
+          ? (numbers.get(campaign.currentVersionId) ?? null)
+          : null,
+        startsAt: campaign.startsAt?.toISO() ?? null,
+        startedAt: campaign.startedAt?.toISO() ?? null,
+        actions: actionsFor(campaign.state),
+      })),
+      canEdit: await bouncer.allows('designCampaigns'),
+    })
+  }
+
+  async create({ inertia, bouncer, tenant }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    return inertia.render('campaigns/settings', {
+      campaign: null,
+      ...(await this.choices(tenant.timezone)),
+    })
+  }
+
+  async store(ctx: HttpContext) {
+    await ctx.bouncer.authorize('designCampaigns')
+    const campaign = new Campaign()
+    campaign.merge({ state: 'draft', createdBy: ctx.auth.user!.id })
+    if (!(await this.save(ctx, campaign))) {
+      return ctx.response.redirect().back()
+    }
+    await draftOf(campaign)
+    return ctx.response.redirect(`/campaigns/${campaign.id}/flow`)
+  }
+
+  async edit({ params, inertia, bouncer, tenant }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const campaign = await Campaign.findOrFail(params.id)
+    return inertia.render('campaigns/settings', {
+      campaign: serializeSettings(campaign, tenant.timezone),
+      canEdit: await bouncer.allows('designCampaigns'),
+      ...(await this.choices(tenant.timezone)),
+    })
+  }
+
+  async update(ctx: HttpContext) {
+    await ctx.bouncer.authorize('designCampaigns')
+    const campaign = await Campaign.findOrFail(ctx.params.id)
+    await this.save(ctx, campaign)
+    return ctx.response.redirect().back()
+  }
+
+  async destroy({ params, response, bouncer, session, i18n }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const campaign = await Campaign.findOrFail(params.id)
+    if (!DELETABLE.includes(campaign.state)) {
+      session.flashErrors({ E_CAMPAIGN_STATE: i18n.t('campaigns.errors.delete_active') })
+      return response.redirect().back()
+    }
+    await campaign.delete()
+    session.flash('success', i18n.t('campaigns.deleted', { name: campaign.name }))
+    return response.redirect('/campaigns')
+  }
+
+  /** Counts the reachable contacts of an unsaved audience, for the live count of the form. */
+  async countAudience({ request, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const input = await request.validateUsing(audienceCountValidator)
+    return { count: await countAudience(input.listIds, input.segmentIds) }
+  }
+
+  private async save({ request, session, i18n, logger, tenant }: HttpContext, campaign: Campaign) {
+    const input = await request.validateUsing(campaignSettingsValidator)
+    const errors = settingsErrors(input, tenant.timezone)
+    if (Object.keys(errors).length > 0) {
+      session.flashErrors(
+        Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, i18n.t(key)]))
+      )
+      return false
+    }
+    applySettings(campaign, input, tenant.timezone)
+    await campaign.save()
+    logger.info({ campaignId: campaign.id }, 'campaign settings saved')
+    session.flash('success', i18n.t('campaigns.saved'))
+    return true
+  }
+
+  private async choices(timeZone: string) {
+    const lists = await ContactList.query().orderBy('name').select('id', 'name')
+    const segments = await Segment.query().orderBy('name').select('id', 'name')
+    const instances = await ChannelInstance.query().orderBy('name').select('id', 'name', 'status')
+    return {
+      timeZone,
+      lists: lists.map((list) => ({ id: list.id, name: list.name })),
+      segments: segments.map((segment) => ({ id: segment.id, name: segment.name })),
+      instances: instances.map((instance) => ({
+        id: instance.id,
+        name: instance.name,
+        status: instance.status,
+      })),
+    }
+  }
+}

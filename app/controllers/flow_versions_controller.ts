@@ -1,0 +1,64 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Campaign from '#models/campaign'
+import FlowVersion from '#models/flow_version'
+import { FlowInvalidException } from '#flow/flow_compiler'
+import { publishDraft, restoreVersion } from '#services/campaigns/flow_publisher'
+import { serializeVersion } from '#services/campaigns/flow_version_serializer'
+
+export default class FlowVersionsController {
+  async index({ params, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const campaign = await Campaign.findOrFail(params.id)
+    const versions = await FlowVersion.query()
+      .where('campaign_id', campaign.id)
+      .orderBy('number', 'desc')
+    return { versions: versions.map(serializeVersion) }
+  }
+
+  /** One version with its frozen graph and execution plan, read-only. */
+  async show({ params, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const version = await this.find(params.id, params.number)
+    return { version: { ...serializeVersion(version), graph: version.graph, plan: version.plan } }
+  }
+
+  /** Publishes the draft. Answers 422 with every problem while the draft is invalid. */
+  async store({ params, response, bouncer, auth }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const campaign = await Campaign.findOrFail(params.id)
+    try {
+      const version = await publishDraft(campaign, auth.user!.id)
+      return response.created({ version: serializeVersion(version) })
+    } catch (error) {
+      if (error instanceof FlowInvalidException) {
+        return response.unprocessableEntity({
+          code: error.code,
+          message: error.message,
+          problems: error.problems,
+        })
+      }
+      throw error
+    }
+  }
+
+  /** Makes a version's graph the draft again. */
+  async restore({ params, bouncer, auth }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const version = await this.find(params.id, params.number)
+    const campaign = await Campaign.findOrFail(version.campaignId)
+    const draft = await restoreVersion(campaign, version, auth.user!.id)
+    return {
+      revision: draft.revision,
+      graph: draft.graph,
+      basedOnVersionId: draft.basedOnVersionId,
+    }
+  }
+
+  private async find(campaignId: string, number: string) {
+    const campaign = await Campaign.findOrFail(campaignId)
+    return FlowVersion.query()
+      .where('campaign_id', campaign.id)
+      .where('number', Number(number) || 0)
+      .firstOrFail()
+  }
+}

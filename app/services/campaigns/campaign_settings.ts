@@ -1,0 +1,87 @@
+import { DateTime } from 'luxon'
+import type { Infer } from '@vinejs/vine/types'
+import type Campaign from '#models/campaign'
+import type { QuietHoursPolicy } from '#models/campaign'
+import type { campaignSettingsValidator } from '#validators/campaigns'
+
+export type CampaignSettingsInput = Infer<typeof campaignSettingsValidator>
+
+/** Field errors of settings that passed the schema but not the rules between fields, by field name. */
+export function settingsErrors(input: CampaignSettingsInput, timeZone: string) {
+  const errors: Record<string, string> = {}
+  if (input.minIntervalSeconds > input.maxIntervalSeconds) {
+    errors.maxIntervalSeconds = 'campaigns.errors.interval_order'
+  }
+  if ((input.pauseAfterSends === null) !== (input.pauseMinutes === null)) {
+    errors.pauseMinutes = 'campaigns.errors.pause_pair'
+  }
+  if (input.startMode === 'at') {
+    const startsAt = input.startsAtLocal
+      ? DateTime.fromISO(input.startsAtLocal, { zone: timeZone })
+      : null
+    if (!startsAt?.isValid) {
+      errors.startsAtLocal = 'campaigns.errors.starts_at_missing'
+    }
+  }
+  if (input.quietHours.mode === 'custom' && !input.quietHours.window) {
+    errors.quietHours = 'campaigns.errors.quiet_window_missing'
+  }
+  return errors
+}
+
+/**
+ * Copies validated settings onto a campaign. The start time is read in the
+ * tenant's time zone and stored in UTC.
+ */
+export function applySettings(campaign: Campaign, input: CampaignSettingsInput, timeZone: string) {
+  const quietHours: QuietHoursPolicy =
+    input.quietHours.mode === 'custom' && input.quietHours.window
+      ? { mode: 'custom', window: input.quietHours.window as QuietHoursPolicy & never }
+      : { mode: 'tenant' }
+  campaign.merge({
+    name: input.name,
+    listIds: input.listIds,
+    segmentIds: input.segmentIds,
+    channelInstanceIds: input.channelInstanceIds,
+    variables: Object.fromEntries(
+      input.variables.map((variable) => [variable.name, variable.value])
+    ),
+    startMode: input.startMode,
+    startsAt:
+      input.startMode === 'at' && input.startsAtLocal
+        ? DateTime.fromISO(input.startsAtLocal, { zone: timeZone }).toUTC()
+        : null,
+    minIntervalSeconds: input.minIntervalSeconds,
+    maxIntervalSeconds: input.maxIntervalSeconds,
+    dailyCapPerNumber: input.dailyCapPerNumber,
+    pauseAfterSends: input.pauseAfterSends,
+    pauseMinutes: input.pauseMinutes,
+    quietHours,
+  })
+}
+
+/** The settings form's values, with the start time in the tenant's time zone. */
+export function serializeSettings(campaign: Campaign, timeZone: string) {
+  return {
+    id: campaign.id,
+    name: campaign.name,
+    state: campaign.state,
+    listIds: campaign.listIds,
+    segmentIds: campaign.segmentIds,
+    channelInstanceIds: campaign.channelInstanceIds,
+    variables: Object.entries(campaign.variables).map(([name, value]) => ({ name, value })),
+    startMode: campaign.startMode,
+    startsAtLocal: campaign.startsAt
+      ? campaign.startsAt.setZone(timeZone).toFormat("yyyy-MM-dd'T'HH:mm")
+      : null,
+    minIntervalSeconds: campaign.minIntervalSeconds,
+    maxIntervalSeconds: campaign.maxIntervalSeconds,
+    dailyCapPerNumber: campaign.dailyCapPerNumber,
+    pauseAfterSends: campaign.pauseAfterSends,
+    pauseMinutes: campaign.pauseMinutes,
+    quietHours: {
+      mode: campaign.quietHours.mode,
+      window: campaign.quietHours.mode === 'custom' ? campaign.quietHours.window : null,
+    },
+  }
+}

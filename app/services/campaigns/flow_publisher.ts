@@ -1,0 +1,75 @@
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import Campaign from '#models/campaign'
+import Flow from '#models/flow'
+import FlowVersion from '#models/flow_version'
+import { compileFlow } from '#flow/flow_compiler'
+import { draftOf } from '#services/campaigns/flow_drafts'
+import { validationContextFor } from '#services/campaigns/flow_validation_context'
+
+/**
+ * Publishes the campaign's draft as its next numbered version and makes it
+ * the version new journeys start on. Journeys already running keep the
+ * version they started on. Raises `FlowInvalidException` (E_FLOW_INVALID)
+ * while the draft has problems; nothing is written then.
+ */
+export async function publishDraft(campaign: Campaign, userId: number) {
+  const draft = await draftOf(campaign)
+  const plan = await compileFlow(draft.graph, await validationContextFor(campaign, draft.graph))
+
+  const version = await db.transaction(async (trx) => {
+    const locked = await Campaign.query({ client: trx })
+      .where('id', campaign.id)
+      .forUpdate()
+      .firstOrFail()
+    const last = await FlowVersion.query({ client: trx })
+      .where('campaign_id', campaign.id)
+      .max('number as max_number')
+      .first()
+    const created = await FlowVersion.create(
+      {
+        campaignId: campaign.id,
+        number: Number(last?.$extras.max_number ?? 0) + 1,
+        graph: draft.graph,
+        plan,
+        publishedBy: userId,
+      },
+      { client: trx }
+    )
+    locked.currentVersionId = created.id
+    await locked.save()
+    await Flow.query({ client: trx })
+      .where('id', draft.id)
+      .update({ based_on_version_id: created.id })
+    return created
+  })
+
+  campaign.currentVersionId = version.id
+  logger.info(
+    {
+      tenantId: campaign.tenantId,
+      campaignId: campaign.id,
+      versionId: version.id,
+      number: version.number,
+    },
+    'flow version published'
+  )
+  return version
+}
+
+/**
+ * Replaces the draft with the graph of a published version. The versions
+ * stay as they are, and the campaign keeps running its current version
+ * until the restored draft is published.
+ */
+export async function restoreVersion(campaign: Campaign, version: FlowVersion, userId: number) {
+  const draft = await draftOf(campaign)
+  draft.merge({
+    graph: version.graph,
+    revision: draft.revision + 1,
+    basedOnVersionId: version.id,
+    updatedBy: userId,
+  })
+  await draft.save()
+  return draft
+}

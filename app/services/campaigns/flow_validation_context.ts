@@ -1,0 +1,68 @@
+import pluginHost from '#plugins/main'
+import CustomField from '#models/custom_field'
+import Template from '#models/template'
+import type Campaign from '#models/campaign'
+import type { FlowGraph } from '#flow/flow_graph'
+import { nodeTypes } from '#flow/node_type_registry'
+import type { FlowValidationContext } from '#flow/flow_validator'
+import { parseTemplate, variablesOf } from '#services/templates/template_syntax'
+import { CAMPAIGN_PREFIX, CONTACT_VARIABLES } from '#services/templates/template_variables'
+
+/** Ids of the saved templates a graph names, in any configuration value of `{ templateId }` shape. */
+function templateIdsOf(graph: FlowGraph) {
+  const ids = new Set<number>()
+  for (const node of graph.nodes) {
+    for (const value of Object.values(node.config ?? {})) {
+      const templateId = (value as { templateId?: unknown } | null)?.templateId
+      if (typeof templateId === 'number') {
+        ids.add(templateId)
+      }
+    }
+  }
+  return [...ids]
+}
+
+async function templateVariables(ids: number[]) {
+  const variables = new Map<number, string[]>()
+  if (ids.length === 0) {
+    return variables
+  }
+  for (const template of await Template.query().whereIn('id', ids)) {
+    const parsed = parseTemplate(template.body)
+    const names = parsed.ok ? variablesOf(parsed.nodes).map((variable) => variable.name) : []
+    variables.set(template.id, names)
+  }
+  return variables
+}
+
+/**
+ * Variables a campaign's messages may use: contact attributes (English and
+ * Portuguese names), the tenant's custom fields, and `campaign.<name>` for
+ * each of the campaign's own variables.
+ */
+export async function campaignVariables(campaign: Campaign) {
+  const fields = await CustomField.query().select('key')
+  return new Set([
+    ...Object.keys(CONTACT_VARIABLES),
+    ...fields.map((field) => field.key),
+    ...Object.keys(campaign.variables).map((name) => `${CAMPAIGN_PREFIX}${name}`),
+  ])
+}
+
+/**
+ * Builds the validator's context for a campaign's graph inside the current
+ * tenant: its variables, the templates the graph names, and the node types
+ * of the core and of the plugins the tenant has enabled.
+ */
+export async function validationContextFor(
+  campaign: Campaign,
+  graph: FlowGraph
+): Promise<FlowValidationContext> {
+  const enabled = new Set(await pluginHost.enabledFor(campaign.tenantId))
+  return {
+    registry: nodeTypes,
+    knownVariables: await campaignVariables(campaign),
+    templateVariables: await templateVariables(templateIdsOf(graph)),
+    isAvailable: (entry) => entry.plugin === null || enabled.has(entry.plugin),
+  }
+}
