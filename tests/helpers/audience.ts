@@ -1,11 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Worker } from 'bullmq'
 import logger from '@adonisjs/core/services/logger'
+import type { ApiClient } from '@japa/api-client'
+import drive from '@adonisjs/drive/services/main'
 import ContactImport from '#models/contact_import'
+import type User from '#models/user'
+import type { ReportEntry } from '#services/imports/contact_import_runner'
 import { createWorker } from '#queues/queue_factory'
 import { findJob } from '#queues/job_registry'
 import { IMPORT_JOB, IMPORT_QUEUE } from '#services/imports/import_service'
 import { runInTenant } from '#tenancy/tenant_context'
+import { createTenantWithOwner } from '#tests/helpers/accounts'
 
 /**
  * Starts a BullMQ worker on the imports queue that runs the registered
@@ -42,3 +47,62 @@ export async function waitForImport(tenantId: number, importId: number, limitMs 
  * Headers of an Inertia visit, so a page route returns its props as JSON.
  */
 export const INERTIA_HEADERS = { 'x-inertia': 'true', 'x-inertia-version': '1' }
+
+/**
+ * Uploads a file, takes the guessed mapping from the mapping page, starts the
+ * import and waits for the job. Returns the finished import, its report
+ * rows and the mapping page's props.
+ */
+export async function importThroughPages(
+  client: ApiClient,
+  owner: User,
+  tenantId: number,
+  file: string,
+  options: { duplicates?: 'skip' | 'update'; tags?: string; mapping?: (guess: string[]) => string[] } = {}
+) {
+  const upload = await client
+    .post('/contacts/imports')
+    .file('file', file)
+    .loginAs(owner)
+    .withCsrfToken()
+    .redirects(0)
+  upload.assertStatus(302)
+  const importId = Number(upload.header('location')!.split('/').pop())
+
+  const page = await client.get(`/contacts/imports/${importId}`).headers(INERTIA_HEADERS).loginAs(owner)
+  page.assertStatus(200)
+  const props = page.body().props
+  const mapping = options.mapping ? options.mapping(props.mapping) : props.mapping
+
+  const start = await client
+    .post(`/contacts/imports/${importId}/start`)
+    .json({ mapping, duplicates: options.duplicates ?? 'skip', tags: options.tags ?? '' })
+    .loginAs(owner)
+    .withCsrfToken()
+    .redirects(0)
+  start.assertStatus(302)
+
+  const finished = await waitForImport(tenantId, importId)
+  const report = await client.get(`/contacts/imports/${importId}/report.csv`).loginAs(owner)
+  report.assertStatus(200)
+  const entries = await reportEntries(finished)
+  return { finished, entries, props, reportCsv: report.text() }
+}
+
+async function reportEntries(contactImport: ContactImport) {
+  const text = await drive.use().get(contactImport.reportKey!)
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as ReportEntry)
+}
+
+/**
+ * Signs up a tenant with its owner and reloads the tenant, so columns that
+ * the database fills by default (country, time zone) are set on the model.
+ */
+export async function createAudienceTenant() {
+  const account = await createTenantWithOwner()
+  await account.tenant.refresh()
+  return account
+}

@@ -25,8 +25,8 @@ export function contactSearchQuery(filters: ContactFilters, defaultCountry: stri
     const digits = phoneSearchTerm(term, defaultCountry)
     query.where((group) => {
       group
-        .whereLike('contacts.name', `%${term}%`)
-        .orWhereLike('contacts.email', `%${term.toLowerCase()}%`)
+        .where('contacts.name', 'like', `%${term}%`)
+        .orWhere('contacts.email', 'like', `%${term.toLowerCase()}%`)
         .orWhereExists((tags) =>
           tags
             .from('contact_tags')
@@ -34,7 +34,7 @@ export function contactSearchQuery(filters: ContactFilters, defaultCountry: stri
             .where('contact_tags.name', term)
         )
       if (digits) {
-        group.orWhereLike('contacts.phone', `%${digits}%`)
+        group.orWhere('contacts.phone', 'like', `%${digits}%`)
       }
     })
   }

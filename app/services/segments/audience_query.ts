@@ -67,7 +67,7 @@ function applyRule(builder: Builder, rule: SegmentRule, fields: Map<string, Cust
       return rule.op === 'has' ? builder.whereExists(tagged) : builder.whereNotExists(tagged)
     }
     case 'city':
-      if (rule.op === 'contains') return builder.whereLike('contacts.city', `%${rule.value}%`)
+      if (rule.op === 'contains') return builder.where('contacts.city', 'like', `%${rule.value}%`)
       if (rule.op === 'is') return builder.where('contacts.city', rule.value)
       return builder.where((inner) =>
         inner.whereNull('contacts.city').orWhereNot('contacts.city', rule.value)
@@ -131,7 +131,7 @@ function applyFieldRule(
   const value = field.type === 'number' ? Number(rule.value!.replace(',', '.')) : booleanOr(field, rule.value!)
   const compare = (sub: any) => {
     const scoped = valueOf(sub)
-    if (rule.op === 'contains') return scoped.whereLike(column, `%${rule.value}%`)
+    if (rule.op === 'contains') return scoped.where(column, 'like', `%${rule.value}%`)
     if (rule.op === 'gt') return scoped.where(column, '>', value)
     if (rule.op === 'lt') return scoped.where(column, '<', value)
     return scoped.where(column, value)

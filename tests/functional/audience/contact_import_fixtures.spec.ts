@@ -1,69 +1,14 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import app from '@adonisjs/core/services/app'
-import type { ApiClient } from '@japa/api-client'
 import Contact from '#models/contact'
-import ContactImport from '#models/contact_import'
 import ContactTag from '#models/contact_tag'
-import type User from '#models/user'
 import { runInTenant } from '#tenancy/tenant_context'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
-import { INERTIA_HEADERS, startImportWorker, waitForImport } from '#tests/helpers/audience'
+import { importThroughPages, startImportWorker } from '#tests/helpers/audience'
 import type { ReportEntry } from '#services/imports/contact_import_runner'
 
 const fixture = (name: string) => app.makePath('tests/fixtures/contacts', name)
-
-/**
- * Uploads a file, takes the guessed mapping from the mapping page, starts the
- * import and waits for the job. Returns the finished import, its report
- * rows and the mapping page's props.
- */
-export async function importThroughPages(
-  client: ApiClient,
-  owner: User,
-  tenantId: number,
-  file: string,
-  options: { duplicates?: 'skip' | 'update'; tags?: string; mapping?: (guess: string[]) => string[] } = {}
-) {
-  const upload = await client
-    .post('/contacts/imports')
-    .file('file', file)
-    .loginAs(owner)
-    .withCsrfToken()
-    .redirects(0)
-  upload.assertStatus(302)
-  const importId = Number(upload.header('location')!.split('/').pop())
-
-  const page = await client.get(`/contacts/imports/${importId}`).headers(INERTIA_HEADERS).loginAs(owner)
-  page.assertStatus(200)
-  const props = page.body().props
-  const mapping = options.mapping ? options.mapping(props.mapping) : props.mapping
-
-  const start = await client
-    .post(`/contacts/imports/${importId}/start`)
-    .json({ mapping, duplicates: options.duplicates ?? 'skip', tags: options.tags ?? '' })
-    .loginAs(owner)
-    .withCsrfToken()
-    .redirects(0)
-  start.assertStatus(302)
-
-  const finished = await waitForImport(tenantId, importId)
-  const report = await client.get(`/contacts/imports/${importId}/report.csv`).loginAs(owner)
-  report.assertStatus(200)
-  const entries = await reportEntries(tenantId, finished)
-  return { finished, entries, props, reportCsv: report.text() }
-}
-
-async function reportEntries(tenantId: number, contactImport: ContactImport) {
-  const { default: drive } = await import('@adonisjs/drive/services/main')
-  const text = await drive.use().get(contactImport.reportKey!)
-  return runInTenant(tenantId, () =>
-    text
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => JSON.parse(line) as ReportEntry)
-  )
-}
 
 async function contactsOf(tenantId: number) {
   return runInTenant(tenantId, async () => {

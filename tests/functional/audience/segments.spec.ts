@@ -1,0 +1,123 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import CustomField from '#models/custom_field'
+import ContactList from '#models/contact_list'
+import { runInTenant } from '#tenancy/tenant_context'
+import { addToLists, saveContact } from '#services/contacts/contact_service'
+import { optOut } from '#services/contacts/opt_out'
+import { createAudienceTenant } from '#tests/helpers/audience'
+
+async function seedAudience() {
+  const { tenant, owner } = await createAudienceTenant()
+  const ids = await runInTenant(tenant.id, async () => {
+    await CustomField.create({ key: 'score', label: 'Score', type: 'number', options: [] })
+    const ana = await saveContact(tenant, { name: 'Ana', phone: '11990000001', city: 'Santos', tags: ['vip'], fields: { score: '10' } })
+    const bia = await saveContact(tenant, { name: 'Bia', phone: '11990000002', city: 'Recife', tags: ['vip', 'late'], fields: { score: '3' } })
+    const caio = await saveContact(tenant, { name: 'Caio', phone: '11990000003', city: 'Santos', fields: { score: '7' } })
+    const dani = await saveContact(tenant, { name: 'Dani', phone: '11990000004', city: 'Santos', tags: ['vip'], fields: { score: '9' } })
+    await optOut(dani, 'keyword')
+    const list = await ContactList.create({ name: 'Clientes' })
+    await addToLists([ana.id, caio.id, dani.id], [list.id])
+    return { list: list.id }
+  })
+  return { tenant, owner, ...ids }
+}
+
+test.group('Segments count', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  test('and, or and nested groups', async ({ client, assert }) => {
+    const { owner } = await seedAudience()
+    const count = async (rules: unknown) => {
+      const response = await client.post('/segments/count').json({ rules }).loginAs(owner).withCsrfToken()
+      response.assertStatus(200)
+      return response.body().count
+    }
+
+    assert.equal(await count({ match: 'all', rules: [] }), 3)
+    assert.equal(await count({ match: 'all', rules: [{ type: 'tag', op: 'has', value: 'vip' }] }), 2)
+    assert.equal(
+      await count({
+        match: 'all',
+        rules: [
+          { type: 'tag', op: 'has', value: 'vip' },
+          { type: 'city', op: 'is', value: 'Santos' },
+        ],
+      }),
+      1
+    )
+    assert.equal(
+      await count({
+        match: 'any',
+        rules: [
+          { type: 'tag', op: 'has', value: 'late' },
+          { match: 'all', rules: [{ type: 'field', key: 'score', op: 'gt', value: '5' }, { type: 'tag', op: 'has_not', value: 'vip' }] },
+        ],
+      }),
+      2
+    )
+    assert.equal(await count({ match: 'all', rules: [{ type: 'consent', op: 'is', value: 'opted_out' }] }), 0)
+  })
+
+  test('list audience leaves opted-out members out', async ({ client, assert }) => {
+    const { owner, list } = await seedAudience()
+    const response = await client
+      .post('/segments/count')
+      .json({ rules: { match: 'all', rules: [{ type: 'list', op: 'in', value: list }] } })
+      .loginAs(owner)
+      .withCsrfToken()
+    assert.equal(response.body().count, 2)
+  })
+
+  test('invalid rule names its path', async ({ client, assert }) => {
+    const { owner } = await seedAudience()
+    const response = await client
+      .post('/segments/count')
+      .json({ rules: { match: 'all', rules: [{ type: 'tag', op: 'has', value: 'vip' }, { type: 'tag', op: 'has' }] } })
+      .loginAs(owner)
+      .withCsrfToken()
+    response.assertStatus(422)
+    assert.equal(response.body().path, 'rules.1')
+  })
+
+  test('other tenant contacts never counted', async ({ client, assert }) => {
+    await seedAudience()
+    const { owner } = await createAudienceTenant()
+    const response = await client
+      .post('/segments/count')
+      .json({ rules: { match: 'all', rules: [] } })
+      .loginAs(owner)
+      .withCsrfToken()
+    assert.equal(response.body().count, 0)
+  })
+})
+
+test.group('Contacts search', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  test('phone in any format finds the contact', async ({ client, assert }) => {
+    const { owner } = await seedAudience()
+    for (const q of ['(11) 99000-0002', '+55 11 990000002', 'Bia', 'late']) {
+      const response = await client
+        .get('/contacts')
+        .qs({ q })
+        .headers({ 'x-inertia': 'true', 'x-inertia-version': '1' })
+        .loginAs(owner)
+      assert.equal(response.status(), 200, response.text().slice(0, 2000))
+      assert.deepEqual(
+        response.body().props.contacts.map((contact: { name: string }) => contact.name),
+        ['Bia'],
+        q
+      )
+    }
+  })
+
+  test('deleting erases the contact', async ({ client, assert }) => {
+    const { owner, tenant } = await seedAudience()
+    const { default: Contact } = await import('#models/contact')
+    const bia = await runInTenant(tenant.id, () => Contact.findByOrFail('name', 'Bia'))
+    const response = await client.delete(`/contacts/${bia.id}`).loginAs(owner).withCsrfToken()
+    response.assertStatus(200)
+    assert.isNull(await runInTenant(tenant.id, () => Contact.find(bia.id)))
+  })
+})
