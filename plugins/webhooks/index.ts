@@ -1,0 +1,55 @@
+import type { Worker } from 'bullmq'
+import { definePlugin } from '#sdk'
+import { WEBHOOK_EVENTS } from './validators.js'
+import { initWebhooksContext } from './services/plugin_context.js'
+import { deliverEvent } from './services/delivery_service.js'
+import { closeDeliveryQueue, startDeliveryWorker } from './services/delivery_queue.js'
+import { processDelivery } from './services/delivery_runner.js'
+
+const EndpointsController = () => import('./controllers/endpoints_controller.js')
+const DeliveriesController = () => import('./controllers/deliveries_controller.js')
+
+let worker: Worker | null = null
+
+/**
+ * Webhooks: per-tenant endpoints that receive the domain events they chose
+ * as signed JSON POSTs, delivered by BullMQ jobs with retries.
+ */
+export default definePlugin({
+  register(plugin) {
+    initWebhooksContext(plugin)
+
+    for (const event of WEBHOOK_EVENTS) {
+      plugin.on(event, (payload) => deliverEvent(event, payload).then(() => undefined))
+    }
+
+    plugin.nav({ label: 'webhooks.nav', icon: '↗' })
+
+    plugin.routes((router) => {
+      router.get('/', [EndpointsController, 'index']).as('webhooks.index')
+      router.post('/endpoints', [EndpointsController, 'store']).as('webhooks.store')
+      router.get('/endpoints/:id', [EndpointsController, 'show']).as('webhooks.show')
+      router.put('/endpoints/:id', [EndpointsController, 'update']).as('webhooks.update')
+      router.delete('/endpoints/:id', [EndpointsController, 'destroy']).as('webhooks.destroy')
+      router.post('/endpoints/:id/test', [EndpointsController, 'test']).as('webhooks.test')
+      router.post('/endpoints/:id/reveal', [EndpointsController, 'reveal']).as('webhooks.reveal')
+      router
+        .post('/deliveries/:id/redeliver', [DeliveriesController, 'redeliver'])
+        .as('webhooks.redeliver')
+    })
+  },
+
+  boot(plugin, { roles }) {
+    if (!roles.includes('worker')) {
+      return
+    }
+    worker = startDeliveryWorker(processDelivery, plugin.logger)
+    plugin.logger.info('webhook delivery worker started')
+  },
+
+  async shutdown() {
+    await worker?.close()
+    worker = null
+    await closeDeliveryQueue()
+  },
+})

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto'
+import { DateTime } from 'luxon'
+import type { DomainEventName, DomainEvents } from '#sdk'
+import WebhookEndpoint from '../models/webhook_endpoint.js'
+import WebhookDelivery from '../models/webhook_delivery.js'
+import { webhooksConfig } from '../config.js'
+import { enqueueDelivery } from './delivery_queue.js'
+import { resolveTarget } from './target_guard.js'
+
+/** Event name of the deliveries the test-send button makes. */
+export const TEST_EVENT = 'webhook:test'
+
+/**
+ * The JSON every attempt of a delivery sends, serialised once and stored,
+ * so a retry sends the same bytes: the delivery id, the event name, when
+ * the event happened, the tenant, and the event's payload as `data`.
+ */
+function deliveryBody(
+  id: string,
+  event: string,
+  tenantId: number,
+  occurredAt: string,
+  data: unknown
+) {
+  return JSON.stringify({ id, event, occurredAt, tenantId, data })
+}
+
+async function createDelivery(
+  endpoint: WebhookEndpoint,
+  event: string,
+  body: (id: string) => string
+) {
+  const id = randomUUID()
+  return WebhookDelivery.create({
+    id,
+    tenantId: endpoint.tenantId,
+    endpointId: endpoint.id,
+    event,
+    body: body(id),
+    status: 'pending',
+    attempts: 0,
+    completedAt: null,
+  })
+}
+
+/**
+ * Makes one delivery per enabled endpoint of the event's tenant that
+ * subscribed to the event, and enqueues each.
+ */
+export async function deliverEvent<Event extends DomainEventName>(
+  event: Event,
+  payload: DomainEvents[Event]
+) {
+  const endpoints = await WebhookEndpoint.forTenant(payload.tenantId).where('enabled', true)
+  const subscribed = endpoints.filter((endpoint) => endpoint.events.includes(event))
+  for (const endpoint of subscribed) {
+    const delivery = await createDelivery(endpoint, event, (id) =>
+      deliveryBody(id, event, payload.tenantId, payload.occurredAt, payload)
+    )
+    await enqueueDelivery({ tenantId: delivery.tenantId, deliveryId: delivery.id }, delivery.id)
+  }
+  return subscribed.length
+}
+
+/**
+ * Sends a `webhook:test` event to the endpoint once, whether it is on or
+ * off. The target is checked here first, so a rejected URL is reported to
+ * the member at once, and again by the job before the request.
+ */
+export async function sendTestDelivery(endpoint: WebhookEndpoint) {
+  await resolveTarget(endpoint.url, webhooksConfig.allowPrivateTargets)
+  const occurredAt = DateTime.utc().toISO()!
+  const delivery = await createDelivery(endpoint, TEST_EVENT, (id) =>
+    deliveryBody(id, TEST_EVENT, endpoint.tenantId, occurredAt, { endpointId: endpoint.id })
+  )
+  await enqueueDelivery({ tenantId: delivery.tenantId, deliveryId: delivery.id }, delivery.id, 1)
+  return delivery
+}
+
+/**
+ * Sends a delivery again, with the same id and the same body, as a new run
+ * with its own retries.
+ */
+export async function redeliver(delivery: WebhookDelivery) {
+  delivery.status = 'pending'
+  delivery.completedAt = null
+  await delivery.save()
+  const jobId = `${delivery.id}-redeliver-${delivery.attempts}`
+  const attempts = delivery.event === TEST_EVENT ? 1 : undefined
+  await enqueueDelivery({ tenantId: delivery.tenantId, deliveryId: delivery.id }, jobId, attempts)
+}

@@ -1,0 +1,36 @@
+import type WebhookEndpoint from '../models/webhook_endpoint.js'
+import type WebhookDelivery from '../models/webhook_delivery.js'
+import type WebhookAttempt from '../models/webhook_attempt.js'
+
+/** An endpoint as the pages show it, without its secret. */
+export function presentEndpoint(endpoint: WebhookEndpoint) {
+  return {
+    id: endpoint.id,
+    url: endpoint.url,
+    description: endpoint.description,
+    events: endpoint.events,
+    enabled: endpoint.enabled,
+    failedDeliveriesInRow: endpoint.failedDeliveriesInRow,
+    disabledForFailuresAt: endpoint.disabledForFailuresAt?.toISO() ?? null,
+    createdAt: endpoint.createdAt.toISO(),
+  }
+}
+
+/** A delivery with its attempts, newest attempt last, for the delivery log. */
+export function presentDelivery(delivery: WebhookDelivery, attempts: WebhookAttempt[]) {
+  return {
+    id: delivery.id,
+    event: delivery.event,
+    status: delivery.status,
+    createdAt: delivery.createdAt.toISO(),
+    body: delivery.body,
+    attempts: attempts.map((attempt) => ({
+      attempt: attempt.attempt,
+      statusCode: attempt.statusCode,
+      durationMs: attempt.durationMs,
+      responseSnippet: attempt.responseSnippet,
+      error: attempt.error,
+      createdAt: attempt.createdAt.toISO(),
+    })),
+  }
+}

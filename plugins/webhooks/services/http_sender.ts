@@ -1,0 +1,102 @@
+import http from 'node:http'
+import https from 'node:https'
+import type { LookupFunction } from 'node:net'
+import type { ResolvedTarget } from './target_guard.js'
+
+/** What one POST to an endpoint gave. */
+export interface SendOutcome {
+  /** HTTP status of the response, `null` when none arrived. */
+  statusCode: number | null
+  durationMs: number
+  /** The first bytes of the response body, decoded as UTF-8. */
+  responseSnippet: string
+  /** Why no response arrived (timeout, connection refused), `null` otherwise. */
+  error: string | null
+}
+
+/**
+ * A DNS lookup that always returns the already checked address, so the
+ * socket connects to it whatever the name resolves to now.
+ */
+function pinnedLookup(target: ResolvedTarget): LookupFunction {
+  return (_hostname, options, callback) => {
+    if (options.all) {
+      callback(null, [{ address: target.address, family: target.family }])
+    } else {
+      callback(null, target.address, target.family)
+    }
+  }
+}
+
+/**
+ * POSTs `body` to the target's URL, connecting to `target.address`. The
+ * `Host` header and, for https, the TLS server name and certificate check
+ * still use the URL's host name. Redirects are not followed, because a
+ * redirect could point anywhere. Never throws: a failure is in the outcome.
+ */
+export function postOnce(
+  target: ResolvedTarget,
+  body: string,
+  headers: Record<string, string>,
+  options: { timeoutMs: number; snippetBytes: number }
+): Promise<SendOutcome> {
+  const started = performance.now()
+  const transport = target.url.protocol === 'https:' ? https : http
+
+  return new Promise((resolve) => {
+    let settled = false
+    let deadline: NodeJS.Timeout | undefined
+    const finish = (outcome: Omit<SendOutcome, 'durationMs'>) => {
+      if (!settled) {
+        settled = true
+        clearTimeout(deadline)
+        resolve({ ...outcome, durationMs: Math.round(performance.now() - started) })
+      }
+    }
+
+    const request = transport.request(
+      target.url,
+      {
+        method: 'POST',
+        lookup: pinnedLookup(target),
+        headers: {
+          'Content-Type': 'application/json; charset=utf-8',
+          'Content-Length': String(Buffer.byteLength(body)),
+          'User-Agent': 'Disparador-Webhooks/1.0',
+          ...headers,
+        },
+        agent: false,
+      },
+      (response) => {
+        const chunks: Buffer[] = []
+        let size = 0
+        const done = () =>
+          finish({
+            statusCode: response.statusCode ?? null,
+            responseSnippet: Buffer.concat(chunks)
+              .subarray(0, options.snippetBytes)
+              .toString('utf8'),
+            error: null,
+          })
+        response.on('data', (chunk: Buffer) => {
+          chunks.push(chunk)
+          size += chunk.length
+          if (size >= options.snippetBytes) {
+            // The log keeps only the first bytes, so the rest is not read.
+            done()
+            response.destroy()
+          }
+        })
+        response.on('end', done)
+        response.on('error', done)
+      }
+    )
+    deadline = setTimeout(() => {
+      request.destroy(new Error(`no complete response within ${options.timeoutMs} ms`))
+    }, options.timeoutMs)
+    request.on('error', (error) => {
+      finish({ statusCode: null, responseSnippet: '', error: error.message })
+    })
+    request.end(body)
+  })
+}

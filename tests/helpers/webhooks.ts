@@ -1,0 +1,68 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import logger from '@adonisjs/core/services/logger'
+import { startDeliveryWorker } from '../../plugins/webhooks/services/delivery_queue.js'
+import { processDelivery } from '../../plugins/webhooks/services/delivery_runner.js'
+
+export interface ReceivedRequest {
+  headers: IncomingHttpHeaders
+  /** The raw bytes of the request body, as they arrived. */
+  body: Buffer
+}
+
+export interface Receiver {
+  url: string
+  port: number
+  requests: ReceivedRequest[]
+  close(): Promise<void>
+}
+
+/**
+ * Starts an HTTP server on 127.0.0.1 that records every request and responds
+ * with the next status of `statuses`, repeating the last one.
+ */
+export async function startReceiver(statuses: number[] = [200]): Promise<Receiver> {
+  const requests: ReceivedRequest[] = []
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      requests.push({ headers: request.headers, body: Buffer.concat(chunks) })
+      const status = statuses[Math.min(requests.length - 1, statuses.length - 1)]
+      response.writeHead(status, { 'Content-Type': 'text/plain' })
+      response.end(`answer ${requests.length}: ${status}`)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    port,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+/** Starts a delivery worker in this process, as the worker role does. Returns its closer. */
+export async function startWebhookWorker() {
+  const worker = startDeliveryWorker(processDelivery, logger)
+  await worker.waitUntilReady()
+  return () => worker.close()
+}
+
+/** Waits until `check` returns true, checking every 25 ms for at most `limitMs`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  limitMs = 20_000
+) {
+  const deadline = Date.now() + limitMs
+  while (Date.now() < deadline) {
+    if (await check()) {
+      return
+    }
+    await sleep(25)
+  }
+  throw new Error(`Timed out after ${limitMs} ms waiting for ${what}`)
+}
