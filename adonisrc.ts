@@ -40,6 +40,7 @@ export default defineConfig({
   preloads: [
     () => import('#start/routes'),
     () => import('#start/kernel'),
+    () => import('#start/engine'),
     { file: () => import('#start/transmit'), environment: ['web', 'test'] },
   ],
 

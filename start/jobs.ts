@@ -5,3 +5,5 @@
 import '#jobs/purge_expired_tokens_job'
 import '#jobs/contact_import_job'
 import '#jobs/campaign_schedule_job'
+import '#jobs/engine_journey_job'
+import '#jobs/engine_control_job'

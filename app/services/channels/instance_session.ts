@@ -30,6 +30,7 @@ import {
 import { broadcastInstance } from '#services/channels/channel_broadcast'
 import { outboundQueueName, type OutboundJobData } from '#services/channels/outbound_queue'
 import type { ControlCommand } from '#services/channels/channel_control'
+import { gateOutboundSend } from '#engine/send_gate'
 
 /** Why a session ends: asked to stop, lease lost, or the driver reached a terminal status. */
 export type SessionEnd = 'stopped' | 'lost' | 'terminal'
@@ -239,7 +240,7 @@ export class InstanceSession {
     }
     this.#worker = createWorker<OutboundJobData>(
       outboundQueueName(this.instanceId),
-      (job) => this.#send(job),
+      (job, token) => this.#send(job, token),
       { concurrency: 1, lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 20 }
     )
     this.#worker.on('error', (error) => this.#logger.error({ err: error }, 'outbound worker error'))
@@ -267,13 +268,16 @@ export class InstanceSession {
    * provider message id, so a retry of a send that reached the provider
    * before a crash is recognised there.
    */
-  async #send(job: Job<OutboundJobData>) {
+  async #send(job: Job<OutboundJobData>, token?: string) {
     if (this.#ended) {
       throw new LeaseLostException(`Instance ${this.instanceId} session ended`)
     }
     return runInTenant(job.data.tenantId, async () => {
       const message = await Message.find(job.data.messageId)
       if (!message || message.status !== 'queued') {
+        return { skipped: true }
+      }
+      if ((await gateOutboundSend(job, token, message)) === 'failed') {
         return { skipped: true }
       }
 

@@ -1,0 +1,31 @@
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import { finishCampaign } from '#services/campaigns/campaign_states'
+
+/**
+ * Finishes the campaign when its enrollment is done and no journey is left
+ * unended. Called after every journey end and after enrollment; concurrent
+ * calls are harmless because `finishCampaign` changes a running or paused
+ * campaign only once.
+ */
+export async function checkFinished(tenantId: number, campaignId: number) {
+  const run = await db.from('campaign_runs').where('campaign_id', campaignId).first()
+  if (!run?.enrollment_finished_at) {
+    return false
+  }
+  const open = await db
+    .from('journeys')
+    .where('campaign_id', campaignId)
+    .whereNot('state', 'ended')
+    .select('id')
+    .first()
+  if (open) {
+    return false
+  }
+  const [{ total }] = await db.from('journeys').where('campaign_id', campaignId).count('* as total')
+  const finished = await finishCampaign(campaignId, Number(total))
+  if (finished) {
+    logger.info({ tenantId, campaignId, journeys: Number(total) }, 'campaign finished')
+  }
+  return finished
+}

@@ -1,0 +1,151 @@
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import transmit from '@adonisjs/transmit/services/main'
+import { getQueue } from '#queues/queue_factory'
+import {
+  campaignProgressChannel,
+  type CampaignProgressPayload,
+  type NodeProgress,
+} from '#flow/progress'
+import { sqlTime } from '#services/channels/sql_time'
+import { PROGRESS_QUEUE } from '#engine/engine_queues'
+
+/**
+ * Shortest time between two progress publications of one campaign, in
+ * milliseconds: at most two a second.
+ */
+export const PROGRESS_INTERVAL_MS = 500
+
+/**
+ * Asks for the campaign's progress to be computed, stored and broadcast
+ * within PROGRESS_INTERVAL_MS. Requests while one is pending share it, by
+ * its job id. Failures are logged: progress is refreshed by the next request.
+ */
+export function requestProgress(tenantId: number, campaignId: number) {
+  getQueue(PROGRESS_QUEUE)
+    .add(
+      'publish',
+      { tenantId, campaignId },
+      {
+        jobId: `progress-${campaignId}`,
+        delay: PROGRESS_INTERVAL_MS,
+        removeOnComplete: true,
+        removeOnFail: true,
+      }
+    )
+    .catch((error) => logger.warn({ err: error, campaignId }, 'progress request failed'))
+}
+
+async function countBy(query: any, column: string) {
+  const rows = await query.select(column).count('* as total').groupBy(column)
+  return new Map<string, number>(rows.map((row: any) => [String(row[column]), Number(row.total)]))
+}
+
+/** Computes the campaign's progress from its journeys, steps and messages. */
+export async function computeProgress(campaignId: number): Promise<CampaignProgressPayload> {
+  const states = await countBy(db.from('journeys').where('campaign_id', campaignId), 'state')
+  const statuses = await countBy(
+    db.from('messages').where('campaign_id', campaignId).where('direction', 'out'),
+    'status'
+  )
+  const waiting = await db
+    .from('journeys')
+    .where('campaign_id', campaignId)
+    .whereIn('state', ['waiting', 'awaiting_reply'])
+    .select('node_id')
+    .count('* as total')
+    .groupBy('node_id')
+  const ports = await db
+    .from('journey_steps')
+    .where('campaign_id', campaignId)
+    .whereNotNull('port')
+    .select('node_id', 'port')
+    .count('* as total')
+    .groupBy('node_id', 'port')
+
+  const nodes: Record<string, NodeProgress> = {}
+  const nodeOf = (id: string) => (nodes[id] ??= { waiting: 0, ports: {} })
+  for (const row of waiting) nodeOf(row.node_id).waiting = Number(row.total)
+  for (const row of ports) nodeOf(row.node_id).ports[row.port] = Number(row.total)
+
+  const enrolled = [...states.values()].reduce((sum, value) => sum + value, 0)
+  const completed = states.get('ended') ?? 0
+  const sent = ['sent', 'delivered', 'read'].reduce(
+    (sum, status) => sum + (statuses.get(status) ?? 0),
+    0
+  )
+  return {
+    nodes,
+    totals: {
+      enrolled,
+      active: enrolled - completed,
+      completed,
+      sent,
+      failed: statuses.get('failed') ?? 0,
+    },
+  }
+}
+
+/** Stores the campaign's progress, so a page opened later shows the same figures. */
+async function storeProgress(
+  tenantId: number,
+  campaignId: number,
+  progress: CampaignProgressPayload
+) {
+  const now = sqlTime()
+  await db
+    .table('campaign_runs')
+    .insert({ campaign_id: campaignId, tenant_id: tenantId, ...progress.totals, progress_at: now })
+    .onConflict('campaign_id')
+    .merge({ ...progress.totals, progress_at: now })
+  for (const [nodeId, node] of Object.entries(progress.nodes)) {
+    await db
+      .table('campaign_node_counters')
+      .insert({
+        tenant_id: tenantId,
+        campaign_id: campaignId,
+        node_id: nodeId,
+        waiting: node.waiting,
+        ports: JSON.stringify(node.ports),
+      })
+      .onConflict(['campaign_id', 'node_id'])
+      .merge({ waiting: node.waiting, ports: JSON.stringify(node.ports) })
+  }
+  await db
+    .from('campaign_node_counters')
+    .where('campaign_id', campaignId)
+    .whereNotIn('node_id', Object.keys(progress.nodes).length ? Object.keys(progress.nodes) : [''])
+    .update({ waiting: 0 })
+}
+
+/** Computes, stores and broadcasts the campaign's progress. */
+export async function publishProgress(tenantId: number, campaignId: number) {
+  const progress = await computeProgress(campaignId)
+  await storeProgress(tenantId, campaignId, progress)
+  transmit.broadcast(
+    campaignProgressChannel(tenantId, campaignId),
+    JSON.parse(JSON.stringify(progress))
+  )
+  return progress
+}
+
+/** The stored progress of a campaign, as last published; `null` before its first publication. */
+export async function storedProgress(campaignId: number): Promise<CampaignProgressPayload | null> {
+  const run = await db.from('campaign_runs').where('campaign_id', campaignId).first()
+  if (!run || run.progress_at === null) {
+    return null
+  }
+  const counters = await db.from('campaign_node_counters').where('campaign_id', campaignId)
+  const nodes: Record<string, NodeProgress> = {}
+  for (const row of counters) {
+    nodes[row.node_id] = { waiting: Number(row.waiting), ports: JSON.parse(row.ports ?? '{}') }
+  }
+  const totals = {
+    enrolled: Number(run.enrolled),
+    active: Number(run.active),
+    completed: Number(run.completed),
+    sent: Number(run.sent),
+    failed: Number(run.failed),
+  }
+  return { nodes, totals }
+}

@@ -1,0 +1,31 @@
+import type { DateTime } from 'luxon'
+
+/**
+ * Raised inside `requestSend` when the send is enqueued and its outcome is
+ * not known yet. The step stops there; the journey resumes when the send
+ * finishes, and the executor runs again and gets the outcome.
+ */
+export class SendPendingSignal extends Error {
+  constructor(readonly messageId: number) {
+    super(`Send of message ${messageId} is pending`)
+  }
+}
+
+/**
+ * Raised inside `requestSend` when the campaign's quiet-hours policy
+ * forbids sending now. The journey waits until `until` and runs the node
+ * again.
+ */
+export class SendDeferredSignal extends Error {
+  constructor(readonly until: DateTime) {
+    super(`Send deferred until ${until.toISO()} by the quiet-hours policy`)
+  }
+}
+
+/**
+ * Raised when a job arrives before the journey reached its step, because
+ * the job of the previous step has not committed yet. BullMQ retries it.
+ */
+export class StepNotReadyError extends Error {
+  code = 'E_JOURNEY_STEP_NOT_READY'
+}

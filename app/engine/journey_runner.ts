@@ -1,0 +1,227 @@
+import logger from '@adonisjs/core/services/logger'
+import type { NodeDecision, NodeResume } from '#sdk'
+import Journey, { type JourneyState } from '#models/journey'
+import Campaign from '#models/campaign'
+import Contact from '#models/contact'
+import FlowVersion from '#models/flow_version'
+import Message from '#models/message'
+import Tenant from '#models/tenant'
+import { nodeTypes } from '#flow/node_type_registry'
+import type { ExecutionPlan } from '#flow/execution_plan'
+import { runInTenant } from '#tenancy/tenant_context'
+import { engineNow } from '#engine/clock'
+import type { JourneyJobData, JourneyPhase } from '#engine/engine_queues'
+import type { StepContext } from '#engine/step_context'
+import { sendRequester } from '#engine/journey_sender'
+import { SendDeferredSignal, SendPendingSignal, StepNotReadyError } from '#engine/engine_errors'
+import {
+  awaitReplyAtNode,
+  endJourney,
+  ensureJourneyJob,
+  followPort,
+  holdJourney,
+  markSending,
+  waitAtNode,
+} from '#engine/journey_transitions'
+
+const PHASE_STATE: Record<JourneyPhase, JourneyState> = {
+  run: 'active',
+  wake: 'waiting',
+  resume: 'awaiting_reply',
+  sent: 'sending',
+}
+
+/** Published plans never change, so each process keeps the ones it loaded. */
+const plans = new Map<number, ExecutionPlan>()
+
+async function planOf(versionId: number) {
+  let plan = plans.get(versionId)
+  if (!plan) {
+    const version = await FlowVersion.findOrFail(versionId)
+    plan = version.plan
+    plans.set(versionId, plan)
+  }
+  return plan
+}
+
+/** Whether the job is the one that moves the journey on from where it is now. */
+function isCurrent(journey: Journey, data: JourneyJobData) {
+  return (
+    journey.step === data.step &&
+    journey.nodeId === data.nodeId &&
+    journey.state === PHASE_STATE[data.phase]
+  )
+}
+
+async function loadStep(data: JourneyJobData, journey: Journey): Promise<StepContext | null> {
+  const campaign = await Campaign.find(journey.campaignId)
+  const contact = await Contact.find(journey.contactId)
+  const tenant = await Tenant.findOrFail(journey.tenantId)
+  const plan = await planOf(journey.flowVersionId)
+  const step = {
+    data,
+    journey,
+    campaign: campaign!,
+    plan,
+    contact: contact!,
+    tenant,
+    now: await engineNow(),
+  }
+  if (!campaign) {
+    await endJourney(step, 'campaign_deleted')
+    return null
+  }
+  if (!contact || contact.consent === 'opted_out') {
+    await endJourney(step, contact ? 'opted_out' : 'contact_deleted')
+    return null
+  }
+  if (campaign.state === 'cancelled') {
+    await endJourney(step, 'cancelled')
+    return null
+  }
+  if (campaign.state === 'paused') {
+    await holdJourney(journey)
+    return null
+  }
+  contact.timezone ||= tenant.timezone
+  return step
+}
+
+/**
+ * Runs one journey job. A job for a step the journey already left is a
+ * duplicate (a retry after a crash, or the loser of a reply/timeout race):
+ * it changes nothing, but makes sure the journey's current job exists. A
+ * job for a step the journey has not reached yet is retried.
+ */
+export function runJourneyJob(data: JourneyJobData) {
+  return runInTenant(data.tenantId, async () => {
+    const journey = await Journey.find(data.journeyId)
+    if (!journey || journey.state === 'ended') {
+      return 'ended'
+    }
+    if (journey.step < data.step) {
+      throw new StepNotReadyError(
+        `Journey ${journey.id} is at step ${journey.step}, job is for step ${data.step}`
+      )
+    }
+    if (!isCurrent(journey, data)) {
+      if (!journey.held) await ensureJourneyJob(journey)
+      return 'stale'
+    }
+
+    const step = await loadStep(data, journey)
+    if (!step) {
+      return 'stopped'
+    }
+    if (data.phase === 'wake' && journey.pendingPort) {
+      await followPort(step, journey.pendingPort)
+      return 'followed'
+    }
+    return executeNode(step)
+  })
+}
+
+async function resumeOf(step: StepContext): Promise<NodeResume | null | 'early'> {
+  if (step.data.phase !== 'resume') {
+    return null
+  }
+  const { journey } = step
+  if (journey.replyMessageId) {
+    const reply = await Message.findOrFail(journey.replyMessageId)
+    return {
+      reason: 'reply',
+      reply: {
+        text: reply.body,
+        receivedAt: reply.receivedAt ?? reply.createdAt,
+        providerMessageId: reply.providerMessageId,
+      },
+    }
+  }
+  if (journey.resumeAt && journey.resumeAt > step.now) {
+    return 'early'
+  }
+  return { reason: 'timeout' }
+}
+
+/** Runs the node's executor from the registry and applies its decision. */
+async function executeNode(step: StepContext) {
+  const { journey, plan } = step
+  const node = plan.nodes[journey.nodeId]
+  const resume = await resumeOf(step)
+  if (resume === 'early') {
+    await ensureJourneyJob(journey)
+    return 'early'
+  }
+
+  const nodeLogger = logger.child({
+    tenantId: journey.tenantId,
+    journeyId: journey.id,
+    nodeId: node.id,
+  })
+  let decision: NodeDecision
+  try {
+    decision = await nodeTypes.getOrFail(node.type).definition.execute({
+      config: node.config as never,
+      node: { id: node.id, type: node.type, version: node.typeVersion },
+      journey: { id: journey.id, campaignId: journey.campaignId },
+      tenant: { id: step.tenant.id, timeZone: step.tenant.timezone },
+      contact: {
+        id: step.contact.id,
+        timeZone: step.contact.timezone,
+        fields: { name: step.contact.name, phone: step.contact.phone, city: step.contact.city },
+      },
+      now: step.now,
+      resume,
+      state: journey.nodeState,
+      requestSend: sendRequester(step),
+      logger: nodeLogger,
+    })
+  } catch (error) {
+    return handleSignal(step, error)
+  }
+  return applyDecision(step, decision, resume)
+}
+
+async function handleSignal(step: StepContext, error: unknown): Promise<string> {
+  if (error instanceof SendPendingSignal) {
+    if (step.data.phase !== 'sent') {
+      await markSending(step)
+    }
+    return 'sending'
+  }
+  if (error instanceof SendDeferredSignal) {
+    await waitAtNode(step, error.until, null)
+    return 'deferred'
+  }
+  throw error
+}
+
+async function applyDecision(step: StepContext, decision: NodeDecision, resume: NodeResume | null) {
+  const replyId = step.journey.replyMessageId
+  const claimGuard =
+    resume?.reason === 'timeout'
+      ? (query: any) => query.whereNull('reply_message_id')
+      : resume?.reason === 'reply'
+        ? (query: any) => query.where('reply_message_id', replyId)
+        : undefined
+
+  let applied: boolean
+  if (decision.kind === 'goto') {
+    applied = await followPort(step, decision.port, claimGuard)
+  } else if (decision.kind === 'wait') {
+    applied =
+      decision.until <= step.now
+        ? await followPort(step, decision.port, claimGuard)
+        : await waitAtNode(step, decision.until, decision.port)
+  } else if (decision.kind === 'await_reply') {
+    applied = await awaitReplyAtNode(step, decision.until, decision.state)
+  } else {
+    applied = await endJourney(step, decision.reason, null, claimGuard)
+  }
+
+  if (!applied && resume?.reason === 'timeout') {
+    // A reply claimed the step between the read and the update: run again, with the reply.
+    throw new StepNotReadyError(`Journey ${step.journey.id} got a reply while timing out`)
+  }
+  return applied ? decision.kind : 'raced'
+}

@@ -1,0 +1,137 @@
+import { DateTime } from 'luxon'
+import { redisKeyPrefix } from '#queues/redis_connection'
+import { engineRedis } from '#engine/engine_redis'
+
+/** The pace of one campaign's sends on one number. */
+export interface PaceSettings {
+  /** Shortest gap between two sends of the number, in seconds. */
+  minIntervalSeconds: number
+  /** Longest gap; each gap is uniformly random between the two, in seconds. */
+  maxIntervalSeconds: number
+  /** Most sends of the number per day of `timeZone`; `null` is no cap. */
+  dailyCap: number | null
+  /** After this many sends in a row the number rests `pauseMinutes`; `null` is no rest. */
+  pauseAfterSends: number | null
+  pauseMinutes: number | null
+  /** IANA zone whose midnights start the days of the daily cap (the tenant's). */
+  timeZone: string
+}
+
+/**
+ * Reserves the next send slot of one number atomically, so any number of
+ * worker processes share one pace per number and two numbers never wait
+ * for each other. State per number in a Redis hash: `next` (earliest free
+ * slot, ms), `last` (last slot), `run` (sends since the last rest), `day`
+ * and `count` (the current cap day's start and its sends). ARGV: now, gap,
+ * cap (0 = none), pause-after (0 = none), pause ms, then the starts of the
+ * coming days in ms, ascending. Returns the slot in ms, or -1 when the cap
+ * leaves no slot in the days given.
+ */
+const RESERVE_SLOT = `
+local now = tonumber(ARGV[1])
+local gap = tonumber(ARGV[2])
+local cap = tonumber(ARGV[3])
+local pauseAfter = tonumber(ARGV[4])
+local pauseMs = tonumber(ARGV[5])
+local state = redis.call('HMGET', KEYS[1], 'next', 'last', 'run', 'day', 'count')
+local nextFree = tonumber(state[1] or '0')
+local last = tonumber(state[2] or '0')
+local run = tonumber(state[3] or '0')
+local day = tonumber(state[4] or '0')
+local count = tonumber(state[5] or '0')
+local slot = math.max(now, nextFree)
+if pauseMs > 0 and slot - last >= pauseMs then run = 0 end
+local function dayOf(t)
+  local found = tonumber(ARGV[6])
+  for i = 6, #ARGV do
+    local start = tonumber(ARGV[i])
+    if start <= t then found = start end
+  end
+  return found
+end
+local function dayAfter(d)
+  for i = 6, #ARGV do
+    local start = tonumber(ARGV[i])
+    if start > d then return start end
+  end
+  return nil
+end
+local current = dayOf(slot)
+if current ~= day then day = current; count = 0 end
+if cap > 0 and count >= cap then
+  local following = dayAfter(current)
+  if not following then return -1 end
+  slot = math.max(slot, following)
+  day = following
+  count = 0
+  run = 0
+end
+count = count + 1
+run = run + 1
+local after = gap
+if pauseAfter > 0 and run >= pauseAfter then
+  after = math.max(gap, pauseMs)
+  run = 0
+end
+redis.call('HSET', KEYS[1], 'next', slot + after, 'last', slot, 'run', run, 'day', day, 'count', count)
+redis.call('PEXPIRE', KEYS[1], 10 * 86400000)
+return slot
+`
+
+/** Days of cap boundaries handed to the script: enough for any cap of at least one a day. */
+const CAP_HORIZON_DAYS = 10
+
+function paceKey(instanceId: number) {
+  return `${redisKeyPrefix()}:engine:pace:${instanceId}`
+}
+
+function isUnpaced(settings: PaceSettings) {
+  return (
+    settings.maxIntervalSeconds <= 0 &&
+    settings.dailyCap === null &&
+    (settings.pauseAfterSends === null || !settings.pauseMinutes)
+  )
+}
+
+function randomGapMs(settings: PaceSettings) {
+  const min = Math.max(0, settings.minIntervalSeconds) * 1000
+  const max = Math.max(min, settings.maxIntervalSeconds * 1000)
+  return Math.round(min + Math.random() * (max - min))
+}
+
+function dayStarts(from: DateTime, zone: string) {
+  const first = from.setZone(zone).startOf('day').minus({ days: 1 })
+  return Array.from({ length: CAP_HORIZON_DAYS + 1 }, (_, index) =>
+    first.plus({ days: index }).toMillis()
+  )
+}
+
+/**
+ * Reserves the instant at which the next message of `instanceId` may
+ * leave, no earlier than `from`: after the previous reserved send plus a
+ * random gap between the minimum and maximum interval, after the rest that
+ * follows every `pauseAfterSends` sends, and on the next day once the
+ * daily cap is used up. Every reservation takes its slot, so a caller must
+ * send at the returned instant or leave a gap in the pace (never a burst).
+ */
+export async function reservePaceSlot(instanceId: number, from: DateTime, settings: PaceSettings) {
+  if (isUnpaced(settings)) {
+    return from
+  }
+  const pauseMs = settings.pauseAfterSends ? (settings.pauseMinutes ?? 0) * 60_000 : 0
+  const slot = await engineRedis().eval(
+    RESERVE_SLOT,
+    1,
+    paceKey(instanceId),
+    from.toMillis(),
+    randomGapMs(settings),
+    settings.dailyCap ?? 0,
+    settings.pauseAfterSends ?? 0,
+    pauseMs,
+    ...dayStarts(from, settings.timeZone)
+  )
+  if (Number(slot) < 0) {
+    throw new Error(`No send slot within ${CAP_HORIZON_DAYS} days for instance ${instanceId}`)
+  }
+  return DateTime.fromMillis(Number(slot), { zone: 'utc' })
+}

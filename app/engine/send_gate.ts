@@ -1,0 +1,87 @@
+import { DelayedError, type Job } from 'bullmq'
+import type { DateTime } from 'luxon'
+import Campaign from '#models/campaign'
+import Contact from '#models/contact'
+import Tenant from '#models/tenant'
+import type Message from '#models/message'
+import { markFailed } from '#services/channels/message_service'
+import { delayUntil, engineNow } from '#engine/clock'
+import { rememberDelayedQueue } from '#engine/engine_queues'
+import { reservePaceSlot } from '#engine/pacing'
+import { quietUntil } from '#engine/quiet_policy'
+import { paceOf } from '#engine/journey_sender'
+
+/** How often a send of a paused campaign looks again whether it was resumed, in milliseconds. */
+export const PAUSED_RECHECK_MS = 5000
+
+interface GatedJobData {
+  tenantId: number
+  messageId: number
+  dueAt?: string
+  /** Set while held by a pause: the send takes a new pace slot when released. */
+  repace?: boolean
+}
+
+async function holdUntil(
+  job: Job<GatedJobData>,
+  token: string | undefined,
+  at: DateTime,
+  repace = false
+): Promise<never> {
+  await job.updateData({ ...job.data, dueAt: at.toUTC().toISO()!, repace })
+  await rememberDelayedQueue(job.queueName)
+  await job.moveToDelayed(Date.now() + (await delayUntil(at)), token)
+  throw new DelayedError()
+}
+
+/**
+ * Checks a campaign message right before its send, inside the outbound
+ * queue's job. Returns `send` when it may leave now, or `failed` after
+ * marking it failed (its campaign was cancelled or its contact opted out).
+ * Holds the job, by moving it back to delayed and raising BullMQ's
+ * `DelayedError`, while the campaign is paused, while the campaign's
+ * quiet-hours policy forbids sending in the contact's local time (then it
+ * takes the number's next pace slot after the quiet period), and after a
+ * pause (a new pace slot, so held sends do not leave in a burst).
+ */
+export async function gateOutboundSend(
+  job: Job<GatedJobData>,
+  token: string | undefined,
+  message: Message
+): Promise<'send' | 'failed'> {
+  if (message.campaignId === null) {
+    return 'send'
+  }
+  const campaign = await Campaign.find(message.campaignId)
+  if (!campaign || campaign.state === 'cancelled') {
+    await markFailed(message, {
+      code: 'E_CAMPAIGN_CANCELLED',
+      reason: 'the campaign was cancelled',
+    })
+    return 'failed'
+  }
+  const now = await engineNow()
+  if (campaign.state === 'paused') {
+    return holdUntil(job, token, now.plus({ milliseconds: PAUSED_RECHECK_MS }), true)
+  }
+
+  const contact = message.contactId ? await Contact.find(message.contactId) : null
+  if (contact?.consent === 'opted_out') {
+    await markFailed(message, { code: 'E_OPTED_OUT', reason: 'the contact opted out' })
+    return 'failed'
+  }
+
+  const tenant = await Tenant.findOrFail(message.tenantId)
+  const pace = paceOf(campaign, tenant.timezone)
+  const quietEnd = quietUntil(campaign, now, contact?.timezone || tenant.timezone)
+  if (quietEnd) {
+    return holdUntil(job, token, await reservePaceSlot(message.instanceId, quietEnd, pace))
+  }
+  if (job.data.repace) {
+    const slot = await reservePaceSlot(message.instanceId, now, pace)
+    if (slot > now) {
+      return holdUntil(job, token, slot)
+    }
+  }
+  return 'send'
+}

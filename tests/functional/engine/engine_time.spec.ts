@@ -1,0 +1,137 @@
+import { test } from '@japa/runner'
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import type { IsoWeekday } from '#sdk'
+import type { ChannelsRole } from '#processes/channels_role'
+import type { WorkerRole } from '#processes/worker_role'
+import { resetEngineClock } from '#engine/clock'
+import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
+import { pairedSandbox, startChannelsRole, waitFor } from '#tests/helpers/channels'
+import {
+  campaignJourneys,
+  campaignMessages,
+  moveClockTo,
+  publishedCampaign,
+  seedAudience,
+  startCampaign,
+  startWorkerRole,
+  waitForCampaignState,
+} from '#tests/helpers/engine'
+
+const EVERY_DAY: IsoWeekday[] = [1, 2, 3, 4, 5, 6, 7]
+
+function utc(iso: string) {
+  return DateTime.fromISO(iso, { zone: 'utc' })
+}
+
+test.group('Engine time', (group) => {
+  let channels: ChannelsRole
+  let worker: WorkerRole
+  group.setup(async () => {
+    channels = await startChannelsRole()
+    worker = await startWorkerRole()
+    return async () => {
+      await worker.stop()
+      await channels.stop()
+      await resetEngineClock()
+    }
+  })
+  group.each.teardown(() => resetEngineClock())
+
+  test('quiet hours hold São Paulo and send Manaus', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const { listId, contactIds } = await seedAudience(tenant.id, [
+      { phone: '+5511987650101', timezone: 'America/Sao_Paulo' },
+      { phone: '+5592987650102', timezone: 'America/Manaus' },
+    ])
+    const [saoPaulo, manaus] = contactIds
+    const campaign = await publishedCampaign(
+      tenant.id,
+      owner.id,
+      {
+        nodes: [graphNode('start', 'start'), sendNode('hello', 'Hello')],
+        edges: [graphEdge('start', 'next', 'hello')],
+      },
+      {
+        listIds: [listId],
+        channelInstanceIds: [instance.id],
+        quietHours: { mode: 'custom', window: { days: EVERY_DAY, start: '21:00', end: '08:00' } },
+      }
+    )
+
+    await moveClockTo(utc('2025-03-11T00:30:00Z'))
+    await startCampaign(campaign, owner.id)
+
+    const sent = await waitFor(async () => {
+      const messages = await campaignMessages(campaign)
+      return messages.find((message) => message.status === 'read') ? messages : null
+    }, 'the Manaus message to be read')
+    assert.lengthOf(sent, 1)
+    assert.equal(sent[0].contactId, manaus)
+
+    const held = await waitFor(async () => {
+      const journeys = await campaignJourneys(campaign)
+      return journeys.find(
+        (journey) => journey.contactId === saoPaulo && journey.state === 'waiting'
+      )
+    }, 'the São Paulo journey to wait')
+    assert.equal(held.resumeAt!.toUTC().toISO(), '2025-03-11T11:00:00.000Z')
+
+    await moveClockTo(utc('2025-03-11T10:59:00Z'))
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    assert.lengthOf(await campaignMessages(campaign), 1, 'São Paulo was sent before 08:00 local')
+
+    await moveClockTo(utc('2025-03-11T11:00:00Z'))
+    await waitForCampaignState(campaign, 'finished')
+    const messages = await campaignMessages(campaign)
+    assert.lengthOf(messages, 2)
+    assert.equal(messages[1].contactId, saoPaulo)
+  }).timeout(60_000)
+
+  test('wait window skips the New York DST gap once', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const { listId } = await seedAudience(tenant.id, [
+      { phone: '+12125550123', timezone: 'America/New_York' },
+    ])
+    const campaign = await publishedCampaign(
+      tenant.id,
+      owner.id,
+      {
+        nodes: [
+          graphNode('start', 'start'),
+          graphNode('window', 'wait_window', {
+            window: { days: EVERY_DAY, start: '02:30', end: '05:00' },
+          }),
+          sendNode('hello', 'Good morning'),
+        ],
+        edges: [graphEdge('start', 'next', 'window'), graphEdge('window', 'next', 'hello')],
+      },
+      { listIds: [listId], channelInstanceIds: [instance.id] }
+    )
+
+    await moveClockTo(utc('2025-03-09T06:00:00Z'))
+    await startCampaign(campaign, owner.id)
+
+    const waiting = await waitFor(async () => {
+      const [journey] = await campaignJourneys(campaign)
+      return journey?.state === 'waiting' ? journey : null
+    }, 'the journey to wait for the window')
+    assert.equal(waiting.resumeAt!.toUTC().toISO(), '2025-03-09T07:00:00.000Z')
+    assert.equal(waiting.resumeAt!.setZone('America/New_York').toFormat('HH:mm'), '03:00')
+
+    await moveClockTo(utc('2025-03-09T07:00:00Z'))
+    await waitForCampaignState(campaign, 'finished')
+    const [journey] = await campaignJourneys(campaign)
+    const windowSteps = await db
+      .from('journey_steps')
+      .where('journey_id', journey.id)
+      .where('node_id', 'window')
+      .whereNotNull('port')
+    assert.lengthOf(windowSteps, 1, 'the window node was left more than once')
+    assert.lengthOf(await campaignMessages(campaign), 1)
+    assert.equal(journey.endReason, 'completed')
+  }).timeout(60_000)
+})

@@ -1,0 +1,143 @@
+import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
+import type { DateTime } from 'luxon'
+import Campaign from '#models/campaign'
+import Journey from '#models/journey'
+import Message from '#models/message'
+import type { FlowGraph } from '#flow/flow_graph'
+import { runInTenant } from '#tenancy/tenant_context'
+import { WorkerRole } from '#processes/worker_role'
+import { publishDraft } from '#services/campaigns/flow_publisher'
+import { draftOf } from '#services/campaigns/flow_drafts'
+import { applyAction } from '#services/campaigns/campaign_states'
+import { sqlTime } from '#services/channels/sql_time'
+import { engineNow, setEngineClock } from '#engine/clock'
+import { promoteDueJobs } from '#engine/engine_queues'
+import { createCampaign } from '#tests/helpers/campaigns'
+import { waitFor } from '#tests/helpers/channels'
+
+/** Starts the worker role in the test process: every registered queue, engine included. */
+export async function startWorkerRole() {
+  await import('#start/jobs')
+  const role = new WorkerRole(logger.child({ role: 'worker' }), 5000)
+  await role.start()
+  return role
+}
+
+export interface ContactSeed {
+  phone: string
+  timezone?: string
+  name?: string | null
+}
+
+/**
+ * Inserts contacts and a list holding them, in bulk. Returns the list id
+ * and the contact ids in the order given.
+ */
+export async function seedAudience(tenantId: number, contacts: ContactSeed[]) {
+  const now = sqlTime()
+  const [listId] = await db.table('contact_lists').insert({
+    tenant_id: tenantId,
+    name: `List ${Date.now()}-${Math.random()}`,
+    created_at: now,
+  })
+  const ids: number[] = []
+  for (let start = 0; start < contacts.length; start += 1000) {
+    const chunk = contacts.slice(start, start + 1000)
+    await db.table('contacts').insert(
+      chunk.map((contact) => ({
+        tenant_id: tenantId,
+        phone: contact.phone,
+        name: contact.name ?? null,
+        timezone: contact.timezone ?? 'America/Sao_Paulo',
+        consent: 'opted_in',
+        created_at: now,
+      }))
+    )
+    const rows = await db
+      .from('contacts')
+      .where('tenant_id', tenantId)
+      .whereIn(
+        'phone',
+        chunk.map((contact) => contact.phone)
+      )
+      .select('id', 'phone')
+    const byPhone = new Map(rows.map((row) => [row.phone, Number(row.id)]))
+    const chunkIds = chunk.map((contact) => byPhone.get(contact.phone)!)
+    await db.table('contact_list_members').insert(
+      chunkIds.map((contactId) => ({
+        tenant_id: tenantId,
+        contact_list_id: listId,
+        contact_id: contactId,
+        created_at: now,
+      }))
+    )
+    ids.push(...chunkIds)
+  }
+  return { listId: Number(listId), contactIds: ids }
+}
+
+/** A distinct E.164 number for test contacts: `+55<area>9<8 digits>`. */
+export function phoneNumber(area: number, index: number) {
+  return `+55${area}9${String(10_000_000 + index).slice(-8)}`
+}
+
+/** Creates a campaign with `graph` published as its current version. Unpaced unless told. */
+export async function publishedCampaign(
+  tenantId: number,
+  userId: number,
+  graph: FlowGraph,
+  attributes: Partial<Campaign>
+) {
+  const campaign = await createCampaign(tenantId, {
+    minIntervalSeconds: 0,
+    maxIntervalSeconds: 0,
+    ...attributes,
+  })
+  return runInTenant(tenantId, async () => {
+    const stored = await Campaign.findOrFail(campaign.id)
+    const draft = await draftOf(stored)
+    draft.graph = graph
+    await draft.save()
+    await publishDraft(stored, userId)
+    return Campaign.findOrFail(campaign.id)
+  })
+}
+
+export function startCampaign(campaign: Campaign, userId: number) {
+  return runInTenant(campaign.tenantId, () => applyAction(campaign.id, 'start', userId))
+}
+
+export function campaignJourneys(campaign: Campaign) {
+  return runInTenant(campaign.tenantId, () =>
+    Journey.query().where('campaign_id', campaign.id).orderBy('contact_id')
+  )
+}
+
+export function campaignMessages(campaign: Campaign) {
+  return runInTenant(campaign.tenantId, () =>
+    Message.query().where('campaign_id', campaign.id).where('direction', 'out').orderBy('id')
+  )
+}
+
+export async function reloadCampaign(campaign: Campaign) {
+  return runInTenant(campaign.tenantId, () => Campaign.findOrFail(campaign.id))
+}
+
+/** Waits until the campaign reached `state`. */
+export function waitForCampaignState(campaign: Campaign, state: string, timeoutMs = 30_000) {
+  return waitFor(
+    async () => {
+      const fresh = await reloadCampaign(campaign)
+      return fresh.state === state
+    },
+    `campaign ${campaign.id} to be ${state}`,
+    timeoutMs
+  )
+}
+
+/** Moves the engine clock to `instant` and promotes the delayed jobs that became due. */
+export async function moveClockTo(instant: DateTime) {
+  await setEngineClock(instant)
+  await promoteDueJobs(await engineNow())
+}
