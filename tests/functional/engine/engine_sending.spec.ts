@@ -1,0 +1,142 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import type { ChannelsRole } from '#processes/channels_role'
+import type { WorkerRole } from '#processes/worker_role'
+import { getQueue } from '#queues/queue_factory'
+import { runInTenant } from '#tenancy/tenant_context'
+import { enqueueOutbound, outboundQueueName } from '#services/channels/outbound_queue'
+import { enqueueJourneyJob } from '#engine/engine_queues'
+import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
+import {
+  pairedSandbox,
+  sandboxSendCount,
+  startChannelsRole,
+  waitFor,
+} from '#tests/helpers/channels'
+import {
+  campaignJourneys,
+  campaignMessages,
+  phoneNumber,
+  publishedCampaign,
+  seedAudience,
+  startCampaign,
+  startWorkerRole,
+  waitForCampaignState,
+} from '#tests/helpers/engine'
+
+function oneSend(text: string) {
+  return {
+    nodes: [graphNode('start', 'start'), sendNode('hello', text)],
+    edges: [graphEdge('start', 'next', 'hello')],
+  }
+}
+
+test.group('Engine sending', (group) => {
+  let channels: ChannelsRole
+  let worker: WorkerRole
+  group.setup(async () => {
+    channels = await startChannelsRole()
+    worker = await startWorkerRole()
+    return async () => {
+      await worker.stop()
+      await channels.stop()
+    }
+  })
+
+  test('two campaigns reach one contact once each', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const { listId, contactIds } = await seedAudience(tenant.id, [{ phone: '+5511987650042' }])
+    const attributes = { listIds: [listId], channelInstanceIds: [instance.id] }
+    const first = await publishedCampaign(tenant.id, owner.id, oneSend('From C1'), attributes)
+    const second = await publishedCampaign(tenant.id, owner.id, oneSend('From C2'), attributes)
+
+    await startCampaign(first, owner.id)
+    await startCampaign(second, owner.id)
+    await waitForCampaignState(first, 'finished')
+    await waitForCampaignState(second, 'finished')
+
+    const [firstMessage] = await campaignMessages(first)
+    const [secondMessage] = await campaignMessages(second)
+    assert.equal(firstMessage.contactId, contactIds[0])
+    assert.equal(secondMessage.contactId, contactIds[0])
+    assert.equal(
+      firstMessage.status,
+      'read',
+      `${firstMessage.failureCode} ${firstMessage.failureReason}`
+    )
+    assert.equal(firstMessage.body, 'From C1')
+    assert.equal(secondMessage.body, 'From C2')
+    assert.equal(await sandboxSendCount(instance.id), 2)
+
+    const [journey] = await campaignJourneys(first)
+    const retried = { tenantId: tenant.id, campaignId: first.id, journeyId: journey.id }
+    await enqueueJourneyJob({ ...retried, step: 1, nodeId: 'hello', phase: 'run' })
+    await enqueueJourneyJob({ ...retried, step: 1, nodeId: 'hello', phase: 'sent' })
+    await runInTenant(tenant.id, () => enqueueOutbound(firstMessage))
+    await waitFor(async () => {
+      const counts = await getQueue('engine-journeys').getJobCounts('waiting', 'active', 'delayed')
+      return counts.waiting + counts.active + counts.delayed === 0
+    }, 'the retried steps to run')
+
+    assert.lengthOf(await campaignMessages(first), 1, 'the retried step made a second message')
+    assert.equal(await sandboxSendCount(instance.id), 2, 'the retried step sent again')
+  }).timeout(60_000)
+
+  test('two numbers keep their own pace in parallel', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instances = [
+      await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 }),
+      await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 }),
+    ]
+    const contacts = Array.from({ length: 6 }, (_, index) => ({
+      phone: phoneNumber(11, 600 + index),
+    }))
+    const { listId } = await seedAudience(tenant.id, contacts)
+    const campaign = await publishedCampaign(tenant.id, owner.id, oneSend('Paced'), {
+      listIds: [listId],
+      channelInstanceIds: instances.map((instance) => instance.id),
+      minIntervalSeconds: 10,
+      maxIntervalSeconds: 10,
+    })
+
+    await startCampaign(campaign, owner.id)
+    await waitForCampaignState(campaign, 'finished', 50_000)
+
+    const messages = await campaignMessages(campaign)
+    assert.lengthOf(messages, 6)
+    const sendTimes = new Map<number, number[]>()
+    for (const message of messages) {
+      assert.include(['sent', 'delivered', 'read'], message.status)
+      const job = await getQueue(outboundQueueName(message.instanceId)).getJob(
+        `message-${message.id}`
+      )
+      const times = sendTimes.get(message.instanceId) ?? []
+      times.push(job!.processedOn!)
+      sendTimes.set(message.instanceId, times)
+    }
+
+    const firsts: number[] = []
+    for (const instance of instances) {
+      const times = sendTimes.get(instance.id)!.sort((a, b) => a - b)
+      assert.lengthOf(times, 3, `instance ${instance.id} did not send three`)
+      for (let index = 1; index < times.length; index++) {
+        // BullMQ releases a delayed job a few milliseconds around its due time.
+        assert.isAtLeast(
+          times[index] - times[index - 1],
+          9_900,
+          'two sends of one number within 10 s'
+        )
+      }
+      firsts.push(times[0])
+    }
+    assert.isBelow(Math.abs(firsts[0] - firsts[1]), 10_000, 'the numbers did not send in parallel')
+    const ids = instances.map((instance) => instance.id)
+    const [{ total }] = await db
+      .from('sandbox_sends')
+      .whereIn('instance_id', ids)
+      .count('* as total')
+    assert.equal(Number(total), 6)
+  }).timeout(60_000)
+})
