@@ -23,10 +23,13 @@ export default definePlugin({
       plugin.on(event, (payload) => deliverEvent(event, payload).then(() => undefined))
     }
 
-    plugin.nav({ label: 'webhooks.nav', icon: '↗' })
+    // NOTE: the list lives at /endpoints, not at the prefix itself, because in
+    // development Vite's middleware answers /plugins/webhooks with this folder's
+    // index.ts before the router sees the request.
+    plugin.nav({ label: 'webhooks.nav', path: '/endpoints', icon: '↗' })
 
     plugin.routes((router) => {
-      router.get('/', [EndpointsController, 'index']).as('webhooks.index')
+      router.get('/endpoints', [EndpointsController, 'index']).as('webhooks.index')
       router.post('/endpoints', [EndpointsController, 'store']).as('webhooks.store')
       router.get('/endpoints/:id', [EndpointsController, 'show']).as('webhooks.show')
       router.put('/endpoints/:id', [EndpointsController, 'update']).as('webhooks.update')

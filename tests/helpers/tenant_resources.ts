@@ -4,6 +4,7 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { addMember } from '#tests/helpers/accounts'
 import { generateToken } from '#services/secure_token'
 import { createPublishedCampaign } from '#tests/helpers/campaigns'
+import { createDelivery, createEndpoint } from '#tests/helpers/webhooks'
 
 /**
  * For each tenant-owned route with a resource id, a function that creates one
@@ -12,7 +13,10 @@ import { createPublishedCampaign } from '#tests/helpers/campaigns'
  * has a parameter but no entry here, so each new resource route needs one.
  * Keys are the route pattern up to and including its first parameter.
  */
-export const TENANT_RESOURCE_FACTORIES: Record<string, (tenantId: number) => Promise<number>> = {
+export const TENANT_RESOURCE_FACTORIES: Record<
+  string,
+  (tenantId: number) => Promise<number | string>
+> = {
   '/settings/members/:id': async (tenantId) => {
     const { membership } = await addMember(tenantId, 'editor')
     return membership.id
@@ -31,5 +35,14 @@ export const TENANT_RESOURCE_FACTORIES: Record<string, (tenantId: number) => Pro
   '/campaigns/:id': async (tenantId) => {
     const campaign = await createPublishedCampaign(tenantId)
     return campaign.id
+  },
+  '/plugins/webhooks/endpoints/:id': async (tenantId) => {
+    const endpoint = await createEndpoint(tenantId, 'http://127.0.0.1:9/discard')
+    return endpoint.id
+  },
+  '/plugins/webhooks/deliveries/:id': async (tenantId) => {
+    const endpoint = await createEndpoint(tenantId, 'http://127.0.0.1:9/discard')
+    const delivery = await createDelivery(endpoint, '{"event":"message:delivered"}')
+    return delivery.id
   },
 }

@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import logger from '@adonisjs/core/services/logger'
 import { startDeliveryWorker } from '../../plugins/webhooks/services/delivery_queue.js'
 import { processDelivery } from '../../plugins/webhooks/services/delivery_runner.js'
+import WebhookEndpoint from '../../plugins/webhooks/models/webhook_endpoint.js'
+import WebhookDelivery from '../../plugins/webhooks/models/webhook_delivery.js'
 
 export interface ReceivedRequest {
   headers: IncomingHttpHeaders
@@ -65,4 +68,32 @@ export async function waitFor(
     await sleep(25)
   }
   throw new Error(`Timed out after ${limitMs} ms waiting for ${what}`)
+}
+
+/** Stores an endpoint for `message:delivered` directly, without the URL check of the form. */
+export async function createEndpoint(tenantId: number, url: string, secret = 's3cr3t') {
+  const endpoint = new WebhookEndpoint().merge({
+    tenantId,
+    url,
+    description: null,
+    events: ['message:delivered'],
+    enabled: true,
+    failedDeliveriesInRow: 0,
+  })
+  endpoint.storeSecret(secret)
+  return endpoint.save()
+}
+
+/** Stores a pending delivery of `body` to the endpoint, as the event subscriber does. */
+export function createDelivery(endpoint: WebhookEndpoint, body: string) {
+  return WebhookDelivery.create({
+    id: randomUUID(),
+    tenantId: endpoint.tenantId,
+    endpointId: endpoint.id,
+    event: 'message:delivered',
+    body,
+    status: 'pending',
+    attempts: 0,
+    completedAt: null,
+  })
 }

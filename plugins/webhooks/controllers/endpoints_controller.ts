@@ -111,7 +111,7 @@ export default class EndpointsController {
     await endpoint.delete()
     ctx.logger.info({ endpointId: endpoint.id }, 'webhook endpoint deleted')
     ctx.session.flash('success', ctx.i18n.t('webhooks.flash.deleted'))
-    return ctx.response.redirect('/plugins/webhooks')
+    return ctx.response.redirect('/plugins/webhooks/endpoints')
   }
 
   async reveal(ctx: HttpContext) {

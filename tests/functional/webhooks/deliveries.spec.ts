@@ -4,8 +4,13 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import { emitDomainEvent } from '#events/domain_events'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { clearMailbox, mailsTo } from '#tests/helpers/mailbox'
-import { startReceiver, startWebhookWorker, waitFor } from '#tests/helpers/webhooks'
-import WebhookEndpoint from '../../../plugins/webhooks/models/webhook_endpoint.js'
+import {
+  createDelivery,
+  createEndpoint,
+  startReceiver,
+  startWebhookWorker,
+  waitFor,
+} from '#tests/helpers/webhooks'
 import WebhookDelivery from '../../../plugins/webhooks/models/webhook_delivery.js'
 import WebhookAttempt from '../../../plugins/webhooks/models/webhook_attempt.js'
 import { webhooksConfig } from '../../../plugins/webhooks/config.js'
@@ -13,19 +18,6 @@ import { enqueueDelivery } from '../../../plugins/webhooks/services/delivery_que
 import { verifySignature } from '../../../plugins/webhooks/services/signature.js'
 
 const original = { ...webhooksConfig }
-
-async function createEndpoint(tenantId: number, url: string, secret = 's3cr3t') {
-  const endpoint = new WebhookEndpoint().merge({
-    tenantId,
-    url,
-    description: null,
-    events: ['message:delivered'],
-    enabled: true,
-    failedDeliveriesInRow: 0,
-  })
-  endpoint.storeSecret(secret)
-  return endpoint.save()
-}
 
 function deliveredEvent(tenantId: number) {
   return {
@@ -107,16 +99,7 @@ test.group('Webhook deliveries', (group) => {
     const { tenant } = await createTenantWithOwner()
     const endpoint = await createEndpoint(tenant.id, receiver.url, 's3cr3t')
     const body = '{"id":"d-1","data":{"name":"João",  "city":"Recife"}}'
-    const delivery = await WebhookDelivery.create({
-      id: '0b6f1f5e-34a4-4b83-9a47-5c1d1b0e9a01',
-      tenantId: tenant.id,
-      endpointId: endpoint.id,
-      event: 'message:delivered',
-      body,
-      status: 'pending',
-      attempts: 0,
-      completedAt: null,
-    })
+    const delivery = await createDelivery(endpoint, body)
 
     await enqueueDelivery({ tenantId: tenant.id, deliveryId: delivery.id }, delivery.id)
     await waitFor(() => receiver.requests.length === 1, 'the request')
