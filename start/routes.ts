@@ -61,3 +61,4 @@ router
 import '#start/routes/audience'
 import '#start/routes/plugins'
 import '#start/routes/campaigns'
+import '#start/routes/metrics'
