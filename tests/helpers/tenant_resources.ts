@@ -3,6 +3,7 @@ import { DateTime } from 'luxon'
 import { runInTenant } from '#tenancy/tenant_context'
 import { addMember } from '#tests/helpers/accounts'
 import { generateToken } from '#services/secure_token'
+import ChannelInstance from '#models/channel_instance'
 import { createPublishedCampaign } from '#tests/helpers/campaigns'
 import { createDelivery, createEndpoint } from '#tests/helpers/webhooks'
 
@@ -44,5 +45,25 @@ export const TENANT_RESOURCE_FACTORIES: Record<
     const endpoint = await createEndpoint(tenantId, 'http://127.0.0.1:9/discard')
     const delivery = await createDelivery(endpoint, '{"event":"message:delivered"}')
     return delivery.id
+  },
+  '/connections/:id': async (tenantId) => {
+    const instance = await runInTenant(tenantId, () =>
+      ChannelInstance.create({
+        name: `Isolation ${Date.now()}`,
+        channel: 'sandbox',
+        status: 'closed',
+      })
+    )
+    return instance.id
+  },
+  '/simulator/:id': async (tenantId) => {
+    const instance = await runInTenant(tenantId, () =>
+      ChannelInstance.create({
+        name: `Simulated ${Date.now()}`,
+        channel: 'sandbox',
+        status: 'closed',
+      })
+    )
+    return instance.id
   },
 }

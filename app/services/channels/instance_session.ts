@@ -241,7 +241,7 @@ export class InstanceSession {
     this.#worker = createWorker<OutboundJobData>(
       outboundQueueName(this.instanceId),
       (job, token) => this.#send(job, token),
-      { concurrency: 1, lockDuration: 15_000, stalledInterval: 5_000, maxStalledCount: 20 }
+      this.#workerOptions()
     )
     this.#worker.on('error', (error) => this.#logger.error({ err: error }, 'outbound worker error'))
     this.#worker.on('failed', (job, error) => {
@@ -250,6 +250,21 @@ export class InstanceSession {
         'send attempt failed'
       )
     })
+  }
+
+  /**
+   * One send at a time. A job of a crashed owner is found stalled once its
+   * lock (the lease's lifetime) runs out, and runs again on the next owner;
+   * stalls do not count against the message, so a crash never fails it.
+   */
+  #workerOptions() {
+    const ttlMs = this.options.leases.ttlMs
+    return {
+      concurrency: 1,
+      lockDuration: ttlMs,
+      stalledInterval: Math.max(1000, Math.floor(ttlMs / 2)),
+      maxStalledCount: 1000,
+    }
   }
 
   async #pauseSending() {

@@ -1,0 +1,86 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import ChannelInstance from '#models/channel_instance'
+import { instanceUpdateValidator, instanceValidator } from '#validators/channels'
+import { availableChannels } from '#services/channels/channel_catalog'
+import { serializeInstance } from '#services/channels/channel_broadcast'
+import {
+  createInstance,
+  deleteInstance,
+  performAction,
+  requestConnect,
+  requestDisconnect,
+  requestLogout,
+  updateInstance,
+} from '#services/channels/instance_service'
+
+/** The connections page: the tenant's channel instances and their live sessions. */
+export default class ConnectionsController {
+  async index({ inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const instances = await ChannelInstance.query().orderBy('name')
+    return inertia.render('connections/index', {
+      instances: instances.map(serializeInstance),
+      channels: availableChannels().map((channel) => ({
+        id: channel.id,
+        label: channel.label,
+        description: channel.description,
+        pairing: channel.pairing,
+        configFields: channel.configFields ?? [],
+      })),
+      canManage: await bouncer.allows('designCampaigns'),
+    })
+  }
+
+  async store({ request, response, bouncer, session, i18n }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const input = await request.validateUsing(instanceValidator)
+    await createInstance(input)
+    session.flash('success', i18n.t('connections.created', { name: input.name }))
+    return response.redirect('/connections')
+  }
+
+  async update({ params, request, response, bouncer }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const instance = await ChannelInstance.findOrFail(params.id)
+    await updateInstance(instance, await request.validateUsing(instanceUpdateValidator))
+    return response.redirect('/connections')
+  }
+
+  async connect(ctx: HttpContext) {
+    return this.#command(ctx, requestConnect)
+  }
+
+  async disconnect(ctx: HttpContext) {
+    return this.#command(ctx, requestDisconnect)
+  }
+
+  async logout(ctx: HttpContext) {
+    return this.#command(ctx, requestLogout)
+  }
+
+  async drop(ctx: HttpContext) {
+    return this.#command(ctx, (instance) => performAction(instance, 'drop', {}))
+  }
+
+  async destroy({ params, response, bouncer }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const instance = await ChannelInstance.findOrFail(params.id)
+    await deleteInstance(instance)
+    return response.redirect('/connections')
+  }
+
+  async #command(
+    { params, response, bouncer, session }: HttpContext,
+    run: (instance: ChannelInstance) => Promise<unknown>
+  ) {
+    await bouncer.authorize('designCampaigns')
+    const instance = await ChannelInstance.findOrFail(params.id)
+    try {
+      await run(instance)
+    } catch (error) {
+      const code = (error as { code?: string }).code ?? 'E_CHANNEL_COMMAND_FAILED'
+      session.flash('error', code)
+    }
+    return response.redirect('/connections')
+  }
+}

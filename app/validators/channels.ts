@@ -1,0 +1,25 @@
+import vine from '@vinejs/vine'
+
+export const instanceValidator = vine.create(
+  vine.object({
+    name: vine.string().trim().minLength(1).maxLength(120),
+    channel: vine.string().trim().maxLength(50),
+    config: vine.record(vine.any()).optional(),
+  })
+)
+
+export const instanceUpdateValidator = vine.create(
+  vine.object({
+    name: vine.string().trim().minLength(1).maxLength(120),
+    config: vine.record(vine.any()).optional(),
+  })
+)
+
+export const scanValidator = vine.create(vine.object({ qr: vine.string().maxLength(500) }))
+
+export const replyValidator = vine.create(
+  vine.object({
+    contactId: vine.number().withoutDecimals(),
+    text: vine.string().trim().minLength(1).maxLength(4096),
+  })
+)

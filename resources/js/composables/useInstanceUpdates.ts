@@ -1,0 +1,78 @@
+import { onBeforeUnmount, onMounted } from 'vue'
+import { usePage } from '@inertiajs/vue3'
+import { Transmit } from '@adonisjs/transmit-client'
+import type { SharedProps } from '~/types'
+
+/** An instance as the server serializes it. */
+export interface LiveInstance {
+  id: number
+  name: string
+  channel: string
+  config: Record<string, unknown>
+  status: string
+  statusAt: string | null
+  statusReason: string | null
+  pairing:
+    | { kind: 'qr'; qr: string; expiresAt: string | null }
+    | { kind: 'code'; code: string; expiresAt: string | null }
+    | null
+  accountAddress: string | null
+  accountName: string | null
+  lastError: string | null
+  pausedForHealth: boolean
+}
+
+export interface LiveMessage {
+  id: number
+  direction: 'in' | 'out'
+  instanceId: number
+  contactId: number | null
+  address: string
+  body: string | null
+  status: string
+  createdAt: string
+  failureCode: string | null
+}
+
+export type InstanceEvent =
+  | { type: 'instance'; instance: LiveInstance }
+  | { type: 'deleted'; instanceId: number }
+  | { type: 'message'; message: LiveMessage }
+
+/**
+ * Subscribes, while the component is mounted, to the Transmit channels of
+ * the tenant's instances: `instances` for the list, or `instances/<id>` for
+ * one instance's status and messages.
+ */
+export function useInstanceUpdates(
+  topic: () => string | null,
+  onEvent: (event: InstanceEvent) => void
+) {
+  const page = usePage<SharedProps>()
+  let transmit: Transmit | undefined
+  const stops: (() => void)[] = []
+  let current: string | null = null
+
+  async function follow() {
+    const suffix = topic()
+    if (suffix === current) {
+      return
+    }
+    stops.splice(0).forEach((stop) => stop())
+    current = suffix
+    if (!suffix) {
+      return
+    }
+    transmit ??= new Transmit({ baseUrl: window.location.origin })
+    const subscription = transmit.subscription(`tenants/${page.props.tenant?.id}/${suffix}`)
+    stops.push(subscription.onMessage<InstanceEvent>(onEvent))
+    await subscription.create()
+  }
+
+  onMounted(follow)
+  onBeforeUnmount(() => {
+    stops.splice(0).forEach((stop) => stop())
+    transmit?.close()
+  })
+  return { follow }
+}
