@@ -1,8 +1,8 @@
 /**
- * Connects the flow engine to the domain events, in every process: the
- * events are emitted where the change happens (a campaign button in a web
- * process, an inbound message in a channels process) and each listener
- * only enqueues a job, with a deterministic id, for a worker to do the work.
+ * Connects the flow engine to the domain events, in every process. Each
+ * event is emitted where its change happens, such as a campaign button in
+ * a web process or an inbound message in a channels process. Each listener
+ * only enqueues a job with a deterministic id, and a worker does the work.
  */
 import emitter from '@adonisjs/core/services/emitter'
 import logger from '@adonisjs/core/services/logger'

@@ -6,7 +6,7 @@ import type Tenant from '#models/tenant'
 import type { ExecutionPlan } from '#flow/execution_plan'
 import type { JourneyJobData } from '#engine/engine_queues'
 
-/** What one journey job works with, loaded once at its start. */
+/** The rows and the engine time one journey job works with, loaded once at its start. */
 export interface StepContext {
   data: JourneyJobData
   journey: Journey

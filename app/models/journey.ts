@@ -4,7 +4,7 @@ import { withTenantScope } from '#tenancy/tenant_scoped'
 import { jsonColumn } from '#models/json_column'
 
 /**
- * Where a journey is.
+ * The state of a journey.
  *
  * - `active`: its current node runs next.
  * - `waiting`: held at its node until `resumeAt` (a wait, a window, quiet
