@@ -6,18 +6,17 @@ import { readFileSync } from 'node:fs'
 const [file, runnerStatus] = process.argv.slice(2)
 const output = readFileSync(file, 'utf8').replace(/\u001b\[[0-9;]*m/g, '')
 
+// Japa ends its report with one totals line, such as "Tests  2 failed, 6 passed (8)".
+// The last such line counts: output of child processes can contain earlier ones.
+const totalsLine =
+  output
+    .split('\n')
+    .filter((line) => /^\s*Tests\s+\d+ /.test(line))
+    .at(-1) ?? ''
+
 function count(kind) {
-  let total = 0
-  for (const line of output.split('\n')) {
-    if (!/^\s*Tests\s/.test(line)) {
-      continue
-    }
-    const match = line.match(new RegExp(`(\\d+) ${kind}`))
-    if (match) {
-      total += Number(match[1])
-    }
-  }
-  return total
+  const match = totalsLine.match(new RegExp(`(\\d+) ${kind}`))
+  return match ? Number(match[1]) : 0
 }
 
 const passed = count('passed')
