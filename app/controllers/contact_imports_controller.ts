@@ -102,7 +102,9 @@ export default class ContactImportsController {
     const name = contactImport.fileName.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_')
     response.header('content-type', 'text/csv; charset=utf-8')
     response.attachment(`${name}-report.csv`)
-    return response.stream(await streamReportCsv(contactImport, (key, values) => i18n.t(key, values)))
+    return response.stream(
+      await streamReportCsv(contactImport, (key, values) => i18n.t(key, values))
+    )
   }
 }
 

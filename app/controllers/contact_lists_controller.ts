@@ -6,7 +6,7 @@ import Segment from '#models/segment'
 import { listMembersValidator, listValidator } from '#validators/audience'
 import { addToLists } from '#services/contacts/contact_service'
 import { parsePhone } from '#services/contacts/phone_numbers'
-import { countSegment, listAudienceQuery } from '#services/segments/audience_query'
+import { countListAudience, countSegment } from '#services/segments/audience_query'
 import { serializeContact } from '#services/contacts/contact_serializer'
 
 export default class ContactListsController {
@@ -16,7 +16,10 @@ export default class ContactListsController {
     const segments = await Segment.query().orderBy('name')
     const members = await db
       .from('contact_list_members')
-      .whereIn('contact_list_id', lists.map((list) => list.id))
+      .whereIn(
+        'contact_list_id',
+        lists.map((list) => list.id)
+      )
       .groupBy('contact_list_id')
       .select('contact_list_id')
       .count('* as total')
@@ -29,7 +32,7 @@ export default class ContactListsController {
           name: list.name,
           description: list.description,
           members: memberCount.get(list.id) ?? 0,
-          audience: Number((await listAudienceQuery(list.id).count('* as total').first())?.$extras.total ?? 0),
+          audience: await countListAudience(list.id),
         }))
       ),
       segments: await Promise.all(
@@ -69,13 +72,13 @@ export default class ContactListsController {
       .preload('tags')
       .orderBy('contacts.name')
       .paginate(page, 50)
-    const audience = await listAudienceQuery(list.id).count('* as total').first()
+    const audience = await countListAudience(list.id)
 
     return inertia.render('lists/show', {
       list: { id: list.id, name: list.name, description: list.description },
       members: members.all().map((contact) => serializeContact(contact)),
       pagination: { page: members.currentPage, lastPage: members.lastPage, total: members.total },
-      audience: Number(audience?.$extras.total ?? 0),
+      audience,
       canEdit: await bouncer.allows('designCampaigns'),
     })
   }
@@ -111,7 +114,10 @@ export default class ContactListsController {
     const contacts = await Contact.query()
       .where((query) => query.whereIn('id', contactIds).orWhereIn('phone', valid))
       .select('id', 'phone')
-    await addToLists(contacts.map((contact) => contact.id), [list.id])
+    await addToLists(
+      contacts.map((contact) => contact.id),
+      [list.id]
+    )
 
     const found = new Set(contacts.map((contact) => contact.phone))
     const notFound = phones.filter((_, index) => {

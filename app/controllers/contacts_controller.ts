@@ -36,17 +36,22 @@ export default class ContactsController {
     return inertia.render('contacts/index', {
       filters: { ...filters, listId: filters.listId ?? null },
       contacts: contacts.all().map((contact) => serializeContact(contact)),
-      pagination: { page: contacts.currentPage, lastPage: contacts.lastPage, total: contacts.total },
+      pagination: {
+        page: contacts.currentPage,
+        lastPage: contacts.lastPage,
+        total: contacts.total,
+      },
       lists: lists.map((list) => ({ id: list.id, name: list.name })),
       canEdit: await bouncer.allows('designCampaigns'),
     })
   }
 
-  async create({ inertia, bouncer }: HttpContext) {
+  async create({ inertia, bouncer, tenant }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const fields = await CustomField.query().orderBy('label')
     return inertia.render('contacts/show', {
       contact: null,
+      defaultCountry: tenant.defaultCountry,
       fields: fields.map(serializeField),
       lists: [],
       canEdit: true,
@@ -65,13 +70,19 @@ export default class ContactsController {
     return ctx.response.redirect(`/contacts/${contact.id}`)
   }
 
-  async show({ params, inertia, bouncer }: HttpContext) {
+  async show({ params, inertia, bouncer, tenant }: HttpContext) {
     await bouncer.authorize('viewTenant')
-    const contact = await Contact.query().where('id', params.id).preload('tags').preload('lists').firstOrFail()
+    const contact = await Contact.query()
+      .where('id', params.id)
+      .preload('tags')
+      .preload('lists')
+      .firstOrFail()
     const fields = await CustomField.query().orderBy('label')
-    const values = (await fieldValuesOf([contact.id])).get(contact.id) ?? {}
+    const valuesByContact = await fieldValuesOf([contact.id])
+    const values = valuesByContact.get(contact.id) ?? {}
     return inertia.render('contacts/show', {
       contact: { ...serializeContact(contact), fields: values },
+      defaultCountry: tenant.defaultCountry,
       fields: fields.map(serializeField),
       lists: contact.lists.map((list) => ({ id: list.id, name: list.name })),
       canEdit: await bouncer.allows('designCampaigns'),

@@ -32,7 +32,10 @@ export default class CustomFieldsController {
       session.flashErrors({ options: i18n.t('contacts.fields.options_needed') })
       return response.redirect().back()
     }
-    const field = await CustomField.create({ ...input, options: input.type === 'choice' ? options : [] })
+    const field = await CustomField.create({
+      ...input,
+      options: input.type === 'choice' ? options : [],
+    })
     logger.info({ customFieldId: field.id }, 'custom field created')
     session.flash('success', i18n.t('contacts.fields.created', { label: field.label }))
     return response.redirect().back()

@@ -26,7 +26,9 @@ export default class SegmentsController {
   async store(ctx: HttpContext) {
     await ctx.bouncer.authorize('designCampaigns')
     const segment = await this.save(ctx, new Segment())
-    return segment ? ctx.response.redirect(`/segments/${segment.id}`) : ctx.response.redirect().back()
+    return segment
+      ? ctx.response.redirect(`/segments/${segment.id}`)
+      : ctx.response.redirect().back()
   }
 
   async update(ctx: HttpContext) {
@@ -78,7 +80,9 @@ export default class SegmentsController {
       return segment
     } catch (error) {
       if (error instanceof SegmentRulesException) {
-        session.flashErrors({ rules: i18n.t('lists.rules_invalid', { path: error.path, reason: error.reason }) })
+        session.flashErrors({
+          rules: i18n.t('lists.rules_invalid', { path: error.path, reason: error.reason }),
+        })
         return null
       }
       throw error

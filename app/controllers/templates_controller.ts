@@ -45,7 +45,12 @@ export default class TemplatesController {
         name: template.name,
         body: template.body,
         media: template.mediaKey
-          ? { type: template.mediaType, name: template.mediaName, size: template.mediaSize, url: `/templates/${template.id}/media` }
+          ? {
+              type: template.mediaType,
+              name: template.mediaName,
+              size: template.mediaSize,
+              url: `/templates/${template.id}/media`,
+            }
           : null,
       },
       ...(await this.editorProps()),
@@ -55,7 +60,9 @@ export default class TemplatesController {
   async store(ctx: HttpContext) {
     await ctx.bouncer.authorize('designCampaigns')
     const template = await this.save(ctx, new Template())
-    return template ? ctx.response.redirect(`/templates/${template.id}`) : ctx.response.redirect().back()
+    return template
+      ? ctx.response.redirect(`/templates/${template.id}`)
+      : ctx.response.redirect().back()
   }
 
   async update(ctx: HttpContext) {
@@ -80,17 +87,30 @@ export default class TemplatesController {
   async preview({ request, response, bouncer }: HttpContext) {
     await bouncer.authorize('viewTenant')
     const input = await request.validateUsing(previewValidator)
-    const contact = input.contactId ? await Contact.find(input.contactId) : await Contact.query().orderBy('id').first()
+    const contact = input.contactId
+      ? await Contact.find(input.contactId)
+      : await Contact.query().orderBy('id').first()
     return response.json(
-      await previewTemplate(input.body ?? '', contact, input.mediaType ?? null, input.templateId ?? 0)
+      await previewTemplate(
+        input.body ?? '',
+        contact,
+        input.mediaType ?? null,
+        input.templateId ?? 0
+      )
     )
   }
 
   async media({ params, response, bouncer }: HttpContext) {
     await bouncer.authorize('viewTenant')
-    const template = await Template.query().where('id', params.id).whereNotNull('media_key').firstOrFail()
+    const template = await Template.query()
+      .where('id', params.id)
+      .whereNotNull('media_key')
+      .firstOrFail()
     response.header('content-type', template.mediaMime!)
-    response.header('content-disposition', `inline; filename="${encodeURIComponent(template.mediaName ?? 'media')}"`)
+    response.header(
+      'content-disposition',
+      `inline; filename="${encodeURIComponent(template.mediaName ?? 'media')}"`
+    )
     return response.stream(await drive.use().getStream(template.mediaKey!))
   }
 
@@ -120,7 +140,9 @@ export default class TemplatesController {
     if (problems.length > 0) {
       session.flashAll()
       session.flashErrors({
-        body: problems.map((problem) => i18n.t(`templates.errors.${problem.code}`, { ...problem })).join(' '),
+        body: problems
+          .map((problem) => i18n.t(`templates.errors.${problem.code}`, { ...problem }))
+          .join(' '),
       })
       return null
     }
@@ -140,13 +162,23 @@ export default class TemplatesController {
   }
 
   private async editorProps() {
-    const contacts = await Contact.query().whereNot('consent', 'opted_out').orderBy('name').limit(200)
+    const contacts = await Contact.query()
+      .whereNot('consent', 'opted_out')
+      .orderBy('name')
+      .limit(200)
     return {
       variables: await knownVariables(),
-      contacts: contacts.map((contact) => ({ id: contact.id, name: contact.name, phone: contact.phone })),
+      contacts: contacts.map((contact) => ({
+        id: contact.id,
+        name: contact.name,
+        phone: contact.phone,
+      })),
       limits: { text: TEXT_LIMIT, caption: CAPTION_LIMIT },
       media: Object.fromEntries(
-        Object.entries(MEDIA_RULES).map(([type, rule]) => [type, { mimes: rule.mimes, maxMb: rule.maxBytes / 1048576 }])
+        Object.entries(MEDIA_RULES).map(([type, rule]) => [
+          type,
+          { mimes: rule.mimes, maxMb: rule.maxBytes / 1048576 },
+        ])
       ),
     }
   }

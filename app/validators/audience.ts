@@ -79,7 +79,10 @@ export const previewValidator = vine.compile(
   vine.object({
     body: vine.string().maxLength(20000).nullable().optional(),
     contactId: vine.number().positive().nullable().optional(),
-    mediaType: vine.enum(['image', 'document', 'audio'] as const).nullable().optional(),
+    mediaType: vine
+      .enum(['image', 'document', 'audio'] as const)
+      .nullable()
+      .optional(),
     templateId: vine.number().positive().nullable().optional(),
   })
 )

@@ -58,7 +58,11 @@ export async function importThroughPages(
   owner: User,
   tenantId: number,
   file: string,
-  options: { duplicates?: 'skip' | 'update'; tags?: string; mapping?: (guess: string[]) => string[] } = {}
+  options: {
+    duplicates?: 'skip' | 'update'
+    tags?: string
+    mapping?: (guess: string[]) => string[]
+  } = {}
 ) {
   const upload = await client
     .post('/contacts/imports')
@@ -69,7 +73,10 @@ export async function importThroughPages(
   upload.assertStatus(302)
   const importId = Number(upload.header('location')!.split('/').pop())
 
-  const page = await client.get(`/contacts/imports/${importId}`).headers(INERTIA_HEADERS).loginAs(owner)
+  const page = await client
+    .get(`/contacts/imports/${importId}`)
+    .headers(INERTIA_HEADERS)
+    .loginAs(owner)
   page.assertStatus(200)
   const props = page.body().props
   const mapping = options.mapping ? options.mapping(props.mapping) : props.mapping

@@ -25,5 +25,11 @@ export function serializeContact(contact: Contact) {
 }
 
 export function serializeField(field: CustomField) {
-  return { id: field.id, key: field.key, label: field.label, type: field.type, options: field.options }
+  return {
+    id: field.id,
+    key: field.key,
+    label: field.label,
+    type: field.type,
+    options: field.options,
+  }
 }

@@ -131,9 +131,13 @@ async function readFieldInputs(inputs: Record<string, string | null | undefined>
   return fields.map((field) => {
     const parsed = parseFieldValue(field, inputs[field.key] ?? '')
     if (!parsed.ok) {
-      throw new ContactInputException(`fields.${field.key}`, `contacts.field_errors.${parsed.reason}`, {
-        value: parsed.value,
-      })
+      throw new ContactInputException(
+        `fields.${field.key}`,
+        `contacts.field_errors.${parsed.reason}`,
+        {
+          value: parsed.value,
+        }
+      )
     }
     return { fieldId: field.id, value: parsed.value }
   })
@@ -152,8 +156,13 @@ async function applyConsentInput(contact: Contact, consent: ConsentState | undef
   }
   if (contact.consent !== 'opted_out') {
     const hash = (await phoneHasher())(contact.phone)
-    if ((await suppressedHashes([hash])).has(hash)) {
-      contact.merge({ consent: 'opted_out', consentSource: 'suppression', consentAt: DateTime.utc() })
+    const suppressed = await suppressedHashes([hash])
+    if (suppressed.has(hash)) {
+      contact.merge({
+        consent: 'opted_out',
+        consentSource: 'suppression',
+        consentAt: DateTime.utc(),
+      })
       await contact.save()
     }
   }

@@ -134,7 +134,11 @@ export async function fieldValuesOf(contactIds: number[]) {
     .join('custom_fields', 'custom_fields.id', 'contact_field_values.custom_field_id')
     .whereIn('contact_field_values.contact_id', contactIds)
     .where('contact_field_values.tenant_id', currentTenantId()!)
-    .select('contact_field_values.contact_id', 'custom_fields.key', 'contact_field_values.text_value')
+    .select(
+      'contact_field_values.contact_id',
+      'custom_fields.key',
+      'contact_field_values.text_value'
+    )
   for (const row of rows) {
     const values = result.get(row.contact_id) ?? {}
     values[row.key] = row.text_value

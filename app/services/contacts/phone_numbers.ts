@@ -1,4 +1,8 @@
-import { parsePhoneNumberFromString, type CountryCode, type PhoneNumber } from 'libphonenumber-js/max'
+import {
+  parsePhoneNumberFromString,
+  type CountryCode,
+  type PhoneNumber,
+} from 'libphonenumber-js/max'
 import { getCountry } from 'countries-and-timezones'
 
 /**
@@ -43,18 +47,23 @@ export function parsePhone(raw: string | null | undefined, defaultCountry: strin
     return { ok: false, problem: 'invalid', value }
   }
 
+  // With the full metadata, a number has a type exactly when it matches one
+  // of its country's number patterns, so one getType() call replaces
+  // isValid() and getType(), which would match the same patterns twice.
   const notices: PhoneNotice[] = []
   let number: PhoneNumber = parsed
-  if (!number.isValid()) {
+  let type = number.getType()
+  if (type === undefined) {
     const fixed = withBrazilianNinthDigit(number)
     if (!fixed) {
       return { ok: false, problem: 'invalid', value }
     }
     number = fixed
+    type = 'MOBILE'
     notices.push('ninth_digit_added')
   }
 
-  if (number.getType() === 'FIXED_LINE') {
+  if (type === 'FIXED_LINE') {
     notices.push('landline')
   }
   return { ok: true, e164: number.number, country: number.country, notices }
@@ -72,7 +81,7 @@ function withBrazilianNinthDigit(number: PhoneNumber) {
     return undefined
   }
   const candidate = parsePhoneNumberFromString(`+55${national.slice(0, 2)}9${subscriber}`)
-  return candidate?.isValid() && candidate.getType() === 'MOBILE' ? candidate : undefined
+  return candidate?.getType() === 'MOBILE' ? candidate : undefined
 }
 
 /**

@@ -7,14 +7,19 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import drive from '@adonisjs/drive/services/main'
 import Contact from '#models/contact'
-import ContactImport from '#models/contact_import'
+import type ContactImport from '#models/contact_import'
 import CustomField from '#models/custom_field'
 import Tenant from '#models/tenant'
 import { addTags, addToLists } from '#services/contacts/contact_service'
 import { saveFieldValues } from '#services/contacts/custom_field_values'
 import { phoneHasher, suppressedHashes } from '#services/contacts/suppressions'
 import { byteCounter, csvRecordStream, type Delimiter } from '#services/imports/csv_format'
-import { readRow, type ImportedRow, type RowContext, type RowMessage } from '#services/imports/import_rows'
+import {
+  readRow,
+  type ImportedRow,
+  type RowContext,
+  type RowMessage,
+} from '#services/imports/import_rows'
 import { currentTenantId } from '#tenancy/tenant_context'
 
 /** Rows handled per round of queries. */
@@ -165,7 +170,13 @@ class ImportState {
     for (const { row, cells } of batch) {
       const outcome = readRow(row, cells, this.context)
       if (!outcome.ok) {
-        entries.push({ row, status: 'rejected', name: outcome.name, phone: null, messages: [outcome.rejection] })
+        entries.push({
+          row,
+          status: 'rejected',
+          name: outcome.name,
+          phone: null,
+          messages: [outcome.rejection],
+        })
         continue
       }
       const firstRow = this.#seen.get(outcome.contact.phone)
@@ -197,7 +208,10 @@ class ImportState {
       return []
     }
     const existing = await Contact.query()
-      .whereIn('phone', rows.map((row) => row.phone))
+      .whereIn(
+        'phone',
+        rows.map((row) => row.phone)
+      )
       .select('id', 'phone')
     const existingIds = new Map(existing.map((contact) => [contact.phone, contact.id]))
     const suppressed = await suppressedHashes(rows.map((row) => this.hash(row.phone)))
@@ -220,7 +234,10 @@ class ImportState {
 
     const touched = [...createdIds, ...updatedIds]
     const idOf = new Map(touched)
-    await this.writeRelations(rows.filter((row) => idOf.has(row.phone)), idOf)
+    await this.writeRelations(
+      rows.filter((row) => idOf.has(row.phone)),
+      idOf
+    )
     return entries
   }
 
@@ -262,7 +279,10 @@ class ImportState {
     const inserted = await db
       .from('contacts')
       .where('tenant_id', this.contactImport.tenantId)
-      .whereIn('phone', rows.map((row) => row.phone))
+      .whereIn(
+        'phone',
+        rows.map((row) => row.phone)
+      )
       .select('id', 'phone')
     return new Map<string, number>(inserted.map((contact) => [contact.phone, contact.id]))
   }

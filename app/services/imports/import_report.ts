@@ -58,7 +58,8 @@ function csvCell(value: string | number | null) {
 export async function streamReportCsv(contactImport: ContactImport, t: Translate) {
   const entries = reportEntries(contactImport)
   async function* lines() {
-    yield '\uFEFF' +
+    yield (
+      '\uFEFF' +
       [
         t('imports.report.row'),
         t('imports.report.status'),
@@ -67,6 +68,7 @@ export async function streamReportCsv(contactImport: ContactImport, t: Translate
         t('imports.report.messages'),
       ].join(',') +
       '\r\n'
+    )
     for await (const entry of entries) {
       const cells = [
         entry.row,

@@ -72,7 +72,8 @@ export function readRow(row: number, cells: string[], context: RowContext): RowO
     email: readEmail(first(values.email), warnings),
     city: first(values.city),
     notes: values.notes ? values.notes.join('\n') : null,
-    timezone: readTimezone(first(values.timezone), warnings) ??
+    timezone:
+      readTimezone(first(values.timezone), warnings) ??
       timezoneForCountry(phone.country, context.defaultTimezone),
     language: first(values.language)?.slice(0, 10) ?? null,
     landline: phone.notices.includes('landline'),
@@ -118,7 +119,14 @@ function isUserTag(tag: string) {
 }
 
 type PhoneChoice =
-  | { ok: true; e164: string; raw: string; country?: string; notices: PhoneNotice[]; extras: string[] }
+  | {
+      ok: true
+      e164: string
+      raw: string
+      country?: string
+      notices: PhoneNotice[]
+      extras: string[]
+    }
   | { ok: false; rejection: RowMessage }
 
 function choosePhone(cells: string[], country: string): PhoneChoice {
@@ -131,7 +139,10 @@ function choosePhone(cells: string[], country: string): PhoneChoice {
   const valid = parsed.filter((entry) => entry.result.ok)
   if (valid.length === 0) {
     const failure = parsed[0].result as { problem: string; value: string }
-    return { ok: false, rejection: { code: `phone_${failure.problem}`, values: { value: failure.value } } }
+    return {
+      ok: false,
+      rejection: { code: `phone_${failure.problem}`, values: { value: failure.value } },
+    }
   }
 
   const primary =
@@ -188,7 +199,10 @@ function readFields(
     if (parsed.ok) {
       fields.push({ fieldId: field.id, value: parsed.value })
     } else {
-      warnings.push({ code: `field_${parsed.reason}`, values: { field: field.label, value: parsed.value } })
+      warnings.push({
+        code: `field_${parsed.reason}`,
+        values: { field: field.label, value: parsed.value },
+      })
     }
   }
   return fields

@@ -30,7 +30,13 @@ export function listAudienceQuery(listId: number) {
  * Loads the tenant's custom fields by key, which segment queries compare.
  */
 export async function fieldsByKey() {
-  return new Map((await CustomField.all()).map((field) => [field.key, field]))
+  const fields = await CustomField.all()
+  return new Map(fields.map((field) => [field.key, field]))
+}
+
+export async function countListAudience(listId: number) {
+  const result = await listAudienceQuery(listId).count('* as total').first()
+  return Number(result?.$extras.total ?? 0)
 }
 
 export async function countSegment(group: SegmentGroup) {
@@ -128,7 +134,8 @@ function applyFieldRule(
       : field.type === 'date'
         ? 'contact_field_values.date_value'
         : 'contact_field_values.text_value'
-  const value = field.type === 'number' ? Number(rule.value!.replace(',', '.')) : booleanOr(field, rule.value!)
+  const value =
+    field.type === 'number' ? Number(rule.value!.replace(',', '.')) : booleanOr(field, rule.value!)
   const compare = (sub: any) => {
     const scoped = valueOf(sub)
     if (rule.op === 'contains') return scoped.where(column, 'like', `%${rule.value}%`)

@@ -18,7 +18,15 @@ export interface SegmentGroup {
   rules: (SegmentRule | SegmentGroup)[]
 }
 
-const FIELD_OPERATORS: FieldOperator[] = ['is', 'is_not', 'contains', 'gt', 'lt', 'empty', 'not_empty']
+const FIELD_OPERATORS: FieldOperator[] = [
+  'is',
+  'is_not',
+  'contains',
+  'gt',
+  'lt',
+  'empty',
+  'not_empty',
+]
 
 /** Deepest nesting of groups; the editor offers one level of sub-groups. */
 const MAX_DEPTH = 3
@@ -75,21 +83,29 @@ function parseRule(input: any, path: string): SegmentRule {
   }
   switch (input?.type) {
     case 'tag':
-      if (!['has', 'has_not'].includes(input.op) || !text(input.value)) fail('a tag rule needs a tag')
+      if (!['has', 'has_not'].includes(input.op) || !text(input.value))
+        fail('a tag rule needs a tag')
       return { type: 'tag', op: input.op, value: text(input.value) }
     case 'field':
-      if (!text(input.key) || !FIELD_OPERATORS.includes(input.op)) fail('a field rule needs a field')
-      if (!['empty', 'not_empty'].includes(input.op) && !text(input.value)) fail('a value is missing')
+      if (!text(input.key) || !FIELD_OPERATORS.includes(input.op))
+        fail('a field rule needs a field')
+      if (!['empty', 'not_empty'].includes(input.op) && !text(input.value))
+        fail('a value is missing')
       return { type: 'field', key: text(input.key), op: input.op, value: text(input.value) }
     case 'city':
-      if (!['is', 'is_not', 'contains'].includes(input.op) || !text(input.value)) fail('a city is missing')
+      if (!['is', 'is_not', 'contains'].includes(input.op) || !text(input.value))
+        fail('a city is missing')
       return { type: 'city', op: input.op, value: text(input.value) }
     case 'consent':
-      if (!['is', 'is_not'].includes(input.op) || !CONSENT_STATES.includes(input.value)) fail('unknown consent')
+      if (!['is', 'is_not'].includes(input.op) || !CONSENT_STATES.includes(input.value))
+        fail('unknown consent')
       return { type: 'consent', op: input.op, value: input.value }
     case 'created':
     case 'last_contacted':
-      if (!['before', 'after'].includes(input.op) || !/^\d{4}-\d{2}-\d{2}$/.test(text(input.value))) {
+      if (
+        !['before', 'after'].includes(input.op) ||
+        !/^\d{4}-\d{2}-\d{2}$/.test(text(input.value))
+      ) {
         fail('a date in the form YYYY-MM-DD is missing')
       }
       return { type: input.type, op: input.op, value: text(input.value) }
@@ -97,7 +113,8 @@ function parseRule(input: any, path: string): SegmentRule {
       if (!['yes', 'no'].includes(input.op)) fail('replied needs yes or no')
       return { type: 'replied', op: input.op }
     case 'list':
-      if (!['in', 'not_in'].includes(input.op) || !Number.isInteger(Number(input.value))) fail('a list is missing')
+      if (!['in', 'not_in'].includes(input.op) || !Number.isInteger(Number(input.value)))
+        fail('a list is missing')
       return { type: 'list', op: input.op, value: Number(input.value) }
     default:
       return fail(`unknown rule type "${String(input?.type)}"`)

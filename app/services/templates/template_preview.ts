@@ -19,7 +19,15 @@ export async function previewTemplate(
   const { problems, nodes } = await validateBody(body, mediaType)
   const characters = [...body].length
   if (problems.length > 0) {
-    return { ok: false, problems, text: null, characters, renderedCharacters: 0, missing: [], lacking: [] }
+    return {
+      ok: false,
+      problems,
+      text: null,
+      characters,
+      renderedCharacters: 0,
+      missing: [],
+      lacking: [],
+    }
   }
 
   const values = contact ? await contactValues(contact) : {}

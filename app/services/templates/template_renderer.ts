@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto'
 import type { TemplateNode } from '#services/templates/template_syntax'
 
 export type RenderResult =
-  | { ok: true; text: string }
-  | { ok: false; text: string; missing: string[] }
+  { ok: true; text: string } | { ok: false; text: string; missing: string[] }
 
 /**
  * Renders parsed template nodes with `values`. Each variation picks its

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
 import drive from '@adonisjs/drive/services/main'
-import Template, { type TemplateMediaType } from '#models/template'
+import type Template from '#models/template'
+import { type TemplateMediaType } from '#models/template'
 import {
   parseTemplate,
   positionOf,
@@ -24,7 +25,10 @@ export const CAPTION_LIMIT = 1024
  */
 export const MEDIA_RULES: Record<TemplateMediaType, { mimes: string[]; maxBytes: number }> = {
   image: { mimes: ['image/jpeg', 'image/png', 'image/webp'], maxBytes: 5 * 1024 * 1024 },
-  audio: { mimes: ['audio/ogg', 'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/amr'], maxBytes: 16 * 1024 * 1024 },
+  audio: {
+    mimes: ['audio/ogg', 'audio/mpeg', 'audio/mp4', 'audio/aac', 'audio/amr'],
+    maxBytes: 16 * 1024 * 1024,
+  },
   document: {
     mimes: [
       'application/pdf',
@@ -127,5 +131,11 @@ export async function removeMedia(template: Template) {
   if (template.mediaKey) {
     await drive.use().delete(template.mediaKey)
   }
-  template.merge({ mediaKey: null, mediaType: null, mediaMime: null, mediaName: null, mediaSize: null })
+  template.merge({
+    mediaKey: null,
+    mediaType: null,
+    mediaMime: null,
+    mediaName: null,
+    mediaSize: null,
+  })
 }

@@ -10,7 +10,14 @@ export type TemplateNode =
 
 export interface SyntaxProblem {
   /** Translation key under `templates.errors`. */
-  code: 'unclosed_variable' | 'empty_variable' | 'bad_variable' | 'unclosed_variation' | 'single_option' | 'stray_brace' | 'nested_variation'
+  code:
+    | 'unclosed_variable'
+    | 'empty_variable'
+    | 'bad_variable'
+    | 'unclosed_variation'
+    | 'single_option'
+    | 'stray_brace'
+    | 'nested_variation'
   /** Offset in the body, 0-based. */
   index: number
   line: number
@@ -18,7 +25,8 @@ export interface SyntaxProblem {
   value?: string
 }
 
-export type ParseResult = { ok: true; nodes: TemplateNode[] } | { ok: false; problems: SyntaxProblem[] }
+export type ParseResult =
+  { ok: true; nodes: TemplateNode[] } | { ok: false; problems: SyntaxProblem[] }
 
 const VARIABLE_NAME = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)?$/
 
@@ -45,7 +53,13 @@ export function parseTemplate(body: string): ParseResult {
 
 type Report = (code: SyntaxProblem['code'], index: number, value?: string) => void
 
-function parseSequence(body: string, start: number, end: number, inVariation: boolean, report: Report) {
+function parseSequence(
+  body: string,
+  start: number,
+  end: number,
+  inVariation: boolean,
+  report: Report
+) {
   const nodes: TemplateNode[] = []
   let text = ''
   const flush = () => {
@@ -82,7 +96,13 @@ function parseSequence(body: string, start: number, end: number, inVariation: bo
   return nodes
 }
 
-function parseVariable(body: string, start: number, end: number, nodes: TemplateNode[], report: Report) {
+function parseVariable(
+  body: string,
+  start: number,
+  end: number,
+  nodes: TemplateNode[],
+  report: Report
+) {
   const close = body.indexOf('}}', start + 2)
   if (close === -1 || close >= end) {
     report('unclosed_variable', start)
@@ -97,12 +117,23 @@ function parseVariable(body: string, start: number, end: number, nodes: Template
   } else if (!VARIABLE_NAME.test(name)) {
     report('bad_variable', start, name)
   } else {
-    nodes.push({ kind: 'variable', name, fallback: fallback === '' ? null : fallback, index: start })
+    nodes.push({
+      kind: 'variable',
+      name,
+      fallback: fallback === '' ? null : fallback,
+      index: start,
+    })
   }
   return close + 2
 }
 
-function parseVariation(body: string, start: number, end: number, nodes: TemplateNode[], report: Report) {
+function parseVariation(
+  body: string,
+  start: number,
+  end: number,
+  nodes: TemplateNode[],
+  report: Report
+) {
   const close = findVariationEnd(body, start + 1, end)
   if (close === -1) {
     report('unclosed_variation', start)

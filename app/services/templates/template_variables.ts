@@ -8,17 +8,18 @@ import { currentTenantId } from '#tenancy/tenant_context'
  * Contact attributes a template can use, with their Portuguese names, so
  * `{{nome}}` and `{{name}}` are the same value.
  */
-export const CONTACT_VARIABLES: Record<string, 'name' | 'first_name' | 'phone' | 'email' | 'city'> = {
-  name: 'name',
-  nome: 'name',
-  first_name: 'first_name',
-  primeiro_nome: 'first_name',
-  phone: 'phone',
-  telefone: 'phone',
-  email: 'email',
-  city: 'city',
-  cidade: 'city',
-}
+export const CONTACT_VARIABLES: Record<string, 'name' | 'first_name' | 'phone' | 'email' | 'city'> =
+  {
+    name: 'name',
+    nome: 'name',
+    first_name: 'first_name',
+    primeiro_nome: 'first_name',
+    phone: 'phone',
+    telefone: 'phone',
+    email: 'email',
+    city: 'city',
+    cidade: 'city',
+  }
 
 /** Variables under `campaign.` are set by each campaign and checked when it starts. */
 export const CAMPAIGN_PREFIX = 'campaign.'
@@ -42,7 +43,8 @@ export function isKnownVariable(name: string, fieldKeys: Set<string>) {
  * Returns the values of every template variable for one contact.
  */
 export async function contactValues(contact: Contact, campaign: Record<string, string> = {}) {
-  const fields = (await fieldValuesOf([contact.id])).get(contact.id) ?? {}
+  const valuesByContact = await fieldValuesOf([contact.id])
+  const fields = valuesByContact.get(contact.id) ?? {}
   const attributes = {
     name: contact.name,
     first_name: contact.name?.split(/\s+/)[0] ?? null,
@@ -67,8 +69,13 @@ export async function contactValues(contact: Contact, campaign: Record<string, s
  */
 export async function contactsMissingValues(variables: string[], sampleSize = 5) {
   const tenantId = currentTenantId()!
-  const fields = new Map((await CustomField.all()).map((field) => [field.key, field]))
-  const result: { variable: string; count: number; sample: { id: number; name: string | null }[] }[] = []
+  const allFields = await CustomField.all()
+  const fields = new Map(allFields.map((field) => [field.key, field]))
+  const result: {
+    variable: string
+    count: number
+    sample: { id: number; name: string | null }[]
+  }[] = []
 
   for (const variable of [...new Set(variables)]) {
     const query = db
@@ -78,7 +85,9 @@ export async function contactsMissingValues(variables: string[], sampleSize = 5)
     const attribute = CONTACT_VARIABLES[variable]
     if (attribute) {
       const column = attribute === 'first_name' ? 'name' : attribute
-      query.where((inner) => inner.whereNull(`contacts.${column}`).orWhere(`contacts.${column}`, ''))
+      query.where((inner) =>
+        inner.whereNull(`contacts.${column}`).orWhere(`contacts.${column}`, '')
+      )
     } else if (fields.has(variable)) {
       query.whereNotExists((sub) =>
         sub
@@ -89,9 +98,13 @@ export async function contactsMissingValues(variables: string[], sampleSize = 5)
     } else {
       continue
     }
-    const count = Number((await query.clone().count('* as total').first())?.total ?? 0)
+    const counted = await query.clone().count('* as total').first()
+    const count = Number(counted?.total ?? 0)
     if (count > 0) {
-      const sample = await query.select('contacts.id', 'contacts.name').orderBy('contacts.id').limit(sampleSize)
+      const sample = await query
+        .select('contacts.id', 'contacts.name')
+        .orderBy('contacts.id')
+        .limit(sampleSize)
       result.push({ variable, count, sample })
     }
   }

@@ -63,7 +63,10 @@ test.group('Contacts import cases', (group) => {
       ['created', 'duplicate', 'duplicate', 'duplicate']
     )
     const contacts = await runInTenant(tenant.id, () => Contact.query())
-    assert.deepEqual(contacts.map((contact) => contact.phone), ['+5511987650003'])
+    assert.deepEqual(
+      contacts.map((contact) => contact.phone),
+      ['+5511987650003']
+    )
   })
 
   test('update mode rewrites existing contacts', async ({ client, assert }) => {
@@ -100,7 +103,10 @@ test.group('Contacts import cases', (group) => {
 
     const again = await importThroughPages(client, owner, tenant.id, file)
     assert.equal(again.finished.createdCount, 1)
-    assert.deepEqual(again.entries[0].messages.map((message) => message.code), ['suppressed'])
+    assert.deepEqual(
+      again.entries[0].messages.map((message) => message.code),
+      ['suppressed']
+    )
     const contact = await runInTenant(tenant.id, () => Contact.query().firstOrFail())
     assert.equal(contact.consent, 'opted_out')
     assert.equal(contact.consentSource, 'suppression')
@@ -111,7 +117,9 @@ test.group('Contacts import cases', (group) => {
     const lines = ['nome;celular;cidade;etiquetas']
     for (let index = 0; index < 50_000; index++) {
       const digits = String(index).padStart(7, '0')
-      lines.push(`Pessoa ${index};(11) 99${digits.slice(0, 3)}-${digits.slice(3)};Cidade ${index % 50};lote`)
+      lines.push(
+        `Pessoa ${index};(11) 99${digits.slice(0, 3)}-${digits.slice(3)};Cidade ${index % 50};lote`
+      )
     }
     lines.push('Repetida;(11) 99000-0000;;')
     lines.push('Sem número;;;')
@@ -136,7 +144,10 @@ test.group('Contacts import cases', (group) => {
 
     assert.isAtLeast(events.length, 50)
     const percents = events.map((event) => event.payload.percent)
-    assert.deepEqual([...percents].sort((a, b) => a - b), percents)
+    assert.deepEqual(
+      [...percents].sort((a, b) => a - b),
+      percents
+    )
     assert.equal(events.at(-1)!.payload.status, 'finished')
     assert.equal(events.at(-1)!.payload.created, 50_000)
     const count = await runInTenant(tenant.id, () => Contact.query().count('* as total').first())

@@ -125,7 +125,10 @@ test.group('Contacts import fixtures', (group) => {
       byRow(entries, 2).messages.map((message) => message.code),
       ['ninth_digit_added']
     )
-    assert.deepEqual(byRow(entries, 6).messages.map((message) => message.code), ['landline'])
+    assert.deepEqual(
+      byRow(entries, 6).messages.map((message) => message.code),
+      ['landline']
+    )
     assert.equal(byRow(entries, 5).status, 'rejected')
     assert.deepEqual(byRow(entries, 5).messages[0], {
       code: 'phone_scientific_notation',
@@ -139,7 +142,12 @@ test.group('Contacts import fixtures', (group) => {
 
   test('google-contacts.csv', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
-    const { finished } = await importThroughPages(client, owner, tenant.id, fixture('google-contacts.csv'))
+    const { finished } = await importThroughPages(
+      client,
+      owner,
+      tenant.id,
+      fixture('google-contacts.csv')
+    )
 
     assert.equal(finished.createdCount, 4)
     assert.equal(finished.rejectedCount, 0)

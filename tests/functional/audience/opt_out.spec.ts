@@ -57,9 +57,14 @@ test.group('Opt-out handling', (group) => {
     const { tenant } = await createAudienceTenant()
     await runInTenant(tenant.id, async () => {
       await saveContact(tenant, { name: 'Rui', phone: '(11) 98888-0002' })
-      const result = await handleInboundForOptOut('+5511988880002', 'We have got to STOP this bill', 'BR')
+      const result = await handleInboundForOptOut(
+        '+5511988880002',
+        'We have got to STOP this bill',
+        'BR'
+      )
       assert.isFalse(result.optedOut)
-      assert.equal((await Contact.query().firstOrFail()).consent, 'unknown')
+      const contact = await Contact.query().firstOrFail()
+      assert.equal(contact.consent, 'unknown')
     })
   })
 
@@ -69,12 +74,18 @@ test.group('Opt-out handling', (group) => {
     const contact = await runInTenant(tenant.id, () =>
       saveContact(tenant, { name: 'Lia', phone: '(11) 98888-0003' })
     )
-    const out = await client.post(`/contacts/${contact.id}/opt-out`).loginAs(agent.user).withCsrfToken()
+    const out = await client
+      .post(`/contacts/${contact.id}/opt-out`)
+      .loginAs(agent.user)
+      .withCsrfToken()
     out.assertStatus(200)
     await contact.refresh()
     assert.equal(contact.consent, 'opted_out')
 
-    const back = await client.post(`/contacts/${contact.id}/opt-in`).loginAs(agent.user).withCsrfToken()
+    const back = await client
+      .post(`/contacts/${contact.id}/opt-in`)
+      .loginAs(agent.user)
+      .withCsrfToken()
     back.assertStatus(200)
     await contact.refresh()
     assert.equal(contact.consent, 'opted_in')

@@ -11,10 +11,33 @@ async function seedAudience() {
   const { tenant, owner } = await createAudienceTenant()
   const ids = await runInTenant(tenant.id, async () => {
     await CustomField.create({ key: 'score', label: 'Score', type: 'number', options: [] })
-    const ana = await saveContact(tenant, { name: 'Ana', phone: '11990000001', city: 'Santos', tags: ['vip'], fields: { score: '10' } })
-    const bia = await saveContact(tenant, { name: 'Bia', phone: '11990000002', city: 'Recife', tags: ['vip', 'late'], fields: { score: '3' } })
-    const caio = await saveContact(tenant, { name: 'Caio', phone: '11990000003', city: 'Santos', fields: { score: '7' } })
-    const dani = await saveContact(tenant, { name: 'Dani', phone: '11990000004', city: 'Santos', tags: ['vip'], fields: { score: '9' } })
+    const ana = await saveContact(tenant, {
+      name: 'Ana',
+      phone: '11990000001',
+      city: 'Santos',
+      tags: ['vip'],
+      fields: { score: '10' },
+    })
+    await saveContact(tenant, {
+      name: 'Bia',
+      phone: '11990000002',
+      city: 'Recife',
+      tags: ['vip', 'late'],
+      fields: { score: '3' },
+    })
+    const caio = await saveContact(tenant, {
+      name: 'Caio',
+      phone: '11990000003',
+      city: 'Santos',
+      fields: { score: '7' },
+    })
+    const dani = await saveContact(tenant, {
+      name: 'Dani',
+      phone: '11990000004',
+      city: 'Santos',
+      tags: ['vip'],
+      fields: { score: '9' },
+    })
     await optOut(dani, 'keyword')
     const list = await ContactList.create({ name: 'Clientes' })
     await addToLists([ana.id, caio.id, dani.id], [list.id])
@@ -29,13 +52,20 @@ test.group('Segments count', (group) => {
   test('and, or and nested groups', async ({ client, assert }) => {
     const { owner } = await seedAudience()
     const count = async (rules: unknown) => {
-      const response = await client.post('/segments/count').json({ rules }).loginAs(owner).withCsrfToken()
+      const response = await client
+        .post('/segments/count')
+        .json({ rules })
+        .loginAs(owner)
+        .withCsrfToken()
       response.assertStatus(200)
       return response.body().count
     }
 
     assert.equal(await count({ match: 'all', rules: [] }), 3)
-    assert.equal(await count({ match: 'all', rules: [{ type: 'tag', op: 'has', value: 'vip' }] }), 2)
+    assert.equal(
+      await count({ match: 'all', rules: [{ type: 'tag', op: 'has', value: 'vip' }] }),
+      2
+    )
     assert.equal(
       await count({
         match: 'all',
@@ -51,12 +81,21 @@ test.group('Segments count', (group) => {
         match: 'any',
         rules: [
           { type: 'tag', op: 'has', value: 'late' },
-          { match: 'all', rules: [{ type: 'field', key: 'score', op: 'gt', value: '5' }, { type: 'tag', op: 'has_not', value: 'vip' }] },
+          {
+            match: 'all',
+            rules: [
+              { type: 'field', key: 'score', op: 'gt', value: '5' },
+              { type: 'tag', op: 'has_not', value: 'vip' },
+            ],
+          },
         ],
       }),
       2
     )
-    assert.equal(await count({ match: 'all', rules: [{ type: 'consent', op: 'is', value: 'opted_out' }] }), 0)
+    assert.equal(
+      await count({ match: 'all', rules: [{ type: 'consent', op: 'is', value: 'opted_out' }] }),
+      0
+    )
   })
 
   test('list audience leaves opted-out members out', async ({ client, assert }) => {
@@ -73,7 +112,15 @@ test.group('Segments count', (group) => {
     const { owner } = await seedAudience()
     const response = await client
       .post('/segments/count')
-      .json({ rules: { match: 'all', rules: [{ type: 'tag', op: 'has', value: 'vip' }, { type: 'tag', op: 'has' }] } })
+      .json({
+        rules: {
+          match: 'all',
+          rules: [
+            { type: 'tag', op: 'has', value: 'vip' },
+            { type: 'tag', op: 'has' },
+          ],
+        },
+      })
       .loginAs(owner)
       .withCsrfToken()
     response.assertStatus(422)

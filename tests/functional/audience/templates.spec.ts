@@ -16,7 +16,10 @@ function render(body: string, values: Record<string, string | null>, seed = 's')
 
 test.group('Template syntax', () => {
   test('fallback used when value is missing', ({ assert }) => {
-    const result = render('Olá {{nome|cliente}}, seu pedido {{pedido}} saiu.', { nome: null, pedido: '42' })
+    const result = render('Olá {{nome|cliente}}, seu pedido {{pedido}} saiu.', {
+      nome: null,
+      pedido: '42',
+    })
     assert.deepEqual(result, { ok: true, text: 'Olá cliente, seu pedido 42 saiu.' })
   })
 
@@ -42,10 +45,18 @@ test.group('Template syntax', () => {
   test('unbalanced syntax names the position', ({ assert }) => {
     const parsed = parseTemplate('Hi {{name\nsecond line')
     assert.isFalse(parsed.ok)
-    assert.deepInclude((parsed as any).problems[0], { code: 'unclosed_variable', line: 1, column: 4 })
+    assert.deepInclude((parsed as any).problems[0], {
+      code: 'unclosed_variable',
+      line: 1,
+      column: 4,
+    })
 
     const variation = parseTemplate('Hello\n{Hi|Hey there')
-    assert.deepInclude((variation as any).problems[0], { code: 'unclosed_variation', line: 2, column: 1 })
+    assert.deepInclude((variation as any).problems[0], {
+      code: 'unclosed_variation',
+      line: 2,
+      column: 1,
+    })
 
     const stray = parseTemplate('oops }')
     assert.deepInclude((stray as any).problems[0], { code: 'stray_brace', index: 5 })
@@ -66,7 +77,6 @@ test.group('Templates save', (group) => {
       .form({ name: 'Pedido', body: 'Olá {{nome}}, seu pedido {{pedido}} saiu.' })
       .loginAs(owner)
       .withCsrfToken()
-      .withSession()
       .redirects(0)
     response.assertStatus(302)
     const errors = response.flashMessages().errorsBag ?? response.flashMessages().inputErrorsBag
@@ -81,7 +91,11 @@ test.group('Templates save', (group) => {
     await runInTenant(tenant.id, async () => {
       await CustomField.create({ key: 'pedido', label: 'Pedido', type: 'text', options: [] })
       await saveContact(tenant, { phone: '(11) 97777-0001', fields: { pedido: 'A-1' } })
-      await saveContact(tenant, { name: 'Bia', phone: '(11) 97777-0002', fields: { pedido: 'B-2' } })
+      await saveContact(tenant, {
+        name: 'Bia',
+        phone: '(11) 97777-0002',
+        fields: { pedido: 'B-2' },
+      })
     })
     const body = 'Olá {{nome}}, seu pedido {{pedido}} saiu.'
     const response = await client
@@ -121,7 +135,10 @@ test.group('Templates save', (group) => {
       .post('/templates')
       .field('name', 'Com arquivo')
       .field('body', 'Veja *isto*')
-      .file('media', Buffer.from('#!/bin/sh\necho hi\n'), { filename: 'run.sh', contentType: 'application/x-sh' })
+      .file('media', Buffer.from('#!/bin/sh\necho hi\n'), {
+        filename: 'run.sh',
+        contentType: 'application/x-sh',
+      })
       .loginAs(owner)
       .withCsrfToken()
       .redirects(0)

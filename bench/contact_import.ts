@@ -1,0 +1,121 @@
+/**
+ * Imports a generated CSV of 100,000 contacts (ROWS to change it) through the
+ * real import job on BullMQ against the configured database, and prints rows
+ * per second and the peak resident memory of the process.
+ *
+ *   DB_CONNECTION=mysql DB_DATABASE=disparador_bench node --import @poppinss/ts-exec bench/contact_import.ts
+ *
+ * Run `node ace migration:run` on that database first. The benchmark creates
+ * a tenant of its own and leaves its contacts behind for inspection.
+ */
+import 'reflect-metadata'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Ignitor } from '@adonisjs/core'
+
+const ROWS = Number(process.env.ROWS ?? 100_000)
+const APP_ROOT = new URL('../', import.meta.url)
+
+function generateCsv(rows: number) {
+  const lines = ['nome;celular;email;cidade;etiquetas']
+  for (let index = 0; index < rows; index++) {
+    const digits = String(index).padStart(7, '0')
+    lines.push(
+      `Pessoa ${index};(11) 99${digits.slice(0, 3)}-${digits.slice(3)};p${index}@example.com;Cidade ${index % 100};lote,bench`
+    )
+  }
+  return lines.join('\r\n')
+}
+
+async function main() {
+  const ignitor = new Ignitor(APP_ROOT, {
+    importer: (filePath) =>
+      filePath.startsWith('./') || filePath.startsWith('../')
+        ? import(new URL(filePath, APP_ROOT).href)
+        : import(filePath),
+  })
+  const app = ignitor.createApp('console')
+  await app.init()
+  await app.boot()
+  await app.start(async () => {})
+
+  const { signUp } = await import('#services/account_service')
+  const { runInTenant } = await import('#tenancy/tenant_context')
+  const { createWorker, closeQueues } = await import('#queues/queue_factory')
+  const { closeRedisConnections } = await import('#queues/redis_connection')
+  const { findJob } = await import('#queues/job_registry')
+  const { default: ContactImport } = await import('#models/contact_import')
+  const { default: drive } = await import('@adonisjs/drive/services/main')
+  const { IMPORT_JOB, IMPORT_QUEUE, startImport, previewImport } =
+    await import('#services/imports/import_service')
+  await import('#start/jobs')
+
+  const stamp = Date.now()
+  const { tenant, user } = await signUp({
+    fullName: 'Bench',
+    email: `bench${stamp}@example.com`,
+    password: 'correct horse battery',
+    tenantName: `Bench ${stamp}`,
+  })
+
+  const dir = await mkdtemp(join(tmpdir(), 'disparador-bench-'))
+  const file = join(dir, 'contacts.csv')
+  const csv = generateCsv(ROWS)
+  await writeFile(file, csv)
+  const key = `imports/${tenant.id}/bench-${stamp}.csv`
+  await drive.use().copyFromFs(file, key)
+
+  const definition = findJob(IMPORT_QUEUE, IMPORT_JOB)!
+  const worker = createWorker(IMPORT_QUEUE, (job) => definition.handle(job), { concurrency: 1 })
+  worker.on('error', (error) => console.error('worker error', error))
+
+  let peakRss = process.memoryUsage().rss
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50)
+
+  const started = performance.now()
+  const contactImport = await runInTenant(tenant.id, async () => {
+    const created = await ContactImport.create({
+      userId: user.id,
+      fileName: 'bench.csv',
+      fileKey: key,
+      fileSize: Buffer.byteLength(csv),
+      encoding: 'utf-8',
+      delimiter: ';',
+      status: 'uploaded',
+      mapping: [],
+      options: { duplicates: 'skip', tags: [], listIds: [] },
+    })
+    const preview = await previewImport(created)
+    await startImport(created, preview.headers, preview.mapping, {
+      duplicates: 'skip',
+      tags: [],
+      listIds: [],
+    })
+    return created
+  })
+
+  let finished = contactImport
+  while (!finished.isDone) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    finished = await runInTenant(tenant.id, () => ContactImport.findOrFail(contactImport.id))
+  }
+  const seconds = (performance.now() - started) / 1000
+  clearInterval(sampler)
+
+  console.log(
+    `rows: ${finished.processedRows}, created: ${finished.createdCount}, status: ${finished.status}`
+  )
+  console.log(
+    `time: ${seconds.toFixed(2)} s, ${Math.round(finished.processedRows / seconds)} rows/s`
+  )
+  console.log(`peak RSS: ${Math.round(peakRss / 1048576)} MB`)
+
+  await worker.close()
+  await closeQueues()
+  await closeRedisConnections()
+  await rm(dir, { recursive: true, force: true })
+  await app.terminate()
+}
+
+await main()

@@ -1,0 +1,160 @@
+import { test } from '@japa/runner'
+import app from '@adonisjs/core/services/app'
+import Contact from '#models/contact'
+import CustomField from '#models/custom_field'
+import { runInTenant } from '#tenancy/tenant_context'
+import { saveContact } from '#services/contacts/contact_service'
+import { createAudienceTenant, startImportWorker } from '#tests/helpers/audience'
+
+/**
+ * Saves a full-page screenshot when SCREENSHOT_DIR is set, to review the
+ * pages by eye; the tests never compare images.
+ */
+async function capture(page: { screenshot(options: object): Promise<unknown> }, name: string) {
+  if (process.env.SCREENSHOT_DIR) {
+    await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/${name}.png`, fullPage: true })
+  }
+}
+
+test.group('Contacts import page', (group) => {
+  group.setup(async () => {
+    const stop = await startImportWorker()
+    return () => stop()
+  })
+
+  test('imports excel-ptbr.csv with mapping and report', async ({
+    visit,
+    browserContext,
+    assert,
+  }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/contacts/imports/new')
+    await capture(page, 'import-upload')
+    await page
+      .locator('[data-test-id="import-file"]')
+      .setInputFiles(app.makePath('tests/fixtures/contacts/excel-ptbr.csv'))
+    await page.locator('[data-test-id="import-upload-submit"]').click()
+
+    await page.waitForURL(/\/contacts\/imports\/\d+$/)
+    await page.assertTextContains('[data-test-id="import-mapping"]', 'Observação')
+    await page.assertTextContains('[data-test-id="import-mapping"]', 'Luís Gonçalves')
+    assert.equal(await page.locator('[data-test-id="mapping-1"]').inputValue(), 'phone')
+    await page.locator('[data-test-id="mapping-3"]').selectOption('ignore')
+    await page.locator('[data-test-id="mapping-3"]').selectOption('notes')
+    await page.locator('[data-test-id="import-tags"]').fill('planilha')
+    await capture(page, 'import-mapping')
+    await page.locator('[data-test-id="import-start"]').click()
+
+    await page.locator('[data-test-id="import-progress"][data-status="finished"]').waitFor()
+    await page.locator('[data-test-id="import-report"]').waitFor()
+    await page.assertTextContains('[data-test-id="count-created"]', '6')
+    await page.assertTextContains('[data-test-id="count-rejected"]', '1')
+    await page.assertTextContains('[data-test-id="count-duplicates"]', '2')
+    await page.assertTextContains('[data-test-id="report-row-5"]', '1,19877E+10')
+    await page.assertTextContains('[data-test-id="report-row-2"]', 'ninth digit')
+    assert.equal(
+      await page.locator('[data-test-id="import-progress"]').getAttribute('aria-valuenow'),
+      '100'
+    )
+    await capture(page, 'import-report')
+
+    const download = page.waitForEvent('download')
+    await page.locator('[data-test-id="report-download"]').click()
+    const file = await download
+    assert.match(file.suggestedFilename(), /excel-ptbr-report\.csv$/)
+
+    const tagged = await runInTenant(tenant.id, () =>
+      Contact.query()
+        .whereHas('tags', (tags) => tags.where('name', 'planilha'))
+        .count('* as total')
+    )
+    assert.equal(Number(tagged[0].$extras.total), 6)
+
+    const contacts = await visit('/contacts')
+    await contacts.assertTextContains('[data-test-id="contacts-table"]', 'Márcia Conceição')
+    await capture(contacts, 'contacts-index')
+  })
+})
+
+test.group('Segments page', () => {
+  test('build a segment and see its count', async ({ visit, browserContext }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    await runInTenant(tenant.id, async () => {
+      await saveContact(tenant, {
+        name: 'Ana',
+        phone: '11990001001',
+        city: 'Santos',
+        tags: ['vip'],
+      })
+      await saveContact(tenant, {
+        name: 'Bia',
+        phone: '11990001002',
+        city: 'Recife',
+        tags: ['vip'],
+      })
+      await saveContact(tenant, { name: 'Caio', phone: '11990001003', city: 'Santos' })
+    })
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/segments/new')
+    await page.locator('[data-test-id="segment-count"]').getByText('3 contacts match').waitFor()
+    await page.locator('[data-test-id="add-rule"]').first().click()
+    await page.locator('[data-test-id="rule-value"]').first().fill('vip')
+    await page.locator('[data-test-id="segment-count"]').getByText('2 contacts match').waitFor()
+
+    await page.locator('[data-test-id="add-rule"]').first().click()
+    const second = page.locator('[data-test-id="rule-rules.1"]')
+    await second.locator('[data-test-id="rule-type"]').selectOption('city')
+    await second.locator('[data-test-id="rule-value"]').fill('Santos')
+    await page.locator('[data-test-id="segment-count"]').getByText('1 contact matches').waitFor()
+
+    await page.locator('[data-test-id="match-rules"]').selectOption('any')
+    await page.locator('[data-test-id="segment-count"]').getByText('3 contacts match').waitFor()
+    await page.locator('[data-test-id="match-rules"]').selectOption('all')
+    await page.locator('[data-test-id="segment-name"]').fill('VIP de Santos')
+    await capture(page, 'segment-editor')
+    await page.locator('[data-test-id="segment-save"]').click()
+    await page.waitForURL(/\/segments\/\d+$/)
+    await page.locator('[data-test-id="segment-count"]').getByText('1 contact matches').waitFor()
+
+    const lists = await visit('/lists')
+    await lists.assertTextContains('body', 'VIP de Santos')
+    await capture(lists, 'lists-index')
+  })
+})
+
+test.group('Template editor', () => {
+  test('simulator renders bold text and a fallback', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    await runInTenant(tenant.id, async () => {
+      await CustomField.create({ key: 'pedido', label: 'Pedido', type: 'text', options: [] })
+      await saveContact(tenant, { phone: '11990002001', fields: { pedido: 'A-17' } })
+    })
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/templates/new')
+    await page.locator('[data-test-id="template-name"]').fill('Pedido enviado')
+    await page
+      .locator('[data-test-id="template-body"]')
+      .fill('Olá {{nome|cliente}}, seu pedido *{{pedido}}* saiu. _Obrigado!_')
+    const bubble = page.locator('[data-test-id="phone-bubble"]')
+    await bubble.locator('strong').getByText('A-17').waitFor()
+    await bubble.getByText('Olá cliente').waitFor()
+    assert.equal(await bubble.locator('em').textContent(), 'Obrigado!')
+    assert.notInclude((await bubble.textContent()) ?? '', '*')
+    await capture(page, 'template-editor')
+
+    await page.locator('[data-test-id="template-body"]').fill('Olá {{nome}}, {{sobrenome}}')
+    await page.locator('[data-test-id="template-problem"]').getByText('line 1, column 15').waitFor()
+
+    await page
+      .locator('[data-test-id="template-body"]')
+      .fill('Olá {{nome}}, seu pedido *{{pedido}}* saiu.')
+    await page.locator('[data-test-id="preview-missing"]').waitFor()
+    await page.locator('[data-test-id="template-save"]').click()
+    await page.waitForURL(/\/templates\/\d+$/)
+    await capture(page, 'template-saved')
+  })
+})
