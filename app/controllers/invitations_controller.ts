@@ -5,6 +5,7 @@ import MembershipPolicy from '#policies/membership_policy'
 import { inviteValidator } from '#validators/members'
 import { acceptInvitationValidator } from '#validators/auth'
 import { acceptInvitation, findPendingInvitation, inviteMember } from '#services/invitation_service'
+import { recordAudit } from '#events/audit_record'
 
 export default class InvitationsController {
   async store({ request, response, bouncer, tenant, auth, session, i18n, logger }: HttpContext) {
@@ -15,6 +16,11 @@ export default class InvitationsController {
       i18n.t(key, data)
     )
     logger.info({ invitationId: invitation.id, role }, 'member invited')
+    await recordAudit('member.invited', {
+      targetType: 'invitation',
+      targetId: invitation.id,
+      after: { email, role },
+    })
     session.flash('success', i18n.t('settings.members.invited', { email }))
     return response.redirect().back()
   }
@@ -24,6 +30,11 @@ export default class InvitationsController {
     await bouncer.with(MembershipPolicy).authorize('invite', invitation.role)
     await invitation.delete()
     logger.info({ invitationId: invitation.id }, 'invitation revoked')
+    await recordAudit('invitation.revoked', {
+      targetType: 'invitation',
+      targetId: invitation.id,
+      before: { email: invitation.email, role: invitation.role },
+    })
     session.flash('success', i18n.t('settings.members.invitation_revoked'))
     return response.redirect().back()
   }

@@ -3,6 +3,7 @@ import Membership from '#models/membership'
 import Invitation from '#models/invitation'
 import MembershipPolicy from '#policies/membership_policy'
 import { roleValidator } from '#validators/members'
+import { recordAudit } from '#events/audit_record'
 
 export default class MembersController {
   async index({ inertia, bouncer }: HttpContext) {
@@ -39,6 +40,12 @@ export default class MembersController {
     membership.role = role
     await membership.save()
     logger.info({ membershipId: membership.id, previous, role }, 'member role changed')
+    await recordAudit('member.role_changed', {
+      targetType: 'membership',
+      targetId: membership.id,
+      before: { role: previous },
+      after: { role },
+    })
     session.flash('success', i18n.t('settings.members.role_changed'))
     return response.redirect().back()
   }
@@ -48,6 +55,11 @@ export default class MembersController {
     await bouncer.with(MembershipPolicy).authorize('delete', membership)
     await membership.delete()
     logger.info({ membershipId: membership.id }, 'member removed')
+    await recordAudit('member.removed', {
+      targetType: 'membership',
+      targetId: membership.id,
+      before: { userId: membership.userId, role: membership.role },
+    })
     session.flash('success', i18n.t('settings.members.removed'))
     return response.redirect().back()
   }

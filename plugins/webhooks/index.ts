@@ -24,8 +24,8 @@ export default definePlugin({
     }
 
     // NOTE: the list lives at /endpoints, not at the prefix itself, because in
-    // development Vite's middleware answers /plugins/webhooks with this folder's
-    // index.ts before the router sees the request.
+    // development Vite's middleware serves this folder's index.ts at the bare
+    // /plugins/webhooks before the router sees the request.
     plugin.nav({ label: 'webhooks.nav', path: '/endpoints', icon: '↗' })
 
     plugin.routes((router) => {
