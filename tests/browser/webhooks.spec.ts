@@ -1,0 +1,53 @@
+import { test } from '@japa/runner'
+import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { startReceiver, startWebhookWorker, waitFor } from '#tests/helpers/webhooks'
+import { webhooksConfig } from '../../plugins/webhooks/config.js'
+
+/**
+ * An admin creates an endpoint pointing at a receiver on this machine,
+ * copies the secret, sends a test event and reads the delivery log.
+ */
+test.group('Webhooks page', (group) => {
+  let stopWorker: () => Promise<void>
+
+  group.setup(async () => {
+    webhooksConfig.allowPrivateTargets = true
+    stopWorker = await startWebhookWorker()
+  })
+  group.teardown(async () => {
+    webhooksConfig.allowPrivateTargets = false
+    await stopWorker()
+  })
+
+  test('create, test-send, see the log', async ({ visit, browserContext, assert }) => {
+    const receiver = await startReceiver([202])
+    const { owner } = await createTenantWithOwner('Hooks')
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/')
+    await page.locator('[data-test-id="plugin-nav-webhooks"]').click()
+    await page.waitForURL((url) => url.pathname === '/plugins/webhooks/endpoints')
+    await page.assertExists('[data-test-id="webhooks-empty"]')
+
+    await page.locator('[data-test-id="field-url"]').fill(receiver.url)
+    await page.locator('[data-test-id="event-message:delivered"]').check()
+    await page.locator('[data-test-id="webhook-submit"]').click()
+    await page.waitForURL((url) => /^\/plugins\/webhooks\/endpoints\/\d+$/.test(url.pathname))
+    await page.assertTextContains('[data-test-id="webhook-secret"]', 'whsec_')
+    await page.assertExists('[data-test-id="webhook-log-empty"]')
+
+    await page.locator('[data-test-id="webhook-test"]').click()
+    await page.assertTextContains('[data-test-id="flash-success"]', 'Test event queued')
+    await waitFor(() => receiver.requests.length === 1, 'the test event')
+    await receiver.close()
+    assert.equal(receiver.requests[0].headers['x-disparador-event'], 'webhook:test')
+
+    await waitFor(async () => {
+      await page.reload()
+      const status = await page.locator('[data-test-id="delivery-status"]').textContent()
+      return status?.trim() === 'Delivered'
+    }, 'the delivered attempt in the log')
+    await page.assertText('[data-test-id="attempt-status-code"]', '202')
+    await page.assertNotExists('[data-test-id="webhook-secret"]')
+  })
+})
