@@ -1,0 +1,98 @@
+/**
+ * Shapes the flow editor shares with the server: the draft graph as
+ * `app/flow/flow_graph.ts` stores it, the palette entries of
+ * `app/flow/palette.ts`, validator problems and the live progress payload
+ * of `app/flow/progress.ts`.
+ */
+
+export const ENTRY_NODE_TYPE = 'start'
+
+export interface FlowNode {
+  id: string
+  type: string
+  position: { x: number; y: number }
+  config: Record<string, unknown>
+  maxVisits?: number | null
+}
+
+export interface FlowEdge {
+  id: string
+  source: string
+  sourcePort: string
+  target: string
+}
+
+export interface FlowGraph {
+  nodes: FlowNode[]
+  edges: FlowEdge[]
+}
+
+/** A port with its label already translated, or the designer's own text. */
+export interface PortInfo {
+  id: string
+  label?: string
+  text?: string
+  required?: boolean
+}
+
+/** A form field as the palette sends it: labels, help and options translated. */
+export interface PaletteField {
+  kind: string
+  name: string
+  label: string
+  help?: string
+  placeholder?: string
+  required?: boolean
+  visibleWhen?: { field: string; in: unknown[] }
+  options?: { value: string | number; label: string }[]
+  itemFields?: PaletteField[]
+  addLabel?: string
+  minItems?: number
+  maxItems?: number
+  units?: string[]
+  min?: number
+  max?: number
+  step?: number
+  unit?: string
+  rows?: number
+  maxLength?: number
+  withDays?: boolean
+  allowInline?: boolean
+}
+
+export interface PaletteEntry {
+  type: string
+  version: number
+  plugin: string | null
+  label: string
+  description: string
+  icon: string
+  category: { id: string; label: string }
+  fields: PaletteField[]
+  defaults: Record<string, unknown>
+  ports: PortInfo[]
+  dynamicPorts: boolean
+}
+
+export interface FlowProblem {
+  code: string
+  nodeId: string | null
+  edgeId?: string
+  field?: string
+  message: string
+  values: Record<string, string | number>
+}
+
+export interface VersionSummary {
+  id: number
+  number: number
+  publishedBy: number | null
+  publishedAt: string
+  nodes: number
+}
+
+/** Mirrors `CampaignProgressPayload` of `app/flow/progress.ts`. */
+export interface CampaignProgress {
+  nodes: Record<string, { waiting: number; ports: Record<string, number> }>
+  totals: { enrolled: number; active: number; completed: number; sent: number; failed: number }
+}

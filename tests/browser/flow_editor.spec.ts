@@ -1,0 +1,319 @@
+import { test } from '@japa/runner'
+import type { Page } from 'playwright'
+import Flow from '#models/flow'
+import FlowVersion from '#models/flow_version'
+import { runInTenant } from '#tenancy/tenant_context'
+import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { createCampaign, graphEdge, graphNode, replyFlow, sendNode } from '#tests/helpers/campaigns'
+import type { FlowGraph } from '#flow/flow_graph'
+
+const VIEWPORT = { width: 1680, height: 1050 }
+
+async function openEditor(visit: any, browserContext: any, graph?: FlowGraph) {
+  const { tenant, owner } = await createTenantWithOwner('Flow')
+  const campaign = await createCampaign(tenant.id)
+  if (graph) {
+    await runInTenant(tenant.id, async () => {
+      const flow = await Flow.findByOrFail('campaign_id', campaign.id)
+      flow.graph = graph
+      await flow.save()
+    })
+  }
+  await browserContext.loginAs(owner)
+  const page: Page = await visit(`/campaigns/${campaign.id}/flow`)
+  await page.setViewportSize(VIEWPORT)
+  await page.locator('[data-test-id="flow-node-start"]').waitFor()
+  return { page, campaign, tenant }
+}
+
+async function storedGraph(tenantId: number, campaignId: number) {
+  const flow = await runInTenant(tenantId, () => Flow.findByOrFail('campaign_id', campaignId))
+  return flow.graph
+}
+
+/** Ids of the nodes of a type on the canvas, in DOM order. */
+async function nodeIdsOfType(page: Page, type: string) {
+  const ids = await page
+    .locator(`[data-test-id^="flow-node-${type}-"]`)
+    .evaluateAll((elements) => elements.map((element) => element.getAttribute('data-test-id')!))
+  return ids.map((id) => id.replace('flow-node-', ''))
+}
+
+/** Drags a palette entry onto an empty corner of the canvas and returns the new node's id. */
+async function dropNode(page: Page, type: string) {
+  const before = await nodeIdsOfType(page, type)
+  const canvas = page.locator('[data-test-id="flow-canvas"]')
+  const box = (await canvas.boundingBox())!
+  await page.locator(`[data-test-id="palette-${type}"]`).dragTo(canvas, {
+    targetPosition: { x: box.width - 160, y: box.height - 120 },
+  })
+  const after = await nodeIdsOfType(page, type)
+  const added = after.find((id) => !before.includes(id))
+  if (!added) throw new Error(`dropping ${type} added no node`)
+  return added
+}
+
+/** Drags from a node's output port to another node's input with the mouse, as a person does. */
+async function connectPorts(page: Page, source: string, port: string, target: string) {
+  const from = (await page.locator(`[data-test-id="flow-handle-${source}-${port}"]`).boundingBox())!
+  const to = (await page
+    .locator(`[data-test-id="flow-node-${target}"] .flow-handle-in`)
+    .boundingBox())!
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 })
+  await page.mouse.up()
+}
+
+async function tidy(page: Page) {
+  await page.locator('[data-test-id="flow-tidy"]').click()
+  await page.waitForTimeout(150)
+}
+
+async function waitSaved(page: Page) {
+  await page.locator('[data-test-id="save-status"][data-status="saved"]').waitFor()
+}
+
+async function select(page: Page, nodeId: string) {
+  await page.locator(`[data-test-id="flow-node-${nodeId}"] .flow-node-head`).click()
+}
+
+async function writeMessage(page: Page, nodeId: string, text: string) {
+  await select(page, nodeId)
+  const field = page.locator('[data-test-id="field-message-text"]')
+  await field.fill(text)
+}
+
+async function addKeyword(page: Page, index: number, word: string) {
+  const input = page.locator(`[data-test-id="field-rules.${index}.keywords-input"]`)
+  await input.fill(word)
+  await input.press('Enter')
+}
+
+test.group('Flow editor building', () => {
+  test('builds, publishes and reloads the reply flow', async ({
+    visit,
+    browserContext,
+    assert,
+  }) => {
+    const { page, campaign, tenant } = await openEditor(visit, browserContext)
+
+    const ask = await dropNode(page, 'send')
+    await connectPorts(page, 'start', 'next', ask)
+    await tidy(page)
+    await writeMessage(page, ask, 'Hi {{name|there}}, will you come? Reply SIM or NÃO')
+
+    const branch = await dropNode(page, 'branch_on_reply')
+    await connectPorts(page, ask, 'sent', branch)
+    await tidy(page)
+    await select(page, branch)
+    await page.locator('[data-test-id="field-timeout-amount"]').fill('1')
+    await page.locator('[data-test-id="field-timeout-unit"]').selectOption('hours')
+    await page.locator('[data-test-id="field-rules.0.name-input"]').fill('SIM')
+    const chips = page.locator('[data-test-id="field-rules.0.keywords"] .flow-chip button')
+    while ((await chips.count()) > 0) {
+      await chips.first().click()
+    }
+    await addKeyword(page, 0, 'SIM')
+    await page.locator('[data-test-id="field-rules-add"]').click()
+    await page.locator('[data-test-id="field-rules.1.name-input"]').fill('NÃO')
+    await addKeyword(page, 1, 'NÃO')
+    await waitSaved(page)
+    await page.locator(`[data-test-id="flow-handle-${branch}-item_2"]`).waitFor()
+
+    const replies: Record<string, string> = {
+      yes: 'Great, see you there!',
+      item_2: 'Sorry to hear that.',
+      no_reply: 'We did not hear from you.',
+    }
+    for (const [port, text] of Object.entries(replies)) {
+      const send = await dropNode(page, 'send')
+      await connectPorts(page, branch, port, send)
+      await tidy(page)
+      await writeMessage(page, send, text)
+    }
+    await waitSaved(page)
+    await page
+      .locator('[data-test-id="flow-problems"]')
+      .getByText('The flow is ready to publish.')
+      .waitFor()
+
+    await page.locator('[data-test-id="flow-publish"]').click()
+    await page
+      .locator('[data-test-id="flow-notice"]')
+      .getByText('Published as version 1.')
+      .waitFor()
+
+    await page.reload()
+    await page.locator('[data-test-id="flow-node-start"]').waitFor()
+    assert.lengthOf(await nodeIdsOfType(page, 'send'), 4)
+    assert.lengthOf(await nodeIdsOfType(page, 'branch_on_reply'), 1)
+    assert.equal(await page.locator('.vue-flow__edge').count(), 5)
+    await page.locator('[data-test-id="flow-version-1"]').waitFor()
+
+    const graph = await storedGraph(tenant.id, campaign.id)
+    const ports = graph.edges
+      .filter((edge) => edge.source === branch)
+      .map((edge) => edge.sourcePort)
+    assert.sameMembers(ports, ['yes', 'item_2', 'no_reply'])
+    const version = await runInTenant(tenant.id, () =>
+      FlowVersion.query().where('campaign_id', campaign.id).where('number', 1).firstOrFail()
+    )
+    const rules = version.plan.nodes[branch].config.rules as { name: string; keywords: string[] }[]
+    assert.deepEqual(
+      rules.map((rule) => [rule.name, rule.keywords]),
+      [
+        ['SIM', ['SIM']],
+        ['NÃO', ['NÃO']],
+      ]
+    )
+    assert.deepEqual(version.plan.nodes[branch].config.timeout, { amount: 1, unit: 'hours' })
+    assert.equal(version.plan.entryNodeId, ask)
+  })
+
+  test('undoes a deletion', async ({ visit, browserContext, assert }) => {
+    const { page, campaign, tenant } = await openEditor(visit, browserContext, replyFlow())
+    await tidy(page)
+    await page.locator('[data-test-id="flow-fit"]').click()
+    await select(page, 'yes')
+    await page.keyboard.press('Delete')
+    await page.locator('[data-test-id="flow-node-yes"]').waitFor({ state: 'detached' })
+    await waitSaved(page)
+    let graph = await storedGraph(tenant.id, campaign.id)
+    assert.notInclude(
+      graph.nodes.map((node) => node.id),
+      'yes'
+    )
+    assert.notInclude(
+      graph.edges.map((edge) => edge.target),
+      'yes'
+    )
+
+    await page.keyboard.press('Control+z')
+    await page.locator('[data-test-id="flow-node-yes"]').waitFor()
+    await waitSaved(page)
+    graph = await storedGraph(tenant.id, campaign.id)
+    assert.include(
+      graph.nodes.map((node) => node.id),
+      'yes'
+    )
+    assert.deepInclude(graph.edges, graphEdge('branch', 'sim', 'yes'))
+    assert.equal(await page.locator('.vue-flow__edge').count(), 5)
+  })
+})
+
+/** Each graph breaks one rule; the message must show in the list and on the named node. */
+const brokenFlows: { title: string; graph: FlowGraph; nodeId: string; text: string }[] = [
+  {
+    title: 'entry not connected',
+    graph: { nodes: [graphNode('start', 'start')], edges: [] },
+    nodeId: 'start',
+    text: 'Start is not connected to anything',
+  },
+  {
+    title: 'unreachable node',
+    graph: { nodes: [graphNode('start', 'start'), sendNode('lonely', 'Hi')], edges: [] },
+    nodeId: 'lonely',
+    text: 'No contact can reach this step',
+  },
+  {
+    title: 'required port unconnected',
+    graph: {
+      nodes: [
+        graphNode('start', 'start'),
+        graphNode('pause', 'wait', { duration: { amount: 1, unit: 'hours' } }),
+      ],
+      edges: [graphEdge('start', 'next', 'pause')],
+    },
+    nodeId: 'pause',
+    text: 'must lead somewhere',
+  },
+  {
+    title: 'missing configuration',
+    graph: {
+      nodes: [
+        graphNode('start', 'start'),
+        graphNode('empty', 'send', {
+          message: { templateId: null, text: '' },
+          media: null,
+          instanceId: null,
+        }),
+      ],
+      edges: [graphEdge('start', 'next', 'empty')],
+    },
+    nodeId: 'empty',
+    text: 'pick a saved template or write a text',
+  },
+  {
+    title: 'invalid configuration',
+    graph: {
+      nodes: [
+        graphNode('start', 'start'),
+        graphNode('pause', 'wait', { duration: { amount: 0, unit: 'hours' } }),
+      ],
+      edges: [graphEdge('start', 'next', 'pause'), graphEdge('pause', 'next', 'pause')],
+    },
+    nodeId: 'pause',
+    text: 'it must be more than zero',
+  },
+  {
+    title: 'unknown variable',
+    graph: {
+      nodes: [graphNode('start', 'start'), sendNode('hello', 'Hi {{nickname}}')],
+      edges: [graphEdge('start', 'next', 'hello')],
+    },
+    nodeId: 'hello',
+    text: 'The message uses nickname',
+  },
+  {
+    title: 'loop without wait',
+    graph: {
+      nodes: [graphNode('start', 'start'), sendNode('retry', 'Hello')],
+      edges: [graphEdge('start', 'next', 'retry'), graphEdge('retry', 'failed', 'retry')],
+    },
+    nodeId: 'retry',
+    text: 'loop that can repeat forever',
+  },
+]
+
+test.group('Flow editor validation', () => {
+  for (const broken of brokenFlows) {
+    test(broken.title, async ({ visit, browserContext }) => {
+      const { page } = await openEditor(visit, browserContext, broken.graph)
+      const node = page.locator(`[data-test-id="flow-node-${broken.nodeId}"]`)
+      await node.and(page.locator('[data-invalid="true"]')).waitFor()
+
+      const listed = page.locator(
+        `[data-test-id="flow-problems"] li[data-node-id="${broken.nodeId}"]`
+      )
+      await listed.getByText(broken.text).waitFor()
+
+      await select(page, broken.nodeId)
+      if (broken.nodeId !== 'start') {
+        await page.locator('[data-test-id="flow-panel-problems"]').getByText(broken.text).waitFor()
+      }
+    })
+  }
+
+  test('no entry is listed for the flow', async ({ visit, browserContext }) => {
+    const opened = await openEditorWithoutStart(visit, browserContext)
+    await opened
+      .locator('[data-test-id="flow-problem-no_entry"]')
+      .getByText('The flow has no Start step.')
+      .waitFor()
+  })
+})
+
+async function openEditorWithoutStart(visit: any, browserContext: any) {
+  const { tenant, owner } = await createTenantWithOwner('Flow')
+  const campaign = await createCampaign(tenant.id)
+  await runInTenant(tenant.id, async () => {
+    const flow = await Flow.findByOrFail('campaign_id', campaign.id)
+    flow.graph = { nodes: [sendNode('alone', 'Hi')], edges: [] }
+    await flow.save()
+  })
+  await browserContext.loginAs(owner)
+  const page: Page = await visit(`/campaigns/${campaign.id}/flow`)
+  await page.setViewportSize(VIEWPORT)
+  return page
+}
