@@ -31,7 +31,7 @@ export interface WebhooksConfig {
   backoffMs: number
 
   /**
-   * Time an endpoint has to answer one request, connection included, in
+   * Time an endpoint has to respond to one request, connection included, in
    * milliseconds. A slower endpoint counts as a failed attempt.
    *
    * @default 10000
@@ -40,7 +40,7 @@ export interface WebhooksConfig {
 
   /**
    * Deliveries in a row that failed every attempt after which the endpoint
-   * is switched off and the tenant's owners and admins are told by mail.
+   * is switched off and the tenant's owners and admins are notified by mail.
    *
    * @default 5
    */

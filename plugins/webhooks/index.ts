@@ -25,7 +25,7 @@ export default definePlugin({
 
     // NOTE: the list lives at /endpoints, not at the prefix itself, because in
     // development Vite's middleware serves this folder's index.ts at the bare
-    // /plugins/webhooks before the router sees the request.
+    // /plugins/webhooks before the router receives the request.
     plugin.nav({ label: 'webhooks.nav', path: '/endpoints', icon: '↗' })
 
     plugin.routes((router) => {

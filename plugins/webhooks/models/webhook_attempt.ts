@@ -29,7 +29,7 @@ export default class WebhookAttempt extends BaseModel {
   @column()
   declare responseSnippet: string | null
 
-  /** Why the attempt failed without a response (timeout, rejected target). */
+  /** Reason the attempt failed without a response (timeout, rejected target). */
   @column()
   declare error: string | null
 

@@ -4,7 +4,7 @@ import { BaseModel, column } from '@adonisjs/lucid/orm'
 export type DeliveryStatus = 'pending' | 'succeeded' | 'failed'
 
 /**
- * One event sent to one endpoint. `body` holds the exact bytes of every
+ * One event sent to one endpoint. `body` contains the exact bytes of every
  * attempt, and `id` is the delivery id in the body and the headers, so a
  * receiver recognises a retry or a redelivery.
  */

@@ -16,8 +16,8 @@ export interface DeliveryJobData {
  * and the same `<REDIS_PREFIX>:bull` key prefix, so the queue sits beside
  * the core's queues.
  *
- * NOTE: the SDK exposes no queue of its own, so this plugin makes its
- * BullMQ queue and worker here; move to the SDK's when it has one.
+ * NOTE: the SDK exposes no queue, so this plugin makes its own BullMQ queue
+ * and worker here. Move to the SDK's queue once it has one.
  */
 function connectionOptions(): ConnectionOptions {
   const common = { maxRetriesPerRequest: null }

@@ -11,7 +11,7 @@ import { resolveTarget } from './target_guard.js'
 export const TEST_EVENT = 'webhook:test'
 
 /**
- * The JSON every attempt of a delivery sends, serialised once and stored,
+ * Serialises the JSON that every attempt of a delivery sends. It is stored once,
  * so a retry sends the same bytes: the delivery id, the event name, when
  * the event happened, the tenant, and the event's payload as `data`.
  */

@@ -2,7 +2,7 @@ import type WebhookEndpoint from '../models/webhook_endpoint.js'
 import type WebhookDelivery from '../models/webhook_delivery.js'
 import type WebhookAttempt from '../models/webhook_attempt.js'
 
-/** An endpoint as the pages show it, without its secret. */
+/** Converts an endpoint to the shape the pages show, without its secret. */
 export function presentEndpoint(endpoint: WebhookEndpoint) {
   return {
     id: endpoint.id,
@@ -16,7 +16,7 @@ export function presentEndpoint(endpoint: WebhookEndpoint) {
   }
 }
 
-/** A delivery with its attempts, newest attempt last, for the delivery log. */
+/** Converts a delivery and its attempts, newest attempt last, for the delivery log. */
 export function presentDelivery(delivery: WebhookDelivery, attempts: WebhookAttempt[]) {
   return {
     id: delivery.id,

@@ -3,14 +3,14 @@ import https from 'node:https'
 import type { LookupFunction } from 'node:net'
 import type { ResolvedTarget } from './target_guard.js'
 
-/** What one POST to an endpoint gave. */
+/** Outcome of one POST to an endpoint. */
 export interface SendOutcome {
   /** HTTP status of the response, `null` when none arrived. */
   statusCode: number | null
   durationMs: number
   /** The first bytes of the response body, decoded as UTF-8. */
   responseSnippet: string
-  /** Why no response arrived (timeout, connection refused), `null` otherwise. */
+  /** Reason no response arrived (timeout, connection refused), `null` otherwise. */
   error: string | null
 }
 
@@ -32,7 +32,8 @@ function pinnedLookup(target: ResolvedTarget): LookupFunction {
  * POSTs `body` to the target's URL, connecting to `target.address`. The
  * `Host` header and, for https, the TLS server name and certificate check
  * still use the URL's host name. Redirects are not followed, because a
- * redirect could point anywhere. Never throws: a failure is in the outcome.
+ * redirect could point anywhere. Resolves with a failure in the outcome
+ * instead of rejecting.
  */
 export function postOnce(
   target: ResolvedTarget,

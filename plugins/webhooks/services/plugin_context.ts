@@ -39,7 +39,7 @@ export function webhooksContext() {
   return context
 }
 
-/** The plugin's API, for `render`. */
+/** Returns the plugin's API, for `render`. */
 export function webhooksPlugin() {
   return webhooksContext().plugin
 }

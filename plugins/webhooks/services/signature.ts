@@ -21,7 +21,7 @@ export function sign(secret: string, timestamp: number, body: string | Buffer) {
   return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex')
 }
 
-/** The signature header's value for one attempt. */
+/** Builds the signature header's value for one attempt. */
 export function signatureHeader(secret: string, timestamp: number, body: string | Buffer) {
   return `t=${timestamp},v1=${sign(secret, timestamp, body)}`
 }

@@ -22,7 +22,7 @@ export class TargetRejectedError extends Exception {
 
 /**
  * Loopback, private, link-local (with the 169.254.169.254 cloud metadata
- * service), unspecified and unique-local ranges. `::/96` holds `::`, `::1`
+ * service), unspecified and unique-local ranges. `::/96` contains `::`, `::1`
  * and the deprecated IPv4-compatible addresses. IPv4-mapped IPv6 addresses
  * (`::ffff:127.0.0.1`) are checked as the IPv4 address they carry.
  */
@@ -38,7 +38,7 @@ BLOCKED.addSubnet('fc00::', 7, 'ipv6')
 BLOCKED.addSubnet('fe80::', 10, 'ipv6')
 
 /**
- * The IPv4 address inside an IPv4-mapped IPv6 address, or `null` for any
+ * Extracts the IPv4 address inside an IPv4-mapped IPv6 address, or `null` for any
  * other address. The WHATWG URL parser rewrites every notation of one
  * IPv6 address (`::ffff:10.0.0.5`, `0:0:0:0:0:ffff:a00:5`) to the same
  * compressed form, which the pattern then reads.
@@ -56,7 +56,7 @@ function mappedIPv4(address: string) {
   return [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join('.')
 }
 
-/** Whether an IP address falls in a blocked range. */
+/** Checks whether an IP address falls in a blocked range. */
 export function isBlockedAddress(address: string) {
   const mapped = mappedIPv4(address)
   if (mapped) {

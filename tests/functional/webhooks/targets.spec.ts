@@ -86,12 +86,12 @@ test.group('Webhook targets', (group) => {
     const endpoint = await createEndpoint(tenant.id, receiver.url)
 
     webhooksConfig.allowPrivateTargets = false
-    const refused = await client
+    const rejectedSend = await client
       .post(`/plugins/webhooks/endpoints/${endpoint.id}/test`)
       .accept('json')
       .loginAs(owner)
       .withCsrfToken()
-    assert.equal(refused.status(), 422)
+    assert.equal(rejectedSend.status(), 422)
 
     // A delivery already queued is checked again by the job, before any connection.
     const queued = await createDelivery(endpoint, '{"event":"message:delivered"}')
