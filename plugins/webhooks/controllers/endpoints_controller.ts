@@ -8,6 +8,7 @@ import { presentDelivery, presentEndpoint } from '../services/endpoint_presenter
 import { TargetRejectedError } from '../services/target_guard.js'
 import { sendTestDelivery } from '../services/delivery_service.js'
 import { webhooksPlugin } from '../services/plugin_context.js'
+import { auditEndpointChange, auditedValues } from '../services/audit_trail.js'
 
 /** Deliveries the endpoint page lists, newest first. */
 const LOG_SIZE = 50
@@ -54,6 +55,7 @@ export default class EndpointsController {
     endpoint.storeSecret(secret)
     await endpoint.save()
     ctx.logger.info({ endpointId: endpoint.id }, 'webhook endpoint created')
+    await auditEndpointChange(ctx, 'created', endpoint, { after: auditedValues(endpoint) })
     ctx.session.flash(SECRET_FLASH, secret)
     return ctx.response.redirect(`/plugins/webhooks/endpoints/${endpoint.id}`)
   }
@@ -90,6 +92,7 @@ export default class EndpointsController {
     await ctx.bouncer.authorize('manageTenant')
     const endpoint = await findEndpoint(ctx)
     const payload = await validate(ctx)
+    const before = auditedValues(endpoint)
     const enabled = payload.enabled ?? endpoint.enabled
     endpoint.merge({
       url: payload.url,
@@ -101,6 +104,7 @@ export default class EndpointsController {
       endpoint.merge({ failedDeliveriesInRow: 0, disabledForFailuresAt: null })
     }
     await endpoint.save()
+    await auditEndpointChange(ctx, 'updated', endpoint, { before, after: auditedValues(endpoint) })
     ctx.session.flash('success', ctx.i18n.t('webhooks.flash.saved'))
     return ctx.response.redirect().back()
   }
@@ -110,6 +114,7 @@ export default class EndpointsController {
     const endpoint = await findEndpoint(ctx)
     await endpoint.delete()
     ctx.logger.info({ endpointId: endpoint.id }, 'webhook endpoint deleted')
+    await auditEndpointChange(ctx, 'deleted', endpoint, { before: auditedValues(endpoint) })
     ctx.session.flash('success', ctx.i18n.t('webhooks.flash.deleted'))
     return ctx.response.redirect('/plugins/webhooks/endpoints')
   }
@@ -118,6 +123,7 @@ export default class EndpointsController {
     await ctx.bouncer.authorize('manageTenant')
     const endpoint = await findEndpoint(ctx)
     ctx.logger.info({ endpointId: endpoint.id }, 'webhook secret revealed')
+    await auditEndpointChange(ctx, 'secret_revealed', endpoint)
     ctx.session.flash(SECRET_FLASH, endpoint.revealSecret())
     return ctx.response.redirect(`/plugins/webhooks/endpoints/${endpoint.id}`)
   }

@@ -10,6 +10,7 @@ import {
   waitFor,
 } from '#tests/helpers/webhooks'
 import WebhookEndpoint from '../../../plugins/webhooks/models/webhook_endpoint.js'
+import AuditEntry from '../../../plugins/audit/models/audit_entry.js'
 import { webhooksConfig } from '../../../plugins/webhooks/config.js'
 
 const original = { ...webhooksConfig }
@@ -54,6 +55,31 @@ test.group('Webhook endpoints', (group) => {
     assert.equal(first.body().props.secret, endpoint.revealSecret())
     const second = await client.get(path).headers(INERTIA_HEADERS).loginAs(owner)
     assert.isNull(second.body().props.secret)
+  })
+
+  test('endpoint changes reach the audit log', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    await client
+      .post('/plugins/webhooks/endpoints')
+      .json({ url: 'http://127.0.0.1:9/hooks', events: ['campaign:started'] })
+      .loginAs(owner)
+      .withCsrfToken()
+    const endpoint = await WebhookEndpoint.findByOrFail('tenant_id', tenant.id)
+    await client
+      .post(`/plugins/webhooks/endpoints/${endpoint.id}/reveal`)
+      .loginAs(owner)
+      .withCsrfToken()
+
+    const entries = await AuditEntry.query().where('tenant_id', tenant.id).orderBy('id')
+    const actions = entries.map((entry) => entry.action)
+    assert.deepEqual(actions, ['webhook.endpoint_created', 'webhook.endpoint_secret_revealed'])
+    assert.deepEqual(entries[0].after, {
+      url: 'http://127.0.0.1:9/hooks',
+      events: ['campaign:started'],
+      enabled: true,
+    })
+    assert.equal(entries[1].actorId, owner.id)
+    assert.notInclude(JSON.stringify(entries.map((entry) => entry.serialize())), 'whsec_')
   })
 
   test('editors cannot reach the pages', async ({ client }) => {
