@@ -26,7 +26,7 @@ export async function auditEndpointChange(
   })
 }
 
-/** The endpoint's audited values: everything but the secret. */
+/** Returns the endpoint's audited values: everything but the secret. */
 export function auditedValues(endpoint: WebhookEndpoint) {
   return { url: endpoint.url, events: endpoint.events, enabled: endpoint.enabled }
 }
