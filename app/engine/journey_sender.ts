@@ -8,7 +8,7 @@ import { OUTBOUND_ATTEMPTS, outboundQueueName } from '#services/channels/outboun
 import { parseTemplate } from '#services/templates/template_syntax'
 import { renderNodes } from '#services/templates/template_renderer'
 import { contactValues } from '#services/templates/template_variables'
-import { delayUntil } from '#engine/clock'
+import { delayUntil, engineNow } from '#engine/clock'
 import {
   JOURNEY_JOB_OPTIONS,
   JOURNEY_QUEUE,
@@ -125,9 +125,11 @@ export async function enqueueSend(step: StepContext, message: Message) {
     return
   }
 
+  // Reserve from the current instant, not the step's start: the step's queries may have
+  // taken long enough on a busy worker to shorten the gap after the previous send.
   const slot = await reservePaceSlot(
     message.instanceId,
-    step.now,
+    await engineNow(),
     paceOf(step.campaign, step.tenant.timezone)
   )
   const childQueue = outboundQueueName(message.instanceId)

@@ -1,7 +1,7 @@
 import type { Job, Worker } from 'bullmq'
 import type { Logger } from '@adonisjs/core/logger'
 import { createWorker, getQueue } from '#queues/queue_factory'
-import { findJob, registeredQueues, scheduledJobs } from '#queues/job_registry'
+import { findJob, registeredQueues, scheduledJobs, workerOptionsOf } from '#queues/job_registry'
 
 /**
  * The worker role: one BullMQ worker per queue that has registered jobs.
@@ -17,8 +17,8 @@ export class WorkerRole {
   ) {}
 
   async start() {
-    for (const [queue, concurrency] of registeredQueues()) {
-      const worker = createWorker(queue, (job) => this.#run(queue, job), { concurrency })
+    for (const [queue, settings] of registeredQueues()) {
+      const worker = createWorker(queue, (job) => this.#run(queue, job), workerOptionsOf(settings))
       worker.on('error', (error) => this.logger.error({ err: error, queue }, 'worker error'))
       worker.on('failed', (job, error) => {
         this.logger.warn(

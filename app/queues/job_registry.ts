@@ -16,6 +16,28 @@ export interface JobDefinition<Data = any> {
   /** Jobs of this queue a worker process runs at once. Default: 5. */
   concurrency?: number
   /**
+   * How long a worker holds the lock of a running job before it must renew
+   * it, in milliseconds; BullMQ renews it every half of this while the job
+   * runs. The jobs of a dead worker process run again only once their lock
+   * ran out, so a shorter lock recovers them sooner. But an event loop
+   * blocked for longer than the lock makes a healthy job look stalled, and
+   * it runs twice. Per queue, the largest value of its job kinds wins.
+   * Default: BullMQ's, 30000.
+   */
+  lockDuration?: number
+  /**
+   * How often the worker looks for stalled jobs of the queue, in
+   * milliseconds. Per queue, the smallest value of its job kinds wins.
+   * Default: BullMQ's, 30000.
+   */
+  stalledInterval?: number
+  /**
+   * How many times a job may be found stalled before BullMQ fails it for
+   * good. Per queue, the largest value of its job kinds wins. Default:
+   * BullMQ's, 1.
+   */
+  maxStalledCount?: number
+  /**
    * Runs the job on a timer through a BullMQ job scheduler, `every` in
    * milliseconds. Every worker process upserts the same scheduler, so the job
    * runs once per period however many workers there are. Default: no timer.
@@ -46,17 +68,45 @@ export function findJob(queue: string, name: string) {
   return definitions.get(keyOf(queue, name))
 }
 
+/** The BullMQ worker options of one queue, merged from its job kinds. */
+export interface QueueWorkerSettings {
+  concurrency: number
+  lockDuration?: number
+  stalledInterval?: number
+  maxStalledCount?: number
+}
+
+function pick(current: number | undefined, next: number | undefined, choose: typeof Math.max) {
+  if (next === undefined) return current
+  return current === undefined ? next : choose(current, next)
+}
+
 /**
- * Returns the queues that have at least one job kind, each with the highest
- * concurrency any of its job kinds asks for.
+ * Returns the queues that have at least one job kind, each with the worker
+ * options its job kinds ask for: the highest concurrency, the longest lock,
+ * the shortest stalled-job check and the highest stall limit. Options no
+ * kind sets are left out, so BullMQ's defaults apply.
  */
 export function registeredQueues() {
-  const result = new Map<string, number>()
+  const result = new Map<string, QueueWorkerSettings>()
   for (const definition of definitions.values()) {
-    const concurrency = definition.concurrency ?? 5
-    result.set(definition.queue, Math.max(result.get(definition.queue) ?? 0, concurrency))
+    const current = result.get(definition.queue) ?? { concurrency: 0 }
+    const merged: QueueWorkerSettings = {
+      concurrency: Math.max(current.concurrency, definition.concurrency ?? 5),
+      lockDuration: pick(current.lockDuration, definition.lockDuration, Math.max),
+      stalledInterval: pick(current.stalledInterval, definition.stalledInterval, Math.min),
+      maxStalledCount: pick(current.maxStalledCount, definition.maxStalledCount, Math.max),
+    }
+    result.set(definition.queue, merged)
   }
   return result
+}
+
+/** Drops the options left undefined, so BullMQ applies its own defaults for them. */
+export function workerOptionsOf(settings: QueueWorkerSettings) {
+  return Object.fromEntries(
+    Object.entries(settings).filter(([, value]) => value !== undefined)
+  ) as QueueWorkerSettings
 }
 
 /**

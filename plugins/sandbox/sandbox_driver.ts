@@ -119,8 +119,11 @@ export class SandboxDriver extends BaseChannelDriver {
     if (action === 'reply') {
       return this.#reply(input)
     }
+    if (action === 'receipt') {
+      return this.#repeatReceipt(input)
+    }
     throw new SandboxActionException(
-      `Unknown sandbox action "${action}": use scan, drop or reply`,
+      `Unknown sandbox action "${action}": use scan, drop, reply or receipt`,
       { code: 'E_SANDBOX_ACTION_UNKNOWN' }
     )
   }
@@ -233,6 +236,30 @@ export class SandboxDriver extends BaseChannelDriver {
       inReplyTo: typeof input.inReplyTo === 'string' ? input.inReplyTo : null,
     })
     return { providerMessageId }
+  }
+
+  /**
+   * Reports a receipt for a message on demand, the way a provider may
+   * report a status late or twice (a `delivered` after the `read`).
+   */
+  #repeatReceipt(input: Record<string, unknown>) {
+    if (this.status !== 'open') {
+      throw new InstanceNotConnectedError(this.context.instanceId, this.status)
+    }
+    const status = String(input.status ?? '')
+    if (!['delivered', 'read', 'failed'].includes(status)) {
+      throw new SandboxActionException(
+        `Invalid receipt status "${status}": use delivered, read or failed`,
+        { code: 'E_SANDBOX_RECEIPT_STATUS' }
+      )
+    }
+    const providerMessageId = String(input.providerMessageId ?? '')
+    this.emitReceipt({
+      providerMessageId,
+      status: status as 'delivered' | 'read' | 'failed',
+      at: new Date(),
+    })
+    return { providerMessageId, status }
   }
 
   /** Reports the receipts still due for a send, each at its planned time (at once when overdue). */

@@ -1,0 +1,206 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import type { ChannelsRole } from '#processes/channels_role'
+import type { WorkerRole } from '#processes/worker_role'
+import type Campaign from '#models/campaign'
+import { runInTenant } from '#tenancy/tenant_context'
+import { applyAction } from '#services/campaigns/campaign_states'
+import { engineNow, resetEngineClock } from '#engine/clock'
+import { computeProgress, storedProgress } from '#engine/campaign_progress'
+import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
+import {
+  pairedSandbox,
+  sandboxSendCount,
+  startChannelsRole,
+  waitFor,
+} from '#tests/helpers/channels'
+import {
+  campaignJourneys,
+  campaignMessages,
+  moveClockTo,
+  phoneNumber,
+  publishedCampaign,
+  seedAudience,
+  startCampaign,
+  startWorkerRole,
+  waitForCampaignState,
+} from '#tests/helpers/engine'
+
+/** Send, wait one minute, send again: journeys are sending, waiting and moving at once. */
+const TWO_SENDS = {
+  nodes: [
+    graphNode('start', 'start'),
+    sendNode('hello', 'Hello {{name|there}}'),
+    graphNode('later', 'wait', { duration: { amount: 1, unit: 'minutes' } }),
+    sendNode('bye', 'Goodbye'),
+  ],
+  edges: [
+    graphEdge('start', 'next', 'hello'),
+    graphEdge('hello', 'sent', 'later'),
+    graphEdge('later', 'next', 'bye'),
+  ],
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** Moves the engine clock past the wait node's minute and promotes the due jobs. */
+async function skipWait() {
+  const now = await engineNow()
+  await moveClockTo(now.plus({ minutes: 2 }))
+}
+
+function act(campaign: Campaign, action: 'pause' | 'resume' | 'cancel', userId: number) {
+  return runInTenant(campaign.tenantId, () => applyAction(campaign.id, action, userId))
+}
+
+/** A sandbox that takes 300 ms per send, so a campaign of a dozen contacts lasts seconds. */
+async function slowSandbox(tenantId: number) {
+  return pairedSandbox(tenantId, { sentDelayMs: 300, deliveredDelayMs: 0, readDelayMs: 0 })
+}
+
+async function twoSendCampaign(audience: number, area: number) {
+  const { tenant, owner } = await createTenantWithOwner()
+  const instance = await slowSandbox(tenant.id)
+  const contacts = Array.from({ length: audience }, (_, index) => ({
+    phone: phoneNumber(area, index),
+  }))
+  const { listId } = await seedAudience(tenant.id, contacts)
+  const campaign = await publishedCampaign(tenant.id, owner.id, TWO_SENDS, {
+    listIds: [listId],
+    channelInstanceIds: [instance.id],
+  })
+  return { tenant, owner, instance, campaign }
+}
+
+test.group('Engine campaign control', (group) => {
+  let channels: ChannelsRole
+  let worker: WorkerRole
+  group.setup(async () => {
+    channels = await startChannelsRole()
+    worker = await startWorkerRole()
+    return async () => {
+      await worker.stop()
+      await channels.stop()
+      await resetEngineClock()
+    }
+  })
+  group.each.teardown(() => resetEngineClock())
+
+  test('pause holds journeys and resume finishes', async ({ assert, client }) => {
+    const audience = 12
+    const { owner, instance, campaign } = await twoSendCampaign(audience, 31)
+
+    await startCampaign(campaign, owner.id)
+    await waitFor(async () => (await sandboxSendCount(instance.id)) >= 3, 'the first sends')
+    await act(campaign, 'pause', owner.id)
+    // A send already past the gate when the pause landed still completes.
+    await sleep(1000)
+    const sentAtPause = await sandboxSendCount(instance.id)
+    assert.isBelow(sentAtPause, audience, 'every first send left before the pause')
+
+    await skipWait()
+    await waitFor(async () => {
+      const journeys = await campaignJourneys(campaign)
+      return journeys.some((journey) => journey.held)
+    }, 'a journey whose wait ended to be held')
+    await sleep(5000)
+    assert.equal(await sandboxSendCount(instance.id), sentAtPause, 'a paused campaign sent')
+    const paused = await campaignJourneys(campaign)
+    assert.isFalse(
+      paused.some((journey) => journey.state === 'ended'),
+      'a journey ended while paused'
+    )
+    assert.isFalse(
+      paused.some((journey) => journey.nodeId === 'bye'),
+      'a journey moved past its wait while paused'
+    )
+
+    await act(campaign, 'resume', owner.id)
+    await waitFor(
+      async () => {
+        const journeys = await campaignJourneys(campaign)
+        if (journeys.some((journey) => journey.state === 'waiting')) await skipWait()
+        return journeys.every((journey) => journey.state === 'ended')
+      },
+      'every journey to end',
+      60_000
+    )
+    await waitForCampaignState(campaign, 'finished')
+
+    assert.equal(await sandboxSendCount(instance.id), audience * 2)
+    const messages = await campaignMessages(campaign)
+    assert.lengthOf(messages, audience * 2)
+    const journeys = await campaignJourneys(campaign)
+    assert.isTrue(journeys.every((journey) => journey.endReason === 'completed'))
+    assert.isTrue(journeys.every((journey) => !journey.held))
+
+    const progress = await waitFor(async () => {
+      const stored = await storedProgress(campaign.id)
+      return stored?.totals.completed === audience && stored.totals.sent === audience * 2
+        ? stored
+        : null
+    }, 'the final progress to be stored')
+    assert.deepEqual(progress, await computeProgress(campaign.id))
+    assert.deepEqual(progress.totals, {
+      enrolled: audience,
+      active: 0,
+      completed: audience,
+      sent: audience * 2,
+      failed: 0,
+    })
+    assert.equal(progress.nodes.hello.ports.sent, audience)
+    assert.equal(progress.nodes.later.ports.next, audience)
+    assert.equal(progress.nodes.bye.ports.sent, audience)
+
+    const page = await client
+      .get(`/campaigns/${campaign.id}/progress`)
+      .header('accept', 'application/json')
+      .loginAs(owner)
+    page.assertStatus(200)
+    assert.equal(page.body().state, 'finished')
+    assert.deepEqual(page.body().progress, progress)
+  }).timeout(90_000)
+
+  test('cancel ends every journey and stops sends', async ({ assert }) => {
+    const audience = 10
+    const { owner, instance, campaign } = await twoSendCampaign(audience, 32)
+
+    await startCampaign(campaign, owner.id)
+    await waitFor(async () => (await sandboxSendCount(instance.id)) >= 3, 'the first sends')
+    await act(campaign, 'cancel', owner.id)
+
+    const journeys = await waitFor(async () => {
+      const all = await campaignJourneys(campaign)
+      return all.every((journey) => journey.state === 'ended') ? all : null
+    }, 'every journey to end')
+    assert.isTrue(journeys.every((journey) => journey.endReason === 'cancelled'))
+    await waitFor(async () => {
+      const messages = await campaignMessages(campaign)
+      return messages.every((message) => message.status !== 'queued')
+    }, 'the queued sends to be failed')
+
+    await skipWait()
+    await sleep(2000)
+    const sent = await sandboxSendCount(instance.id)
+    assert.isBelow(sent, audience, 'every first send left before the cancel')
+    const messages = await campaignMessages(campaign)
+    assert.isFalse(
+      messages.some((message) => message.nodeId === 'bye'),
+      'a cancelled journey sent its second message'
+    )
+    const failed = messages.filter((message) => message.status === 'failed')
+    assert.lengthOf(failed, messages.length - sent)
+    assert.isTrue(failed.every((message) => message.failureCode === 'E_CAMPAIGN_CANCELLED'))
+
+    const [{ open }] = await db
+      .from('journeys')
+      .where('campaign_id', campaign.id)
+      .whereNot('state', 'ended')
+      .count('* as open')
+    assert.equal(Number(open), 0)
+    await waitForCampaignState(campaign, 'cancelled')
+  }).timeout(60_000)
+})
