@@ -24,6 +24,7 @@ export default class SimulatorController {
         phone: contact.phone,
       })),
       selectedInstanceId: Number(request.input('instance')) || instances[0]?.id || null,
+      selectedContactId: Number(request.input('contact')) || null,
     })
   }
 

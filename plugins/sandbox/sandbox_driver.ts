@@ -14,6 +14,7 @@ import {
 } from '#sdk'
 import { sandboxConfig, type SandboxConfig } from './sandbox_config.js'
 import { markReported, pendingSends, recordSend, type SandboxSend } from './sandbox_sends.js'
+import { sandboxAccount } from './sandbox_account.js'
 
 const E164 = /^\+[1-9]\d{6,14}$/
 
@@ -173,10 +174,7 @@ export class SandboxDriver extends BaseChannelDriver {
     }
     this.#clearTimer(this.#qrTimer)
     this.#qr = null
-    const account = {
-      address: `+999${String(this.context.instanceId).padStart(8, '0')}`,
-      name: `Sandbox ${this.context.instanceId}`,
-    }
+    const account = sandboxAccount(this.context.instanceId)
     await this.context.credentials.write({ account, pairedAt: new Date().toISOString() })
     await this.#open(account)
     return { account }

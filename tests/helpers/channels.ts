@@ -8,6 +8,7 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { createInstance, performAction, requestConnect } from '#services/channels/instance_service'
 import { createOutboundMessage } from '#services/channels/message_service'
 import { enqueueOutbound } from '#services/channels/outbound_queue'
+import { bucketOf } from '../../plugins/sandbox/sandbox_driver.js'
 
 /** Starts a channels role in the test process, with a short lease. */
 export async function startChannelsRole(leaseTtlMs = 3000) {
@@ -82,4 +83,19 @@ export async function sandboxSendCount(instanceId: number, providerMessageId?: s
   }
   const [{ total }] = await query.count('* as total')
   return Number(total)
+}
+
+/**
+ * A valid E.164 number whose sandbox bucket is below `percent` when `below`,
+ * else at or above it: a number the sandbox treats as not on WhatsApp, or as
+ * on WhatsApp, at that `notOnWhatsAppPercent`.
+ */
+export function numberInBucket(percent: number, below: boolean) {
+  for (let suffix = 1000; suffix < 9999; suffix++) {
+    const candidate = `+55119876${suffix}`
+    if (bucketOf(candidate) < percent === below) {
+      return candidate
+    }
+  }
+  throw new Error(`no number found with a sandbox bucket ${below ? 'below' : 'from'} ${percent}`)
 }

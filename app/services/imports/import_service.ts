@@ -25,15 +25,31 @@ export const PREVIEW_ROWS = 5
  * Stores an uploaded CSV file on the drive and records the import with its
  * detected encoding and separator.
  */
-export async function createImport(file: MultipartFile, userId: number, tenantId: number) {
-  const key = `imports/${tenantId}/${randomUUID()}${extname(file.clientName).toLowerCase() || '.csv'}`
-  await drive.use().copyFromFs(file.tmpPath!, key)
+export function createImport(file: MultipartFile, userId: number, tenantId: number) {
+  return createImportFromFile(
+    { path: file.tmpPath!, name: file.clientName, size: file.size },
+    userId,
+    tenantId
+  )
+}
+
+/**
+ * Stores a CSV file from the local disk on the drive and records the import
+ * the same way as an upload. `name` is the file name shown in the report.
+ */
+export async function createImportFromFile(
+  file: { path: string; name: string; size: number },
+  userId: number,
+  tenantId: number
+) {
+  const key = `imports/${tenantId}/${randomUUID()}${extname(file.name).toLowerCase() || '.csv'}`
+  await drive.use().copyFromFs(file.path, key)
   const head = await readHead(key)
   const encoding = detectEncoding(head.bytes)
   const delimiter = detectDelimiter(decodeHead(head.bytes, encoding, head.complete))
   return ContactImport.create({
     userId,
-    fileName: file.clientName.slice(0, 255),
+    fileName: file.name.slice(0, 255),
     fileKey: key,
     fileSize: file.size,
     encoding,

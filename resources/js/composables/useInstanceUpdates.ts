@@ -52,21 +52,25 @@ export function useInstanceUpdates(
   let transmit: Transmit | undefined
   const stops: (() => void)[] = []
   let current: string | null = null
+  let created: Promise<void> = Promise.resolve()
 
-  async function follow() {
+  /** Subscribes to the current topic. Resolves once the server has registered the subscription. */
+  function follow() {
     const suffix = topic()
     if (suffix === current) {
-      return
+      return created
     }
     stops.splice(0).forEach((stop) => stop())
     current = suffix
     if (!suffix) {
-      return
+      created = Promise.resolve()
+      return created
     }
     transmit ??= new Transmit({ baseUrl: window.location.origin })
     const subscription = transmit.subscription(`tenants/${page.props.tenant?.id}/${suffix}`)
     stops.push(subscription.onMessage<InstanceEvent>(onEvent))
-    await subscription.create()
+    created = subscription.create()
+    return created
   }
 
   onMounted(follow)

@@ -1,25 +1,14 @@
 import { test } from '@japa/runner'
 import type { ChannelsRole } from '#processes/channels_role'
-import { bucketOf } from '../../../plugins/sandbox/sandbox_driver.js'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import {
+  numberInBucket,
   pairedSandbox,
   queueMessage,
   sandboxSendCount,
   startChannelsRole,
   waitForMessageStatus,
 } from '#tests/helpers/channels'
-
-/** A valid E.164 number whose sandbox bucket is below `percent` when `below`, else at or above it. */
-function numberInBucket(percent: number, below: boolean) {
-  for (let suffix = 1000; suffix < 9999; suffix++) {
-    const candidate = `+55119876${suffix}`
-    if (bucketOf(candidate) < percent === below) {
-      return candidate
-    }
-  }
-  throw new Error('no number found')
-}
 
 test.group('Sandbox receipts', (group) => {
   let role: ChannelsRole
