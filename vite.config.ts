@@ -18,6 +18,12 @@ export default defineConfig({
       await builder.build(builder.environments.client)
     },
   },
+  // Scan every page up front, so Vite bundles all their dependencies when the
+  // dev server starts. Otherwise the first visit of a page with a new
+  // dependency makes Vite re-bundle and reload the page, which breaks tests.
+  optimizeDeps: {
+    entries: ['resources/js/app.ts', 'resources/js/pages/**/*.vue', 'plugins/*/pages/**/*.vue'],
+  },
   server: {
     hmr: process.env.NODE_ENV === 'test' ? false : undefined,
   },
