@@ -18,10 +18,10 @@ interface ContactImportData {
 }
 
 /**
- * Runs one mapped CSV import and broadcasts its progress after every batch
- * on `tenants/<tenantId>/imports/<importId>`. A second attempt would report
- * the rows of the first as duplicates, so the job runs once and a failure
- * marks the import failed.
+ * Runs one mapped CSV import and broadcasts its progress, a few times a
+ * second and once at the end, on `tenants/<tenantId>/imports/<importId>`. A
+ * second attempt would report the rows of the first as duplicates, so the job
+ * runs once and a failure marks the import failed.
  */
 export default defineJob<ContactImportData>({
   queue: IMPORT_QUEUE,

@@ -6,6 +6,68 @@ import { generateToken } from '#services/secure_token'
 import ChannelInstance from '#models/channel_instance'
 import { createPublishedCampaign } from '#tests/helpers/campaigns'
 import { createDelivery, createEndpoint } from '#tests/helpers/webhooks'
+import drive from '@adonisjs/drive/services/main'
+import Contact from '#models/contact'
+import ContactImport from '#models/contact_import'
+import ContactList from '#models/contact_list'
+import CustomField from '#models/custom_field'
+import Segment from '#models/segment'
+import Template from '#models/template'
+
+/** Returns a name that no other resource of the test run has. */
+function unique(prefix: string) {
+  return `${prefix}${Date.now()}${Math.floor(Math.random() * 1e6)}`
+}
+
+/**
+ * Creates an uploaded import whose report is also stored, so both the mapping
+ * routes (which need the upload state) and the report download find it.
+ */
+async function createStoredImport(tenantId: number) {
+  const name = unique('isolation')
+  const fileKey = `imports/${tenantId}/${name}.csv`
+  const reportKey = `imports/${tenantId}/${name}-report.jsonl`
+  await drive.use().put(fileKey, 'name,phone\nAna,+5511987650001\n')
+  await drive.use().put(reportKey, '')
+  return runInTenant(tenantId, () =>
+    ContactImport.create({
+      fileName: `${name}.csv`,
+      fileKey,
+      fileSize: 32,
+      encoding: 'utf-8',
+      delimiter: ',',
+      status: 'uploaded',
+      mapping: [],
+      options: { duplicates: 'skip', tags: [], listIds: [] },
+      reportKey,
+    })
+  )
+}
+
+/** Creates a template with a stored image, so its media route has something to serve. */
+async function createTemplateWithMedia(tenantId: number) {
+  const mediaKey = `templates/${tenantId}/${unique('isolation')}.png`
+  await drive.use().put(mediaKey, 'not really a png')
+  return runInTenant(tenantId, () =>
+    Template.create({
+      name: unique('Isolation '),
+      body: 'Hello {{name|there}}',
+      mediaKey,
+      mediaType: 'image',
+      mediaMime: 'image/png',
+      mediaName: 'isolation.png',
+      mediaSize: 16,
+    })
+  )
+}
+
+/**
+ * Tenant routes whose parameter names something all tenants share, a plugin
+ * or a flow node type, rather than a row of one tenant: there is no other
+ * tenant's resource to hide, so the isolation test skips them. Keys as in
+ * TENANT_RESOURCE_FACTORIES.
+ */
+export const SHARED_NAME_ROUTES = new Set(['/settings/plugins/:name', '/flow/node-types/:type'])
 
 /**
  * For each tenant-owned route with a resource id, a function that creates one
@@ -65,5 +127,40 @@ export const TENANT_RESOURCE_FACTORIES: Record<
       })
     )
     return instance.id
+  },
+  '/contacts/fields/:id': async (tenantId) => {
+    const field = await runInTenant(tenantId, () =>
+      CustomField.create({ key: unique('field'), label: 'Isolation', type: 'text', options: [] })
+    )
+    return field.id
+  },
+  '/contacts/imports/:id': async (tenantId) => {
+    const contactImport = await createStoredImport(tenantId)
+    return contactImport.id
+  },
+  '/contacts/:id': async (tenantId) => {
+    const contact = await runInTenant(tenantId, () =>
+      Contact.create({
+        name: 'Isolation',
+        phone: `+55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
+        timezone: 'America/Sao_Paulo',
+        consent: 'unknown',
+      })
+    )
+    return contact.id
+  },
+  '/lists/:id': async (tenantId) => {
+    const list = await runInTenant(tenantId, () => ContactList.create({ name: unique('List ') }))
+    return list.id
+  },
+  '/segments/:id': async (tenantId) => {
+    const segment = await runInTenant(tenantId, () =>
+      Segment.create({ name: unique('Segment '), rules: { match: 'all', rules: [] } })
+    )
+    return segment.id
+  },
+  '/templates/:id': async (tenantId) => {
+    const template = await createTemplateWithMedia(tenantId)
+    return template.id
   },
 }

@@ -16,6 +16,21 @@ export interface ContactFilters {
 export const CONTACTS_PER_PAGE = 25
 
 /**
+ * Escape character of the LIKE patterns below. SQLite has no default one,
+ * so each pattern names it; `!` needs no escaping inside a MySQL or SQLite
+ * string literal, unlike a backslash.
+ */
+const LIKE_ESCAPE = '!'
+
+/**
+ * A LIKE pattern that matches `term` anywhere, with `%`, `_` and the escape
+ * character in the term taken literally.
+ */
+export function containing(term: string) {
+  return `%${term.replace(/[!%_]/g, (char) => `${LIKE_ESCAPE}${char}`)}%`
+}
+
+/**
  * Builds the contact query of the contacts page for the current tenant.
  */
 export function contactSearchQuery(filters: ContactFilters, defaultCountry: string) {
@@ -25,8 +40,10 @@ export function contactSearchQuery(filters: ContactFilters, defaultCountry: stri
     const digits = phoneSearchTerm(term, defaultCountry)
     query.where((group) => {
       group
-        .where('contacts.name', 'like', `%${term}%`)
-        .orWhere('contacts.email', 'like', `%${term.toLowerCase()}%`)
+        .whereRaw(`contacts.name like ? escape '${LIKE_ESCAPE}'`, [containing(term)])
+        .orWhereRaw(`contacts.email like ? escape '${LIKE_ESCAPE}'`, [
+          containing(term.toLowerCase()),
+        ])
         .orWhereExists((tags) =>
           tags
             .from('contact_tags')

@@ -11,6 +11,7 @@ import { parseFieldValue, saveFieldValues } from '#services/contacts/custom_fiel
 import { phoneHasher, suppress, suppressedHashes } from '#services/contacts/suppressions'
 import { optIn, optOut } from '#services/contacts/opt_out'
 import { currentTenantId } from '#tenancy/tenant_context'
+import { insertChunks, type Client } from '#services/contacts/bulk_writes'
 
 export interface ContactInput {
   name?: string | null
@@ -176,24 +177,48 @@ export async function replaceTags(contactId: number, tags: string[]) {
 /**
  * Adds tags to many contacts; tags a contact already has are left alone.
  */
-export async function addTags(contactIds: number[], tags: string[]) {
-  if (contactIds.length === 0 || tags.length === 0) {
-    return
-  }
-  const tenantId = currentTenantId()!
-  const rows = contactIds.flatMap((contactId) =>
-    tags.map((name) => ({ tenant_id: tenantId, contact_id: contactId, name }))
+export async function addTags(
+  contactIds: number[],
+  tags: string[],
+  client: Client = db.connection()
+) {
+  await addContactTags(
+    contactIds.flatMap((contactId) => tags.map((name) => ({ contactId, name }))),
+    client
   )
-  await db.table('contact_tags').multiInsert(rows).onConflict(['contact_id', 'name']).ignore()
+}
+
+/**
+ * Adds each `{ contactId, name }` tag in one insert per few thousand rows;
+ * tags a contact already has are left alone.
+ */
+export async function addContactTags(
+  tags: { contactId: number; name: string }[],
+  client: Client = db.connection()
+) {
+  const tenantId = currentTenantId()!
+  const rows = tags.map(({ contactId, name }) => ({
+    tenant_id: tenantId,
+    contact_id: contactId,
+    name,
+  }))
+  for (const chunk of insertChunks(rows)) {
+    await client
+      .table('contact_tags')
+      .multiInsert(chunk)
+      .onConflict(['contact_id', 'name'])
+      .ignore()
+  }
 }
 
 /**
  * Adds contacts to a static list; members already there stay once.
  */
-export async function addToLists(contactIds: number[], listIds: number[]) {
-  if (contactIds.length === 0 || listIds.length === 0) {
-    return
-  }
+export async function addToLists(
+  contactIds: number[],
+  listIds: number[],
+  client: Client = db.connection()
+) {
   const tenantId = currentTenantId()!
   const now = DateTime.utc().toJSDate()
   const rows = listIds.flatMap((listId) =>
@@ -204,11 +229,13 @@ export async function addToLists(contactIds: number[], listIds: number[]) {
       created_at: now,
     }))
   )
-  await db
-    .table('contact_list_members')
-    .multiInsert(rows)
-    .onConflict(['contact_list_id', 'contact_id'])
-    .ignore()
+  for (const chunk of insertChunks(rows)) {
+    await client
+      .table('contact_list_members')
+      .multiInsert(chunk)
+      .onConflict(['contact_list_id', 'contact_id'])
+      .ignore()
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type CustomField from '#models/custom_field'
 import { currentTenantId } from '#tenancy/tenant_context'
+import { insertChunks, type Client } from '#services/contacts/bulk_writes'
 
 /** A custom field value as it is stored: one typed column set, the others null. */
 export interface StoredFieldValue {
@@ -91,32 +92,39 @@ function parseDate(value: string) {
  * values of the same field. An empty value deletes the stored one.
  */
 export async function saveFieldValues(
-  entries: { contactId: number; fieldId: number; value: StoredFieldValue }[]
+  entries: { contactId: number; fieldId: number; value: StoredFieldValue }[],
+  client: Client = db.connection()
 ) {
   const tenantId = currentTenantId()!
-  const filled = entries.filter((entry) => entry.value.textValue !== null)
-  const cleared = entries.filter((entry) => entry.value.textValue === null)
-
-  if (filled.length > 0) {
-    await db
+  const filled = entries
+    .filter((entry) => entry.value.textValue !== null)
+    .map((entry) => ({
+      tenant_id: tenantId,
+      contact_id: entry.contactId,
+      custom_field_id: entry.fieldId,
+      text_value: entry.value.textValue,
+      number_value: entry.value.numberValue,
+      date_value: entry.value.dateValue,
+    }))
+  for (const chunk of insertChunks(filled)) {
+    await client
       .table('contact_field_values')
-      .multiInsert(
-        filled.map((entry) => ({
-          tenant_id: tenantId,
-          contact_id: entry.contactId,
-          custom_field_id: entry.fieldId,
-          text_value: entry.value.textValue,
-          number_value: entry.value.numberValue,
-          date_value: entry.value.dateValue,
-        }))
-      )
+      .multiInsert(chunk)
       .onConflict(['contact_id', 'custom_field_id'])
       .merge(['text_value', 'number_value', 'date_value'])
   }
-  for (const entry of cleared) {
-    await db
+
+  const clearedByField = new Map<number, number[]>()
+  for (const entry of entries.filter((candidate) => candidate.value.textValue === null)) {
+    const contactIds = clearedByField.get(entry.fieldId) ?? []
+    contactIds.push(entry.contactId)
+    clearedByField.set(entry.fieldId, contactIds)
+  }
+  for (const [fieldId, contactIds] of clearedByField) {
+    await client
       .from('contact_field_values')
-      .where({ contact_id: entry.contactId, custom_field_id: entry.fieldId })
+      .where('custom_field_id', fieldId)
+      .whereIn('contact_id', contactIds)
       .delete()
   }
 }

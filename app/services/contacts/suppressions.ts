@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto'
 import Suppression from '#models/suppression'
 import { audienceSettings } from '#services/contacts/audience_settings'
+import type { Client } from '#services/contacts/bulk_writes'
 
 /**
  * Hashes an E.164 number with the tenant's salt. The salt keeps the hash
@@ -37,10 +38,12 @@ export async function unsuppress(e164: string) {
 /**
  * Returns the hashes among `hashes` that are suppressed in the current tenant.
  */
-export async function suppressedHashes(hashes: string[]) {
+export async function suppressedHashes(hashes: string[], client?: Client) {
   if (hashes.length === 0) {
     return new Set<string>()
   }
-  const rows = await Suppression.query().whereIn('phone_hash', hashes).select('phone_hash')
+  const rows = await Suppression.query({ client })
+    .whereIn('phone_hash', hashes)
+    .select('phone_hash')
   return new Set(rows.map((row) => row.phoneHash))
 }

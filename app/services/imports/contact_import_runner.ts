@@ -3,38 +3,33 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { once } from 'node:events'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { Writable } from 'node:stream'
 import { DateTime } from 'luxon'
-import db from '@adonisjs/lucid/services/db'
 import drive from '@adonisjs/drive/services/main'
-import Contact from '#models/contact'
 import type ContactImport from '#models/contact_import'
 import CustomField from '#models/custom_field'
 import Tenant from '#models/tenant'
-import { addTags, addToLists } from '#services/contacts/contact_service'
-import { saveFieldValues } from '#services/contacts/custom_field_values'
-import { phoneHasher, suppressedHashes } from '#services/contacts/suppressions'
+import { phoneHasher } from '#services/contacts/suppressions'
 import { byteCounter, csvRecordStream, type Delimiter } from '#services/imports/csv_format'
 import {
-  readRow,
-  type ImportedRow,
-  type RowContext,
-  type RowMessage,
-} from '#services/imports/import_rows'
+  duplicateEntry,
+  writeContactBatch,
+  type BatchTarget,
+  type ReportEntry,
+} from '#services/imports/contact_batch_writer'
+import { readRow, type ImportedRow, type RowContext } from '#services/imports/import_rows'
 import { currentTenantId } from '#tenancy/tenant_context'
 
 /** Rows handled per round of queries. */
-const BATCH_SIZE = 1000
+const BATCH_SIZE = 2000
 
-export type ReportStatus = 'created' | 'updated' | 'duplicate' | 'rejected'
+/**
+ * Least time between two progress updates (the import row and the listener),
+ * so a fast import does not spend its time reporting. The last one always goes.
+ */
+const PROGRESS_INTERVAL_MS = 250
 
-/** One line of the import report. */
-export interface ReportEntry {
-  row: number
-  status: ReportStatus
-  name: string | null
-  phone: string | null
-  messages: RowMessage[]
-}
+export type { ReportEntry, ReportStatus } from '#services/imports/contact_batch_writer'
 
 export interface ImportProgress {
   importId: number
@@ -60,12 +55,14 @@ interface Counts {
 /**
  * Imports a mapped CSV upload in the current tenant: streams its records,
  * reads each row, dedupes by normalised phone inside the file and against
- * existing contacts, writes contacts in batches and a per-row report.
- * `onProgress` is called after every batch.
+ * existing contacts, writes contacts in batches and appends each batch's
+ * report rows to a file. The parser is pulled one batch at a time, so the
+ * file is read only as fast as the database takes it. `onProgress` is called
+ * at most every 250 ms, and once at the end.
  *
- * The in-file dedupe keeps one map entry per distinct number, about 100
- * bytes each, so memory grows slowly with the number of distinct phones,
- * not with the file size.
+ * Memory stays flat but for the in-file dedupe, one map entry per distinct
+ * number (about 100 bytes), which is what finding a repeat 90,000 rows later
+ * costs.
  */
 export async function runContactImport(
   contactImport: ContactImport,
@@ -82,7 +79,12 @@ export async function runContactImport(
   const reportDir = await mkdtemp(join(tmpdir(), 'disparador-import-'))
   const reportPath = join(reportDir, 'report.jsonl')
   const report = createWriteStream(reportPath)
-  const state = new ImportState(contactImport, context, await phoneHasher(), report)
+  const target = {
+    tenantId: contactImport.tenantId,
+    options: contactImport.options,
+    hash: await phoneHasher(),
+  }
+  const state = new ImportState(contactImport, context, target, report)
 
   try {
     contactImport.merge({ status: 'running', startedAt: DateTime.utc(), processedRows: 0 })
@@ -98,20 +100,22 @@ export async function runContactImport(
     const percent = () => Math.min(99, Math.floor((bytesRead / contactImport.fileSize) * 100))
 
     let header = true
-    let batch: { row: number; cells: string[] }[] = []
+    let lastProgress = -Infinity
     for await (const cells of records as AsyncIterable<string[]>) {
       if (header) {
         header = false
         continue
       }
-      batch.push({ row: state.nextRow(), cells })
-      if (batch.length >= BATCH_SIZE) {
-        await state.processBatch(batch)
-        batch = []
+      if (!state.read(cells)) {
+        continue
+      }
+      await state.flush()
+      if (performance.now() - lastProgress >= PROGRESS_INTERVAL_MS) {
         await onProgress(await state.saveProgress('running', percent()))
+        lastProgress = performance.now()
       }
     }
-    await state.processBatch(batch)
+    await state.finish()
 
     report.end()
     await once(report, 'finish')
@@ -126,27 +130,100 @@ export async function runContactImport(
   }
 }
 
+/** Rows read from the file and not yet written. */
+class Batch {
+  entries: ReportEntry[] = []
+  accepted: ImportedRow[] = []
+  size = 0
+}
+
 class ImportState {
   counts: Counts = { created: 0, updated: 0, duplicates: 0, rejected: 0, warned: 0 }
   #rows = 0
+  #writtenRows = 0
+  /** First row of each number seen so far in the file. */
   #seen = new Map<string, number>()
+  #batch = new Batch()
+  #writing: Promise<void> = Promise.resolve()
+  #failure: unknown
 
   constructor(
     private contactImport: ContactImport,
     private context: RowContext,
-    private hash: (e164: string) => string,
-    private report: NodeJS.WritableStream
+    private target: BatchTarget,
+    private report: Writable
   ) {}
 
-  nextRow() {
-    this.#rows += 1
-    return this.#rows
+  /**
+   * Reads one record into the current batch: a rejection, a repeat of an
+   * earlier row of the file, or a contact to write. Tells whether the batch
+   * is full.
+   */
+  read(cells: string[]) {
+    const row = ++this.#rows
+    const batch = this.#batch
+    batch.size += 1
+    const outcome = readRow(row, cells, this.context)
+    if (!outcome.ok) {
+      batch.entries.push({
+        row,
+        status: 'rejected',
+        name: outcome.name,
+        phone: null,
+        messages: [outcome.rejection],
+      })
+    } else {
+      const firstRow = this.#seen.get(outcome.contact.phone)
+      if (firstRow === undefined) {
+        this.#seen.set(outcome.contact.phone, row)
+        batch.accepted.push(outcome.contact)
+      } else {
+        batch.entries.push(duplicateEntry(outcome.contact, 'same_as_row', { row: firstRow }))
+      }
+    }
+    return batch.size >= BATCH_SIZE
+  }
+
+  /**
+   * Starts writing the current batch once the one before it is written, and
+   * returns without waiting for it, so reading the next batch overlaps the
+   * queries of this one. At most two batches are in memory.
+   *
+   * Batches may overlap because the in-file dedupe already keeps each number
+   * in one batch only.
+   */
+  async flush() {
+    await this.#writing
+    if (this.#failure) {
+      throw this.#failure
+    }
+    const batch = this.#batch
+    this.#batch = new Batch()
+    this.#writing = this.write(batch).catch((error) => {
+      this.#failure = error
+    })
+  }
+
+  /** Writes what is left and waits for every batch. */
+  async finish() {
+    await this.flush()
+    await this.#writing
+    if (this.#failure) {
+      throw this.#failure
+    }
+  }
+
+  async write(batch: Batch) {
+    const entries = [...batch.entries, ...(await writeContactBatch(batch.accepted, this.target))]
+    entries.sort((a, b) => a.row - b.row)
+    await this.record(entries)
+    this.#writtenRows += batch.size
   }
 
   async saveProgress(status: ContactImport['status'], percent: number): Promise<ImportProgress> {
     this.contactImport.merge({
       status,
-      processedRows: this.#rows,
+      processedRows: this.#writtenRows,
       createdCount: this.counts.created,
       updatedCount: this.counts.updated,
       duplicateCount: this.counts.duplicates,
@@ -157,196 +234,35 @@ class ImportState {
     return {
       importId: this.contactImport.id,
       status,
-      processedRows: this.#rows,
+      processedRows: this.#writtenRows,
       percent,
       ...this.counts,
     }
   }
 
-  async processBatch(batch: { row: number; cells: string[] }[]) {
-    const entries: ReportEntry[] = []
-    const accepted: ImportedRow[] = []
-
-    for (const { row, cells } of batch) {
-      const outcome = readRow(row, cells, this.context)
-      if (!outcome.ok) {
-        entries.push({
-          row,
-          status: 'rejected',
-          name: outcome.name,
-          phone: null,
-          messages: [outcome.rejection],
-        })
-        continue
-      }
-      const firstRow = this.#seen.get(outcome.contact.phone)
-      if (firstRow !== undefined) {
-        entries.push(this.duplicateEntry(outcome.contact, 'same_as_row', { row: firstRow }))
-        continue
-      }
-      this.#seen.set(outcome.contact.phone, row)
-      accepted.push(outcome.contact)
-    }
-
-    entries.push(...(await this.writeContacts(accepted)))
-    entries.sort((a, b) => a.row - b.row)
-    this.record(entries)
-  }
-
-  duplicateEntry(contact: ImportedRow, code: string, values: Record<string, number | string>) {
-    return {
-      row: contact.row,
-      status: 'duplicate' as const,
-      name: contact.name,
-      phone: contact.phone,
-      messages: [{ code, values }, ...contact.warnings],
-    }
-  }
-
-  async writeContacts(rows: ImportedRow[]): Promise<ReportEntry[]> {
-    if (rows.length === 0) {
-      return []
-    }
-    const existing = await Contact.query()
-      .whereIn(
-        'phone',
-        rows.map((row) => row.phone)
-      )
-      .select('id', 'phone')
-    const existingIds = new Map(existing.map((contact) => [contact.phone, contact.id]))
-    const suppressed = await suppressedHashes(rows.map((row) => this.hash(row.phone)))
-    const fresh = rows.filter((row) => !existingIds.has(row.phone))
-    const known = rows.filter((row) => existingIds.has(row.phone))
-
-    const createdIds = await this.insertContacts(fresh, suppressed)
-    const entries = fresh.map((row) => this.entry(row, 'created', suppressed))
-
-    const updatedIds = new Map<string, number>()
-    for (const row of known) {
-      if (this.contactImport.options.duplicates === 'update') {
-        await this.updateContact(existingIds.get(row.phone)!, row)
-        updatedIds.set(row.phone, existingIds.get(row.phone)!)
-        entries.push(this.entry(row, 'updated', suppressed))
-      } else {
-        entries.push(this.duplicateEntry(row, 'already_exists', {}))
-      }
-    }
-
-    const touched = [...createdIds, ...updatedIds]
-    const idOf = new Map(touched)
-    await this.writeRelations(
-      rows.filter((row) => idOf.has(row.phone)),
-      idOf
-    )
-    return entries
-  }
-
-  entry(row: ImportedRow, status: 'created' | 'updated', suppressed: Set<string>): ReportEntry {
-    const messages = [...row.warnings]
-    if (suppressed.has(this.hash(row.phone))) {
-      messages.push({ code: 'suppressed', values: {} })
-    }
-    return { row: row.row, status, name: row.name, phone: row.phone, messages }
-  }
-
-  async insertContacts(rows: ImportedRow[], suppressed: Set<string>) {
-    if (rows.length === 0) {
-      return new Map<string, number>()
-    }
-    const now = DateTime.utc().toJSDate()
-    await db.table('contacts').multiInsert(
-      rows.map((row) => {
-        const optedOut = suppressed.has(this.hash(row.phone))
-        return {
-          tenant_id: this.contactImport.tenantId,
-          name: row.name,
-          phone: row.phone,
-          extra_phones: row.extraPhones.length > 0 ? JSON.stringify(row.extraPhones) : null,
-          email: row.email,
-          city: row.city?.slice(0, 120) ?? null,
-          notes: row.notes,
-          timezone: row.timezone,
-          language: row.language,
-          consent: optedOut ? 'opted_out' : 'unknown',
-          consent_source: optedOut ? 'suppression' : null,
-          consent_at: optedOut ? now : null,
-          phone_warning: row.landline ? 'landline' : null,
-          created_at: now,
-          updated_at: now,
-        }
-      })
-    )
-    const inserted = await db
-      .from('contacts')
-      .where('tenant_id', this.contactImport.tenantId)
-      .whereIn(
-        'phone',
-        rows.map((row) => row.phone)
-      )
-      .select('id', 'phone')
-    return new Map<string, number>(inserted.map((contact) => [contact.phone, contact.id]))
-  }
-
   /**
-   * Overwrites the attributes the file filled for that row; empty cells leave
-   * the contact's values alone. Consent is never changed by an import.
+   * Counts the entries and appends them to the report file, waiting for the
+   * file to drain when its buffer is full.
    */
-  async updateContact(contactId: number, row: ImportedRow) {
-    const changes: Record<string, unknown> = { updated_at: DateTime.utc().toJSDate() }
-    const columns: [string, string, unknown][] = [
-      ['name', 'name', row.name],
-      ['email', 'email', row.email],
-      ['city', 'city', row.city?.slice(0, 120)],
-      ['notes', 'notes', row.notes],
-      ['timezone', 'timezone', row.timezone],
-      ['language', 'language', row.language],
-    ]
-    for (const [target, column, value] of columns) {
-      if (row.present.has(target) && value !== null && value !== undefined) {
-        changes[column] = value
-      }
-    }
-    if (row.extraPhones.length > 0) {
-      changes.extra_phones = JSON.stringify(row.extraPhones)
-    }
-    changes.phone_warning = row.landline ? 'landline' : null
-    await db.from('contacts').where('id', contactId).update(changes)
-  }
-
-  async writeRelations(rows: ImportedRow[], idOf: Map<string, number>) {
-    const { tags, listIds } = this.contactImport.options
-    const ids = rows.map((row) => idOf.get(row.phone)!)
-    await addTags(ids, tags)
-    await addToLists(ids, listIds)
-
-    const byTags = new Map<string, number[]>()
-    for (const row of rows) {
-      for (const tag of row.tags) {
-        byTags.set(tag, [...(byTags.get(tag) ?? []), idOf.get(row.phone)!])
-      }
-    }
-    for (const [tag, contactIds] of byTags) {
-      await addTags(contactIds, [tag])
-    }
-
-    await saveFieldValues(
-      rows.flatMap((row) =>
-        row.fields.map((field) => ({ ...field, contactId: idOf.get(row.phone)! }))
-      )
-    )
-  }
-
-  record(entries: ReportEntry[]) {
+  async record(entries: ReportEntry[]) {
+    let lines = ''
     for (const entry of entries) {
-      if (entry.status === 'created') this.counts.created += 1
-      if (entry.status === 'updated') this.counts.updated += 1
-      if (entry.status === 'duplicate') this.counts.duplicates += 1
-      if (entry.status === 'rejected') this.counts.rejected += 1
-      const written = entry.status === 'created' || entry.status === 'updated'
-      if (written && entry.messages.some((message) => WARNING_CODES.has(message.code))) {
-        this.counts.warned += 1
-      }
-      this.report.write(`${JSON.stringify(entry)}\n`)
+      this.count(entry)
+      lines += `${JSON.stringify(entry)}\n`
+    }
+    if (lines !== '' && !this.report.write(lines)) {
+      await once(this.report, 'drain')
+    }
+  }
+
+  count(entry: ReportEntry) {
+    if (entry.status === 'created') this.counts.created += 1
+    if (entry.status === 'updated') this.counts.updated += 1
+    if (entry.status === 'duplicate') this.counts.duplicates += 1
+    if (entry.status === 'rejected') this.counts.rejected += 1
+    const written = entry.status === 'created' || entry.status === 'updated'
+    if (written && entry.messages.some((message) => WARNING_CODES.has(message.code))) {
+      this.counts.warned += 1
     }
   }
 }

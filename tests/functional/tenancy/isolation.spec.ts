@@ -4,7 +4,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import type { ApiClient } from '@japa/api-client'
 import type User from '#models/user'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
-import { TENANT_RESOURCE_FACTORIES } from '#tests/helpers/tenant_resources'
+import { SHARED_NAME_ROUTES, TENANT_RESOURCE_FACTORIES } from '#tests/helpers/tenant_resources'
 
 interface WalkedRoute {
   pattern: string
@@ -56,6 +56,9 @@ test.group('Tenant isolation', (group) => {
     assert.isAbove(routes.length, 0)
 
     for (const route of routes) {
+      if (SHARED_NAME_ROUTES.has(factoryKey(route.pattern))) {
+        continue
+      }
       const factory = TENANT_RESOURCE_FACTORIES[factoryKey(route.pattern)]
       assert.exists(
         factory,
