@@ -62,6 +62,9 @@ export default defineConfig({
     { pattern: 'resources/views/**/*.edge', reloadServer: false },
     { pattern: 'resources/lang/**/*.{json,yaml,yml}', reloadServer: false },
     { pattern: 'public/**', reloadServer: false },
+    // The build copies each plugin's manifest and translations: plugin discovery reads them at run time.
+    { pattern: 'plugins/*/plugin.json', reloadServer: true },
+    { pattern: 'plugins/*/lang/**/*.json', reloadServer: false },
   ],
 
   hooks: {
