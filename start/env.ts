@@ -70,6 +70,12 @@ export default await Env.create(new URL('../', import.meta.url), {
   LOGIN_RATE_LIMIT: Env.schema.number.optional(),
 
   /**
+   * Requests per minute each API token may make, unless the token sets its
+   * own limit. Default: 120.
+   */
+  API_RATE_LIMIT: Env.schema.number.optional(),
+
+  /**
    * Where the demo seeder writes the demo login. Default: tmp/demo-login.txt.
    */
   DEMO_LOGIN_FILE: Env.schema.string.optional(),

@@ -30,4 +30,5 @@ export const middleware = router.named({
   guest: () => import('#middleware/guest_middleware'),
   auth: () => import('#middleware/auth_middleware'),
   tenant: () => import('#middleware/tenant_middleware'),
+  apiToken: () => import('#middleware/api_token_middleware'),
 })

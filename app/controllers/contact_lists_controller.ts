@@ -4,8 +4,7 @@ import Contact from '#models/contact'
 import ContactList from '#models/contact_list'
 import Segment from '#models/segment'
 import { listMembersValidator, listValidator } from '#validators/audience'
-import { addToLists } from '#services/contacts/contact_service'
-import { parsePhone } from '#services/contacts/phone_numbers'
+import { addListMembers } from '#services/contacts/list_members'
 import { countListAudience, countSegment } from '#services/segments/audience_query'
 import { serializeContact } from '#services/contacts/contact_serializer'
 
@@ -109,28 +108,18 @@ export default class ContactListsController {
     await bouncer.authorize('designCampaigns')
     const list = await ContactList.findOrFail(params.id)
     const { contactIds = [], phones = [] } = await request.validateUsing(listMembersValidator)
-    const numbers = phones.map((phone) => parsePhone(phone, tenant.defaultCountry))
-    const valid = numbers.flatMap((number) => (number.ok ? [number.e164] : []))
-    const contacts = await Contact.query()
-      .where((query) => query.whereIn('id', contactIds).orWhereIn('phone', valid))
-      .select('id', 'phone')
-    await addToLists(
-      contacts.map((contact) => contact.id),
-      [list.id]
+    const { added, notFound } = await addListMembers(
+      list,
+      { contactIds, phones },
+      tenant.defaultCountry
     )
-
-    const found = new Set(contacts.map((contact) => contact.phone))
-    const notFound = phones.filter((_, index) => {
-      const number = numbers[index]
-      return !number.ok || !found.has(number.e164)
-    })
     if (request.accepts(['html', 'json']) === 'json') {
-      return response.json({ added: contacts.length, notFound })
+      return response.json({ added, notFound })
     }
     if (notFound.length > 0) {
       session.flashErrors({ phones: i18n.t('lists.not_found', { phones: notFound.join(', ') }) })
     } else {
-      session.flash('success', i18n.t('lists.added', { count: contacts.length }))
+      session.flash('success', i18n.t('lists.added', { count: added }))
     }
     return response.redirect().back()
   }

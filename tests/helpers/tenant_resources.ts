@@ -13,6 +13,7 @@ import ContactList from '#models/contact_list'
 import CustomField from '#models/custom_field'
 import Segment from '#models/segment'
 import Template from '#models/template'
+import { createTokenFor } from '#tests/helpers/api'
 
 /** Returns a name that no other resource of the test run has. */
 function unique(prefix: string) {
@@ -108,6 +109,10 @@ export const TENANT_RESOURCE_FACTORIES: Record<
     const delivery = await createDelivery(endpoint, '{"event":"message:delivered"}')
     return delivery.id
   },
+  '/plugins/reports/campaigns/:id': async (tenantId) => {
+    const campaign = await createPublishedCampaign(tenantId)
+    return campaign.id
+  },
   '/connections/:id': async (tenantId) => {
     const instance = await runInTenant(tenantId, () =>
       ChannelInstance.create({
@@ -127,6 +132,10 @@ export const TENANT_RESOURCE_FACTORIES: Record<
       })
     )
     return instance.id
+  },
+  '/settings/api-tokens/:id': async (tenantId) => {
+    const { token } = await createTokenFor(tenantId, 'read')
+    return token.id
   },
   '/contacts/fields/:id': async (tenantId) => {
     const field = await runInTenant(tenantId, () =>

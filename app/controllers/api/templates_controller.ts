@@ -1,0 +1,74 @@
+import type { HttpContext } from '@adonisjs/core/http'
+import Template from '#models/template'
+import { apiTemplateValidator, paginationValidator } from '#validators/api'
+import { removeMedia, validateBody } from '#services/templates/template_service'
+import { ApiException } from '#services/api/api_errors'
+import { pageOf, paginated } from '#services/api/pagination'
+import { serializeTemplate } from '#services/api/api_serializers'
+
+/**
+ * Templates over the API carry text only.
+ * NOTE: media can be attached in the web editor only; the API keeps an existing attachment.
+ */
+export default class ApiTemplatesController {
+  async index({ request }: HttpContext) {
+    const { page, perPage } = pageOf(await paginationValidator.validate(request.qs()))
+    const templates = await Template.query().orderBy('id').paginate(page, perPage)
+    return paginated(templates, serializeTemplate)
+  }
+
+  async store({ request, response, i18n }: HttpContext) {
+    const template = await this.save(request, i18n, new Template())
+    return response.created({ data: serializeTemplate(template) })
+  }
+
+  async show({ params }: HttpContext) {
+    return { data: serializeTemplate(await Template.findOrFail(params.id)) }
+  }
+
+  async update({ params, request, i18n }: HttpContext) {
+    const template = await this.save(request, i18n, await Template.findOrFail(params.id))
+    return { data: serializeTemplate(template) }
+  }
+
+  async destroy({ params, response }: HttpContext) {
+    const template = await Template.findOrFail(params.id)
+    await removeMedia(template)
+    await template.delete()
+    return response.noContent()
+  }
+
+  private async save(
+    request: HttpContext['request'],
+    i18n: HttpContext['i18n'],
+    template: Template
+  ) {
+    const input = await request.validateUsing(apiTemplateValidator)
+    const clash = await Template.query()
+      .where('name', input.name)
+      .if(template.$isPersisted, (query) => query.whereNot('id', template.id))
+      .first()
+    if (clash) {
+      throw new ApiException(
+        `A template named "${input.name}" already exists. Choose another name.`,
+        {
+          code: 'E_NAME_TAKEN',
+          status: 422,
+          field: 'name',
+        }
+      )
+    }
+
+    const { problems } = await validateBody(input.body, template.mediaType ?? null)
+    if (problems.length > 0) {
+      const message = problems
+        .map((problem) => i18n.t(`templates.errors.${problem.code}`, { ...problem }))
+        .join(' ')
+      throw new ApiException(message, { code: 'E_TEMPLATE_INVALID', status: 422, field: 'body' })
+    }
+
+    template.merge({ name: input.name, body: input.body })
+    await template.save()
+    return template
+  }
+}

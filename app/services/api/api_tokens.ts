@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto'
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import ApiToken, { type ApiTokenScope } from '#models/api_token'
+import { hashToken } from '#services/secure_token'
+import { runAsSystem } from '#tenancy/tenant_context'
+import { sqlTime } from '#services/channels/sql_time'
+
+/** Prefix of every token, so secret scanners and people recognise one. */
+export const TOKEN_PREFIX = 'dsp_'
+
+/** `last_used_at` is written at most once per this many seconds per token. */
+export const LAST_USED_RESOLUTION_SECONDS = 60
+
+export interface NewApiToken {
+  name: string
+  scope: ApiTokenScope
+  rateLimitPerMinute?: number | null
+  expiresAt?: DateTime | null
+  createdBy: number | null
+}
+
+/**
+ * Creates a token in the current tenant. Returns the row and the plain
+ * token, which is not stored and cannot be shown again.
+ */
+export async function createApiToken(input: NewApiToken) {
+  const plain = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`
+  const token = await ApiToken.create({
+    name: input.name,
+    scope: input.scope,
+    rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+    expiresAt: input.expiresAt ?? null,
+    createdBy: input.createdBy,
+    tokenHash: hashToken(plain),
+    tokenPrefix: plain.slice(0, 12),
+  })
+  return { token, plain }
+}
+
+/** Revokes a token of the current tenant; revoking twice keeps the first time. */
+export async function revokeApiToken(token: ApiToken) {
+  if (!token.revokedAt) {
+    token.revokedAt = DateTime.utc()
+    await token.save()
+  }
+  return token
+}
+
+/**
+ * Finds the usable token with this plain value in any tenant, or `null`
+ * for an unknown, revoked or expired one.
+ */
+export async function findUsableToken(plain: string) {
+  if (!plain.startsWith(TOKEN_PREFIX)) {
+    return null
+  }
+  const token = await runAsSystem(() =>
+    ApiToken.query().where('token_hash', hashToken(plain)).first()
+  )
+  return token?.isUsable ? token : null
+}
+
+/**
+ * Stores the time of use, unless it was stored less than
+ * `LAST_USED_RESOLUTION_SECONDS` ago, so busy tokens do not write a row
+ * on every request.
+ */
+export async function touchApiToken(token: ApiToken, now = DateTime.utc()) {
+  const fresh = now.minus({ seconds: LAST_USED_RESOLUTION_SECONDS })
+  if (token.lastUsedAt && token.lastUsedAt > fresh) {
+    return
+  }
+  token.lastUsedAt = now
+  await db
+    .from('api_tokens')
+    .where('id', token.id)
+    .update({ last_used_at: sqlTime(now) })
+}

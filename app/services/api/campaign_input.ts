@@ -1,0 +1,91 @@
+import { DateTime } from 'luxon'
+import type { Infer } from '@vinejs/vine/types'
+import ChannelInstance from '#models/channel_instance'
+import ContactList from '#models/contact_list'
+import Segment from '#models/segment'
+import type { apiCampaignValidator } from '#validators/api'
+import type { CampaignSettingsInput } from '#services/campaigns/campaign_settings'
+import { settingsErrors } from '#services/campaigns/campaign_settings'
+import { ApiException } from '#services/api/api_errors'
+
+type ApiCampaignInput = Infer<typeof apiCampaignValidator>
+
+/** Field of the API input that each settings field of the web form comes from. */
+const API_FIELD: Record<string, string> = { startsAtLocal: 'startsAt' }
+
+/**
+ * Converts a campaign created through the API into the settings the web
+ * form saves, with the form's defaults, and raises a 422 `ApiException`
+ * for a value the settings rules reject or an id the tenant does not own.
+ */
+export async function campaignSettingsFrom(
+  input: ApiCampaignInput,
+  timeZone: string,
+  translate: (key: string) => string
+): Promise<CampaignSettingsInput> {
+  const settings: CampaignSettingsInput = {
+    name: input.name,
+    listIds: input.listIds ?? [],
+    segmentIds: input.segmentIds ?? [],
+    channelInstanceIds: input.channelInstanceIds ?? [],
+    variables: Object.entries(input.variables ?? {}).map(([name, value]) => ({ name, value })),
+    startMode: input.startsAt ? 'at' : 'now',
+    startsAtLocal: input.startsAt ? localTime(input.startsAt, timeZone) : null,
+    minIntervalSeconds: input.minIntervalSeconds ?? 30,
+    maxIntervalSeconds: input.maxIntervalSeconds ?? 90,
+    dailyCapPerNumber: input.dailyCapPerNumber ?? null,
+    pauseAfterSends: input.pauseAfterSends ?? null,
+    pauseMinutes: input.pauseMinutes ?? null,
+    quietHours: input.quietHours
+      ? { mode: 'custom', window: input.quietHours }
+      : { mode: 'tenant', window: null },
+  }
+
+  const errors = Object.entries(settingsErrors(settings, timeZone))
+  if (errors.length > 0) {
+    const [field, key] = errors[0]
+    throw new ApiException(translate(key), {
+      code: 'E_VALIDATION_ERROR',
+      status: 422,
+      field: API_FIELD[field] ?? field,
+    })
+  }
+  await assertOwned('listIds', ContactList, settings.listIds)
+  await assertOwned('segmentIds', Segment, settings.segmentIds)
+  await assertOwned('channelInstanceIds', ChannelInstance, settings.channelInstanceIds)
+  return settings
+}
+
+function localTime(iso: string, timeZone: string) {
+  const time = DateTime.fromISO(iso, { setZone: true })
+  if (!time.isValid) {
+    throw new ApiException(
+      `startsAt "${iso}" is not an ISO 8601 time. Send one such as 2030-01-31T12:00:00Z.`,
+      { code: 'E_VALIDATION_ERROR', status: 422, field: 'startsAt' }
+    )
+  }
+  return time.setZone(timeZone).toFormat("yyyy-MM-dd'T'HH:mm")
+}
+
+async function assertOwned(
+  field: string,
+  model: typeof ContactList | typeof Segment | typeof ChannelInstance,
+  ids: number[]
+) {
+  if (ids.length === 0) {
+    return
+  }
+  const rows = await model.query().whereIn('id', ids).select('id')
+  const found = new Set(rows.map((row) => row.id))
+  const missing = ids.filter((id) => !found.has(id))
+  if (missing.length > 0) {
+    throw new ApiException(
+      `No ${field.replace(/Ids$/, '')} with id ${missing.join(', ')} in this tenant.`,
+      {
+        code: 'E_VALIDATION_ERROR',
+        status: 422,
+        field,
+      }
+    )
+  }
+}
