@@ -1,0 +1,59 @@
+/** Stages of the funnel, in the order the chart and table show them. */
+export const FUNNEL_STAGES = [
+  'enrolled',
+  'sent',
+  'delivered',
+  'read',
+  'replied',
+  'failed',
+  'opted_out',
+] as const
+
+/** Stages a volume chart and the per-instance and per-node tables show. */
+export const TABLE_STAGES = ['sent', 'delivered', 'read', 'replied', 'failed', 'opted_out'] as const
+
+export type Counts = Record<string, number>
+
+/** Colours per stage, shared by every chart so a stage looks the same everywhere. */
+export const STAGE_COLOURS: Record<string, string> = {
+  enrolled: '#5f6b76',
+  queued: '#9aa5b1',
+  sent: '#128c7e',
+  delivered: '#34b7f1',
+  read: '#075e54',
+  replied: '#7b61ff',
+  failed: '#c62828',
+  opted_out: '#f29900',
+  received: '#8d6e63',
+}
+
+/**
+ * Formatters of report figures for a locale: counts, shares, and the hour
+ * (UTC keys, shown in the tenant's time zone) and day keys of buckets.
+ * Plain functions rather than a composable, because the server's type
+ * check compiles every `.ts` file of a plugin and cannot resolve `~/`.
+ */
+export function reportFormatters(locale: string) {
+  const counts = new Intl.NumberFormat(locale)
+  const shares = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 1 })
+
+  return {
+    count: (value: number) => counts.format(value),
+    share: (part: number, whole: number) => (whole === 0 ? '–' : shares.format(part / whole)),
+    hour: (bucket: string, timeZone: string) =>
+      new Intl.DateTimeFormat(locale, {
+        timeZone,
+        day: '2-digit',
+        month: 'short',
+        hour: '2-digit',
+        minute: '2-digit',
+      }).format(new Date(`${bucket}:00:00Z`)),
+    day: (bucket: string) =>
+      new Intl.DateTimeFormat(locale, {
+        timeZone: 'UTC',
+        day: '2-digit',
+        month: 'short',
+        year: 'numeric',
+      }).format(new Date(`${bucket}T00:00:00Z`)),
+  }
+}

@@ -1,0 +1,131 @@
+import { db } from '#sdk'
+import { dayBucket, hourBucket } from './bucket_keys.js'
+import type { CountedStage, StageEvent } from './stages.js'
+import { tenantTimeZone } from './tenant_zones.js'
+
+type Transaction = Awaited<ReturnType<typeof db.transaction>>
+
+/** The message a count belongs to, and where its buckets are. */
+export interface CountedMessage {
+  tenantId: number
+  messageId: number
+  /** `null` for a message sent from the inbox or an inbound message. */
+  campaignId: number | null
+  instanceId: number
+  /** The flow node that sent it, `null` outside campaigns. */
+  nodeId: string | null
+}
+
+const BUCKET_KEY = ['tenant_id', 'period', 'bucket', 'campaign_id', 'instance_id', 'node_id']
+
+/**
+ * Counts the stages a message reached into its hour and day buckets, each
+ * stage at most once per message whatever the number of events that report
+ * it. The claim of a stage on the message's mark row and the bucket
+ * increments commit together, so a failure counts nothing. Returns the
+ * stages counted by this call.
+ */
+export async function countStages(message: CountedMessage, stages: StageEvent[]) {
+  if (stages.length === 0) {
+    return []
+  }
+  const timeZone = await tenantTimeZone(message.tenantId)
+
+  return db.transaction(async (trx) => {
+    const counted = await claimStages(trx, message, stages)
+    await addToBuckets(trx, message, counted, timeZone)
+    return counted.map((event) => event.stage)
+  })
+}
+
+/** Reads the message's mark row and locks it until the transaction ends, creating it first if missing. */
+async function lockMark(trx: Transaction, message: CountedMessage) {
+  const existing = await readMarkForUpdate(trx, message.messageId)
+  if (existing) {
+    return existing
+  }
+  // Insert only when the row is missing: an INSERT IGNORE that meets an existing row takes a
+  // shared lock, and two transactions that then both ask for FOR UPDATE deadlock on InnoDB.
+  await trx
+    .table('reports_message_marks')
+    .insert({
+      message_id: message.messageId,
+      tenant_id: message.tenantId,
+      campaign_id: message.campaignId ?? 0,
+      instance_id: message.instanceId,
+      node_id: message.nodeId ?? '',
+    })
+    .onConflict('message_id')
+    .ignore()
+  return readMarkForUpdate(trx, message.messageId)
+}
+
+function readMarkForUpdate(trx: Transaction, messageId: number) {
+  return trx.from('reports_message_marks').where('message_id', messageId).forUpdate().first()
+}
+
+/**
+ * Sets the flags of the stages not counted yet and returns their events.
+ * The mark row stays locked until the transaction ends, so a concurrent
+ * count of the same message waits and then sees the flags set.
+ * NOTE: two first counts of one new message at the same instant can still
+ * deadlock on InnoDB's insert locks; the loser's subscriber fails and is logged.
+ */
+async function claimStages(trx: Transaction, message: CountedMessage, stages: StageEvent[]) {
+  const mark = await lockMark(trx, message)
+  const fresh = stages.filter((event) => !Number(mark?.[event.stage] ?? 0))
+  if (fresh.length > 0) {
+    await trx
+      .from('reports_message_marks')
+      .where('message_id', message.messageId)
+      .update(Object.fromEntries(fresh.map((event) => [event.stage, 1])))
+  }
+  return fresh
+}
+
+async function addToBuckets(
+  trx: Transaction,
+  message: CountedMessage,
+  events: StageEvent[],
+  timeZone: string
+) {
+  const increments = new Map<string, { period: string; bucket: string; counts: Counts }>()
+  for (const event of events) {
+    for (const [period, bucket] of [
+      ['hour', hourBucket(event.at)],
+      ['day', dayBucket(event.at, timeZone)],
+    ]) {
+      const key = `${period}|${bucket}`
+      const entry = increments.get(key) ?? { period, bucket, counts: {} }
+      entry.counts[event.stage] = (entry.counts[event.stage] ?? 0) + 1
+      increments.set(key, entry)
+    }
+  }
+
+  for (const { period, bucket, counts } of increments.values()) {
+    await incrementBucket(trx, { ...bucketColumns(message), period, bucket }, counts)
+  }
+}
+
+type Counts = Partial<Record<CountedStage, number>>
+
+function bucketColumns(message: CountedMessage) {
+  return {
+    tenant_id: message.tenantId,
+    campaign_id: message.campaignId ?? 0,
+    instance_id: message.instanceId,
+    node_id: message.nodeId ?? '',
+  }
+}
+
+/** Adds `counts` to one bucket row, creating it with those counts when it does not exist. */
+async function incrementBucket(trx: Transaction, key: Record<string, unknown>, counts: Counts) {
+  const additions = Object.fromEntries(
+    Object.entries(counts).map(([stage, amount]) => [stage, trx.raw('?? + ?', [stage, amount])])
+  )
+  await trx
+    .table('reports_buckets')
+    .insert({ ...key, ...counts })
+    .onConflict(BUCKET_KEY)
+    .merge(additions)
+}

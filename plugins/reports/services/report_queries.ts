@@ -1,0 +1,195 @@
+import { db } from '#sdk'
+import { bucketRange, type Period } from './bucket_keys.js'
+import { COUNTED_STAGES, type CountedStage } from './stages.js'
+
+export type StageCounts = Record<CountedStage, number>
+
+/** The funnel of one campaign or of several: journeys enrolled, then message stages. */
+export interface Funnel extends StageCounts {
+  enrolled: number
+}
+
+/** Latest buckets a volume report shows: three days of hours, about three months of days. */
+export const VOLUME_LIMITS: Record<Period, number> = { hour: 72, day: 90 }
+
+/** The buckets a report reads: the tenant's, narrowed to one campaign when given. */
+export interface ReportScope {
+  tenantId: number
+  campaignId?: number
+}
+
+function emptyCounts(): StageCounts {
+  return Object.fromEntries(COUNTED_STAGES.map((stage) => [stage, 0])) as StageCounts
+}
+
+function toCounts(row: Record<string, unknown> | undefined): StageCounts {
+  const counts = emptyCounts()
+  for (const stage of COUNTED_STAGES) {
+    counts[stage] = Number(row?.[stage] ?? 0)
+  }
+  return counts
+}
+
+/** Day buckets of the scope with the sum of every stage selected; group it as needed. */
+function summedDays(scope: ReportScope) {
+  const query = db.from('reports_buckets').where('tenant_id', scope.tenantId).where('period', 'day')
+  if (scope.campaignId !== undefined) {
+    query.where('campaign_id', scope.campaignId)
+  }
+  for (const stage of COUNTED_STAGES) {
+    query.sum({ [stage]: stage })
+  }
+  return query
+}
+
+/** Sums the funnel of one campaign: `enrolled` from the engine's stored run, stages from the buckets. */
+export async function campaignFunnel(tenantId: number, campaignId: number): Promise<Funnel> {
+  const [row, run] = await Promise.all([
+    summedDays({ tenantId, campaignId }).first(),
+    db
+      .from('campaign_runs')
+      .where('tenant_id', tenantId)
+      .where('campaign_id', campaignId)
+      .select('enrolled')
+      .first(),
+  ])
+  return { enrolled: Number(run?.enrolled ?? 0), ...toCounts(row) }
+}
+
+/** Lists every campaign of the tenant, newest first, with its funnel, and sums the funnel of them all. */
+export async function campaignsOverview(tenantId: number) {
+  const [campaigns, sums, runs] = await Promise.all([
+    db
+      .from('campaigns')
+      .where('tenant_id', tenantId)
+      .orderBy('id', 'desc')
+      .select('id', 'name', 'state'),
+    summedDays({ tenantId })
+      .where('campaign_id', '>', 0)
+      .groupBy('campaign_id')
+      .select('campaign_id'),
+    db.from('campaign_runs').where('tenant_id', tenantId).select('campaign_id', 'enrolled'),
+  ])
+  const countsOf = new Map(sums.map((row) => [Number(row.campaign_id), toCounts(row)]))
+  const enrolledOf = new Map(runs.map((row) => [Number(row.campaign_id), Number(row.enrolled)]))
+
+  const rows = campaigns.map((campaign) => ({
+    id: Number(campaign.id),
+    name: String(campaign.name),
+    state: String(campaign.state),
+    funnel: {
+      enrolled: enrolledOf.get(Number(campaign.id)) ?? 0,
+      ...(countsOf.get(Number(campaign.id)) ?? emptyCounts()),
+    } as Funnel,
+  }))
+  return { campaigns: rows, total: addFunnels(rows.map((row) => row.funnel)) }
+}
+
+function addFunnels(funnels: Funnel[]): Funnel {
+  const total: Funnel = { enrolled: 0, ...emptyCounts() }
+  for (const funnel of funnels) {
+    for (const key of Object.keys(total) as (keyof Funnel)[]) {
+      total[key] += funnel[key]
+    }
+  }
+  return total
+}
+
+/**
+ * Counts per hour (keys `yyyy-MM-ddTHH`, UTC) or per day (`yyyy-MM-dd` in the
+ * tenant's time zone), from the first to the last bucket with counts, at
+ * most the latest `VOLUME_LIMITS[period]`, with empty buckets as zeros.
+ */
+export async function volume(scope: ReportScope, period: Period) {
+  const query = db
+    .from('reports_buckets')
+    .where('tenant_id', scope.tenantId)
+    .where('period', period)
+    .groupBy('bucket')
+    .orderBy('bucket', 'desc')
+    .limit(VOLUME_LIMITS[period])
+    .select('bucket')
+  if (scope.campaignId !== undefined) {
+    query.where('campaign_id', scope.campaignId)
+  }
+  for (const stage of COUNTED_STAGES) {
+    query.sum({ [stage]: stage })
+  }
+  const rows = await query
+  if (rows.length === 0) {
+    return []
+  }
+
+  const countsOf = new Map(rows.map((row) => [String(row.bucket), toCounts(row)]))
+  const keys = bucketRange(
+    period,
+    String(rows[rows.length - 1].bucket),
+    String(rows[0].bucket),
+    VOLUME_LIMITS[period]
+  )
+  return keys.map((bucket) => ({ bucket, ...(countsOf.get(bucket) ?? emptyCounts()) }))
+}
+
+/** Counts per channel instance, with the instance's name (`null` once it was deleted). */
+export async function perInstance(scope: ReportScope) {
+  const rows = await summedDays(scope).groupBy('instance_id').select('instance_id')
+  const ids = rows.map((row) => Number(row.instance_id))
+  const names = await db
+    .from('channel_instances')
+    .where('tenant_id', scope.tenantId)
+    .whereIn('id', ids.length ? ids : [0])
+    .select('id', 'name')
+  const nameOf = new Map(names.map((row) => [Number(row.id), String(row.name)]))
+
+  return rows
+    .map((row) => ({
+      instanceId: Number(row.instance_id),
+      name: nameOf.get(Number(row.instance_id)) ?? null,
+      ...toCounts(row),
+    }))
+    .sort((a, b) => b.sent - a.sent || a.instanceId - b.instanceId)
+}
+
+/**
+ * Counts per flow node of a campaign: message stages from the buckets, and
+ * the journeys waiting at the node and the ones that left by each port from
+ * the engine's stored node counters.
+ */
+export async function perNode(tenantId: number, campaignId: number) {
+  const [rows, engine] = await Promise.all([
+    summedDays({ tenantId, campaignId })
+      .where('node_id', '!=', '')
+      .groupBy('node_id')
+      .select('node_id'),
+    db
+      .from('campaign_node_counters')
+      .where('tenant_id', tenantId)
+      .where('campaign_id', campaignId)
+      .select('node_id', 'waiting', 'ports'),
+  ])
+  const nodes = new Map<string, NodeCounts>()
+  for (const row of rows) {
+    nodes.set(String(row.node_id), { ...toCounts(row), waiting: 0, ports: {} })
+  }
+  for (const row of engine) {
+    const node = nodes.get(String(row.node_id)) ?? { ...emptyCounts(), waiting: 0, ports: {} }
+    node.waiting = Number(row.waiting)
+    node.ports = parsePorts(row.ports)
+    nodes.set(String(row.node_id), node)
+  }
+  return Object.fromEntries([...nodes.entries()].sort(([a], [b]) => a.localeCompare(b)))
+}
+
+export interface NodeCounts extends StageCounts {
+  /** Journeys held at the node now. */
+  waiting: number
+  /** Journeys that left the node, by port id. */
+  ports: Record<string, number>
+}
+
+function parsePorts(value: unknown): Record<string, number> {
+  if (typeof value !== 'string' || value === '') {
+    return {}
+  }
+  return JSON.parse(value) as Record<string, number>
+}

@@ -1,0 +1,319 @@
+import { test } from '@japa/runner'
+import type { ApiClient } from '@japa/api-client'
+import type User from '#models/user'
+import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import { emitDomainEvent } from '#events/domain_events'
+import { applyReceipt } from '#services/channels/message_service'
+import { runInTenant } from '#tenancy/tenant_context'
+import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
+import { seedCampaignTraffic, type RecipientFate } from '#tests/helpers/reports'
+
+const FATES: RecipientFate[] = [
+  'queued',
+  'sent',
+  'delivered',
+  'delivered',
+  'read',
+  'read',
+  'replied',
+  'replied',
+  'failed',
+  'opted_out',
+]
+
+/** What the messages table says about a campaign, counted the slow way. */
+async function messageTableCounts(campaignId: number) {
+  const outbound = () =>
+    db.from('messages').where('campaign_id', campaignId).where('direction', 'out')
+  const count = async (query: any) => {
+    const row = await query.count('* as total').first()
+    return Number(row.total)
+  }
+  return {
+    queued: await count(outbound().whereNotNull('queued_at')),
+    sent: await count(outbound().whereNotNull('sent_at')),
+    delivered: await count(outbound().whereNotNull('delivered_at')),
+    read: await count(outbound().whereNotNull('read_at')),
+    failed: await count(outbound().whereNotNull('failed_at')),
+    replied: await count(
+      db
+        .from('messages as inbound')
+        .where('inbound.direction', 'in')
+        .whereIn('inbound.contact_id', outbound().whereNotNull('sent_at').select('contact_id'))
+    ),
+    optedOut: await count(
+      db
+        .from('contacts')
+        .where('consent', 'opted_out')
+        .whereIn('id', outbound().select('contact_id'))
+    ),
+    enrolled: await count(db.from('journeys').where('campaign_id', campaignId)),
+  }
+}
+
+function parseCsv(text: string) {
+  const [header, ...lines] = text.trim().split('\n')
+  const columns = header.split(',')
+  return lines.map((line) =>
+    Object.fromEntries(line.split(',').map((value, i) => [columns[i], value]))
+  )
+}
+
+/** Fetches a CSV export as `user` and returns its rows. */
+async function csvRows(client: ApiClient, url: string, user: User) {
+  const response = await client.get(url).loginAs(user)
+  response.assertStatus(200)
+  return parseCsv(response.text())
+}
+
+function funnelOf(csv: string) {
+  return Object.fromEntries(parseCsv(csv).map((row) => [row.stage, Number(row.count)]))
+}
+
+test.group('Reports counters', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  test('funnel equals the messages table', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Reports')
+    const { campaign } = await seedCampaignTraffic(tenant.id, FATES)
+    const expected = await messageTableCounts(campaign.id)
+
+    const response = await client
+      .get(`/plugins/reports/campaigns/${campaign.id}/export?report=funnel`)
+      .loginAs(owner)
+    response.assertStatus(200)
+    const funnel = funnelOf(response.text())
+
+    assert.equal(funnel.enrolled, expected.enrolled)
+    assert.equal(funnel.queued, expected.queued)
+    assert.equal(funnel.sent, expected.sent)
+    assert.equal(funnel.delivered, expected.delivered)
+    assert.equal(funnel.read, expected.read)
+    assert.equal(funnel.replied, expected.replied)
+    assert.equal(funnel.failed, expected.failed)
+    assert.equal(funnel.opted_out, expected.optedOut)
+    assert.deepEqual(
+      [funnel.enrolled, funnel.sent, funnel.delivered, funnel.read, funnel.replied, funnel.failed],
+      [10, 8, 7, 5, 2, 1]
+    )
+    assert.equal(funnel.opted_out, 1)
+  })
+
+  test('repeated events count once', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Reports')
+    const { campaign, instance, messages } = await seedCampaignTraffic(tenant.id, [
+      'read',
+      'failed',
+    ])
+    const [read, failed] = messages
+
+    await runInTenant(tenant.id, async () => {
+      for (const status of ['sent', 'delivered', 'read'] as const) {
+        await applyReceipt(instance.id, {
+          providerMessageId: read.providerMessageId,
+          status,
+          at: new Date(),
+        })
+      }
+    })
+    for (const message of [read, failed]) {
+      for (const event of ['message:sent', 'message:delivered', 'message:read'] as const) {
+        await emitDomainEvent(event, {
+          tenantId: tenant.id,
+          messageId: message.id,
+          contactId: message.contactId!,
+          campaignId: campaign.id,
+          instanceId: instance.id,
+          providerMessageId: message.providerMessageId,
+        })
+      }
+    }
+    await emitDomainEvent('message:failed', {
+      tenantId: tenant.id,
+      messageId: failed.id,
+      contactId: failed.contactId!,
+      campaignId: campaign.id,
+      instanceId: instance.id,
+      providerMessageId: failed.providerMessageId,
+      code: 'E_NOT_ON_WHATSAPP',
+      reason: 'not on WhatsApp',
+    })
+
+    const response = await client
+      .get(`/plugins/reports/campaigns/${campaign.id}/export?report=funnel`)
+      .loginAs(owner)
+    const funnel = funnelOf(response.text())
+    assert.equal(funnel.sent, 1)
+    assert.equal(funnel.delivered, 1)
+    assert.equal(funnel.read, 1)
+    assert.equal(funnel.failed, 1)
+    assert.equal(funnel.queued, 2)
+  })
+
+  test('delivered without sent counts both', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Reports')
+    const { campaign, instance, messages } = await seedCampaignTraffic(tenant.id, ['queued'])
+    await runInTenant(tenant.id, () =>
+      applyReceipt(instance.id, {
+        providerMessageId: messages[0].providerMessageId,
+        status: 'delivered',
+        at: new Date(),
+      })
+    )
+
+    const response = await client
+      .get(`/plugins/reports/campaigns/${campaign.id}/export?report=funnel`)
+      .loginAs(owner)
+    const funnel = funnelOf(response.text())
+    assert.equal(funnel.sent, 1)
+    assert.equal(funnel.delivered, 1)
+  })
+
+  test('per-node counts as JSON', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Reports')
+    const { campaign } = await seedCampaignTraffic(tenant.id, ['read', 'failed', 'delivered'])
+
+    const response = await client
+      .get(`/plugins/reports/campaigns/${campaign.id}/nodes`)
+      .accept('json')
+      .loginAs(owner)
+    response.assertStatus(200)
+    const { campaignId, nodes } = response.body()
+    assert.equal(campaignId, campaign.id)
+    assert.deepEqual(Object.keys(nodes).sort(), ['ask', 'remind'])
+    assert.equal(nodes.ask.sent, 2)
+    assert.equal(nodes.ask.delivered, 2)
+    assert.equal(nodes.ask.read, 1)
+    assert.equal(nodes.remind.failed, 1)
+    assert.equal(nodes.remind.sent, 0)
+  })
+
+  test('campaign CSV exports', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Reports')
+    const { campaign, instance } = await seedCampaignTraffic(tenant.id, ['read', 'failed'])
+    const url = (report: string) =>
+      `/plugins/reports/campaigns/${campaign.id}/export?report=${report}`
+
+    const funnel = await client.get(url('funnel')).loginAs(owner)
+    assert.equal(funnel.header('content-type'), 'text/csv; charset=utf-8')
+    assert.match(
+      funnel.header('content-disposition')!,
+      /attachment; filename="campaign-\d+-funnel-/
+    )
+    assert.equal(
+      funnel.text(),
+      [
+        'stage,count',
+        'enrolled,2',
+        'queued,2',
+        'sent,1',
+        'delivered,1',
+        'read,1',
+        'failed,1',
+        'replied,0',
+        'opted_out,0',
+        'received,0',
+        '',
+      ].join('\n')
+    )
+
+    const instances = await csvRows(client, url('instances'), owner)
+    assert.deepEqual(instances, [
+      {
+        instance_id: String(instance.id),
+        instance: instance.name,
+        queued: '2',
+        sent: '1',
+        delivered: '1',
+        read: '1',
+        failed: '1',
+        replied: '0',
+        opted_out: '0',
+        received: '0',
+      },
+    ])
+
+    const hourly = await csvRows(client, url('hourly'), owner)
+    assert.lengthOf(hourly, 1)
+    assert.match(hourly[0].hour_start_utc!, /^\d{4}-\d\d-\d\dT\d\d:00:00\.000Z$/)
+    assert.equal(hourly[0].sent, '1')
+
+    const daily = await csvRows(client, url('daily'), owner)
+    assert.lengthOf(daily, 1)
+    assert.match(daily[0].day!, /^\d{4}-\d\d-\d\d$/)
+
+    const nodes = await csvRows(client, url('nodes'), owner)
+    assert.deepEqual(
+      nodes.map((row) => [row.node_id, row.sent, row.failed]),
+      [
+        ['ask', '1', '0'],
+        ['remind', '0', '1'],
+      ]
+    )
+
+    const unknown = await client.get(url('everything')).accept('json').loginAs(owner)
+    unknown.assertStatus(422)
+  })
+
+  test('overview sums campaigns of the tenant only', async ({ client, assert }) => {
+    const alpha = await createTenantWithOwner('Alpha')
+    const beta = await createTenantWithOwner('Beta')
+    const first = await seedCampaignTraffic(alpha.tenant.id, ['read', 'failed'])
+    const second = await seedCampaignTraffic(alpha.tenant.id, ['delivered'])
+    await seedCampaignTraffic(beta.tenant.id, ['read', 'read', 'read'])
+
+    const response = await client
+      .get('/plugins/reports/campaigns/export?report=campaigns')
+      .loginAs(alpha.owner)
+    response.assertStatus(200)
+    const rows = parseCsv(response.text())
+    assert.deepEqual(
+      rows.map((row) => [
+        Number(row.campaign_id),
+        row.enrolled,
+        row.sent,
+        row.delivered,
+        row.failed,
+      ]),
+      [
+        [second.campaign.id, '1', '1', '1', '0'],
+        [first.campaign.id, '2', '1', '1', '1'],
+      ]
+    )
+
+    const instances = await csvRows(
+      client,
+      '/plugins/reports/campaigns/export?report=instances',
+      alpha.owner
+    )
+    assert.sameMembers(
+      instances.map((row) => Number(row.instance_id)),
+      [first.instance.id, second.instance.id]
+    )
+  })
+
+  test('viewers read reports', async ({ client }) => {
+    const { tenant } = await createTenantWithOwner('Reports')
+    const { campaign } = await seedCampaignTraffic(tenant.id, ['read'])
+    const { user } = await addMember(tenant.id, 'viewer')
+
+    for (const url of [
+      '/plugins/reports/campaigns',
+      `/plugins/reports/campaigns/${campaign.id}`,
+      `/plugins/reports/campaigns/${campaign.id}/nodes`,
+      `/plugins/reports/campaigns/${campaign.id}/export?report=funnel`,
+      '/plugins/reports/campaigns/export?report=daily',
+    ]) {
+      const response = await client.get(url).loginAs(user)
+      response.assertStatus(200)
+    }
+  })
+
+  test('core reports link opens the plugin', async ({ client }) => {
+    const { owner } = await createTenantWithOwner('Reports')
+    const response = await client.get('/reports').loginAs(owner).redirects(0)
+    response.assertStatus(302)
+    response.assertHeader('location', '/plugins/reports/campaigns')
+  })
+})

@@ -1,0 +1,127 @@
+import ChannelInstance from '#models/channel_instance'
+import Contact from '#models/contact'
+import Journey from '#models/journey'
+import Message from '#models/message'
+import { runInTenant } from '#tenancy/tenant_context'
+import {
+  applyReceipt,
+  createOutboundMessage,
+  storeInbound,
+} from '#services/channels/message_service'
+import { optOut } from '#services/contacts/opt_out'
+import { publishProgress } from '#engine/campaign_progress'
+import { createPublishedCampaign } from '#tests/helpers/campaigns'
+
+/** What happens to each recipient of the seeded campaign, in order. */
+export type RecipientFate =
+  'queued' | 'sent' | 'delivered' | 'read' | 'replied' | 'failed' | 'opted_out'
+
+let sequence = 0
+
+/** Start of this run's phone numbers, so runs that leave rows behind do not collide. */
+const PHONE_BASE = 900_000_000 + Math.floor(Math.random() * 50_000_000)
+
+export function sandboxInstance(tenantId: number, name = 'Reports') {
+  sequence += 1
+  return runInTenant(tenantId, () =>
+    ChannelInstance.create({
+      name: `${name} ${Date.now()}${sequence}`,
+      channel: 'sandbox',
+      status: 'open',
+    })
+  )
+}
+
+/**
+ * Makes a published campaign with one journey per fate, and drives each
+ * recipient's message through the real message service: receipts,
+ * replies and opt-outs emit the domain events the reports count. Returns
+ * the campaign, its instance and the messages.
+ */
+export async function seedCampaignTraffic(tenantId: number, fates: RecipientFate[]) {
+  const campaign = await createPublishedCampaign(tenantId)
+  const instance = await sandboxInstance(tenantId)
+  const messages: Message[] = []
+
+  for (const [index, fate] of fates.entries()) {
+    sequence += 1
+    const phone = `+5511${PHONE_BASE + sequence}`
+    const message = await runInTenant(tenantId, async () => {
+      const contact = await Contact.create({
+        phone,
+        name: `Recipient ${index}`,
+        timezone: 'America/Sao_Paulo',
+      })
+      await Journey.create({
+        campaignId: campaign.id,
+        contactId: contact.id,
+        flowVersionId: campaign.currentVersionId!,
+        instanceId: instance.id,
+        state: 'active',
+        nodeId: index % 2 === 0 ? 'ask' : 'remind',
+        step: 1,
+      })
+      const created = await createOutboundMessage({
+        instance,
+        address: phone,
+        body: 'Hi',
+        contactId: contact.id,
+        campaignId: campaign.id,
+        nodeId: index % 2 === 0 ? 'ask' : 'remind',
+      })
+      await driveTo(instance, created, contact, fate)
+      return Message.findOrFail(created.id)
+    })
+    messages.push(message)
+  }
+
+  await publishProgress(tenantId, campaign.id)
+  return { campaign, instance, messages }
+}
+
+async function driveTo(
+  instance: ChannelInstance,
+  message: Message,
+  contact: Contact,
+  fate: RecipientFate
+) {
+  const receipt = (status: 'sent' | 'delivered' | 'read' | 'failed') =>
+    applyReceipt(instance.id, {
+      providerMessageId: message.providerMessageId,
+      status,
+      at: new Date(),
+      code: status === 'failed' ? 'E_NOT_ON_WHATSAPP' : undefined,
+      reason: status === 'failed' ? 'not on WhatsApp' : undefined,
+    })
+
+  if (fate === 'queued') {
+    return
+  }
+  if (fate === 'failed') {
+    await receipt('failed')
+    return
+  }
+  await receipt('sent')
+  if (fate === 'sent') {
+    return
+  }
+  await receipt('delivered')
+  if (fate === 'delivered') {
+    return
+  }
+  await receipt('read')
+  if (fate === 'replied') {
+    await storeInbound(instance, {
+      providerMessageId: `IN-${message.providerMessageId}`,
+      from: contact.phone,
+      fromName: null,
+      text: 'SIM',
+      media: null,
+      receivedAt: new Date(),
+      inReplyTo: null,
+    })
+  }
+  if (fate === 'opted_out') {
+    await optOut(contact, 'keyword')
+  }
+}
