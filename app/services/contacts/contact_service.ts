@@ -12,6 +12,7 @@ import { phoneHasher, suppress, suppressedHashes } from '#services/contacts/supp
 import { optIn, optOut } from '#services/contacts/opt_out'
 import { currentTenantId } from '#tenancy/tenant_context'
 import { insertChunks, type Client } from '#services/contacts/bulk_writes'
+import { sqlTime } from '#services/channels/sql_time'
 
 export interface ContactInput {
   name?: string | null
@@ -220,7 +221,7 @@ export async function addToLists(
   client: Client = db.connection()
 ) {
   const tenantId = currentTenantId()!
-  const now = DateTime.utc().toJSDate()
+  const now = sqlTime()
   const rows = listIds.flatMap((listId) =>
     contactIds.map((contactId) => ({
       tenant_id: tenantId,

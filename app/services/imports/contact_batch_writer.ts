@@ -4,6 +4,7 @@ import { saveFieldValues } from '#services/contacts/custom_field_values'
 import { suppressedHashes } from '#services/contacts/suppressions'
 import { MAX_BINDINGS, chunked, insertChunks, type Client } from '#services/contacts/bulk_writes'
 import type { ImportOptions } from '#models/contact_import'
+import { sqlTime } from '#services/channels/sql_time'
 import type { ImportedRow, RowMessage } from '#services/imports/import_rows'
 
 export type ReportStatus = 'created' | 'updated' | 'duplicate' | 'rejected'
@@ -122,7 +123,7 @@ async function insertContacts(
   if (rows.length === 0) {
     return new Map<string, number>()
   }
-  const now = new Date()
+  const now = sqlTime()
   const values = rows.map((row) => {
     const optedOut = isSuppressed(row)
     return {
@@ -177,7 +178,7 @@ async function updateContacts(client: Client, rows: ImportedRow[], ids: Map<stri
   // Two values per column in each CASE, and the id in the WHERE.
   const bindingsPerRow = (UPDATED_COLUMNS.length + 1) * 2 + 1
   for (const chunk of chunked(rows, MAX_BINDINGS / bindingsPerRow)) {
-    const changes: Record<string, unknown> = { updated_at: new Date() }
+    const changes: Record<string, unknown> = { updated_at: sqlTime() }
     for (const [column, value] of UPDATED_COLUMNS) {
       const assigned = chunk.filter((row) => value(row) !== null)
       if (assigned.length > 0) {
