@@ -33,7 +33,7 @@ export default class CampaignStatesController {
         }
         const message = i18n.t(`campaigns.errors.${error.reason}`, {
           ...error.values,
-          action: i18n.t(`campaigns.actions.${action}`),
+          action: i18n.t(`campaigns.verbs.${action}`),
           state: i18n.t(`campaigns.states.${campaign.state}`),
         })
         if (request.accepts(['html', 'json']) === 'json') {

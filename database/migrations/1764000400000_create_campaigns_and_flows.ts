@@ -4,7 +4,8 @@ import type { Knex } from 'knex'
 /**
  * Campaigns, the draft flow of each campaign and its published, immutable
  * flow versions. JSON values are stored as text so the same columns work on
- * MariaDB and SQLite.
+ * MariaDB and SQLite. Graphs and plans are MEDIUMTEXT on MySQL (16 MB),
+ * because a 300-node graph is larger than TEXT's 64 KB.
  */
 export default class extends BaseSchema {
   async up() {
@@ -41,7 +42,7 @@ export default class extends BaseSchema {
       table.increments('id')
       this.tenantColumn(table)
       this.campaignColumn(table)
-      table.text('graph').notNullable()
+      table.text('graph', 'mediumtext').notNullable()
       table.integer('revision').unsigned().notNullable().defaultTo(0)
       table.integer('based_on_version_id').unsigned().nullable()
       table.integer('updated_by').unsigned().nullable()
@@ -55,8 +56,8 @@ export default class extends BaseSchema {
       this.tenantColumn(table)
       this.campaignColumn(table)
       table.integer('number').unsigned().notNullable()
-      table.text('graph').notNullable()
-      table.text('plan').notNullable()
+      table.text('graph', 'mediumtext').notNullable()
+      table.text('plan', 'mediumtext').notNullable()
       table.integer('published_by').unsigned().nullable()
       table.timestamp('created_at').notNullable()
       table.unique(['campaign_id', 'number'])

@@ -6,6 +6,7 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { createCampaign, graphEdge, graphNode, replyFlow, sendNode } from '#tests/helpers/campaigns'
 import type { FlowGraph } from '#flow/flow_graph'
+import type { CampaignProgressPayload } from '#flow/progress'
 
 const VIEWPORT = { width: 1680, height: 1050 }
 
@@ -317,3 +318,37 @@ async function openEditorWithoutStart(visit: any, browserContext: any) {
   await page.setViewportSize(VIEWPORT)
   return page
 }
+
+test.group('Flow editor live overlay', () => {
+  test('shows waiting and port counts per node', async ({ visit, browserContext, assert }) => {
+    const { page, campaign, tenant } = await openEditor(visit, browserContext, replyFlow())
+    const { default: transmit } = await import('@adonisjs/transmit/services/main')
+    const { campaignProgressChannel } = await import('#flow/progress')
+    const payload: CampaignProgressPayload = {
+      nodes: {
+        ask: { waiting: 0, ports: { sent: 40, failed: 2 } },
+        branch: { waiting: 17, ports: { sim: 12, nao: 6, no_reply: 5 } },
+      },
+      totals: { enrolled: 42, active: 17, completed: 23, sent: 63, failed: 2 },
+    }
+
+    // The page subscribes after it loads; broadcast until the overlay shows the figures.
+    const waiting = page.locator(
+      '[data-test-id="flow-node-branch"] [data-test-id="flow-node-waiting"]'
+    )
+    for (let attempt = 0; attempt < 50 && (await waiting.count()) === 0; attempt++) {
+      transmit.broadcast(campaignProgressChannel(tenant.id, campaign.id), payload as any)
+      await page.waitForTimeout(200)
+    }
+    assert.equal(await waiting.textContent(), '17 waiting')
+    assert.equal(
+      await page.locator('[data-test-id="flow-port-count-branch-sim"]').textContent(),
+      '12'
+    )
+    assert.equal(
+      await page.locator('[data-test-id="flow-port-count-ask-failed"]').textContent(),
+      '2'
+    )
+    await page.locator('[data-test-id="flow-totals"]').getByText('42 started').waitFor()
+  })
+})

@@ -31,7 +31,7 @@ export function summarizeNode(
       return clip(String(value.text ?? ''))
     }
     case 'duration':
-      return `${value.amount ?? '?'} ${t(`flow.fields.units.${value.unit}`)}`
+      return t(`flow.fields.duration_value.${value.unit}`, { amount: value.amount ?? 0 })
     case 'time-window':
       return `${value.start ?? '?'}–${value.end ?? '?'}`
     case 'text':

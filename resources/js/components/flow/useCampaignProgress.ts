@@ -11,7 +11,7 @@ function transmit() {
 
 /**
  * Follows a campaign's live progress on
- * `tenants/<tenantId>/campaigns/<campaignId>/progress`. Each message holds
+ * `tenants/<tenantId>/campaigns/<campaignId>/progress`. Each message contains
  * the full counts, so the latest one is all the overlay needs.
  */
 export function useCampaignProgress(tenantId: number, campaignId: number) {

@@ -9,7 +9,7 @@ const HISTORY_LIMIT = 200
 /**
  * The flow editor's state: the graph, the selection and the undo history.
  * Every change of the graph goes through `execute` with a command, so undo
- * and redo cover all of them and `version` tells the autosave something
+ * and redo cover all of them and `version` signals the autosave that something
  * changed. Vue Flow only renders what this store derives.
  */
 export function createFlowStore(initial: FlowGraph, palette: PaletteEntry[]) {
