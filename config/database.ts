@@ -31,8 +31,9 @@ const migrations = {
       appRoot: fileURLToPath(app.appRoot),
       directories: pluginsConfig.directories,
       disabled: pluginsConfig.disabled,
-      coreVersion: JSON.parse(readFileSync(join(fileURLToPath(app.appRoot), 'package.json'), 'utf8'))
-        .version,
+      coreVersion: JSON.parse(
+        readFileSync(join(fileURLToPath(app.appRoot), 'package.json'), 'utf8')
+      ).version,
     })),
   ],
 }

@@ -12,7 +12,16 @@ export const FUNNEL_STAGES = [
 /** Stages a volume chart and the per-instance and per-node tables show. */
 export const TABLE_STAGES = ['sent', 'delivered', 'read', 'replied', 'failed', 'opted_out'] as const
 
-export type Counts = Record<string, number>
+/** Figures of one report row by stage; a stage without a figure reads as zero. */
+export type Counts = { [stage in (typeof FUNNEL_STAGES)[number] | 'queued' | 'received']?: number }
+
+/**
+ * Returns the figure of `key` in a report row, zero when the row has none.
+ */
+export function countOf(row: object, key: string) {
+  const value = (row as Record<string, unknown>)[key]
+  return typeof value === 'number' ? value : 0
+}
 
 /** Colours per stage, shared by every chart so a stage looks the same everywhere. */
 export const STAGE_COLOURS: Record<string, string> = {
