@@ -1,0 +1,98 @@
+/**
+ * Shared steps of the flow engine benchmarks: boot the application in this
+ * process, make a tenant with a paired sandbox instance, seed contacts and
+ * publish a one-send campaign, using the same helpers as the tests.
+ */
+import 'reflect-metadata'
+import { Ignitor } from '@adonisjs/core'
+
+const APP_ROOT = new URL('../', import.meta.url)
+
+/** Boots the application as a console process; returns it so the caller can terminate it. */
+export async function bootApp() {
+  const ignitor = new Ignitor(APP_ROOT, {
+    importer: (filePath) =>
+      filePath.startsWith('./') || filePath.startsWith('../')
+        ? import(new URL(filePath, APP_ROOT).href)
+        : import(filePath),
+  })
+  const app = ignitor.createApp('console')
+  await app.init()
+  await app.boot()
+  await app.start(async () => {})
+  return app
+}
+
+/** Closes the queues and Redis connections this process opened, then the application. */
+export async function shutdown(app: Awaited<ReturnType<typeof bootApp>>) {
+  const { closeEngineQueues } = await import('#engine/engine_queues')
+  const { closeQueues } = await import('#queues/queue_factory')
+  const { closeRedisConnections } = await import('#queues/redis_connection')
+  await closeEngineQueues()
+  await closeQueues()
+  await closeRedisConnections()
+  await app.terminate()
+}
+
+/** Samples the process's resident memory every 50 ms; `stop` returns the peak in MB. */
+export function sampleRss() {
+  let peak = process.memoryUsage().rss
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss)
+  }, 50)
+  return {
+    stop() {
+      clearInterval(timer)
+      return Math.round(Math.max(peak, process.memoryUsage().rss) / 1_048_576)
+    },
+  }
+}
+
+/** The value at quantile `q` (0 to 1) of `values`, by the nearest-rank method. */
+export function quantile(values: number[], q: number) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))
+  return sorted[rank]
+}
+
+export function phoneOf(index: number) {
+  return `+5511${String(900_000_000 + index)}`
+}
+
+/**
+ * Makes a tenant with `contacts` contacts in one list and a campaign whose
+ * published flow sends one message, on `instanceIds`.
+ */
+export async function oneSendCampaign(options: {
+  contacts: number
+  instanceIds?: (tenantId: number) => Promise<number[]>
+  attributes?: Record<string, unknown>
+}) {
+  const { createTenantWithOwner } = await import('#tests/helpers/accounts')
+  const { graphEdge, graphNode, sendNode } = await import('#tests/helpers/campaigns')
+  const { publishedCampaign, seedAudience } = await import('#tests/helpers/engine')
+
+  const { tenant, owner } = await createTenantWithOwner('Bench')
+  const contacts = Array.from({ length: options.contacts }, (_, index) => ({
+    phone: phoneOf(index),
+  }))
+  const { listId } = await seedAudience(tenant.id, contacts)
+  const instanceIds = options.instanceIds ? await options.instanceIds(tenant.id) : []
+  const campaign = await publishedCampaign(
+    tenant.id,
+    owner.id,
+    {
+      nodes: [graphNode('start', 'start'), sendNode('hello', 'Olá {{name|você}}')],
+      edges: [graphEdge('start', 'next', 'hello')],
+    },
+    { listIds: [listId], channelInstanceIds: instanceIds, ...options.attributes } as never
+  )
+  return { tenant, owner, campaign }
+}
+
+/** Pairs one sandbox instance that reports no receipts, for throughput runs. */
+export async function quietSandbox(tenantId: number) {
+  const { pairedSandbox } = await import('#tests/helpers/channels')
+  const instance = await pairedSandbox(tenantId, { readReceipts: false, deliveredDelayMs: 0 })
+  return instance.id
+}

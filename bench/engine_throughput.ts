@@ -1,0 +1,80 @@
+/**
+ * Measures in one run, on the same Redis and database:
+ *
+ * 1. bare BullMQ: MESSAGES no-op jobs added in bulk and drained by one
+ *    worker, at concurrency 1 (the outbound worker's, one per number) and
+ *    at the journey worker's concurrency;
+ * 2. the flow engine: a campaign of MESSAGES contacts with pacing off,
+ *    from the start to the finish, through the journey jobs, the outbound
+ *    queue and the sandbox channel, on INSTANCES numbers (default 1).
+ *
+ *   DB_DATABASE=disparador_bench REDIS_PREFIX=bench-$(date +%s) \
+ *     node --import @poppinss/ts-exec bench/engine_throughput.ts
+ */
+import { bootApp, oneSendCampaign, quietSandbox, shutdown } from './engine_support.js'
+
+const MESSAGES = Number(process.env.MESSAGES ?? 2000)
+const INSTANCES = Number(process.env.INSTANCES ?? 1)
+const JOURNEY_CONCURRENCY = 20
+
+const app = await bootApp()
+const { createWorker, getQueue } = await import('#queues/queue_factory')
+const { startChannelsRole } = await import('#tests/helpers/channels')
+const { startCampaign, startWorkerRole, waitForCampaignState } =
+  await import('#tests/helpers/engine')
+
+async function bareBullmq(concurrency: number) {
+  const name = `bench-noop-${Date.now()}-${concurrency}`
+  const queue = getQueue(name)
+  const jobs = Array.from({ length: MESSAGES }, (_, index) => ({
+    name: 'noop',
+    data: { index },
+    opts: { removeOnComplete: true },
+  }))
+  const started = performance.now()
+  let done = 0
+  let finish: () => void = () => undefined
+  const drained = new Promise<void>((resolve) => (finish = resolve))
+  const worker = createWorker(
+    name,
+    async () => {
+      done += 1
+      if (done === MESSAGES) finish()
+    },
+    { concurrency }
+  )
+  worker.on('error', (error) => console.error('worker error', error))
+  await queue.addBulk(jobs)
+  await drained
+  const seconds = (performance.now() - started) / 1000
+  await worker.close()
+  await queue.obliterate({ force: true })
+  return MESSAGES / seconds
+}
+
+for (const concurrency of [1, JOURNEY_CONCURRENCY]) {
+  const rate = await bareBullmq(concurrency)
+  console.log(`bare BullMQ no-op jobs, concurrency ${concurrency}: ${Math.round(rate)} jobs/s`)
+}
+
+const channels = await startChannelsRole()
+const worker = await startWorkerRole()
+const { owner, campaign } = await oneSendCampaign({
+  contacts: MESSAGES,
+  instanceIds: async (tenantId) => {
+    const ids: number[] = []
+    for (let index = 0; index < INSTANCES; index++) ids.push(await quietSandbox(tenantId))
+    return ids
+  },
+})
+const started = performance.now()
+await startCampaign(campaign, owner.id)
+await waitForCampaignState(campaign, 'finished', 30 * 60_000)
+const seconds = (performance.now() - started) / 1000
+console.log(
+  `engine, ${MESSAGES} messages on ${INSTANCES} number(s), pacing off: ${seconds.toFixed(1)} s, ${(MESSAGES / seconds).toFixed(1)} messages/s`
+)
+
+await worker.stop()
+await channels.stop()
+await shutdown(app)
