@@ -352,3 +352,38 @@ test.group('Flow editor live overlay', () => {
     await page.locator('[data-test-id="flow-totals"]').getByText('42 started').waitFor()
   })
 })
+
+/** Builds a chain of `count` send nodes after the entry, one below the other. */
+function chainFlow(count: number): FlowGraph {
+  const nodes = [graphNode('start', 'start')]
+  const edges = []
+  let previous = { id: 'start', port: 'next' }
+  for (let index = 0; index < count; index++) {
+    const node = sendNode(`send-${index}`, `Message ${index}`)
+    node.position = { x: 0, y: (index + 1) * 150 }
+    nodes.push(node)
+    edges.push(graphEdge(previous.id, previous.port, node.id))
+    previous = { id: node.id, port: 'sent' }
+  }
+  return { nodes, edges }
+}
+
+test.group('Flow editor minimap', () => {
+  test('small flow shows it, toggle hides it', async ({ visit, browserContext, assert }) => {
+    const { page } = await openEditor(visit, browserContext, replyFlow())
+    const minimap = page.locator('[data-test-id="flow-minimap"]')
+    await minimap.waitFor()
+    await page.locator('[data-test-id="flow-minimap-toggle"]').click()
+    await minimap.waitFor({ state: 'detached' })
+    assert.equal(await minimap.count(), 0)
+  })
+
+  test('large flow opens without it', async ({ visit, browserContext, assert }) => {
+    const { page } = await openEditor(visit, browserContext, chainFlow(120))
+    const minimap = page.locator('[data-test-id="flow-minimap"]')
+    assert.equal(await minimap.count(), 0)
+    await page.locator('[data-test-id="flow-minimap-toggle"]').click()
+    await minimap.waitFor()
+    assert.equal(await minimap.count(), 1)
+  })
+})

@@ -1,4 +1,4 @@
-import { ref, watch } from 'vue'
+import { getCurrentInstance, onBeforeUnmount, ref, watch } from 'vue'
 import { requestJson } from './flow_api'
 import type { FlowStore } from './useFlowStore'
 import type { FlowProblem, PortInfo } from './flow_types'
@@ -82,6 +82,9 @@ export function useFlowAutosave(
       timer = setTimeout(save, AUTOSAVE_DELAY_MS)
     })
   }
+
+  // A pending save still runs after the editor closes, but its timer must not outlive it.
+  if (getCurrentInstance()) onBeforeUnmount(() => clearTimeout(timer))
 
   return { revision, problems, status, flush, save }
 }

@@ -63,7 +63,7 @@ export function createFlowStore(initial: FlowGraph, palette: PaletteEntry[]) {
 
   /** Moves a node while it is dragged, outside the history; `moveNodes` records the drag once it ends. */
   function dragTo(nodeId: string, position: { x: number; y: number }) {
-    const node = graph.nodes.find((candidate) => candidate.id === nodeId)
+    const node = nodesById.value.get(nodeId)
     if (node) node.position = position
   }
 
