@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Opens a generated flow of 300 nodes (NODES to change it) in the editor in
  * headless Chromium and prints the time to interactive and the frame times

@@ -12,7 +12,7 @@ import { pluginNavFor } from '#plugins/plugin_nav'
  * the tenant has enabled.
  */
 export default class InertiaMiddleware extends BaseInertiaMiddleware {
-  share(ctx: HttpContext) {
+  async share(ctx: HttpContext) {
     // A page can render before the session or auth middleware ran (a 404, say).
     const { session, auth, i18n } = ctx as Partial<HttpContext>
     const locale = i18n?.locale ?? 'en'
@@ -46,7 +46,7 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
         ctx.tenant ? { id: ctx.tenant.id, name: ctx.tenant.name, slug: ctx.tenant.slug } : null
       ),
       role: ctx.inertia.always(ctx.membership?.role ?? null),
-      pluginNav: ctx.inertia.always(() => pluginNavFor(ctx)),
+      pluginNav: ctx.inertia.always(await pluginNavFor(ctx)),
       roles: ctx.inertia.always([...ROLES]),
       tenants: ctx.inertia.always(
         (ctx.memberships ?? []).map((membership) => ({

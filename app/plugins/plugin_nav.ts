@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import pluginHost from '#plugins/main'
 import { pluginPrefix } from '#plugins/plugin_routes'
 
-export interface PluginNavLink {
+export type PluginNavLink = {
   plugin: string
   href: string
   label: string
