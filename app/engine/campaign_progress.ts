@@ -18,16 +18,23 @@ export const PROGRESS_INTERVAL_MS = 500
 
 /**
  * Asks for the campaign's progress to be computed, stored and broadcast
- * within PROGRESS_INTERVAL_MS. Requests while one is pending share it, by
- * its job id. Failures are logged: progress is refreshed by the next request.
+ * within PROGRESS_INTERVAL_MS. Requests of one interval share one job, by
+ * its job id, and that job runs after the interval ends, so it reads every
+ * change requested in it. A fixed id per campaign would lose the request
+ * that arrives while the previous job runs (BullMQ ignores an id that is
+ * still active), and the stored figures would stay behind. Failures are
+ * logged: progress is refreshed by the next request.
  */
 export function requestProgress(tenantId: number, campaignId: number) {
+  // NOTE: jobs of consecutive intervals run about PROGRESS_INTERVAL_MS apart; one that
+  // takes longer than that could store its older figures after the newer ones.
+  const interval = Math.floor(Date.now() / PROGRESS_INTERVAL_MS)
   getQueue(PROGRESS_QUEUE)
     .add(
       'publish',
       { tenantId, campaignId },
       {
-        jobId: `progress-${campaignId}`,
+        jobId: `progress-${campaignId}-${interval}`,
         delay: PROGRESS_INTERVAL_MS,
         removeOnComplete: true,
         removeOnFail: true,
