@@ -31,12 +31,25 @@ export async function countStages(message: CountedMessage, stages: StageEvent[])
   }
   const timeZone = await tenantTimeZone(message.tenantId)
 
-  return db.transaction(async (trx) => {
-    const counted = await claimStages(trx, message, stages)
-    await addToBuckets(trx, message, counted, timeZone)
-    return counted.map((event) => event.stage)
-  })
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(async (trx) => {
+        const counted = await claimStages(trx, message, stages)
+        await addToBuckets(trx, message, counted, timeZone)
+        return counted.map((event) => event.stage)
+      })
+    } catch (error) {
+      // InnoDB rolls the whole transaction back on a deadlock, so running it again
+      // counts each stage at most once, like the first try would have.
+      if ((error as { code?: string }).code !== 'ER_LOCK_DEADLOCK' || attempt >= DEADLOCK_RETRIES) {
+        throw error
+      }
+    }
+  }
 }
+
+/** Times a count runs again after InnoDB picked it as a deadlock victim. */
+const DEADLOCK_RETRIES = 5
 
 /** Reads the message's mark row and locks it until the transaction ends, creating it first if missing. */
 async function lockMark(trx: Transaction, message: CountedMessage) {
@@ -68,8 +81,8 @@ function readMarkForUpdate(trx: Transaction, messageId: number) {
  * Sets the flags of the stages not counted yet and returns their events.
  * The mark row stays locked until the transaction ends, so a concurrent
  * count of the same message waits and then sees the flags set.
- * NOTE: two first counts of one new message at the same instant can still
- * deadlock on InnoDB's insert locks; the loser's subscriber fails and is logged.
+ * Two first counts of one new message at the same instant can deadlock on
+ * InnoDB's insert locks; `countStages` then runs the loser again.
  */
 async function claimStages(trx: Transaction, message: CountedMessage, stages: StageEvent[]) {
   const mark = await lockMark(trx, message)
