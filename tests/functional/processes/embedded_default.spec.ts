@@ -85,7 +85,9 @@ test.group('Embedded default', (group) => {
     assert.equal(reseed.code, 0, reseed.output)
     assert.equal(await readFile(loginFile, 'utf8'), login, 'a second seed keeps the same login')
 
-    server = startWebServer({ ...env, PROCESS_ROLES: 'web,worker,channels' })
+    // DEV_MODE makes the server run Vite in middleware mode, as `node ace serve` does, so
+    // pages load without a production build.
+    server = startWebServer({ ...env, PROCESS_ROLES: 'web,worker,channels', DEV_MODE: 'true' })
     await server.waitForOutput(/channels role started/, 60_000)
 
     const base = `http://127.0.0.1:${PORT}`
