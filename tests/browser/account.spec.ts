@@ -17,20 +17,20 @@ test.group('Account journey', () => {
     await signup.locator('[data-test-id="field-password"]').fill(password)
     await signup.locator('[data-test-id="signup-submit"]').click()
 
-    await signup.waitForURL((url) => url.pathname === '/')
+    await signup.waitForURL((url) => url.pathname === '/', { waitUntil: 'commit' })
     await signup.assertTextContains('[data-test-id="dashboard-title"]', 'Gabriela Rocha')
     await signup.assertTextContains('[data-test-id="main-nav"]', 'Contacts')
 
     await signup.locator('[data-test-id="logout"]').click()
-    await signup.waitForURL((url) => url.pathname === '/login')
+    await signup.waitForURL((url) => url.pathname === '/login', { waitUntil: 'commit' })
 
     await signup.locator('[data-test-id="field-email"]').fill(email)
     await signup.locator('[data-test-id="field-password"]').fill(password)
     await signup.locator('[data-test-id="login-submit"]').click()
-    await signup.waitForURL((url) => url.pathname === '/')
+    await signup.waitForURL((url) => url.pathname === '/', { waitUntil: 'commit' })
 
     await signup.locator('[data-test-id="profile-link"]').click()
-    await signup.waitForURL((url) => url.pathname === '/profile')
+    await signup.waitForURL((url) => url.pathname === '/profile', { waitUntil: 'commit' })
     await signup.locator('[data-test-id="locale-select"]').selectOption('pt-BR')
     await signup.locator('[data-test-id="locale-save"]').click()
 
@@ -41,7 +41,7 @@ test.group('Account journey', () => {
     assert.equal(user.locale, 'pt-BR')
 
     await signup.locator('[data-test-id="logout"]').click()
-    await signup.waitForURL((url) => url.pathname === '/login')
+    await signup.waitForURL((url) => url.pathname === '/login', { waitUntil: 'commit' })
     await signup.assertTextContains('h1', 'Sign in to Disparador')
   })
 

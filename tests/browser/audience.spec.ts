@@ -37,7 +37,7 @@ test.group('Contacts import page', (group) => {
       .setInputFiles(app.makePath('tests/fixtures/contacts/excel-ptbr.csv'))
     await page.locator('[data-test-id="import-upload-submit"]').click()
 
-    await page.waitForURL(/\/contacts\/imports\/\d+$/)
+    await page.waitForURL(/\/contacts\/imports\/\d+$/, { waitUntil: 'commit' })
     await page.assertTextContains('[data-test-id="import-mapping"]', 'Observação')
     await page.assertTextContains('[data-test-id="import-mapping"]', 'Luís Gonçalves')
     assert.equal(await page.locator('[data-test-id="mapping-1"]').inputValue(), 'phone')
@@ -116,7 +116,7 @@ test.group('Segments page', () => {
     await page.locator('[data-test-id="segment-name"]').fill('VIP de Santos')
     await capture(page, 'segment-editor')
     await page.locator('[data-test-id="segment-save"]').click()
-    await page.waitForURL(/\/segments\/\d+$/)
+    await page.waitForURL(/\/segments\/\d+$/, { waitUntil: 'commit' })
     await page.locator('[data-test-id="segment-count"]').getByText('1 contact matches').waitFor()
 
     const lists = await visit('/lists')
@@ -154,7 +154,7 @@ test.group('Template editor', () => {
       .fill('Olá {{nome}}, seu pedido *{{pedido}}* saiu.')
     await page.locator('[data-test-id="preview-missing"]').waitFor()
     await page.locator('[data-test-id="template-save"]').click()
-    await page.waitForURL(/\/templates\/\d+$/)
+    await page.waitForURL(/\/templates\/\d+$/, { waitUntil: 'commit' })
     await capture(page, 'template-saved')
   })
 })

@@ -57,9 +57,13 @@ test.group('Reports page', () => {
 
     const page = await visit('/')
     await page.locator('[data-test-id="main-nav"] a[href="/reports"]').click()
-    await page.waitForURL((url) => url.pathname === '/plugins/reports/campaigns')
+    await page.waitForURL((url) => url.pathname === '/plugins/reports/campaigns', {
+      waitUntil: 'commit',
+    })
     await page.locator(`[data-test-id="report-campaign-${campaign.id}"]`).click()
-    await page.waitForURL((url) => url.pathname === `/plugins/reports/campaigns/${campaign.id}`)
+    await page.waitForURL((url) => url.pathname === `/plugins/reports/campaigns/${campaign.id}`, {
+      waitUntil: 'commit',
+    })
 
     await page.assertTextContains('[data-test-id="report-title"]', campaign.name)
     await page.assertText('[data-test-id="funnel-enrolled"]', '14')

@@ -26,13 +26,17 @@ test.group('Webhooks page', (group) => {
 
     const page = await visit('/')
     await page.locator('[data-test-id="plugin-nav-webhooks"]').click()
-    await page.waitForURL((url) => url.pathname === '/plugins/webhooks/endpoints')
+    await page.waitForURL((url) => url.pathname === '/plugins/webhooks/endpoints', {
+      waitUntil: 'commit',
+    })
     await page.assertExists('[data-test-id="webhooks-empty"]')
 
     await page.locator('[data-test-id="field-url"]').fill(receiver.url)
     await page.locator('[data-test-id="event-message:delivered"]').check()
     await page.locator('[data-test-id="webhook-submit"]').click()
-    await page.waitForURL((url) => /^\/plugins\/webhooks\/endpoints\/\d+$/.test(url.pathname))
+    await page.waitForURL((url) => /^\/plugins\/webhooks\/endpoints\/\d+$/.test(url.pathname), {
+      waitUntil: 'commit',
+    })
     await page.assertTextContains('[data-test-id="webhook-secret"]', 'whsec_')
     await page.assertExists('[data-test-id="webhook-log-empty"]')
 
