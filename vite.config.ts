@@ -7,6 +7,10 @@ export default defineConfig({
     vue(),
     adonisjs({ entryPoints: ['resources/js/app.ts'], reload: ['resources/views/**/*.edge'] }),
   ],
+  // A second dev server on the same checkout (the embedded-default test starts
+  // one) takes its own VITE_CACHE_DIR, so it cannot rewrite the first one's
+  // pre-bundled dependencies under its feet. Default: node_modules/.vite.
+  cacheDir: process.env.VITE_CACHE_DIR,
   resolve: {
     alias: { '~/': `${import.meta.dirname}/resources/js/` },
   },

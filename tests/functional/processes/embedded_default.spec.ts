@@ -49,6 +49,7 @@ class CookieJar {
 test.group('Embedded default', (group) => {
   const sqliteFile = app.tmpPath(`embedded-${process.pid}.sqlite3`)
   const loginFile = app.tmpPath(`embedded-login-${process.pid}.txt`)
+  const viteCacheDir = app.tmpPath(`embedded-vite-${process.pid}`)
   const env = {
     NODE_ENV: 'development',
     DB_CONNECTION: 'sqlite',
@@ -67,6 +68,7 @@ test.group('Embedded default', (group) => {
       await rm(`${sqliteFile}${suffix}`, { force: true })
     }
     await rm(loginFile, { force: true })
+    await rm(viteCacheDir, { recursive: true, force: true })
   })
 
   test('migrates, seeds the demo tenant and signs it in', async ({ assert }) => {
@@ -87,7 +89,12 @@ test.group('Embedded default', (group) => {
 
     // DEV_MODE makes the server run Vite in middleware mode, as `node ace serve` does, so
     // pages load without a production build.
-    server = startWebServer({ ...env, PROCESS_ROLES: 'web,worker,channels', DEV_MODE: 'true' })
+    server = startWebServer({
+      ...env,
+      PROCESS_ROLES: 'web,worker,channels',
+      DEV_MODE: 'true',
+      VITE_CACHE_DIR: viteCacheDir,
+    })
     await server.waitForOutput(/channels role started/, 60_000)
 
     const base = `http://127.0.0.1:${PORT}`
