@@ -41,6 +41,8 @@ test.group('Sandbox pairing', (group) => {
       .locator(`[data-test-id="connection-${instance.id}"][data-status="open"]`)
       .waitFor()
     assert.equal(await card.locator('[data-test-id="connection-status"]').innerText(), 'Connected')
-    await simulator.locator('[data-test-id="simulator-draft"]:not([disabled])').waitFor()
+    await simulator
+      .locator('[data-test-id="simulator-draft"]:not([disabled])')
+      .waitFor({ timeout: 90_000 })
   }).timeout(60_000)
 })

@@ -78,7 +78,9 @@ test.group('Phone simulator', (group) => {
     await browserContext.loginAs(owner)
 
     const page = await visit(`/simulator?instance=${instance.id}&contact=${ana.id}`)
-    await page.locator('[data-test-id="simulator-draft"]:not([disabled])').waitFor()
+    await page
+      .locator('[data-test-id="simulator-draft"]:not([disabled])')
+      .waitFor({ timeout: 90_000 })
     const message = await queueMessage(
       instance,
       ana.phone,
