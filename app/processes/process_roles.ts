@@ -68,8 +68,7 @@ export async function startRoles(app: ApplicationService, roles: ProcessRoleName
     for (const role of started.reverse()) {
       await role.stop()
     }
-    await closeQueues()
-    await closeRedisConnections()
+    await closeRedisUsers()
   })
 }
 
@@ -103,9 +102,14 @@ export async function startExtraRoles(app: ApplicationService) {
   if (extra.length > 0) {
     await startRoles(app, extra)
   } else {
-    app.terminating(async () => {
-      await closeQueues()
-      await closeRedisConnections()
-    })
+    app.terminating(closeRedisUsers)
   }
+}
+
+/**
+ * Closes this process's BullMQ queues, then every Redis connection it made.
+ */
+async function closeRedisUsers() {
+  await closeQueues()
+  await closeRedisConnections()
 }
