@@ -1,6 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { optOutSettingsValidator } from '#validators/audience'
 import { audienceSettings, DEFAULT_OPT_OUT_KEYWORDS } from '#services/contacts/audience_settings'
+import { recordAudit } from '#events/audit_record'
 
 export default class AudienceSettingsController {
   async edit({ inertia, bouncer }: HttpContext) {
@@ -26,8 +27,15 @@ export default class AudienceSettingsController {
       ),
     ]
     const settings = await audienceSettings()
+    const before = { keywords: settings.optOutKeywords, reply: settings.optOutReply }
     settings.merge({ optOutKeywords: keywords, optOutReply: input.reply || null })
     await settings.save()
+    await recordAudit('settings.opt_out_changed', {
+      targetType: 'audience_settings',
+      targetId: settings.id,
+      before,
+      after: { keywords: settings.optOutKeywords, reply: settings.optOutReply },
+    })
     logger.info({ keywords: keywords.length }, 'opt-out settings changed')
     session.flash('success', i18n.t('contacts.opt_out.saved'))
     return response.redirect().back()

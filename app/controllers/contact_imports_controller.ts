@@ -8,6 +8,7 @@ import { mappingProblem } from '#services/imports/column_mapping'
 import { streamReportCsv, reportSample } from '#services/imports/import_report'
 import { ENCODINGS, DELIMITERS } from '#services/imports/csv_format'
 import { splitTags } from '#services/contacts/contact_service'
+import { recordAudit } from '#events/audit_record'
 
 export default class ContactImportsController {
   async index({ inertia, bouncer }: HttpContext) {
@@ -84,10 +85,16 @@ export default class ContactImportsController {
     }
 
     const lists = await ContactList.query().whereIn('id', input.listIds ?? [])
-    await startImport(contactImport, headers, input.mapping, {
+    const options = {
       duplicates: input.duplicates,
       tags: splitTags(input.tags),
       listIds: lists.map((list) => list.id),
+    }
+    await startImport(contactImport, headers, input.mapping, options)
+    await recordAudit('import.started', {
+      targetType: 'contact_import',
+      targetId: contactImport.id,
+      after: { fileName: contactImport.fileName, mapping: input.mapping, ...options },
     })
     logger.info({ importId: contactImport.id }, 'contact import queued')
     return response.redirect(`/contacts/imports/${contactImport.id}`)
@@ -100,6 +107,11 @@ export default class ContactImportsController {
       .whereNotNull('report_key')
       .firstOrFail()
     const name = contactImport.fileName.replace(/\.[^.]+$/, '').replace(/[^\w.-]+/g, '_')
+    await recordAudit('import_report.exported', {
+      targetType: 'contact_import',
+      targetId: contactImport.id,
+      after: { fileName: contactImport.fileName },
+    })
     response.header('content-type', 'text/csv; charset=utf-8')
     response.attachment(`${name}-report.csv`)
     return response.stream(

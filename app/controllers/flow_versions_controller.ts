@@ -4,6 +4,7 @@ import FlowVersion from '#models/flow_version'
 import { FlowInvalidException } from '#flow/flow_compiler'
 import { publishDraft, restoreVersion } from '#services/campaigns/flow_publisher'
 import { serializeVersion } from '#services/campaigns/flow_version_serializer'
+import { recordAudit } from '#events/audit_record'
 
 export default class FlowVersionsController {
   async index({ params, bouncer }: HttpContext) {
@@ -27,7 +28,16 @@ export default class FlowVersionsController {
     await bouncer.authorize('designCampaigns')
     const campaign = await Campaign.findOrFail(params.id)
     try {
+      const previous = campaign.currentVersionId
+        ? await FlowVersion.find(campaign.currentVersionId)
+        : null
       const version = await publishDraft(campaign, auth.user!.id)
+      await recordAudit('flow.published', {
+        targetType: 'campaign',
+        targetId: campaign.id,
+        before: previous ? { version: previous.number } : null,
+        after: { version: version.number, versionId: version.id },
+      })
       return response.created({ version: serializeVersion(version) })
     } catch (error) {
       if (error instanceof FlowInvalidException) {

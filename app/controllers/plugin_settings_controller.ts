@@ -4,6 +4,7 @@ import pluginHost from '#plugins/main'
 import { settingsValidator } from '#plugins/plugin_api'
 import { translateFields } from '#flow/palette'
 import { pluginSwitchValidator } from '#validators/plugins'
+import { recordAudit } from '#events/audit_record'
 
 /**
  * Settings > Plugins: every plugin of the install with its state and load
@@ -40,7 +41,21 @@ export default class PluginSettingsController {
       })
     }
     const { enabled } = await request.validateUsing(pluginSwitchValidator)
+    const audit = {
+      targetType: 'plugin',
+      targetId: record.name,
+      before: { enabled: await pluginHost.isEnabledFor(record.name, tenant.id) },
+      after: { enabled },
+    }
+    // Disabling is recorded first: once the switch is off, the audit
+    // plugin no longer hears this tenant's events, including its own switch.
+    if (!enabled) {
+      await recordAudit('plugin.disabled', audit)
+    }
     await pluginHost.tenantState.setEnabled(tenant.id, record.name, enabled)
+    if (enabled) {
+      await recordAudit('plugin.enabled', audit)
+    }
     logger.info({ pluginName: record.name, enabled }, 'tenant plugin switch changed')
     session.flash(
       'success',
@@ -75,12 +90,19 @@ export default class PluginSettingsController {
       return response.notFound({ message: `Plugin "${params.name}" has no settings` })
     }
     try {
+      const before = await pluginHost.tenantSettings(params.name, tenant.id)
       const values = await settingsValidator(settings).validate(request.input('values', {}))
       await pluginHost.tenantState.setSettings(
         tenant.id,
         params.name,
         values as Record<string, unknown>
       )
+      await recordAudit('plugin.settings_changed', {
+        targetType: 'plugin',
+        targetId: params.name,
+        before,
+        after: values as Record<string, unknown>,
+      })
     } catch (error) {
       if (!(error instanceof vineErrors.E_VALIDATION_ERROR)) {
         throw error

@@ -1,8 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import limiter from '@adonisjs/limiter/services/main'
+import { errors as authErrors } from '@adonisjs/auth'
 import env from '#start/env'
 import User from '#models/user'
 import { loginValidator } from '#validators/auth'
+import { recordFailedSignIn, type SignInFailure } from '#events/audit_record'
 
 /**
  * Failed sign-ins allowed per address and e-mail within a minute; the next
@@ -23,12 +25,26 @@ export default class SessionController {
       blockDuration: '1 minute',
     })
     const key = `login:${request.ip()}:${email.toLowerCase()}`
+    const auditFailure = (reason: SignInFailure) =>
+      recordFailedSignIn(email.toLowerCase(), request.ip(), reason).catch((error) =>
+        logger.error({ err: error, ip: request.ip() }, 'failed to audit a failed sign-in')
+      )
 
-    const [error, user] = await loginLimiter.penalize(key, () =>
-      User.verifyCredentials(email.toLowerCase(), password)
-    )
+    let result
+    try {
+      result = await loginLimiter.penalize(key, () =>
+        User.verifyCredentials(email.toLowerCase(), password)
+      )
+    } catch (error) {
+      if (error instanceof authErrors.E_INVALID_CREDENTIALS) {
+        await auditFailure('invalid_credentials')
+      }
+      throw error
+    }
+    const [error, user] = result
     if (error) {
       logger.warn({ ip: request.ip() }, 'login rate limited')
+      await auditFailure('throttled')
       session.flashErrors({
         E_TOO_MANY_REQUESTS: i18n.t('auth.throttled', {
           seconds: error.response.availableIn,

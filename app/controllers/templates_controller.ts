@@ -14,6 +14,17 @@ import {
 } from '#services/templates/template_service'
 import { previewTemplate } from '#services/templates/template_preview'
 import { knownVariables } from '#services/templates/template_variables'
+import { recordAudit } from '#events/audit_record'
+
+/** Picks the template's values that an audit entry keeps: the text and its media's type and name. */
+function auditedValues(template: Template) {
+  return {
+    name: template.name,
+    body: template.body,
+    mediaType: template.mediaType ?? null,
+    mediaName: template.mediaName ?? null,
+  }
+}
 
 export default class TemplatesController {
   async index({ inertia, bouncer }: HttpContext) {
@@ -74,8 +85,10 @@ export default class TemplatesController {
   async destroy({ params, response, bouncer, session, i18n }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const template = await Template.findOrFail(params.id)
+    const before = auditedValues(template)
     await removeMedia(template)
     await template.delete()
+    await recordAudit('template.deleted', { targetType: 'template', targetId: template.id, before })
     session.flash('success', i18n.t('templates.deleted', { name: template.name }))
     return response.redirect('/templates')
   }
@@ -147,6 +160,7 @@ export default class TemplatesController {
       return null
     }
 
+    const before = template.$isPersisted ? auditedValues(template) : null
     template.merge({ name: input.name, body })
     if (input.removeMedia) {
       await removeMedia(template)
@@ -156,6 +170,12 @@ export default class TemplatesController {
       await attachMedia(template, input.media)
       await template.save()
     }
+    await recordAudit(before ? 'template.updated' : 'template.created', {
+      targetType: 'template',
+      targetId: template.id,
+      before,
+      after: auditedValues(template),
+    })
     logger.info({ templateId: template.id }, 'template saved')
     session.flash('success', i18n.t('templates.saved'))
     return template

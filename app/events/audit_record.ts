@@ -1,4 +1,5 @@
 import { HttpContext } from '@adonisjs/core/http'
+import db from '@adonisjs/lucid/services/db'
 import type { AuditRecordEvent } from '#sdk'
 import { emitDomainEvent } from '#events/domain_events'
 
@@ -24,4 +25,34 @@ export async function recordAudit(action: string, details: AuditDetails = {}) {
     before: details.before ?? null,
     after: details.after ?? null,
   })
+}
+
+/** Why a sign-in was rejected: wrong e-mail or password, or too many failures in a row. */
+export type SignInFailure = 'invalid_credentials' | 'throttled'
+
+/**
+ * Emits `audit:record` for a rejected sign-in in every tenant the account
+ * of `email` belongs to, with the address and e-mail tried. The password
+ * is never part of it. An e-mail of no account belongs to no tenant, so
+ * nothing is recorded for it.
+ */
+export async function recordFailedSignIn(email: string, ipAddress: string, reason: SignInFailure) {
+  const user = await db.from('users').where('email', email).select('id').first()
+  if (!user) {
+    return 0
+  }
+  const memberships = await db.from('memberships').where('user_id', user.id).select('tenant_id')
+  for (const { tenant_id: tenantId } of memberships) {
+    await emitDomainEvent('audit:record', {
+      tenantId: Number(tenantId),
+      action: 'auth.sign_in_failed',
+      actorId: null,
+      ipAddress,
+      targetType: 'user',
+      targetId: Number(user.id),
+      before: null,
+      after: { email, reason },
+    })
+  }
+  return memberships.length
 }

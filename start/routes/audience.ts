@@ -8,6 +8,7 @@ const ContactsController = () => import('#controllers/contacts_controller')
 const CustomFieldsController = () => import('#controllers/custom_fields_controller')
 const AudienceSettingsController = () => import('#controllers/audience_settings_controller')
 const ContactImportsController = () => import('#controllers/contact_imports_controller')
+const ContactExportsController = () => import('#controllers/contact_exports_controller')
 const ContactListsController = () => import('#controllers/contact_lists_controller')
 const SegmentsController = () => import('#controllers/segments_controller')
 const TemplatesController = () => import('#controllers/templates_controller')
@@ -38,6 +39,8 @@ router
     router
       .get('/contacts/imports/:id/report.csv', [ContactImportsController, 'report'])
       .as('imports.report')
+
+    router.get('/contacts/export.csv', [ContactExportsController, 'export']).as('contacts.export')
 
     router.get('/contacts/:id', [ContactsController, 'show']).as('contacts.show')
     router.put('/contacts/:id', [ContactsController, 'update']).as('contacts.update')

@@ -9,6 +9,7 @@ import {
 } from '../services/entry_filters.js'
 import { presentEntry } from '../services/entry_presenter.js'
 import { auditPlugin } from '../services/plugin_context.js'
+import { recordEntry } from '../services/recorder.js'
 
 /** Entries per page. */
 const PAGE_SIZE = 50
@@ -84,6 +85,12 @@ export default class EntriesController {
     const { filters } = await readFilters(ctx)
     const csv = stringify({ header: true, columns: [...CSV_COLUMNS] })
     const tenantId = ctx.tenant.id
+    await recordEntry({
+      tenantId,
+      action: 'audit.exported',
+      targetType: 'audit_log',
+      after: { filters: ctx.request.qs() },
+    })
     ctx.logger.info({ filters }, 'audit log exported')
 
     ctx.response.header('Content-Type', 'text/csv; charset=utf-8')

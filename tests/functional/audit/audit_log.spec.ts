@@ -83,7 +83,8 @@ test.group('Audit log entries', (group) => {
       .form({ email: owner.email, password: 'wrong password entirely' })
       .withCsrfToken()
     const failed = await waitForEntry(tenant.id, 'auth.sign_in_failed')
-    assert.equal(failed.actorId, owner.id)
+    assert.isNull(failed.actorId)
+    assert.equal(failed.targetId, String(owner.id))
     assert.equal(failed.ipAddress, '127.0.0.1')
 
     await client.post('/login').form({ email: owner.email, password }).withCsrfToken()
