@@ -17,6 +17,23 @@ export function startAce(args: string[], env: Record<string, string> = {}) {
 }
 
 /**
+ * Runs `node ace <args>` to its end with the test environment plus `env`,
+ * and returns its exit code and output.
+ */
+export function runAce(args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number | null; output: string }>((resolve) => {
+    const child = spawn(process.execPath, ['ace', ...args], {
+      cwd: app.appRoot.pathname,
+      env: { ...process.env, ...env },
+    })
+    let output = ''
+    child.stdout.on('data', (chunk) => (output += chunk))
+    child.stderr.on('data', (chunk) => (output += chunk))
+    child.on('exit', (code) => resolve({ code, output }))
+  })
+}
+
+/**
  * Starts the web entry point (bin/server.ts) as a separate process. Unlike
  * `node ace serve`, whose dev server lets .env values win, the environment
  * given here is the one the server sees.

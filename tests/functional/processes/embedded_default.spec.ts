@@ -1,27 +1,9 @@
 import { test } from '@japa/runner'
 import { readFile, rm } from 'node:fs/promises'
 import app from '@adonisjs/core/services/app'
-import { spawn } from 'node:child_process'
-import { startWebServer, type RunningProcess } from '#tests/helpers/processes'
+import { runAce, startWebServer, type RunningProcess } from '#tests/helpers/processes'
 
 const PORT = 3361
-
-/**
- * Runs a command of the application to its end with the embedded SQLite
- * environment and returns its exit code and output.
- */
-function runAce(args: string[], env: Record<string, string>) {
-  return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn(process.execPath, ['ace', ...args], {
-      cwd: app.appRoot.pathname,
-      env: { ...process.env, ...env },
-    })
-    let output = ''
-    child.stdout.on('data', (chunk) => (output += chunk))
-    child.stderr.on('data', (chunk) => (output += chunk))
-    child.on('exit', (code) => resolve({ code, output }))
-  })
-}
 
 /**
  * Keeps the cookies a server sets, like a browser would.

@@ -1,0 +1,211 @@
+import { test } from '@japa/runner'
+import { readFile, rm } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import { runAce, startWebServer, type RunningProcess } from '#tests/helpers/processes'
+
+/** Port of the server under test, apart from the suite's own and the embedded-default test's. */
+const PORT = Number(process.env.PORT ?? 3334) + 17
+const BASE = `http://127.0.0.1:${PORT}`
+const CONNECTION = 'sqlite_import'
+const INERTIA = { 'x-inertia': 'true', 'x-inertia-version': '1' }
+
+/**
+ * A signed-in browser session against the server under test: it keeps
+ * cookies and sends the XSRF token with every request.
+ */
+class Session {
+  #cookies = new Map<string, string>()
+  tenantId: number | null = null
+
+  async request(path: string, init: RequestInit = {}) {
+    const headers = new Headers(init.headers)
+    headers.set('cookie', [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; '))
+    headers.set('x-xsrf-token', decodeURIComponent(this.#cookies.get('XSRF-TOKEN') ?? ''))
+    const response = await fetch(`${BASE}${path}`, { ...init, headers, redirect: 'manual' })
+    for (const header of response.headers.getSetCookie()) {
+      const [pair] = header.split(';')
+      const separator = pair.indexOf('=')
+      this.#cookies.set(pair.slice(0, separator), pair.slice(separator + 1))
+    }
+    return response
+  }
+
+  json(path: string, method: string, body: unknown) {
+    return this.request(path, {
+      method,
+      headers: { 'content-type': 'application/json', 'accept': 'text/html' },
+      body: JSON.stringify(body),
+    })
+  }
+
+  async props(path: string) {
+    const response = await this.request(path, { headers: INERTIA })
+    if (response.status !== 200) {
+      throw new Error(`GET ${path} returned ${response.status}: ${await response.text()}`)
+    }
+    const page = await response.json()
+    return page.props
+  }
+}
+
+/** Signs up a new owner and tenant through the sign-up page and returns the signed-in session. */
+async function signUp(name: string) {
+  const session = new Session()
+  await session.request('/signup', { headers: INERTIA })
+  const response = await session.json('/signup', 'POST', {
+    fullName: `SQLite ${name}`,
+    email: `sqlite.${name}@example.com`,
+    password: 'correct horse battery',
+    tenantName: `SQLite ${name}`,
+  })
+  if (response.status !== 302) {
+    throw new Error(`sign-up returned ${response.status}: ${await response.text()}`)
+  }
+  const { tenant } = await session.props('/profile')
+  session.tenantId = tenant.id
+  return session
+}
+
+/** Uploads a fixture, starts it with the guessed mapping and waits for the import job. */
+async function importFixture(session: Session, name: string, duplicates: 'skip' | 'update') {
+  const form = new FormData()
+  const bytes = await readFile(app.makePath('tests/fixtures/contacts', name))
+  form.append('file', new Blob([bytes], { type: 'text/csv' }), name)
+  const upload = await session.request('/contacts/imports', { method: 'POST', body: form })
+  if (upload.status !== 302) {
+    throw new Error(`upload returned ${upload.status}: ${await upload.text()}`)
+  }
+  const importId = Number(upload.headers.get('location')!.split('/').pop())
+
+  const mapping = await session.props(`/contacts/imports/${importId}`)
+  const start = await session.json(`/contacts/imports/${importId}/start`, 'POST', {
+    mapping: mapping.mapping,
+    duplicates,
+    tags: 'sqlite',
+  })
+  if (start.status !== 302) {
+    throw new Error(`start returned ${start.status}: ${await start.text()}`)
+  }
+
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    const { contactImport } = await session.props(`/contacts/imports/${importId}`)
+    if (contactImport.status === 'finished' || contactImport.status === 'failed') {
+      return { contactImport, mapping }
+    }
+    await sleep(200)
+  }
+  throw new Error(`import ${importId} did not finish within 60 s`)
+}
+
+/**
+ * The embedded default stores everything in one SQLite file. This group
+ * runs its migrations, starts the web and worker roles on that file, and
+ * imports a fixture through the pages and the real BullMQ job.
+ */
+test.group('SQLite contact import', (group) => {
+  const sqliteFile = app.tmpPath(`sqlite-import-${process.pid}.sqlite3`)
+  const env = {
+    DB_CONNECTION: 'sqlite',
+    SQLITE_PATH: sqliteFile,
+    PORT: String(PORT),
+    HOST: '127.0.0.1',
+    SESSION_DRIVER: 'cookie',
+    PROCESS_ROLES: 'web,worker',
+  }
+  let server: RunningProcess | undefined
+
+  group.setup(async () => {
+    const migrate = await runAce(['migration:run', '--force'], env)
+    if (migrate.code !== 0) {
+      throw new Error(`migrations failed on SQLite:\n${migrate.output}`)
+    }
+    server = startWebServer(env)
+    await server.waitForOutput(/worker role started/, 60_000)
+    db.manager.add(CONNECTION, {
+      client: 'better-sqlite3',
+      connection: { filename: sqliteFile },
+      useNullAsDefault: true,
+    })
+  })
+
+  group.teardown(async () => {
+    server?.child.kill('SIGTERM')
+    await server?.waitForExit().catch(() => server?.child.kill('SIGKILL'))
+    await db.manager.close(CONNECTION)
+    for (const suffix of ['', '-wal', '-shm']) {
+      await rm(`${sqliteFile}${suffix}`, { force: true })
+    }
+  })
+
+  test('imports excel-ptbr.csv, then updates on a second run', async ({ assert }) => {
+    const session = await signUp('excel')
+
+    const first = await importFixture(session, 'excel-ptbr.csv', 'skip')
+    assert.equal(first.contactImport.status, 'finished', first.contactImport.error ?? '')
+    assert.equal(first.contactImport.encoding, 'windows-1252')
+    assert.equal(first.contactImport.delimiter, ';')
+    assert.deepEqual(first.mapping.mapping, ['name', 'phone', 'city', 'notes'])
+    assert.equal(first.contactImport.created, 6)
+    assert.equal(first.contactImport.rejected, 1)
+    assert.equal(first.contactImport.duplicates, 2)
+    assert.equal(first.contactImport.warned, 2)
+
+    const sqlite = db.connection(CONNECTION)
+    const contacts = await sqlite
+      .from('contacts')
+      .where('tenant_id', session.tenantId!)
+      .orderBy('id')
+      .select('id', 'name', 'phone')
+    assert.deepEqual(
+      contacts.map((contact) => [contact.name, contact.phone]),
+      [
+        ['Luís Gonçalves', '+5511987654321'],
+        ['Márcia Conceição', '+5511987654320'],
+        ['João Pedro Simões', '+5521998765432'],
+        ['Sônia Araújo', '+553132221100'],
+        ['Tânia Müller', '+5548999112233'],
+        ['Vinícius Peçanha', '+5521991234567'],
+      ]
+    )
+    const tagged = await sqlite.from('contact_tags').where('name', 'sqlite').count('* as total')
+    assert.equal(Number(tagged[0].total), 6)
+
+    const second = await importFixture(session, 'excel-ptbr.csv', 'update')
+    assert.equal(second.contactImport.status, 'finished', second.contactImport.error ?? '')
+    assert.equal(second.contactImport.created, 0)
+    assert.equal(second.contactImport.updated, 6)
+    const after = await sqlite
+      .from('contacts')
+      .where('tenant_id', session.tenantId!)
+      .count('* as total')
+    assert.equal(Number(after[0].total), 6)
+    const retagged = await sqlite.from('contact_tags').where('name', 'sqlite').count('* as total')
+    assert.equal(Number(retagged[0].total), 6)
+  }).timeout(120_000)
+
+  test('imports google-contacts.csv with extra phones and tags', async ({ assert }) => {
+    const session = await signUp('google')
+    const { contactImport } = await importFixture(session, 'google-contacts.csv', 'skip')
+    assert.equal(contactImport.status, 'finished', contactImport.error ?? '')
+    assert.equal(contactImport.created, 4)
+    assert.equal(contactImport.rejected, 0)
+
+    const sqlite = db.connection(CONNECTION)
+    const marina = await sqlite
+      .from('contacts')
+      .where('tenant_id', session.tenantId!)
+      .where('phone', '+5511991230101')
+      .firstOrFail()
+    assert.equal(marina.name, 'Marina Teixeira')
+    assert.equal(marina.notes, 'Met at the fair,\nasked for the catalogue')
+    assert.deepEqual(JSON.parse(marina.extra_phones), ['+551133330101', '+551134440102'])
+    const tags = await sqlite.from('contact_tags').where('contact_id', marina.id).orderBy('name')
+    assert.deepEqual(
+      tags.map((tag) => tag.name),
+      ['Clientes', 'sqlite']
+    )
+  }).timeout(60_000)
+})
