@@ -90,4 +90,28 @@ export default await Env.create(new URL('../', import.meta.url), {
    * addresses (such as a receiver on this machine). Default: `false`.
    */
   WEBHOOKS_ALLOW_PRIVATE_TARGETS: Env.schema.boolean.optional(),
+
+  /**
+   * WebSocket URL every WhatsApp instance connects to, for a staging install
+   * or a test run that points at a compatible peer. Default: WhatsApp Web's
+   * own, wss://web.whatsapp.com/ws/chat.
+   */
+  WHATSAPP_WEBSOCKET_URL: (key: string, value?: string) => {
+    if (value && !/^wss?:\/\/[^/\s]+/.test(value)) {
+      throw new Error(`Invalid ${key} "${value}": expected a ws:// or wss:// URL`)
+    }
+    return value || undefined
+  },
+  /**
+   * Public key (64 hex characters or base64) of a test certificate root that
+   * WhatsApp instances trust instead of WhatsApp's, with its serial. Rejected
+   * when NODE_ENV is production. Default: unset (WhatsApp's root only).
+   */
+  WHATSAPP_TEST_ROOT_PUBLIC_KEY: (key: string, value?: string) => {
+    if (value && process.env.NODE_ENV === 'production') {
+      throw new Error(`${key} must not be set when NODE_ENV is production: remove it`)
+    }
+    return value || undefined
+  },
+  WHATSAPP_TEST_ROOT_SERIAL: Env.schema.number.optional(),
 })

@@ -15,6 +15,13 @@ export { runInTenant } from '#tenancy/tenant_context'
 export { default as db } from '@adonisjs/lucid/services/db'
 /** Base class of coded errors, such as the ones a driver's `perform` raises. */
 export { Exception } from '@adonisjs/core/exceptions'
+/**
+ * The install's encryption service, keyed by APP_KEY, for plugins that keep
+ * secrets in tables of their own. Pass a purpose to bind a value to its row.
+ */
+export { default as encryption } from '@adonisjs/core/services/encryption'
+/** The install's file storage, where uploaded template media lives under its drive key. */
+export { default as drive } from '@adonisjs/drive/services/main'
 
 export * from './manifest.js'
 export * from './form_fields.js'

@@ -1,0 +1,186 @@
+import { DateTime, db, encryption } from '#sdk'
+import {
+  KEY_CATEGORIES,
+  deserializeAuthValue,
+  newCreds,
+  serializeAuthValue,
+  type AuthCreds,
+  type KeyCategory,
+  type KeyStore,
+} from './baileys_adapter.js'
+
+const TABLE = 'whatsapp_auth_keys'
+const CREDS = 'creds'
+const CREDS_ID = 'creds'
+
+/** Rows written per insert statement, under SQLite's limit of bound parameters. */
+const INSERT_CHUNK = 100
+
+type Client = ReturnType<typeof db.connection>
+
+function now() {
+  return DateTime.utc().toFormat('yyyy-LL-dd HH:mm:ss')
+}
+
+/**
+ * An instance's Baileys auth state in `whatsapp_auth_keys`: the `creds`
+ * row and one row per Signal key, each value serialised with Baileys'
+ * `BufferJSON` and encrypted with the application key. The encryption
+ * purpose names the instance, the category and the key id, so a value
+ * copied to another row does not decrypt.
+ */
+export class DatabaseAuthState {
+  constructor(
+    readonly instanceId: number,
+    private connectionName?: string
+  ) {}
+
+  #client(): Client {
+    return db.connection(this.connectionName)
+  }
+
+  #purpose(category: string, keyId: string) {
+    return `whatsapp_auth:${this.instanceId}:${category}:${keyId}`
+  }
+
+  #seal(category: string, keyId: string, value: unknown) {
+    return encryption.encrypt(serializeAuthValue(value), undefined, this.#purpose(category, keyId))
+  }
+
+  #open(category: KeyCategory | typeof CREDS, keyId: string, sealed: string) {
+    const text = encryption.decrypt<string>(sealed, this.#purpose(category, keyId))
+    if (text === null || text === undefined) {
+      throw new Error(
+        `WhatsApp auth key ${category}/${keyId} of instance ${this.instanceId} does not decrypt: APP_KEY changed or the row was copied; log the instance out and pair it again`
+      )
+    }
+    return deserializeAuthValue(category, text)
+  }
+
+  /** Whether credentials were ever stored, so the instance was paired or started pairing. */
+  async hasCreds() {
+    const row = await this.#client()
+      .from(TABLE)
+      .where({ instance_id: this.instanceId, category: CREDS, key_id: CREDS_ID })
+      .first()
+    return Boolean(row)
+  }
+
+  /** The stored credentials, or fresh ones for an instance never paired. */
+  async loadCreds(): Promise<AuthCreds> {
+    const row = await this.#client()
+      .from(TABLE)
+      .where({ instance_id: this.instanceId, category: CREDS, key_id: CREDS_ID })
+      .first()
+    if (!row) {
+      return newCreds()
+    }
+    return this.#open(CREDS, CREDS_ID, row.value) as AuthCreds
+  }
+
+  async saveCreds(creds: AuthCreds) {
+    await this.#write(this.#client(), [
+      { category: CREDS, keyId: CREDS_ID, value: this.#seal(CREDS, CREDS_ID, creds) },
+    ])
+  }
+
+  /** The key store Baileys reads and writes through. */
+  keys(): KeyStore {
+    return {
+      get: (category, ids) => this.get(category, ids),
+      set: (data) => this.set(data),
+    }
+  }
+
+  async get(category: KeyCategory, ids: string[]) {
+    const result: Record<string, unknown> = {}
+    if (ids.length === 0) {
+      return result
+    }
+    const rows = await this.#client()
+      .from(TABLE)
+      .where({ instance_id: this.instanceId, category })
+      .whereIn('key_id', ids)
+      .select('key_id', 'value')
+    for (const row of rows) {
+      result[row.key_id] = this.#open(category, row.key_id, row.value)
+    }
+    return result
+  }
+
+  /**
+   * Writes and deletes keys in one transaction: a `null` value deletes its
+   * key. Either every change of the set is stored or none is.
+   */
+  async set(data: Partial<Record<KeyCategory, Record<string, unknown | null>>>) {
+    const writes: { category: string; keyId: string; value: string }[] = []
+    const deletes: { category: string; keyIds: string[] }[] = []
+    for (const [category, entries] of Object.entries(data)) {
+      const removed: string[] = []
+      for (const [keyId, value] of Object.entries(entries ?? {})) {
+        if (value === null || value === undefined) {
+          removed.push(keyId)
+        } else {
+          writes.push({ category, keyId, value: this.#seal(category, keyId, value) })
+        }
+      }
+      if (removed.length > 0) {
+        deletes.push({ category, keyIds: removed })
+      }
+    }
+    if (writes.length === 0 && deletes.length === 0) {
+      return
+    }
+
+    await this.#client().transaction(async (trx) => {
+      for (const { category, keyIds } of deletes) {
+        await trx
+          .from(TABLE)
+          .where({ instance_id: this.instanceId, category })
+          .whereIn('key_id', keyIds)
+          .delete()
+      }
+      await this.#write(trx as unknown as Client, writes)
+    })
+  }
+
+  async #write(client: Client, writes: { category: string; keyId: string; value: string }[]) {
+    const updatedAt = now()
+    for (let start = 0; start < writes.length; start += INSERT_CHUNK) {
+      const rows = writes.slice(start, start + INSERT_CHUNK).map((write) => ({
+        instance_id: this.instanceId,
+        category: write.category,
+        key_id: write.keyId,
+        value: write.value,
+        updated_at: updatedAt,
+      }))
+      await client
+        .table(TABLE)
+        .insert(rows)
+        .onConflict(['instance_id', 'category', 'key_id'])
+        .merge(['value', 'updated_at'])
+    }
+  }
+
+  /** Deletes the credentials and every key, after a log out. */
+  async wipe() {
+    await this.#client().from(TABLE).where('instance_id', this.instanceId).delete()
+  }
+
+  /** Number of stored rows per category, for tests and the benchmark. */
+  async counts() {
+    const rows = await this.#client()
+      .from(TABLE)
+      .where('instance_id', this.instanceId)
+      .groupBy('category')
+      .select('category')
+      .count('* as total')
+    const counts: Record<string, number> = {}
+    for (const row of rows) {
+      counts[row.category] = Number(row.total)
+    }
+    return counts
+  }
+}
+
+export { KEY_CATEGORIES }

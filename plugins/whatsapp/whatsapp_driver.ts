@@ -1,0 +1,572 @@
+import {
+  BaseChannelDriver,
+  Exception,
+  InstanceNotConnectedError,
+  InvalidRecipientError,
+  NotOnWhatsAppError,
+  SendTimeoutError,
+  maskAddress,
+  type ChannelDriverContext,
+  type OutboundMessage,
+  type SendResult,
+} from '#sdk'
+import {
+  isLid,
+  jidPhone,
+  openSocket,
+  userJid,
+  type ConnectionChange,
+  type SocketClose,
+  type SocketMessage,
+  type SocketStatusUpdate,
+  type WhatsAppSocket,
+} from './baileys_adapter.js'
+import { DatabaseAuthState } from './auth_state.js'
+import { SentMessageStore } from './sent_messages.js'
+import { LidContacts } from './lid_contacts.js'
+import { RecipientResolver } from './recipient_resolver.js'
+import { retryCountersOf, forgetRetryCounters } from './retry_counters.js'
+import { receiptFromStatus } from './receipt_mapping.js'
+import { decideDisconnect, DEFAULT_BACKOFF, type DisconnectAction } from './disconnect_policy.js'
+import { whatsappConfig, type WhatsAppConfig } from './whatsapp_config.js'
+import { applySettings } from './whatsapp_settings.js'
+import { outboundContent } from './outbound_content.js'
+import { InboundDeduplicator } from './inbound_dedup.js'
+
+const E164 = /^\+[1-9]\d{6,14}$/
+
+/** Lifetime WhatsApp gives the first QR code and the later ones, in milliseconds (Baileys 7's defaults). */
+const FIRST_QR_MS = 60_000
+const NEXT_QR_MS = 20_000
+
+/** Lifetime of a pairing code, in milliseconds, as the phone shows it. */
+const PAIRING_CODE_MS = 180_000
+
+/** Raised for a WhatsApp action the session cannot take now. */
+export class WhatsAppActionException extends Exception {
+  static status = 422
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error) {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms)
+  })
+  try {
+    return await Promise.race([promise, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/**
+ * One WhatsApp number linked as a WhatsApp Web device: one Baileys socket
+ * at a time, its auth state in the database, and the disconnect policy
+ * deciding what follows each close.
+ *
+ * A new socket is built only after the previous one closed, one build at
+ * a time, and each socket's handlers are registered once, when it is made.
+ * Events of an older socket are ignored by their generation number.
+ */
+export class WhatsAppDriver extends BaseChannelDriver {
+  readonly auth: DatabaseAuthState
+  readonly sent: SentMessageStore
+  readonly lids: LidContacts
+  readonly resolver: RecipientResolver
+  #config: WhatsAppConfig
+  #socket: WhatsAppSocket | null = null
+  #generation = 0
+  #socketClosed: Promise<void> = Promise.resolve()
+  #markClosed: (() => void) | null = null
+  #builds: Promise<void> = Promise.resolve()
+  #credsWrites: Promise<void> = Promise.resolve()
+  #stopping = false
+  #failures = 0
+  #openedAt: number | null = null
+  #retryTimer: NodeJS.Timeout | null = null
+  #qrCount = 0
+  #dedup = new InboundDeduplicator()
+
+  constructor(context: ChannelDriverContext) {
+    super(context)
+    this.#config = whatsappConfig(context.config)
+    this.auth = new DatabaseAuthState(context.instanceId)
+    this.sent = new SentMessageStore(context.instanceId)
+    this.lids = new LidContacts(context.instanceId)
+    this.resolver = new RecipientResolver((phone) => this.#requireSocket().lookup(phone))
+  }
+
+  /** The live socket, for the benchmark and tests that inspect it. */
+  get socket() {
+    return this.#socket
+  }
+
+  async connect() {
+    if (!this.isTerminal) {
+      return
+    }
+    this.#stopping = false
+    this.#failures = 0
+    this.#qrCount = 0
+    this.setStatus('connecting')
+    this.#startSocket()
+  }
+
+  async disconnect(options: { logout?: boolean } = {}) {
+    this.#stopping = true
+    this.#clearRetry()
+    await this.#builds
+    const socket = this.#socket
+    if (options.logout) {
+      if (socket) {
+        await socket.logout().catch((error) => {
+          this.context.logger.warn({ err: error }, 'whatsapp logout request failed')
+        })
+      }
+      socket?.end()
+      await this.#socketClosed
+      await this.#wipe()
+      this.setStatus('logged_out', { reason: 'logged out from the connections page' })
+      return
+    }
+    socket?.end()
+    await this.#socketClosed
+    await this.#credsWrites
+    this.setStatus('closed')
+  }
+
+  async send(message: OutboundMessage): Promise<SendResult> {
+    const socket = this.#socket
+    if (this.status !== 'open' || !socket) {
+      throw new InstanceNotConnectedError(this.context.instanceId, this.status)
+    }
+    if (!E164.test(message.to)) {
+      throw new InvalidRecipientError(
+        maskAddress(message.to),
+        'a phone number in E.164, such as +5511987654321'
+      )
+    }
+
+    const recipient = await this.resolver.resolve(message.to)
+    if (!recipient.exists || !recipient.jid) {
+      throw new NotOnWhatsAppError(maskAddress(message.to))
+    }
+    if (recipient.lid) {
+      await this.lids.remember(userJid(recipient.lid), message.to)
+    }
+
+    await this.#showTyping(socket, recipient.jid)
+    const content = await outboundContent(message)
+    const sent = await withTimeout(
+      socket.send(recipient.jid, content, message.providerMessageId),
+      this.#config.sendTimeoutMs,
+      () => new SendTimeoutError(message.providerMessageId, this.#config.sendTimeoutMs)
+    )
+    await this.sent.record(sent.id, sent.remoteJid, sent.content)
+    return { providerMessageId: sent.id, sentAt: sent.timestamp }
+  }
+
+  async perform(action: string, input: Record<string, unknown>) {
+    if (action === 'pairing_code') {
+      return this.#pairingCode(String(input.phone ?? ''))
+    }
+    throw new WhatsAppActionException(`Unknown WhatsApp action "${action}": use pairing_code`, {
+      code: 'E_WHATSAPP_ACTION_UNKNOWN',
+    })
+  }
+
+  async #pairingCode(phone: string) {
+    if (!E164.test(phone)) {
+      throw new InvalidRecipientError(
+        maskAddress(phone),
+        'the number to link in E.164, such as +5511987654321'
+      )
+    }
+    const socket = this.#socket
+    if (this.status !== 'qr' || !socket) {
+      throw new WhatsAppActionException(
+        `Instance ${this.context.instanceId} is not waiting for pairing (status "${this.status}"): connect it first`,
+        { code: 'E_WHATSAPP_NOT_PAIRING' }
+      )
+    }
+    const code = await socket.requestPairingCode(phone)
+    const expiresAt = new Date(Date.now() + PAIRING_CODE_MS)
+    this.setStatus('qr', { pairing: { kind: 'code', code, expiresAt } })
+    return { code, expiresAt: expiresAt.toISOString() }
+  }
+
+  async #showTyping(socket: WhatsAppSocket, jid: string) {
+    if (this.#config.typingMs <= 0) {
+      return
+    }
+    try {
+      await socket.presence(jid, 'composing')
+      await sleep(this.#config.typingMs)
+      await socket.presence(jid, 'paused')
+    } catch (error) {
+      this.context.logger.debug({ err: error }, 'typing presence failed, sending anyway')
+    }
+  }
+
+  #requireSocket() {
+    if (!this.#socket) {
+      throw new InstanceNotConnectedError(this.context.instanceId, this.status)
+    }
+    return this.#socket
+  }
+
+  /** Queues a socket build after the ones before it; a failed build backs off like a close. */
+  #startSocket() {
+    this.#builds = this.#builds
+      .then(() => this.#buildSocket())
+      .catch((error) => {
+        this.context.logger.error({ err: error }, 'whatsapp socket build failed')
+        this.#onClose(this.#generation, {
+          statusCode: null,
+          streamErrorType: null,
+          message: (error as Error).message,
+        })
+      })
+  }
+
+  async #buildSocket() {
+    await this.#socketClosed
+    if (this.#stopping) {
+      return
+    }
+    const settings = applySettings()
+    const creds = await this.auth.loadCreds()
+    const generation = ++this.#generation
+    this.#socketClosed = new Promise((resolve) => (this.#markClosed = resolve))
+    const current = () => generation === this.#generation
+
+    this.#socket = openSocket({
+      url: settings.websocketUrl,
+      creds,
+      keys: this.auth.keys(),
+      logger: this.context.logger,
+      retryCounters: retryCountersOf(this.context.instanceId),
+      getMessage: (id) => this.sent.find(id),
+      handlers: {
+        connection: (change) => current() && this.#onConnection(generation, change),
+        creds: () => current() && this.#saveCreds(),
+        messages: (type, messages) => current() && this.#onMessages(type, messages),
+        statuses: (updates) => current() && this.#onStatuses(updates),
+        lidMappings: (mappings) => current() && this.#onLidMappings(mappings),
+      },
+    })
+    this.resolver.useLookup((phone) => this.#requireSocket().lookup(phone))
+  }
+
+  #saveCreds() {
+    const socket = this.#socket
+    if (!socket) {
+      return
+    }
+    this.#credsWrites = this.#credsWrites
+      .then(() => this.auth.saveCreds(socket.creds))
+      .catch((error) => this.context.logger.error({ err: error }, 'whatsapp creds save failed'))
+  }
+
+  #onConnection(generation: number, change: ConnectionChange) {
+    if (change.qr) {
+      const lifetime = this.#qrCount === 0 ? FIRST_QR_MS : NEXT_QR_MS
+      this.#qrCount += 1
+      this.setStatus('qr', {
+        pairing: { kind: 'qr', qr: change.qr, expiresAt: new Date(Date.now() + lifetime) },
+      })
+    }
+    if (change.connection === 'open') {
+      this.#opened()
+    }
+    if (change.reachoutLock) {
+      this.#onReachoutLock(change.reachoutLock)
+    }
+    if (change.closed) {
+      this.#onClose(generation, change.closed)
+    }
+  }
+
+  #opened() {
+    this.#openedAt = Date.now()
+    this.#qrCount = 0
+    const me = this.#socket?.creds.me
+    const address = jidPhone(me?.id ? userJid(me.id) : null) ?? me?.id ?? ''
+    this.setStatus('open', { account: { address, name: me?.name ?? null } })
+    this.sent.prune().catch((error) => {
+      this.context.logger.warn({ err: error }, 'whatsapp sent message prune failed')
+    })
+  }
+
+  #onReachoutLock(lock: NonNullable<ConnectionChange['reachoutLock']>) {
+    this.context.logger.warn(
+      { active: lock.active, endsAt: lock.endsAt, enforcementType: lock.enforcementType },
+      'whatsapp reach-out time lock reported'
+    )
+    this.reportHealth(
+      lock.active
+        ? {
+            state: 'restricted',
+            code: 'E_WHATSAPP_REACHOUT_LOCKED',
+            reason: `WhatsApp blocks new chats from this number${lock.endsAt ? ` until ${lock.endsAt.toISOString()}` : ''} (reach-out time lock)`,
+            until: lock.endsAt,
+          }
+        : {
+            state: 'ok',
+            code: 'E_WHATSAPP_REACHOUT_LOCKED',
+            reason: 'reach-out time lock ended',
+            until: null,
+          }
+    )
+  }
+
+  /**
+   * Reports a restriction of the account. The core pauses new campaign
+   * sends of the instance and tells the campaigns' designers.
+   */
+  protected reportHealth(report: {
+    state: 'restricted' | 'ok'
+    code: string
+    reason: string
+    until: Date | null
+  }) {
+    this.context.logger.warn({ ...report }, 'whatsapp account health changed')
+    const emit = (this as unknown as { emitHealth?: (event: unknown) => void }).emitHealth
+    emit?.call(this, { ...report, at: new Date() })
+  }
+
+  #onClose(generation: number, close: SocketClose) {
+    if (generation !== this.#generation) {
+      return
+    }
+    const wasPaired = Boolean(this.#socket?.creds.account)
+    this.#socket = null
+    this.#markClosed?.()
+    this.#markClosed = null
+    if (this.#stopping) {
+      return
+    }
+
+    if (!wasPaired && this.status === 'qr' && close.statusCode === 408) {
+      this.context.logger.info({ reason: close.message }, 'whatsapp pairing timed out')
+      this.setStatus('closed', {
+        reason: 'pairing timed out: no QR code was scanned in time, start a new attempt',
+      })
+      return
+    }
+
+    const decision = decideDisconnect(
+      {
+        statusCode: close.statusCode,
+        streamErrorType: close.streamErrorType,
+        failures: this.#failures,
+        openedAt: this.#openedAt,
+        now: Date.now(),
+      },
+      {
+        ...DEFAULT_BACKOFF,
+        baseMs: this.#config.reconnectBaseMs,
+        maxMs: this.#config.reconnectMaxMs,
+      }
+    )
+    this.#failures = decision.failures
+    this.#openedAt = null
+    this.context.logger.warn(
+      {
+        statusCode: close.statusCode,
+        streamErrorType: close.streamErrorType,
+        action: decision.action.kind,
+        reason: decision.action.reason,
+        failures: decision.failures,
+      },
+      'whatsapp socket closed'
+    )
+    this.#follow(decision.action).catch((error) => {
+      this.context.logger.error({ err: error }, 'whatsapp disconnect handling failed')
+    })
+  }
+
+  async #follow(action: DisconnectAction) {
+    if (action.kind === 'reconnect_now') {
+      this.setStatus('connecting', { reason: action.reason })
+      this.#startSocket()
+      return
+    }
+    if (action.kind === 'wipe_and_stop') {
+      await this.#credsWrites
+      await this.#wipe()
+      this.setStatus('logged_out', { reason: action.reason })
+      return
+    }
+    if (action.kind === 'stop_and_alert') {
+      this.reportHealth({
+        state: 'restricted',
+        code: 'E_WHATSAPP_FORBIDDEN',
+        reason: action.reason,
+        until: null,
+      })
+      this.setStatus('restricted', { reason: action.reason })
+      return
+    }
+    if (action.kind === 'check_owner_then_back_off') {
+      const owner = await this.#holdsLease()
+      if (!owner) {
+        this.context.logger.warn('whatsapp session replaced and the lease is gone, stopping')
+        this.setStatus('closed', { reason: `${action.reason}; another process owns the instance` })
+        return
+      }
+      this.#retryAfter(action.delayMs, 1, action.reason)
+      return
+    }
+    this.#retryAfter(action.delayMs, action.attempt, action.reason)
+  }
+
+  /** Whether this process still owns the instance, when the host can tell. */
+  async #holdsLease() {
+    const context = this.context as typeof this.context & { holdsLease?: () => Promise<boolean> }
+    return context.holdsLease ? context.holdsLease() : true
+  }
+
+  #retryAfter(delayMs: number, attempt: number, reason: string) {
+    this.setStatus('reconnecting', { reason, attempt, retryInMs: delayMs })
+    this.#clearRetry()
+    this.#retryTimer = setTimeout(() => {
+      this.#retryTimer = null
+      if (this.#stopping) {
+        return
+      }
+      this.setStatus('connecting', { reason: `reconnect attempt ${attempt}` })
+      this.#startSocket()
+    }, delayMs)
+  }
+
+  #clearRetry() {
+    if (this.#retryTimer) {
+      clearTimeout(this.#retryTimer)
+      this.#retryTimer = null
+    }
+  }
+
+  /** Deletes the auth state and everything learned with it, after a log out. */
+  async #wipe() {
+    await this.auth.wipe()
+    await this.sent.clear()
+    await this.lids.clear()
+    forgetRetryCounters(this.context.instanceId)
+    await this.context.credentials.clear()
+  }
+
+  #onMessages(type: 'notify' | 'append', messages: SocketMessage[]) {
+    for (const message of messages) {
+      if (message.fromMe) {
+        if (message.status !== null) {
+          this.#emitStatus(message.id, message.status, message.stubParameters)
+        }
+        continue
+      }
+      if (type !== 'notify' || message.empty || !this.#isDirectChat(message.remoteJid)) {
+        continue
+      }
+      if (!this.#dedup.first(message.remoteJid, message.participant, message.id)) {
+        continue
+      }
+      this.#inbound(message).catch((error) => {
+        this.context.logger.error({ err: error, messageId: message.id }, 'whatsapp inbound failed')
+      })
+    }
+  }
+
+  /** Only one-to-one chats reach conversations: groups, status posts and channels do not. */
+  #isDirectChat(jid: string) {
+    return jid.endsWith('@s.whatsapp.net') || jid.endsWith('@lid') || jid.endsWith('@c.us')
+  }
+
+  async #inbound(message: SocketMessage) {
+    const sender = await this.#sender(message.remoteJid, message.remoteJidAlt)
+    this.emitInbound({
+      providerMessageId: message.id,
+      from: sender.from,
+      aliases: sender.aliases,
+      fromName: message.pushName,
+      text: message.text,
+      media: message.media,
+      receivedAt: message.timestamp,
+      inReplyTo: message.quotedId,
+    } as Parameters<typeof this.emitInbound>[0])
+  }
+
+  /**
+   * The sender's address: E.164 when the phone is known (from the chat JID,
+   * `remoteJidAlt`, the stored mapping or Baileys' LID mapping), else the
+   * `…@lid` address. A newly learned LID-to-phone pair is stored.
+   */
+  async #sender(remoteJid: string, alternative: string | null) {
+    const jid = userJid(remoteJid)
+    if (!isLid(jid)) {
+      const phone = jidPhone(jid) ?? jid
+      const lid = alternative && isLid(alternative) ? userJid(alternative) : null
+      if (lid) {
+        await this.lids.remember(lid, phone)
+      }
+      return { from: phone, aliases: lid ? [lid] : [] }
+    }
+
+    let phone = jidPhone(alternative ? userJid(alternative) : null)
+    phone ??= await this.lids.phoneOf(jid)
+    if (!phone && this.#socket) {
+      const mapped = await this.#socket.phoneOfLid(jid).catch(() => null)
+      phone = jidPhone(mapped ? userJid(mapped) : null)
+    }
+    if (!phone) {
+      return { from: jid, aliases: [] }
+    }
+    await this.lids.remember(jid, phone)
+    return { from: phone, aliases: [jid] }
+  }
+
+  #onStatuses(updates: SocketStatusUpdate[]) {
+    for (const update of updates) {
+      if (update.fromMe) {
+        this.#emitStatus(update.id, update.status, update.stubParameters)
+      }
+    }
+  }
+
+  #emitStatus(id: string, status: number, stubParameters: string[]) {
+    const receipt = receiptFromStatus(status, stubParameters)
+    if (!receipt) {
+      return
+    }
+    this.emitReceipt({
+      providerMessageId: id,
+      status: receipt.status,
+      at: new Date(),
+      code: receipt.code,
+      reason: receipt.reason,
+    })
+    if (receipt.restriction) {
+      this.reportHealth({
+        state: 'restricted',
+        code: receipt.code!,
+        reason: receipt.reason!,
+        until: null,
+      })
+    }
+  }
+
+  #onLidMappings(mappings: { lid: string; pn: string }[]) {
+    for (const { lid, pn } of mappings) {
+      const phone = jidPhone(userJid(pn))
+      if (!phone) {
+        continue
+      }
+      this.lids.remember(userJid(lid), phone).catch((error) => {
+        this.context.logger.warn({ err: error }, 'whatsapp lid mapping not stored')
+      })
+    }
+  }
+}

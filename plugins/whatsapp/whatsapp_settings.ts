@@ -1,0 +1,75 @@
+import { restoreCertificateRoot, trustCertificateRoot } from './baileys_adapter.js'
+
+/** WhatsApp Web's own WebSocket endpoint, used unless WHATSAPP_WEBSOCKET_URL is set. */
+export const DEFAULT_WEBSOCKET_URL = 'wss://web.whatsapp.com/ws/chat'
+
+export interface WhatsAppSettings {
+  /** Where every instance's socket connects. */
+  websocketUrl: string
+  /** A test certificate root that replaces WhatsApp's, `null` to trust WhatsApp's only. */
+  testRoot: { publicKey: Buffer; serial: number } | null
+}
+
+/** Raised at boot for a WhatsApp setting the install cannot start with. */
+export class WhatsAppSettingsError extends Error {
+  code = 'E_WHATSAPP_SETTINGS'
+}
+
+/** A 32-byte Curve25519 public key given as 64 hex characters or base64. */
+export function parseRootKey(value: string) {
+  const text = value.trim()
+  const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64')
+  if (key.length !== 32) {
+    throw new WhatsAppSettingsError(
+      `Invalid WHATSAPP_TEST_ROOT_PUBLIC_KEY "${text.slice(0, 12)}…": expected a 32-byte public key as 64 hex characters or base64`
+    )
+  }
+  return key
+}
+
+/**
+ * Reads the WhatsApp settings of the install from the environment (checked
+ * by start/env.ts at boot). A test root is rejected when NODE_ENV is
+ * `production`, so a production install only ever trusts WhatsApp's
+ * certificate.
+ */
+export function readSettings(source: NodeJS.ProcessEnv = process.env): WhatsAppSettings {
+  const websocketUrl = source.WHATSAPP_WEBSOCKET_URL || DEFAULT_WEBSOCKET_URL
+  if (!/^wss?:\/\//.test(websocketUrl)) {
+    throw new WhatsAppSettingsError(
+      `Invalid WHATSAPP_WEBSOCKET_URL "${websocketUrl}": expected a ws:// or wss:// URL`
+    )
+  }
+
+  const rootKey = source.WHATSAPP_TEST_ROOT_PUBLIC_KEY
+  if (!rootKey) {
+    return { websocketUrl, testRoot: null }
+  }
+  if (source.NODE_ENV === 'production') {
+    throw new WhatsAppSettingsError(
+      'WHATSAPP_TEST_ROOT_PUBLIC_KEY is set while NODE_ENV is production: remove it, production installs trust only WhatsApp’s certificate'
+    )
+  }
+  const serial = Number(source.WHATSAPP_TEST_ROOT_SERIAL ?? 0)
+  if (!Number.isInteger(serial) || serial < 0) {
+    throw new WhatsAppSettingsError(
+      `Invalid WHATSAPP_TEST_ROOT_SERIAL "${source.WHATSAPP_TEST_ROOT_SERIAL}": expected a whole number`
+    )
+  }
+  return { websocketUrl, testRoot: { publicKey: parseRootKey(rootKey), serial } }
+}
+
+/**
+ * Reads the settings and applies the certificate root to Baileys. Called
+ * each time a socket is made, so a test that points the environment at its
+ * own peer is followed without a restart.
+ */
+export function applySettings(source: NodeJS.ProcessEnv = process.env) {
+  const settings = readSettings(source)
+  if (settings.testRoot) {
+    trustCertificateRoot(settings.testRoot.publicKey, settings.testRoot.serial)
+  } else {
+    restoreCertificateRoot()
+  }
+  return settings
+}
