@@ -1,12 +1,38 @@
 /**
  * Real-time routes and channel authorization, loaded by web processes only.
- * `tenants/:tenantId/...` channels are open only to members of that tenant.
+ * `tenants/:tenantId/...` channels are open only to members of that tenant,
+ * and the inbox's channel only to members with a role that reads it.
  */
 import transmit from '@adonisjs/transmit/services/main'
 import type { HttpContext } from '@adonisjs/core/http'
 import { middleware } from '#start/kernel'
 import Membership from '#models/membership'
 import { runAsSystem } from '#tenancy/tenant_context'
+import { roleAtLeast, type Role } from '#tenancy/roles'
+
+/**
+ * The least role that may follow the inbox live: viewers read
+ * conversations, agents and above also reply over HTTP.
+ */
+const INBOX_READER_ROLE: Role = 'viewer'
+
+/** Loads the user's role in the tenant, or `null` when the user is not a member. */
+async function roleIn(ctx: HttpContext, tenantId: string) {
+  const user = ctx.auth.user
+  if (!user) {
+    return null
+  }
+  const membership = await runAsSystem(() =>
+    Membership.query().where('user_id', user.id).where('tenant_id', Number(tenantId)).first()
+  )
+  return membership?.role ?? null
+}
+
+// Registered before the tenant wildcard below, because Transmit applies the
+// first registered pattern that matches a channel.
+transmit.authorize<{ tenantId: string }>('tenants/:tenantId/inbox', async (ctx, params) =>
+  roleAtLeast(await roleIn(ctx, params.tenantId), INBOX_READER_ROLE)
+)
 
 transmit.authorize<{ tenantId: string }>(
   'tenants/:tenantId/*',

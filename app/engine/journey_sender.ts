@@ -4,7 +4,11 @@ import Message from '#models/message'
 import Template from '#models/template'
 import ChannelInstance from '#models/channel_instance'
 import { createOutboundMessage, markFailed } from '#services/channels/message_service'
-import { OUTBOUND_ATTEMPTS, outboundQueueName } from '#services/channels/outbound_queue'
+import {
+  CAMPAIGN_SEND_PRIORITY,
+  OUTBOUND_ATTEMPTS,
+  outboundQueueName,
+} from '#services/channels/outbound_queue'
 import { parseTemplate } from '#services/templates/template_syntax'
 import { renderNodes } from '#services/templates/template_renderer'
 import { contactValues } from '#services/templates/template_variables'
@@ -146,6 +150,7 @@ export async function enqueueSend(step: StepContext, message: Message) {
         data: { tenantId: message.tenantId, messageId: message.id, dueAt: slot.toISO() },
         opts: {
           jobId: `message-${message.id}`,
+          priority: CAMPAIGN_SEND_PRIORITY,
           delay: await delayUntil(slot),
           attempts: OUTBOUND_ATTEMPTS,
           backoff: { type: 'exponential', delay: 2000 },
@@ -222,7 +227,8 @@ export function sendRequester(step: StepContext) {
       journeyId: step.journey.id,
       nodeId: step.journey.nodeId,
     })
-    await db.from('journeys').where('id', step.journey.id).update({ send_message_id: message.id })
+    // The message id is stored on the journey with its `sending` state; until then a
+    // retried step finds the message by `send_after_message_id`.
     await enqueueSend(step, message)
     throw new SendPendingSignal(message.id)
   }

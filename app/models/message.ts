@@ -48,6 +48,14 @@ export default class Message extends withTenantScope(BaseModel) {
   @column()
   declare nodeId: string | null
 
+  /** The inbox conversation it belongs to; `null` on rows stored before conversations existed. */
+  @column()
+  declare conversationId: number | null
+
+  /** The agent who wrote an inbox reply; `null` on campaign, API and inbound messages. */
+  @column()
+  declare sentByUserId: number | null
+
   @column()
   declare providerMessageId: string
 

@@ -40,6 +40,36 @@ function sleep(ms: number) {
 }
 
 /**
+ * Derives the simulated WhatsApp privacy address of a phone: 15 digits from
+ * the number, then `@lid`, the form WhatsApp uses when it hides the phone.
+ */
+export function sandboxLid(phone: string) {
+  const digits = BigInt(`0x${createHash('sha256').update(phone).digest('hex').slice(0, 15)}`)
+  return `${String(digits).slice(0, 15).padStart(15, '1')}@lid`
+}
+
+/**
+ * Builds the `from` and `aliases` of a simulated reply. `lid` makes it arrive from
+ * the phone's privacy address: `with_phone` reports the phone as an alias
+ * (as WhatsApp does when it has both), `only` reports no phone at all.
+ */
+function senderOf(phone: string, lid: unknown) {
+  if (lid === 'with_phone') {
+    return { from: sandboxLid(phone), aliases: [phone] }
+  }
+  if (lid === 'only') {
+    return { from: sandboxLid(phone) }
+  }
+  if (lid !== undefined && lid !== null && lid !== false) {
+    throw new SandboxActionException(
+      `Invalid reply option lid "${String(lid)}": use "with_phone", "only" or leave it out`,
+      { code: 'E_SANDBOX_REPLY_LID' }
+    )
+  }
+  return { from: phone }
+}
+
+/**
  * The sandbox's session: a simulated WhatsApp Web link. It pairs through
  * QR codes that the phone simulator "scans" (the `scan` action), records
  * sends in `sandbox_sends`, and reports receipts after the configured
@@ -224,9 +254,10 @@ export class SandboxDriver extends BaseChannelDriver {
       typeof input.providerMessageId === 'string' && input.providerMessageId !== ''
         ? input.providerMessageId
         : randomMessageId()
+    const sender = senderOf(from, input.lid)
     this.emitInbound({
       providerMessageId,
-      from,
+      ...sender,
       fromName: typeof input.fromName === 'string' ? input.fromName : null,
       text: typeof input.text === 'string' ? input.text : null,
       media: null,

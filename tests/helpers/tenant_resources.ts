@@ -14,6 +14,8 @@ import CustomField from '#models/custom_field'
 import Segment from '#models/segment'
 import Template from '#models/template'
 import { createTokenFor } from '#tests/helpers/api'
+import Conversation from '#models/conversation'
+import Message from '#models/message'
 
 /** Returns a name that no other resource of the test run has. */
 function unique(prefix: string) {
@@ -60,6 +62,38 @@ async function createTemplateWithMedia(tenantId: number) {
       mediaSize: 16,
     })
   )
+}
+
+/** Creates a conversation on a closed sandbox instance, with one inbound message carrying a stored file. */
+async function createConversationWithMedia(tenantId: number) {
+  const mediaKey = `inbox/${tenantId}/${unique('isolation')}.png`
+  await drive.use().put(mediaKey, 'not really a png')
+  return runInTenant(tenantId, async () => {
+    const instance = await ChannelInstance.create({
+      name: unique('Inbox '),
+      channel: 'sandbox',
+      status: 'closed',
+    })
+    const address = `+55119${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`
+    const conversation = await Conversation.create({
+      instanceId: instance.id,
+      address,
+      contactId: null,
+      unreadCount: 1,
+    })
+    const message = await Message.create({
+      direction: 'in',
+      instanceId: instance.id,
+      conversationId: conversation.id,
+      providerMessageId: unique('isolation'),
+      address,
+      body: null,
+      media: { source: mediaKey, mimeType: 'image/png', fileName: 'isolation.png' },
+      status: 'received',
+      receivedAt: DateTime.utc(),
+    })
+    return { conversation, message }
+  })
 }
 
 /**
@@ -167,6 +201,14 @@ export const TENANT_RESOURCE_FACTORIES: Record<
       Segment.create({ name: unique('Segment '), rules: { match: 'all', rules: [] } })
     )
     return segment.id
+  },
+  '/inbox/:id': async (tenantId) => {
+    const { conversation } = await createConversationWithMedia(tenantId)
+    return conversation.id
+  },
+  '/inbox/messages/:id': async (tenantId) => {
+    const { message } = await createConversationWithMedia(tenantId)
+    return message.id
   },
   '/templates/:id': async (tenantId) => {
     const template = await createTemplateWithMedia(tenantId)

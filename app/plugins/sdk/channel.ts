@@ -80,8 +80,24 @@ export interface DeliveryReceipt {
 export interface InboundMessage {
   /** Provider id of the message; the core stores each id once, so a repeat is ignored. */
   providerMessageId: string
-  /** Sender address; E.164 (`+5511999998888`) for phone channels. */
+  /**
+   * Sender address; E.164 (`+5511999998888`) for phone channels. It may be
+   * an opaque address when the provider gives no phone, such as WhatsApp's
+   * privacy address `123456789012345@lid`.
+   */
   from: string
+  /**
+   * Other addresses of the same sender that the provider reported with the
+   * message: the phone behind a `…@lid` address, the privacy address of a
+   * phone, or the number with or without Brazil's ninth digit. The core
+   * stores them for the sender's contact and resolves every inbound `from`
+   * through a contact's phone, then the addresses stored this way, then
+   * the ninth-digit variant of a Brazilian mobile, so all of them join the
+   * contact's one conversation.
+   *
+   * @default [] (no other address known)
+   */
+  aliases?: string[]
   /** Display name the sender chose, when the provider gives one. */
   fromName: string | null
   /** Text of the message or the caption of its media. `null` for media without caption. */

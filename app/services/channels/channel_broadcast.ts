@@ -13,6 +13,15 @@ export function instancesTopic(tenantId: number) {
   return `tenants/${tenantId}/instances`
 }
 
+/**
+ * Transmit channel of the tenant's inbox: new and changed messages of every
+ * conversation, and conversation changes (last message, unread count,
+ * assignee).
+ */
+export function inboxTopic(tenantId: number) {
+  return `tenants/${tenantId}/inbox`
+}
+
 /** The instance as the connections page shows it. Credentials never leave the server. */
 export function serializeInstance(instance: ChannelInstance) {
   return {
@@ -40,6 +49,9 @@ export function serializeMessage(message: Message) {
     direction: message.direction,
     instanceId: message.instanceId,
     contactId: message.contactId,
+    conversationId: message.conversationId,
+    campaignId: message.campaignId,
+    sentByUserId: message.sentByUserId,
     address: message.address,
     body: message.body,
     media: message.media,
@@ -51,6 +63,7 @@ export function serializeMessage(message: Message) {
     failedAt: message.failedAt?.toISO() ?? null,
     receivedAt: message.receivedAt?.toISO() ?? null,
     failureCode: message.failureCode,
+    failureReason: message.failureReason,
     createdAt: message.createdAt.toISO(),
   }
 }
@@ -67,12 +80,21 @@ export function broadcastInstance(instance: ChannelInstance) {
   send(instancesTopic(instance.tenantId), payload)
 }
 
-/** Broadcasts a new or changed message on its instance's channel. */
+/**
+ * Broadcasts a new or changed message on its instance's channel and, when
+ * it belongs to a conversation, on the inbox's channel.
+ */
 export function broadcastMessage(message: Message) {
-  send(instanceTopic(message.tenantId, message.instanceId), {
-    type: 'message',
-    message: serializeMessage(message),
-  })
+  const payload = { type: 'message', message: serializeMessage(message) }
+  send(instanceTopic(message.tenantId, message.instanceId), payload)
+  if (message.conversationId !== null) {
+    send(inboxTopic(message.tenantId), payload)
+  }
+}
+
+/** Broadcasts a conversation's new state, as the inbox list shows it, on the inbox's channel. */
+export function broadcastConversation(tenantId: number, conversation: Record<string, unknown>) {
+  send(inboxTopic(tenantId), { type: 'conversation', conversation })
 }
 
 /** Broadcasts that an instance was deleted. */

@@ -2,11 +2,18 @@ import { DateTime } from 'luxon'
 import logger from '@adonisjs/core/services/logger'
 import type { DeliveryReceipt, InboundMessage, MediaValue, ReceiptStatus, SendResult } from '#sdk'
 import Message from '#models/message'
-import Contact from '#models/contact'
 import type ChannelInstance from '#models/channel_instance'
 import { emitDomainEvent } from '#events/domain_events'
 import { statusChange } from '#services/channels/message_status'
 import { broadcastMessage } from '#services/channels/channel_broadcast'
+import { conversationFor, recordInConversation } from '#services/inbox/conversations'
+import { publishConversation } from '#services/inbox/inbox_broadcast'
+import {
+  isPhoneAddress,
+  rememberAddresses,
+  resolveSender,
+  senderAddresses,
+} from '#services/inbox/sender_addresses'
 import { createMessageId } from '#services/channels/channel_catalog'
 import { sqlTime } from '#services/channels/sql_time'
 
@@ -30,17 +37,27 @@ export interface OutboundInput {
   campaignId?: number | null
   journeyId?: number | null
   nodeId?: string | null
+  /** The agent who wrote it in the inbox. */
+  sentByUserId?: number | null
 }
 
 /**
  * Creates the row of an outbound message, `queued`, with its provider
- * message id chosen now by the instance's channel. Enqueue it afterwards
- * with `enqueueOutbound`. Runs inside the instance's tenant scope.
+ * message id chosen now by the instance's channel, in the conversation of
+ * its recipient on that instance. Enqueue it afterwards with
+ * `enqueueOutbound`. Runs inside the instance's tenant scope.
  */
 export async function createOutboundMessage(input: OutboundInput) {
+  const conversation = await conversationFor({
+    instanceId: input.instance.id,
+    address: input.address,
+    contactId: input.contactId ?? null,
+  })
   const message = await Message.create({
     direction: 'out',
     instanceId: input.instance.id,
+    conversationId: conversation.id,
+    sentByUserId: input.sentByUserId ?? null,
     contactId: input.contactId ?? null,
     campaignId: input.campaignId ?? null,
     journeyId: input.journeyId ?? null,
@@ -52,7 +69,9 @@ export async function createOutboundMessage(input: OutboundInput) {
     status: 'queued',
     queuedAt: DateTime.utc(),
   })
+  await recordInConversation(message)
   broadcastMessage(message)
+  await publishConversation(conversation.tenantId, conversation.id)
   await emitMessageEvent(message, 'queued')
   return message
 }
@@ -185,10 +204,33 @@ async function emitMessageEvent(
 }
 
 /**
+ * Finds the contact and conversation of an inbound sender. The sender is
+ * resolved through its `from` and `aliases` (see `resolveSender`), and the
+ * addresses are stored for the contact so a later message that carries
+ * only one of them joins the same conversation. A sender who is no contact
+ * gets a conversation under its phone address when it has one.
+ */
+async function inboundConversation(instance: ChannelInstance, inbound: InboundMessage) {
+  const addresses = senderAddresses(inbound.from, inbound.aliases)
+  const contact = await resolveSender(addresses)
+  if (contact) {
+    await rememberAddresses(contact, addresses)
+  }
+  const address = contact?.phone ?? addresses.find(isPhoneAddress) ?? inbound.from
+  const conversation = await conversationFor({
+    instanceId: instance.id,
+    address,
+    contactId: contact?.id ?? null,
+    senderName: contact ? null : inbound.fromName,
+  })
+  return { contact, conversation }
+}
+
+/**
  * Stores an inbound message once per instance and provider id, links it to
- * the tenant's contact with that address, and emits `message:received`.
- * The same message reported again returns the stored row and emits
- * nothing. Runs inside the instance's tenant scope.
+ * the tenant's contact behind its sender and to their conversation, and
+ * emits `message:received`. The same message reported again returns the
+ * stored row and emits nothing. Runs inside the instance's tenant scope.
  */
 export async function storeInbound(instance: ChannelInstance, inbound: InboundMessage) {
   const existing = await findInbound(instance.id, inbound.providerMessageId)
@@ -196,12 +238,13 @@ export async function storeInbound(instance: ChannelInstance, inbound: InboundMe
     return { message: existing, created: false }
   }
 
-  const contact = await Contact.query().where('phone', inbound.from).first()
+  const { contact, conversation } = await inboundConversation(instance, inbound)
   let message: Message
   try {
     message = await Message.create({
       direction: 'in',
       instanceId: instance.id,
+      conversationId: conversation.id,
       contactId: contact?.id ?? null,
       providerMessageId: inbound.providerMessageId,
       address: inbound.from,
@@ -223,7 +266,9 @@ export async function storeInbound(instance: ChannelInstance, inbound: InboundMe
     throw error
   }
 
+  await recordInConversation(message)
   broadcastMessage(message)
+  await publishConversation(conversation.tenantId, conversation.id)
   await emitDomainEvent('message:received', {
     tenantId: message.tenantId,
     messageId: message.id,

@@ -14,6 +14,14 @@ export interface OutboundJobData {
  */
 export const OUTBOUND_ATTEMPTS = 8
 
+/**
+ * BullMQ priority of campaign sends on an outbound queue. Jobs without a
+ * priority (inbox replies, single API messages) run before prioritized
+ * jobs, so an agent's reply leaves ahead of the campaign sends already
+ * waiting on the number.
+ */
+export const CAMPAIGN_SEND_PRIORITY = 10
+
 /** Name of an instance's outbound queue; only the instance's lease owner consumes it. */
 export function outboundQueueName(instanceId: number) {
   return `outbound-${instanceId}`

@@ -1,0 +1,157 @@
+import Message, { OUTBOUND_STATUSES, type OutboundStatus } from '#models/message'
+import { serializeMessage } from '#services/channels/channel_broadcast'
+
+/** Rows per page of a campaign's messages page. */
+export const CAMPAIGN_MESSAGES_PER_PAGE = 50
+
+/** Rows read at a time while the CSV export streams. */
+const EXPORT_CHUNK = 1000
+
+export interface CampaignMessageFilters {
+  status?: OutboundStatus
+  nodeId?: string
+}
+
+/** Reads the filters of the messages page; an unknown status is ignored. */
+export function campaignMessageFilters(input: { status?: unknown; nodeId?: unknown }) {
+  const filters: CampaignMessageFilters = {}
+  if (OUTBOUND_STATUSES.includes(input.status as OutboundStatus)) {
+    filters.status = input.status as OutboundStatus
+  }
+  if (typeof input.nodeId === 'string' && input.nodeId.trim() !== '') {
+    filters.nodeId = input.nodeId.trim().slice(0, 64)
+  }
+  return filters
+}
+
+/** Builds the query of the campaign's outbound messages with their contact's name, oldest first. */
+export function campaignMessagesQuery(campaignId: number, filters: CampaignMessageFilters) {
+  const query = Message.query()
+    .select('messages.*', 'contacts.name as contact_name')
+    .leftJoin('contacts', 'contacts.id', 'messages.contact_id')
+    .where('messages.campaign_id', campaignId)
+    .where('messages.direction', 'out')
+    .orderBy('messages.id')
+  if (filters.status) {
+    query.where('messages.status', filters.status)
+  }
+  if (filters.nodeId) {
+    query.where('messages.node_id', filters.nodeId)
+  }
+  return query
+}
+
+/** Serializes a campaign message for the messages page and the CSV export. */
+export function serializeCampaignMessage(message: Message) {
+  return {
+    ...serializeMessage(message),
+    nodeId: message.nodeId,
+    contactName: (message.$extras.contact_name as string | null) ?? null,
+  }
+}
+
+/**
+ * Counts the campaign's messages that reached each step. A message counts
+ * for every step whose time it has, so a read message also counts as sent
+ * and delivered, whatever order its receipts arrived in.
+ */
+export async function deliveryCounts(campaignId: number) {
+  const [row] = await Message.query()
+    .where('campaign_id', campaignId)
+    .where('direction', 'out')
+    .count('* as total')
+    .count('sent_at as sent')
+    .count('delivered_at as delivered')
+    .count('read_at as read')
+    .count('failed_at as failed')
+  const count = (name: string) => Number(row.$extras[name] ?? 0)
+  return {
+    total: count('total'),
+    sent: count('sent'),
+    delivered: count('delivered'),
+    read: count('read'),
+    failed: count('failed'),
+  }
+}
+
+/** Lists the node ids that sent the campaign's messages, for the node filter. */
+export async function campaignNodeIds(campaignId: number) {
+  const rows = await Message.query()
+    .where('campaign_id', campaignId)
+    .whereNotNull('node_id')
+    .distinct('node_id')
+    .orderBy('node_id')
+  return rows.map((row) => row.nodeId!)
+}
+
+const CSV_COLUMNS = [
+  'message_id',
+  'contact_name',
+  'address',
+  'node_id',
+  'status',
+  'queued_at',
+  'sent_at',
+  'delivered_at',
+  'read_at',
+  'failed_at',
+  'failure_code',
+  'failure_reason',
+]
+
+/**
+ * Quotes a CSV field when it needs it (RFC 4180), and neutralises a leading
+ * `=`, `+`, `-` or `@` so a spreadsheet does not run the field as a formula.
+ */
+export function csvField(value: string | number | null | undefined) {
+  if (value === null || value === undefined) {
+    return ''
+  }
+  let text = String(value)
+  if (/^[=+\-@\t\r]/.test(text)) {
+    text = `'${text}`
+  }
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+function csvLine(message: Message) {
+  const row = serializeCampaignMessage(message)
+  return [
+    row.id,
+    row.contactName,
+    row.address,
+    row.nodeId,
+    row.status,
+    row.queuedAt,
+    row.sentAt,
+    row.deliveredAt,
+    row.readAt,
+    row.failedAt,
+    row.failureCode,
+    row.failureReason,
+  ]
+    .map(csvField)
+    .join(',')
+}
+
+/**
+ * Yields the CSV export of the campaign's messages line by line, reading
+ * the rows in chunks by id so a campaign of any size streams in bounded
+ * memory.
+ */
+export async function* campaignMessagesCsv(campaignId: number, filters: CampaignMessageFilters) {
+  yield `${CSV_COLUMNS.join(',')}\r\n`
+  let afterId = 0
+  while (true) {
+    const rows = await campaignMessagesQuery(campaignId, filters)
+      .where('messages.id', '>', afterId)
+      .limit(EXPORT_CHUNK)
+    for (const message of rows) {
+      yield `${csvLine(message)}\r\n`
+    }
+    if (rows.length < EXPORT_CHUNK) {
+      return
+    }
+    afterId = rows[rows.length - 1].id
+  }
+}

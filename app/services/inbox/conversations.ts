@@ -1,0 +1,111 @@
+import db from '@adonisjs/lucid/services/db'
+import Conversation from '#models/conversation'
+import type Message from '#models/message'
+import { sqlTime } from '#services/channels/sql_time'
+
+/** Characters of a message's text kept as the conversation's preview. */
+const PREVIEW_LENGTH = 200
+
+/**
+ * Finds the conversation of `address` on an instance, or creates it. A
+ * conversation found without a contact is linked to `contactId` once the
+ * sender became a contact. Two messages creating it at once end with one
+ * row, because `(instance_id, address)` is unique. Runs inside the
+ * instance's tenant scope.
+ */
+export async function conversationFor(input: {
+  instanceId: number
+  address: string
+  contactId: number | null
+  senderName?: string | null
+}) {
+  const existing = await findConversation(input.instanceId, input.address)
+  if (existing) {
+    return linkContact(existing, input.contactId, input.senderName)
+  }
+  try {
+    return await Conversation.create({
+      instanceId: input.instanceId,
+      address: input.address,
+      contactId: input.contactId,
+      senderName: input.senderName ?? null,
+      unreadCount: 0,
+    })
+  } catch (error) {
+    const raced = await findConversation(input.instanceId, input.address)
+    if (!raced) {
+      throw error
+    }
+    return linkContact(raced, input.contactId, input.senderName)
+  }
+}
+
+function findConversation(instanceId: number, address: string) {
+  return Conversation.query().where('instance_id', instanceId).where('address', address).first()
+}
+
+async function linkContact(
+  conversation: Conversation,
+  contactId: number | null,
+  senderName?: string | null
+) {
+  const changes: Partial<Conversation> = {}
+  if (contactId !== null && conversation.contactId !== contactId) {
+    changes.contactId = contactId
+  }
+  if (senderName && senderName !== conversation.senderName) {
+    changes.senderName = senderName.slice(0, 160)
+  }
+  if (Object.keys(changes).length > 0) {
+    conversation.merge(changes)
+    await conversation.save()
+  }
+  return conversation
+}
+
+/** Returns a message's preview for the conversation list: its text, else its media's MIME type. */
+export function previewOf(message: Pick<Message, 'body' | 'media'>) {
+  const text = message.body?.replace(/\s+/g, ' ').trim()
+  if (text) {
+    return text.slice(0, PREVIEW_LENGTH)
+  }
+  return message.media ? `[${message.media.mimeType}]`.slice(0, PREVIEW_LENGTH) : null
+}
+
+/**
+ * Makes `message` the conversation's last message unless a newer one got
+ * there first (rows are compared by id, the order they were stored in), and
+ * counts an inbound message as unread.
+ */
+export async function recordInConversation(message: Message) {
+  if (message.conversationId === null) {
+    return
+  }
+  const at = message.direction === 'in' ? message.receivedAt : message.queuedAt
+  await db
+    .from('conversations')
+    .where('id', message.conversationId)
+    .where((query) => {
+      query.whereNull('last_message_id').orWhere('last_message_id', '<', message.id)
+    })
+    .update({
+      last_message_id: message.id,
+      last_message_at: sqlTime(at?.toJSDate() ?? new Date()),
+      last_direction: message.direction,
+      last_preview: previewOf(message),
+      updated_at: sqlTime(),
+    })
+  if (message.direction === 'in') {
+    await db.from('conversations').where('id', message.conversationId).increment('unread_count', 1)
+  }
+}
+
+/** Marks every message of the conversation read by the agents. */
+export async function markConversationRead(conversation: Conversation) {
+  if (conversation.unreadCount === 0) {
+    return conversation
+  }
+  await db.from('conversations').where('id', conversation.id).update({ unread_count: 0 })
+  conversation.unreadCount = 0
+  return conversation
+}

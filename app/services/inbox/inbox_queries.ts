@@ -1,0 +1,202 @@
+import Conversation from '#models/conversation'
+import Message from '#models/message'
+import { containing } from '#services/contacts/contact_search'
+import { phoneSearchTerm } from '#services/contacts/phone_numbers'
+import { sqlTime } from '#services/channels/sql_time'
+
+/** Conversations per page of the list. */
+export const CONVERSATIONS_PER_PAGE = 50
+
+/** Messages per page of a conversation's pane, newest first. */
+export const MESSAGES_PER_PAGE = 50
+
+export interface InboxFilters {
+  unread?: boolean
+  /** The conversations assigned to this user. */
+  assignedTo?: number
+  unassigned?: boolean
+  instanceId?: number
+  /** Conversations with at least one message of this campaign. */
+  campaignId?: number
+  /** Conversations whose contact has this tag. */
+  tag?: string
+  optedOut?: boolean
+  /** Contact name, phone or address, or text of any message. */
+  q?: string
+  /** Cursor of the next page: the `cursor` of the last conversation shown. */
+  before?: string
+}
+
+/** Keyset cursor of the list, which is ordered by last message time, then id, newest first. */
+function cursorOf(conversation: Conversation) {
+  return `${conversation.lastMessageAt?.toMillis() ?? 0}_${conversation.id}`
+}
+
+function applyCursor(query: ReturnType<typeof Conversation.query>, cursor: string) {
+  const match = cursor.match(/^(\d+)_(\d+)$/)
+  if (!match) {
+    return
+  }
+  const at = sqlTime(new Date(Number(match[1])))
+  const id = Number(match[2])
+  query.where((group) => {
+    group.where('conversations.last_message_at', '<', at).orWhere((same) => {
+      same.where('conversations.last_message_at', at).where('conversations.id', '<', id)
+    })
+  })
+}
+
+function applySearch(query: ReturnType<typeof Conversation.query>, term: string, country: string) {
+  const pattern = containing(term)
+  const digits = phoneSearchTerm(term, country)
+  query.where((group) => {
+    group
+      .whereRaw(`contacts.name like ? escape '!'`, [pattern])
+      .orWhereRaw(`conversations.sender_name like ? escape '!'`, [pattern])
+      .orWhereRaw(`conversations.address like ? escape '!'`, [pattern])
+      .orWhereIn('conversations.id', (messages) => {
+        messages
+          .from('messages')
+          .select('conversation_id')
+          .whereColumn('messages.tenant_id', 'conversations.tenant_id')
+          .whereRaw(`messages.body like ? escape '!'`, [pattern])
+      })
+    if (digits) {
+      group.orWhere('conversations.address', 'like', `%${digits}%`)
+    }
+  })
+}
+
+/**
+ * Builds the query of the conversation list of the current tenant, with the
+ * contact's name and consent, the instance's name and the assignee's name
+ * as `$extras`, newest conversation first.
+ */
+export function conversationListQuery(filters: InboxFilters, country = 'BR') {
+  const query = Conversation.query()
+    .select(
+      'conversations.*',
+      'contacts.name as contact_name',
+      'contacts.consent as contact_consent',
+      'channel_instances.name as instance_name',
+      'users.full_name as assignee_name'
+    )
+    .leftJoin('contacts', 'contacts.id', 'conversations.contact_id')
+    .leftJoin('channel_instances', 'channel_instances.id', 'conversations.instance_id')
+    .leftJoin('users', 'users.id', 'conversations.assigned_user_id')
+    .orderBy('conversations.last_message_at', 'desc')
+    .orderBy('conversations.id', 'desc')
+
+  if (filters.unread) {
+    query.where('conversations.unread_count', '>', 0)
+  }
+  if (filters.assignedTo) {
+    query.where('conversations.assigned_user_id', filters.assignedTo)
+  }
+  if (filters.unassigned) {
+    query.whereNull('conversations.assigned_user_id')
+  }
+  if (filters.instanceId) {
+    query.where('conversations.instance_id', filters.instanceId)
+  }
+  if (filters.campaignId) {
+    const campaignId = filters.campaignId
+    query.whereIn('conversations.id', (messages) => {
+      messages
+        .from('messages')
+        .select('conversation_id')
+        .whereColumn('messages.tenant_id', 'conversations.tenant_id')
+        .where('messages.campaign_id', campaignId)
+    })
+  }
+  if (filters.tag) {
+    const tag = filters.tag
+    query.whereIn('conversations.contact_id', (tags) => {
+      tags.from('contact_tags').select('contact_id').where('contact_tags.name', tag)
+    })
+  }
+  if (filters.optedOut) {
+    query.where('contacts.consent', 'opted_out')
+  }
+  const term = filters.q?.trim()
+  if (term) {
+    applySearch(query, term, country)
+  }
+  if (filters.before) {
+    applyCursor(query, filters.before)
+  }
+  return query
+}
+
+/** Serializes one conversation for the list. */
+export function serializeConversation(conversation: Conversation) {
+  const extras = conversation.$extras
+  return {
+    id: conversation.id,
+    instanceId: conversation.instanceId,
+    instanceName: (extras.instance_name as string | null) ?? null,
+    contactId: conversation.contactId,
+    contactName: (extras.contact_name as string | null) ?? null,
+    consent: (extras.contact_consent as string | null) ?? null,
+    address: conversation.address,
+    senderName: conversation.senderName,
+    assignedUserId: conversation.assignedUserId,
+    assigneeName: (extras.assignee_name as string | null) ?? null,
+    unreadCount: conversation.unreadCount,
+    lastMessageAt: conversation.lastMessageAt?.toISO() ?? null,
+    lastDirection: conversation.lastDirection,
+    lastPreview: conversation.lastPreview,
+    cursor: cursorOf(conversation),
+  }
+}
+
+export type SerializedConversation = ReturnType<typeof serializeConversation>
+
+/** Loads one page of the conversation list and the cursor of the next, `null` on the last page. */
+export async function listConversations(filters: InboxFilters, country?: string) {
+  const rows = await conversationListQuery(filters, country).limit(CONVERSATIONS_PER_PAGE + 1)
+  const page = rows.slice(0, CONVERSATIONS_PER_PAGE).map(serializeConversation)
+  const next = rows.length > CONVERSATIONS_PER_PAGE ? page[page.length - 1].cursor : null
+  return { conversations: page, next }
+}
+
+/** Loads one conversation as the list shows it, or `null` when the tenant has no such id. */
+export async function conversationSummary(conversationId: number) {
+  const row = await conversationListQuery({}).where('conversations.id', conversationId).first()
+  return row ? serializeConversation(row) : null
+}
+
+/**
+ * Loads the latest messages of a conversation, oldest first, and whether older
+ * ones exist. `beforeId` pages back from that message id.
+ */
+export async function latestMessages(conversationId: number, beforeId?: number) {
+  const query = Message.query()
+    .where('conversation_id', conversationId)
+    .orderBy('id', 'desc')
+    .limit(MESSAGES_PER_PAGE + 1)
+  if (beforeId) {
+    query.where('id', '<', beforeId)
+  }
+  const rows = await query
+  return {
+    messages: rows.slice(0, MESSAGES_PER_PAGE).reverse(),
+    more: rows.length > MESSAGES_PER_PAGE,
+  }
+}
+
+/**
+ * Counts the current tenant's unread conversations and their unread
+ * messages, in all conversations or, with `assignedTo`, in that user's.
+ */
+export async function unreadCounts(assignedTo?: number) {
+  const query = Conversation.query().where('unread_count', '>', 0)
+  if (assignedTo) {
+    query.where('assigned_user_id', assignedTo)
+  }
+  const [row] = await query.count('* as conversations').sum('unread_count as messages')
+  return {
+    conversations: Number(row.$extras.conversations ?? 0),
+    messages: Number(row.$extras.messages ?? 0),
+  }
+}

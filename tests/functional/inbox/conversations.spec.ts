@@ -1,0 +1,317 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import type { ChannelsRole } from '#processes/channels_role'
+import Message from '#models/message'
+import Conversation from '#models/conversation'
+import ContactAddress from '#models/contact_address'
+import { runInTenant } from '#tenancy/tenant_context'
+import { applyReceipt, createOutboundMessage } from '#services/channels/message_service'
+import { deliveryCounts } from '#services/campaigns/campaign_messages'
+import { listConversations } from '#services/inbox/inbox_queries'
+import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
+import { createPublishedCampaign } from '#tests/helpers/campaigns'
+import {
+  pairedSandbox,
+  sandboxSendCount,
+  startChannelsRole,
+  waitForMessageStatus,
+} from '#tests/helpers/channels'
+import { createContact, loadConversation, simulateReply, uniqueMobile } from '#tests/helpers/inbox'
+import { sandboxLid } from '../../../plugins/sandbox/sandbox_driver.js'
+
+test.group('Inbox conversations', (group) => {
+  let role: ChannelsRole
+  group.setup(async () => {
+    role = await startChannelsRole()
+    return () => role.stop()
+  })
+
+  test('inbound creates then extends one conversation', async ({ assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id)
+    const contact = await createContact(tenant.id, 'Ana Souza')
+
+    const first = await simulateReply(instance, contact.phone, 'Oi, tudo bem?')
+    const second = await simulateReply(instance, contact.phone, 'Quero saber o preço')
+
+    assert.isNotNull(first.conversationId)
+    assert.equal(second.conversationId, first.conversationId)
+    assert.equal(first.contactId, contact.id)
+    const conversation = await loadConversation(tenant.id, first.conversationId!)
+    assert.equal(conversation.contactId, contact.id)
+    assert.equal(conversation.address, contact.phone)
+    assert.equal(conversation.unreadCount, 2)
+    assert.equal(conversation.lastMessageId, second.id)
+    assert.equal(conversation.lastPreview, 'Quero saber o preço')
+    assert.equal(conversation.lastDirection, 'in')
+  })
+
+  test('campaign send and reply share it', async ({ assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id)
+    const contact = await createContact(tenant.id, 'Bruno Lima')
+    const campaign = await createPublishedCampaign(tenant.id)
+
+    const sent = await runInTenant(tenant.id, () =>
+      createOutboundMessage({
+        instance,
+        address: contact.phone,
+        body: 'Promoção de dezembro',
+        contactId: contact.id,
+        campaignId: campaign.id,
+      })
+    )
+    const reply = await simulateReply(instance, contact.phone, 'Tenho interesse')
+
+    assert.isNotNull(sent.conversationId)
+    assert.equal(reply.conversationId, sent.conversationId)
+    const byCampaign = await runInTenant(tenant.id, () =>
+      listConversations({ campaignId: campaign.id })
+    )
+    assert.deepEqual(
+      byCampaign.conversations.map((row) => row.id),
+      [sent.conversationId]
+    )
+    assert.equal(byCampaign.conversations[0].lastPreview, 'Tenho interesse')
+  })
+
+  test('lid address joins the existing conversation', async ({ assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id)
+    const contact = await createContact(tenant.id, 'Carla Dias')
+    const sent = await runInTenant(tenant.id, () =>
+      createOutboundMessage({
+        instance,
+        address: contact.phone,
+        body: 'Olá',
+        contactId: contact.id,
+      })
+    )
+
+    const withPhone = await simulateReply(instance, contact.phone, 'Oi', 'with_phone')
+    const lidOnly = await simulateReply(instance, contact.phone, 'Ainda aí?', 'only')
+
+    assert.equal(withPhone.address, sandboxLid(contact.phone))
+    assert.equal(lidOnly.address, sandboxLid(contact.phone))
+    assert.equal(withPhone.conversationId, sent.conversationId)
+    assert.equal(lidOnly.conversationId, sent.conversationId)
+    assert.equal(lidOnly.contactId, contact.id)
+    const stored = await runInTenant(tenant.id, () =>
+      ContactAddress.query().where('contact_id', contact.id)
+    )
+    assert.deepEqual(
+      stored.map((row) => row.address),
+      [sandboxLid(contact.phone)]
+    )
+    const conversations = await runInTenant(tenant.id, () =>
+      Conversation.query().where('instance_id', instance.id)
+    )
+    assert.lengthOf(conversations, 1)
+  })
+
+  test('lid address of a stranger stays apart', async ({ assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id)
+    await createContact(tenant.id, 'Known')
+    const stranger = uniqueMobile()
+
+    const message = await simulateReply(instance, stranger, 'Quem é?', 'only')
+
+    assert.isNull(message.contactId)
+    const conversation = await loadConversation(tenant.id, message.conversationId!)
+    assert.isNull(conversation.contactId)
+    assert.equal(conversation.address, sandboxLid(stranger))
+  })
+
+  test('ninth digit variant joins the contact', async ({ assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id)
+    const contact = await createContact(tenant.id, 'Davi Rocha', '+5511987651234')
+    const sent = await runInTenant(tenant.id, () =>
+      createOutboundMessage({
+        instance,
+        address: contact.phone,
+        body: 'Olá',
+        contactId: contact.id,
+      })
+    )
+
+    const reply = await simulateReply(instance, '+551187651234', 'Número antigo')
+
+    assert.equal(reply.contactId, contact.id)
+    assert.equal(reply.conversationId, sent.conversationId)
+  })
+
+  test('agent reply goes out with its ticks', async ({ client, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const agent = await addMember(tenant.id, 'agent')
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 100, readDelayMs: 100 })
+    const contact = await createContact(tenant.id, 'Eva Prado')
+    const inbound = await simulateReply(instance, contact.phone, 'Podem me ligar?')
+
+    const response = await client
+      .post(`/inbox/${inbound.conversationId}/messages`)
+      .json({ text: 'Claro, em 5 minutos' })
+      .loginAs(agent.user)
+      .withCsrfToken()
+
+    response.assertStatus(201)
+    const queued = await runInTenant(tenant.id, () =>
+      Message.findOrFail(response.body().message.id)
+    )
+    assert.equal(queued.conversationId, inbound.conversationId)
+    assert.equal(queued.sentByUserId, agent.user.id)
+    assert.equal(queued.address, contact.phone)
+    const read = await waitForMessageStatus(queued, 'read')
+    assert.isNotNull(read.sentAt)
+    assert.isNotNull(read.deliveredAt)
+    assert.equal(await sandboxSendCount(instance.id, read.providerMessageId), 1)
+    const conversation = await loadConversation(tenant.id, inbound.conversationId!)
+    assert.equal(conversation.lastMessageId, read.id)
+    assert.equal(conversation.lastDirection, 'out')
+  })
+
+  test('opening clears unread for agents only', async ({ client, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const viewer = await addMember(tenant.id, 'viewer')
+    const agent = await addMember(tenant.id, 'agent')
+    const instance = await pairedSandbox(tenant.id)
+    const contact = await createContact(tenant.id, 'Fábio Reis')
+    const inbound = await simulateReply(instance, contact.phone, 'Bom dia')
+
+    const asViewer = await client.get(`/inbox/${inbound.conversationId}`).loginAs(viewer.user)
+    asViewer.assertStatus(200)
+    assert.equal(asViewer.body().messages.at(-1).body, 'Bom dia')
+    const afterViewer = await loadConversation(tenant.id, inbound.conversationId!)
+    assert.equal(afterViewer.unreadCount, 1)
+
+    const asAgent = await client.get(`/inbox/${inbound.conversationId}`).loginAs(agent.user)
+    asAgent.assertStatus(200)
+    const afterAgent = await loadConversation(tenant.id, inbound.conversationId!)
+    assert.equal(afterAgent.unreadCount, 0)
+  })
+})
+
+test.group('Inbox replies rejected', () => {
+  test('closed instance rejects the reply', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const { instance, conversationId } = await closedConversation(tenant.id)
+
+    const response = await client
+      .post(`/inbox/${conversationId}/messages`)
+      .json({ text: 'Olá?' })
+      .loginAs(owner)
+      .withCsrfToken()
+
+    response.assertStatus(409)
+    assert.equal(response.body().code, 'E_INSTANCE_NOT_CONNECTED')
+    assert.include(response.body().message, instance.name)
+    const outbound = await db
+      .from('messages')
+      .where('instance_id', instance.id)
+      .where('direction', 'out')
+    assert.lengthOf(outbound, 0)
+  })
+
+  test('viewer cannot reply', async ({ client, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const viewer = await addMember(tenant.id, 'viewer')
+    const { instance, conversationId } = await closedConversation(tenant.id)
+
+    const response = await client
+      .post(`/inbox/${conversationId}/messages`)
+      .json({ text: 'Olá?' })
+      .loginAs(viewer.user)
+      .withCsrfToken()
+      .accept('json')
+
+    response.assertStatus(403)
+    const outbound = await db
+      .from('messages')
+      .where('instance_id', instance.id)
+      .where('direction', 'out')
+    assert.lengthOf(outbound, 0)
+  })
+
+  test('empty reply is rejected', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const { conversationId } = await closedConversation(tenant.id, 'open')
+
+    const response = await client
+      .post(`/inbox/${conversationId}/messages`)
+      .json({ text: '   ' })
+      .loginAs(owner)
+      .withCsrfToken()
+
+    response.assertStatus(422)
+    assert.equal(response.body().code, 'E_REPLY_EMPTY')
+  })
+})
+
+test.group('Message statuses', () => {
+  test('read, delivered, sent leave it read', async ({ assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const campaign = await createPublishedCampaign(tenant.id)
+    const { instance } = await closedConversation(tenant.id)
+    const contact = await createContact(tenant.id, 'Gil Neves')
+    const message = await runInTenant(tenant.id, () =>
+      createOutboundMessage({
+        instance,
+        address: contact.phone,
+        body: 'Oferta',
+        contactId: contact.id,
+        campaignId: campaign.id,
+      })
+    )
+    const base = Date.now()
+
+    for (const [status, offset] of [
+      ['read', 3000],
+      ['delivered', 2000],
+      ['sent', 1000],
+    ] as const) {
+      await runInTenant(tenant.id, () =>
+        applyReceipt(instance.id, {
+          providerMessageId: message.providerMessageId,
+          status,
+          at: new Date(base + offset),
+        })
+      )
+    }
+
+    const stored = await runInTenant(tenant.id, () => Message.findOrFail(message.id))
+    assert.equal(stored.status, 'read')
+    assert.isNotNull(stored.readAt)
+    assert.isNotNull(stored.deliveredAt)
+    assert.isNotNull(stored.sentAt)
+    const counts = await runInTenant(tenant.id, () => deliveryCounts(campaign.id))
+    assert.equal(counts.total, 1)
+    assert.equal(counts.sent, 1)
+    assert.equal(counts.delivered, 1)
+    assert.equal(counts.read, 1)
+    assert.equal(counts.failed, 0)
+  })
+})
+
+/** Creates a conversation with one inbound message on a sandbox instance that is not running. */
+async function closedConversation(tenantId: number, status: 'closed' | 'open' = 'closed') {
+  const { default: ChannelInstance } = await import('#models/channel_instance')
+  const { storeInbound } = await import('#services/channels/message_service')
+  return runInTenant(tenantId, async () => {
+    const instance = await ChannelInstance.create({
+      name: `Closed ${Date.now()}`,
+      channel: 'sandbox',
+      status,
+    })
+    const { message } = await storeInbound(instance, {
+      providerMessageId: `in-${Date.now()}-${Math.random()}`,
+      from: uniqueMobile(),
+      fromName: 'Stranger',
+      text: 'Alguém aí?',
+      media: null,
+      receivedAt: new Date(),
+      inReplyTo: null,
+    })
+    return { instance, conversationId: message.conversationId! }
+  })
+}

@@ -1,0 +1,51 @@
+import Contact from '#models/contact'
+import Conversation from '#models/conversation'
+import Message from '#models/message'
+import type ChannelInstance from '#models/channel_instance'
+import { runInTenant } from '#tenancy/tenant_context'
+import { performAction } from '#services/channels/instance_service'
+import { waitFor } from '#tests/helpers/channels'
+
+let sequence = 0
+
+/** Makes a Brazilian mobile in E.164 that no other contact of the run has. */
+export function uniqueMobile() {
+  sequence += 1
+  const suffix = String((Date.now() * 10 + sequence) % 1e8).padStart(8, '0')
+  return `+55119${suffix}`
+}
+
+export function createContact(tenantId: number, name: string, phone = uniqueMobile()) {
+  return runInTenant(tenantId, () =>
+    Contact.create({ name, phone, timezone: 'America/Sao_Paulo', consent: 'opted_in' })
+  )
+}
+
+/**
+ * Makes the sandbox report an inbound message from `phone` and waits until
+ * it is stored. `lid` is the sandbox reply option of the same name.
+ */
+export async function simulateReply(
+  instance: ChannelInstance,
+  phone: string,
+  text: string,
+  lid?: 'with_phone' | 'only'
+) {
+  const { providerMessageId } = await runInTenant(instance.tenantId, () =>
+    performAction(instance, 'reply', { from: phone, text, ...(lid ? { lid } : {}) })
+  )
+  return waitFor(
+    () =>
+      runInTenant(instance.tenantId, () =>
+        Message.query()
+          .where('instance_id', instance.id)
+          .where('provider_message_id', String(providerMessageId))
+          .first()
+      ),
+    `inbound message "${text}" to be stored`
+  )
+}
+
+export function loadConversation(tenantId: number, id: number) {
+  return runInTenant(tenantId, () => Conversation.findOrFail(id))
+}
