@@ -1,0 +1,186 @@
+import { once } from 'node:events'
+import { EventEmitter } from 'node:events'
+import type { BinaryNode, proto } from '@whiskeysockets/baileys'
+import {
+  companionAddress,
+  randomMessageId,
+  type Account,
+  type Companion,
+  type ReceivedMessage,
+} from './accounts.js'
+import type { WhatsAppPeer } from './peer.js'
+import { unixSeconds } from './stanzas.js'
+
+/** A receipt a companion sent for a message it received from this contact. */
+export interface CompanionReceipt {
+  id: string
+  /** `delivered` when the stanza has no type, else its `type` attribute (`read`, `inactive`, ...). */
+  type: string
+  from: string
+}
+
+export interface SendTextOptions {
+  /** Phone number of the linked account to message; needed when several accounts are linked. */
+  to?: string
+  /**
+   * Address the stanza comes from: the contact's phone-number JID (default)
+   * or its `@lid`, as WhatsApp sends for contacts with a privacy address.
+   */
+  from?: 'pn' | 'lid'
+  /**
+   * Whether to add the other address as Baileys 7 reads it: `sender_lid` on a
+   * phone-number stanza, `sender_pn` on an `@lid` stanza. Default true.
+   */
+  includeAlternateAddress?: boolean
+  /** Message id; a random WhatsApp-style id by default. */
+  id?: string
+}
+
+const DEFAULT_WAIT_MS = 5_000
+
+/**
+ * A simulated WhatsApp user that linked companions talk to: it decrypts what
+ * they send with its own Signal keys and sends texts and receipts back.
+ */
+export class SimulatedContact {
+  /** Messages this contact's phone decrypted, in arrival order. */
+  readonly messages: ReceivedMessage[] = []
+  /** Receipts companions sent for messages from this contact. */
+  readonly receipts: CompanionReceipt[] = []
+  /** Error code the server puts in its `ack` for messages to this contact, if any. */
+  ackError?: number
+  readonly #events = new EventEmitter()
+
+  constructor(
+    readonly account: Account,
+    private peer: WhatsAppPeer
+  ) {}
+
+  get jid() {
+    return this.account.jid
+  }
+
+  get lid() {
+    return this.account.lid
+  }
+
+  /** Texts the contact received, in order. */
+  get received(): string[] {
+    return this.messages.map((message) => message.text ?? '')
+  }
+
+  /** Makes the server ack every later message to this contact with `<ack error="code">`. */
+  failMessagesWith(code: number | undefined) {
+    this.ackError = code
+  }
+
+  recordMessage(message: ReceivedMessage) {
+    this.messages.push(message)
+    this.#events.emit('message')
+  }
+
+  recordReceipt(receipt: CompanionReceipt) {
+    this.receipts.push(receipt)
+    this.#events.emit('receipt')
+  }
+
+  /** Waits until the contact has received at least `count` messages. */
+  async waitForMessages(count: number, timeoutMs = DEFAULT_WAIT_MS): Promise<ReceivedMessage[]> {
+    await this.#waitFor(
+      'message',
+      () => this.messages.length >= count,
+      timeoutMs,
+      () =>
+        `contact ${this.jid} received ${this.messages.length} of ${count} messages in ${timeoutMs} ms`
+    )
+    return this.messages
+  }
+
+  /** Waits until a companion has sent a receipt of `type` for message `id`. */
+  async waitForReceipt(id: string, type: string, timeoutMs = DEFAULT_WAIT_MS) {
+    const matches = () =>
+      this.receipts.some((receipt) => receipt.id === id && receipt.type === type)
+    await this.#waitFor(
+      'receipt',
+      matches,
+      timeoutMs,
+      () => `no ${type} receipt for message ${id} reached contact ${this.jid} in ${timeoutMs} ms`
+    )
+  }
+
+  /**
+   * Sends a text to every companion of a linked account, encrypted with the
+   * Signal session this contact has with each (started from the companion's
+   * uploaded pre-keys when there is none). Companions that are offline get
+   * it when they next log in. Returns the message id.
+   */
+  async sendText(text: string, options: SendTextOptions = {}): Promise<string> {
+    return this.sendMessage({ conversation: text }, options)
+  }
+
+  async sendMessage(message: proto.IMessage, options: SendTextOptions = {}): Promise<string> {
+    const target = this.peer.linkedAccount(options.to)
+    const id = options.id ?? randomMessageId()
+    const attrs = this.#senderAttrs(options)
+
+    for (const companion of target.companions.values()) {
+      const payload = await this.account.phone.encryptMessage(
+        companionAddress(companion),
+        message,
+        () => companion.takeBundle()
+      )
+      const stanza: BinaryNode = {
+        tag: 'message',
+        attrs: { ...attrs, id, type: 'text', t: unixSeconds(), notify: this.account.name },
+        content: [
+          { tag: 'enc', attrs: { v: '2', type: payload.type }, content: payload.ciphertext },
+        ],
+      }
+      await this.peer.deliver(companion, stanza)
+    }
+    return id
+  }
+
+  /**
+   * Sends a `delivered` or `read` receipt for a message this contact received
+   * to every companion of the account that sent it.
+   */
+  async sendReceipt(id: string, type: 'delivered' | 'read') {
+    const message = this.messages.find((candidate) => candidate.id === id)
+    if (!message) {
+      throw new Error(`contact ${this.jid} has no received message with id "${id}"`)
+    }
+    const sender = this.peer.findAccountByJid(message.from)
+    if (!sender) {
+      throw new Error(`the sender ${message.from} of message "${id}" is no longer linked`)
+    }
+    const attrs: Record<string, string> = { from: message.to, id, t: unixSeconds() }
+    if (type === 'read') {
+      attrs.type = 'read'
+    }
+    for (const companion of sender.companions.values()) {
+      await this.peer.deliver(companion, { tag: 'receipt', attrs: { ...attrs } })
+    }
+  }
+
+  #senderAttrs(options: SendTextOptions): Record<string, string> {
+    const alternate = options.includeAlternateAddress ?? true
+    if (options.from === 'lid') {
+      return alternate ? { from: this.lid, sender_pn: this.jid } : { from: this.lid }
+    }
+    return alternate ? { from: this.jid, sender_lid: this.lid } : { from: this.jid }
+  }
+
+  async #waitFor(event: string, done: () => boolean, timeoutMs: number, message: () => string) {
+    const deadline = Date.now() + timeoutMs
+    while (!done()) {
+      const remaining = deadline - Date.now()
+      if (remaining <= 0) {
+        throw new Error(message())
+      }
+      await once(this.#events, event, { signal: AbortSignal.timeout(remaining) }).catch(() => {})
+    }
+  }
+}
+
+export type { Companion }

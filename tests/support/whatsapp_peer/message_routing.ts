@@ -1,0 +1,93 @@
+import { getBinaryNodeChild, type BinaryNode, type proto } from '@whiskeysockets/baileys'
+import { companionAddress, type Companion } from './accounts.js'
+import type { PeerConnection } from './connection.js'
+import type { WhatsAppPeer } from './peer.js'
+import { children, unixSeconds } from './stanzas.js'
+
+/** Returns the text of a plain or extended text message, unwrapping a device-sent copy. */
+export function messageText(message: proto.IMessage): string | undefined {
+  const body = message.deviceSentMessage?.message ?? message
+  return body.conversation ?? body.extendedTextMessage?.text ?? undefined
+}
+
+function encNode(participant: BinaryNode): BinaryNode | undefined {
+  const enc = getBinaryNodeChild(participant, 'enc')
+  return enc?.content instanceof Uint8Array ? enc : undefined
+}
+
+/**
+ * Decrypts the copy addressed to a simulated phone. A contact's phone
+ * records the message; the sender's own phone only keeps its session in step.
+ */
+async function receiveOnPhone(
+  peer: WhatsAppPeer,
+  sender: Companion,
+  stanza: BinaryNode,
+  deviceJid: string,
+  enc: BinaryNode
+) {
+  const device = peer.deviceOf(deviceJid)!
+  const type = enc.attrs.type === 'pkmsg' ? 'pkmsg' : 'msg'
+  const message = await device.account.phone.decryptMessage(companionAddress(sender), {
+    type,
+    ciphertext: Buffer.from(enc.content as Uint8Array),
+  })
+  const contact = device.account === sender.account ? undefined : peer.contactOf(device.account)
+  contact?.recordMessage({
+    id: stanza.attrs.id,
+    from: sender.jid,
+    to: stanza.attrs.to,
+    type,
+    message,
+    text: messageText(message),
+  })
+}
+
+/**
+ * Handles a `<message>` a companion sends: acks it (with the contact's error
+ * code when one is set, and then delivers nothing), decrypts the copies for
+ * simulated phones and forwards the copies for other companions.
+ */
+export async function routeCompanionMessage(
+  peer: WhatsAppPeer,
+  connection: PeerConnection,
+  sender: Companion,
+  stanza: BinaryNode
+) {
+  const { id, to } = stanza.attrs
+  const recipient = peer.findAccountByJid(to)
+  const ack: BinaryNode = {
+    tag: 'ack',
+    attrs: { class: 'message', id, from: to, t: unixSeconds() },
+  }
+  const ackError = recipient ? peer.contactOf(recipient)?.ackError : 404
+  if (ackError) {
+    await connection.send({ ...ack, attrs: { ...ack.attrs, error: ackError.toString() } })
+    return
+  }
+
+  for (const participant of children(getBinaryNodeChild(stanza, 'participants'), 'to')) {
+    const deviceJid = participant.attrs.jid
+    const enc = encNode(participant)
+    const device = peer.deviceOf(deviceJid)
+    if (!enc || !device) {
+      peer.log.warn({ id, deviceJid }, 'whatsapp peer dropped a copy for an unknown device')
+      continue
+    }
+    if (device.companion) {
+      await peer.deliver(device.companion, {
+        tag: 'message',
+        attrs: { from: sender.jid, recipient: to, id, type: stanza.attrs.type, t: unixSeconds() },
+        content: [enc],
+      })
+      continue
+    }
+    try {
+      await receiveOnPhone(peer, sender, stanza, deviceJid, enc)
+    } catch (error) {
+      peer.errors.push(error)
+      peer.log.warn({ err: error, id, deviceJid }, 'whatsapp peer failed to decrypt a message')
+    }
+  }
+  await connection.send(ack)
+}

@@ -1,0 +1,525 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { deflateSync } from 'node:zlib'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { Curve, jidDecode, proto, S_WHATSAPP_NET, type BinaryNode } from '@whiskeysockets/baileys'
+import {
+  Account,
+  companionAddress,
+  LID_SERVER,
+  phoneUser,
+  phoneVariants,
+  randomMessageId,
+  type Companion,
+} from './accounts.js'
+import { peerCertificate, type KeyPair, type PeerCertificate } from './certificate.js'
+import { PeerConnection, type ConnectionHandler, type PairingRequest } from './connection.js'
+import { SimulatedContact } from './contact.js'
+import { answerIq } from './iq_handlers.js'
+import { routeCompanionMessage } from './message_routing.js'
+import { completePairing, newPairingRefs, parsePairingQr } from './pairing.js'
+import type { PreKeyBundle } from './signal_device.js'
+import { iqError, unixSeconds } from './stanzas.js'
+
+/** The subset of a pino logger the peer writes to. */
+export interface PeerLogger {
+  debug(object: object, message: string): void
+  info(object: object, message: string): void
+  warn(object: object, message: string): void
+}
+
+export interface WhatsAppPeerOptions {
+  /** TCP port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number
+  /** Pairing references sent in `<pair-device>`, one QR each. Default 6. */
+  qrRefs?: number
+  /** Where the peer logs what it could not handle. Default: nothing is logged. */
+  logger?: PeerLogger
+}
+
+export interface AddContactOptions {
+  /** Phone number in international form, e.g. `+5511988887777`. */
+  phone: string
+  /** The contact's privacy address, e.g. `123456789012345@lid`; random by default. */
+  lid?: string
+  /** Push name the contact's messages carry. */
+  name?: string
+}
+
+export interface ScanQrOptions {
+  /** Phone number of the account that links the companion. */
+  phone: string
+  /** Platform name `pair-success` reports (Baileys stores it as `creds.platform`). Default `android`. */
+  platform?: string
+}
+
+/** Disconnect reasons the peer can send, by Baileys' `DisconnectReason` status code. */
+export const DISCONNECT_CODES = [401, 403, 405, 408, 411, 428, 440, 500, 503, 515] as const
+export type DisconnectCode = (typeof DISCONNECT_CODES)[number]
+
+const silentLogger: PeerLogger = { debug() {}, info() {}, warn() {} }
+const CHAT_PATH = '/ws/chat'
+
+/**
+ * A WhatsApp Web server on 127.0.0.1 for tests: it speaks the noise
+ * handshake, pairing, login, usync, pre-key and message stanzas that an
+ * unmodified Baileys 7 socket uses, and simulates the phones on the other side.
+ */
+export class WhatsAppPeer implements ConnectionHandler {
+  readonly url: string
+  readonly certificate: PeerCertificate = peerCertificate
+  readonly log: PeerLogger
+  /** Stanzas the peer has no handler for, for tests to inspect. */
+  readonly unhandled: BinaryNode[] = []
+  /** Errors raised while handling client traffic. */
+  readonly errors: unknown[] = []
+
+  #accounts = new Map<string, Account>()
+  #lids = new Map<string, Account>()
+  #contacts = new Map<string, SimulatedContact>()
+  #connections = new Set<PeerConnection>()
+  #pairings = new Map<string, PeerConnection>()
+  #staticKey: KeyPair = Curve.generateKeyPair()
+
+  constructor(
+    private server: Server,
+    private sockets: WebSocketServer,
+    private options: WhatsAppPeerOptions
+  ) {
+    const { port } = server.address() as AddressInfo
+    this.url = `ws://127.0.0.1:${port}${CHAT_PATH}`
+    this.log = options.logger ?? silentLogger
+    sockets.on('connection', (socket: WebSocket) => {
+      this.#connections.add(new PeerConnection(socket, this, this.#staticKey))
+    })
+  }
+
+  /** Registers a WhatsApp user that companions can message. */
+  addContact(options: AddContactOptions): SimulatedContact {
+    const user = phoneUser(options.phone)
+    if (this.findAccountByPhone(user)) {
+      throw new Error(`a WhatsApp account for ${options.phone} already exists on the peer`)
+    }
+    const account = this.#register(new Account(user, options))
+    const contact = new SimulatedContact(account, this)
+    this.#contacts.set(user, contact)
+    return contact
+  }
+
+  /** Returns the contact registered for `phone`, with either Brazilian form of the number. */
+  contact(phone: string): SimulatedContact {
+    const account = this.findAccountByPhone(phone)
+    const contact = account && this.#contacts.get(account.user)
+    if (!contact) {
+      throw new Error(`no contact for ${phone} on the peer: call addContact({ phone }) first`)
+    }
+    return contact
+  }
+
+  /** Returns the account for `phone` (a contact or an account with linked companions). */
+  account(phone: string): Account {
+    const account = this.findAccountByPhone(phone)
+    if (!account) {
+      throw new Error(`no WhatsApp account for ${phone} on the peer`)
+    }
+    return account
+  }
+
+  /**
+   * Plays the phone scanning a QR that Baileys emitted: links a companion to
+   * the account of `phone` (created when missing), sends a signed
+   * `pair-success` and then stream error 515. Resolves once the companion's
+   * signed result has been checked.
+   */
+  async scanQr(qr: string, options: ScanQrOptions): Promise<{ jid: string; lid: string }> {
+    const parsed = parsePairingQr(qr)
+    const connection = this.#pairings.get(parsed.ref)
+    const request = connection?.pairing
+    if (!connection || !request || !connection.isOpen) {
+      throw new Error(
+        `QR ref "${parsed.ref.slice(0, 12)}..." belongs to no open pairing connection`
+      )
+    }
+    if (
+      !parsed.noiseKey.equals(request.noiseKey) ||
+      !parsed.identityKey.equals(request.identityKey)
+    ) {
+      throw new Error('QR keys differ from the keys the client registered with')
+    }
+
+    const user = phoneUser(options.phone)
+    const account = this.findAccountByPhone(user) ?? this.#register(new Account(user))
+    for (const ref of request.refs) {
+      this.#pairings.delete(ref)
+    }
+    const companion = await completePairing(
+      connection,
+      request,
+      account,
+      parsed,
+      options.platform ?? 'android'
+    )
+    return { jid: companion.jid, lid: companion.lid }
+  }
+
+  /**
+   * Sends the server stanza for a disconnect reason to the companion logged
+   * in as `jid` (a device JID such as `5511999990001:1@s.whatsapp.net`), so
+   * Baileys ends the socket with that status code. 401 also unlinks the companion.
+   */
+  async disconnect(jid: string, code: DisconnectCode): Promise<void> {
+    const companion = this.#companionByJid(jid)
+    const connection = companion?.connection
+    if (!companion || !connection?.isOpen) {
+      throw new Error(`no companion is connected as ${jid}`)
+    }
+    if (code === 401) {
+      this.unlinkCompanion(companion)
+    }
+    if (code === 428) {
+      connection.terminate()
+      return
+    }
+    await connection.end(disconnectStanza(code))
+  }
+
+  /** Stops the server and drops every connection. */
+  async close(): Promise<void> {
+    for (const connection of this.#connections) {
+      connection.terminate()
+    }
+    await new Promise<void>((resolve) => this.sockets.close(() => resolve()))
+    await new Promise<void>((resolve) => this.server.close(() => resolve()))
+  }
+
+  findAccountByPhone(phone: string): Account | undefined {
+    const user = phone.replace(/\D/g, '')
+    for (const variant of phoneVariants(user)) {
+      const account = this.#accounts.get(variant)
+      if (account) {
+        return account
+      }
+    }
+  }
+
+  /** Finds the account of a user or device JID, by phone number or by `@lid`. */
+  findAccountByJid(jid: string | undefined): Account | undefined {
+    const decoded = jid ? jidDecode(jid) : undefined
+    if (!decoded) {
+      return undefined
+    }
+    return decoded.server === LID_SERVER
+      ? this.#lids.get(decoded.user)
+      : this.#accounts.get(decoded.user)
+  }
+
+  /** Returns the account a contact messages: `phone`'s, or the only one with linked companions. */
+  linkedAccount(phone?: string): Account {
+    if (phone) {
+      return this.account(phone)
+    }
+    const linked = [...this.#accounts.values()].filter((account) => account.companions.size)
+    if (linked.length !== 1) {
+      const phones = linked.map((account) => `+${account.user}`).join(', ') || 'none'
+      throw new Error(`pass { to } to choose the linked account: linked accounts are ${phones}`)
+    }
+    return linked[0]
+  }
+
+  /** Hands out a pre-key bundle for a device JID, as the `encrypt` key fetch does. */
+  takeBundle(jid: string): PreKeyBundle | undefined {
+    const account = this.findAccountByJid(jid)
+    const device = jidDecode(jid)?.device ?? 0
+    if (!account) {
+      return undefined
+    }
+    return device === 0 ? account.phone.takeBundle() : account.companions.get(device)?.takeBundle()
+  }
+
+  deviceOf(jid: string): { account: Account; companion?: Companion } | undefined {
+    const account = this.findAccountByJid(jid)
+    const device = jidDecode(jid)?.device ?? 0
+    if (!account || (device !== 0 && !account.companions.has(device))) {
+      return undefined
+    }
+    return { account, companion: device === 0 ? undefined : account.companions.get(device) }
+  }
+
+  contactOf(account: Account): SimulatedContact | undefined {
+    return this.#contacts.get(account.user)
+  }
+
+  unlinkCompanion(companion: Companion) {
+    companion.account.companions.delete(companion.device)
+  }
+
+  unhandledIq(iq: BinaryNode): BinaryNode {
+    this.unhandled.push(iq)
+    this.log.warn(
+      { xmlns: iq.attrs.xmlns, type: iq.attrs.type },
+      'whatsapp peer has no answer for iq'
+    )
+    return iqError(iq, 501, 'feature-not-implemented')
+  }
+
+  /**
+   * Sends a stanza to a companion, or queues it with the `offline` attribute
+   * until the companion next logs in.
+   */
+  async deliver(companion: Companion, stanza: BinaryNode) {
+    const connection = companion.connection
+    if (connection?.isOpen && connection.welcomed) {
+      await connection.send(stanza)
+      return
+    }
+    companion.pending.push({ ...stanza, attrs: { ...stanza.attrs, offline: '1' } })
+  }
+
+  async onPayload(connection: PeerConnection, payload: proto.ClientPayload) {
+    if (payload.devicePairingData) {
+      await this.#startPairing(connection, payload.devicePairingData)
+      return
+    }
+    await this.#login(connection, payload)
+  }
+
+  async onStanza(connection: PeerConnection, stanza: BinaryNode) {
+    if (stanza.tag === 'iq' && ['result', 'error'].includes(stanza.attrs.type)) {
+      return
+    }
+    if (stanza.tag === 'iq') {
+      await connection.send(await answerIq(this, connection, stanza))
+      if (stanza.attrs.xmlns === 'passive' && connection.companion && !connection.welcomed) {
+        await this.#welcome(connection, connection.companion)
+      }
+      return
+    }
+    if (stanza.tag === 'message' && connection.companion) {
+      await routeCompanionMessage(this, connection, connection.companion, stanza)
+      return
+    }
+    if (stanza.tag === 'receipt') {
+      this.#recordCompanionReceipt(stanza)
+    }
+  }
+
+  onClose(connection: PeerConnection) {
+    this.#connections.delete(connection)
+    for (const ref of connection.pairing?.refs ?? []) {
+      this.#pairings.delete(ref)
+    }
+    if (connection.companion?.connection === connection) {
+      connection.companion.connection = undefined
+    }
+  }
+
+  onError(_connection: PeerConnection, error: unknown) {
+    this.errors.push(error)
+    this.log.warn({ err: error }, 'whatsapp peer dropped a connection after an error')
+  }
+
+  #register(account: Account): Account {
+    this.#accounts.set(account.user, account)
+    this.#lids.set(account.lidUser, account)
+    return account
+  }
+
+  #companionByJid(jid: string): Companion | undefined {
+    const decoded = jidDecode(jid)
+    return decoded?.device ? this.findAccountByJid(jid)?.companions.get(decoded.device) : undefined
+  }
+
+  async #startPairing(
+    connection: PeerConnection,
+    data: proto.ClientPayload.IDevicePairingRegistrationData
+  ) {
+    const pairing: PairingRequest = {
+      refs: newPairingRefs(this.options.qrRefs ?? 6),
+      noiseKey: connection.clientStaticKey!,
+      identityKey: Buffer.from(data.eIdent ?? []),
+      registrationId: Buffer.from(data.eRegid ?? []).readUIntBE(0, 4),
+      signedPreKey: {
+        keyId: Buffer.from(data.eSkeyId ?? []).readUIntBE(0, 3),
+        publicKey: Buffer.from(data.eSkeyVal ?? []),
+        signature: Buffer.from(data.eSkeySig ?? []),
+      },
+    }
+    connection.pairing = pairing
+    for (const ref of pairing.refs) {
+      this.#pairings.set(ref, connection)
+    }
+    await connection.send({
+      tag: 'iq',
+      attrs: { from: S_WHATSAPP_NET, type: 'set', id: randomMessageId(), xmlns: 'md' },
+      content: [
+        {
+          tag: 'pair-device',
+          attrs: {},
+          content: pairing.refs.map((ref) => ({
+            tag: 'ref',
+            attrs: {},
+            content: Buffer.from(ref),
+          })),
+        },
+      ],
+    })
+  }
+
+  async #login(connection: PeerConnection, payload: proto.ClientPayload) {
+    const user = payload.username?.toString() ?? ''
+    const companion = this.#accounts.get(user)?.companions.get(payload.device ?? 0)
+    if (!companion || !connection.clientStaticKey?.equals(companion.noiseKey)) {
+      this.log.info(
+        { user, device: payload.device },
+        'whatsapp peer rejected a login of an unlinked device'
+      )
+      await connection.end({ tag: 'failure', attrs: { reason: '401', location: 'loopback' } })
+      return
+    }
+
+    const previous = companion.connection
+    if (previous && previous !== connection && previous.isOpen) {
+      await previous.end({
+        tag: 'stream:error',
+        attrs: {},
+        content: [{ tag: 'conflict', attrs: { type: 'replaced' } }],
+      })
+    }
+    companion.connection = connection
+    connection.companion = companion
+    await connection.send({
+      tag: 'success',
+      attrs: {
+        t: unixSeconds(),
+        lid: companion.lid,
+        location: 'loopback',
+        creation: unixSeconds(),
+      },
+    })
+  }
+
+  /**
+   * Sends what a server sends once a client is active: queued offline
+   * stanzas, the end of the offline batch, and after a companion's first
+   * login the phone's history sync notification.
+   */
+  async #welcome(connection: PeerConnection, companion: Companion) {
+    connection.welcomed = true
+    const pending = companion.pending.splice(0)
+    for (const stanza of pending) {
+      await connection.send(stanza)
+    }
+    await connection.send({
+      tag: 'ib',
+      attrs: { from: S_WHATSAPP_NET },
+      content: [{ tag: 'offline', attrs: { count: pending.length.toString() } }],
+    })
+    if (!companion.loggedInBefore) {
+      companion.loggedInBefore = true
+      await this.#sendHistorySync(connection, companion)
+    }
+  }
+
+  /**
+   * Sends an initial-bootstrap history sync from the phone. Its payload is
+   * inline, so Baileys needs no media download, and it contains the lid
+   * mapping of every registered contact.
+   */
+  async #sendHistorySync(connection: PeerConnection, companion: Companion) {
+    const account = companion.account
+    const syncType = proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP
+    const history = proto.HistorySync.encode({
+      syncType,
+      conversations: [],
+      phoneNumberToLidMappings: [...this.#contacts.values()].map((contact) => ({
+        pnJid: contact.jid,
+        lidJid: contact.lid,
+      })),
+    }).finish()
+    const payload = await account.phone.encryptMessage(
+      companionAddress(companion),
+      {
+        protocolMessage: {
+          type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION,
+          historySyncNotification: {
+            syncType: proto.Message.HistorySyncType.INITIAL_BOOTSTRAP,
+            chunkOrder: 1,
+            progress: 100,
+            initialHistBootstrapInlinePayload: deflateSync(history),
+          },
+        },
+      },
+      () => companion.takeBundle()
+    )
+    await connection.send({
+      tag: 'message',
+      attrs: { from: account.jid, id: randomMessageId(), type: 'text', t: unixSeconds() },
+      content: [{ tag: 'enc', attrs: { v: '2', type: payload.type }, content: payload.ciphertext }],
+    })
+  }
+
+  #recordCompanionReceipt(stanza: BinaryNode) {
+    const contact = this.findAccountByJid(stanza.attrs.to)
+    const simulated = contact && this.#contacts.get(contact.user)
+    if (!simulated) {
+      return
+    }
+    const ids = [stanza.attrs.id, ...childIds(stanza)]
+    for (const id of ids) {
+      simulated.recordReceipt({
+        id,
+        type: stanza.attrs.type ?? 'delivered',
+        from: stanza.attrs.from ?? '',
+      })
+    }
+  }
+}
+
+function childIds(stanza: BinaryNode): string[] {
+  const list = Array.isArray(stanza.content)
+    ? stanza.content.find((node) => node.tag === 'list')
+    : undefined
+  return Array.isArray(list?.content) ? list.content.map((item) => item.attrs.id) : []
+}
+
+/** Builds the stanza WhatsApp's server sends for each disconnect reason Baileys distinguishes. */
+function disconnectStanza(code: DisconnectCode): BinaryNode {
+  switch (code) {
+    case 401:
+      return {
+        tag: 'stream:error',
+        attrs: { code: '401' },
+        content: [{ tag: 'conflict', attrs: { type: 'device_removed' } }],
+      }
+    case 440:
+      return {
+        tag: 'stream:error',
+        attrs: {},
+        content: [{ tag: 'conflict', attrs: { type: 'replaced' } }],
+      }
+    case 403:
+    case 405:
+      return { tag: 'failure', attrs: { reason: code.toString(), location: 'loopback' } }
+    case 411:
+      return {
+        tag: 'ib',
+        attrs: { from: S_WHATSAPP_NET },
+        content: [{ tag: 'downgrade_webclient', attrs: {} }],
+      }
+    default:
+      return { tag: 'stream:error', attrs: { code: code.toString() } }
+  }
+}
+
+/** Starts a peer listening on 127.0.0.1. */
+export async function startWhatsAppPeer(options: WhatsAppPeerOptions = {}): Promise<WhatsAppPeer> {
+  const server = createServer((_request, response) => {
+    response.writeHead(426, { 'content-type': 'text/plain' }).end('WebSocket only\n')
+  })
+  const sockets = new WebSocketServer({ server, path: CHAT_PATH })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  return new WhatsAppPeer(server, sockets, options)
+}
