@@ -1,5 +1,6 @@
 import Message, { OUTBOUND_STATUSES, type OutboundStatus } from '#models/message'
 import { serializeMessage } from '#services/channels/channel_broadcast'
+import { runInTenant } from '#tenancy/tenant_context'
 
 /** Rows per page of a campaign's messages page. */
 export const CAMPAIGN_MESSAGES_PER_PAGE = 50
@@ -137,15 +138,23 @@ function csvLine(message: Message) {
 /**
  * Yields the CSV export of the campaign's messages line by line, reading
  * the rows in chunks by id so a campaign of any size streams in bounded
- * memory.
+ * memory. Each chunk is read inside the tenant's scope, because the
+ * response stream pulls chunks outside the request's async context.
  */
-export async function* campaignMessagesCsv(campaignId: number, filters: CampaignMessageFilters) {
+export async function* campaignMessagesCsv(
+  tenantId: number,
+  campaignId: number,
+  filters: CampaignMessageFilters
+) {
   yield `${CSV_COLUMNS.join(',')}\r\n`
   let afterId = 0
   while (true) {
-    const rows = await campaignMessagesQuery(campaignId, filters)
-      .where('messages.id', '>', afterId)
-      .limit(EXPORT_CHUNK)
+    const after = afterId
+    const rows = await runInTenant(tenantId, () =>
+      campaignMessagesQuery(campaignId, filters)
+        .where('messages.id', '>', after)
+        .limit(EXPORT_CHUNK)
+    )
     for (const message of rows) {
       yield `${csvLine(message)}\r\n`
     }

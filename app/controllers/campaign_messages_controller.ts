@@ -1,0 +1,58 @@
+import { Readable } from 'node:stream'
+import type { HttpContext } from '@adonisjs/core/http'
+import Campaign from '#models/campaign'
+import {
+  CAMPAIGN_MESSAGES_PER_PAGE,
+  campaignMessageFilters,
+  campaignMessagesCsv,
+  campaignMessagesQuery,
+  campaignNodeIds,
+  deliveryCounts,
+  serializeCampaignMessage,
+} from '#services/campaigns/campaign_messages'
+
+/**
+ * Delivery tracking of one campaign: every recipient's message with its
+ * status and the time of each status, filterable by status and node, and
+ * the same rows as CSV.
+ */
+export default class CampaignMessagesController {
+  async index({ params, request, inertia, bouncer }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const campaign = await Campaign.findOrFail(params.id)
+    const filters = campaignMessageFilters(request.qs())
+    const page = Math.max(1, Number(request.input('page')) || 1)
+    const [messages, counts, nodeIds] = await Promise.all([
+      campaignMessagesQuery(campaign.id, filters).paginate(page, CAMPAIGN_MESSAGES_PER_PAGE),
+      deliveryCounts(campaign.id),
+      campaignNodeIds(campaign.id),
+    ])
+    return inertia.render('campaigns/messages', {
+      campaign: { id: campaign.id, name: campaign.name, state: campaign.state },
+      filters: { status: filters.status ?? '', nodeId: filters.nodeId ?? '' },
+      messages: messages.all().map(serializeCampaignMessage),
+      pagination: {
+        page: messages.currentPage,
+        lastPage: messages.lastPage,
+        total: messages.total,
+      },
+      counts,
+      nodeIds,
+    })
+  }
+
+  async export({ params, request, response, bouncer, logger }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const campaign = await Campaign.findOrFail(params.id)
+    const filters = campaignMessageFilters(request.qs())
+    logger.info({ campaignId: campaign.id, filters }, 'campaign messages exported')
+
+    const csv = Readable.from(campaignMessagesCsv(campaign.tenantId, campaign.id, filters))
+    csv.on('error', (error) => {
+      logger.error({ err: error, campaignId: campaign.id }, 'campaign messages export failed')
+    })
+    response.header('Content-Type', 'text/csv; charset=utf-8')
+    response.attachment(`campaign-${campaign.id}-messages.csv`)
+    response.stream(csv)
+  }
+}

@@ -1,0 +1,124 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import ChannelInstance from '#models/channel_instance'
+import { runInTenant } from '#tenancy/tenant_context'
+import { applyReceipt, createOutboundMessage, markFailed } from '#services/channels/message_service'
+import { csvField } from '#services/campaigns/campaign_messages'
+import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
+import { createPublishedCampaign } from '#tests/helpers/campaigns'
+import { createContact } from '#tests/helpers/inbox'
+
+/** Creates a campaign with three messages: read at node `hello`, delivered and failed at `later`. */
+async function campaignWithMessages() {
+  const { tenant, owner } = await createTenantWithOwner()
+  const campaign = await createPublishedCampaign(tenant.id)
+  const instance = await runInTenant(tenant.id, () =>
+    ChannelInstance.create({ name: `Messages ${Date.now()}`, channel: 'sandbox', status: 'open' })
+  )
+  const send = async (name: string, nodeId: string) => {
+    const contact = await createContact(tenant.id, name)
+    return runInTenant(tenant.id, () =>
+      createOutboundMessage({
+        instance,
+        address: contact.phone,
+        body: 'Oferta',
+        contactId: contact.id,
+        campaignId: campaign.id,
+        nodeId,
+      })
+    )
+  }
+  const read = await send('Ana', 'hello')
+  const delivered = await send('=cmd|calc', 'later')
+  const failed = await send('Caio', 'later')
+  await runInTenant(tenant.id, async () => {
+    await applyReceipt(instance.id, {
+      providerMessageId: read.providerMessageId,
+      status: 'read',
+      at: new Date(),
+    })
+    await applyReceipt(instance.id, {
+      providerMessageId: delivered.providerMessageId,
+      status: 'delivered',
+      at: new Date(),
+    })
+    await markFailed(failed, { code: 'E_NOT_ON_WHATSAPP', reason: 'no WhatsApp, account' })
+  })
+  return { tenant, owner, campaign, read, delivered, failed }
+}
+
+function csvRows(text: string) {
+  return text.trim().split('\r\n')
+}
+
+test.group('Campaign messages', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  test('export lists every message', async ({ client, assert }) => {
+    const { tenant, campaign, read, delivered, failed } = await campaignWithMessages()
+    const viewer = await addMember(tenant.id, 'viewer')
+
+    const response = await client.get(`/campaigns/${campaign.id}/messages.csv`).loginAs(viewer.user)
+
+    response.assertStatus(200)
+    assert.include(response.header('content-type'), 'text/csv')
+    const rows = csvRows(response.text())
+    assert.equal(rows[0].split(',')[0], 'message_id')
+    assert.lengthOf(rows, 4)
+    assert.isTrue(rows[1].startsWith(`${read.id},Ana,`))
+    assert.include(rows[1], ',hello,read,')
+    assert.isTrue(rows[2].startsWith(`${delivered.id},'=cmd|calc,`))
+    assert.include(rows[2], ',later,delivered,')
+    assert.isTrue(rows[3].startsWith(`${failed.id},Caio,`))
+    assert.include(rows[3], ',E_NOT_ON_WHATSAPP,"no WhatsApp, account"')
+  })
+
+  test('export filters by status and node', async ({ client, assert }) => {
+    const { owner, campaign, delivered, failed } = await campaignWithMessages()
+
+    const byStatus = await client
+      .get(`/campaigns/${campaign.id}/messages.csv?status=failed`)
+      .loginAs(owner)
+    const byNode = await client
+      .get(`/campaigns/${campaign.id}/messages.csv?nodeId=later`)
+      .loginAs(owner)
+
+    const statusRows = csvRows(byStatus.text()).slice(1)
+    assert.lengthOf(statusRows, 1)
+    assert.isTrue(statusRows[0].startsWith(`${failed.id},`))
+    const nodeRows = csvRows(byNode.text()).slice(1)
+    assert.deepEqual(
+      nodeRows.map((row) => Number(row.split(',')[0])),
+      [delivered.id, failed.id]
+    )
+  })
+
+  test('page filters and counts for viewers', async ({ client, assert }) => {
+    const { tenant, campaign, read } = await campaignWithMessages()
+    const viewer = await addMember(tenant.id, 'viewer')
+
+    const response = await client
+      .get(`/campaigns/${campaign.id}/messages?status=read`)
+      .loginAs(viewer.user)
+      .headers({ 'x-inertia': 'true', 'x-inertia-version': '1' })
+
+    response.assertStatus(200)
+    const { component, props } = response.body()
+    assert.equal(component, 'campaigns/messages')
+    assert.deepEqual(
+      props.messages.map((row: { id: number }) => row.id),
+      [read.id]
+    )
+    assert.deepEqual(props.counts, { total: 3, sent: 2, delivered: 2, read: 1, failed: 1 })
+    assert.deepEqual(props.nodeIds, ['hello', 'later'])
+  })
+
+  test('csv fields are quoted and defused', ({ assert }) => {
+    assert.equal(csvField('plain'), 'plain')
+    assert.equal(csvField('a,b'), '"a,b"')
+    assert.equal(csvField('say "hi"'), '"say ""hi"""')
+    assert.equal(csvField('=SUM(A1)'), "'=SUM(A1)")
+    assert.equal(csvField('+5511987650001'), "'+5511987650001")
+    assert.equal(csvField(null), '')
+  })
+})
