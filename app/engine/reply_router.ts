@@ -5,20 +5,24 @@ import { sqlTime } from '#services/channels/sql_time'
 import { engineNow } from '#engine/clock'
 import { getJourneyJob } from '#engine/engine_queues'
 import { ensureJourneyJob } from '#engine/journey_transitions'
+import { optOutByKeyword } from '#services/contacts/opt_out'
 
 /**
  * Hands an inbound message to the journeys parked for a reply from its
  * contact on its instance. Each parked step takes the first reply that
  * claims it, by a conditional update, so a reply reported twice or two
  * replies at once resume a journey once. The claimed journey's pending
- * resume job runs now instead of at its timeout. Returns the journeys
- * resumed.
+ * resume job runs now instead of at its timeout. An opt-out keyword opts
+ * the contact out first, so the resumed journeys end instead of following
+ * a port. Returns the journeys resumed.
  */
 export async function routeReply(messageId: number) {
   const message = await Message.find(messageId)
   if (!message || message.direction !== 'in' || message.contactId === null) {
     return []
   }
+  await optOutByKeyword(message.contactId, message.body)
+
   const now = await engineNow()
   const parked = await Journey.query()
     .where('contact_id', message.contactId)

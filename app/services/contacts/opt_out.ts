@@ -85,3 +85,24 @@ export async function handleInboundForOptOut(fromPhone: string, text: string, co
   }
   return { optedOut: true as const, reply: settings.optOutReply }
 }
+
+/**
+ * Opts out the sender of an inbound message whose whole text is one of the
+ * tenant's opt-out keywords. Returns whether the contact is opted out now.
+ * A contact already opted out is left as it is, so a redelivered message
+ * emits no second `contact:opted_out`.
+ */
+export async function optOutByKeyword(contactId: number, text: string | null) {
+  const settings = await audienceSettings()
+  if (text === null || !isOptOutMessage(text, settings.optOutKeywords)) {
+    return false
+  }
+  const contact = await Contact.find(contactId)
+  if (!contact) {
+    return false
+  }
+  if (contact.consent !== 'opted_out') {
+    await optOut(contact, 'keyword')
+  }
+  return true
+}
