@@ -84,7 +84,7 @@ export const branchOnReplyNode = defineNodeType({
       kind: 'duration',
       name: 'timeout',
       label: 'flow_nodes.branch_on_reply.fields.timeout',
-      units: ['minutes', 'hours', 'days'],
+      units: ['seconds', 'minutes', 'hours', 'days'],
       maxSeconds: MAX_TIMEOUT_SECONDS,
       required: true,
     },

@@ -23,7 +23,7 @@ export const waitNode = defineNodeType({
       kind: 'duration',
       name: 'duration',
       label: 'flow_nodes.wait.fields.duration',
-      units: ['minutes', 'hours', 'days'],
+      units: ['seconds', 'minutes', 'hours', 'days'],
       maxSeconds: MAX_SECONDS,
       required: true,
     },
