@@ -1,0 +1,153 @@
+import { test } from '@japa/runner'
+import Contact from '#models/contact'
+import Message from '#models/message'
+import type { ChannelsRole } from '#processes/channels_role'
+import { runInTenant } from '#tenancy/tenant_context'
+import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
+import {
+  pairedSandbox,
+  startChannelsRole,
+  waitFor,
+  waitForMessageStatus,
+} from '#tests/helpers/channels'
+import { createContact, simulateReply } from '#tests/helpers/inbox'
+
+/**
+ * Saves a full-page screenshot when SCREENSHOT_DIR is set, to review the
+ * page by eye; the tests never compare images.
+ */
+async function capture(page: { screenshot(options: object): Promise<unknown> }, name: string) {
+  if (process.env.SCREENSHOT_DIR) {
+    await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/${name}.png`, fullPage: true })
+  }
+}
+
+test.group('Inbox', (group) => {
+  let role: ChannelsRole
+  group.setup(async () => {
+    role = await startChannelsRole()
+    return () => role.stop()
+  })
+
+  test('agent answers live and opts out', async ({ browserContext, visit, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const agent = await addMember(tenant.id, 'agent')
+    const instance = await pairedSandbox(tenant.id, {
+      sentDelayMs: 0,
+      deliveredDelayMs: 1500,
+      readDelayMs: 1500,
+    })
+    const ana = await createContact(tenant.id, 'Ana Souza')
+    await browserContext.loginAs(agent.user)
+
+    const page = await visit('/inbox')
+    await page.locator('[data-test-id="inbox"][data-live="ready"]').waitFor({ timeout: 90_000 })
+    await page.locator('[data-test-id="conversations-empty"]').waitFor()
+
+    const first = await simulateReply(instance, ana.phone, 'Oi, vi a promoção!')
+    const row = page.locator(`[data-test-id="conversation-row"][data-id="${first.conversationId}"]`)
+    await row.waitFor()
+    assert.include(await row.innerText(), 'Ana Souza')
+    assert.equal(await row.locator('[data-test-id="conversation-unread"]').innerText(), '1')
+
+    await row.click()
+    const pane = page.locator(
+      `[data-test-id="conversation-pane"][data-id="${first.conversationId}"]`
+    )
+    await pane.waitFor()
+    await pane.locator(`[data-test-id="inbox-message"][data-id="${first.id}"]`).waitFor()
+    await row.locator('[data-test-id="conversation-unread"]').waitFor({ state: 'detached' })
+
+    const second = await simulateReply(instance, ana.phone, 'Ainda vale hoje?')
+    const secondBubble = pane.locator(`[data-test-id="inbox-message"][data-id="${second.id}"]`)
+    await secondBubble.waitFor()
+    assert.include(await secondBubble.innerText(), 'Ainda vale hoje?')
+
+    await page.locator('[data-test-id="composer-text"]').fill('Vale sim, *até 18h*')
+    await page.locator('[data-test-id="composer-send"]').click()
+    const reply = await waitFor(
+      () =>
+        runInTenant(tenant.id, () =>
+          Message.query()
+            .where('conversation_id', first.conversationId!)
+            .where('direction', 'out')
+            .first()
+        ),
+      'the inbox reply'
+    )
+    assert.equal(reply.body, 'Vale sim, *até 18h*')
+    assert.equal(reply.sentByUserId, agent.user.id)
+    assert.equal(await page.locator('[data-test-id="composer-text"]').inputValue(), '')
+
+    const replyBubble = (status: string) =>
+      pane.locator(`[data-test-id="inbox-message"][data-id="${reply.id}"][data-status="${status}"]`)
+    const ticks = pane.locator(
+      `[data-test-id="inbox-message"][data-id="${reply.id}"] [data-test-id="inbox-ticks"]`
+    )
+    await replyBubble('sent').waitFor()
+    assert.equal(await ticks.innerText(), '✓')
+    await replyBubble('delivered').waitFor()
+    assert.equal(await ticks.innerText(), '✓✓')
+    assert.notInclude(await ticks.getAttribute('class'), 'read')
+    await replyBubble('read').waitFor()
+    assert.include(await ticks.getAttribute('class'), 'read')
+    assert.include(
+      await pane.locator(`[data-test-id="inbox-message"][data-id="${reply.id}"]`).innerHTML(),
+      '<strong>até 18h</strong>'
+    )
+    await waitForMessageStatus(reply, 'read')
+    await capture(page, 'inbox-en')
+
+    await page.locator('[data-test-id="opt-out"]').click()
+    await page.locator('[data-test-id="opt-in"]').waitFor()
+    assert.equal(await page.locator('[data-test-id="contact-consent"]').innerText(), 'Opted out')
+    const stored = await runInTenant(tenant.id, () => Contact.findOrFail(ana.id))
+    assert.equal(stored.consent, 'opted_out')
+    assert.equal(stored.consentSource, 'operator')
+  }).timeout(120_000)
+
+  test('closed connection shows why', async ({ browserContext, visit, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id)
+    const bruno = await createContact(tenant.id, 'Bruno Lima')
+    const inbound = await simulateReply(instance, bruno.phone, 'Olá')
+    await runInTenant(tenant.id, async () => {
+      instance.status = 'closed'
+      await instance.save()
+    })
+    await browserContext.loginAs(owner)
+
+    const page = await visit(`/inbox?conversation=${inbound.conversationId}`)
+    await page.locator('[data-test-id="composer-text"]').fill('Tudo bem?')
+    await page.locator('[data-test-id="composer-send"]').click()
+
+    const error = page.locator('[data-test-id="composer-error"]')
+    await error.waitFor()
+    assert.include(await error.innerText(), instance.name)
+    assert.include(await error.innerText(), 'not connected')
+    const outbound = await runInTenant(tenant.id, () =>
+      Message.query().where('conversation_id', inbound.conversationId!).where('direction', 'out')
+    )
+    assert.lengthOf(outbound, 0)
+  }).timeout(60_000)
+
+  test('viewer reads in Portuguese', async ({ browserContext, visit, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const viewer = await addMember(tenant.id, 'viewer')
+    viewer.user.locale = 'pt-BR'
+    await viewer.user.save()
+    const instance = await pairedSandbox(tenant.id)
+    const carla = await createContact(tenant.id, 'Carla Dias')
+    await simulateReply(instance, carla.phone, 'Bom dia! Quero um orçamento.')
+    const inbound = await simulateReply(instance, carla.phone, 'Pode ser amanhã?')
+    await browserContext.loginAs(viewer.user)
+
+    const page = await visit(`/inbox?conversation=${inbound.conversationId}`)
+    await page.locator(`[data-test-id="inbox-message"][data-id="${inbound.id}"]`).waitFor()
+
+    assert.equal(await page.locator('h1').innerText(), 'Caixa de entrada')
+    assert.equal(await page.locator('[data-test-id="composer"]').count(), 0)
+    assert.equal(await page.locator('[data-test-id="opt-out"]').count(), 0)
+    await capture(page, 'inbox-pt-BR')
+  }).timeout(60_000)
+})
