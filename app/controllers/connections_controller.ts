@@ -1,6 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ChannelInstance from '#models/channel_instance'
-import { instanceUpdateValidator, instanceValidator } from '#validators/channels'
+import {
+  instanceUpdateValidator,
+  instanceValidator,
+  pairingCodeValidator,
+} from '#validators/channels'
 import { availableChannels } from '#services/channels/channel_catalog'
 import { serializeInstance } from '#services/channels/channel_broadcast'
 import {
@@ -10,6 +14,7 @@ import {
   requestConnect,
   requestDisconnect,
   requestLogout,
+  resumeSends,
   updateInstance,
 } from '#services/channels/instance_service'
 
@@ -60,6 +65,23 @@ export default class ConnectionsController {
 
   async drop(ctx: HttpContext) {
     return this.#command(ctx, (instance) => performAction(instance, 'drop', {}))
+  }
+
+  /** Asks a pairing code for a phone number, for linking without scanning the QR code. */
+  async pairingCode({ params, request, response, bouncer, session }: HttpContext) {
+    await bouncer.authorize('designCampaigns')
+    const instance = await ChannelInstance.findOrFail(params.id)
+    const { phone } = await request.validateUsing(pairingCodeValidator)
+    try {
+      await performAction(instance, 'pairing_code', { phone })
+    } catch (error) {
+      session.flash('error', (error as { code?: string }).code ?? 'E_CHANNEL_COMMAND_FAILED')
+    }
+    return response.redirect('/connections')
+  }
+
+  async resumeSends(ctx: HttpContext) {
+    return this.#command(ctx, resumeSends)
   }
 
   async destroy({ params, response, bouncer }: HttpContext) {

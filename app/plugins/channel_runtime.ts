@@ -20,6 +20,8 @@ export interface ChannelInstance {
   /** Configuration, validated here against the channel's `configSchema`. */
   config: Record<string, unknown>
   credentials: ChannelCredentialStore
+  /** Renews the lease and resolves with whether this process still owns the instance. */
+  holdsLease?: () => Promise<boolean>
 }
 
 type RuntimeListener<Event extends keyof ChannelDriverEvents> = (event: {
@@ -54,6 +56,7 @@ export class ChannelRuntime {
     status: new Set(),
     receipt: new Set(),
     inbound: new Set(),
+    health: new Set(),
   }
   #started = false
 
@@ -131,6 +134,7 @@ export class ChannelRuntime {
       config: await this.#validConfig(channel, instance.config),
       credentials: instance.credentials,
       logger,
+      holdsLease: instance.holdsLease,
     })
     this.#wire(instance, driver, logger)
     this.#sessions.set(instance.id, { instance, driver, plugin })
@@ -160,6 +164,13 @@ export class ChannelRuntime {
     })
     driver.on('receipt', (payload) => this.#forward('receipt', instance, payload))
     driver.on('inbound', (payload) => this.#forward('inbound', instance, payload))
+    driver.on('health', (payload) => {
+      logger.warn(
+        { state: payload.state, code: payload.code, reason: payload.reason },
+        'channel account health changed'
+      )
+      this.#forward('health', instance, payload)
+    })
   }
 
   #forward<Event extends keyof ChannelDriverEvents>(

@@ -76,6 +76,9 @@ export class ChannelsRole {
     this.#runtime.on('inbound', ({ instance, payload }) =>
       this.#live(instance.id)?.onInbound(payload)
     )
+    this.#runtime.on('health', ({ instance, payload }) =>
+      this.#live(instance.id)?.onHealth(payload)
+    )
   }
 
   /** The session of an instance, unless it ended. */

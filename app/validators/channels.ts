@@ -23,3 +23,13 @@ export const replyValidator = vine.create(
     text: vine.string().trim().minLength(1).maxLength(4096),
   })
 )
+
+/** A phone number to link with a pairing code, in E.164 such as +5511987654321. */
+export const pairingCodeValidator = vine.create(
+  vine.object({
+    phone: vine
+      .string()
+      .trim()
+      .regex(/^\+[1-9]\d{6,14}$/),
+  })
+)

@@ -399,7 +399,8 @@ function wire(socket: WASocket, handlers: SocketHandlers) {
 /**
  * Opens one Baileys socket. Handlers are registered here, once, before the
  * socket's first event. `markOnlineOnConnect` is off, so linking does not
- * silence the phone's notifications, and history sync is skipped.
+ * silence the phone's notifications, and only the initial history bootstrap
+ * is processed.
  */
 export function openSocket(options: SocketOptions): WhatsAppSocket {
   const creds = options.creds
@@ -409,7 +410,11 @@ export function openSocket(options: SocketOptions): WhatsAppSocket {
     logger: baileysLogger(options.logger),
     markOnlineOnConnect: false,
     syncFullHistory: false,
-    shouldSyncHistoryMessage: () => false,
+    // The initial bootstrap carries the phone's LID mappings, which replies
+    // from privacy addresses need; the full chat history is never asked for.
+    shouldSyncHistoryMessage: ({ syncType }) =>
+      syncType === proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP ||
+      syncType === proto.HistorySync.HistorySyncType.PUSH_NAME,
     generateHighQualityLinkPreview: false,
     msgRetryCounterCache: options.retryCounters,
     defaultQueryTimeoutMs: options.queryTimeoutMs ?? 60_000,

@@ -6,6 +6,7 @@ import {
   NotOnWhatsAppError,
   SendTimeoutError,
   maskAddress,
+  type AccountHealthEvent,
   type ChannelDriverContext,
   type OutboundMessage,
   type SendResult,
@@ -113,7 +114,22 @@ export class WhatsAppDriver extends BaseChannelDriver {
     this.#failures = 0
     this.#qrCount = 0
     this.setStatus('connecting')
+    await this.#dropStaleAuth()
     this.#startSocket()
+  }
+
+  /**
+   * Wipes auth rows the core no longer knows of: an instance logged out
+   * while no channels process owned it, or a new instance that reuses a
+   * deleted one's id on SQLite. The core's credential store keeps a marker
+   * of each pairing for this check.
+   */
+  async #dropStaleAuth() {
+    const marker = await this.context.credentials.read()
+    if (!marker && (await this.auth.hasCreds())) {
+      this.context.logger.info('whatsapp auth state without a pairing marker wiped')
+      await this.#wipe()
+    }
   }
 
   async disconnect(options: { logout?: boolean } = {}) {
@@ -297,6 +313,11 @@ export class WhatsAppDriver extends BaseChannelDriver {
     const me = this.#socket?.creds.me
     const address = jidPhone(me?.id ? userJid(me.id) : null) ?? me?.id ?? ''
     this.setStatus('open', { account: { address, name: me?.name ?? null } })
+    this.context.credentials
+      .write({ paired: true, account: address, linkedAs: me?.id ?? null })
+      .catch((error) =>
+        this.context.logger.warn({ err: error }, 'whatsapp pairing marker not stored')
+      )
     this.sent.prune().catch((error) => {
       this.context.logger.warn({ err: error }, 'whatsapp sent message prune failed')
     })
@@ -307,7 +328,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
       { active: lock.active, endsAt: lock.endsAt, enforcementType: lock.enforcementType },
       'whatsapp reach-out time lock reported'
     )
-    this.reportHealth(
+    this.#reportHealth(
       lock.active
         ? {
             state: 'restricted',
@@ -325,18 +346,15 @@ export class WhatsAppDriver extends BaseChannelDriver {
   }
 
   /**
-   * Reports a restriction of the account. The core pauses new campaign
-   * sends of the instance and tells the campaigns' designers.
+   * Reports a restriction of the account, or its end. The core pauses new
+   * campaign sends of the instance and e-mails the campaigns' designers.
    */
-  protected reportHealth(report: {
-    state: 'restricted' | 'ok'
-    code: string
-    reason: string
-    until: Date | null
-  }) {
-    this.context.logger.warn({ ...report }, 'whatsapp account health changed')
-    const emit = (this as unknown as { emitHealth?: (event: unknown) => void }).emitHealth
-    emit?.call(this, { ...report, at: new Date() })
+  #reportHealth(report: Omit<AccountHealthEvent, 'at'>) {
+    this.context.logger.warn(
+      { state: report.state, code: report.code, until: report.until },
+      'whatsapp account health changed'
+    )
+    this.emitHealth({ ...report, at: new Date() })
   }
 
   #onClose(generation: number, close: SocketClose) {
@@ -403,7 +421,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
       return
     }
     if (action.kind === 'stop_and_alert') {
-      this.reportHealth({
+      this.#reportHealth({
         state: 'restricted',
         code: 'E_WHATSAPP_FORBIDDEN',
         reason: action.reason,
@@ -427,8 +445,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
 
   /** Whether this process still owns the instance, when the host can tell. */
   async #holdsLease() {
-    const context = this.context as typeof this.context & { holdsLease?: () => Promise<boolean> }
-    return context.holdsLease ? context.holdsLease() : true
+    return this.context.holdsLease ? this.context.holdsLease() : true
   }
 
   #retryAfter(delayMs: number, attempt: number, reason: string) {
@@ -496,7 +513,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
       media: message.media,
       receivedAt: message.timestamp,
       inReplyTo: message.quotedId,
-    } as Parameters<typeof this.emitInbound>[0])
+    })
   }
 
   /**
@@ -549,7 +566,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
       reason: receipt.reason,
     })
     if (receipt.restriction) {
-      this.reportHealth({
+      this.#reportHealth({
         state: 'restricted',
         code: receipt.code!,
         reason: receipt.reason!,

@@ -23,6 +23,12 @@ router
       .post('/connections/:id/logout', [ConnectionsController, 'logout'])
       .as('connections.logout')
     router.post('/connections/:id/drop', [ConnectionsController, 'drop']).as('connections.drop')
+    router
+      .post('/connections/:id/pairing-code', [ConnectionsController, 'pairingCode'])
+      .as('connections.pairing_code')
+    router
+      .post('/connections/:id/resume-sends', [ConnectionsController, 'resumeSends'])
+      .as('connections.resume_sends')
 
     router.get('/simulator', [SimulatorController, 'show']).as('simulator')
     router

@@ -136,11 +136,31 @@ export interface SendResult {
   sentAt: Date
 }
 
+/**
+ * Payload of the `health` event: the provider limited what the account may
+ * send while the session stays usable, such as WhatsApp's error 463, its
+ * reach-out time lock or a rate limit. On `restricted` the core pauses the
+ * instance's new campaign sends and e-mails the campaigns' designers. Replies
+ * in existing conversations still go out. On `ok` the provider lifted it.
+ */
+export interface AccountHealthEvent {
+  state: 'restricted' | 'ok'
+  /** Error code, such as `E_WHATSAPP_463` or `E_WHATSAPP_REACHOUT_LOCKED`. */
+  code: string
+  /** Why, in English, for the connections page, logs and the designers' e-mail. */
+  reason: string
+  /** End of the restriction as the provider reported it, `null` when it gave none. */
+  until: Date | null
+  /** When the driver observed it. */
+  at: Date
+}
+
 /** Events a driver emits, with their payloads. */
 export interface ChannelDriverEvents {
   status: ChannelStatusEvent
   receipt: DeliveryReceipt
   inbound: InboundMessage
+  health: AccountHealthEvent
 }
 
 export type ChannelDriverEventName = keyof ChannelDriverEvents
@@ -174,6 +194,15 @@ export interface ChannelDriverContext<Config = Record<string, unknown>> {
   credentials: ChannelCredentialStore
   /** Logger carrying `pluginName`, `channel` and `instanceId`. */
   logger: Logger
+  /**
+   * Renews the instance's lease and resolves with whether this process
+   * still owns the instance, for a driver that must check before it
+   * reconnects (WhatsApp's "connection replaced"). When it resolves
+   * `false` the core ends the session.
+   *
+   * @default undefined (the driver cannot check and assumes it owns the instance)
+   */
+  holdsLease?: () => Promise<boolean>
 }
 
 /**
@@ -318,6 +347,7 @@ export abstract class BaseChannelDriver implements ChannelDriver {
     status: new Set(),
     receipt: new Set(),
     inbound: new Set(),
+    health: new Set(),
   }
 
   constructor(protected context: ChannelDriverContext) {}
@@ -357,6 +387,10 @@ export abstract class BaseChannelDriver implements ChannelDriver {
 
   protected emitInbound(message: InboundMessage) {
     this.#emit('inbound', message)
+  }
+
+  protected emitHealth(event: AccountHealthEvent) {
+    this.#emit('health', event)
   }
 
   #emit<Event extends ChannelDriverEventName>(event: Event, payload: ChannelDriverEvents[Event]) {

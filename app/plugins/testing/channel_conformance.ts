@@ -62,6 +62,7 @@ class EventLog {
     status: [],
     receipt: [],
     inbound: [],
+    health: [],
   }
   #waiters: {
     event: ChannelDriverEventName
@@ -70,7 +71,7 @@ class EventLog {
   }[] = []
 
   constructor(driver: ChannelDriver) {
-    for (const event of ['status', 'receipt', 'inbound'] as const) {
+    for (const event of ['status', 'receipt', 'inbound', 'health'] as const) {
       driver.on(event, (payload: any) => {
         this.events[event].push(payload)
         if (event === 'status') {

@@ -124,6 +124,17 @@ export function performAction(
   return sendCommand({ instanceId: instance.id, action: 'perform', name, input })
 }
 
+/**
+ * Lifts a health pause by an operator's decision: the instance's held
+ * campaign sends leave again at their next recheck.
+ */
+export async function resumeSends(instance: ChannelInstance) {
+  instance.pausedForHealth = false
+  await instance.save()
+  broadcastInstance(instance)
+  return instance
+}
+
 /** Ends the session, drops the outbound queue and deletes the instance with its messages. */
 export async function deleteInstance(instance: ChannelInstance) {
   if (await isOwned(instance.id)) {

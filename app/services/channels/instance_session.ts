@@ -4,6 +4,7 @@ import { Exception } from '@adonisjs/core/exceptions'
 import {
   ChannelError,
   TERMINAL_STATUSES,
+  type AccountHealthEvent,
   type ChannelDriver,
   type ChannelStatusEvent,
   type DeliveryReceipt,
@@ -31,6 +32,7 @@ import { broadcastInstance } from '#services/channels/channel_broadcast'
 import { outboundQueueName, type OutboundJobData } from '#services/channels/outbound_queue'
 import type { ControlCommand } from '#services/channels/channel_control'
 import { gateOutboundSend } from '#engine/send_gate'
+import { applyHealth, holdForHealth } from '#services/channels/instance_health'
 
 /** Why a session ends: asked to stop, lease lost, or the driver reached a terminal status. */
 export type SessionEnd = 'stopped' | 'lost' | 'terminal'
@@ -100,6 +102,7 @@ export class InstanceSession {
         channel: this.options.instance.channel,
         config: this.options.instance.config,
         credentials: this.#credentialStore(),
+        holdsLease: () => this.#holdsLease(),
       })
     } catch (error) {
       this.#logger.error({ err: error }, 'driver connect failed')
@@ -200,6 +203,20 @@ export class InstanceSession {
     })
   }
 
+  /** Handles a health report: pauses or resumes campaign sends, fenced by the lease's token. */
+  onHealth(event: AccountHealthEvent) {
+    this.#serial(async () => {
+      const stored = await this.#tenant(() =>
+        applyHealth(this.instanceId, this.token, event, this.#logger)
+      )
+      if (!stored) {
+        throw new LeaseLostException(`Instance ${this.instanceId} has a newer owner`)
+      }
+      this.#logger.warn({ state: event.state, code: event.code }, 'instance health stored')
+      broadcastInstance(await this.#tenant(() => ChannelInstance.findOrFail(this.instanceId)))
+    })
+  }
+
   onInbound(inbound: InboundMessage) {
     this.#serial(async () => {
       const instance = await this.#tenant(() => ChannelInstance.findOrFail(this.instanceId))
@@ -231,8 +248,7 @@ export class InstanceSession {
 
   #startSending(instance: ChannelInstance) {
     if (instance.pausedForHealth) {
-      this.#logger.warn('sends paused for health, outbound queue left waiting')
-      return
+      this.#logger.warn('sends paused for health, campaign messages held until it is lifted')
     }
     if (this.#worker) {
       this.#worker.resume()
@@ -292,6 +308,8 @@ export class InstanceSession {
       if (!message || message.status !== 'queued') {
         return { skipped: true }
       }
+      const instance = await ChannelInstance.findOrFail(this.instanceId)
+      await holdForHealth(job, token, message, instance)
       if ((await gateOutboundSend(job, token, message)) === 'failed') {
         return { skipped: true }
       }
@@ -336,6 +354,16 @@ export class InstanceSession {
         reason: 'channels process stopped, another one takes over',
       })
     ).catch((error) => this.#logger.warn({ err: error }, 'hand-over status not stored'))
+  }
+
+  /** Renews the lease now; a lost lease ends the session. */
+  async #holdsLease() {
+    const renewed = await this.options.leases.renew(this.options.lease).catch(() => false)
+    if (!renewed && !this.#ended) {
+      this.#logger.warn({ token: this.token }, 'instance lease lost on check, ending session')
+      void this.end('lost')
+    }
+    return renewed
   }
 
   #credentialStore() {

@@ -1,4 +1,4 @@
-import type { ChannelStatusEvent } from '#sdk'
+import type { AccountHealthEvent, ChannelStatusEvent } from '#sdk'
 import ChannelInstance from '#models/channel_instance'
 import { sqlTime } from '#services/channels/sql_time'
 
@@ -49,6 +49,19 @@ export async function storeCredentials(
 ) {
   instance.writeCredentials(credentials)
   return fencedUpdate(instance.id, token, { credentials: instance.credentials })
+}
+
+/**
+ * Stores a health report: `restricted` pauses the instance's campaign sends
+ * and records the reason as its last error, `ok` lifts the pause.
+ */
+export async function storeHealth(instanceId: number, token: number, event: AccountHealthEvent) {
+  const values: Record<string, unknown> = { paused_for_health: event.state === 'restricted' }
+  if (event.state === 'restricted') {
+    values.last_error = `${event.code}: ${event.reason}`.slice(0, 1000)
+    values.last_error_at = sqlTime(event.at)
+  }
+  return fencedUpdate(instanceId, token, values)
 }
 
 export async function storeError(instanceId: number, token: number, message: string) {

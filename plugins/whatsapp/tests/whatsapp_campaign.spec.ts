@@ -1,0 +1,131 @@
+import { test } from '@japa/runner'
+import type { ChannelsRole } from '#processes/channels_role'
+import type { WorkerRole } from '#processes/worker_role'
+import Message from '#models/message'
+import { runInTenant } from '#tenancy/tenant_context'
+import { createAudienceTenant } from '#tests/helpers/audience'
+import { replyFlow } from '#tests/helpers/campaigns'
+import { startChannelsRole, waitFor } from '#tests/helpers/channels'
+import {
+  campaignJourneys,
+  campaignMessages,
+  publishedCampaign,
+  seedAudience,
+  startCampaign,
+  startWorkerRole,
+} from '#tests/helpers/engine'
+import type { WhatsAppPeer } from '#tests/support/whatsapp_peer/index'
+import { pairedWhatsApp, startLoopbackPeer } from './support/loopback.js'
+
+const ACCOUNT = '+5511971110001'
+/** Stored with the ninth digit, while WhatsApp registered the account without it. */
+const ANA_STORED = '+5511981110002'
+const ANA_ON_WHATSAPP = '+551181110002'
+const BRUNO = '+5521971110003'
+
+function messageByProviderId(tenantId: number, providerMessageId: string) {
+  return runInTenant(tenantId, () =>
+    Message.query().where('provider_message_id', providerMessageId).firstOrFail()
+  )
+}
+
+test.group('WhatsApp campaign end to end', (group) => {
+  let peer: WhatsAppPeer
+  let channels: ChannelsRole
+  let worker: WorkerRole
+
+  group.setup(async () => {
+    peer = await startLoopbackPeer()
+    channels = await startChannelsRole()
+    worker = await startWorkerRole()
+    return async () => {
+      await worker.stop()
+      await channels.stop()
+      await peer.close()
+    }
+  })
+
+  test('contacts decrypt, receipts and replies branch', async ({ assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    const ana = peer.addContact({ phone: ANA_ON_WHATSAPP, name: 'Ana' })
+    const bruno = peer.addContact({ phone: BRUNO, name: 'Bruno' })
+    const instance = await pairedWhatsApp(peer, tenant.id, ACCOUNT)
+    assert.equal(instance.accountAddress, ACCOUNT)
+
+    const { listId } = await seedAudience(tenant.id, [
+      { phone: ANA_STORED, name: 'Ana' },
+      { phone: BRUNO, name: 'Bruno' },
+    ])
+    const campaign = await publishedCampaign(tenant.id, owner.id, replyFlow(), {
+      listIds: [listId],
+      channelInstanceIds: [instance.id],
+    })
+    await startCampaign(campaign, owner.id)
+
+    const [toAna] = await ana.waitForMessages(1, 30_000)
+    const [toBruno] = await bruno.waitForMessages(1, 30_000)
+    assert.equal(toAna.text, 'Hi Ana, will you come? Reply SIM or NÃO')
+    assert.equal(toBruno.text, 'Hi Bruno, will you come? Reply SIM or NÃO')
+
+    const sent = await waitFor(async () => {
+      const messages = await campaignMessages(campaign)
+      return messages.length === 2 && messages.every((message) => message.status === 'sent')
+        ? messages
+        : null
+    }, 'both campaign messages to be sent')
+    assert.sameMembers(
+      sent.map((message) => message.providerMessageId),
+      [toAna.id, toBruno.id]
+    )
+
+    await ana.sendReceipt(toAna.id, 'delivered')
+    await waitFor(async () => {
+      const message = await messageByProviderId(tenant.id, toAna.id)
+      return message.status === 'delivered'
+    }, 'the delivered receipt to move the status')
+    await ana.sendReceipt(toAna.id, 'read')
+    const read = await waitFor(async () => {
+      const message = await messageByProviderId(tenant.id, toAna.id)
+      return message.status === 'read' ? message : null
+    }, 'the read receipt to move the status')
+    assert.isNotNull(read.deliveredAt)
+    assert.isNotNull(read.readAt)
+
+    await waitFor(async () => {
+      const journeys = await campaignJourneys(campaign)
+      return journeys.every((journey) => journey.state === 'awaiting_reply')
+    }, 'both journeys to wait for a reply')
+
+    await ana.sendText('Sim, vou sim!', { to: ACCOUNT })
+    await bruno.sendText('não posso', { to: ACCOUNT, from: 'lid', includeAlternateAddress: false })
+
+    const [, anaAnswer] = await ana.waitForMessages(2, 30_000)
+    const [, brunoAnswer] = await bruno.waitForMessages(2, 30_000)
+    assert.equal(anaAnswer.text, 'Great, see you there!')
+    assert.equal(brunoAnswer.text, 'Sorry to hear that.')
+
+    const journeys = await campaignJourneys(campaign)
+    assert.lengthOf(journeys, 2)
+    const inbound = await runInTenant(tenant.id, () =>
+      Message.query().where('direction', 'in').where('instance_id', instance.id).orderBy('id')
+    )
+    assert.lengthOf(inbound, 2)
+    const fromBruno = inbound.find((message) => message.body === 'não posso')
+    assert.exists(fromBruno)
+    assert.equal(fromBruno!.address, BRUNO)
+    assert.isNotNull(fromBruno!.conversationId)
+    const brunoJourney = journeys.find((journey) => journey.contactId === fromBruno!.contactId)
+    assert.exists(brunoJourney, 'the @lid reply did not reach Bruno as a contact')
+
+    const brunoOut = await runInTenant(tenant.id, () =>
+      Message.query()
+        .where('direction', 'out')
+        .where('contact_id', fromBruno!.contactId!)
+        .orderBy('id')
+    )
+    assert.lengthOf(brunoOut, 2)
+    for (const message of brunoOut) {
+      assert.equal(message.conversationId, fromBruno!.conversationId)
+    }
+  }).timeout(120_000)
+})
