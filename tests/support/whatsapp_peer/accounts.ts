@@ -1,5 +1,5 @@
 import { randomBytes, randomInt } from 'node:crypto'
-import { Curve, jidDecode, type BinaryNode, type proto } from '@whiskeysockets/baileys'
+import { jidDecode, type BinaryNode, type proto } from '@whiskeysockets/baileys'
 import type { KeyPair } from './certificate.js'
 import type { PeerConnection } from './connection.js'
 import { ProtocolAddress, SignalDevice, type PreKeyBundle } from './signal_device.js'
@@ -111,8 +111,10 @@ export class Account {
   readonly lidUser: string
   readonly phone = new SignalDevice()
   readonly companions = new Map<number, Companion>()
-  /** Identity key the phone signs linked devices with (ADV account signature key). */
-  readonly accountKey: KeyPair = Curve.generateKeyPair()
+  /** Key the phone signs linked devices with (the ADV account signature key): its identity key. */
+  get accountKey(): KeyPair {
+    return this.phone.identity
+  }
   #nextDevice = 1
   #nextKeyIndex = 1
 

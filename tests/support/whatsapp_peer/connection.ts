@@ -16,6 +16,19 @@ export interface PairingRequest {
   identityKey: Buffer
   registrationId: number
   signedPreKey: { keyId: number; publicKey: Buffer; signature: Buffer }
+  /** A pairing code request (`companion_hello`), when the client asked for one. */
+  linkCode?: LinkCodeRequest
+}
+
+/** What a `link_code_companion_reg` `companion_hello` carries. */
+export interface LinkCodeRequest {
+  /** User part of the phone number the client asked to link. */
+  user: string
+  /** Salt, IV and AES-CTR ciphertext of the companion's pairing ephemeral key. */
+  wrappedEphemeral: Buffer
+  ref: string
+  /** Resolves with the client's `companion_finish` iq. */
+  onFinish?: (iq: BinaryNode) => void
 }
 
 /** Callbacks a connection hands its decoded traffic to. */

@@ -1,6 +1,7 @@
 import { getBinaryNodeChild, S_WHATSAPP_NET, type BinaryNode } from '@whiskeysockets/baileys'
 import type { Companion } from './accounts.js'
 import type { PeerConnection } from './connection.js'
+import { acceptCompanionHello } from './pairing_code.js'
 import type { WhatsAppPeer } from './peer.js'
 import {
   bundleNode,
@@ -182,6 +183,16 @@ const multiDevice: IqHandler = (peer, connection, iq) => {
   const removal = getBinaryNodeChild(iq, 'remove-companion-device')
   if (removal && connection.companion) {
     peer.unlinkCompanion(connection.companion)
+    return iqResult(iq)
+  }
+
+  const registration = getBinaryNodeChild(iq, 'link_code_companion_reg')
+  if (registration?.attrs.stage === 'companion_hello') {
+    return acceptCompanionHello(connection, iq, registration)
+  }
+  const link = connection.pairing?.linkCode
+  if (registration?.attrs.stage === 'companion_finish' && link?.onFinish) {
+    link.onFinish(iq)
     return iqResult(iq)
   }
   return peer.unhandledIq(iq)

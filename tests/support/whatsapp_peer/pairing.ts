@@ -93,15 +93,15 @@ function verifyDeviceSignature(account: Account, companion: Companion, answer: U
 }
 
 /**
- * Runs the phone's side of a QR scan on an open registration connection:
- * sends `pair-success`, checks the companion's signed result, then asks the
+ * Runs the phone's side of linking on an open registration connection, once
+ * the adv secret is known from the QR or the pairing code: sends `pair-success`, checks the companion's signed result, then asks the
  * client to restart with stream error 515.
  */
 export async function completePairing(
   connection: PeerConnection,
   request: PairingRequest,
   account: Account,
-  qr: PairingQr,
+  advSecret: Buffer,
   platform: string
 ): Promise<Companion> {
   const companion = account.linkCompanion(request.noiseKey)
@@ -109,7 +109,7 @@ export async function completePairing(
   companion.registrationId = request.registrationId
   companion.signedPreKey = request.signedPreKey
 
-  const identity = signedDeviceIdentity(account, companion, qr.advSecret)
+  const identity = signedDeviceIdentity(account, companion, advSecret)
   const answer = await connection.query({
     tag: 'iq',
     attrs: {

@@ -18,6 +18,7 @@ import { SimulatedContact } from './contact.js'
 import { answerIq } from './iq_handlers.js'
 import { routeCompanionMessage } from './message_routing.js'
 import { completePairing, newPairingRefs, parsePairingQr } from './pairing.js'
+import { exchangePairingCode } from './pairing_code.js'
 import type { PreKeyBundle } from './signal_device.js'
 import { iqError, unixSeconds } from './stanzas.js'
 
@@ -59,6 +60,8 @@ export type DisconnectCode = (typeof DISCONNECT_CODES)[number]
 
 const silentLogger: PeerLogger = { debug() {}, info() {}, warn() {} }
 const CHAT_PATH = '/ws/chat'
+/** Time `enterPairingCode` waits for the client's `companion_hello`, in ms. */
+const PAIRING_CODE_WAIT_MS = 2_000
 
 /**
  * A WhatsApp Web server on 127.0.0.1 for tests: it speaks the noise
@@ -156,7 +159,42 @@ export class WhatsAppPeer implements ConnectionHandler {
       connection,
       request,
       account,
-      parsed,
+      parsed.advSecret,
+      options.platform ?? 'android'
+    )
+    return { jid: companion.jid, lid: companion.lid }
+  }
+
+  /**
+   * Plays the phone entering the pairing code that Baileys'
+   * `requestPairingCode` returned: exchanges the link-code keys, then sends
+   * a signed `pair-success` and stream error 515 as a QR scan does.
+   */
+  async enterPairingCode(
+    code: string,
+    options: { platform?: string } = {}
+  ): Promise<{ jid: string; lid: string }> {
+    const connection = await this.#waitForPairingCodeRequest()
+    const request = connection?.pairing
+    const link = request?.linkCode
+    if (!connection || !request || !link) {
+      throw new Error(
+        'no open connection has requested a pairing code: call requestPairingCode first'
+      )
+    }
+
+    const account = this.findAccountByPhone(link.user) ?? this.#register(new Account(link.user))
+    const advSecret = await exchangePairingCode(connection, link, account, code.replace(/-/g, ''))
+    // Lets the result of companion_finish reach the client before pair-success.
+    await new Promise((resolve) => setImmediate(resolve))
+    for (const ref of request.refs) {
+      this.#pairings.delete(ref)
+    }
+    const companion = await completePairing(
+      connection,
+      request,
+      account,
+      advSecret,
       options.platform ?? 'android'
     )
     return { jid: companion.jid, lid: companion.lid }
@@ -322,6 +360,24 @@ export class WhatsAppPeer implements ConnectionHandler {
     this.#accounts.set(account.user, account)
     this.#lids.set(account.lidUser, account)
     return account
+  }
+
+  /**
+   * Finds the connection that sent `companion_hello`. Baileys sends it
+   * without waiting for the result, so it may still be in flight when a test
+   * enters the code.
+   */
+  async #waitForPairingCodeRequest(): Promise<PeerConnection | undefined> {
+    const deadline = Date.now() + PAIRING_CODE_WAIT_MS
+    for (;;) {
+      const connection = [...this.#connections].find(
+        (candidate) => candidate.isOpen && candidate.pairing?.linkCode
+      )
+      if (connection || Date.now() > deadline) {
+        return connection
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
   }
 
   #companionByJid(jid: string): Companion | undefined {

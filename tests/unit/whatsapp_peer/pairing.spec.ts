@@ -121,6 +121,35 @@ test.group('WhatsApp peer pairing', (group) => {
     assert.equal(store.creds.accountSyncCounter, 1)
   })
 
+  test('links by pairing code', async ({ assert }) => {
+    const store = new MemoryAuthStore()
+    const pairing = connectBaileys(peer, store)
+    clients.push(pairing)
+    await pairing.waitForQr()
+    const code = await pairing.socket.requestPairingCode('5511999990003')
+    const restart = pairing.waitForClose()
+
+    const linked = await peer.enterPairingCode(code)
+
+    assert.equal(await restart, 515)
+    assert.equal(linked.jid, '5511999990003:1@s.whatsapp.net')
+    assert.equal(store.creds.me?.id, linked.jid)
+    const client = connectBaileys(peer, store)
+    clients.push(client)
+    await client.waitForOpen()
+    assert.equal(client.jid, linked.jid)
+  })
+
+  test('rejects a wrong pairing code', async ({ assert }) => {
+    const pairing = connectBaileys(peer, new MemoryAuthStore())
+    clients.push(pairing)
+    await pairing.waitForQr()
+    const code = await pairing.socket.requestPairingCode('5511999990004')
+    const wrong = code.startsWith('A') ? `B${code.slice(1)}` : `A${code.slice(1)}`
+
+    await assert.rejects(() => peer.enterPairingCode(wrong), /does not match/)
+  })
+
   test('ends pairing when the QR refs run out', async ({ assert }) => {
     const shortPeer = await startWhatsAppPeer({ qrRefs: 2 })
     try {
