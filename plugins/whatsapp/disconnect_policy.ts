@@ -13,7 +13,7 @@ export type DisconnectAction =
   /** Another client took the session: check the lease, then wait `delayMs`. */
   | { kind: 'check_owner_then_back_off'; reason: string; delayMs: number }
   /** Stop and report `restricted`, so an operator looks at the number. */
-  | { kind: 'stop_and_alert'; reason: string }
+  | { kind: 'stop_and_alert'; reason: string; code: number }
   /** Wait `delayMs`, then build a new socket; `attempt` counts from 1. */
   | { kind: 'back_off'; reason: string; delayMs: number; attempt: number }
 
@@ -29,7 +29,7 @@ export interface BackoffOptions {
    * @default 60000
    */
   stableAfterMs: number
-  /** Delay after a `connectionReplaced` (440), in milliseconds. @default 60000 */
+  /** Minimum delay after a `connectionReplaced` (440), in milliseconds. @default 60000 */
   replacedDelayMs: number
 }
 
@@ -123,7 +123,7 @@ export function decideDisconnect(
     }
   }
   if (code !== null && ALERT_CODES[code]) {
-    return { action: { kind: 'stop_and_alert', reason: ALERT_CODES[code] }, failures: 0 }
+    return { action: { kind: 'stop_and_alert', reason: ALERT_CODES[code], code }, failures: 0 }
   }
 
   const reason =

@@ -13,6 +13,11 @@ export const whatsappConfigSchema = vine.object({
   reconnectBaseMs: vine.number().min(50).max(60_000).optional(),
   /** Maximum delay between reconnects, in milliseconds. @default 300000 */
   reconnectMaxMs: vine.number().min(100).max(3_600_000).optional(),
+  /**
+   * Minimum wait after another WhatsApp Web session replaced this one, in
+   * milliseconds, so two clients of one number do not take turns. @default 60000
+   */
+  replacedDelayMs: vine.number().min(0).max(3_600_000).optional(),
 })
 
 export type WhatsAppConfigInput = Infer<typeof whatsappConfigSchema>
@@ -23,6 +28,7 @@ export const WHATSAPP_DEFAULTS: WhatsAppConfig = {
   sendTimeoutMs: 30_000,
   reconnectBaseMs: 1000,
   reconnectMaxMs: 300_000,
+  replacedDelayMs: 60_000,
 }
 
 export function whatsappConfig(input: Record<string, unknown>): WhatsAppConfig {

@@ -389,6 +389,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
         ...DEFAULT_BACKOFF,
         baseMs: this.#config.reconnectBaseMs,
         maxMs: this.#config.reconnectMaxMs,
+        replacedDelayMs: this.#config.replacedDelayMs,
       }
     )
     this.#failures = decision.failures
@@ -421,12 +422,14 @@ export class WhatsAppDriver extends BaseChannelDriver {
       return
     }
     if (action.kind === 'stop_and_alert') {
-      this.#reportHealth({
-        state: 'restricted',
-        code: 'E_WHATSAPP_FORBIDDEN',
-        reason: action.reason,
-        until: null,
-      })
+      if (action.code === 403) {
+        this.#reportHealth({
+          state: 'restricted',
+          code: 'E_WHATSAPP_FORBIDDEN',
+          reason: action.reason,
+          until: null,
+        })
+      }
       this.setStatus('restricted', { reason: action.reason })
       return
     }
