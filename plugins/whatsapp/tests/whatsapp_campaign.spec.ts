@@ -4,8 +4,16 @@ import type { WorkerRole } from '#processes/worker_role'
 import Message from '#models/message'
 import { runInTenant } from '#tenancy/tenant_context'
 import { createAudienceTenant } from '#tests/helpers/audience'
-import { replyFlow } from '#tests/helpers/campaigns'
-import { startChannelsRole, waitFor } from '#tests/helpers/channels'
+import type { FlowGraph } from '#flow/flow_graph'
+import { graphEdge, graphNode, replyFlow, sendNode } from '#tests/helpers/campaigns'
+import {
+  loadInstance,
+  queueMessage,
+  startChannelsRole,
+  waitFor,
+  waitForMessageStatus,
+} from '#tests/helpers/channels'
+import { mailsTo } from '#tests/helpers/mailbox'
 import {
   campaignJourneys,
   campaignMessages,
@@ -22,6 +30,18 @@ const ACCOUNT = '+5511971110001'
 const ANA_STORED = '+5511981110002'
 const ANA_ON_WHATSAPP = '+551181110002'
 const BRUNO = '+5521971110003'
+const RESTRICTED_ACCOUNT = '+5511971110011'
+const CARLA = '+5511971110012'
+const DAVI = '+5511971110013'
+const ELISA = '+5511971110014'
+
+/** One Send node: the campaign greets each contact once. */
+function singleSendFlow(): FlowGraph {
+  return {
+    nodes: [graphNode('start', 'start'), sendNode('hello', 'Oi {{name|}}, temos ofertas!')],
+    edges: [graphEdge('start', 'next', 'hello')],
+  }
+}
 
 function messageByProviderId(tenantId: number, providerMessageId: string) {
   return runInTenant(tenantId, () =>
@@ -127,5 +147,60 @@ test.group('WhatsApp campaign end to end', (group) => {
     for (const message of brunoOut) {
       assert.equal(message.conversationId, fromBruno!.conversationId)
     }
+  }).timeout(120_000)
+
+  test('error 463 pauses campaign sends only', async ({ assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    const carla = peer.addContact({ phone: CARLA, name: 'Carla' })
+    const davi = peer.addContact({ phone: DAVI, name: 'Davi' })
+    const elisa = peer.addContact({ phone: ELISA, name: 'Elisa' })
+    carla.failMessagesWith(463)
+    const instance = await pairedWhatsApp(peer, tenant.id, RESTRICTED_ACCOUNT)
+
+    const { listId } = await seedAudience(tenant.id, [
+      { phone: CARLA, name: 'Carla' },
+      { phone: DAVI, name: 'Davi' },
+    ])
+    const campaign = await publishedCampaign(tenant.id, owner.id, singleSendFlow(), {
+      name: 'Black Friday',
+      listIds: [listId],
+      channelInstanceIds: [instance.id],
+      createdBy: owner.id,
+      minIntervalSeconds: 3,
+      maxIntervalSeconds: 3,
+    })
+    await startCampaign(campaign, owner.id)
+
+    const failed = await waitFor(async () => {
+      const messages = await campaignMessages(campaign)
+      return messages.find((message) => message.status === 'failed') ?? null
+    }, 'the message to Carla to fail')
+    assert.equal(failed.address, CARLA)
+    assert.equal(failed.failureCode, 'E_WHATSAPP_463')
+
+    const paused = await waitFor(async () => {
+      const fresh = await loadInstance(tenant.id, instance.id)
+      return fresh.pausedForHealth ? fresh : null
+    }, 'the instance to be paused for health')
+    assert.include(paused.lastError, '463')
+    assert.equal(paused.status, 'open')
+
+    const mails = await waitFor(async () => {
+      const found = await mailsTo(owner.email)
+      return found.length > 0 ? found : null
+    }, 'the designer to be e-mailed')
+    assert.include(mails[0].subject, instance.name)
+    assert.include(mails[0].text, 'Black Friday')
+    assert.include(mails[0].text, '463')
+
+    const reply = await queueMessage(instance, ELISA, 'Your order shipped')
+    const [received] = await elisa.waitForMessages(1, 20_000)
+    assert.equal(received.text, 'Your order shipped')
+    await waitForMessageStatus(reply, 'sent')
+
+    await new Promise((resolve) => setTimeout(resolve, 4000))
+    const held = (await campaignMessages(campaign)).find((message) => message.address === DAVI)
+    assert.notEqual(held?.status, 'sent')
+    assert.lengthOf(davi.messages, 0)
   }).timeout(120_000)
 })
