@@ -100,6 +100,8 @@ export interface ReceivedMessage {
   message: proto.Message
   /** The text of a conversation or extended text message, else `undefined`. */
   text?: string
+  /** The decrypted file of an image, video, audio, document or sticker message. */
+  media?: Buffer
 }
 
 /**

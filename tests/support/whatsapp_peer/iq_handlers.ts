@@ -198,6 +198,20 @@ const multiDevice: IqHandler = (peer, connection, iq) => {
   return peer.unhandledIq(iq)
 }
 
+/** Returns the media host Baileys uploads to, when the peer runs one. */
+const mediaConnection: IqHandler = (peer, _connection, iq) => {
+  if (!peer.media || !getBinaryNodeChild(iq, 'media_conn')) {
+    return peer.unhandledIq(iq)
+  }
+  return iqResult(iq, [
+    {
+      tag: 'media_conn',
+      attrs: { auth: 'loopback-media', ttl: '300', auth_ttl: '21600', max_buckets: '12' },
+      content: [{ tag: 'host', attrs: { hostname: peer.media.hostname } }],
+    },
+  ])
+}
+
 const emptyResult: IqHandler = (_peer, _connection, iq) => iqResult(iq)
 
 const HANDLERS: Record<string, IqHandler> = {
@@ -207,6 +221,7 @@ const HANDLERS: Record<string, IqHandler> = {
   'w:sync:app:state': appState,
   'abt': props,
   'md': multiDevice,
+  'w:m': mediaConnection,
   'passive': emptyResult,
   'w:p': emptyResult,
   'w:stats': emptyResult,

@@ -33,13 +33,17 @@ async function receiveOnPhone(
     ciphertext: Buffer.from(enc.content as Uint8Array),
   })
   const contact = device.account === sender.account ? undefined : peer.contactOf(device.account)
-  contact?.recordMessage({
+  if (!contact) {
+    return
+  }
+  contact.recordMessage({
     id: stanza.attrs.id,
     from: sender.jid,
     to: stanza.attrs.to,
     type,
     message,
     text: messageText(message),
+    media: await peer.media?.decryptMedia(message.deviceSentMessage?.message ?? message),
   })
 }
 

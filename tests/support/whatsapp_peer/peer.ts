@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http'
+import type { Agent } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { deflateSync } from 'node:zlib'
 import { WebSocketServer, type WebSocket } from 'ws'
@@ -16,6 +17,7 @@ import { peerCertificate, type KeyPair, type PeerCertificate } from './certifica
 import { PeerConnection, type ConnectionHandler, type PairingRequest } from './connection.js'
 import { SimulatedContact } from './contact.js'
 import { answerIq } from './iq_handlers.js'
+import { MediaServer } from './media_server.js'
 import { routeCompanionMessage } from './message_routing.js'
 import { completePairing, newPairingRefs, parsePairingQr } from './pairing.js'
 import { exchangePairingCode } from './pairing_code.js'
@@ -36,6 +38,12 @@ export interface WhatsAppPeerOptions {
   qrRefs?: number
   /** Where the peer logs what it could not handle. Default: nothing is logged. */
   logger?: PeerLogger
+  /**
+   * Whether to run the HTTPS media host, so Baileys can upload media when
+   * given `fetchAgent: peer.mediaAgent`. It needs the `openssl` command for
+   * its self-signed certificate. Default false.
+   */
+  media?: boolean
 }
 
 export interface AddContactOptions {
@@ -87,7 +95,9 @@ export class WhatsAppPeer implements ConnectionHandler {
   constructor(
     private server: Server,
     private sockets: WebSocketServer,
-    private options: WhatsAppPeerOptions
+    private options: WhatsAppPeerOptions,
+    /** The HTTPS media host, when started with `media: true`. */
+    readonly media?: MediaServer
   ) {
     const { port } = server.address() as AddressInfo
     this.url = `ws://127.0.0.1:${port}${CHAT_PATH}`
@@ -95,6 +105,16 @@ export class WhatsAppPeer implements ConnectionHandler {
     sockets.on('connection', (socket: WebSocket) => {
       this.#connections.add(new PeerConnection(socket, this, this.#staticKey))
     })
+  }
+
+  /** The `https.Agent` that trusts the media host, for Baileys' `fetchAgent` option. */
+  get mediaAgent(): Agent {
+    if (!this.media) {
+      throw new Error(
+        'the peer runs no media host: start it with startWhatsAppPeer({ media: true })'
+      )
+    }
+    return this.media.agent
   }
 
   /** Registers a WhatsApp user that companions can message. */
@@ -228,6 +248,7 @@ export class WhatsAppPeer implements ConnectionHandler {
     }
     await new Promise<void>((resolve) => this.sockets.close(() => resolve()))
     await new Promise<void>((resolve) => this.server.close(() => resolve()))
+    await this.media?.close()
   }
 
   findAccountByPhone(phone: string): Account | undefined {
@@ -577,5 +598,6 @@ export async function startWhatsAppPeer(options: WhatsAppPeerOptions = {}): Prom
     server.once('error', reject)
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve())
   })
-  return new WhatsAppPeer(server, sockets, options)
+  const media = options.media ? await MediaServer.start() : undefined
+  return new WhatsAppPeer(server, sockets, options, media)
 }
