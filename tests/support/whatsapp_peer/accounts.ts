@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto'
 import { jidDecode, type BinaryNode, type proto } from '@whiskeysockets/baileys'
+import type { ReachoutTimelock } from './account_health.js'
 import type { KeyPair } from './certificate.js'
 import type { PeerConnection } from './connection.js'
 import { ProtocolAddress, SignalDevice, type PreKeyBundle } from './signal_device.js'
@@ -113,6 +114,8 @@ export class Account {
   readonly lidUser: string
   readonly phone = new SignalDevice()
   readonly companions = new Map<number, Companion>()
+  /** The account's reach-out time lock, reported by `w:mex` queries; inactive by default. */
+  reachoutTimelock: ReachoutTimelock = { active: false }
   /** Key the phone signs linked devices with (the ADV account signature key): its identity key. */
   get accountKey(): KeyPair {
     return this.phone.identity

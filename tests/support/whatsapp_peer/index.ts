@@ -8,6 +8,7 @@ export {
   type ScanQrOptions,
   type WhatsAppPeerOptions,
 } from './peer.js'
+export type { IqFailure, ReachoutTimelock } from './account_health.js'
 export { peerCertificate, trustPeerCertificate, type PeerCertificate } from './certificate.js'
 export { SimulatedContact, type CompanionReceipt, type SendTextOptions } from './contact.js'
 export { phoneVariants, type Account, type Companion, type ReceivedMessage } from './accounts.js'

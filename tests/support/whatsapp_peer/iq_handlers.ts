@@ -1,4 +1,5 @@
 import { getBinaryNodeChild, S_WHATSAPP_NET, type BinaryNode } from '@whiskeysockets/baileys'
+import { timelockQueryResult } from './account_health.js'
 import type { Companion } from './accounts.js'
 import type { PeerConnection } from './connection.js'
 import { acceptCompanionHello } from './pairing_code.js'
@@ -212,6 +213,11 @@ const mediaConnection: IqHandler = (peer, _connection, iq) => {
   ])
 }
 
+const mex: IqHandler = (peer, connection, iq) => {
+  const result = timelockQueryResult(iq, companionOf(connection).account.reachoutTimelock)
+  return result ?? peer.unhandledIq(iq)
+}
+
 const emptyResult: IqHandler = (_peer, _connection, iq) => iqResult(iq)
 
 const HANDLERS: Record<string, IqHandler> = {
@@ -222,6 +228,7 @@ const HANDLERS: Record<string, IqHandler> = {
   'abt': props,
   'md': multiDevice,
   'w:m': mediaConnection,
+  'w:mex': mex,
   'passive': emptyResult,
   'w:p': emptyResult,
   'w:stats': emptyResult,
@@ -234,6 +241,10 @@ export async function answerIq(
   connection: PeerConnection,
   iq: BinaryNode
 ): Promise<BinaryNode> {
+  const planned = peer.iqFailures.take(iq)
+  if (planned) {
+    return planned
+  }
   const handler = HANDLERS[iq.attrs.xmlns]
   if (!handler) {
     return peer.unhandledIq(iq)

@@ -60,7 +60,7 @@ const MEDIA_FIELDS: [keyof proto.IMessage, MediaType][] = [
 /**
  * The media upload host (`mmg.whatsapp.net` in production) on 127.0.0.1 over
  * HTTPS with a self-signed certificate. Baileys uploads the encrypted file
- * here, and simulated contacts download and decrypt it from here.
+ * here, and simulated contacts decrypt the stored copy.
  */
 export class MediaServer {
   readonly #files = new Map<string, Buffer>()

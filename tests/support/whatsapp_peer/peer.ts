@@ -17,6 +17,12 @@ import { peerCertificate, type KeyPair, type PeerCertificate } from './certifica
 import { PeerConnection, type ConnectionHandler, type PairingRequest } from './connection.js'
 import { SimulatedContact } from './contact.js'
 import { answerIq } from './iq_handlers.js'
+import {
+  IqFailures,
+  timelockNotification,
+  type IqFailure,
+  type ReachoutTimelock,
+} from './account_health.js'
 import { MediaServer } from './media_server.js'
 import { routeCompanionMessage } from './message_routing.js'
 import { completePairing, newPairingRefs, parsePairingQr } from './pairing.js'
@@ -84,6 +90,9 @@ export class WhatsAppPeer implements ConnectionHandler {
   readonly unhandled: BinaryNode[] = []
   /** Errors raised while handling client traffic. */
   readonly errors: unknown[] = []
+
+  /** Iq errors planned with `failNextIq`. */
+  readonly iqFailures = new IqFailures()
 
   #accounts = new Map<string, Account>()
   #lids = new Map<string, Account>()
@@ -239,6 +248,27 @@ export class WhatsAppPeer implements ConnectionHandler {
       return
     }
     await connection.end(disconnectStanza(code))
+  }
+
+  /**
+   * Sets the reach-out time lock of `phone`'s account, pushes it to every
+   * companion as WhatsApp's `mex` notification (Baileys emits it as
+   * `connection.update` `reachoutTimeLock`) and reports it to `w:mex` queries.
+   */
+  async setReachoutTimelock(phone: string, lock: ReachoutTimelock): Promise<void> {
+    const account = this.account(phone)
+    account.reachoutTimelock = lock
+    for (const companion of account.companions.values()) {
+      await this.deliver(companion, timelockNotification(lock))
+    }
+  }
+
+  /**
+   * Makes the next iqs of one namespace fail with an error result, as
+   * WhatsApp answers a rate-limited usync with 429 `rate-overlimit`.
+   */
+  failNextIq(failure: IqFailure) {
+    this.iqFailures.add(failure)
   }
 
   /** Stops the server and drops every connection. */
