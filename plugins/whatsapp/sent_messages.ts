@@ -49,6 +49,22 @@ export class SentMessageStore {
       .ignore()
   }
 
+  /** When the message with this id was sent, or `null` when this instance never sent it. */
+  async sentAt(messageId: string) {
+    const row = await this.#client()
+      .from(TABLE)
+      .where({ instance_id: this.instanceId, message_id: messageId })
+      .select('created_at')
+      .first()
+    if (!row) {
+      return null
+    }
+    const value = row.created_at
+    return value instanceof Date
+      ? value
+      : DateTime.fromSQL(String(value), { zone: 'utc' }).toJSDate()
+  }
+
   /** The encoded content of a sent message, or `null` when it is unknown or expired. */
   async find(messageId: string): Promise<Uint8Array | null> {
     const row = await this.#client()

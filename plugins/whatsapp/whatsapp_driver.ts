@@ -167,6 +167,16 @@ export class WhatsAppDriver extends BaseChannelDriver {
       )
     }
 
+    // A retry after a crash that followed the send: WhatsApp already has it.
+    const alreadySentAt = await this.sent.sentAt(message.providerMessageId)
+    if (alreadySentAt) {
+      this.context.logger.info(
+        { providerMessageId: message.providerMessageId },
+        'repeated whatsapp send recognised, not sent again'
+      )
+      return { providerMessageId: message.providerMessageId, sentAt: alreadySentAt }
+    }
+
     const recipient = await this.resolver.resolve(message.to)
     if (!recipient.exists || !recipient.jid) {
       throw new NotOnWhatsAppError(maskAddress(message.to))
