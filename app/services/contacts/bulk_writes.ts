@@ -1,4 +1,5 @@
 import type { QueryClientContract } from '@adonisjs/lucid/types/database'
+import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
 
 /** The database, or a transaction of it. */
 export type Client = QueryClientContract
@@ -26,4 +27,33 @@ export function* chunked<Item>(items: Item[], size: number) {
 export function insertChunks<Row extends object>(rows: Row[]) {
   const columns = rows.length > 0 ? Object.keys(rows[0]).length : 1
   return chunked(rows, MAX_BINDINGS / columns)
+}
+
+/**
+ * Inserts rows of values, given in the order of `columns`, with one
+ * multi-row INSERT per chunk of at most `MAX_BINDINGS` values. The SQL is
+ * written here instead of through the query builder, because the builder
+ * compiles every row's object into placeholders again, which costs an
+ * import more memory than the rows themselves. With `ignoreConflicts`, a
+ * row that would break that unique key is skipped: `INSERT IGNORE` on MySQL,
+ * `ON CONFLICT … DO NOTHING` on SQLite.
+ */
+export async function insertRows(
+  client: Client,
+  table: string,
+  columns: string[],
+  rows: (string | number | null)[][],
+  options: { ignoreConflicts?: string[] } = {}
+) {
+  const mysql = client.dialect.name === 'mysql'
+  const quote = (name: string) => (mysql ? `\`${name}\`` : `"${name}"`)
+  const ignored = options.ignoreConflicts
+  const head = `insert ${ignored && mysql ? 'ignore ' : ''}into ${quote(table)} (${columns.map(quote).join(', ')}) values `
+  const tail = ignored && !mysql ? ` on conflict (${ignored.map(quote).join(', ')}) do nothing` : ''
+  const placeholders = `(${columns.map(() => '?').join(', ')})`
+
+  for (const chunk of chunked(rows, MAX_BINDINGS / columns.length)) {
+    const values = new Array(chunk.length).fill(placeholders).join(', ')
+    await client.rawQuery(`${head}${values}${tail}`, chunk.flat() as StrictValues[])
+  }
 }

@@ -11,7 +11,7 @@ import { parseFieldValue, saveFieldValues } from '#services/contacts/custom_fiel
 import { phoneHasher, suppress, suppressedHashes } from '#services/contacts/suppressions'
 import { optIn, optOut } from '#services/contacts/opt_out'
 import { currentTenantId } from '#tenancy/tenant_context'
-import { insertChunks, type Client } from '#services/contacts/bulk_writes'
+import { insertRows, type Client } from '#services/contacts/bulk_writes'
 import { sqlTime } from '#services/channels/sql_time'
 
 export interface ContactInput {
@@ -198,18 +198,10 @@ export async function addContactTags(
   client: Client = db.connection()
 ) {
   const tenantId = currentTenantId()!
-  const rows = tags.map(({ contactId, name }) => ({
-    tenant_id: tenantId,
-    contact_id: contactId,
-    name,
-  }))
-  for (const chunk of insertChunks(rows)) {
-    await client
-      .table('contact_tags')
-      .multiInsert(chunk)
-      .onConflict(['contact_id', 'name'])
-      .ignore()
-  }
+  const rows = tags.map(({ contactId, name }) => [tenantId, contactId, name])
+  await insertRows(client, 'contact_tags', ['tenant_id', 'contact_id', 'name'], rows, {
+    ignoreConflicts: ['contact_id', 'name'],
+  })
 }
 
 /**
@@ -223,20 +215,15 @@ export async function addToLists(
   const tenantId = currentTenantId()!
   const now = sqlTime()
   const rows = listIds.flatMap((listId) =>
-    contactIds.map((contactId) => ({
-      tenant_id: tenantId,
-      contact_list_id: listId,
-      contact_id: contactId,
-      created_at: now,
-    }))
+    contactIds.map((contactId) => [tenantId, listId, contactId, now])
   )
-  for (const chunk of insertChunks(rows)) {
-    await client
-      .table('contact_list_members')
-      .multiInsert(chunk)
-      .onConflict(['contact_list_id', 'contact_id'])
-      .ignore()
-  }
+  await insertRows(
+    client,
+    'contact_list_members',
+    ['tenant_id', 'contact_list_id', 'contact_id', 'created_at'],
+    rows,
+    { ignoreConflicts: ['contact_list_id', 'contact_id'] }
+  )
 }
 
 /**

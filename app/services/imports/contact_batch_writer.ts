@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import { addContactTags, addToLists } from '#services/contacts/contact_service'
 import { saveFieldValues } from '#services/contacts/custom_field_values'
 import { suppressedHashes } from '#services/contacts/suppressions'
-import { MAX_BINDINGS, chunked, insertChunks, type Client } from '#services/contacts/bulk_writes'
+import { MAX_BINDINGS, chunked, insertRows, type Client } from '#services/contacts/bulk_writes'
 import type { ImportOptions } from '#models/contact_import'
 import { sqlTime } from '#services/channels/sql_time'
 import type { ImportedRow, RowMessage } from '#services/imports/import_rows'
@@ -110,6 +110,25 @@ async function contactIds(client: Client, tenantId: number, phones: string[]) {
   return new Map(found.map((contact) => [contact.phone, contact.id]))
 }
 
+/** Columns of a new contact, in the order `insertContacts` gives its values. */
+const CONTACT_COLUMNS = [
+  'tenant_id',
+  'name',
+  'phone',
+  'extra_phones',
+  'email',
+  'city',
+  'notes',
+  'timezone',
+  'language',
+  'consent',
+  'consent_source',
+  'consent_at',
+  'phone_warning',
+  'created_at',
+  'updated_at',
+]
+
 /**
  * Inserts new contacts; a suppressed number starts opted out. Returns their
  * ids by number.
@@ -126,27 +145,25 @@ async function insertContacts(
   const now = sqlTime()
   const values = rows.map((row) => {
     const optedOut = isSuppressed(row)
-    return {
-      tenant_id: tenantId,
-      name: row.name,
-      phone: row.phone,
-      extra_phones: row.extraPhones.length > 0 ? JSON.stringify(row.extraPhones) : null,
-      email: row.email,
-      city: row.city?.slice(0, 120) ?? null,
-      notes: row.notes,
-      timezone: row.timezone,
-      language: row.language,
-      consent: optedOut ? 'opted_out' : 'unknown',
-      consent_source: optedOut ? 'suppression' : null,
-      consent_at: optedOut ? now : null,
-      phone_warning: row.landline ? 'landline' : null,
-      created_at: now,
-      updated_at: now,
-    }
+    return [
+      tenantId,
+      row.name,
+      row.phone,
+      row.extraPhones.length > 0 ? JSON.stringify(row.extraPhones) : null,
+      row.email,
+      row.city?.slice(0, 120) ?? null,
+      row.notes,
+      row.timezone,
+      row.language,
+      optedOut ? 'opted_out' : 'unknown',
+      optedOut ? 'suppression' : null,
+      optedOut ? now : null,
+      row.landline ? 'landline' : null,
+      now,
+      now,
+    ]
   })
-  for (const chunk of insertChunks(values)) {
-    await client.table('contacts').multiInsert(chunk)
-  }
+  await insertRows(client, 'contacts', CONTACT_COLUMNS, values)
   return contactIds(
     client,
     tenantId,
@@ -163,7 +180,7 @@ const UPDATED_COLUMNS: [string, (row: ImportedRow) => string | null][] = [
   ['email', (row) => row.email],
   ['city', (row) => row.city?.slice(0, 120) ?? null],
   ['notes', (row) => row.notes],
-  ['timezone', (row) => (row.present.has('timezone') ? row.timezone : null)],
+  ['timezone', (row) => (row.timezoneGiven ? row.timezone : null)],
   ['language', (row) => row.language],
   ['extra_phones', (row) => (row.extraPhones.length > 0 ? JSON.stringify(row.extraPhones) : null)],
 ]

@@ -23,8 +23,8 @@ export interface ImportedRow {
   landline: boolean
   tags: string[]
   fields: { fieldId: number; value: StoredFieldValue }[]
-  /** Which optional attributes the file filled, so an update leaves the rest alone. */
-  present: Set<string>
+  /** Whether the file gave the time zone, so an update leaves an inferred one alone. */
+  timezoneGiven: boolean
   warnings: RowMessage[]
 }
 
@@ -63,7 +63,6 @@ export function readRow(row: number, cells: string[], context: RowContext): RowO
     code,
     values: { value: phone.raw },
   }))
-  const present = new Set(Object.keys(values))
   const contact: ImportedRow = {
     row,
     phone: phone.e164,
@@ -79,11 +78,8 @@ export function readRow(row: number, cells: string[], context: RowContext): RowO
     landline: phone.notices.includes('landline'),
     tags: (values.tags ?? []).flatMap((cell) => splitTags(cell)).filter(isUserTag),
     fields: readFields(values, context.fieldsByKey, warnings),
-    present,
+    timezoneGiven: values.timezone !== undefined,
     warnings,
-  }
-  if (name) {
-    present.add('name')
   }
   return { ok: true, contact }
 }

@@ -9,7 +9,6 @@ import { runAce, startWebServer, type RunningProcess } from '#tests/helpers/proc
 const PORT = Number(process.env.PORT ?? 3334) + 17
 const BASE = `http://127.0.0.1:${PORT}`
 const CONNECTION = 'sqlite_import'
-const INERTIA = { 'x-inertia': 'true', 'x-inertia-version': '1' }
 
 /**
  * A signed-in browser session against the server under test: it keeps
@@ -17,7 +16,12 @@ const INERTIA = { 'x-inertia': 'true', 'x-inertia-version': '1' }
  */
 class Session {
   #cookies = new Map<string, string>()
+  #assetVersion = '1'
   tenantId: number | null = null
+
+  #inertiaHeaders() {
+    return { 'x-inertia': 'true', 'x-inertia-version': this.#assetVersion }
+  }
 
   async request(path: string, init: RequestInit = {}) {
     const headers = new Headers(init.headers)
@@ -41,7 +45,13 @@ class Session {
   }
 
   async props(path: string) {
-    const response = await this.request(path, { headers: INERTIA })
+    let response = await this.request(path, { headers: this.#inertiaHeaders() })
+    if (response.status === 409) {
+      // The server's asset version differs, as after a build: take it and ask again.
+      const stale = await response.json()
+      this.#assetVersion = stale.version
+      response = await this.request(path, { headers: this.#inertiaHeaders() })
+    }
     if (response.status !== 200) {
       throw new Error(`GET ${path} returned ${response.status}: ${await response.text()}`)
     }
@@ -53,7 +63,7 @@ class Session {
 /** Signs up a new owner and tenant through the sign-up page and returns the signed-in session. */
 async function signUp(name: string) {
   const session = new Session()
-  await session.request('/signup', { headers: INERTIA })
+  await session.request('/signup', { headers: { 'x-inertia': 'true' } })
   const response = await session.json('/signup', 'POST', {
     fullName: `SQLite ${name}`,
     email: `sqlite.${name}@example.com`,
