@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import { EventEmitter } from 'node:events'
-import type { BinaryNode, proto } from '@whiskeysockets/baileys'
+import { encodeBigEndian, type BinaryNode, type proto } from '@whiskeysockets/baileys'
 import {
   companionAddress,
   randomMessageId,
@@ -9,7 +9,7 @@ import {
   type ReceivedMessage,
 } from './accounts.js'
 import type { WhatsAppPeer } from './peer.js'
-import { unixSeconds } from './stanzas.js'
+import { bundleKeyNodes, unixSeconds } from './stanzas.js'
 
 /** A receipt a companion sent for a message it received from this contact. */
 export interface CompanionReceipt {
@@ -37,14 +37,22 @@ export interface SendTextOptions {
 }
 
 const DEFAULT_WAIT_MS = 5_000
+/** Retry receipts a contact sends for one message before giving up. */
+const MAX_RETRIES = 3
 
 /**
  * A simulated WhatsApp user that linked companions talk to: it decrypts what
  * they send with its own Signal keys and sends texts and receipts back.
  */
 export class SimulatedContact {
-  /** Messages this contact's phone decrypted, in arrival order. */
+  /** Messages this contact's phone decrypted, in arrival order, once per message id as a phone shows them. */
   readonly messages: ReceivedMessage[] = []
+  /** Every decrypted copy, including resends of an id already received. */
+  readonly deliveries: ReceivedMessage[] = []
+  /** Retry receipts sent, by message id. */
+  readonly retries = new Map<string, number>()
+  /** Errors from copies the contact could not decrypt, each answered with a retry receipt. */
+  readonly decryptionErrors: unknown[] = []
   /** Receipts companions sent for messages from this contact. */
   readonly receipts: CompanionReceipt[] = []
   /** Error code the server puts in its `ack` for messages to this contact, if any. */
@@ -75,8 +83,48 @@ export class SimulatedContact {
   }
 
   recordMessage(message: ReceivedMessage) {
+    this.deliveries.push(message)
+    if (this.messages.some((received) => received.id === message.id)) {
+      return
+    }
     this.messages.push(message)
     this.#events.emit('message')
+  }
+
+  /**
+   * Drops the contact's Signal sessions with every companion, as a phone
+   * that lost its state would, so the next message from a companion fails
+   * to decrypt and the contact asks for it again.
+   */
+  forgetSessions() {
+    this.account.phone.forgetSessions()
+  }
+
+  /**
+   * Sends a retry receipt for a message the contact could not decrypt, with
+   * a fresh pre-key bundle so the sender can start a new session. Gives up
+   * after `MAX_RETRIES` receipts for one id, as WhatsApp clients do.
+   */
+  async requestRetry(sender: Companion, stanza: BinaryNode) {
+    const id = stanza.attrs.id
+    const count = (this.retries.get(id) ?? 0) + 1
+    if (count > MAX_RETRIES) {
+      return
+    }
+    this.retries.set(id, count)
+    const bundle = this.account.phone.takeBundle()
+    await this.peer.deliver(sender, {
+      tag: 'receipt',
+      attrs: { from: stanza.attrs.to, id, type: 'retry', t: unixSeconds() },
+      content: [
+        {
+          tag: 'retry',
+          attrs: { count: count.toString(), id, t: stanza.attrs.t ?? unixSeconds(), v: '1' },
+        },
+        { tag: 'registration', attrs: {}, content: encodeBigEndian(bundle.registrationId, 4) },
+        { tag: 'keys', attrs: {}, content: bundleKeyNodes(bundle) },
+      ],
+    })
   }
 
   recordReceipt(receipt: CompanionReceipt) {

@@ -89,8 +89,14 @@ export async function routeCompanionMessage(
     try {
       await receiveOnPhone(peer, sender, stanza, deviceJid, enc)
     } catch (error) {
-      peer.errors.push(error)
+      const contact = device.account === sender.account ? undefined : peer.contactOf(device.account)
       peer.log.warn({ err: error, id, deviceJid }, 'whatsapp peer failed to decrypt a message')
+      if (contact) {
+        contact.decryptionErrors.push(error)
+        await contact.requestRetry(sender, stanza)
+      } else {
+        peer.errors.push(error)
+      }
     }
   }
   await connection.send(ack)

@@ -78,6 +78,10 @@ export class SignalDevice implements SignalStorage {
     }
   }
 
+  forgetSessions() {
+    this.#sessions.clear()
+  }
+
   hasSession(address: ProtocolAddress): boolean {
     const record = this.#sessions.get(address.toString())
     return !!record && SessionRecord.deserialize(record).haveOpenSession()

@@ -53,10 +53,9 @@ export function children(node: BinaryNode | undefined, tag?: string): BinaryNode
   return Array.isArray(node?.content) ? node.content : []
 }
 
-/** Encodes a bundle as the `<user>` entry of an `encrypt` key fetch result. */
-export function bundleNode(jid: string, bundle: PreKeyBundle): BinaryNode {
+/** Encodes a bundle's keys (type, identity, signed pre-key and one-time pre-key). */
+export function bundleKeyNodes(bundle: PreKeyBundle): BinaryNode[] {
   const content: BinaryNode[] = [
-    { tag: 'registration', attrs: {}, content: encodeBigEndian(bundle.registrationId, 4) },
     { tag: 'type', attrs: {}, content: Buffer.from([5]) },
     { tag: 'identity', attrs: {}, content: bundle.identityKey },
     {
@@ -79,5 +78,15 @@ export function bundleNode(jid: string, bundle: PreKeyBundle): BinaryNode {
       ],
     })
   }
-  return { tag: 'user', attrs: { jid }, content }
+  return content
+}
+
+/** Encodes a bundle as the `<user>` entry of an `encrypt` key fetch result. */
+export function bundleNode(jid: string, bundle: PreKeyBundle): BinaryNode {
+  const registration: BinaryNode = {
+    tag: 'registration',
+    attrs: {},
+    content: encodeBigEndian(bundle.registrationId, 4),
+  }
+  return { tag: 'user', attrs: { jid }, content: [registration, ...bundleKeyNodes(bundle)] }
 }

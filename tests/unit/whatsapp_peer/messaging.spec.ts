@@ -139,6 +139,21 @@ test.group('WhatsApp peer messaging', (group) => {
     assert.equal(after.type, 'msg')
   })
 
+  test('asks again after losing its session', async ({ assert }) => {
+    await client.socket.sendMessage(OLD_NUMBER_JID, { text: 'antes' })
+    await contact.waitForMessages(1)
+    contact.forgetSessions()
+
+    const sent = await client.socket.sendMessage(OLD_NUMBER_JID, { text: 'depois' })
+    const [, resent] = await contact.waitForMessages(2)
+
+    assert.deepEqual(contact.received, ['antes', 'depois'])
+    assert.equal(resent.id, sent?.key.id)
+    assert.equal(contact.retries.get(resent.id), 1)
+    assert.lengthOf(contact.decryptionErrors, 1)
+    assert.lengthOf(contact.deliveries, 2)
+  })
+
   test('queues replies while offline', async ({ assert }) => {
     await client.end()
     const id = await contact.sendText('enquanto offline')
