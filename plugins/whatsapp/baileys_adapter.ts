@@ -220,6 +220,8 @@ export interface SocketOptions {
   retryCounters: CacheStore
   /** Baileys' default query timeout, in milliseconds. @default 60000 */
   queryTimeoutMs?: number
+  /** Lifetime of every QR code, in milliseconds. @default undefined (60 s, then 20 s) */
+  qrTimeoutMs?: number
 }
 
 /** One Baileys socket, behind the plugin's own interface. */
@@ -418,6 +420,7 @@ export function openSocket(options: SocketOptions): WhatsAppSocket {
     generateHighQualityLinkPreview: false,
     msgRetryCounterCache: options.retryCounters,
     defaultQueryTimeoutMs: options.queryTimeoutMs ?? 60_000,
+    qrTimeout: options.qrTimeoutMs,
     getMessage: async (key) => {
       const bytes = await options.getMessage(key.id ?? '', key.remoteJid ?? '')
       return bytes ? proto.Message.decode(bytes) : undefined

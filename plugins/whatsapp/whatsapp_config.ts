@@ -18,6 +18,11 @@ export const whatsappConfigSchema = vine.object({
    * milliseconds, so two clients of one number do not take turns. @default 60000
    */
   replacedDelayMs: vine.number().min(0).max(3_600_000).optional(),
+  /**
+   * Lifetime of every QR code, in milliseconds. 0 keeps WhatsApp Web's own:
+   * 60 s for the first code, 20 s for each later one. @default 0
+   */
+  qrTimeoutMs: vine.number().min(0).max(300_000).optional(),
 })
 
 export type WhatsAppConfigInput = Infer<typeof whatsappConfigSchema>
@@ -29,6 +34,7 @@ export const WHATSAPP_DEFAULTS: WhatsAppConfig = {
   reconnectBaseMs: 1000,
   reconnectMaxMs: 300_000,
   replacedDelayMs: 60_000,
+  qrTimeoutMs: 0,
 }
 
 export function whatsappConfig(input: Record<string, unknown>): WhatsAppConfig {

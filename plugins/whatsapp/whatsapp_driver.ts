@@ -277,6 +277,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
       logger: this.context.logger,
       retryCounters: retryCountersOf(this.context.instanceId),
       getMessage: (id) => this.sent.find(id),
+      qrTimeoutMs: this.#config.qrTimeoutMs || undefined,
       handlers: {
         connection: (change) => current() && this.#onConnection(generation, change),
         creds: () => current() && this.#saveCreds(),
@@ -300,7 +301,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
 
   #onConnection(generation: number, change: ConnectionChange) {
     if (change.qr) {
-      const lifetime = this.#qrCount === 0 ? FIRST_QR_MS : NEXT_QR_MS
+      const lifetime = this.#config.qrTimeoutMs || (this.#qrCount === 0 ? FIRST_QR_MS : NEXT_QR_MS)
       this.#qrCount += 1
       this.setStatus('qr', {
         pairing: { kind: 'qr', qr: change.qr, expiresAt: new Date(Date.now() + lifetime) },

@@ -199,7 +199,8 @@ test.group('WhatsApp campaign end to end', (group) => {
     await waitForMessageStatus(reply, 'sent')
 
     await new Promise((resolve) => setTimeout(resolve, 4000))
-    const held = (await campaignMessages(campaign)).find((message) => message.address === DAVI)
+    const afterPause = await campaignMessages(campaign)
+    const held = afterPause.find((message) => message.address === DAVI)
     assert.notEqual(held?.status, 'sent')
     assert.lengthOf(davi.messages, 0)
   }).timeout(120_000)

@@ -65,7 +65,7 @@ test.group('WhatsApp takeover after SIGKILL', (group) => {
     await waitForStatus(tenant.id, instance.id, 'open')
     assert.include(await leaseHolder(redis, instance.id), ownedBy(first))
 
-    const queued = []
+    const queued: Message[] = []
     for (let index = 0; index < 10; index++) {
       queued.push(await queueMessage(instance, CONTACT, `Mensagem ${index + 1} de 16`))
     }
@@ -78,7 +78,10 @@ test.group('WhatsApp takeover after SIGKILL', (group) => {
 
     const second = await startChannelsProcess(peer, cleanup)
     await waitFor(
-      async () => (await leaseHolder(redis, instance.id))?.includes(ownedBy(second)),
+      async () => {
+        const holder = await leaseHolder(redis, instance.id)
+        return holder?.includes(ownedBy(second))
+      },
       'the second process to take the lease',
       30_000
     )

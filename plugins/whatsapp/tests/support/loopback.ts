@@ -6,6 +6,7 @@ import {
   peerCertificate,
   type SimulatedContact,
   type WhatsAppPeer,
+  type WhatsAppPeerOptions,
 } from '#tests/support/whatsapp_peer/index'
 
 /**
@@ -13,8 +14,8 @@ import {
  * WhatsApp instance of this process at it: its WebSocket URL and its test
  * certificate root, through the same settings an install uses.
  */
-export async function startLoopbackPeer(): Promise<WhatsAppPeer> {
-  const peer = await startWhatsAppPeer()
+export async function startLoopbackPeer(options: WhatsAppPeerOptions = {}): Promise<WhatsAppPeer> {
+  const peer = await startWhatsAppPeer(options)
   process.env.WHATSAPP_WEBSOCKET_URL = peer.url
   process.env.WHATSAPP_TEST_ROOT_PUBLIC_KEY = peerCertificate.PUBLIC_KEY.toString('hex')
   process.env.WHATSAPP_TEST_ROOT_SERIAL = String(peerCertificate.SERIAL)
