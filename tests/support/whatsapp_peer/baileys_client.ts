@@ -31,6 +31,15 @@ export class MemoryAuthStore {
     return [...this.#keys.keys()].filter((key) => key.startsWith(`${type}/`)).length
   }
 
+  /** Deletes every stored key of one type, e.g. `session` to simulate lost Signal sessions. */
+  deleteKeys(type: keyof SignalDataTypeMap) {
+    for (const key of [...this.#keys.keys()]) {
+      if (key.startsWith(`${type}/`)) {
+        this.#keys.delete(key)
+      }
+    }
+  }
+
   /** Builds the state for a new socket and the `creds.update` handler that saves it. */
   state(): { state: AuthenticationState; saveCreds: () => void } {
     const creds = this.creds

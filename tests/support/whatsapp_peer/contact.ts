@@ -1,6 +1,10 @@
-import { once } from 'node:events'
-import { EventEmitter } from 'node:events'
-import { encodeBigEndian, type BinaryNode, type proto } from '@whiskeysockets/baileys'
+import { EventEmitter, once } from 'node:events'
+import {
+  encodeBigEndian,
+  extractE2ESessionFromRetryReceipt,
+  type BinaryNode,
+  type proto,
+} from '@whiskeysockets/baileys'
 import {
   companionAddress,
   randomMessageId,
@@ -9,6 +13,7 @@ import {
   type ReceivedMessage,
 } from './accounts.js'
 import type { WhatsAppPeer } from './peer.js'
+import type { PreKeyBundle } from './signal_device.js'
 import { bundleKeyNodes, unixSeconds } from './stanzas.js'
 
 /** A receipt a companion sent for a message it received from this contact. */
@@ -58,6 +63,8 @@ export class SimulatedContact {
   /** Error code the server puts in its `ack` for messages to this contact, if any. */
   ackError?: number
   readonly #events = new EventEmitter()
+  /** Messages this contact sent, kept to answer retry receipts. */
+  readonly #sent = new Map<string, { message: proto.IMessage; attrs: Record<string, string> }>()
 
   constructor(
     readonly account: Account,
@@ -168,25 +175,67 @@ export class SimulatedContact {
 
   async sendMessage(message: proto.IMessage, options: SendTextOptions = {}): Promise<string> {
     const target = this.peer.linkedAccount(options.to)
+    if (!target.companions.size) {
+      throw new Error(`account +${target.user} has no linked companion to receive the message`)
+    }
     const id = options.id ?? randomMessageId()
-    const attrs = this.#senderAttrs(options)
+    const attrs = { ...this.#senderAttrs(options), id, type: 'text', notify: this.account.name }
+    this.#sent.set(id, { message, attrs })
 
     for (const companion of target.companions.values()) {
-      const payload = await this.account.phone.encryptMessage(
-        companionAddress(companion),
-        message,
-        () => companion.takeBundle()
-      )
-      const stanza: BinaryNode = {
-        tag: 'message',
-        attrs: { ...attrs, id, type: 'text', t: unixSeconds(), notify: this.account.name },
-        content: [
-          { tag: 'enc', attrs: { v: '2', type: payload.type }, content: payload.ciphertext },
-        ],
-      }
-      await this.peer.deliver(companion, stanza)
+      await this.#sendCopy(companion, id, () => companion.takeBundle())
     }
     return id
+  }
+
+  /**
+   * Answers a companion's retry receipt for a message this contact sent: the
+   * contact starts a new session, from the keys in the receipt when it has
+   * them and else from the companion's uploaded pre-keys, and sends the
+   * message again with the same id.
+   */
+  async resend(companion: Companion, receipt: BinaryNode) {
+    const id = receipt.attrs.id
+    if (!this.#sent.has(id)) {
+      this.peer.log.warn(
+        { id, companion: companion.jid },
+        'retry receipt for a message the contact did not send'
+      )
+      return
+    }
+    const keys = extractE2ESessionFromRetryReceipt(receipt)
+    this.account.phone.forgetSession(companionAddress(companion))
+    await this.#sendCopy(companion, id, () =>
+      keys
+        ? {
+            registrationId: keys.registrationId,
+            identityKey: Buffer.from(keys.identityKey),
+            signedPreKey: {
+              keyId: keys.signedPreKey.keyId,
+              publicKey: Buffer.from(keys.signedPreKey.publicKey),
+              signature: Buffer.from(keys.signedPreKey.signature),
+            },
+            preKey: keys.preKey && {
+              keyId: keys.preKey.keyId,
+              publicKey: Buffer.from(keys.preKey.publicKey),
+            },
+          }
+        : companion.takeBundle()
+    )
+  }
+
+  async #sendCopy(companion: Companion, id: string, bundle: () => PreKeyBundle) {
+    const { message, attrs } = this.#sent.get(id)!
+    const payload = await this.account.phone.encryptMessage(
+      companionAddress(companion),
+      message,
+      bundle
+    )
+    await this.peer.deliver(companion, {
+      tag: 'message',
+      attrs: { ...attrs, t: unixSeconds() },
+      content: [{ tag: 'enc', attrs: { v: '2', type: payload.type }, content: payload.ciphertext }],
+    })
   }
 
   /**
@@ -230,5 +279,3 @@ export class SimulatedContact {
     }
   }
 }
-
-export type { Companion }

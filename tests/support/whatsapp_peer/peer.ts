@@ -387,8 +387,8 @@ export class WhatsAppPeer implements ConnectionHandler {
       await routeCompanionMessage(this, connection, connection.companion, stanza)
       return
     }
-    if (stanza.tag === 'receipt') {
-      this.#recordCompanionReceipt(stanza)
+    if (stanza.tag === 'receipt' && connection.companion) {
+      await this.#handleCompanionReceipt(connection.companion, stanza)
     }
   }
 
@@ -565,19 +565,19 @@ export class WhatsAppPeer implements ConnectionHandler {
     })
   }
 
-  #recordCompanionReceipt(stanza: BinaryNode) {
+  /** Records a companion's receipt on the contact, and resends the message for a retry receipt. */
+  async #handleCompanionReceipt(companion: Companion, stanza: BinaryNode) {
     const contact = this.findAccountByJid(stanza.attrs.to)
     const simulated = contact && this.#contacts.get(contact.user)
     if (!simulated) {
       return
     }
-    const ids = [stanza.attrs.id, ...childIds(stanza)]
-    for (const id of ids) {
-      simulated.recordReceipt({
-        id,
-        type: stanza.attrs.type ?? 'delivered',
-        from: stanza.attrs.from ?? '',
-      })
+    const type = stanza.attrs.type ?? 'delivered'
+    for (const id of [stanza.attrs.id, ...childIds(stanza)]) {
+      simulated.recordReceipt({ id, type, from: companion.jid })
+    }
+    if (type === 'retry') {
+      await simulated.resend(companion, stanza)
     }
   }
 }

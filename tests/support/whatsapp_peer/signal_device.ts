@@ -82,6 +82,10 @@ export class SignalDevice implements SignalStorage {
     this.#sessions.clear()
   }
 
+  forgetSession(address: ProtocolAddress) {
+    this.#sessions.delete(address.toString())
+  }
+
   hasSession(address: ProtocolAddress): boolean {
     const record = this.#sessions.get(address.toString())
     return !!record && SessionRecord.deserialize(record).haveOpenSession()

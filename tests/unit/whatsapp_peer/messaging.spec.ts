@@ -154,6 +154,25 @@ test.group('WhatsApp peer messaging', (group) => {
     assert.lengthOf(contact.deliveries, 2)
   })
 
+  test('resends a reply the companion cannot decrypt', async ({ assert }) => {
+    await client.socket.sendMessage(OLD_NUMBER_JID, { text: 'oi' })
+    await contact.waitForMessages(1)
+    const firstReply = await contact.sendText('primeira resposta')
+    await client.waitForUpsert((upsert) => upsert.messages.some((m) => m.key.id === firstReply))
+    await client.end()
+    store.deleteKeys('session')
+
+    client = connectBaileys(peer, store)
+    await client.waitForOpen()
+    const id = await contact.sendText('segunda resposta')
+    const upsert = await client.waitForUpsert((candidate) =>
+      candidate.messages.some((message) => message.key.id === id && message.message?.conversation)
+    )
+
+    assert.equal(upsert.messages[0].message?.conversation, 'segunda resposta')
+    assert.isTrue(contact.receipts.some((receipt) => receipt.id === id && receipt.type === 'retry'))
+  })
+
   test('queues replies while offline', async ({ assert }) => {
     await client.end()
     const id = await contact.sendText('enquanto offline')
