@@ -120,6 +120,19 @@ export function userJid(jid: string) {
   return jidNormalizedUser(jid)
 }
 
+/**
+ * The WhatsApp error code of a failed query, such as 429 for
+ * `rate-overlimit`: Baileys puts an iq error's code in the error's `data`.
+ * `null` when the error carries none.
+ */
+export function queryErrorCode(error: unknown): number | null {
+  const failure = error as { data?: unknown; output?: { statusCode?: number } } | null
+  if (typeof failure?.data === 'number' && failure.data > 0) {
+    return failure.data
+  }
+  return null
+}
+
 /** Why a socket closed: Baileys' status code and the server's stream error. */
 export interface SocketClose {
   /** Baileys' `DisconnectReason` code (401, 408, 428, 440, 515, ...), `null` when unknown. */

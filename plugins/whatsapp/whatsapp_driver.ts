@@ -1,5 +1,6 @@
 import {
   BaseChannelDriver,
+  ChannelRateLimitedError,
   Exception,
   InstanceNotConnectedError,
   InvalidRecipientError,
@@ -15,6 +16,7 @@ import {
   isLid,
   jidPhone,
   openSocket,
+  queryErrorCode,
   userJid,
   type ConnectionChange,
   type SocketClose,
@@ -27,7 +29,7 @@ import { SentMessageStore } from './sent_messages.js'
 import { LidContacts } from './lid_contacts.js'
 import { RecipientResolver } from './recipient_resolver.js'
 import { retryCountersOf, forgetRetryCounters } from './retry_counters.js'
-import { receiptFromStatus } from './receipt_mapping.js'
+import { RESTRICTION_CODES, receiptFromStatus } from './receipt_mapping.js'
 import { decideDisconnect, DEFAULT_BACKOFF, type DisconnectAction } from './disconnect_policy.js'
 import { whatsappConfig, type WhatsAppConfig } from './whatsapp_config.js'
 import { applySettings } from './whatsapp_settings.js'
@@ -177,7 +179,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
       return { providerMessageId: message.providerMessageId, sentAt: alreadySentAt }
     }
 
-    const recipient = await this.resolver.resolve(message.to)
+    const recipient = await this.#resolve(message.to)
     if (!recipient.exists || !recipient.jid) {
       throw new NotOnWhatsAppError(maskAddress(message.to))
     }
@@ -194,6 +196,24 @@ export class WhatsAppDriver extends BaseChannelDriver {
     )
     await this.sent.record(sent.id, sent.remoteJid, sent.content)
     return { providerMessageId: sent.id, sentAt: sent.timestamp }
+  }
+
+  /** Looks the number up on WhatsApp; a rate limit pauses the number's campaign sends. */
+  async #resolve(phone: string) {
+    try {
+      return await this.resolver.resolve(phone)
+    } catch (error) {
+      if (queryErrorCode(error) !== 429) {
+        throw error
+      }
+      this.#reportHealth({
+        state: 'restricted',
+        code: 'E_WHATSAPP_429',
+        reason: RESTRICTION_CODES['429'],
+        until: null,
+      })
+      throw new ChannelRateLimitedError(this.context.instanceId)
+    }
   }
 
   async perform(action: string, input: Record<string, unknown>) {
