@@ -1,9 +1,8 @@
+export { DISCONNECT_CODES, type DisconnectCode } from './server_stanzas.js'
 export {
-  DISCONNECT_CODES,
   startWhatsAppPeer,
   WhatsAppPeer,
   type AddContactOptions,
-  type DisconnectCode,
   type PeerLogger,
   type ScanQrOptions,
   type WhatsAppPeerOptions,

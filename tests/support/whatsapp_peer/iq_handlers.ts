@@ -126,8 +126,10 @@ const usync: IqHandler = (peer, _connection, iq) => {
   const users = children(getBinaryNodeChild(request, 'list'), 'user').map((user) => {
     const phone = contentText(getBinaryNodeChild(user, 'contact'))
     const account = phone ? peer.findAccountByPhone(phone) : peer.findAccountByJid(user.attrs.jid)
-    const jid =
-      user.attrs.jid ?? (account ? account.jid : `${phone?.replace(/\D/g, '')}@${S_WHATSAPP_NET}`)
+    // A contact lookup names the account's registered JID, whichever form of the number was asked.
+    const jid = phone
+      ? (account?.jid ?? `${phone.replace(/\D/g, '')}@${S_WHATSAPP_NET}`)
+      : user.attrs.jid
     const content: BinaryNode[] = []
 
     if (protocols.includes('contact')) {
@@ -153,7 +155,7 @@ const usync: IqHandler = (peer, _connection, iq) => {
     if (protocols.includes('lid') && account && !jid.endsWith('@lid')) {
       content.push({ tag: 'lid', attrs: { val: account.lid } })
     }
-    return { tag: 'user', attrs: { jid: account && phone ? account.jid : jid }, content }
+    return { tag: 'user', attrs: { jid }, content }
   })
 
   return iqResult(iq, [

@@ -1,12 +1,16 @@
 import { createServer, type Server } from 'node:http'
 import type { Agent } from 'node:https'
 import type { AddressInfo } from 'node:net'
-import { deflateSync } from 'node:zlib'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { Curve, jidDecode, proto, S_WHATSAPP_NET, type BinaryNode } from '@whiskeysockets/baileys'
+import {
+  Curve,
+  jidDecode,
+  S_WHATSAPP_NET,
+  type BinaryNode,
+  type proto,
+} from '@whiskeysockets/baileys'
 import {
   Account,
-  companionAddress,
   LID_SERVER,
   phoneUser,
   phoneVariants,
@@ -27,6 +31,12 @@ import { MediaServer } from './media_server.js'
 import { routeCompanionMessage } from './message_routing.js'
 import { completePairing, newPairingRefs, parsePairingQr } from './pairing.js'
 import { exchangePairingCode } from './pairing_code.js'
+import {
+  disconnectStanza,
+  replacedStanza,
+  sendHistorySync,
+  type DisconnectCode,
+} from './server_stanzas.js'
 import type { PreKeyBundle } from './signal_device.js'
 import { iqError, unixSeconds } from './stanzas.js'
 
@@ -67,10 +77,6 @@ export interface ScanQrOptions {
   /** Platform name `pair-success` reports (Baileys stores it as `creds.platform`). Default `android`. */
   platform?: string
 }
-
-/** Disconnect reasons the peer can send, by Baileys' `DisconnectReason` status code. */
-export const DISCONNECT_CODES = [401, 403, 405, 408, 411, 428, 440, 500, 503, 515] as const
-export type DisconnectCode = (typeof DISCONNECT_CODES)[number]
 
 const silentLogger: PeerLogger = { debug() {}, info() {}, warn() {} }
 const CHAT_PATH = '/ws/chat'
@@ -486,11 +492,7 @@ export class WhatsAppPeer implements ConnectionHandler {
 
     const previous = companion.connection
     if (previous && previous !== connection && previous.isOpen) {
-      await previous.end({
-        tag: 'stream:error',
-        attrs: {},
-        content: [{ tag: 'conflict', attrs: { type: 'replaced' } }],
-      })
+      await previous.end(replacedStanza())
     }
     companion.connection = connection
     connection.companion = companion
@@ -523,46 +525,12 @@ export class WhatsAppPeer implements ConnectionHandler {
     })
     if (!companion.loggedInBefore) {
       companion.loggedInBefore = true
-      await this.#sendHistorySync(connection, companion)
-    }
-  }
-
-  /**
-   * Sends an initial-bootstrap history sync from the phone. Its payload is
-   * inline, so Baileys needs no media download, and it contains the lid
-   * mapping of every registered contact.
-   */
-  async #sendHistorySync(connection: PeerConnection, companion: Companion) {
-    const account = companion.account
-    const syncType = proto.HistorySync.HistorySyncType.INITIAL_BOOTSTRAP
-    const history = proto.HistorySync.encode({
-      syncType,
-      conversations: [],
-      phoneNumberToLidMappings: [...this.#contacts.values()].map((contact) => ({
+      const mappings = [...this.#contacts.values()].map((contact) => ({
         pnJid: contact.jid,
         lidJid: contact.lid,
-      })),
-    }).finish()
-    const payload = await account.phone.encryptMessage(
-      companionAddress(companion),
-      {
-        protocolMessage: {
-          type: proto.Message.ProtocolMessage.Type.HISTORY_SYNC_NOTIFICATION,
-          historySyncNotification: {
-            syncType: proto.Message.HistorySyncType.INITIAL_BOOTSTRAP,
-            chunkOrder: 1,
-            progress: 100,
-            initialHistBootstrapInlinePayload: deflateSync(history),
-          },
-        },
-      },
-      () => companion.takeBundle()
-    )
-    await connection.send({
-      tag: 'message',
-      attrs: { from: account.jid, id: randomMessageId(), type: 'text', t: unixSeconds() },
-      content: [{ tag: 'enc', attrs: { v: '2', type: payload.type }, content: payload.ciphertext }],
-    })
+      }))
+      await sendHistorySync(connection, companion, mappings)
+    }
   }
 
   /** Records a companion's receipt on the contact, and resends the message for a retry receipt. */
@@ -587,35 +555,6 @@ function childIds(stanza: BinaryNode): string[] {
     ? stanza.content.find((node) => node.tag === 'list')
     : undefined
   return Array.isArray(list?.content) ? list.content.map((item) => item.attrs.id) : []
-}
-
-/** Builds the stanza WhatsApp's server sends for each disconnect reason Baileys distinguishes. */
-function disconnectStanza(code: DisconnectCode): BinaryNode {
-  switch (code) {
-    case 401:
-      return {
-        tag: 'stream:error',
-        attrs: { code: '401' },
-        content: [{ tag: 'conflict', attrs: { type: 'device_removed' } }],
-      }
-    case 440:
-      return {
-        tag: 'stream:error',
-        attrs: {},
-        content: [{ tag: 'conflict', attrs: { type: 'replaced' } }],
-      }
-    case 403:
-    case 405:
-      return { tag: 'failure', attrs: { reason: code.toString(), location: 'loopback' } }
-    case 411:
-      return {
-        tag: 'ib',
-        attrs: { from: S_WHATSAPP_NET },
-        content: [{ tag: 'downgrade_webclient', attrs: {} }],
-      }
-    default:
-      return { tag: 'stream:error', attrs: { code: code.toString() } }
-  }
 }
 
 /** Starts a peer listening on 127.0.0.1. */
