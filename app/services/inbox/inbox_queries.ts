@@ -46,7 +46,29 @@ function applyCursor(query: ReturnType<typeof Conversation.query>, cursor: strin
   })
 }
 
-function applySearch(query: ReturnType<typeof Conversation.query>, term: string, country: string) {
+/** Conversations matched by message text at most, so a common word stops the scan early. */
+const TEXT_MATCHES = 200
+
+/**
+ * Finds the conversations with a message whose text contains the pattern.
+ * It is a query of its own, not a correlated subquery, so MariaDB scans the
+ * tenant's messages once instead of once per conversation.
+ */
+async function conversationsWithText(pattern: string) {
+  const rows = await Message.query()
+    .whereRaw(`messages.body like ? escape '!'`, [pattern])
+    .whereNotNull('conversation_id')
+    .distinct('conversation_id')
+    .limit(TEXT_MATCHES)
+  return rows.map((row) => row.conversationId!)
+}
+
+function applySearch(
+  query: ReturnType<typeof Conversation.query>,
+  term: string,
+  country: string,
+  byText: number[]
+) {
   const pattern = containing(term)
   const digits = phoneSearchTerm(term, country)
   query.where((group) => {
@@ -54,13 +76,9 @@ function applySearch(query: ReturnType<typeof Conversation.query>, term: string,
       .whereRaw(`contacts.name like ? escape '!'`, [pattern])
       .orWhereRaw(`conversations.sender_name like ? escape '!'`, [pattern])
       .orWhereRaw(`conversations.address like ? escape '!'`, [pattern])
-      .orWhereIn('conversations.id', (messages) => {
-        messages
-          .from('messages')
-          .select('conversation_id')
-          .whereColumn('messages.tenant_id', 'conversations.tenant_id')
-          .whereRaw(`messages.body like ? escape '!'`, [pattern])
-      })
+    if (byText.length > 0) {
+      group.orWhereIn('conversations.id', byText)
+    }
     if (digits) {
       group.orWhere('conversations.address', 'like', `%${digits}%`)
     }
@@ -70,9 +88,14 @@ function applySearch(query: ReturnType<typeof Conversation.query>, term: string,
 /**
  * Builds the query of the conversation list of the current tenant, with the
  * contact's name and consent, the instance's name and the assignee's name
- * as `$extras`, newest conversation first.
+ * as `$extras`, newest conversation first. A search term also matches the
+ * conversations in `byText` (see `conversationsWithText`).
  */
-export function conversationListQuery(filters: InboxFilters, country = 'BR') {
+export function conversationListQuery(
+  filters: InboxFilters,
+  country = 'BR',
+  byText: number[] = []
+) {
   const query = Conversation.query()
     .select(
       'conversations.*',
@@ -120,7 +143,7 @@ export function conversationListQuery(filters: InboxFilters, country = 'BR') {
   }
   const term = filters.q?.trim()
   if (term) {
-    applySearch(query, term, country)
+    applySearch(query, term, country, byText)
   }
   if (filters.before) {
     applyCursor(query, filters.before)
@@ -154,7 +177,11 @@ export type SerializedConversation = ReturnType<typeof serializeConversation>
 
 /** Loads one page of the conversation list and the cursor of the next, `null` on the last page. */
 export async function listConversations(filters: InboxFilters, country?: string) {
-  const rows = await conversationListQuery(filters, country).limit(CONVERSATIONS_PER_PAGE + 1)
+  const term = filters.q?.trim()
+  const byText = term ? await conversationsWithText(containing(term)) : []
+  const rows = await conversationListQuery(filters, country, byText).limit(
+    CONVERSATIONS_PER_PAGE + 1
+  )
   const page = rows.slice(0, CONVERSATIONS_PER_PAGE).map(serializeConversation)
   const next = rows.length > CONVERSATIONS_PER_PAGE ? page[page.length - 1].cursor : null
   return { conversations: page, next }

@@ -69,7 +69,7 @@ test.group('Inbox conversations', (group) => {
       listConversations({ campaignId: campaign.id })
     )
     assert.deepEqual(
-      byCampaign.conversations.map((row) => row.id),
+      byCampaign.conversations.map((row: { id: number }) => row.id),
       [sent.conversationId]
     )
     assert.equal(byCampaign.conversations[0].lastPreview, 'Tenho interesse')
