@@ -58,6 +58,8 @@ export class SimulatedContact {
   readonly retries = new Map<string, number>()
   /** Errors from copies the contact could not decrypt, each answered with a retry receipt. */
   readonly decryptionErrors: unknown[] = []
+  /** Chat states companions sent to this contact (`composing`, `paused`, `recording`), in order. */
+  readonly chatStates: string[] = []
   /** Receipts companions sent for messages from this contact. */
   readonly receipts: CompanionReceipt[] = []
   /** Error code the server puts in its `ack` for messages to this contact, if any. */

@@ -395,6 +395,15 @@ export class WhatsAppPeer implements ConnectionHandler {
     }
     if (stanza.tag === 'receipt' && connection.companion) {
       await this.#handleCompanionReceipt(connection.companion, stanza)
+      return
+    }
+    if (stanza.tag === 'chatstate') {
+      const account = this.findAccountByJid(stanza.attrs.to)
+      const contact = account && this.#contacts.get(account.user)
+      const [state] = Array.isArray(stanza.content) ? stanza.content : []
+      if (contact && state) {
+        contact.chatStates.push(state.attrs.media === 'audio' ? 'recording' : state.tag)
+      }
     }
   }
 

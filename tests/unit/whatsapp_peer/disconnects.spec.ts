@@ -73,6 +73,16 @@ test.group('WhatsApp peer disconnects', (group) => {
     assert.equal(again.jid, client.jid)
   })
 
+  test('unlinks the companion on logout', async ({ assert }) => {
+    const { client } = await linkBaileys(peer, '+5511999970004')
+    clients.push(client)
+
+    await client.socket.logout()
+
+    assert.equal(await client.waitForClose(), 401)
+    assert.equal(peer.account('+5511999970004').companions.size, 0)
+  })
+
   test('rejects an unknown disconnect target', async ({ assert }) => {
     await assert.rejects(
       () => peer.disconnect('5511000000000:1@s.whatsapp.net', 500),

@@ -65,6 +65,24 @@ test.group('WhatsApp peer messaging', (group) => {
     assert.deepEqual(peer.unhandled, [])
   })
 
+  test('sends to a lid address', async ({ assert }) => {
+    const sent = await client.socket.sendMessage(CONTACT_LID, { text: 'pelo lid' })
+    const [received] = await contact.waitForMessages(1)
+
+    assert.equal(received.id, sent?.key.id)
+    assert.equal(received.to, CONTACT_LID)
+    assert.equal(received.text, 'pelo lid')
+  })
+
+  test('records typing before a send', async ({ assert }) => {
+    await client.socket.sendPresenceUpdate('composing', OLD_NUMBER_JID)
+    await client.socket.sendPresenceUpdate('paused', OLD_NUMBER_JID)
+    await client.socket.sendMessage(OLD_NUMBER_JID, { text: 'depois de digitar' })
+    await contact.waitForMessages(1)
+
+    assert.deepEqual(contact.chatStates, ['composing', 'paused'])
+  })
+
   test('moves status on delivered and read', async ({ assert }) => {
     const sent = await client.socket.sendMessage(OLD_NUMBER_JID, { text: 'status' })
     const id = sent!.key.id!
