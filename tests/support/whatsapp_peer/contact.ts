@@ -64,6 +64,8 @@ export class SimulatedContact {
   readonly receipts: CompanionReceipt[] = []
   /** Error code the server puts in its `ack` for messages to this contact, if any. */
   ackError?: number
+  /** Receipts sent by themselves for each new message; see `AddContactOptions.autoReceipt`. */
+  autoReceipt?: 'delivered' | 'read'
   readonly #events = new EventEmitter()
   /** Messages this contact sent, kept to answer retry receipts. */
   readonly #sent = new Map<string, { message: proto.IMessage; attrs: Record<string, string> }>()
@@ -98,6 +100,24 @@ export class SimulatedContact {
     }
     this.messages.push(message)
     this.#events.emit('message')
+    if (this.autoReceipt) {
+      // After the server's ack for the message, as a phone's receipt arrives.
+      setImmediate(() => this.#sendAutoReceipts(message.id))
+    }
+  }
+
+  async #sendAutoReceipts(id: string) {
+    try {
+      await this.sendReceipt(id, 'delivered')
+      if (this.autoReceipt === 'read') {
+        await this.sendReceipt(id, 'read')
+      }
+    } catch (error) {
+      this.peer.log.warn(
+        { err: error, id, contact: this.jid },
+        'failed to send an automatic receipt'
+      )
+    }
   }
 
   /**

@@ -69,6 +69,12 @@ export interface AddContactOptions {
   lid?: string
   /** Push name the contact's messages carry. */
   name?: string
+  /**
+   * Receipts the contact's phone sends by itself for each new message, as an
+   * online phone does: `delivered`, or `read` (a delivered receipt, then a
+   * read one). Default: none, so tests send them with `sendReceipt`.
+   */
+  autoReceipt?: 'delivered' | 'read'
 }
 
 export interface ScanQrOptions {
@@ -140,6 +146,7 @@ export class WhatsAppPeer implements ConnectionHandler {
     }
     const account = this.#register(new Account(user, options))
     const contact = new SimulatedContact(account, this)
+    contact.autoReceipt = options.autoReceipt
     this.#contacts.set(user, contact)
     return contact
   }

@@ -103,6 +103,16 @@ test.group('WhatsApp peer messaging', (group) => {
     assert.isTrue(update?.key.fromMe)
   })
 
+  test('sends automatic read receipts', async ({ assert }) => {
+    const reader = peer.addContact({ phone: '+5511977775555', autoReceipt: 'read' })
+    const sent = await client.socket.sendMessage(reader.jid, { text: 'lida sozinha' })
+
+    const read = await client.waitForStatus(sent!.key.id!, Status.READ)
+
+    assert.equal(read.status, Status.READ)
+    assert.deepEqual(reader.received, ['lida sozinha'])
+  })
+
   test('fails a send with error 463', async ({ assert }) => {
     contact.failMessagesWith(463)
     const sent = await client.socket.sendMessage(OLD_NUMBER_JID, { text: 'bloqueada' })
