@@ -24,6 +24,7 @@ import {
   type WASocket,
   type proto as ProtoTypes,
 } from '@whiskeysockets/baileys'
+import type { Agent } from 'node:https'
 import type { Logger } from '#sdk'
 
 /** Baileys' credentials object, opaque to the rest of the plugin. */
@@ -235,6 +236,8 @@ export interface SocketOptions {
   queryTimeoutMs?: number
   /** Lifetime of every QR code, in milliseconds. @default undefined (60 s, then 20 s) */
   qrTimeoutMs?: number
+  /** HTTPS agent for media uploads and downloads. @default undefined (Node's own) */
+  mediaAgent?: Agent
 }
 
 /** One Baileys socket, behind the plugin's own interface. */
@@ -434,6 +437,7 @@ export function openSocket(options: SocketOptions): WhatsAppSocket {
     msgRetryCounterCache: options.retryCounters,
     defaultQueryTimeoutMs: options.queryTimeoutMs ?? 60_000,
     qrTimeout: options.qrTimeoutMs,
+    fetchAgent: options.mediaAgent,
     getMessage: async (key) => {
       const bytes = await options.getMessage(key.id ?? '', key.remoteJid ?? '')
       return bytes ? proto.Message.decode(bytes) : undefined

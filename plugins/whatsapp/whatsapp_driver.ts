@@ -298,6 +298,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
       retryCounters: retryCountersOf(this.context.instanceId),
       getMessage: (id) => this.sent.find(id),
       qrTimeoutMs: this.#config.qrTimeoutMs || undefined,
+      mediaAgent: settings.mediaAgent ?? undefined,
       handlers: {
         connection: (change) => current() && this.#onConnection(generation, change),
         creds: () => current() && this.#saveCreds(),

@@ -1,11 +1,14 @@
+import type { Agent } from 'node:https'
 import { restoreCertificateRoot, trustCertificateRoot } from './baileys_adapter.js'
 
 /** WhatsApp Web's own WebSocket endpoint, used unless WHATSAPP_WEBSOCKET_URL is set. */
 export const DEFAULT_WEBSOCKET_URL = 'wss://web.whatsapp.com/ws/chat'
 
 export interface WhatsAppSettings {
-  /** Where every instance's socket connects. */
+  /** WebSocket URL every instance's socket connects to. */
   websocketUrl: string
+  /** HTTPS agent for media uploads, set by `useMediaAgent`; `null` uses Node's own. */
+  mediaAgent: Agent | null
   /** A test certificate root that replaces WhatsApp's, `null` to trust WhatsApp's only. */
   testRoot: { publicKey: Buffer; serial: number } | null
 }
@@ -13,6 +16,17 @@ export interface WhatsAppSettings {
 /** Raised at boot for a WhatsApp setting the install cannot start with. */
 export class WhatsAppSettingsError extends Error {
   code = 'E_WHATSAPP_SETTINGS'
+}
+
+let mediaAgent: Agent | null = null
+
+/**
+ * Sets the HTTPS agent every instance uploads media with, for a staging or
+ * test media host whose certificate is not in Node's trust store; `null`
+ * goes back to Node's own. Code only: no environment variable sets it.
+ */
+export function useMediaAgent(agent: Agent | null) {
+  mediaAgent = agent
 }
 
 /** A 32-byte Curve25519 public key given as 64 hex characters or base64. */
@@ -43,7 +57,7 @@ export function readSettings(source: NodeJS.ProcessEnv = process.env): WhatsAppS
 
   const rootKey = source.WHATSAPP_TEST_ROOT_PUBLIC_KEY
   if (!rootKey) {
-    return { websocketUrl, testRoot: null }
+    return { websocketUrl, testRoot: null, mediaAgent }
   }
   if (source.NODE_ENV === 'production') {
     throw new WhatsAppSettingsError(
@@ -56,7 +70,7 @@ export function readSettings(source: NodeJS.ProcessEnv = process.env): WhatsAppS
       `Invalid WHATSAPP_TEST_ROOT_SERIAL "${source.WHATSAPP_TEST_ROOT_SERIAL}": expected a whole number`
     )
   }
-  return { websocketUrl, testRoot: { publicKey: parseRootKey(rootKey), serial } }
+  return { websocketUrl, testRoot: { publicKey: parseRootKey(rootKey), serial }, mediaAgent }
 }
 
 /**
