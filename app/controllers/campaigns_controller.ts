@@ -3,6 +3,7 @@ import Campaign from '#models/campaign'
 import ChannelInstance from '#models/channel_instance'
 import ContactList from '#models/contact_list'
 import Segment from '#models/segment'
+import type Tenant from '#models/tenant'
 import FlowVersion from '#models/flow_version'
 import { campaignSettingsValidator, audienceCountValidator } from '#validators/campaigns'
 import {
@@ -48,7 +49,7 @@ export default class CampaignsController {
     await bouncer.authorize('designCampaigns')
     return inertia.render('campaigns/settings', {
       campaign: null,
-      ...(await this.choices(tenant.timezone)),
+      ...(await this.choices(tenant)),
     })
   }
 
@@ -69,7 +70,7 @@ export default class CampaignsController {
     return inertia.render('campaigns/settings', {
       campaign: serializeSettings(campaign, tenant.timezone),
       canEdit: await bouncer.allows('designCampaigns'),
-      ...(await this.choices(tenant.timezone)),
+      ...(await this.choices(tenant)),
     })
   }
 
@@ -115,12 +116,14 @@ export default class CampaignsController {
     return true
   }
 
-  private async choices(timeZone: string) {
+  /** Options of the settings form, with the tenant's quiet hours that the campaign may keep. */
+  private async choices(tenant: Tenant) {
     const lists = await ContactList.query().orderBy('name').select('id', 'name')
     const segments = await Segment.query().orderBy('name').select('id', 'name')
     const instances = await ChannelInstance.query().orderBy('name').select('id', 'name', 'status')
     return {
-      timeZone,
+      timeZone: tenant.timezone,
+      tenantQuietHours: tenant.quietHours,
       lists: lists.map((list) => ({ id: list.id, name: list.name })),
       segments: segments.map((segment) => ({ id: segment.id, name: segment.name })),
       instances: instances.map((instance) => ({

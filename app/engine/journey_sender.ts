@@ -200,7 +200,7 @@ export function sendRequester(step: StepContext) {
       throw new SendPendingSignal(existing.id)
     }
 
-    const until = quietUntil(step.campaign, step.now, step.contact.timezone)
+    const until = await quietUntil(step.campaign, step.now, step.contact.timezone)
     if (until) {
       throw new SendDeferredSignal(until)
     }

@@ -73,7 +73,7 @@ export async function gateOutboundSend(
 
   const tenant = await Tenant.findOrFail(message.tenantId)
   const pace = paceOf(campaign, tenant.timezone)
-  const quietEnd = quietUntil(campaign, now, contact?.timezone || tenant.timezone)
+  const quietEnd = await quietUntil(campaign, now, contact?.timezone || tenant.timezone)
   if (quietEnd) {
     return holdUntil(job, token, await reservePaceSlot(message.instanceId, quietEnd, pace))
   }

@@ -2,6 +2,15 @@ import { DateTime } from 'luxon'
 import { BaseModel, column, hasMany } from '@adonisjs/lucid/orm'
 import type { HasMany } from '@adonisjs/lucid/types/relations'
 import Membership from '#models/membership'
+import { jsonColumn } from '#models/json_column'
+import type { TimeWindowValue } from '#sdk'
+
+/**
+ * Hours in which no campaign message goes out, on the given days, read in
+ * the contact's own time zone (`basis: 'contact'`) or the tenant's.
+ * Campaigns that keep the tenant's quiet hours follow it.
+ */
+export type TenantQuietHours = TimeWindowValue & { basis: 'contact' | 'tenant' }
 
 export default class Tenant extends BaseModel {
   @column({ isPrimary: true })
@@ -23,6 +32,10 @@ export default class Tenant extends BaseModel {
 
   @column()
   declare locale: string
+
+  /** Quiet-hours policy; `null` when the tenant has none. */
+  @column(jsonColumn<TenantQuietHours | null>(null))
+  declare quietHours: TenantQuietHours | null
 
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
