@@ -10,6 +10,7 @@ import {
   deliveryCounts,
   serializeCampaignMessage,
 } from '#services/campaigns/campaign_messages'
+import { recordAudit } from '#events/audit_record'
 
 /**
  * Delivery tracking of one campaign: every recipient's message with its
@@ -45,6 +46,11 @@ export default class CampaignMessagesController {
     await bouncer.authorize('viewTenant')
     const campaign = await Campaign.findOrFail(params.id)
     const filters = campaignMessageFilters(request.qs())
+    await recordAudit('messages.exported', {
+      targetType: 'campaign',
+      targetId: campaign.id,
+      after: { filters },
+    })
     logger.info({ campaignId: campaign.id, filters }, 'campaign messages exported')
 
     const csv = Readable.from(campaignMessagesCsv(campaign.tenantId, campaign.id, filters))

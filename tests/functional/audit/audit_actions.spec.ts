@@ -182,6 +182,23 @@ test.group('Audit log import and export entries', (group) => {
     assert.equal(auditEntry.ipAddress, IP)
     assert.deepEqual(auditEntry.after, { filters: { action: 'report.exported' } })
   })
+
+  test('campaign messages export', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const campaign = await createCampaign(tenant.id)
+
+    const response = await client
+      .get(`/campaigns/${campaign.id}/messages.csv`)
+      .qs({ status: 'failed' })
+      .loginAs(owner)
+    response.assertStatus(200)
+    const entry = await onlyEntry(tenant.id, 'messages.exported')
+    assert.equal(entry.actorId, owner.id)
+    assert.equal(entry.targetType, 'campaign')
+    assert.equal(entry.targetId, String(campaign.id))
+    assert.equal(entry.ipAddress, IP)
+    assert.deepEqual(entry.after, { filters: { status: 'failed' } })
+  })
 })
 
 test.group('Audit log flow and settings entries', (group) => {
