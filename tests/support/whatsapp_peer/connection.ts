@@ -1,4 +1,4 @@
-import type { WebSocket } from 'ws'
+import { WebSocket } from 'ws'
 import {
   decodeBinaryNode,
   encodeBinaryNode,
@@ -36,7 +36,10 @@ export interface ConnectionHandler {
   onPayload(connection: PeerConnection, payload: proto.ClientPayload): Promise<void>
   onStanza(connection: PeerConnection, stanza: BinaryNode): Promise<void>
   onClose(connection: PeerConnection): void
+  /** Called with an error in the peer's handling of the connection's traffic. */
   onError(connection: PeerConnection, error: unknown): void
+  /** Called with a transport error, such as a reset by a client process that was killed. */
+  onSocketError(connection: PeerConnection, error: Error): void
 }
 
 /** Time a client gets to close the socket itself after a stream error, in ms. */
@@ -73,6 +76,7 @@ export class PeerConnection {
     socket.on('message', (data: Buffer) => {
       this.#chain = this.#chain.then(() => this.#receive(data)).catch((error) => this.#fail(error))
     })
+    socket.on('error', (error) => handler.onSocketError(this, error))
     socket.on('close', () => {
       this.#closed = true
       clearTimeout(this.#closeTimer)
@@ -85,7 +89,7 @@ export class PeerConnection {
   }
 
   get isOpen() {
-    return !this.#closed && this.#handshakeStep === 'done'
+    return this.socket.readyState === WebSocket.OPEN && this.#handshakeStep === 'done'
   }
 
   async send(node: BinaryNode): Promise<void> {
@@ -175,6 +179,11 @@ export class PeerConnection {
   }
 
   #fail(error: unknown) {
+    // A client that closes while the peer still answers it is no peer error.
+    if (this.socket.readyState !== WebSocket.OPEN) {
+      this.handler.onSocketError(this, error instanceof Error ? error : new Error(String(error)))
+      return
+    }
     this.handler.onError(this, error)
     this.socket.terminate()
   }

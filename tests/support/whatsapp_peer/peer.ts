@@ -123,6 +123,7 @@ export class WhatsAppPeer implements ConnectionHandler {
     const { port } = server.address() as AddressInfo
     this.url = `ws://127.0.0.1:${port}${CHAT_PATH}`
     this.log = options.logger ?? silentLogger
+    sockets.on('error', (error) => this.log.warn({ err: error }, 'whatsapp peer server error'))
     sockets.on('connection', (socket: WebSocket) => {
       this.#connections.add(new PeerConnection(socket, this, this.#staticKey))
     })
@@ -371,8 +372,15 @@ export class WhatsAppPeer implements ConnectionHandler {
   async deliver(companion: Companion, stanza: BinaryNode) {
     const connection = companion.connection
     if (connection?.isOpen && connection.welcomed) {
-      await connection.send(stanza)
-      return
+      try {
+        await connection.send(stanza)
+        return
+      } catch (error) {
+        this.log.info(
+          { err: error, jid: companion.jid },
+          'whatsapp peer queued a stanza after a failed send'
+        )
+      }
     }
     companion.pending.push({ ...stanza, attrs: { ...stanza.attrs, offline: '1' } })
   }
@@ -424,9 +432,16 @@ export class WhatsAppPeer implements ConnectionHandler {
     }
   }
 
-  onError(_connection: PeerConnection, error: unknown) {
+  onError(connection: PeerConnection, error: unknown) {
     this.errors.push(error)
-    this.log.warn({ err: error }, 'whatsapp peer dropped a connection after an error')
+    this.log.warn(
+      { err: error, jid: connection.companion?.jid },
+      'whatsapp peer dropped a connection after an error'
+    )
+  }
+
+  onSocketError(connection: PeerConnection, error: Error) {
+    this.log.info({ err: error, jid: connection.companion?.jid }, 'whatsapp peer socket error')
   }
 
   #register(account: Account): Account {

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net'
 import { test } from '@japa/runner'
 import {
   DISCONNECT_CODES,
@@ -81,6 +82,21 @@ test.group('WhatsApp peer disconnects', (group) => {
 
     assert.equal(await client.waitForClose(), 401)
     assert.equal(peer.account('+5511999970004').companions.size, 0)
+  })
+
+  test('survives a client that vanishes', async ({ assert }) => {
+    const { store, client } = await linkBaileys(peer, '+5511999970005')
+    clients.push(client)
+    const transport = (client.socket.ws as unknown as { socket: { _socket: Socket } }).socket
+    transport._socket.destroy()
+    await client.waitForClose()
+
+    const again = connectBaileys(peer, store)
+    clients.push(again)
+    await again.waitForOpen()
+
+    assert.equal(again.jid, client.jid)
+    assert.deepEqual(peer.errors.map(String), [])
   })
 
   test('rejects an unknown disconnect target', async ({ assert }) => {
