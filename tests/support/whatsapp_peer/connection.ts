@@ -179,7 +179,7 @@ export class PeerConnection {
   }
 
   #fail(error: unknown) {
-    // A client that closes while the peer still answers it is no peer error.
+    // A client that closes while the peer is still sending to it is no peer error.
     if (this.socket.readyState !== WebSocket.OPEN) {
       this.handler.onSocketError(this, error instanceof Error ? error : new Error(String(error)))
       return
