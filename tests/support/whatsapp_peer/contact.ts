@@ -261,10 +261,11 @@ export class SimulatedContact {
   }
 
   /**
-   * Sends a `delivered` or `read` receipt for a message this contact received
-   * to every companion of the account that sent it.
+   * Sends a `delivered`, `read` or `played` (a voice note listened to)
+   * receipt for a message this contact received to every companion of the
+   * account that sent it.
    */
-  async sendReceipt(id: string, type: 'delivered' | 'read') {
+  async sendReceipt(id: string, type: 'delivered' | 'read' | 'played') {
     const message = this.messages.find((candidate) => candidate.id === id)
     if (!message) {
       throw new Error(`contact ${this.jid} has no received message with id "${id}"`)
@@ -274,8 +275,8 @@ export class SimulatedContact {
       throw new Error(`the sender ${message.from} of message "${id}" is no longer linked`)
     }
     const attrs: Record<string, string> = { from: message.to, id, t: unixSeconds() }
-    if (type === 'read') {
-      attrs.type = 'read'
+    if (type !== 'delivered') {
+      attrs.type = type
     }
     for (const companion of sender.companions.values()) {
       await this.peer.deliver(companion, { tag: 'receipt', attrs: { ...attrs } })

@@ -138,6 +138,29 @@ test.group('WhatsApp peer messaging', (group) => {
     await contact.waitForReceipt(id, 'inactive')
   })
 
+  test('records the companion reading a reply', async ({ assert }) => {
+    const id = await contact.sendText('pode ler')
+    const upsert = await client.waitForUpsert((candidate) =>
+      candidate.messages.some((message) => message.key.id === id)
+    )
+
+    await client.socket.readMessages([upsert.messages[0].key])
+    await contact.waitForReceipt(id, 'read')
+
+    assert.isTrue(
+      contact.receipts.some((receipt) => receipt.id === id && receipt.from === client.jid)
+    )
+  })
+
+  test('fails a send to an unknown number', async ({ assert }) => {
+    const sent = await client.socket.sendMessage('5511900001111@s.whatsapp.net', {
+      text: 'ninguém',
+    })
+    const failed = await client.waitForStatus(sent!.key.id!, Status.ERROR)
+
+    assert.deepEqual(failed.messageStubParameters, ['404'])
+  })
+
   test('receives a reply from the lid', async ({ assert }) => {
     const id = await contact.sendText('quero saber mais', { from: 'lid' })
     const upsert = await client.waitForUpsert((candidate) =>
