@@ -56,7 +56,7 @@ export class SimulatedContact {
   readonly deliveries: ReceivedMessage[] = []
   /** Retry receipts sent, by message id. */
   readonly retries = new Map<string, number>()
-  /** Errors from copies the contact could not decrypt, each answered with a retry receipt. */
+  /** Errors from copies the contact could not decrypt; each led to a retry receipt. */
   readonly decryptionErrors: unknown[] = []
   /** Chat states companions sent to this contact (`composing`, `paused`, `recording`), in order. */
   readonly chatStates: string[] = []
@@ -67,7 +67,7 @@ export class SimulatedContact {
   /** Receipts sent by themselves for each new message; see `AddContactOptions.autoReceipt`. */
   autoReceipt?: 'delivered' | 'read'
   readonly #events = new EventEmitter()
-  /** Messages this contact sent, kept to answer retry receipts. */
+  /** Messages this contact sent, kept to resend them on retry receipts. */
   readonly #sent = new Map<string, { message: proto.IMessage; attrs: Record<string, string> }>()
 
   constructor(
