@@ -123,7 +123,7 @@ export class SimulatedContact {
   /**
    * Drops the contact's Signal sessions with every companion, as a phone
    * that lost its state would, so the next message from a companion fails
-   * to decrypt and the contact asks for it again.
+   * to decrypt and the contact sends a retry receipt.
    */
   forgetSessions() {
     this.account.phone.forgetSessions()
@@ -211,7 +211,7 @@ export class SimulatedContact {
   }
 
   /**
-   * Answers a companion's retry receipt for a message this contact sent: the
+   * Handles a companion's retry receipt for a message this contact sent: the
    * contact starts a new session, from the keys in the receipt when it has
    * them and else from the companion's uploaded pre-keys, and sends the
    * message again with the same id.

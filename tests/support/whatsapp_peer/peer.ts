@@ -279,7 +279,7 @@ export class WhatsAppPeer implements ConnectionHandler {
 
   /**
    * Makes the next iqs of one namespace fail with an error result, as
-   * WhatsApp answers a rate-limited usync with 429 `rate-overlimit`.
+   * WhatsApp rejects a rate-limited usync with 429 `rate-overlimit`.
    */
   failNextIq(failure: IqFailure) {
     this.iqFailures.add(failure)
