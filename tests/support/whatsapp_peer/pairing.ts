@@ -94,8 +94,9 @@ function verifyDeviceSignature(account: Account, companion: Companion, answer: U
 
 /**
  * Runs the phone's side of linking on an open registration connection, once
- * the adv secret is known from the QR or the pairing code: sends `pair-success`, checks the companion's signed result, then asks the
- * client to restart with stream error 515.
+ * the adv secret is known from the QR or the pairing code. Sends
+ * `pair-success`, checks the companion's signed result, then sends stream
+ * error 515 so the client restarts.
  */
 export async function completePairing(
   connection: PeerConnection,
