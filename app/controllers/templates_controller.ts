@@ -7,6 +7,7 @@ import {
   attachMedia,
   mediaProblem,
   removeMedia,
+  templateAuditValues,
   validateBody,
   MEDIA_RULES,
   TEXT_LIMIT,
@@ -15,16 +16,6 @@ import {
 import { previewTemplate } from '#services/templates/template_preview'
 import { knownVariables } from '#services/templates/template_variables'
 import { recordAudit } from '#events/audit_record'
-
-/** Picks the template's values that an audit entry keeps: the text and its media's type and name. */
-function auditedValues(template: Template) {
-  return {
-    name: template.name,
-    body: template.body,
-    mediaType: template.mediaType ?? null,
-    mediaName: template.mediaName ?? null,
-  }
-}
 
 export default class TemplatesController {
   async index({ inertia, bouncer }: HttpContext) {
@@ -85,7 +76,7 @@ export default class TemplatesController {
   async destroy({ params, response, bouncer, session, i18n }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const template = await Template.findOrFail(params.id)
-    const before = auditedValues(template)
+    const before = templateAuditValues(template)
     await removeMedia(template)
     await template.delete()
     await recordAudit('template.deleted', { targetType: 'template', targetId: template.id, before })
@@ -160,7 +151,7 @@ export default class TemplatesController {
       return null
     }
 
-    const before = template.$isPersisted ? auditedValues(template) : null
+    const before = template.$isPersisted ? templateAuditValues(template) : null
     template.merge({ name: input.name, body })
     if (input.removeMedia) {
       await removeMedia(template)
@@ -174,7 +165,7 @@ export default class TemplatesController {
       targetType: 'template',
       targetId: template.id,
       before,
-      after: auditedValues(template),
+      after: templateAuditValues(template),
     })
     logger.info({ templateId: template.id }, 'template saved')
     session.flash('success', i18n.t('templates.saved'))

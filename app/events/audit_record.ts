@@ -7,8 +7,10 @@ type AuditDetails = Partial<Pick<AuditRecordEvent, 'targetType' | 'targetId' | '
 
 /**
  * Emits `audit:record` for an action of the current request's member: the
- * tenant, the actor and the client address come from the request. Call it
- * once the change is committed, from a request behind the tenant middleware.
+ * tenant, the actor and the client address come from the request. Over the
+ * REST API the actor is the member who created the API token, and the
+ * token's id joins the `after` values. Call it once the change is
+ * committed, from a request behind the tenant or API token middleware.
  *
  * @example
  * await recordAudit('member.role_changed', { targetType: 'membership', targetId: id, before, after })
@@ -18,12 +20,14 @@ export async function recordAudit(action: string, details: AuditDetails = {}) {
   await emitDomainEvent('audit:record', {
     tenantId: ctx.tenant.id,
     action,
-    actorId: ctx.auth.user?.id ?? null,
+    actorId: ctx.auth?.user?.id ?? ctx.apiToken?.createdBy ?? null,
     ipAddress: ctx.request.ip(),
     targetType: details.targetType ?? null,
     targetId: details.targetId ?? null,
     before: details.before ?? null,
-    after: details.after ?? null,
+    after: ctx.apiToken
+      ? { ...details.after, apiTokenId: ctx.apiToken.id }
+      : (details.after ?? null),
   })
 }
 

@@ -1,7 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Template from '#models/template'
 import { apiTemplateValidator, paginationValidator } from '#validators/api'
-import { removeMedia, validateBody } from '#services/templates/template_service'
+import {
+  removeMedia,
+  templateAuditValues,
+  validateBody,
+} from '#services/templates/template_service'
+import { recordAudit } from '#events/audit_record'
 import { ApiException } from '#services/api/api_errors'
 import { pageOf, paginated } from '#services/api/pagination'
 import { serializeTemplate } from '#services/api/api_serializers'
@@ -33,8 +38,10 @@ export default class ApiTemplatesController {
 
   async destroy({ params, response }: HttpContext) {
     const template = await Template.findOrFail(params.id)
+    const before = templateAuditValues(template)
     await removeMedia(template)
     await template.delete()
+    await recordAudit('template.deleted', { targetType: 'template', targetId: template.id, before })
     return response.noContent()
   }
 
@@ -67,8 +74,15 @@ export default class ApiTemplatesController {
       throw new ApiException(message, { code: 'E_TEMPLATE_INVALID', status: 422, field: 'body' })
     }
 
+    const before = template.$isPersisted ? templateAuditValues(template) : null
     template.merge({ name: input.name, body: input.body })
     await template.save()
+    await recordAudit(before ? 'template.updated' : 'template.created', {
+      targetType: 'template',
+      targetId: template.id,
+      before,
+      after: templateAuditValues(template),
+    })
     return template
   }
 }

@@ -139,3 +139,13 @@ export async function removeMedia(template: Template) {
     mediaSize: null,
   })
 }
+
+/** Picks the template's values that an audit entry keeps: the text and its media's type and name. */
+export function templateAuditValues(template: Template) {
+  return {
+    name: template.name,
+    body: template.body,
+    mediaType: template.mediaType ?? null,
+    mediaName: template.mediaName ?? null,
+  }
+}

@@ -13,6 +13,7 @@ import {
   startImportWorker,
 } from '#tests/helpers/audience'
 import { createCampaign, replyFlow } from '#tests/helpers/campaigns'
+import { apiRequest, createTokenFor } from '#tests/helpers/api'
 import AuditEntry from '../../../plugins/audit/models/audit_entry.js'
 
 const IP = '127.0.0.1'
@@ -75,6 +76,35 @@ test.group('Audit log template entries', (group) => {
     assert.equal(deleted.ipAddress, IP)
     assert.deepInclude(deleted.before!, { name: 'Welcome back' })
     assert.isNull(deleted.after)
+  })
+
+  test('API changes name the token', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const { token, plain } = await createTokenFor(tenant.id, 'write', { createdBy: owner.id })
+
+    const created = await apiRequest(client, 'POST', '/api/v1/templates', plain, {
+      name: 'Api',
+      body: 'Hi',
+    })
+    created.assertStatus(201)
+    const templateId = created.body().data.id
+    const updated = await apiRequest(client, 'PUT', `/api/v1/templates/${templateId}`, plain, {
+      name: 'Api',
+      body: 'Hello',
+    })
+    updated.assertStatus(200)
+    const deleted = await apiRequest(client, 'DELETE', `/api/v1/templates/${templateId}`, plain)
+    deleted.assertStatus(204)
+
+    for (const action of ['template.created', 'template.updated', 'template.deleted']) {
+      const entry = await onlyEntry(tenant.id, action)
+      assert.equal(entry.actorId, owner.id, action)
+      assert.equal(entry.targetId, String(templateId), action)
+      assert.equal(entry.ipAddress, IP, action)
+    }
+    const update = await onlyEntry(tenant.id, 'template.updated')
+    assert.deepInclude(update.before!, { body: 'Hi' })
+    assert.deepInclude(update.after!, { body: 'Hello', apiTokenId: token.id })
   })
 
   test('rejected save records nothing', async ({ client, assert }) => {
