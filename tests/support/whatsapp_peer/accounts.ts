@@ -114,6 +114,8 @@ export class Account {
   readonly lidUser: string
   readonly phone = new SignalDevice()
   readonly companions = new Map<number, Companion>()
+  /** Whether logins are rejected with 403, as for a number WhatsApp banned. */
+  banned = false
   /** The account's reach-out time lock, reported by `w:mex` queries; inactive by default. */
   reachoutTimelock: ReachoutTimelock = { active: false }
   /** Key the phone signs linked devices with (the ADV account signature key): its identity key. */

@@ -278,6 +278,24 @@ export class WhatsAppPeer implements ConnectionHandler {
   }
 
   /**
+   * Bans `phone`'s account: its connected companions get `<failure
+   * reason="403">`, and so does every later login until `unban`.
+   */
+  async ban(phone: string): Promise<void> {
+    const account = this.account(phone)
+    account.banned = true
+    for (const companion of account.companions.values()) {
+      if (companion.connection?.isOpen) {
+        await companion.connection.end(disconnectStanza(403))
+      }
+    }
+  }
+
+  unban(phone: string) {
+    this.account(phone).banned = false
+  }
+
+  /**
    * Makes the next iqs of one namespace fail with an error result, as
    * WhatsApp rejects a rate-limited usync with 429 `rate-overlimit`.
    */
@@ -518,6 +536,10 @@ export class WhatsAppPeer implements ConnectionHandler {
         'whatsapp peer rejected a login of an unlinked device'
       )
       await connection.end({ tag: 'failure', attrs: { reason: '401', location: 'loopback' } })
+      return
+    }
+    if (companion.account.banned) {
+      await connection.end(disconnectStanza(403))
       return
     }
 

@@ -99,6 +99,24 @@ test.group('WhatsApp peer disconnects', (group) => {
     assert.deepEqual(peer.errors.map(String), [])
   })
 
+  test('rejects every login of a banned account', async ({ assert }) => {
+    const { store, client } = await linkBaileys(peer, '+5511999970006')
+    clients.push(client)
+
+    await peer.ban('+5511999970006')
+    assert.equal(await client.waitForClose(), 403)
+
+    const again = connectBaileys(peer, store)
+    clients.push(again)
+    assert.equal(await again.waitForClose(), 403)
+
+    peer.unban('+5511999970006')
+    const unbanned = connectBaileys(peer, store)
+    clients.push(unbanned)
+    await unbanned.waitForOpen()
+    assert.equal(unbanned.jid, client.jid)
+  })
+
   test('rejects an unknown disconnect target', async ({ assert }) => {
     await assert.rejects(
       () => peer.disconnect('5511000000000:1@s.whatsapp.net', 500),
