@@ -50,7 +50,7 @@ const MAX_RETRIES = 3
  * they send with its own Signal keys and sends texts and receipts back.
  */
 export class SimulatedContact {
-  /** Messages this contact's phone decrypted, in arrival order, once per message id as a phone shows them. */
+  /** Messages this contact's phone decrypted, in arrival order, once per message id. */
   readonly messages: ReceivedMessage[] = []
   /** Every decrypted copy, including resends of an id already received. */
   readonly deliveries: ReceivedMessage[] = []
@@ -132,7 +132,7 @@ export class SimulatedContact {
   /**
    * Sends a retry receipt for a message the contact could not decrypt, with
    * a fresh pre-key bundle so the sender can start a new session. Gives up
-   * after `MAX_RETRIES` receipts for one id, as WhatsApp clients do.
+   * after `MAX_RETRIES` receipts for one id.
    */
   async requestRetry(sender: Companion, stanza: BinaryNode) {
     const id = stanza.attrs.id
