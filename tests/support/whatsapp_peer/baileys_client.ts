@@ -226,21 +226,23 @@ export function connectBaileys(
 /**
  * Pairs a new Baileys socket by QR as the phone `phone`, lets it restart on
  * stream error 515 as a consumer must, and returns the logged-in socket.
+ * `timeoutMs` bounds each wait, for many sockets linking at once.
  */
 export async function linkBaileys(
   peer: WhatsAppPeer,
   phone: string,
-  config: Partial<UserFacingSocketConfig> = {}
+  config: Partial<UserFacingSocketConfig> = {},
+  timeoutMs = DEFAULT_WAIT_MS
 ): Promise<{ store: MemoryAuthStore; client: BaileysClient }> {
   const store = new MemoryAuthStore()
   const pairing = connectBaileys(peer, store, config)
-  const qr = await pairing.waitForQr()
-  const restart = pairing.waitForClose()
+  const qr = await pairing.waitForQr(0, timeoutMs)
+  const restart = pairing.waitForClose(timeoutMs)
   await peer.scanQr(qr, { phone })
   await restart
 
   const client = connectBaileys(peer, store, config)
-  await client.waitForOpen()
-  await client.waitForInitialSync()
+  await client.waitForOpen(timeoutMs)
+  await client.waitForInitialSync(timeoutMs)
   return { store, client }
 }

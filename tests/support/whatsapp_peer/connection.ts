@@ -70,9 +70,10 @@ export class PeerConnection {
   constructor(
     private socket: WebSocket,
     private handler: ConnectionHandler,
-    staticKeyPair: KeyPair
+    staticKeyPair: KeyPair,
+    certificateChain: Uint8Array
   ) {
-    this.#responder = new NoiseResponder(staticKeyPair)
+    this.#responder = new NoiseResponder(staticKeyPair, certificateChain)
     socket.on('message', (data: Buffer) => {
       this.#chain = this.#chain.then(() => this.#receive(data)).catch((error) => this.#fail(error))
     })

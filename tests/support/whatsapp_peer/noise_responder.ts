@@ -8,7 +8,7 @@ import {
   proto,
   sha256,
 } from '@whiskeysockets/baileys'
-import { buildCertificateChain, type KeyPair } from './certificate.js'
+import type { KeyPair } from './certificate.js'
 
 const IV_LENGTH = 12
 const FRAME_HEADER_LENGTH = 3
@@ -111,7 +111,14 @@ export class NoiseResponder {
   #counter = 0
   #ephemeral: KeyPair = Curve.generateKeyPair()
 
-  constructor(private staticKeyPair: KeyPair) {
+  /**
+   * @param certificateChain the encoded `CertChain` for `staticKeyPair`,
+   * built once per server because signing it is the slow part of a handshake
+   */
+  constructor(
+    private staticKeyPair: KeyPair,
+    private certificateChain: Uint8Array
+  ) {
     const mode = Buffer.from(NOISE_MODE)
     this.#hash = mode.byteLength === 32 ? mode : sha256(mode)
     this.#salt = this.#hash
@@ -132,7 +139,7 @@ export class NoiseResponder {
     this.#mixIntoKey(Curve.sharedKey(this.#ephemeral.private, this.#clientEphemeral))
     const encryptedStatic = this.#encrypt(this.staticKeyPair.public)
     this.#mixIntoKey(Curve.sharedKey(this.staticKeyPair.private, this.#clientEphemeral))
-    const encryptedCertificate = this.#encrypt(buildCertificateChain(this.staticKeyPair.public))
+    const encryptedCertificate = this.#encrypt(this.certificateChain)
 
     const hello = proto.HandshakeMessage.encode({
       serverHello: {

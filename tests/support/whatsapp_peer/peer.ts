@@ -17,7 +17,12 @@ import {
   randomMessageId,
   type Companion,
 } from './accounts.js'
-import { peerCertificate, type KeyPair, type PeerCertificate } from './certificate.js'
+import {
+  buildCertificateChain,
+  peerCertificate,
+  type KeyPair,
+  type PeerCertificate,
+} from './certificate.js'
 import { PeerConnection, type ConnectionHandler, type PairingRequest } from './connection.js'
 import { SimulatedContact } from './contact.js'
 import { answerIq } from './iq_handlers.js'
@@ -112,6 +117,7 @@ export class WhatsAppPeer implements ConnectionHandler {
   #connections = new Set<PeerConnection>()
   #pairings = new Map<string, PeerConnection>()
   #staticKey: KeyPair = Curve.generateKeyPair()
+  #certificateChain = buildCertificateChain(this.#staticKey.public)
 
   constructor(
     private server: Server,
@@ -125,7 +131,9 @@ export class WhatsAppPeer implements ConnectionHandler {
     this.log = options.logger ?? silentLogger
     sockets.on('error', (error) => this.log.warn({ err: error }, 'whatsapp peer server error'))
     sockets.on('connection', (socket: WebSocket) => {
-      this.#connections.add(new PeerConnection(socket, this, this.#staticKey))
+      this.#connections.add(
+        new PeerConnection(socket, this, this.#staticKey, this.#certificateChain)
+      )
     })
   }
 
