@@ -14,6 +14,7 @@ import {
 import { countAudience } from '#services/campaigns/campaign_audience'
 import { actionsFor } from '#services/campaigns/campaign_states'
 import { draftOf } from '#services/campaigns/flow_drafts'
+import { storedTotals } from '#services/campaigns/campaign_totals'
 
 /** States in which a campaign may be deleted: nothing runs and nothing will. */
 const DELETABLE = ['draft', 'finished', 'cancelled']
@@ -29,6 +30,7 @@ export default class CampaignsController {
       )
       .select('id', 'number')
     const numbers = new Map(versions.map((version) => [version.id, version.number]))
+    const totals = await storedTotals(campaigns.map((campaign) => campaign.id))
     return inertia.render('campaigns/index', {
       campaigns: campaigns.map((campaign) => ({
         id: campaign.id,
@@ -40,6 +42,7 @@ export default class CampaignsController {
         startsAt: campaign.startsAt?.toISO() ?? null,
         startedAt: campaign.startedAt?.toISO() ?? null,
         actions: actionsFor(campaign.state),
+        totals: totals.get(campaign.id) ?? null,
       })),
       canEdit: await bouncer.allows('designCampaigns'),
     })
