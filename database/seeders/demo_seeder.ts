@@ -45,7 +45,7 @@ export default class DemoSeeder extends BaseSeeder {
       writeFileSync(
         loginFile,
         [
-          'Demo login for http://127.0.0.1:3333',
+          'Demo login',
           `  e-mail:   ${DEMO_EMAIL}`,
           `  password: ${password}`,
         ].join('\n') + '\n'
