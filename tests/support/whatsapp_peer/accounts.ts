@@ -116,6 +116,13 @@ export class Account {
   readonly companions = new Map<number, Companion>()
   /** Whether logins are rejected with 403, as for a number WhatsApp banned. */
   banned = false
+  /**
+   * Whether the account may only write to existing chats: a message to a
+   * contact that has never written to it gets `<ack error="463">`.
+   */
+  restricted = false
+  /** Users (phone-number user parts) of contacts that have written to this account. */
+  readonly chats = new Set<string>()
   /** The account's reach-out time lock, reported by `w:mex` queries; inactive by default. */
   reachoutTimelock: ReachoutTimelock = { active: false }
   /** Key the phone signs linked devices with (the ADV account signature key): its identity key. */

@@ -202,6 +202,7 @@ export class SimulatedContact {
     }
     const id = options.id ?? randomMessageId()
     const attrs = { ...this.#senderAttrs(options), id, type: 'text', notify: this.account.name }
+    target.chats.add(this.account.user)
     this.#sent.set(id, { message, attrs })
 
     for (const companion of target.companions.values()) {

@@ -1,8 +1,11 @@
 import { getBinaryNodeChild, type BinaryNode, type proto } from '@whiskeysockets/baileys'
-import { companionAddress, type Companion } from './accounts.js'
+import { companionAddress, type Account, type Companion } from './accounts.js'
 import type { PeerConnection } from './connection.js'
 import type { WhatsAppPeer } from './peer.js'
 import { children, unixSeconds } from './stanzas.js'
+
+/** Ack error for a new chat from a restricted account (Baileys' `MessageAccountRestriction`). */
+const RESTRICTED_NEW_CHAT_ERROR = 463
 
 /** Returns the text of a plain or extended text message, unwrapping a device-sent copy. */
 export function messageText(message: proto.IMessage): string | undefined {
@@ -65,6 +68,21 @@ async function receiveOnPhone(
   })
 }
 
+/** Error code of the server ack for a message from `sender` to `recipient`, if it fails. */
+function ackErrorFor(peer: WhatsAppPeer, sender: Companion, recipient: Account | undefined) {
+  if (!recipient) {
+    return 404
+  }
+  const contact = peer.contactOf(recipient)
+  if (contact?.ackError) {
+    return contact.ackError
+  }
+  const ownChat = recipient === sender.account
+  if (sender.account.restricted && !ownChat && !sender.account.chats.has(recipient.user)) {
+    return RESTRICTED_NEW_CHAT_ERROR
+  }
+}
+
 /**
  * Handles a `<message>` a companion sends: acks it (with the contact's error
  * code when one is set, and then delivers nothing), decrypts the copies for
@@ -82,7 +100,7 @@ export async function routeCompanionMessage(
     tag: 'ack',
     attrs: { class: 'message', id, from: to, t: unixSeconds() },
   }
-  const ackError = recipient ? peer.contactOf(recipient)?.ackError : 404
+  const ackError = ackErrorFor(peer, sender, recipient)
   if (ackError) {
     await connection.send({ ...ack, attrs: { ...ack.attrs, error: ackError.toString() } })
     return

@@ -304,6 +304,16 @@ export class WhatsAppPeer implements ConnectionHandler {
   }
 
   /**
+   * Restricts `phone`'s account to existing chats, as WhatsApp does for a
+   * number it flags: messages to a contact that has never written to the
+   * account get `<ack error="463">`, replies in existing chats go through.
+   * `false` lifts the restriction.
+   */
+  restrict(phone: string, restricted = true) {
+    this.account(phone).restricted = restricted
+  }
+
+  /**
    * Makes the next iqs of one namespace fail with an error result, as
    * WhatsApp rejects a rate-limited usync with 429 `rate-overlimit`.
    */

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import { proto } from '@whiskeysockets/baileys'
 import {
   startWhatsAppPeer,
   trustPeerCertificate,
@@ -7,6 +8,7 @@ import {
 import { linkBaileys, type BaileysClient } from '#tests/support/whatsapp_peer/baileys_client'
 
 const ACCOUNT_PHONE = '+5511999990001'
+const Status = proto.WebMessageInfo.Status
 
 test.group('WhatsApp peer account health', (group) => {
   let peer: WhatsAppPeer
@@ -46,6 +48,24 @@ test.group('WhatsApp peer account health', (group) => {
     assert.isFalse(unlocked.isActive)
     assert.isTrue(locked.isActive)
     assert.equal(locked.enforcementType, 'BIZ_COMMERCE_VIOLATION_GAMBLING')
+  })
+
+  test('restricts new chats but not replies', async ({ assert }) => {
+    const stranger = peer.addContact({ phone: '+5511988883333' })
+    const customer = peer.contact('+5511988882222')
+    const replyId = await customer.sendText('oi, quero saber do pedido')
+    await client.waitForUpsert((upsert) => upsert.messages.some((m) => m.key.id === replyId))
+    peer.restrict(ACCOUNT_PHONE)
+
+    const cold = await client.socket.sendMessage(stranger.jid, { text: 'promoção' })
+    const reply = await client.socket.sendMessage(customer.jid, { text: 'seu pedido saiu' })
+    const failed = await client.waitForStatus(cold!.key.id!, Status.ERROR)
+    await customer.waitForMessages(1)
+
+    assert.equal(failed.messageStubParameters?.[0], '463')
+    assert.deepEqual(stranger.received, [])
+    assert.deepEqual(customer.received, ['seu pedido saiu'])
+    assert.equal(customer.messages[0].id, reply?.key.id)
   })
 
   test('rate-limits the next usync', async ({ assert }) => {
