@@ -121,7 +121,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
   }
 
   /**
-   * Wipes auth rows the core no longer knows of: an instance logged out
+   * Wipes auth rows the core has no record of: an instance logged out
    * while no channels process owned it, or a new instance that reuses a
    * deleted one's id on SQLite. The core's credential store keeps a marker
    * of each pairing for this check.
@@ -135,6 +135,9 @@ export class WhatsAppDriver extends BaseChannelDriver {
   }
 
   async disconnect(options: { logout?: boolean } = {}) {
+    if (this.isTerminal && !this.#socket && !options.logout) {
+      return
+    }
     this.#stopping = true
     this.#clearRetry()
     await this.#builds
@@ -285,8 +288,15 @@ export class WhatsAppDriver extends BaseChannelDriver {
       return
     }
     const settings = applySettings()
+    // The restart after pairing (515) follows the creds update at once: the
+    // new socket must read the creds that update wrote, not the ones before.
+    await this.#credsWrites
     const creds = await this.auth.loadCreds()
     const generation = ++this.#generation
+    this.context.logger.debug(
+      { generation, paired: Boolean(creds.account) },
+      'whatsapp socket opening'
+    )
     this.#socketClosed = new Promise((resolve) => (this.#markClosed = resolve))
     const current = () => generation === this.#generation
 

@@ -166,8 +166,8 @@ test.group('WhatsApp campaign end to end', (group) => {
       listIds: [listId],
       channelInstanceIds: [instance.id],
       createdBy: owner.id,
-      minIntervalSeconds: 3,
-      maxIntervalSeconds: 3,
+      minIntervalSeconds: 8,
+      maxIntervalSeconds: 8,
     })
     await startCampaign(campaign, owner.id)
 
@@ -198,7 +198,8 @@ test.group('WhatsApp campaign end to end', (group) => {
     assert.equal(received.text, 'Your order shipped')
     await waitForMessageStatus(reply, 'sent')
 
-    await new Promise((resolve) => setTimeout(resolve, 4000))
+    // Davi's pace slot comes 8 s after Carla's send; wait past it.
+    await new Promise((resolve) => setTimeout(resolve, 9000))
     const afterPause = await campaignMessages(campaign)
     const held = afterPause.find((message) => message.address === DAVI)
     assert.notEqual(held?.status, 'sent')

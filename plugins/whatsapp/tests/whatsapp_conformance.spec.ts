@@ -3,7 +3,7 @@ import { channelConformance } from '#sdk/testing'
 import { whatsappChannel } from '../index.js'
 import type { WhatsAppDriver } from '../whatsapp_driver.js'
 import type { WhatsAppPeer } from '#tests/support/whatsapp_peer/index'
-import { deliverAutomatically, startLoopbackPeer } from './support/loopback.js'
+import { startLoopbackPeer } from './support/loopback.js'
 
 /** The linked number, the contact messaged, and the contact who writes in. */
 const ACCOUNT = '+5511970000001'
@@ -11,13 +11,12 @@ const RECIPIENT = '+5511970000002'
 const SENDER = '+5511970000003'
 
 let peer: WhatsAppPeer
-let stopDelivering = () => {}
 
-// Runs first: the driver of the conformance group connects at its setup.
+// Runs first, so the peer and its URL exist before the conformance driver connects.
 test.group('WhatsApp conformance peer start', () => {
   test('peer starts', async () => {
     peer = await startLoopbackPeer()
-    stopDelivering = deliverAutomatically(peer.addContact({ phone: RECIPIENT, name: 'Recipient' }))
+    peer.addContact({ phone: RECIPIENT, name: 'Recipient', autoReceipt: 'delivered' })
     peer.addContact({ phone: SENDER, name: 'Sender' })
   })
 })
@@ -48,7 +47,6 @@ channelConformance<WhatsAppDriver>({
 
 test.group('WhatsApp conformance peer', () => {
   test('peer answered every query', async ({ assert }) => {
-    stopDelivering()
     assert.deepEqual(
       peer.unhandled.map((stanza) => stanza.attrs.xmlns),
       []

@@ -4,7 +4,6 @@ import { loadInstance, waitForStatus } from '#tests/helpers/channels'
 import {
   startWhatsAppPeer,
   peerCertificate,
-  type SimulatedContact,
   type WhatsAppPeer,
   type WhatsAppPeerOptions,
 } from '#tests/support/whatsapp_peer/index'
@@ -33,25 +32,6 @@ export async function eventually<T>(probe: () => T | Promise<T>, what: string, t
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
   throw new Error(`timed out waiting for ${what}`)
-}
-
-/**
- * Makes a simulated contact's phone send a `delivered` receipt for each
- * message it receives, as a real phone does once online. Returns a
- * function that stops it.
- */
-export function deliverAutomatically(contact: SimulatedContact, intervalMs = 20) {
-  const acknowledged = new Set<string>()
-  const timer = setInterval(() => {
-    for (const message of contact.messages) {
-      if (acknowledged.has(message.id)) {
-        continue
-      }
-      acknowledged.add(message.id)
-      contact.sendReceipt(message.id, 'delivered').catch(() => acknowledged.delete(message.id))
-    }
-  }, intervalMs)
-  return () => clearInterval(timer)
 }
 
 /**
