@@ -1,7 +1,12 @@
 import { test } from '@japa/runner'
 import logger from '@adonisjs/core/services/logger'
 import { memoryCredentialStore } from '#sdk/testing'
-import { ChannelError, type AccountHealthEvent, type ChannelStatusEvent } from '#sdk'
+import {
+  ChannelError,
+  type AccountHealthEvent,
+  type ChannelStatusEvent,
+  type InboundMessage,
+} from '#sdk'
 import type { WhatsAppPeer } from '#tests/support/whatsapp_peer/index'
 import { whatsappChannel } from '../index.js'
 import type { WhatsAppDriver } from '../whatsapp_driver.js'
@@ -15,6 +20,7 @@ test.group('WhatsApp pairing code and account health', (group) => {
   let driver: WhatsAppDriver
   const statuses: ChannelStatusEvent[] = []
   const health: AccountHealthEvent[] = []
+  const inbound: InboundMessage[] = []
 
   group.setup(async () => {
     peer = await startLoopbackPeer()
@@ -28,6 +34,7 @@ test.group('WhatsApp pairing code and account health', (group) => {
     }) as WhatsAppDriver
     driver.on('status', (event) => statuses.push(event))
     driver.on('health', (event) => health.push(event))
+    driver.on('inbound', (message) => inbound.push(message))
     return async () => {
       await driver.disconnect()
       await peer.close()
@@ -111,5 +118,22 @@ test.group('WhatsApp pairing code and account health', (group) => {
     assert.equal(again.providerMessageId, '3EB0AA0000000000000002')
     await new Promise((resolve) => setTimeout(resolve, 300))
     assert.lengthOf(peer.contact(CONTACT).deliveries, 1)
+  })
+
+  test('repeated inbound id is reported once', async ({ assert }) => {
+    const contact = peer.contact(CONTACT)
+    await contact.sendText('Quero saber mais', { to: ACCOUNT, id: '3EB0CC0000000000000001' })
+    await contact.sendText('Quero saber mais', { to: ACCOUNT, id: '3EB0CC0000000000000001' })
+    await contact.sendText('Obrigado', { to: ACCOUNT, id: '3EB0CC0000000000000002' })
+    await eventually(
+      () => inbound.find((message) => message.text === 'Obrigado'),
+      'the last inbound message'
+    )
+    const copies = inbound.filter(
+      (message) => message.providerMessageId === '3EB0CC0000000000000001'
+    )
+    assert.lengthOf(copies, 1)
+    assert.equal(copies[0].from, CONTACT)
+    assert.equal(copies[0].fromName, 'Contato')
   })
 })
