@@ -201,19 +201,8 @@ export class WhatsAppPeer implements ConnectionHandler {
       throw new Error('QR keys differ from the keys the client registered with')
     }
 
-    const user = phoneUser(options.phone)
-    const account = this.findAccountByPhone(user) ?? this.#register(new Account(user))
-    for (const ref of request.refs) {
-      this.#pairings.delete(ref)
-    }
-    const companion = await completePairing(
-      connection,
-      request,
-      account,
-      parsed.advSecret,
-      options.platform ?? 'android'
-    )
-    return { jid: companion.jid, lid: companion.lid }
+    const account = this.#accountFor(phoneUser(options.phone))
+    return this.#link(connection, request, account, parsed.advSecret, options.platform)
   }
 
   /**
@@ -234,21 +223,11 @@ export class WhatsAppPeer implements ConnectionHandler {
       )
     }
 
-    const account = this.findAccountByPhone(link.user) ?? this.#register(new Account(link.user))
+    const account = this.#accountFor(link.user)
     const advSecret = await exchangePairingCode(connection, link, account, code.replace(/-/g, ''))
     // Lets the result of companion_finish reach the client before pair-success.
     await new Promise((resolve) => setImmediate(resolve))
-    for (const ref of request.refs) {
-      this.#pairings.delete(ref)
-    }
-    const companion = await completePairing(
-      connection,
-      request,
-      account,
-      advSecret,
-      options.platform ?? 'android'
-    )
-    return { jid: companion.jid, lid: companion.lid }
+    return this.#link(connection, request, account, advSecret, options.platform)
   }
 
   /**
@@ -478,6 +457,25 @@ export class WhatsAppPeer implements ConnectionHandler {
 
   onSocketError(connection: PeerConnection, error: Error) {
     this.log.info({ err: error, jid: connection.companion?.jid }, 'whatsapp peer socket error')
+  }
+
+  #accountFor(user: string): Account {
+    return this.findAccountByPhone(user) ?? this.#register(new Account(user))
+  }
+
+  /** Links a companion once the adv secret is known, so its refs no longer pair. */
+  async #link(
+    connection: PeerConnection,
+    request: PairingRequest,
+    account: Account,
+    advSecret: Buffer,
+    platform = 'android'
+  ): Promise<{ jid: string; lid: string }> {
+    for (const ref of request.refs) {
+      this.#pairings.delete(ref)
+    }
+    const companion = await completePairing(connection, request, account, advSecret, platform)
+    return { jid: companion.jid, lid: companion.lid }
   }
 
   #register(account: Account): Account {
