@@ -212,9 +212,9 @@ export class SimulatedContact {
   }
 
   /**
-   * Handles a companion's retry receipt for a message this contact sent: the
-   * contact starts a new session, from the keys in the receipt when it has
-   * them and else from the companion's uploaded pre-keys, and sends the
+   * Handles a companion's retry receipt for a message this contact sent. The
+   * contact starts a new session from the keys in the receipt, or from the
+   * companion's uploaded pre-keys when the receipt has none, and sends the
    * message again with the same id.
    */
   async resend(companion: Companion, receipt: BinaryNode) {

@@ -22,8 +22,8 @@ function encNode(node: BinaryNode): BinaryNode | undefined {
  * Lists the encrypted copies of a message by device: one per
  * `<participants><to>`, or a single `<enc>` for the `to` device when Baileys
  * resends to one device after a retry receipt.
- * NOTE: simulated contacts ask for retries from device 0, which Baileys
- * answers with a full resend, so no test reaches the single `<enc>` form yet.
+ * NOTE: simulated contacts ask for retries from device 0, and Baileys
+ * replies to those with a full resend, so no test reaches the single `<enc>` form yet.
  */
 function encryptedCopies(stanza: BinaryNode) {
   const direct = encNode(stanza)
