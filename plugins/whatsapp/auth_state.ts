@@ -30,10 +30,25 @@ function now() {
  * copied to another row does not decrypt.
  */
 export class DatabaseAuthState {
+  /**
+   * Resolves with whether this process may still write the instance's
+   * keys. Every write asks first, so a process that lost the instance's
+   * lease cannot overwrite what its successor stored.
+   */
+  guard: () => Promise<boolean> = async () => true
+
   constructor(
     readonly instanceId: number,
     private connectionName?: string
   ) {}
+
+  async #assertOwner() {
+    if (!(await this.guard())) {
+      throw new Error(
+        `WhatsApp auth state of instance ${this.instanceId} not written: this process no longer owns the instance`
+      )
+    }
+  }
 
   #client(): Client {
     return db.connection(this.connectionName)
@@ -79,6 +94,7 @@ export class DatabaseAuthState {
   }
 
   async saveCreds(creds: AuthCreds) {
+    await this.#assertOwner()
     await this.#write(this.#client(), [
       { category: CREDS, keyId: CREDS_ID, value: this.#seal(CREDS, CREDS_ID, creds) },
     ])
@@ -131,6 +147,7 @@ export class DatabaseAuthState {
     if (writes.length === 0 && deletes.length === 0) {
       return
     }
+    await this.#assertOwner()
 
     await this.#client().transaction(async (trx) => {
       for (const { category, keyIds } of deletes) {

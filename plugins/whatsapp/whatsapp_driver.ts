@@ -98,6 +98,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
     super(context)
     this.#config = whatsappConfig(context.config)
     this.auth = new DatabaseAuthState(context.instanceId)
+    this.auth.guard = () => this.#holdsLease()
     this.sent = new SentMessageStore(context.instanceId)
     this.lids = new LidContacts(context.instanceId)
     this.resolver = new RecipientResolver((phone) => this.#requireSocket().lookup(phone))

@@ -181,6 +181,20 @@ function defineAuthStateTests(
       assert.sameMembers(Object.keys(found), ['kept'])
     })
 
+    test('writes stop once ownership is lost', async ({ assert }) => {
+      const state = new DatabaseAuthState(newInstanceId(), connection())
+      await state.set({ session: { before: new Uint8Array([1]) } })
+      state.guard = async () => false
+      await assert.rejects(
+        () => state.set({ session: { after: new Uint8Array([2]) } }),
+        /no longer owns the instance/
+      )
+      await assert.rejects(() => state.saveCreds(newCreds()), /no longer owns the instance/)
+      const found = await state.get('session', ['before', 'after'])
+      assert.sameMembers(Object.keys(found), ['before'])
+      assert.isFalse(await state.hasCreds())
+    })
+
     test('wipe removes creds and keys', async ({ assert }) => {
       const state = new DatabaseAuthState(newInstanceId(), connection())
       const other = new DatabaseAuthState(newInstanceId(), connection())
