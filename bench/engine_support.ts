@@ -34,16 +34,27 @@ export async function shutdown(app: Awaited<ReturnType<typeof bootApp>>) {
   await app.terminate()
 }
 
-/** Samples the process's resident memory every 50 ms; `stop` returns the peak in MB. */
+/**
+ * Samples the process's memory every 50 ms; `stop` returns the peaks in MB:
+ * resident memory, the V8 heap in use, and memory outside the heap
+ * (buffers of the database and Redis clients).
+ */
 export function sampleRss() {
-  let peak = process.memoryUsage().rss
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss)
-  }, 50)
+  const peak = { rss: 0, heap: 0, external: 0 }
+  const sample = () => {
+    const usage = process.memoryUsage()
+    peak.rss = Math.max(peak.rss, usage.rss)
+    peak.heap = Math.max(peak.heap, usage.heapUsed)
+    peak.external = Math.max(peak.external, usage.external)
+  }
+  sample()
+  const timer = setInterval(sample, 50)
   return {
     stop() {
       clearInterval(timer)
-      return Math.round(Math.max(peak, process.memoryUsage().rss) / 1_048_576)
+      sample()
+      const mb = (bytes: number) => Math.round(bytes / 1_048_576)
+      return { rss: mb(peak.rss), heap: mb(peak.heap), external: mb(peak.external) }
     },
   }
 }

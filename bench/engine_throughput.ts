@@ -18,10 +18,25 @@ const INSTANCES = Number(process.env.INSTANCES ?? 1)
 const JOURNEY_CONCURRENCY = 20
 
 const app = await bootApp()
+const { default: db } = await import('@adonisjs/lucid/services/db')
 const { createWorker, getQueue } = await import('#queues/queue_factory')
 const { startChannelsRole } = await import('#tests/helpers/channels')
 const { startCampaign, startWorkerRole, waitForCampaignState } =
   await import('#tests/helpers/engine')
+
+/** Counts the SQL queries this process sends from now on; `stop` returns the count. */
+function countQueries() {
+  const clients = new Set([db.connection().getWriteClient(), db.connection().getReadClient()])
+  let count = 0
+  const listener = () => count++
+  for (const client of clients) client.on('query', listener)
+  return {
+    stop() {
+      for (const client of clients) client.off('query', listener)
+      return count
+    },
+  }
+}
 
 async function bareBullmq(concurrency: number) {
   const name = `bench-noop-${Date.now()}-${concurrency}`
@@ -67,12 +82,18 @@ const { owner, campaign } = await oneSendCampaign({
     return ids
   },
 })
+const queries = countQueries()
+const cpuBefore = process.cpuUsage()
 const started = performance.now()
 await startCampaign(campaign, owner.id)
 await waitForCampaignState(campaign, 'finished', 30 * 60_000)
 const seconds = (performance.now() - started) / 1000
+const cpu = process.cpuUsage(cpuBefore)
 console.log(
   `engine, ${MESSAGES} messages on ${INSTANCES} number(s), pacing off: ${seconds.toFixed(1)} s, ${(MESSAGES / seconds).toFixed(1)} messages/s`
+)
+console.log(
+  `per message: ${(queries.stop() / MESSAGES).toFixed(1)} SQL queries, ${((cpu.user + cpu.system) / 1000 / MESSAGES).toFixed(2)} ms of this process's CPU`
 )
 
 await worker.stop()

@@ -9,17 +9,17 @@ import { finishCampaign } from '#services/campaigns/campaign_states'
  * campaign only once.
  */
 export async function checkFinished(tenantId: number, campaignId: number) {
-  const run = await db.from('campaign_runs').where('campaign_id', campaignId).first()
-  if (!run?.enrollment_finished_at) {
-    return false
-  }
-  const open = await db
-    .from('journeys')
+  // One round trip per journey end: a row only when enrollment finished and no journey is open.
+  const done = await db
+    .from('campaign_runs')
     .where('campaign_id', campaignId)
-    .whereNot('state', 'ended')
-    .select('id')
+    .whereNotNull('enrollment_finished_at')
+    .whereNotExists((open) =>
+      open.from('journeys').where('campaign_id', campaignId).whereNot('state', 'ended')
+    )
+    .select('campaign_id')
     .first()
-  if (open) {
+  if (!done) {
     return false
   }
   const [{ total }] = await db.from('journeys').where('campaign_id', campaignId).count('* as total')

@@ -17,7 +17,7 @@ import {
 import { requestProgress } from '#engine/campaign_progress'
 import { checkFinished } from '#engine/campaign_finish'
 
-/** Contacts read, inserted as journeys and enqueued per batch. */
+/** Contacts inserted as journeys and enqueued per batch. */
 export const ENROLLMENT_BATCH = 1000
 
 export interface EnrollmentJobData {
@@ -54,40 +54,94 @@ async function markEnrollment(
     .merge({ [column]: now })
 }
 
+type AudienceQuery = ReturnType<typeof listAudienceQuery>
+
 /**
- * Inserts the journeys of one batch of contacts (a contact already
- * enrolled in the campaign keeps its journey) and enqueues the first step
- * of every journey of the batch still at it, so a batch run again after a
- * crash enqueues what the first run did not.
+ * Finds the highest contact id of the next batch of `source` after
+ * `afterId`, or `null` when fewer than ENROLLMENT_BATCH contacts are left in
+ * it. It reads one row of the index, so the batch never travels to Node.
  */
-async function enrollBatch(campaign: Campaign, version: FlowVersion, contactIds: number[]) {
+async function batchBound(source: AudienceQuery, afterId: number) {
+  const row = await source
+    .where('contacts.id', '>', afterId)
+    .orderBy('contacts.id')
+    .offset(ENROLLMENT_BATCH - 1)
+    .limit(1)
+    .select('contacts.id')
+    .first()
+  return row ? Number(row.id) : null
+}
+
+/**
+ * Inserts a journey for every contact of `audience` (already narrowed to
+ * one batch) by one `INSERT … SELECT`, so the contacts never travel to
+ * Node. A contact already enrolled in the campaign keeps its journey. The
+ * number is picked by contact id, spreading the audience over the
+ * campaign's instances.
+ */
+async function insertJourneys(campaign: Campaign, version: FlowVersion, audience: AudienceQuery) {
   const instances = campaign.channelInstanceIds
   const entry = version.plan.entryNodeId
   const now = sqlTime(await engineNow())
-  const rows = contactIds.map((contactId) => ({
-    tenant_id: campaign.tenantId,
-    campaign_id: campaign.id,
-    contact_id: contactId,
-    flow_version_id: version.id,
-    instance_id: instances[contactId % instances.length],
-    state: 'active',
-    node_id: entry,
-    step: 1,
-    visits: JSON.stringify({ [entry]: 1 }),
-    held: false,
-    created_at: now,
-    updated_at: now,
-  }))
-  await db.table('journeys').insert(rows).onConflict(['campaign_id', 'contact_id']).ignore()
+  const select = audience.clearSelect().clearOrder().select('contacts.id').toSQL()
+  const instanceCase = instances.map(() => 'WHEN ? THEN ?').join(' ')
+  const columns = [
+    'tenant_id',
+    'campaign_id',
+    'contact_id',
+    'flow_version_id',
+    'instance_id',
+    'state',
+    'node_id',
+    'step',
+    'visits',
+    'held',
+    'created_at',
+    'updated_at',
+  ]
+  const values = `?, ?, audience.id, ?, CASE audience.id % ? ${instanceCase} END, ?, ?, 1, ?, 0, ?, ?`
+  const mysql = db.connection().dialect.name === 'mysql'
+  const sql = [
+    mysql ? 'INSERT INTO journeys' : 'INSERT OR IGNORE INTO journeys',
+    `(${columns.join(', ')})`,
+    `SELECT ${values} FROM (${select.sql}) AS audience`,
+    // The WHERE keeps SQLite from reading the trailing clause of an INSERT … SELECT as a join.
+    mysql ? 'ON DUPLICATE KEY UPDATE journeys.id = journeys.id' : 'WHERE true',
+  ].join(' ')
+  const bindings = [
+    campaign.tenantId,
+    campaign.id,
+    version.id,
+    instances.length,
+    ...instances.flatMap((instanceId, index) => [index, instanceId]),
+    'active',
+    entry,
+    JSON.stringify({ [entry]: 1 }),
+    now,
+    now,
+    ...select.bindings,
+  ]
+  await db.rawQuery(sql, bindings)
+}
 
-  const fresh = await db
+/**
+ * Builds the first-step jobs of the campaign's journeys for contacts in
+ * (`afterId`, `throughId`] that are still at their first step, so a batch
+ * run again after a crash enqueues what the first run did not.
+ */
+async function firstStepJobs(campaign: Campaign, afterId: number, throughId: number | null) {
+  const query = db
     .from('journeys')
     .where('campaign_id', campaign.id)
-    .whereIn('contact_id', contactIds)
+    .where('contact_id', '>', afterId)
     .where('step', 1)
     .where('state', 'active')
     .select('id', 'node_id')
-  const jobs = fresh.map((journey) => {
+  if (throughId !== null) {
+    query.where('contact_id', '<=', throughId)
+  }
+  const fresh = await query
+  return fresh.map((journey) => {
     const data: JourneyJobData = {
       tenantId: campaign.tenantId,
       campaignId: campaign.id,
@@ -98,9 +152,30 @@ async function enrollBatch(campaign: Campaign, version: FlowVersion, contactIds:
     }
     return { name: 'run', data, opts: { ...JOURNEY_JOB_OPTIONS, jobId: journeyJobId(data) } }
   })
-  if (jobs.length > 0) {
-    await getQueue(JOURNEY_QUEUE).addBulk(jobs)
+}
+
+/**
+ * Enrolls the contacts of `source` in (`afterId`, `throughId`], or all of
+ * them after `afterId` when `throughId` is `null`, and returns the adding
+ * of their first steps without waiting for it, so the next batch's insert
+ * overlaps it.
+ */
+async function enrollBatch(
+  campaign: Campaign,
+  version: FlowVersion,
+  source: () => AudienceQuery,
+  afterId: number,
+  throughId: number | null
+) {
+  const audience = source().where('contacts.id', '>', afterId)
+  if (throughId !== null) {
+    audience.where('contacts.id', '<=', throughId)
   }
+  await insertJourneys(campaign, version, audience)
+  const jobs = await firstStepJobs(campaign, afterId, throughId)
+  const adding = jobs.length > 0 ? getQueue(JOURNEY_QUEUE).addBulk(jobs) : Promise.resolve([])
+  adding.catch(() => undefined)
+  return { adding }
 }
 
 /**
@@ -123,24 +198,24 @@ export async function enrollCampaign(job: Job<EnrollmentJobData>) {
   const sources = await audienceSources(campaign)
   let source = job.data.source ?? 0
   let after = job.data.afterContactId ?? 0
+  // The first steps of one batch are added while the next batch is inserted. The job's
+  // position moves past a batch only once its jobs are added.
+  let previous: Promise<unknown> = Promise.resolve()
   while (source < sources.length) {
-    const rows = await sources[source]()
-      .where('contacts.id', '>', after)
-      .orderBy('contacts.id')
-      .limit(ENROLLMENT_BATCH)
-      .select('contacts.id')
-    const contactIds = rows.map((row) => row.id)
-    if (contactIds.length > 0) {
-      await enrollBatch(campaign, version, contactIds)
-      after = contactIds[contactIds.length - 1]
-    }
-    if (contactIds.length < ENROLLMENT_BATCH) {
+    const bound = await batchBound(sources[source](), after)
+    const { adding } = await enrollBatch(campaign, version, sources[source], after, bound)
+    if (bound === null) {
       source += 1
       after = 0
+    } else {
+      after = bound
     }
-    await job.updateData({ ...job.data, source, afterContactId: after })
+    const position = { ...job.data, source, afterContactId: after }
+    previous = Promise.all([previous, adding]).then(() => job.updateData(position))
+    previous.catch(() => undefined)
     requestProgress(campaign.tenantId, campaign.id)
   }
+  await previous
 
   await markEnrollment(campaign, 'enrollment_finished_at')
   logger.info({ tenantId: campaign.tenantId, campaignId }, 'campaign enrollment finished')

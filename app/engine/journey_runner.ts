@@ -13,6 +13,7 @@ import { engineNow } from '#engine/clock'
 import type { JourneyJobData, JourneyPhase } from '#engine/engine_queues'
 import type { StepContext } from '#engine/step_context'
 import { sendRequester } from '#engine/journey_sender'
+import { checkFinished } from '#engine/campaign_finish'
 import { SendDeferredSignal, SendPendingSignal, StepNotReadyError } from '#engine/engine_errors'
 import {
   awaitReplyAtNode,
@@ -50,6 +51,21 @@ function isCurrent(journey: Journey, data: JourneyJobData) {
     journey.step === data.step &&
     journey.nodeId === data.nodeId &&
     journey.state === PHASE_STATE[data.phase]
+  )
+}
+
+/**
+ * Tells whether a `sent` job arrived before the job that requested its send
+ * marked the journey `sending`, because a fast send can finish between the
+ * two. The job is retried, since taking it for stale would leave the
+ * journey sending forever.
+ */
+function isSentBeforeMarked(journey: Journey, data: JourneyJobData) {
+  return (
+    data.phase === 'sent' &&
+    journey.state === 'active' &&
+    journey.step === data.step &&
+    journey.nodeId === data.nodeId
   )
 }
 
@@ -96,12 +112,22 @@ async function loadStep(data: JourneyJobData, journey: Journey): Promise<StepCon
 export function runJourneyJob(data: JourneyJobData) {
   return runInTenant(data.tenantId, async () => {
     const journey = await Journey.find(data.journeyId)
-    if (!journey || journey.state === 'ended') {
+    if (!journey) {
+      return 'ended'
+    }
+    if (journey.state === 'ended') {
+      // The job that ended the journey may have died before it checked for the finish.
+      await checkFinished(journey.tenantId, journey.campaignId)
       return 'ended'
     }
     if (journey.step < data.step) {
       throw new StepNotReadyError(
         `Journey ${journey.id} is at step ${journey.step}, job is for step ${data.step}`
+      )
+    }
+    if (isSentBeforeMarked(journey, data)) {
+      throw new StepNotReadyError(
+        `Journey ${journey.id} sent at step ${data.step} but is not marked sending yet`
       )
     }
     if (!isCurrent(journey, data)) {
@@ -185,7 +211,7 @@ async function executeNode(step: StepContext) {
 async function handleSignal(step: StepContext, error: unknown): Promise<string> {
   if (error instanceof SendPendingSignal) {
     if (step.data.phase !== 'sent') {
-      await markSending(step)
+      await markSending(step, error.messageId)
     }
     return 'sending'
   }

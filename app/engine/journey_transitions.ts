@@ -182,13 +182,16 @@ export async function awaitReplyAtNode(
   return moved
 }
 
-/** Marks the journey as waiting for the send its node requested. */
-export async function markSending(step: StepContext) {
+/**
+ * Marks the journey as waiting for the send its node requested, and records
+ * the message of that send, in one update.
+ */
+export async function markSending(step: StepContext, messageId: number) {
   await db
     .from('journeys')
     .where('id', step.journey.id)
     .where('step', step.data.step)
-    .update({ state: 'sending', updated_at: sqlTime(step.now) })
+    .update({ state: 'sending', send_message_id: messageId, updated_at: sqlTime(step.now) })
   requestProgress(step.journey.tenantId, step.journey.campaignId)
 }
 

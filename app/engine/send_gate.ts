@@ -1,8 +1,6 @@
 import { DelayedError, type Job } from 'bullmq'
 import type { DateTime } from 'luxon'
 import Campaign from '#models/campaign'
-import Contact from '#models/contact'
-import Tenant from '#models/tenant'
 import type Message from '#models/message'
 import { markFailed } from '#services/channels/message_service'
 import { delayUntil, engineNow } from '#engine/clock'
@@ -35,6 +33,25 @@ async function holdUntil(
 }
 
 /**
+ * Loads the campaign of a message by one query right before the send, with
+ * its contact's consent and time zone and its tenant's time zone in
+ * `$extras`.
+ */
+function campaignForSend(message: Message) {
+  return Campaign.query()
+    .where('campaigns.id', message.campaignId!)
+    .join('tenants', 'tenants.id', 'campaigns.tenant_id')
+    .leftJoin('contacts', (join) => join.onVal('contacts.id', '=', message.contactId ?? 0))
+    .select(
+      'campaigns.*',
+      'contacts.consent as contact_consent',
+      'contacts.timezone as contact_timezone',
+      'tenants.timezone as tenant_timezone'
+    )
+    .first()
+}
+
+/**
  * Checks a campaign message right before its send, inside the outbound
  * queue's job. Returns `send` when it may leave now, or `failed` after
  * marking it failed (its campaign was cancelled or its contact opted out).
@@ -52,7 +69,7 @@ export async function gateOutboundSend(
   if (message.campaignId === null) {
     return 'send'
   }
-  const campaign = await Campaign.find(message.campaignId)
+  const campaign = await campaignForSend(message)
   if (!campaign || campaign.state === 'cancelled') {
     await markFailed(message, {
       code: 'E_CAMPAIGN_CANCELLED',
@@ -65,15 +82,14 @@ export async function gateOutboundSend(
     return holdUntil(job, token, now.plus({ milliseconds: PAUSED_RECHECK_MS }), true)
   }
 
-  const contact = message.contactId ? await Contact.find(message.contactId) : null
-  if (contact?.consent === 'opted_out') {
+  if (campaign.$extras.contact_consent === 'opted_out') {
     await markFailed(message, { code: 'E_OPTED_OUT', reason: 'the contact opted out' })
     return 'failed'
   }
 
-  const tenant = await Tenant.findOrFail(message.tenantId)
-  const pace = paceOf(campaign, tenant.timezone)
-  const quietEnd = await quietUntil(campaign, now, contact?.timezone || tenant.timezone)
+  const tenantZone: string = campaign.$extras.tenant_timezone
+  const pace = paceOf(campaign, tenantZone)
+  const quietEnd = await quietUntil(campaign, now, campaign.$extras.contact_timezone || tenantZone)
   if (quietEnd) {
     return holdUntil(job, token, await reservePaceSlot(message.instanceId, quietEnd, pace))
   }

@@ -34,6 +34,13 @@ import type { ControlCommand } from '#services/channels/channel_control'
 import { gateOutboundSend } from '#engine/send_gate'
 import { applyHealth, holdForHealth } from '#services/channels/instance_health'
 
+/**
+ * Sends of one instance in flight at once. Sends whose pace slots are apart
+ * leave one by one anyway; this bounds how many run together when slots
+ * coincide, as with pacing off.
+ */
+const OUTBOUND_CONCURRENCY = 8
+
 /** Why a session ends: asked to stop, lease lost, or the driver reached a terminal status. */
 export type SessionEnd = 'stopped' | 'lost' | 'terminal'
 
@@ -269,14 +276,17 @@ export class InstanceSession {
   }
 
   /**
-   * One send at a time. A job of a crashed owner is found stalled once its
-   * lock (the lease's lifetime) runs out, and runs again on the next owner;
-   * stalls do not count against the message, so a crash never fails it.
+   * Up to OUTBOUND_CONCURRENCY sends at a time. The pace does not depend on
+   * it: each send waits as a delayed job for the slot reserved for it, so
+   * only sends whose slots have come run together (all of them when pacing
+   * is off). A job of a crashed owner is found stalled once its lock (the
+   * lease's lifetime) runs out, and runs again on the next owner; stalls do
+   * not count against the message, so a crash never fails it.
    */
   #workerOptions() {
     const ttlMs = this.options.leases.ttlMs
     return {
-      concurrency: 1,
+      concurrency: OUTBOUND_CONCURRENCY,
       lockDuration: ttlMs,
       stalledInterval: Math.max(1000, Math.floor(ttlMs / 2)),
       maxStalledCount: 1000,

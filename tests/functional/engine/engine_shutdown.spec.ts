@@ -24,6 +24,11 @@ import {
 
 /** How long the sandbox takes to accept a send, so the stop lands while one runs. */
 const SEND_MS = 4000
+/**
+ * The pace between the two sends, in seconds: longer than a send, so the
+ * second is still waiting for its slot when the first one runs.
+ */
+const GAP_SECONDS = 10
 
 test.group('Engine graceful shutdown', (group) => {
   let worker: WorkerRole
@@ -58,7 +63,12 @@ test.group('Engine graceful shutdown', (group) => {
         nodes: [graphNode('start', 'start'), sendNode('hello', 'Olá')],
         edges: [graphEdge('start', 'next', 'hello')],
       },
-      { listIds: [listId], channelInstanceIds: [instance.id] }
+      {
+        listIds: [listId],
+        channelInstanceIds: [instance.id],
+        minIntervalSeconds: GAP_SECONDS,
+        maxIntervalSeconds: GAP_SECONDS,
+      }
     )
 
     await startCampaign(campaign, owner.id)
