@@ -17,6 +17,7 @@ import { campaignVariables } from '#services/campaigns/flow_validation_context'
 import { actionsFor } from '#services/campaigns/campaign_states'
 import { serializeVersion } from '#services/campaigns/flow_version_serializer'
 import type { FlowGraph } from '#flow/flow_graph'
+import { storedProgress } from '#engine/campaign_progress'
 
 export default class CampaignFlowsController {
   /** The flow editor page. */
@@ -60,6 +61,7 @@ export default class CampaignFlowsController {
       instances: instances.map((instance) => ({ id: instance.id, name: instance.name })),
       variables: [...(await campaignVariables(campaign))].sort(),
       canEdit: await bouncer.allows('designCampaigns'),
+      progress: await storedProgress(campaign.id),
     })
   }
 

@@ -2,19 +2,28 @@ import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import transmit from '@adonisjs/transmit/services/main'
 import { getQueue } from '#queues/queue_factory'
+import Campaign from '#models/campaign'
 import {
   campaignProgressChannel,
   type CampaignProgressPayload,
+  type CampaignProgressRates,
   type NodeProgress,
 } from '#flow/progress'
 import { sqlTime } from '#services/channels/sql_time'
 import { PROGRESS_QUEUE } from '#engine/engine_queues'
+import { computeRates } from '#engine/progress_rates'
 
 /**
  * Shortest time between two progress publications of one campaign, in
  * milliseconds: at most two a second.
  */
 export const PROGRESS_INTERVAL_MS = 500
+
+/**
+ * The last interval this process requested per campaign: the job of an
+ * interval is added once, not once per journey change in it.
+ */
+const requestedIntervals = new Map<number, number>()
 
 /**
  * Asks for the campaign's progress to be computed, stored and broadcast
@@ -29,6 +38,10 @@ export function requestProgress(tenantId: number, campaignId: number) {
   // NOTE: jobs of consecutive intervals run about PROGRESS_INTERVAL_MS apart; one that
   // takes longer than that could store its older figures after the newer ones.
   const interval = Math.floor(Date.now() / PROGRESS_INTERVAL_MS)
+  if (requestedIntervals.get(campaignId) === interval) {
+    return
+  }
+  requestedIntervals.set(campaignId, interval)
   getQueue(PROGRESS_QUEUE)
     .add(
       'publish',
@@ -40,7 +53,10 @@ export function requestProgress(tenantId: number, campaignId: number) {
         removeOnFail: true,
       }
     )
-    .catch((error) => logger.warn({ err: error, campaignId }, 'progress request failed'))
+    .catch((error) => {
+      requestedIntervals.delete(campaignId)
+      logger.warn({ err: error, campaignId }, 'progress request failed')
+    })
 }
 
 async function countBy(query: any, column: string) {
@@ -48,7 +64,10 @@ async function countBy(query: any, column: string) {
   return new Map<string, number>(rows.map((row: any) => [String(row[column]), Number(row.total)]))
 }
 
-/** Computes the campaign's progress from its journeys, steps and messages. */
+/**
+ * Computes the campaign's counts from its journeys, steps and messages.
+ * Rates are measured when the progress is published (`publishProgress`).
+ */
 export async function computeProgress(campaignId: number): Promise<CampaignProgressPayload> {
   const states = await countBy(db.from('journeys').where('campaign_id', campaignId), 'state')
   const statuses = await countBy(
@@ -100,11 +119,16 @@ async function storeProgress(
   progress: CampaignProgressPayload
 ) {
   const now = sqlTime()
+  const figures = {
+    ...progress.totals,
+    rates: progress.rates ? JSON.stringify(progress.rates) : null,
+    progress_at: now,
+  }
   await db
     .table('campaign_runs')
-    .insert({ campaign_id: campaignId, tenant_id: tenantId, ...progress.totals, progress_at: now })
+    .insert({ campaign_id: campaignId, tenant_id: tenantId, ...figures })
     .onConflict('campaign_id')
-    .merge({ ...progress.totals, progress_at: now })
+    .merge(figures)
   for (const [nodeId, node] of Object.entries(progress.nodes)) {
     await db
       .table('campaign_node_counters')
@@ -125,9 +149,39 @@ async function storeProgress(
     .update({ waiting: 0 })
 }
 
-/** Computes, stores and broadcasts the campaign's progress. */
+/** Serializes the counts of a payload in a fixed order, leaving out nodes that have none. */
+function countsKey(progress: CampaignProgressPayload) {
+  const { enrolled, active, completed, sent, failed } = progress.totals
+  const nodes = Object.keys(progress.nodes)
+    .sort()
+    .map((id) => {
+      const node = progress.nodes[id]
+      const ports = Object.keys(node.ports)
+        .sort()
+        .map((port) => [port, node.ports[port]])
+      return [id, node.waiting, ports] as const
+    })
+    .filter(([, waiting, ports]) => waiting > 0 || ports.length > 0)
+  return JSON.stringify([enrolled, active, completed, sent, failed, nodes])
+}
+
+/**
+ * Computes the campaign's counts and rates, stores them and broadcasts
+ * them. When the counts equal the stored ones, the stored progress stays
+ * as it is and nothing is broadcast, so the figures a page reads do not
+ * change while the campaign does not move. Runs inside the campaign's
+ * tenant scope.
+ */
 export async function publishProgress(tenantId: number, campaignId: number) {
   const progress = await computeProgress(campaignId)
+  const stored = await storedProgress(campaignId)
+  if (stored?.rates && countsKey(stored) === countsKey(progress)) {
+    return stored
+  }
+  const campaign = await Campaign.find(campaignId)
+  if (campaign) {
+    progress.rates = await computeRates(campaign, progress.totals)
+  }
   await storeProgress(tenantId, campaignId, progress)
   transmit.broadcast(
     campaignProgressChannel(tenantId, campaignId),
@@ -154,5 +208,6 @@ export async function storedProgress(campaignId: number): Promise<CampaignProgre
     sent: Number(run.sent),
     failed: Number(run.failed),
   }
-  return { nodes, totals }
+  const rates: CampaignProgressRates | undefined = run.rates ? JSON.parse(run.rates) : undefined
+  return rates ? { nodes, totals, rates } : { nodes, totals }
 }

@@ -135,3 +135,23 @@ export async function reservePaceSlot(instanceId: number, from: DateTime, settin
   }
   return DateTime.fromMillis(Number(slot), { zone: 'utc' })
 }
+
+/**
+ * Sends a minute that `settings` allow on one number, on average: the mean
+ * of the random interval, one rest after every `pauseAfterSends` sends, and
+ * the daily cap spread over the day. `null` when the settings pace nothing.
+ */
+export function paceSendsPerMinute(settings: PaceSettings) {
+  if (isUnpaced(settings)) {
+    return null
+  }
+  const min = Math.max(0, settings.minIntervalSeconds)
+  const meanGap = (min + Math.max(min, settings.maxIntervalSeconds)) / 2
+  const rest = settings.pauseAfterSends ? (settings.pauseMinutes ?? 0) * 60 : 0
+  // The script waits max(gap, rest) after the last send of a run instead of the gap.
+  const runLength = rest > 0 ? settings.pauseAfterSends! : 1
+  const runSeconds = (runLength - 1) * meanGap + Math.max(meanGap, rest)
+  const byInterval = runSeconds > 0 ? (60 * runLength) / runSeconds : Number.POSITIVE_INFINITY
+  const byCap = settings.dailyCap === null ? Number.POSITIVE_INFINITY : settings.dailyCap / 1440
+  return Math.min(byInterval, byCap)
+}

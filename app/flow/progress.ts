@@ -9,6 +9,29 @@ export interface CampaignProgressPayload {
   /** Counts per node id of the campaign's published versions; nodes without journeys may be left out. */
   nodes: Record<string, NodeProgress>
   totals: CampaignProgressTotals
+  /** Rates and the estimated time left; left out by payloads stored before rates were measured. */
+  rates?: CampaignProgressRates
+}
+
+export interface CampaignProgressRates {
+  /** When the engine computed these figures, ISO-8601 in UTC. */
+  at: string
+  /** Messages the provider accepted in the last minute. */
+  sentPerMinute: number
+  /**
+   * Sends a minute that the campaign's pace allows on all its numbers
+   * together, averaged over the random interval, the rests and the daily
+   * cap; `null` when pacing is off.
+   */
+  pacePerMinute: number | null
+  /**
+   * Estimated seconds until the campaign is done: one send for each journey
+   * not ended, at the pace, or at the measured rate when pacing is off.
+   * `null` while no rate is known.
+   */
+  etaSeconds: number | null
+  /** Journeys that left each node in the last minute, by node id; nodes none left are left out. */
+  nodesPerMinute: Record<string, number>
 }
 
 export interface NodeProgress {

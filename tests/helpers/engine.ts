@@ -13,7 +13,7 @@ import { applyAction } from '#services/campaigns/campaign_states'
 import { sqlTime } from '#services/channels/sql_time'
 import { engineNow, setEngineClock } from '#engine/clock'
 import { promoteDueJobs } from '#engine/engine_queues'
-import { createCampaign } from '#tests/helpers/campaigns'
+import { createCampaign, graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
 import { waitFor } from '#tests/helpers/channels'
 
 /** Starts the worker role in the test process: every registered queue, engine included. */
@@ -80,6 +80,14 @@ export async function seedAudience(tenantId: number, contacts: ContactSeed[]) {
 /** A distinct E.164 number for test contacts: `+55<area>9<8 digits>`. */
 export function phoneNumber(area: number, index: number) {
   return `+55${area}9${String(10_000_000 + index).slice(-8)}`
+}
+
+/** Builds a flow whose one send node, `hello`, sends `text` to every contact. */
+export function oneSendFlow(text = 'Olá'): FlowGraph {
+  return {
+    nodes: [graphNode('start', 'start'), sendNode('hello', text)],
+    edges: [graphEdge('start', 'next', 'hello')],
+  }
 }
 
 /** Creates a campaign with `graph` published as its current version. Unpaced unless told. */

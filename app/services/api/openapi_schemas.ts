@@ -230,6 +230,29 @@ export const SCHEMAS: Record<string, object> = {
         description: 'Journeys waiting at each node and leaving it by each port, by node id.',
         additionalProperties: { type: 'object' },
       },
+      rates: {
+        type: 'object',
+        description: 'Rates and the estimated time left, as last published; absent before that.',
+        properties: {
+          at: { type: 'string', format: 'date-time' },
+          sentPerMinute: { type: 'number', description: 'Messages accepted in the last minute.' },
+          pacePerMinute: {
+            type: ['number', 'null'],
+            description:
+              "Sends a minute the campaign's pace allows on all its numbers; null when pacing is off.",
+          },
+          etaSeconds: {
+            type: ['integer', 'null'],
+            description:
+              'Estimated seconds left: one send per journey not ended; null while no rate is known.',
+          },
+          nodesPerMinute: {
+            type: 'object',
+            description: 'Journeys that left each node in the last minute, by node id.',
+            additionalProperties: { type: 'number' },
+          },
+        },
+      },
     },
   },
   Message: {

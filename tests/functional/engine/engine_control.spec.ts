@@ -143,7 +143,11 @@ test.group('Engine campaign control', (group) => {
         ? stored
         : null
     }, 'the final progress to be stored')
-    assert.deepEqual(progress, await computeProgress(campaign.id))
+    // Rates change with time; the stored counts are the ones computed now.
+    assert.deepEqual(
+      { nodes: progress.nodes, totals: progress.totals },
+      await computeProgress(campaign.id)
+    )
     assert.deepEqual(progress.totals, {
       enrolled: audience,
       active: 0,

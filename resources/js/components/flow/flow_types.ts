@@ -95,4 +95,11 @@ export interface VersionSummary {
 export interface CampaignProgress {
   nodes: Record<string, { waiting: number; ports: Record<string, number> }>
   totals: { enrolled: number; active: number; completed: number; sent: number; failed: number }
+  rates?: {
+    at: string
+    sentPerMinute: number
+    pacePerMinute: number | null
+    etaSeconds: number | null
+    nodesPerMinute: Record<string, number>
+  }
 }

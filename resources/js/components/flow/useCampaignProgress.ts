@@ -12,10 +12,15 @@ function transmit() {
 /**
  * Follows a campaign's live progress on
  * `tenants/<tenantId>/campaigns/<campaignId>/progress`. Each message contains
- * the full counts, so the latest one is all the overlay needs.
+ * the full counts, so the latest one is all the overlay needs. `stored` is
+ * the progress the engine last stored, shown until the first message.
  */
-export function useCampaignProgress(tenantId: number, campaignId: number) {
-  const progress = ref<CampaignProgress | null>(null)
+export function useCampaignProgress(
+  tenantId: number,
+  campaignId: number,
+  stored: CampaignProgress | null = null
+) {
+  const progress = ref<CampaignProgress | null>(stored)
   const subscription = transmit().subscription(
     `tenants/${tenantId}/campaigns/${campaignId}/progress`
   )

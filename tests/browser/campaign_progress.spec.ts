@@ -1,0 +1,86 @@
+import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
+import type { Page } from 'playwright'
+import { runInTenant } from '#tenancy/tenant_context'
+import { createInstance } from '#services/channels/instance_service'
+import { sqlTime } from '#services/channels/sql_time'
+import { publishProgress } from '#engine/campaign_progress'
+import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { oneSendFlow, phoneNumber, publishedCampaign, seedAudience } from '#tests/helpers/engine'
+
+/** Journeys still to send, paced at one a minute on one number: ten minutes left. */
+const WAITING_JOURNEYS = 10
+
+/**
+ * Creates a campaign paced at one send a minute with WAITING_JOURNEYS
+ * journeys at its send node, and publishes its progress before the page
+ * opens.
+ */
+async function campaignWithStoredProgress(locale: 'en' | 'pt-BR') {
+  const { tenant, owner } = await createTenantWithOwner('Progress')
+  owner.locale = locale
+  await owner.save()
+  const instance = await runInTenant(tenant.id, () =>
+    createInstance({ name: 'Sales', channel: 'sandbox' })
+  )
+  const contacts = Array.from({ length: WAITING_JOURNEYS }, (_, index) => ({
+    phone: phoneNumber(61, index),
+  }))
+  const { listId, contactIds } = await seedAudience(tenant.id, contacts)
+  const campaign = await publishedCampaign(tenant.id, owner.id, oneSendFlow(), {
+    listIds: [listId],
+    channelInstanceIds: [instance.id],
+    minIntervalSeconds: 60,
+    maxIntervalSeconds: 60,
+  })
+
+  const now = sqlTime()
+  await db.table('journeys').insert(
+    contactIds.map((contactId) => ({
+      tenant_id: tenant.id,
+      campaign_id: campaign.id,
+      contact_id: contactId,
+      flow_version_id: campaign.currentVersionId,
+      instance_id: instance.id,
+      state: 'sending',
+      node_id: 'hello',
+      step: 1,
+      held: false,
+      created_at: now,
+    }))
+  )
+  await runInTenant(tenant.id, () => publishProgress(tenant.id, campaign.id))
+  return { owner, campaign }
+}
+
+async function openEditor(visit: any, browserContext: any, locale: 'en' | 'pt-BR') {
+  const { owner, campaign } = await campaignWithStoredProgress(locale)
+  await browserContext.loginAs(owner)
+  const page: Page = await visit(`/campaigns/${campaign.id}/flow`)
+  await page.locator('[data-test-id="flow-rates"]').waitFor()
+  return page
+}
+
+function text(page: Page, testId: string) {
+  return page.locator(`[data-test-id="${testId}"]`).innerText()
+}
+
+test.group('Campaign progress rates', () => {
+  test('editor shows stored rates in English', async ({ visit, browserContext, assert }) => {
+    const page = await openEditor(visit, browserContext, 'en')
+
+    assert.include(await text(page, 'flow-totals'), '10 started')
+    assert.equal(await text(page, 'flow-rate-sent'), '0 sent a minute')
+    assert.equal(await text(page, 'flow-rate-pace'), 'pace 1 a minute')
+    assert.equal(await text(page, 'flow-eta'), 'about 10 min left')
+  }).timeout(60_000)
+
+  test('editor shows stored rates in Portuguese', async ({ visit, browserContext, assert }) => {
+    const page = await openEditor(visit, browserContext, 'pt-BR')
+
+    assert.include(await text(page, 'flow-totals'), '10 iniciados')
+    assert.equal(await text(page, 'flow-rate-sent'), '0 enviadas por minuto')
+    assert.equal(await text(page, 'flow-rate-pace'), 'ritmo de 1 por minuto')
+    assert.equal(await text(page, 'flow-eta'), 'cerca de 10 min restantes')
+  }).timeout(60_000)
+})

@@ -1,0 +1,126 @@
+import { test } from '@japa/runner'
+import type { ChannelsRole } from '#processes/channels_role'
+import type { WorkerRole } from '#processes/worker_role'
+import { runInTenant } from '#tenancy/tenant_context'
+import { applyAction } from '#services/campaigns/campaign_states'
+import { paceSendsPerMinute, type PaceSettings } from '#engine/pacing'
+import { etaSecondsAt } from '#engine/progress_rates'
+import { PROGRESS_INTERVAL_MS, storedProgress } from '#engine/campaign_progress'
+import { createTenantWithOwner } from '#tests/helpers/accounts'
+import {
+  pairedSandbox,
+  sandboxSendCount,
+  startChannelsRole,
+  waitFor,
+} from '#tests/helpers/channels'
+import {
+  oneSendFlow,
+  phoneNumber,
+  publishedCampaign,
+  seedAudience,
+  startCampaign,
+  startWorkerRole,
+} from '#tests/helpers/engine'
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+function pace(settings: Partial<PaceSettings>): PaceSettings {
+  return {
+    minIntervalSeconds: 0,
+    maxIntervalSeconds: 0,
+    dailyCap: null,
+    pauseAfterSends: null,
+    pauseMinutes: null,
+    timeZone: 'America/Sao_Paulo',
+    ...settings,
+  }
+}
+
+test.group('Engine progress rates', () => {
+  test('pace gives sends a minute per number', ({ assert }) => {
+    assert.isNull(paceSendsPerMinute(pace({})))
+    assert.equal(paceSendsPerMinute(pace({ minIntervalSeconds: 30, maxIntervalSeconds: 30 })), 2)
+    // A random gap of 10 to 50 s averages 30 s.
+    assert.equal(paceSendsPerMinute(pace({ minIntervalSeconds: 10, maxIntervalSeconds: 50 })), 2)
+    // 10 sends 6 s apart, then a 5-minute rest: 10 sends in 54 + 300 s.
+    assert.closeTo(
+      paceSendsPerMinute(
+        pace({ minIntervalSeconds: 6, maxIntervalSeconds: 6, pauseAfterSends: 10, pauseMinutes: 5 })
+      )!,
+      (60 * 10) / 354,
+      1e-9
+    )
+    // A cap of 1,440 a day allows one a minute, whatever the interval.
+    assert.equal(
+      paceSendsPerMinute(pace({ minIntervalSeconds: 1, maxIntervalSeconds: 1, dailyCap: 1440 })),
+      1
+    )
+    assert.equal(paceSendsPerMinute(pace({ dailyCap: 720 })), 0.5)
+  })
+
+  test('time left from the rate', ({ assert }) => {
+    assert.equal(etaSecondsAt(0, null), 0)
+    assert.isNull(etaSecondsAt(5, null))
+    assert.isNull(etaSecondsAt(5, 0))
+    assert.equal(etaSecondsAt(10, 2), 300)
+  })
+})
+
+test.group('Engine progress publication', (group) => {
+  let channels: ChannelsRole
+  let worker: WorkerRole
+  group.setup(async () => {
+    channels = await startChannelsRole()
+    worker = await startWorkerRole()
+    return async () => {
+      await worker.stop()
+      await channels.stop()
+    }
+  })
+
+  test('stores rates and time left from the pace', async ({ assert, client }) => {
+    const audience = 4
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const contacts = Array.from({ length: audience }, (_, index) => ({
+      phone: phoneNumber(51, index),
+    }))
+    const { listId } = await seedAudience(tenant.id, contacts)
+    // One send every 30 s: the first leaves now, the others wait for their slots.
+    const campaign = await publishedCampaign(tenant.id, owner.id, oneSendFlow(), {
+      listIds: [listId],
+      channelInstanceIds: [instance.id],
+      minIntervalSeconds: 30,
+      maxIntervalSeconds: 30,
+    })
+
+    await startCampaign(campaign, owner.id)
+    // The next send is 30 s away, so the figures stored after the first one stay put.
+    const progress = await waitFor(async () => {
+      const stored = await storedProgress(campaign.id)
+      return stored?.totals.completed === 1 && stored.rates ? stored : null
+    }, 'the progress after the first send')
+    await sleep(2 * PROGRESS_INTERVAL_MS)
+    assert.deepEqual(await storedProgress(campaign.id), progress)
+    assert.equal(await sandboxSendCount(instance.id), 1)
+
+    const rates = progress.rates!
+    assert.equal(rates.pacePerMinute, 2)
+    assert.equal(rates.sentPerMinute, 1)
+    assert.equal(progress.totals.active, audience - 1)
+    assert.equal(rates.etaSeconds, (audience - 1) * 30)
+    assert.equal(rates.nodesPerMinute.hello, 1)
+    assert.isAtMost(Date.now() - Date.parse(rates.at), 60_000)
+
+    const page = await client
+      .get(`/campaigns/${campaign.id}/progress`)
+      .header('accept', 'application/json')
+      .loginAs(owner)
+    page.assertStatus(200)
+    assert.deepEqual(page.body().progress, progress)
+
+    await runInTenant(tenant.id, () => applyAction(campaign.id, 'cancel', owner.id))
+  }).timeout(60_000)
+})
