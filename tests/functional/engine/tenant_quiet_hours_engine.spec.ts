@@ -28,7 +28,7 @@ async function setQuietHours(tenant: Tenant, basis: 'contact' | 'tenant') {
   forgetTenantQuietHours(tenant.id)
 }
 
-/** A São Paulo (UTC-3) and a Manaus (UTC-4) contact in a campaign that keeps the tenant's quiet hours. */
+/** Creates a campaign that keeps the tenant's quiet hours, for a São Paulo (UTC-3) and a Manaus (UTC-4) contact. */
 async function twoCityCampaign(tenantId: number, ownerId: number) {
   const instance = await pairedSandbox(tenantId, { deliveredDelayMs: 0, readDelayMs: 0 })
   const { listId, contactIds } = await seedAudience(tenantId, [
