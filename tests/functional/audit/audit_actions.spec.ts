@@ -166,7 +166,8 @@ test.group('Audit log import and export entries', (group) => {
     const rows = parse(response.text(), { columns: true }) as Record<string, string>[]
     assert.lengthOf(rows, 1)
     assert.equal(rows[0].name, 'Ana')
-    assert.equal(rows[0].phone, '+5511987650001')
+    // A leading `+` may come defused with an apostrophe, as spreadsheets would run it as a formula.
+    assert.match(rows[0].phone, /^'?\+5511987650001$/)
     assert.equal(rows[0].tags, 'vip')
 
     const entry = await onlyEntry(tenant.id, 'contacts.exported')
