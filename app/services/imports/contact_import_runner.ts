@@ -31,6 +31,11 @@ const BATCH_SIZE = 2000
  * until V8's own limit starts one: at 220 MB of heap for 75 MB of live data
  * in bench/contact_import.ts, where one forced collection took 0.13 to
  * 0.23 s on a busy two-core machine.
+ *
+ * NOTE: unlike V8's own collections, which mark incrementally, a forced one
+ * stops the whole process for its full length, so other jobs of the same
+ * worker process (journey steps, and sends in the embedded default) wait
+ * that long once every `FULL_GC_EVERY_ROWS` rows.
  */
 const FULL_GC_EVERY_ROWS = 20_000
 
