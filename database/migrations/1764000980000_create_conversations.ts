@@ -47,6 +47,7 @@ export default class extends BaseSchema {
       table.index(['tenant_id', 'instance_id', 'last_message_at'])
       table.index(['tenant_id', 'assigned_user_id', 'last_message_at'])
       table.index(['tenant_id', 'unread_count'])
+      table.index(['tenant_id', 'assigned_user_id', 'unread_count'])
       table.index(['contact_id'])
     })
 
@@ -95,9 +96,18 @@ export default class extends BaseSchema {
       table.integer('sent_by_user_id').unsigned().nullable()
       table.index(['conversation_id', 'id'])
     })
+
+    // The inbox searches message text by words. SQLite has no FULLTEXT index and
+    // searches with LIKE instead (see `messageTextMatch`).
+    if (this.db.dialect.name === 'mysql') {
+      this.schema.raw('alter table messages add fulltext index messages_body_fulltext (body)')
+    }
   }
 
   async down() {
+    if (this.db.dialect.name === 'mysql') {
+      this.schema.raw('alter table messages drop index messages_body_fulltext')
+    }
     this.schema.alterTable('messages', (table) => {
       table.dropIndex(['conversation_id', 'id'])
       table.dropColumn('conversation_id')

@@ -1,3 +1,4 @@
+import db from '@adonisjs/lucid/services/db'
 import Conversation from '#models/conversation'
 import Message from '#models/message'
 import { containing } from '#services/contacts/contact_search'
@@ -49,17 +50,35 @@ function applyCursor(query: ReturnType<typeof Conversation.query>, cursor: strin
 /** Conversations matched by message text at most, so a common word stops the scan early. */
 const TEXT_MATCHES = 200
 
+/** Shortest word MariaDB's InnoDB FULLTEXT index stores (`innodb_ft_min_token_size`, default 3). */
+const MIN_WORD_LENGTH = 3
+
 /**
- * Finds the conversations with a message whose text contains the pattern.
- * It is a query of its own, not a correlated subquery, so MariaDB scans the
- * tenant's messages once instead of once per conversation.
+ * Turns a search term into a FULLTEXT boolean query that requires every
+ * word, each as a prefix: `quero saber` becomes `+quero* +saber*`. Returns
+ * `null` when no word is long enough for the index.
  */
-async function conversationsWithText(pattern: string) {
-  const rows = await Message.query()
-    .whereRaw(`messages.body like ? escape '!'`, [pattern])
-    .whereNotNull('conversation_id')
-    .distinct('conversation_id')
-    .limit(TEXT_MATCHES)
+export function fulltextQuery(term: string) {
+  const words = term.split(/[^\p{L}\p{N}]+/u).filter((word) => word.length >= MIN_WORD_LENGTH)
+  return words.length > 0 ? words.map((word) => `+${word}*`).join(' ') : null
+}
+
+/**
+ * Finds the conversations with a message whose text matches the term. It
+ * is a query of its own, not a correlated subquery, so the database reads
+ * the tenant's messages once. MariaDB and MySQL match words through the
+ * FULLTEXT index on `messages.body`; SQLite, and terms without a word of
+ * three characters, match the text anywhere with LIKE, which scans.
+ */
+async function conversationsWithText(term: string) {
+  const query = Message.query().whereNotNull('conversation_id').distinct('conversation_id')
+  const words = fulltextQuery(term)
+  if (db.connection().dialect.name === 'mysql' && words) {
+    query.whereRaw('match(messages.body) against (? in boolean mode)', [words])
+  } else {
+    query.whereRaw(`messages.body like ? escape '!'`, [containing(term)])
+  }
+  const rows = await query.limit(TEXT_MATCHES)
   return rows.map((row) => row.conversationId!)
 }
 
@@ -134,8 +153,13 @@ export function conversationListQuery(
   }
   if (filters.tag) {
     const tag = filters.tag
-    query.whereIn('conversations.contact_id', (tags) => {
-      tags.from('contact_tags').select('contact_id').where('contact_tags.name', tag)
+    // A correlated EXISTS probes the unique (contact_id, name) key row by row, so
+    // the list still walks conversations newest first and stops after one page.
+    query.whereExists((tags) => {
+      tags
+        .from('contact_tags')
+        .whereColumn('contact_tags.contact_id', 'conversations.contact_id')
+        .where('contact_tags.name', tag)
     })
   }
   if (filters.optedOut) {
@@ -178,7 +202,7 @@ export type SerializedConversation = ReturnType<typeof serializeConversation>
 /** Loads one page of the conversation list and the cursor of the next, `null` on the last page. */
 export async function listConversations(filters: InboxFilters, country?: string) {
   const term = filters.q?.trim()
-  const byText = term ? await conversationsWithText(containing(term)) : []
+  const byText = term ? await conversationsWithText(term) : []
   const rows = await conversationListQuery(filters, country, byText).limit(
     CONVERSATIONS_PER_PAGE + 1
   )

@@ -14,10 +14,13 @@ import {
   pairedSandbox,
   sandboxSendCount,
   startChannelsRole,
+  waitFor,
   waitForMessageStatus,
 } from '#tests/helpers/channels'
 import { createContact, loadConversation, simulateReply, uniqueMobile } from '#tests/helpers/inbox'
 import { sandboxLid } from '../../../plugins/sandbox/sandbox_driver.js'
+import { createWorker, getQueue } from '#queues/queue_factory'
+import { CAMPAIGN_SEND_PRIORITY, outboundQueueName } from '#services/channels/outbound_queue'
 
 test.group('Inbox conversations', (group) => {
   let role: ChannelsRole
@@ -245,6 +248,50 @@ test.group('Inbox replies rejected', () => {
 
     response.assertStatus(422)
     assert.equal(response.body().code, 'E_REPLY_EMPTY')
+  })
+})
+
+test.group('Inbox reply priority', () => {
+  test('reply jumps waiting campaign sends', async ({ client, assert, cleanup }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    // No channels process owns this instance, so its queue keeps every job until
+    // the worker below starts.
+    const { instance, conversationId } = await closedConversation(tenant.id, 'open')
+    const queue = getQueue(outboundQueueName(instance.id))
+    cleanup(() => queue.obliterate({ force: true }))
+
+    const campaignJobs: string[] = []
+    for (const name of ['Iara', 'Joana', 'Kleber']) {
+      const recipient = await createContact(tenant.id, name)
+      const message = await runInTenant(tenant.id, () =>
+        createOutboundMessage({
+          instance,
+          address: recipient.phone,
+          body: 'Oferta',
+          contactId: recipient.id,
+        })
+      )
+      const job = await queue.add(
+        'send',
+        { tenantId: tenant.id, messageId: message.id },
+        { jobId: `message-${message.id}`, priority: CAMPAIGN_SEND_PRIORITY }
+      )
+      campaignJobs.push(job.id!)
+    }
+    const response = await client
+      .post(`/inbox/${conversationId}/messages`)
+      .json({ text: 'Estou aqui' })
+      .loginAs(owner)
+      .withCsrfToken()
+    response.assertStatus(201)
+
+    const order: string[] = []
+    const worker = createWorker(queue.name, async (job) => {
+      order.push(job.id!)
+    })
+    cleanup(() => worker.close())
+    await waitFor(async () => order.length === 4, 'four jobs to run')
+    assert.deepEqual(order, [`message-${response.body().message.id}`, ...campaignJobs])
   })
 })
 
