@@ -1,6 +1,7 @@
 import Message, { OUTBOUND_STATUSES, type OutboundStatus } from '#models/message'
 import { serializeMessage } from '#services/channels/channel_broadcast'
 import { runInTenant } from '#tenancy/tenant_context'
+import { csvField } from '#services/csv_cells'
 
 /** Rows per page of a campaign's messages page. */
 export const CAMPAIGN_MESSAGES_PER_PAGE = 50
@@ -99,21 +100,6 @@ const CSV_COLUMNS = [
   'failure_code',
   'failure_reason',
 ]
-
-/**
- * Quotes a CSV field when it needs it (RFC 4180), and neutralises a leading
- * `=`, `+`, `-` or `@` so a spreadsheet does not run the field as a formula.
- */
-export function csvField(value: string | number | null | undefined) {
-  if (value === null || value === undefined) {
-    return ''
-  }
-  let text = String(value)
-  if (/^[=+\-@\t\r]/.test(text)) {
-    text = `'${text}`
-  }
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
 
 function csvLine(message: Message) {
   const row = serializeCampaignMessage(message)

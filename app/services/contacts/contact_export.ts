@@ -4,6 +4,7 @@ import type Contact from '#models/contact'
 import CustomField from '#models/custom_field'
 import { contactSearchQuery, type ContactFilters } from '#services/contacts/contact_search'
 import { fieldValuesOf } from '#services/contacts/custom_field_values'
+import { SAFE_STRINGIFY_OPTIONS } from '#services/csv_cells'
 
 /** Contacts read from the database at a time while exporting. */
 const EXPORT_CHUNK = 1000
@@ -90,7 +91,11 @@ async function writeContacts(
 export async function exportContacts(filters: ContactFilters, defaultCountry: string) {
   const fields = await CustomField.query().orderBy('key')
   const fieldKeys = fields.map((field) => field.key).filter((key) => !BASE_COLUMNS.includes(key))
-  const csv = stringify({ header: true, columns: [...BASE_COLUMNS, ...fieldKeys] })
+  const csv = stringify({
+    ...SAFE_STRINGIFY_OPTIONS,
+    header: true,
+    columns: [...BASE_COLUMNS, ...fieldKeys],
+  })
   const done = writeContacts(csv, filters, defaultCountry, fieldKeys).catch((error) => {
     csv.destroy(error)
     throw error

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream'
 import drive from '@adonisjs/drive/services/main'
 import type ContactImport from '#models/contact_import'
 import type { ReportEntry } from '#services/imports/contact_import_runner'
+import { csvField } from '#services/csv_cells'
 
 type Translate = (key: string, values?: Record<string, unknown>) => string
 
@@ -46,11 +47,6 @@ export function describeMessages(entry: ReportEntry, t: Translate) {
   return entry.messages.map((message) => t(`imports.row.${message.code}`, message.values))
 }
 
-function csvCell(value: string | number | null) {
-  const text = value === null ? '' : String(value)
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
-}
-
 /**
  * Streams the whole report as UTF-8 CSV with a byte order mark, so
  * spreadsheets open accents right: row, status, name, phone, messages.
@@ -77,7 +73,7 @@ export async function streamReportCsv(contactImport: ContactImport, t: Translate
         entry.phone,
         describeMessages(entry, t).join(' | '),
       ]
-      yield cells.map(csvCell).join(',') + '\r\n'
+      yield cells.map(csvField).join(',') + '\r\n'
     }
   }
   return Readable.from(lines())

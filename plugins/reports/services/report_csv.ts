@@ -20,8 +20,16 @@ export type OverviewExport = (typeof OVERVIEW_EXPORTS)[number]
 
 const FUNNEL_COLUMNS = ['enrolled', ...COUNTED_STAGES] as const
 
+/**
+ * CSV options for user text such as campaign and instance names. A cell
+ * that starts with `=`, `+`, `-`, `@`, tab or carriage return gets a
+ * leading `'`, so a spreadsheet does not run it as a formula. A `;` is
+ * quoted for spreadsheets that split on it. Counts stay numbers.
+ */
+const CSV_CELLS = { escape_formulas: true, quoted_match: /;/ } as const
+
 function toCsv(columns: readonly string[], rows: Record<string, unknown>[]) {
-  return stringify(rows, { header: true, columns: [...columns] })
+  return stringify(rows, { ...CSV_CELLS, header: true, columns: [...columns] })
 }
 
 async function volumeCsv(scope: ReportScope, period: Period) {
