@@ -16,6 +16,8 @@ export interface ConsentEvent extends ContactEvent {
 export interface ImportFinishedEvent {
   tenantId: number
   importId: number
+  /** The member who uploaded the file. */
+  userId: number | null
   status: 'finished' | 'failed'
   created: number
   updated: number

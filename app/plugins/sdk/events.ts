@@ -100,6 +100,8 @@ export interface InstanceStatusChangedEvent extends DomainEventBase {
 
 export interface ImportFinishedEvent extends DomainEventBase {
   importId: number
+  /** The member who uploaded the file, or `null` when unknown. */
+  userId?: number | null
   /** The list the rows went into, if the import targeted one. */
   listId: number | null
   created: number

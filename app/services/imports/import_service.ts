@@ -135,6 +135,7 @@ export async function emitImportFinished(contactImport: ContactImport) {
   await emitter.emit('import:finished', {
     tenantId: contactImport.tenantId,
     importId: contactImport.id,
+    userId: contactImport.userId ?? null,
     status: contactImport.status === 'failed' ? 'failed' : 'finished',
     created: contactImport.createdCount,
     updated: contactImport.updatedCount,

@@ -87,9 +87,10 @@ export function subscribeToDomainEvents(plugin: PluginApi) {
     await recordEntry({
       tenantId: payload.tenantId,
       action: 'import.finished',
+      actorId: payload.userId ?? null,
       targetType: 'contact_import',
       targetId: payload.importId,
-      after: details(payload, ['importId']),
+      after: details(payload, ['importId', 'userId']),
     })
   })
   plugin.on('contact:opted_out', async (payload) => {

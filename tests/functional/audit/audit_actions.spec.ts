@@ -147,6 +147,11 @@ test.group('Audit log import and export entries', (group) => {
       listIds: [],
     })
 
+    const imported = await onlyEntry(tenant.id, 'import.finished')
+    assert.equal(imported.actorId, owner.id)
+    assert.equal(imported.targetId, String(finished.id))
+    assert.deepInclude(imported.after!, { status: 'finished', created: 8, rejected: 2 })
+
     const report = await onlyEntry(tenant.id, 'import_report.exported')
     assert.equal(report.actorId, owner.id)
     assert.equal(report.targetId, String(finished.id))
