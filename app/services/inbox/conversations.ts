@@ -6,6 +6,9 @@ import { sqlTime } from '#services/channels/sql_time'
 /** Characters of a message's text kept as the conversation's preview. */
 const PREVIEW_LENGTH = 200
 
+/** Characters of a sender's display name kept, the size of `conversations.sender_name`. */
+const SENDER_NAME_LENGTH = 160
+
 /**
  * Finds the conversation of `address` on an instance, or creates it. A
  * conversation found without a contact is linked to `contactId` once the
@@ -28,7 +31,7 @@ export async function conversationFor(input: {
       instanceId: input.instanceId,
       address: input.address,
       contactId: input.contactId,
-      senderName: input.senderName ?? null,
+      senderName: input.senderName?.slice(0, SENDER_NAME_LENGTH) ?? null,
       unreadCount: 0,
     })
   } catch (error) {
@@ -53,8 +56,9 @@ async function linkContact(
   if (contactId !== null && conversation.contactId !== contactId) {
     changes.contactId = contactId
   }
-  if (senderName && senderName !== conversation.senderName) {
-    changes.senderName = senderName.slice(0, 160)
+  const name = senderName?.slice(0, SENDER_NAME_LENGTH)
+  if (name && name !== conversation.senderName) {
+    changes.senderName = name
   }
   if (Object.keys(changes).length > 0) {
     conversation.merge(changes)
