@@ -13,7 +13,7 @@ import { enqueueOutbound } from '#services/channels/outbound_queue'
 import { parseTemplate } from '#services/templates/template_syntax'
 import { renderNodes } from '#services/templates/template_renderer'
 import { contactValues } from '#services/templates/template_variables'
-import { mediaProblem } from '#services/templates/template_service'
+import { CAPTION_LIMIT, mediaProblem, mediaTypeOf } from '#services/templates/template_service'
 
 /**
  * Raised when an inbox reply cannot be sent. The inbox shows the
@@ -89,7 +89,27 @@ async function renderTemplate(templateId: number, contact: Contact | null) {
   return { text: rendered.text, media }
 }
 
-async function storeUpload(tenantId: number, file: MultipartFile): Promise<MediaValue> {
+/**
+ * Rejects a caption longer than an image or a document may have. Templates
+ * with media follow the same limit.
+ */
+function assertCaptionFits(mimeType: string, caption: string | null) {
+  const type = mediaTypeOf(mimeType)
+  const length = caption ? [...caption].length : 0
+  if ((type === 'image' || type === 'document') && length > CAPTION_LIMIT) {
+    throw new InboxSendException(
+      `The caption has ${length} characters, more than the ${CAPTION_LIMIT} a file's caption may have: shorten it or send the text as a message of its own`,
+      { code: 'E_CAPTION_TOO_LONG', status: 422 },
+      { length, limit: CAPTION_LIMIT }
+    )
+  }
+}
+
+async function storeUpload(
+  tenantId: number,
+  file: MultipartFile,
+  caption: string | null
+): Promise<MediaValue> {
   const problem = mediaProblem(file)
   if (problem) {
     throw new InboxSendException(
@@ -99,6 +119,7 @@ async function storeUpload(tenantId: number, file: MultipartFile): Promise<Media
     )
   }
   const mimeType = `${file.type}/${file.subtype}`
+  assertCaptionFits(mimeType, caption)
   const key = `inbox/${tenantId}/${randomUUID()}.${file.extname ?? 'bin'}`
   await drive.use().copyFromFs(file.tmpPath!, key)
   return { source: key, mimeType, fileName: file.clientName.slice(0, 255) }
@@ -109,7 +130,7 @@ async function contentOf(conversation: Conversation, contact: Contact | null, re
   if (reply.templateId) {
     return renderTemplate(reply.templateId, contact)
   }
-  const media = reply.file ? await storeUpload(conversation.tenantId, reply.file) : null
+  const media = reply.file ? await storeUpload(conversation.tenantId, reply.file, text) : null
   if (!text && !media) {
     throw new InboxSendException(
       'The reply is empty: write a text, pick a template or attach a file',
