@@ -8,6 +8,7 @@ import { statusChange } from '#services/channels/message_status'
 import { broadcastMessage } from '#services/channels/channel_broadcast'
 import { conversationFor, recordInConversation } from '#services/inbox/conversations'
 import { publishConversation } from '#services/inbox/inbox_broadcast'
+import { storeInboundMedia } from '#services/inbox/inbound_media'
 import {
   isPhoneAddress,
   rememberAddresses,
@@ -250,10 +251,7 @@ export async function storeInbound(instance: ChannelInstance, inbound: InboundMe
       address: inbound.from,
       senderName: inbound.fromName?.slice(0, 160) ?? null,
       body: inbound.text,
-      // NOTE: inbound media is stored as its type and name only; the bytes are not downloaded yet.
-      media: inbound.media
-        ? { source: '', mimeType: inbound.media.mimeType, fileName: inbound.media.fileName }
-        : null,
+      media: await storeInboundMedia(instance.tenantId, instance.id, inbound),
       inReplyTo: inbound.inReplyTo,
       status: 'received',
       receivedAt: DateTime.fromJSDate(inbound.receivedAt),

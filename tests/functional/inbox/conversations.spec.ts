@@ -5,7 +5,11 @@ import Message from '#models/message'
 import Conversation from '#models/conversation'
 import ContactAddress from '#models/contact_address'
 import { runInTenant } from '#tenancy/tenant_context'
-import { applyReceipt, createOutboundMessage } from '#services/channels/message_service'
+import {
+  applyReceipt,
+  createOutboundMessage,
+  storeInbound,
+} from '#services/channels/message_service'
 import { deliveryCounts } from '#services/campaigns/campaign_messages'
 import { listConversations } from '#services/inbox/inbox_queries'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
@@ -295,6 +299,65 @@ test.group('Inbox reply priority', () => {
   })
 })
 
+test.group('Inbox media', () => {
+  test('inbound media is stored and served', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const { instance } = await closedConversation(tenant.id)
+    const bytes = Buffer.from('%PDF-1.4 orçamento')
+
+    const { message } = await runInTenant(tenant.id, () =>
+      storeInbound(instance, {
+        providerMessageId: `media-${Date.now()}`,
+        from: uniqueMobile(),
+        fromName: null,
+        text: 'Segue o pedido',
+        media: { mimeType: 'application/pdf', fileName: 'pedido.pdf', download: async () => bytes },
+        receivedAt: new Date(),
+        inReplyTo: null,
+      })
+    )
+
+    assert.match(message.media!.source, new RegExp(`^inbox/${tenant.id}/.+\\.pdf$`))
+    assert.equal(message.media!.fileName, 'pedido.pdf')
+    const response = await client.get(`/inbox/messages/${message.id}/media`).loginAs(owner)
+    response.assertStatus(200)
+    assert.equal(response.header('content-type'), 'application/pdf')
+    assert.include(response.header('content-disposition'), 'pedido.pdf')
+  })
+
+  test('failed download keeps the message', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const { instance } = await closedConversation(tenant.id)
+
+    const { message } = await runInTenant(tenant.id, () =>
+      storeInbound(instance, {
+        providerMessageId: `media-${Date.now()}`,
+        from: uniqueMobile(),
+        fromName: null,
+        text: null,
+        media: {
+          mimeType: 'image/jpeg',
+          fileName: null,
+          download: async () => {
+            throw new Error('media expired at the provider')
+          },
+        },
+        receivedAt: new Date(),
+        inReplyTo: null,
+      })
+    )
+
+    assert.equal(message.media!.source, '')
+    assert.equal(message.media!.mimeType, 'image/jpeg')
+    const response = await client
+      .get(`/inbox/messages/${message.id}/media`)
+      .loginAs(owner)
+      .accept('json')
+    response.assertStatus(404)
+    assert.equal(response.body().code, 'E_MEDIA_NOT_STORED')
+  })
+})
+
 test.group('Message statuses', () => {
   test('read, delivered, sent leave it read', async ({ assert }) => {
     const { tenant } = await createTenantWithOwner()
@@ -343,7 +406,6 @@ test.group('Message statuses', () => {
 /** Creates a conversation with one inbound message on a sandbox instance that is not running. */
 async function closedConversation(tenantId: number, status: 'closed' | 'open' = 'closed') {
   const { default: ChannelInstance } = await import('#models/channel_instance')
-  const { storeInbound } = await import('#services/channels/message_service')
   return runInTenant(tenantId, async () => {
     const instance = await ChannelInstance.create({
       name: `Closed ${Date.now()}`,
