@@ -6,6 +6,16 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { createCampaign, graphEdge, graphNode, replyFlow, sendNode } from '#tests/helpers/campaigns'
 import type { FlowGraph } from '#flow/flow_graph'
+import {
+  configureSimNao,
+  connectPorts,
+  dropNode,
+  nodeIdsOfType,
+  select,
+  tidy,
+  waitSaved,
+  writeMessage,
+} from '#tests/helpers/flow_canvas'
 import type { CampaignProgressPayload } from '#flow/progress'
 
 const VIEWPORT = { width: 1680, height: 1050 }
@@ -32,65 +42,6 @@ async function storedGraph(tenantId: number, campaignId: number) {
   return flow.graph
 }
 
-/** Ids of the nodes of a type on the canvas, in DOM order. */
-async function nodeIdsOfType(page: Page, type: string) {
-  const ids = await page
-    .locator(`[data-test-id^="flow-node-${type}-"]`)
-    .evaluateAll((elements) => elements.map((element) => element.getAttribute('data-test-id')!))
-  return ids.map((id) => id.replace('flow-node-', ''))
-}
-
-/** Drags a palette entry onto an empty corner of the canvas and returns the new node's id. */
-async function dropNode(page: Page, type: string) {
-  const before = await nodeIdsOfType(page, type)
-  const canvas = page.locator('[data-test-id="flow-canvas"]')
-  const box = (await canvas.boundingBox())!
-  await page.locator(`[data-test-id="palette-${type}"]`).dragTo(canvas, {
-    targetPosition: { x: box.width - 160, y: box.height - 120 },
-  })
-  const after = await nodeIdsOfType(page, type)
-  const added = after.find((id) => !before.includes(id))
-  if (!added) throw new Error(`dropping ${type} added no node`)
-  return added
-}
-
-/** Drags from a node's output port to another node's input with the mouse, as a person does. */
-async function connectPorts(page: Page, source: string, port: string, target: string) {
-  const from = (await page.locator(`[data-test-id="flow-handle-${source}-${port}"]`).boundingBox())!
-  const to = (await page
-    .locator(`[data-test-id="flow-node-${target}"] .flow-handle-in`)
-    .boundingBox())!
-  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
-  await page.mouse.down()
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 })
-  await page.mouse.up()
-}
-
-async function tidy(page: Page) {
-  await page.locator('[data-test-id="flow-tidy"]').click()
-  await page.waitForTimeout(150)
-}
-
-async function waitSaved(page: Page) {
-  await page.locator('[data-test-id="save-status"][data-status="saved"]').waitFor()
-}
-
-async function select(page: Page, nodeId: string) {
-  await page.locator(`[data-test-id="flow-node-${nodeId}"] .flow-node-head`).click()
-}
-
-async function writeMessage(page: Page, nodeId: string, text: string) {
-  await select(page, nodeId)
-  const field = page.locator('[data-test-id="field-message-text"]')
-  await field.fill(text)
-}
-
-async function addKeyword(page: Page, index: number, word: string) {
-  const input = page.locator(`[data-test-id="field-rules.${index}.keywords-input"]`)
-  await input.fill(word)
-  await input.press('Enter')
-}
-
 test.group('Flow editor building', () => {
   test('builds, publishes and reloads the reply flow', async ({
     visit,
@@ -107,20 +58,7 @@ test.group('Flow editor building', () => {
     const branch = await dropNode(page, 'branch_on_reply')
     await connectPorts(page, ask, 'sent', branch)
     await tidy(page)
-    await select(page, branch)
-    await page.locator('[data-test-id="field-timeout-amount"]').fill('1')
-    await page.locator('[data-test-id="field-timeout-unit"]').selectOption('hours')
-    await page.locator('[data-test-id="field-rules.0.name-input"]').fill('SIM')
-    const chips = page.locator('[data-test-id="field-rules.0.keywords"] .flow-chip button')
-    while ((await chips.count()) > 0) {
-      await chips.first().click()
-    }
-    await addKeyword(page, 0, 'SIM')
-    await page.locator('[data-test-id="field-rules-add"]').click()
-    await page.locator('[data-test-id="field-rules.1.name-input"]').fill('NÃO')
-    await addKeyword(page, 1, 'NÃO')
-    await waitSaved(page)
-    await page.locator(`[data-test-id="flow-handle-${branch}-item_2"]`).waitFor()
+    await configureSimNao(page, branch, { amount: 1, unit: 'hours' })
 
     const replies: Record<string, string> = {
       yes: 'Great, see you there!',

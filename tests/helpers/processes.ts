@@ -42,9 +42,17 @@ export function startWebServer(env: Record<string, string> = {}) {
   return startNode(['--import', '@poppinss/ts-exec', 'bin/server.ts'], env)
 }
 
-function startNode(args: string[], env: Record<string, string>): RunningProcess {
+/**
+ * Starts `node <args>` in `cwd` (the project folder by default) with the
+ * test environment and `env` on top, and collects its output.
+ */
+export function startNode(
+  args: string[],
+  env: Record<string, string>,
+  cwd = app.appRoot.pathname
+): RunningProcess {
   const child = spawn(process.execPath, args, {
-    cwd: app.appRoot.pathname,
+    cwd,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -1,3 +1,4 @@
+import db from '@adonisjs/lucid/services/db'
 import ChannelInstance from '#models/channel_instance'
 import Contact from '#models/contact'
 import Journey from '#models/journey'
@@ -123,5 +124,35 @@ async function driveTo(
   }
   if (fate === 'opted_out') {
     await optOut(contact, 'keyword')
+  }
+}
+
+/** What the messages table says about a campaign, counted the slow way. */
+export async function messageTableCounts(campaignId: number) {
+  const outbound = () =>
+    db.from('messages').where('campaign_id', campaignId).where('direction', 'out')
+  const count = async (query: any) => {
+    const row = await query.count('* as total').first()
+    return Number(row.total)
+  }
+  return {
+    queued: await count(outbound().whereNotNull('queued_at')),
+    sent: await count(outbound().whereNotNull('sent_at')),
+    delivered: await count(outbound().whereNotNull('delivered_at')),
+    read: await count(outbound().whereNotNull('read_at')),
+    failed: await count(outbound().whereNotNull('failed_at')),
+    replied: await count(
+      db
+        .from('messages as inbound')
+        .where('inbound.direction', 'in')
+        .whereIn('inbound.contact_id', outbound().whereNotNull('sent_at').select('contact_id'))
+    ),
+    optedOut: await count(
+      db
+        .from('contacts')
+        .where('consent', 'opted_out')
+        .whereIn('id', outbound().select('contact_id'))
+    ),
+    enrolled: await count(db.from('journeys').where('campaign_id', campaignId)),
   }
 }

@@ -2,12 +2,11 @@ import { test } from '@japa/runner'
 import type { ApiClient } from '@japa/api-client'
 import type User from '#models/user'
 import testUtils from '@adonisjs/core/services/test_utils'
-import db from '@adonisjs/lucid/services/db'
 import { emitDomainEvent } from '#events/domain_events'
 import { applyReceipt } from '#services/channels/message_service'
 import { runInTenant } from '#tenancy/tenant_context'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
-import { seedCampaignTraffic, type RecipientFate } from '#tests/helpers/reports'
+import { messageTableCounts, seedCampaignTraffic, type RecipientFate } from '#tests/helpers/reports'
 
 const FATES: RecipientFate[] = [
   'queued',
@@ -21,36 +20,6 @@ const FATES: RecipientFate[] = [
   'failed',
   'opted_out',
 ]
-
-/** What the messages table says about a campaign, counted the slow way. */
-async function messageTableCounts(campaignId: number) {
-  const outbound = () =>
-    db.from('messages').where('campaign_id', campaignId).where('direction', 'out')
-  const count = async (query: any) => {
-    const row = await query.count('* as total').first()
-    return Number(row.total)
-  }
-  return {
-    queued: await count(outbound().whereNotNull('queued_at')),
-    sent: await count(outbound().whereNotNull('sent_at')),
-    delivered: await count(outbound().whereNotNull('delivered_at')),
-    read: await count(outbound().whereNotNull('read_at')),
-    failed: await count(outbound().whereNotNull('failed_at')),
-    replied: await count(
-      db
-        .from('messages as inbound')
-        .where('inbound.direction', 'in')
-        .whereIn('inbound.contact_id', outbound().whereNotNull('sent_at').select('contact_id'))
-    ),
-    optedOut: await count(
-      db
-        .from('contacts')
-        .where('consent', 'opted_out')
-        .whereIn('id', outbound().select('contact_id'))
-    ),
-    enrolled: await count(db.from('journeys').where('campaign_id', campaignId)),
-  }
-}
 
 function parseCsv(text: string) {
   const [header, ...lines] = text.trim().split('\n')

@@ -1,0 +1,90 @@
+import type { Page } from 'playwright'
+
+/**
+ * Steps on the flow editor's canvas done with the mouse and keyboard, as a
+ * person does, for browser tests.
+ */
+
+/** Ids of the nodes of a type on the canvas, in DOM order. */
+export async function nodeIdsOfType(page: Page, type: string) {
+  const ids = await page
+    .locator(`[data-test-id^="flow-node-${type}-"]`)
+    .evaluateAll((elements) => elements.map((element) => element.getAttribute('data-test-id')!))
+  return ids.map((id) => id.replace('flow-node-', ''))
+}
+
+/** Drags a palette entry onto an empty corner of the canvas and returns the new node's id. */
+export async function dropNode(page: Page, type: string) {
+  const before = await nodeIdsOfType(page, type)
+  const canvas = page.locator('[data-test-id="flow-canvas"]')
+  const box = (await canvas.boundingBox())!
+  await page.locator(`[data-test-id="palette-${type}"]`).dragTo(canvas, {
+    targetPosition: { x: box.width - 160, y: box.height - 120 },
+  })
+  const after = await nodeIdsOfType(page, type)
+  const added = after.find((id) => !before.includes(id))
+  if (!added) throw new Error(`dropping ${type} added no node`)
+  return added
+}
+
+/** Drags from a node's output port to another node's input with the mouse, as a person does. */
+export async function connectPorts(page: Page, source: string, port: string, target: string) {
+  const from = (await page.locator(`[data-test-id="flow-handle-${source}-${port}"]`).boundingBox())!
+  const to = (await page
+    .locator(`[data-test-id="flow-node-${target}"] .flow-handle-in`)
+    .boundingBox())!
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 })
+  await page.mouse.up()
+}
+
+export async function tidy(page: Page) {
+  await page.locator('[data-test-id="flow-tidy"]').click()
+  await page.waitForTimeout(150)
+}
+
+export async function waitSaved(page: Page) {
+  await page.locator('[data-test-id="save-status"][data-status="saved"]').waitFor()
+}
+
+export async function select(page: Page, nodeId: string) {
+  await page.locator(`[data-test-id="flow-node-${nodeId}"] .flow-node-head`).click()
+}
+
+export async function writeMessage(page: Page, nodeId: string, text: string) {
+  await select(page, nodeId)
+  const field = page.locator('[data-test-id="field-message-text"]')
+  await field.fill(text)
+}
+
+export async function addKeyword(page: Page, index: number, word: string) {
+  const input = page.locator(`[data-test-id="field-rules.${index}.keywords-input"]`)
+  await input.fill(word)
+  await input.press('Enter')
+}
+
+/**
+ * Configures a Branch on reply node with a timeout and two keyword rules,
+ * SIM on port `yes` and NÃO on port `item_2`, and waits until the draft is saved.
+ */
+export async function configureSimNao(
+  page: Page,
+  branch: string,
+  timeout: { amount: number; unit: 'seconds' | 'minutes' | 'hours' | 'days' }
+) {
+  await select(page, branch)
+  await page.locator('[data-test-id="field-timeout-amount"]').fill(String(timeout.amount))
+  await page.locator('[data-test-id="field-timeout-unit"]').selectOption(timeout.unit)
+  await page.locator('[data-test-id="field-rules.0.name-input"]').fill('SIM')
+  const chips = page.locator('[data-test-id="field-rules.0.keywords"] .flow-chip button')
+  while ((await chips.count()) > 0) {
+    await chips.first().click()
+  }
+  await addKeyword(page, 0, 'SIM')
+  await page.locator('[data-test-id="field-rules-add"]').click()
+  await page.locator('[data-test-id="field-rules.1.name-input"]').fill('NÃO')
+  await addKeyword(page, 1, 'NÃO')
+  await waitSaved(page)
+  await page.locator(`[data-test-id="flow-handle-${branch}-item_2"]`).waitFor()
+}
