@@ -4,6 +4,7 @@ import type { ChannelsRole } from '#processes/channels_role'
 import Message from '#models/message'
 import Conversation from '#models/conversation'
 import ContactAddress from '#models/contact_address'
+import Template from '#models/template'
 import { runInTenant } from '#tenancy/tenant_context'
 import {
   applyReceipt,
@@ -252,6 +253,83 @@ test.group('Inbox replies rejected', () => {
 
     response.assertStatus(422)
     assert.equal(response.body().code, 'E_REPLY_EMPTY')
+  })
+})
+
+test.group('Inbox reply content', () => {
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR4nGNgYPj/HwADAgH/ePmlJQAAAABJRU5ErkJggg==',
+    'base64'
+  )
+
+  test('template is filled for the contact', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const contact = await createContact(tenant.id, 'Lia Castro')
+    const { instance } = await closedConversation(tenant.id, 'open')
+    const conversationId = await runInTenant(tenant.id, async () => {
+      const sent = await createOutboundMessage({
+        instance,
+        address: contact.phone,
+        body: 'Olá',
+        contactId: contact.id,
+      })
+      return sent.conversationId!
+    })
+    const template = await runInTenant(tenant.id, () =>
+      Template.create({
+        name: `Retorno ${Date.now()}`,
+        body: 'Oi {{first_name|cliente}}, tudo certo?',
+      })
+    )
+
+    const response = await client
+      .post(`/inbox/${conversationId}/messages`)
+      .json({ templateId: template.id })
+      .loginAs(owner)
+      .withCsrfToken()
+
+    response.assertStatus(201)
+    assert.equal(response.body().message.body, 'Oi Lia, tudo certo?')
+    assert.equal(response.body().message.conversationId, conversationId)
+  })
+
+  test('uploaded file goes with its caption', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const { conversationId } = await closedConversation(tenant.id, 'open')
+
+    const response = await client
+      .post(`/inbox/${conversationId}/messages`)
+      .field('text', 'Segue a foto')
+      .file('file', png, { filename: 'foto.png', contentType: 'image/png' })
+      .loginAs(owner)
+      .withCsrfToken()
+
+    response.assertStatus(201)
+    const { message } = response.body()
+    assert.equal(message.body, 'Segue a foto')
+    assert.equal(message.media.mimeType, 'image/png')
+    assert.equal(message.media.fileName, 'foto.png')
+    const media = await client.get(`/inbox/messages/${message.id}/media`).loginAs(owner)
+    media.assertStatus(200)
+    assert.equal(media.header('content-type'), 'image/png')
+  })
+
+  test('file of another type is rejected', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const { conversationId } = await closedConversation(tenant.id, 'open')
+
+    const response = await client
+      .post(`/inbox/${conversationId}/messages`)
+      .file('file', Buffer.from('#!/bin/sh\necho hi\n'), {
+        filename: 'run.sh',
+        contentType: 'application/x-sh',
+      })
+      .loginAs(owner)
+      .withCsrfToken()
+
+    response.assertStatus(422)
+    assert.equal(response.body().code, 'E_MEDIA_INVALID')
+    assert.equal(response.body().key, 'templates.errors.media_type')
   })
 })
 
