@@ -4,13 +4,25 @@ import { errors as authErrors } from '@adonisjs/auth'
 import env from '#start/env'
 import User from '#models/user'
 import { loginValidator } from '#validators/auth'
-import { recordFailedSignIn, type SignInFailure } from '#events/audit_record'
+import { recordFailedSignIn } from '#events/audit_record'
 
 /**
  * Failed sign-ins allowed per address and e-mail within a minute; the next
  * one is rejected until the minute ends. Default: 5.
  */
 const FAILED_LOGINS_PER_MINUTE = env.get('LOGIN_RATE_LIMIT') ?? 5
+
+/**
+ * Audits a sign-in rejected because its address and e-mail are blocked, at
+ * most once a minute for each pair, so someone who keeps trying cannot fill
+ * the audit log. Each rejected password is audited, and the rate limit
+ * above bounds those.
+ */
+function auditThrottled(key: string, email: string, ip: string) {
+  return limiter
+    .use({ requests: 1, duration: '1 minute' })
+    .attempt(`audit:${key}`, () => recordFailedSignIn(email, ip, 'throttled'))
+}
 
 export default class SessionController {
   async create({ inertia }: HttpContext) {
@@ -25,10 +37,8 @@ export default class SessionController {
       blockDuration: '1 minute',
     })
     const key = `login:${request.ip()}:${email.toLowerCase()}`
-    const auditFailure = (reason: SignInFailure) =>
-      recordFailedSignIn(email.toLowerCase(), request.ip(), reason).catch((error) =>
-        logger.error({ err: error, ip: request.ip() }, 'failed to audit a failed sign-in')
-      )
+    const logAuditError = (error: unknown) =>
+      logger.error({ err: error, ip: request.ip() }, 'failed to audit a failed sign-in')
 
     let result
     try {
@@ -37,14 +47,16 @@ export default class SessionController {
       )
     } catch (error) {
       if (error instanceof authErrors.E_INVALID_CREDENTIALS) {
-        await auditFailure('invalid_credentials')
+        await recordFailedSignIn(email.toLowerCase(), request.ip(), 'invalid_credentials').catch(
+          logAuditError
+        )
       }
       throw error
     }
     const [error, user] = result
     if (error) {
       logger.warn({ ip: request.ip() }, 'login rate limited')
-      await auditFailure('throttled')
+      await auditThrottled(key, email.toLowerCase(), request.ip()).catch(logAuditError)
       session.flashErrors({
         E_TOO_MANY_REQUESTS: i18n.t('auth.throttled', {
           seconds: error.response.availableIn,
