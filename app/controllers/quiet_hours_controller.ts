@@ -26,7 +26,7 @@ export default class QuietHoursController {
     const before = tenant.quietHours
     const quietHours: TenantQuietHours | null = input.enabled
       ? {
-          days: [...input.days!].sort() as IsoWeekday[],
+          days: [...input.days!].sort((a, b) => a - b) as IsoWeekday[],
           start: input.start!,
           end: input.end!,
           basis: input.basis!,
