@@ -12,20 +12,24 @@ export function whatsappToHtml(text: string) {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
 
-  const blocks: string[] = []
-  const withoutBlocks = escaped.replace(/```([\s\S]+?)```/g, (_, code: string) => {
-    blocks.push(`<code class="wa-mono">${code}</code>`)
-    return `\uE000${blocks.length - 1}\uE000`
-  })
+  // Splitting on the blocks' contents leaves them at the odd indexes, where
+  // they keep their text and line breaks as typed.
+  return escaped
+    .split(/```([\s\S]+?)```/)
+    .map((part, index) =>
+      index % 2 === 1 ? `<code class="wa-mono">${part}</code>` : formatInline(part)
+    )
+    .join('')
+}
 
-  const formatted = withoutBlocks
+/** Formats escaped text outside monospace blocks: inline code, bold, italic, strike and line breaks. */
+function formatInline(text: string) {
+  return text
     .replace(/`([^`\n]+)`/g, '<code class="wa-inline">$1</code>')
     .replace(marker('\\*'), '$1<strong>$2</strong>')
     .replace(marker('_'), '$1<em>$2</em>')
     .replace(marker('~'), '$1<s>$2</s>')
     .replace(/\n/g, '<br>')
-
-  return formatted.replace(/\uE000(\d+)\uE000/g, (_, index: string) => blocks[Number(index)])
 }
 
 function marker(symbol: string) {
