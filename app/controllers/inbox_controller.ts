@@ -23,7 +23,9 @@ import {
   inboxReplyValidator,
   noteValidator,
   olderMessagesValidator,
+  tagValidator,
 } from '#validators/inbox'
+import { addTags, splitTags } from '#services/contacts/contact_service'
 
 /** Reads the list filters from the query string; unknown or malformed values are ignored. */
 function filtersFrom(request: HttpContext['request'], userId: number): InboxFilters {
@@ -47,6 +49,20 @@ function filtersFrom(request: HttpContext['request'], userId: number): InboxFilt
     q: text('q', 120),
     before: text('before', 40),
   }
+}
+
+/** Builds the rejection of a contact action in a conversation whose sender is no contact. */
+function withoutContact(conversationId: string) {
+  return {
+    code: 'E_CONVERSATION_WITHOUT_CONTACT',
+    message: `Conversation ${conversationId} has no contact: add the sender as a contact first`,
+    key: 'inbox.errors.E_CONVERSATION_WITHOUT_CONTACT',
+  }
+}
+
+async function tagsOf(contactId: number) {
+  const tags = await ContactTag.query().where('contact_id', contactId).orderBy('name')
+  return tags.map((tag) => tag.name)
 }
 
 /**
@@ -158,6 +174,27 @@ export default class InboxController {
     return response.created({ note: serializeNote(note) })
   }
 
+  async addTags({ params, request, response, bouncer }: HttpContext) {
+    await bouncer.authorize('workInbox')
+    const contact = await this.#contactOf(params.id)
+    if (!contact) {
+      return response.unprocessableEntity(withoutContact(params.id))
+    }
+    const { name } = await request.validateUsing(tagValidator)
+    await addTags([contact.id], splitTags(name))
+    return { tags: await tagsOf(contact.id) }
+  }
+
+  async removeTag({ params, response, bouncer }: HttpContext) {
+    await bouncer.authorize('workInbox')
+    const contact = await this.#contactOf(params.id)
+    if (!contact) {
+      return response.unprocessableEntity(withoutContact(params.id))
+    }
+    await ContactTag.query().where('contact_id', contact.id).where('name', params.name).delete()
+    return { tags: await tagsOf(contact.id) }
+  }
+
   async optOut(ctx: HttpContext) {
     return this.#setConsent(ctx, 'out')
   }
@@ -178,16 +215,18 @@ export default class InboxController {
     return response.stream(await drive.use().getStream(message.media.source))
   }
 
+  /** Loads the contact of a conversation of the current tenant, `null` for an unknown sender. */
+  async #contactOf(conversationId: string) {
+    const conversation = await Conversation.findOrFail(conversationId)
+    return conversation.contactId ? Contact.find(conversation.contactId) : null
+  }
+
   async #setConsent({ params, response, bouncer, logger }: HttpContext, change: 'in' | 'out') {
     await bouncer.authorize('workInbox')
     const conversation = await Conversation.findOrFail(params.id)
-    const contact = conversation.contactId ? await Contact.find(conversation.contactId) : null
+    const contact = await this.#contactOf(params.id)
     if (!contact) {
-      return response.unprocessableEntity({
-        code: 'E_CONVERSATION_WITHOUT_CONTACT',
-        message: `Conversation ${conversation.id} has no contact: add ${conversation.address} as a contact first`,
-        key: 'inbox.errors.E_CONVERSATION_WITHOUT_CONTACT',
-      })
+      return response.unprocessableEntity(withoutContact(params.id))
     }
     await (change === 'out' ? optOut(contact, 'operator') : optIn(contact, 'operator'))
     logger.info({ contactId: contact.id, change }, 'consent changed from the inbox')

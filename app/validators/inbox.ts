@@ -19,3 +19,7 @@ export const noteValidator = vine.create(
 export const olderMessagesValidator = vine.create(
   vine.object({ before: vine.number().withoutDecimals().positive().optional() })
 )
+
+export const tagValidator = vine.create(
+  vine.object({ name: vine.string().trim().minLength(1).maxLength(200) })
+)

@@ -16,6 +16,8 @@ router
     router.post('/inbox/:id/messages', [InboxController, 'reply']).as('inbox.reply')
     router.put('/inbox/:id/assignee', [InboxController, 'assign']).as('inbox.assign')
     router.post('/inbox/:id/notes', [InboxController, 'addNote']).as('inbox.notes')
+    router.post('/inbox/:id/tags', [InboxController, 'addTags']).as('inbox.tags.add')
+    router.delete('/inbox/:id/tags/:name', [InboxController, 'removeTag']).as('inbox.tags.remove')
     router.post('/inbox/:id/opt-out', [InboxController, 'optOut']).as('inbox.opt_out')
     router.post('/inbox/:id/opt-in', [InboxController, 'optIn']).as('inbox.opt_in')
     router.get('/inbox/messages/:id/media', [InboxController, 'media']).as('inbox.media')

@@ -8,7 +8,7 @@ function csrfToken() {
  * the parsed body, or `{}` when the body is not JSON.
  */
 export async function inboxRequest<T>(
-  method: 'GET' | 'POST' | 'PUT',
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   url: string,
   body?: Record<string, unknown> | FormData
 ): Promise<{ status: number; body: T }> {
