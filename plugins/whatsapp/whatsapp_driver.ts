@@ -93,12 +93,14 @@ export class WhatsAppDriver extends BaseChannelDriver {
   #retryTimer: NodeJS.Timeout | null = null
   #qrCount = 0
   #dedup = new InboundDeduplicator()
+  /** Set by a wipe until the next `connect()`, so late writes of the old socket cannot bring keys back. */
+  #wiped = false
 
   constructor(context: ChannelDriverContext) {
     super(context)
     this.#config = whatsappConfig(context.config)
     this.auth = new DatabaseAuthState(context.instanceId)
-    this.auth.guard = () => this.#holdsLease()
+    this.auth.guard = async () => !this.#wiped && (await this.#holdsLease())
     this.sent = new SentMessageStore(context.instanceId)
     this.lids = new LidContacts(context.instanceId)
     this.resolver = new RecipientResolver((phone) => this.#requireSocket().lookup(phone))
@@ -118,6 +120,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
     this.#qrCount = 0
     this.setStatus('connecting')
     await this.#dropStaleAuth()
+    this.#wiped = false
     this.#startSocket()
   }
 
@@ -516,6 +519,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
 
   /** Deletes the auth state and everything learned with it, after a log out. */
   async #wipe() {
+    this.#wiped = true
     await this.auth.wipe()
     await this.sent.clear()
     await this.lids.clear()

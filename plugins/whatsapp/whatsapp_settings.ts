@@ -45,9 +45,15 @@ export function parseRootKey(value: string) {
  * Reads the WhatsApp settings of the install from the environment (checked
  * by start/env.ts at boot). A test root is rejected when NODE_ENV is
  * `production`, so a production install only ever trusts WhatsApp's
- * certificate.
+ * certificate, and a test run without a URL is rejected, so tests never
+ * reach WhatsApp.
  */
 export function readSettings(source: NodeJS.ProcessEnv = process.env): WhatsAppSettings {
+  if (!source.WHATSAPP_WEBSOCKET_URL && source.NODE_ENV === 'test') {
+    throw new WhatsAppSettingsError(
+      'WHATSAPP_WEBSOCKET_URL is not set while NODE_ENV is test: point it at a loopback peer, tests never connect to WhatsApp'
+    )
+  }
   const websocketUrl = source.WHATSAPP_WEBSOCKET_URL || DEFAULT_WEBSOCKET_URL
   if (!/^wss?:\/\//.test(websocketUrl)) {
     throw new WhatsAppSettingsError(

@@ -5,7 +5,10 @@ import { createInstance } from '#services/channels/instance_service'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { startChannelsRole, waitForStatus } from '#tests/helpers/channels'
 import type { WhatsAppPeer } from '#tests/support/whatsapp_peer/index'
-import { startLoopbackPeer } from '../../plugins/whatsapp/tests/support/loopback.js'
+import {
+  closeWhatsAppInstances,
+  startLoopbackPeer,
+} from '../../plugins/whatsapp/tests/support/loopback.js'
 
 const QR_IMAGE = '[data-test-id="connection-qr"] img'
 
@@ -20,6 +23,7 @@ test.group('WhatsApp pairing page', (group) => {
     role = await startChannelsRole()
     return async () => {
       await role.stop()
+      await closeWhatsAppInstances()
       await peer.close()
     }
   })

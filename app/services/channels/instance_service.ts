@@ -135,10 +135,14 @@ export async function resumeSends(instance: ChannelInstance) {
   return instance
 }
 
-/** Ends the session, drops the outbound queue and deletes the instance with its messages. */
+/**
+ * Logs the session out (so a linked device is unlinked at the provider and
+ * the driver deletes what it stored), drops the outbound queue and deletes
+ * the instance with its messages.
+ */
 export async function deleteInstance(instance: ChannelInstance) {
   if (await isOwned(instance.id)) {
-    await sendCommand({ instanceId: instance.id, action: 'disconnect' })
+    await sendCommand({ instanceId: instance.id, action: 'logout' })
   }
   await getQueue(outboundQueueName(instance.id)).obliterate({ force: true })
   await instance.delete()

@@ -23,7 +23,11 @@ import {
   startWorkerRole,
 } from '#tests/helpers/engine'
 import type { WhatsAppPeer } from '#tests/support/whatsapp_peer/index'
-import { pairedWhatsApp, startLoopbackPeer } from './support/loopback.js'
+import { deleteInstance } from '#services/channels/instance_service'
+import { createOutboundMessage } from '#services/channels/message_service'
+import { enqueueOutbound } from '#services/channels/outbound_queue'
+import { DatabaseAuthState } from '../auth_state.js'
+import { closeWhatsAppInstances, pairedWhatsApp, startLoopbackPeer } from './support/loopback.js'
 
 const ACCOUNT = '+5511971110001'
 /** Stored with the ninth digit, while WhatsApp registered the account without it. */
@@ -34,12 +38,23 @@ const RESTRICTED_ACCOUNT = '+5511971110011'
 const CARLA = '+5511971110012'
 const DAVI = '+5511971110013'
 const ELISA = '+5511971110014'
+const LOCKED_ACCOUNT = '+5511971110021'
+const DELETED_ACCOUNT = '+5511971110031'
 
-/** One Send node: the campaign greets each contact once. */
-function singleSendFlow(): FlowGraph {
+/** A Send whose failure waits an hour, so the journey and its campaign stay active. */
+function sendThenWaitFlow(): FlowGraph {
   return {
-    nodes: [graphNode('start', 'start'), sendNode('hello', 'Oi {{name|}}, temos ofertas!')],
-    edges: [graphEdge('start', 'next', 'hello')],
+    nodes: [
+      graphNode('start', 'start'),
+      sendNode('hello', 'Oi {{name|}}, temos ofertas!'),
+      graphNode('later', 'wait', { duration: { amount: 1, unit: 'hours' } }),
+      sendNode('again', 'Oi {{name|}}, as ofertas continuam!'),
+    ],
+    edges: [
+      graphEdge('start', 'next', 'hello'),
+      graphEdge('hello', 'failed', 'later'),
+      graphEdge('later', 'next', 'again'),
+    ],
   }
 }
 
@@ -61,6 +76,7 @@ test.group('WhatsApp campaign end to end', (group) => {
     return async () => {
       await worker.stop()
       await channels.stop()
+      await closeWhatsAppInstances()
       await peer.close()
     }
   })
@@ -157,17 +173,12 @@ test.group('WhatsApp campaign end to end', (group) => {
     carla.failMessagesWith(463)
     const instance = await pairedWhatsApp(peer, tenant.id, RESTRICTED_ACCOUNT)
 
-    const { listId } = await seedAudience(tenant.id, [
-      { phone: CARLA, name: 'Carla' },
-      { phone: DAVI, name: 'Davi' },
-    ])
-    const campaign = await publishedCampaign(tenant.id, owner.id, singleSendFlow(), {
+    const { listId } = await seedAudience(tenant.id, [{ phone: CARLA, name: 'Carla' }])
+    const campaign = await publishedCampaign(tenant.id, owner.id, sendThenWaitFlow(), {
       name: 'Black Friday',
       listIds: [listId],
       channelInstanceIds: [instance.id],
       createdBy: owner.id,
-      minIntervalSeconds: 8,
-      maxIntervalSeconds: 8,
     })
     await startCampaign(campaign, owner.id)
 
@@ -198,11 +209,56 @@ test.group('WhatsApp campaign end to end', (group) => {
     assert.equal(received.text, 'Your order shipped')
     await waitForMessageStatus(reply, 'sent')
 
-    // Davi's pace slot comes 8 s after Carla's send; wait past it.
-    await new Promise((resolve) => setTimeout(resolve, 9000))
-    const afterPause = await campaignMessages(campaign)
-    const held = afterPause.find((message) => message.address === DAVI)
-    assert.notEqual(held?.status, 'sent')
+    // A new campaign message after the pause waits instead of leaving.
+    const held = await runInTenant(tenant.id, async () => {
+      const message = await createOutboundMessage({
+        instance: paused,
+        address: DAVI,
+        body: 'Oi Davi, temos ofertas!',
+        campaignId: campaign.id,
+      })
+      await enqueueOutbound(message)
+      return message
+    })
+    await new Promise((resolve) => setTimeout(resolve, 3000))
+    const stillHeld = await runInTenant(tenant.id, () => Message.findOrFail(held.id))
+    assert.equal(stillHeld.status, 'queued')
     assert.lengthOf(davi.messages, 0)
   }).timeout(120_000)
+
+  test('lifted time lock resumes campaign sends', async ({ assert }) => {
+    const { tenant } = await createAudienceTenant()
+    const instance = await pairedWhatsApp(peer, tenant.id, LOCKED_ACCOUNT)
+
+    await peer.setReachoutTimelock(LOCKED_ACCOUNT, {
+      active: true,
+      endsAt: new Date(Date.now() + 3_600_000),
+    })
+    const locked = await waitFor(async () => {
+      const fresh = await loadInstance(tenant.id, instance.id)
+      return fresh.pausedForHealth ? fresh : null
+    }, 'the time lock to pause the instance')
+    assert.include(locked.lastError, 'E_WHATSAPP_REACHOUT_LOCKED')
+
+    await peer.setReachoutTimelock(LOCKED_ACCOUNT, { active: false })
+    await waitFor(async () => {
+      const fresh = await loadInstance(tenant.id, instance.id)
+      return !fresh.pausedForHealth
+    }, 'the lifted time lock to resume the instance')
+  }).timeout(60_000)
+
+  test('deleting an instance unlinks the device', async ({ assert }) => {
+    const { tenant } = await createAudienceTenant()
+    const instance = await pairedWhatsApp(peer, tenant.id, DELETED_ACCOUNT)
+    assert.equal(peer.account(DELETED_ACCOUNT).companions.size, 1)
+    const before = await new DatabaseAuthState(instance.id).counts()
+    assert.equal(before.creds, 1)
+
+    await runInTenant(tenant.id, () => deleteInstance(instance))
+    await waitFor(
+      async () => peer.account(DELETED_ACCOUNT).companions.size === 0,
+      'the device to be unlinked'
+    )
+    assert.deepEqual(await new DatabaseAuthState(instance.id).counts(), {})
+  }).timeout(60_000)
 })

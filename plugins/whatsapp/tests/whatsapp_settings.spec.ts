@@ -9,7 +9,7 @@ const ROOT_KEY = 'ab'.repeat(32)
 
 test.group('WhatsApp settings', () => {
   test('defaults to WhatsApp Web', ({ assert }) => {
-    const settings = readSettings({ NODE_ENV: 'test' })
+    const settings = readSettings({ NODE_ENV: 'development' })
     assert.equal(settings.websocketUrl, DEFAULT_WEBSOCKET_URL)
     assert.isNull(settings.testRoot)
   })
@@ -36,6 +36,10 @@ test.group('WhatsApp settings', () => {
     assert.equal(settings.testRoot?.serial, 0)
   })
 
+  test('test run without a URL is rejected', ({ assert }) => {
+    assert.throws(() => readSettings({ NODE_ENV: 'test' }), /tests never connect to WhatsApp/)
+  })
+
   test('rejects a root in production', ({ assert }) => {
     assert.throws(
       () => readSettings({ NODE_ENV: 'production', WHATSAPP_TEST_ROOT_PUBLIC_KEY: ROOT_KEY }),
@@ -45,7 +49,12 @@ test.group('WhatsApp settings', () => {
 
   test('rejects a short root key', ({ assert }) => {
     assert.throws(
-      () => readSettings({ NODE_ENV: 'test', WHATSAPP_TEST_ROOT_PUBLIC_KEY: 'abcd' }),
+      () =>
+        readSettings({
+          NODE_ENV: 'test',
+          WHATSAPP_WEBSOCKET_URL: 'ws://127.0.0.1:4100/ws/chat',
+          WHATSAPP_TEST_ROOT_PUBLIC_KEY: 'abcd',
+        }),
       /expected a 32-byte public key/
     )
   })

@@ -1,4 +1,4 @@
-import { runInTenant } from '#sdk'
+import { TERMINAL_STATUSES, db, runInTenant } from '#sdk'
 import { createInstance, requestConnect } from '#services/channels/instance_service'
 import { loadInstance, waitForStatus } from '#tests/helpers/channels'
 import {
@@ -65,4 +65,16 @@ export async function linkedJid(tenantId: number, instanceId: number) {
     throw new Error(`instance ${instanceId} has no pairing marker`)
   }
   return marker.linkedAs
+}
+
+/**
+ * Marks every WhatsApp instance left live by a test as closed, so a
+ * channels process started later in the run does not take them over.
+ */
+export async function closeWhatsAppInstances() {
+  await db
+    .from('channel_instances')
+    .where('channel', 'whatsapp')
+    .whereNotIn('status', TERMINAL_STATUSES)
+    .update({ status: 'closed' })
 }
