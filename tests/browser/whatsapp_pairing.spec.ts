@@ -78,4 +78,28 @@ test.group('WhatsApp pairing page', (group) => {
       (stored.pairing as { qr: string }).qr
     )
   }).timeout(60_000)
+
+  test('pairing code links from the page', async ({ browserContext, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await runInTenant(tenant.id, () =>
+      createInstance({ name: 'Loja Leste', channel: 'whatsapp', config: { reconnectBaseMs: 50 } })
+    )
+    await browserContext.loginAs(owner)
+    const page = await browserContext.newPage()
+    await page.goto('/connections')
+    const card = page.locator(`[data-test-id="connection-${instance.id}"]`)
+    await card.locator('[data-test-id="action-connect"]').click()
+    await card.locator(QR_IMAGE).waitFor()
+
+    await card.locator('[data-test-id="pairing-code-phone"]').fill('+5511974440003')
+    await card.locator('[data-test-id="pairing-code-request"]').click()
+    const shown = card.locator('[data-test-id="connection-pairing-code"] .pairing-code')
+    await shown.waitFor()
+    const code = await shown.innerText()
+    assert.match(code, /^[A-Z0-9]{8}$/)
+
+    await peer.enterPairingCode(code)
+    await page.locator(`[data-test-id="connection-${instance.id}"][data-status="open"]`).waitFor()
+    assert.include(await card.innerText(), '+5511974440003')
+  }).timeout(60_000)
 })
