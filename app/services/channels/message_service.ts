@@ -217,6 +217,8 @@ async function inboundConversation(instance: ChannelInstance, inbound: InboundMe
   if (contact) {
     await rememberAddresses(contact, addresses)
   }
+  // NOTE: addresses are stored for contacts only, so a sender who is no contact and
+  // writes once from a phone and once from a `…@lid` address gets two conversations.
   const address = contact?.phone ?? addresses.find(isPhoneAddress) ?? inbound.from
   const conversation = await conversationFor({
     instanceId: instance.id,
