@@ -527,7 +527,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
     await this.context.credentials.clear()
   }
 
-  #onMessages(type: 'notify' | 'append', messages: SocketMessage[]) {
+  #onMessages(_type: 'notify' | 'append', messages: SocketMessage[]) {
     for (const message of messages) {
       if (message.fromMe) {
         if (message.status !== null) {
@@ -535,7 +535,9 @@ export class WhatsAppDriver extends BaseChannelDriver {
         }
         continue
       }
-      if (type !== 'notify' || message.empty || !this.#isDirectChat(message.remoteJid)) {
+      // `append` carries the messages WhatsApp held while the number was
+      // offline (Baileys 7 marks offline deliveries so), which are replies too.
+      if (!this.#isReply(message)) {
         continue
       }
       if (!this.#dedup.first(message.remoteJid, message.participant, message.id)) {
@@ -545,6 +547,14 @@ export class WhatsAppDriver extends BaseChannelDriver {
         this.context.logger.error({ err: error, messageId: message.id }, 'whatsapp inbound failed')
       })
     }
+  }
+
+  /** Whether a message is a contact's text or media in a one-to-one chat. */
+  #isReply(message: SocketMessage) {
+    if (message.empty || (message.text === null && message.media === null)) {
+      return false
+    }
+    return this.#isDirectChat(message.remoteJid)
   }
 
   /** Only one-to-one chats reach conversations: groups, status posts and channels do not. */

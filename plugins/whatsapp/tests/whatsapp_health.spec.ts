@@ -136,4 +136,22 @@ test.group('WhatsApp pairing code and account health', (group) => {
     assert.equal(copies[0].from, CONTACT)
     assert.equal(copies[0].fromName, 'Contato')
   })
+
+  test('replies sent while offline arrive on reconnect', async ({ assert }) => {
+    await driver.disconnect()
+    assert.equal(driver.status, 'closed')
+    await peer.contact(CONTACT).sendText('Respondi quando vocês estavam fora', { to: ACCOUNT })
+
+    const since = statuses.length
+    await driver.connect()
+    await eventually(
+      () => statuses.slice(since).find((event) => event.status === 'open'),
+      'the session to open again'
+    )
+    const reply = await eventually(
+      () => inbound.find((message) => message.text === 'Respondi quando vocês estavam fora'),
+      'the reply held while offline'
+    )
+    assert.equal(reply.from, CONTACT)
+  })
 })
