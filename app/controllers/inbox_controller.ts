@@ -12,6 +12,7 @@ import Template from '#models/template'
 import { roleAtLeast } from '#tenancy/roles'
 import { optIn, optOut } from '#services/contacts/opt_out'
 import { serializeMessage } from '#services/channels/channel_broadcast'
+import { isTenantFileKey } from '#services/channels/media_sources'
 import { markConversationRead } from '#services/inbox/conversations'
 import { conversationDetail, serializeNote } from '#services/inbox/conversation_detail'
 import { publishConversation } from '#services/inbox/inbox_broadcast'
@@ -206,7 +207,8 @@ export default class InboxController {
   async media({ params, response, bouncer }: HttpContext) {
     await bouncer.authorize('viewTenant')
     const message = await Message.findOrFail(params.id)
-    if (!message.media?.source || /^https?:\/\//.test(message.media.source)) {
+    // Only files in the message's tenant folder are served, whatever key the message names.
+    if (!message.media?.source || !isTenantFileKey(message.media.source, message.tenantId)) {
       return response.notFound({ code: 'E_MEDIA_NOT_STORED', message: 'This media is not stored' })
     }
     const name = message.media.fileName ?? 'file'

@@ -1,5 +1,7 @@
 import { defineNodeType, goTo, vine, type NodeIssue } from '#sdk'
 import { mediaSchema, templateSchema } from '#flow/node_types/schema_parts'
+import { currentTenantId } from '#tenancy/tenant_context'
+import { isTenantMediaSource } from '#services/channels/media_sources'
 
 const VARIABLE = /\{\{\s*([\w.]+)\s*(?:\|[^}]*)?\}\}/g
 
@@ -54,6 +56,14 @@ export const sendNode = defineNodeType({
           values: { name },
         })
       }
+    }
+    const source = config.media?.source
+    if (source && !isTenantMediaSource(source, currentTenantId())) {
+      issues.push({
+        field: 'media.source',
+        message: 'flow_nodes.issues.media_source',
+        values: { source },
+      })
     }
     return issues
   },
