@@ -8,8 +8,9 @@ import { createPublishedCampaign } from '#tests/helpers/campaigns'
 import { createContact, uniqueMobile } from '#tests/helpers/inbox'
 
 /**
- * Markup that runs a script when a page renders it as HTML: each sets a
- * flag on `window`, so the test checks whether any of it ran.
+ * Texts that contacts and senders could write. The markup sets a flag on
+ * `window` when a page renders it as HTML, so the test checks whether any
+ * of it ran. `placeholder` holds private-use characters, shown as typed.
  */
 const PAYLOADS = {
   contact: '<img src=x onerror="window.__ran=\'contact\'">Ana',
