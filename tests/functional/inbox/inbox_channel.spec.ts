@@ -3,66 +3,19 @@ import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import env from '#start/env'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
+import { WebSession, signIn } from '#tests/helpers/web_session'
 
 const BASE = `http://127.0.0.1:${env.get('PORT')}`
-
-/** Cookies of a browser session, kept across requests as a browser would. */
-class Session {
-  #cookies = new Map<string, string>()
-
-  header() {
-    return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-  }
-
-  xsrf() {
-    return decodeURIComponent(this.#cookies.get('XSRF-TOKEN') ?? '')
-  }
-
-  store(response: Response) {
-    for (const cookie of response.headers.getSetCookie()) {
-      const [pair] = cookie.split(';')
-      const index = pair.indexOf('=')
-      this.#cookies.set(pair.slice(0, index), pair.slice(index + 1))
-    }
-  }
-
-  async request(method: string, path: string, body?: Record<string, unknown>) {
-    const response = await fetch(`${BASE}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: {
-        'cookie': this.header(),
-        'x-xsrf-token': this.xsrf(),
-        'accept': 'application/json',
-        ...(body ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    this.store(response)
-    return response
-  }
-}
-
-/** Signs in through the login form, as a browser does, and returns the session. */
-async function signIn(email: string, password: string) {
-  const session = new Session()
-  await session.request('GET', '/login')
-  const response = await session.request('POST', '/login', { email, password })
-  if (response.status !== 302 && response.status !== 303) {
-    throw new Error(`sign-in of ${email} returned ${response.status}`)
-  }
-  return session
-}
 
 /**
  * Opens the session's Transmit event stream and resolves once the server
  * has registered it, which is when subscriptions to its uid can succeed.
  */
-function openStream(session: Session, uid: string) {
+function openStream(session: WebSession, uid: string) {
   return new Promise<http.ClientRequest>((resolve, reject) => {
     const request = http.get(
       `${BASE}/__transmit/events?uid=${uid}`,
-      { headers: { cookie: session.header(), accept: 'text/event-stream' } },
+      { headers: { cookie: session.cookieHeader(), accept: 'text/event-stream' } },
       (response) => {
         if (response.statusCode !== 200) {
           reject(new Error(`event stream returned ${response.statusCode}`))
@@ -80,7 +33,7 @@ function openStream(session: Session, uid: string) {
   })
 }
 
-async function subscribe(session: Session, uid: string, channel: string) {
+async function subscribe(session: WebSession, uid: string, channel: string) {
   const response = await session.request('POST', '/__transmit/subscribe', { uid, channel })
   return response.status
 }
@@ -91,8 +44,8 @@ test.group('Inbox live channel', () => {
     const beta = await createTenantWithOwner('Beta')
     const viewer = await addMember(alpha.tenant.id, 'viewer')
 
-    const betaOwner = await signIn(beta.owner.email, beta.password)
-    const alphaViewer = await signIn(viewer.user.email, viewer.password)
+    const betaOwner = await signIn(BASE, beta.owner.email, beta.password)
+    const alphaViewer = await signIn(BASE, viewer.user.email, viewer.password)
     const betaUid = randomUUID()
     const viewerUid = randomUUID()
     const streams = [await openStream(betaOwner, betaUid), await openStream(alphaViewer, viewerUid)]
@@ -110,7 +63,7 @@ test.group('Inbox live channel', () => {
 
   test('signed-out request is rejected', async ({ assert }) => {
     const { tenant } = await createTenantWithOwner()
-    const anonymous = new Session()
+    const anonymous = new WebSession(BASE)
     await anonymous.request('GET', '/login')
 
     const response = await anonymous.request('POST', '/__transmit/subscribe', {

@@ -1,0 +1,144 @@
+import { test } from '@japa/runner'
+import { rm } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import { runAce, startWebServer, type RunningProcess } from '#tests/helpers/processes'
+import { signUp, type WebSession } from '#tests/helpers/web_session'
+
+/** Port of the server under test, apart from the suite's own and the other SQLite tests'. */
+const PORT = Number(process.env.PORT ?? 3334) + 19
+const BASE = `http://127.0.0.1:${PORT}`
+const CONNECTION = 'sqlite_inbox'
+
+/** Polls `probe` every 100 ms until it returns a truthy value, or fails after 30 s. */
+async function until<T>(probe: () => Promise<T>, what: string) {
+  const deadline = Date.now() + 30_000
+  while (Date.now() < deadline) {
+    const value = await probe()
+    if (value) {
+      return value
+    }
+    await sleep(100)
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+/**
+ * The embedded default keeps the inbox in the same SQLite file. This group
+ * starts the web, worker and channels roles on that file, pairs a sandbox
+ * number, and follows a contact's message into the inbox and an agent's reply out.
+ */
+test.group('SQLite inbox', (group) => {
+  const sqliteFile = app.tmpPath(`sqlite-inbox-${process.pid}.sqlite3`)
+  const env = {
+    DB_CONNECTION: 'sqlite',
+    SQLITE_PATH: sqliteFile,
+    PORT: String(PORT),
+    HOST: '127.0.0.1',
+    SESSION_DRIVER: 'cookie',
+    PROCESS_ROLES: 'web,worker,channels',
+  }
+  let server: RunningProcess | undefined
+
+  group.setup(async () => {
+    const migrate = await runAce(['migration:run', '--force'], env)
+    if (migrate.code !== 0) {
+      throw new Error(`migrations failed on SQLite:\n${migrate.output}`)
+    }
+    server = startWebServer(env)
+    await server.waitForOutput(/channels role started/, 60_000)
+    db.manager.add(CONNECTION, {
+      client: 'better-sqlite3',
+      connection: { filename: sqliteFile },
+      useNullAsDefault: true,
+    })
+  })
+
+  group.teardown(async () => {
+    server?.child.kill('SIGTERM')
+    await server?.waitForExit().catch(() => server?.child.kill('SIGKILL'))
+    await db.manager.close(CONNECTION)
+    for (const suffix of ['', '-wal', '-shm']) {
+      await rm(`${sqliteFile}${suffix}`, { force: true })
+    }
+  })
+
+  /** Creates, connects and pairs a sandbox instance through the pages. */
+  async function pairSandbox(session: WebSession, tenantId: number) {
+    const sqlite = db.connection(CONNECTION)
+    await session.request('POST', '/connections', {
+      name: 'SQLite sandbox',
+      channel: 'sandbox',
+      config: { deliveredDelayMs: 0, readDelayMs: 0 },
+    })
+    const instance = await sqlite.from('channel_instances').where('tenant_id', tenantId).first()
+    await session.request('POST', `/connections/${instance.id}/connect`)
+    const waiting = await until(
+      () => sqlite.from('channel_instances').where('id', instance.id).where('status', 'qr').first(),
+      'the QR code'
+    )
+    const pairing = JSON.parse(waiting.pairing)
+    await session.json('POST', `/simulator/${instance.id}/scan`, { qr: pairing.qr })
+    await until(
+      () =>
+        sqlite.from('channel_instances').where('id', instance.id).where('status', 'open').first(),
+      'the instance to open'
+    )
+    return Number(instance.id)
+  }
+
+  test('reply reaches the inbox and the answer is read', async ({ assert }) => {
+    const session = await signUp(BASE, `sqlite.inbox.${Date.now()}`)
+    const sqlite = db.connection(CONNECTION)
+    const owner = await sqlite.from('tenants').orderBy('id', 'desc').first()
+    const instanceId = await pairSandbox(session, owner.id)
+    const [contactId] = await sqlite.table('contacts').insert({
+      tenant_id: owner.id,
+      name: 'Olga Ramos',
+      phone: '+5511987659999',
+      timezone: 'America/Sao_Paulo',
+      consent: 'opted_in',
+      created_at: '2026-12-01 10:00:00',
+    })
+
+    await session.json('POST', `/simulator/${instanceId}/reply`, {
+      contactId,
+      text: 'Vocês entregam no sábado?',
+    })
+    const inbound = await until(
+      () => sqlite.from('messages').where('direction', 'in').where('contact_id', contactId).first(),
+      'the inbound message'
+    )
+    assert.isNotNull(inbound.conversation_id)
+
+    const list = await session.json('GET', '/inbox/conversations?q=sábado')
+    assert.deepEqual(
+      list.conversations.map((row: { id: number }) => row.id),
+      [inbound.conversation_id]
+    )
+    assert.equal(list.conversations[0].contactName, 'Olga Ramos')
+    assert.equal(list.conversations[0].unreadCount, 1)
+
+    const detail = await session.json('GET', `/inbox/${inbound.conversation_id}`)
+    assert.equal(detail.messages[0].body, 'Vocês entregam no sábado?')
+    const { message } = await session.json(
+      'POST',
+      `/inbox/${inbound.conversation_id}/messages`,
+      { text: 'Entregamos, sim!' },
+      201
+    )
+    const read = await until(
+      () => sqlite.from('messages').where('id', message.id).where('status', 'read').first(),
+      'the answer to be read'
+    )
+    assert.isNotNull(read.sent_at)
+    assert.isNotNull(read.delivered_at)
+    const conversation = await sqlite
+      .from('conversations')
+      .where('id', inbound.conversation_id)
+      .first()
+    assert.equal(conversation.unread_count, 0)
+    assert.equal(conversation.last_message_id, message.id)
+  }).timeout(120_000)
+})
