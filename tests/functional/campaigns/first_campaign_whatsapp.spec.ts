@@ -40,7 +40,7 @@ const ANSWERS = {
   none: 'Ainda dá tempo: responda SIM para confirmar.',
 }
 
-/** The first campaign's flow: the template, then SIM, NÃO or no reply within a few seconds. */
+/** Builds the first campaign's flow: the template, then SIM, NÃO or no reply within seconds. */
 function firstCampaignFlow(templateId: number): FlowGraph {
   return {
     nodes: [
