@@ -63,9 +63,11 @@ export async function optIn(contact: Contact, source: string) {
 }
 
 /**
- * Handles an inbound message for opt-out in the current tenant. Returns
+ * Handles an inbound message for opt-out in the current tenant, by the
+ * sender's number, suppressing a number that is not a contact yet. Returns
  * whether the sender opted out and the confirmation reply to send, if the
- * tenant set one. Inbound processing calls this for every message.
+ * tenant set one. The reply job opts known contacts out with
+ * `optOutByKeyword` instead.
  */
 export async function handleInboundForOptOut(fromPhone: string, text: string, country: string) {
   const settings = await audienceSettings()
@@ -91,6 +93,8 @@ export async function handleInboundForOptOut(fromPhone: string, text: string, co
  * tenant's opt-out keywords. Returns whether the contact is opted out now.
  * A contact already opted out is left as it is, so a redelivered message
  * emits no second `contact:opted_out`.
+ *
+ * NOTE: the tenant's confirmation reply (`optOutReply`) is not sent from here.
  */
 export async function optOutByKeyword(contactId: number, text: string | null) {
   const settings = await audienceSettings()
