@@ -13,7 +13,6 @@ import {
   type SendResult,
 } from '#sdk'
 import {
-  isLid,
   jidPhone,
   openSocket,
   queryErrorCode,
@@ -35,6 +34,7 @@ import { whatsappConfig, type WhatsAppConfig } from './whatsapp_config.js'
 import { applySettings } from './whatsapp_settings.js'
 import { outboundContent } from './outbound_content.js'
 import { InboundDeduplicator } from './inbound_dedup.js'
+import { senderAddress } from './sender_address.js'
 
 const E164 = /^\+[1-9]\d{6,14}$/
 
@@ -563,7 +563,10 @@ export class WhatsAppDriver extends BaseChannelDriver {
   }
 
   async #inbound(message: SocketMessage) {
-    const sender = await this.#sender(message.remoteJid, message.remoteJidAlt)
+    const sender = await senderAddress(message.remoteJid, message.remoteJidAlt, {
+      lids: this.lids,
+      socket: this.#socket,
+    })
     this.emitInbound({
       providerMessageId: message.id,
       from: sender.from,
@@ -574,35 +577,6 @@ export class WhatsAppDriver extends BaseChannelDriver {
       receivedAt: message.timestamp,
       inReplyTo: message.quotedId,
     })
-  }
-
-  /**
-   * The sender's address: E.164 when the phone is known (from the chat JID,
-   * `remoteJidAlt`, the stored mapping or Baileys' LID mapping), else the
-   * `…@lid` address. A newly learned LID-to-phone pair is stored.
-   */
-  async #sender(remoteJid: string, alternative: string | null) {
-    const jid = userJid(remoteJid)
-    if (!isLid(jid)) {
-      const phone = jidPhone(jid) ?? jid
-      const lid = alternative && isLid(alternative) ? userJid(alternative) : null
-      if (lid) {
-        await this.lids.remember(lid, phone)
-      }
-      return { from: phone, aliases: lid ? [lid] : [] }
-    }
-
-    let phone = jidPhone(alternative ? userJid(alternative) : null)
-    phone ??= await this.lids.phoneOf(jid)
-    if (!phone && this.#socket) {
-      const mapped = await this.#socket.phoneOfLid(jid).catch(() => null)
-      phone = jidPhone(mapped ? userJid(mapped) : null)
-    }
-    if (!phone) {
-      return { from: jid, aliases: [] }
-    }
-    await this.lids.remember(jid, phone)
-    return { from: phone, aliases: [jid] }
   }
 
   #onStatuses(updates: SocketStatusUpdate[]) {

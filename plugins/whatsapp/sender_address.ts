@@ -1,0 +1,37 @@
+import { isLid, jidPhone, userJid, type WhatsAppSocket } from './baileys_adapter.js'
+import type { LidContacts } from './lid_contacts.js'
+
+/**
+ * The sender's address of an inbound message: E.164 when the phone is
+ * known (from the chat JID, `remoteJidAlt`, the stored mapping or Baileys'
+ * LID mapping), else the `…@lid` address. `aliases` holds the privacy
+ * address when the phone is known. A newly learned LID-to-phone pair is
+ * stored.
+ */
+export async function senderAddress(
+  remoteJid: string,
+  alternative: string | null,
+  sources: { lids: LidContacts; socket: WhatsAppSocket | null }
+) {
+  const jid = userJid(remoteJid)
+  if (!isLid(jid)) {
+    const phone = jidPhone(jid) ?? jid
+    const lid = alternative && isLid(alternative) ? userJid(alternative) : null
+    if (lid) {
+      await sources.lids.remember(lid, phone)
+    }
+    return { from: phone, aliases: lid ? [lid] : [] }
+  }
+
+  let phone = jidPhone(alternative ? userJid(alternative) : null)
+  phone ??= await sources.lids.phoneOf(jid)
+  if (!phone && sources.socket) {
+    const mapped = await sources.socket.phoneOfLid(jid).catch(() => null)
+    phone = jidPhone(mapped ? userJid(mapped) : null)
+  }
+  if (!phone) {
+    return { from: jid, aliases: [] }
+  }
+  await sources.lids.remember(jid, phone)
+  return { from: phone, aliases: [jid] }
+}
