@@ -57,6 +57,7 @@ export default class SimulatorController {
         from: contact.phone,
         fromName: contact.name,
         text: input.text,
+        lid: input.lid,
       })
     )
   }

@@ -21,6 +21,8 @@ export const replyValidator = vine.create(
   vine.object({
     contactId: vine.number().withoutDecimals(),
     text: vine.string().trim().minLength(1).maxLength(4096),
+    /** Reply from the phone's WhatsApp privacy address: with the phone as an alias, or alone. */
+    lid: vine.enum(['with_phone', 'only']).optional(),
   })
 )
 

@@ -117,6 +117,31 @@ test.group('Inbox conversations', (group) => {
     assert.lengthOf(conversations, 1)
   })
 
+  test('simulator replies from a lid address', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id)
+    const contact = await createContact(tenant.id, 'Paula Reis')
+
+    const response = await client
+      .post(`/simulator/${instance.id}/reply`)
+      .json({ contactId: contact.id, text: 'Oi pelo lid', lid: 'with_phone' })
+      .loginAs(owner)
+      .withCsrfToken()
+
+    response.assertStatus(200)
+    const stored = await waitFor(
+      () =>
+        runInTenant(tenant.id, () =>
+          Message.query()
+            .where('provider_message_id', String(response.body().providerMessageId))
+            .first()
+        ),
+      'the simulated reply'
+    )
+    assert.equal(stored.address, sandboxLid(contact.phone))
+    assert.equal(stored.contactId, contact.id)
+  })
+
   test('lid address of a stranger stays apart', async ({ assert }) => {
     const { tenant } = await createTenantWithOwner()
     const instance = await pairedSandbox(tenant.id)
