@@ -10,6 +10,7 @@ import {
   applySettings,
   serializeSettings,
   settingsErrors,
+  unknownChoices,
 } from '#services/campaigns/campaign_settings'
 import { countAudience } from '#services/campaigns/campaign_audience'
 import { actionsFor } from '#services/campaigns/campaign_states'
@@ -105,11 +106,15 @@ export default class CampaignsController {
 
   private async save({ request, session, i18n, logger, tenant }: HttpContext, campaign: Campaign) {
     const input = await request.validateUsing(campaignSettingsValidator)
-    const errors = settingsErrors(input, tenant.timezone)
-    if (Object.keys(errors).length > 0) {
-      session.flashErrors(
-        Object.fromEntries(Object.entries(errors).map(([field, key]) => [field, i18n.t(key)]))
-      )
+    const messages: Record<string, string> = {}
+    for (const [field, key] of Object.entries(settingsErrors(input, tenant.timezone))) {
+      messages[field] = i18n.t(key)
+    }
+    for (const [field, { key, values }] of Object.entries(await unknownChoices(input))) {
+      messages[field] = i18n.t(key, values)
+    }
+    if (Object.keys(messages).length > 0) {
+      session.flashErrors(messages)
       return false
     }
     applySettings(campaign, input, tenant.timezone)

@@ -3,6 +3,9 @@ import type { Infer } from '@vinejs/vine/types'
 import type Campaign from '#models/campaign'
 import type { QuietHoursPolicy } from '#models/campaign'
 import type { campaignSettingsValidator } from '#validators/campaigns'
+import ChannelInstance from '#models/channel_instance'
+import ContactList from '#models/contact_list'
+import Segment from '#models/segment'
 
 export type CampaignSettingsInput = Infer<typeof campaignSettingsValidator>
 
@@ -25,6 +28,39 @@ export function settingsErrors(input: CampaignSettingsInput, timeZone: string) {
   }
   if (input.quietHours.mode === 'custom' && !input.quietHours.window) {
     errors.quietHours = 'campaigns.errors.quiet_window_missing'
+  }
+  return errors
+}
+
+/** Choices of the form that name rows of the tenant, with the model each names. */
+const CHOICES = [
+  { field: 'listIds', model: ContactList, key: 'campaigns.errors.unknown_lists' },
+  { field: 'segmentIds', model: Segment, key: 'campaigns.errors.unknown_segments' },
+  {
+    field: 'channelInstanceIds',
+    model: ChannelInstance,
+    key: 'campaigns.errors.unknown_instances',
+  },
+] as const
+
+/**
+ * Finds the chosen lists, segments and numbers that the current tenant does
+ * not have, such as another tenant's or deleted ones. Returns, by field,
+ * the translation key and the missing ids.
+ */
+export async function unknownChoices(input: CampaignSettingsInput) {
+  const errors: Record<string, { key: string; values: { ids: string } }> = {}
+  for (const { field, model, key } of CHOICES) {
+    const ids = input[field]
+    if (ids.length === 0) {
+      continue
+    }
+    const rows = await model.query().whereIn('id', ids).select('id')
+    const found = new Set(rows.map((row) => row.id))
+    const missing = ids.filter((id) => !found.has(id))
+    if (missing.length > 0) {
+      errors[field] = { key, values: { ids: missing.join(', ') } }
+    }
   }
   return errors
 }
