@@ -1,11 +1,8 @@
 import { DateTime } from 'luxon'
 import type { Infer } from '@vinejs/vine/types'
-import ChannelInstance from '#models/channel_instance'
-import ContactList from '#models/contact_list'
-import Segment from '#models/segment'
 import type { apiCampaignValidator } from '#validators/api'
 import type { CampaignSettingsInput } from '#services/campaigns/campaign_settings'
-import { settingsErrors } from '#services/campaigns/campaign_settings'
+import { settingsErrors, unknownChoices } from '#services/campaigns/campaign_settings'
 import { ApiException } from '#services/api/api_errors'
 
 type ApiCampaignInput = Infer<typeof apiCampaignValidator>
@@ -50,9 +47,14 @@ export async function campaignSettingsFrom(
       field: API_FIELD[field] ?? field,
     })
   }
-  await assertOwned('listIds', ContactList, settings.listIds)
-  await assertOwned('segmentIds', Segment, settings.segmentIds)
-  await assertOwned('channelInstanceIds', ChannelInstance, settings.channelInstanceIds)
+  const [unknown] = Object.entries(await unknownChoices(settings))
+  if (unknown) {
+    const [field, { values }] = unknown
+    throw new ApiException(
+      `No ${field.replace(/Ids$/, '')} with id ${values.ids} in this tenant.`,
+      { code: 'E_VALIDATION_ERROR', status: 422, field }
+    )
+  }
   return settings
 }
 
@@ -65,27 +67,4 @@ function localTime(iso: string, timeZone: string) {
     )
   }
   return time.setZone(timeZone).toFormat("yyyy-MM-dd'T'HH:mm")
-}
-
-async function assertOwned(
-  field: string,
-  model: typeof ContactList | typeof Segment | typeof ChannelInstance,
-  ids: number[]
-) {
-  if (ids.length === 0) {
-    return
-  }
-  const rows = await model.query().whereIn('id', ids).select('id')
-  const found = new Set(rows.map((row) => row.id))
-  const missing = ids.filter((id) => !found.has(id))
-  if (missing.length > 0) {
-    throw new ApiException(
-      `No ${field.replace(/Ids$/, '')} with id ${missing.join(', ')} in this tenant.`,
-      {
-        code: 'E_VALIDATION_ERROR',
-        status: 422,
-        field,
-      }
-    )
-  }
 }
