@@ -80,6 +80,7 @@ const AUDITED = [
   'import.started',
   'import.finished',
   'template.created',
+  'settings.quiet_hours_changed',
   'flow.published',
   'campaign.started',
   'campaign.finished',
@@ -310,6 +311,19 @@ async function writeTemplate(session: Session, name: string) {
   await page.locator('[data-test-id="template-save"]').click()
   await page.waitForURL(/\/templates\/\d+$/, { waitUntil: 'commit' })
   return preview
+}
+
+/** Turns on the tenant's quiet hours for a window hours away from now, from the settings page. */
+async function setTenantQuietHours(session: Session, timeZone: string) {
+  const { page } = session
+  const now = DateTime.now().setZone(timeZone)
+  await go(session, '/settings/quiet-hours')
+  await page.locator('[data-test-id="quiet-hours-enabled"]').check()
+  await page.locator('[data-test-id="quiet-start"]').fill(now.plus({ hours: 8 }).toFormat('HH:mm'))
+  await page.locator('[data-test-id="quiet-end"]').fill(now.plus({ hours: 9 }).toFormat('HH:mm'))
+  await page.locator('[data-test-id="quiet-hours-save"]').click()
+  await page.locator('[data-test-id="flash-success"]').waitFor()
+  await capture(session, 'quiet-hours')
 }
 
 /**
@@ -554,6 +568,10 @@ test.group('First campaign', (group) => {
         const preview = await writeTemplate(session, names.template)
         assert.notInclude(preview, '*')
         assert.notInclude(preview, '{{')
+
+        await setTenantQuietHours(session, tenant.timezone)
+        const quiet = await Tenant.findOrFail(tenant.id)
+        assert.isNotNull(quiet.quietHours)
 
         const campaignId = await fillSettings(session, names, tenant.timezone)
         const nodes = await drawFlow(session, names.template)
