@@ -105,6 +105,29 @@ function applySearch(
 }
 
 /**
+ * Keeps the conversations whose contact has the tag. On MariaDB and MySQL a
+ * STRAIGHT_JOIN keeps the conversations as the driving table, so the list
+ * walks them newest first and probes the unique `(contact_id, name)` key
+ * per row; left to itself, MariaDB 10.11 starts from the tagged contacts
+ * and sorts them all, about ten times slower at 5,000 tagged contacts.
+ */
+function applyTag(query: ReturnType<typeof Conversation.query>, tag: string) {
+  if (db.connection().dialect.name === 'mysql') {
+    query.joinRaw(
+      'straight_join contact_tags as tag_filter on tag_filter.contact_id = conversations.contact_id and tag_filter.name = ?',
+      [tag]
+    )
+    return
+  }
+  query.whereExists((tags) => {
+    tags
+      .from('contact_tags')
+      .whereColumn('contact_tags.contact_id', 'conversations.contact_id')
+      .where('contact_tags.name', tag)
+  })
+}
+
+/**
  * Builds the query of the conversation list of the current tenant, with the
  * contact's name and consent, the instance's name and the assignee's name
  * as `$extras`, newest conversation first. A search term also matches the
@@ -152,15 +175,7 @@ export function conversationListQuery(
     })
   }
   if (filters.tag) {
-    const tag = filters.tag
-    // A correlated EXISTS probes the unique (contact_id, name) key row by row, so
-    // the list still walks conversations newest first and stops after one page.
-    query.whereExists((tags) => {
-      tags
-        .from('contact_tags')
-        .whereColumn('contact_tags.contact_id', 'conversations.contact_id')
-        .where('contact_tags.name', tag)
-    })
+    applyTag(query, filters.tag)
   }
   if (filters.optedOut) {
     query.where('contacts.consent', 'opted_out')
