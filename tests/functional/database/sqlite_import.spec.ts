@@ -79,7 +79,12 @@ async function signUp(name: string) {
 }
 
 /** Uploads a fixture, starts it with the guessed mapping and waits for the import job. */
-async function importFixture(session: Session, name: string, duplicates: 'skip' | 'update') {
+async function importFixture(
+  session: Session,
+  name: string,
+  duplicates: 'skip' | 'update',
+  listIds: number[] = []
+) {
   const form = new FormData()
   const bytes = await readFile(app.makePath('tests/fixtures/contacts', name))
   form.append('file', new Blob([bytes], { type: 'text/csv' }), name)
@@ -94,6 +99,7 @@ async function importFixture(session: Session, name: string, duplicates: 'skip' 
     mapping: mapping.mapping,
     duplicates,
     tags: 'sqlite',
+    listIds,
   })
   if (start.status !== 302) {
     throw new Error(`start returned ${start.status}: ${await start.text()}`)
@@ -153,7 +159,11 @@ test.group('SQLite contact import', (group) => {
   test('imports excel-ptbr.csv, then updates on a second run', async ({ assert }) => {
     const session = await signUp('excel')
 
-    const first = await importFixture(session, 'excel-ptbr.csv', 'skip')
+    const list = await session.json('/lists', 'POST', { name: 'Feira' })
+    assert.equal(list.status, 302, await list.clone().text())
+    const listId = Number(list.headers.get('location')!.split('/').pop())
+
+    const first = await importFixture(session, 'excel-ptbr.csv', 'skip', [listId])
     assert.equal(first.contactImport.status, 'finished', first.contactImport.error ?? '')
     assert.equal(first.contactImport.encoding, 'windows-1252')
     assert.equal(first.contactImport.delimiter, ';')
@@ -183,7 +193,10 @@ test.group('SQLite contact import', (group) => {
     const tagged = await sqlite.from('contact_tags').where('name', 'sqlite').count('* as total')
     assert.equal(Number(tagged[0].total), 6)
 
-    const second = await importFixture(session, 'excel-ptbr.csv', 'update')
+    const members = await sqlite.from('contact_list_members').where('contact_list_id', listId)
+    assert.lengthOf(members, 6)
+
+    const second = await importFixture(session, 'excel-ptbr.csv', 'update', [listId])
     assert.equal(second.contactImport.status, 'finished', second.contactImport.error ?? '')
     assert.equal(second.contactImport.created, 0)
     assert.equal(second.contactImport.updated, 6)
@@ -194,6 +207,8 @@ test.group('SQLite contact import', (group) => {
     assert.equal(Number(after[0].total), 6)
     const retagged = await sqlite.from('contact_tags').where('name', 'sqlite').count('* as total')
     assert.equal(Number(retagged[0].total), 6)
+    const rejoined = await sqlite.from('contact_list_members').where('contact_list_id', listId)
+    assert.lengthOf(rejoined, 6)
   }).timeout(120_000)
 
   test('imports google-contacts.csv with extra phones and tags', async ({ assert }) => {
