@@ -1,6 +1,7 @@
 import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/core/http'
+import { DEFAULT_TRUSTED_PROXIES, trustedProxies } from '#config/trusted_proxies'
 
 export const appKey = env.get('APP_KEY')
 
@@ -13,7 +14,8 @@ export const http = defineConfig({
   generateRequestId: true,
   allowMethodSpoofing: true,
   useAsyncLocalStorage: true,
-  trustProxy: () => true,
+  // Only these may set the client address through X-Forwarded-For.
+  trustProxy: trustedProxies(env.get('TRUSTED_PROXIES') ?? DEFAULT_TRUSTED_PROXIES),
   cookie: {
     domain: '',
     path: '/',

@@ -11,6 +11,12 @@ export default await Env.create(new URL('../', import.meta.url), {
   APP_KEY: Env.schema.secret(),
   APP_URL: Env.schema.string.optional({ format: 'url', tld: false }),
   APP_NAME: Env.schema.string.optional(),
+  /**
+   * Addresses and CIDR ranges of the reverse proxies whose X-Forwarded-For
+   * header gives the client address, separated by commas. Unset, loopback
+   * and private networks are trusted.
+   */
+  TRUSTED_PROXIES: Env.schema.string.optional(),
   LOG_LEVEL: Env.schema.enum.optional([
     'fatal',
     'error',
