@@ -44,11 +44,7 @@ export default class DemoSeeder extends BaseSeeder {
       logger.info({ tenantId: tenant.id, userId: user.id }, 'demo tenant seeded')
       writeFileSync(
         loginFile,
-        [
-          'Demo login',
-          `  e-mail:   ${DEMO_EMAIL}`,
-          `  password: ${password}`,
-        ].join('\n') + '\n'
+        ['Demo login', `  e-mail:   ${DEMO_EMAIL}`, `  password: ${password}`].join('\n') + '\n'
       )
       return user
     } else if (!existsSync(loginFile)) {
