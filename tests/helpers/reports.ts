@@ -76,7 +76,7 @@ export async function seedCampaignTraffic(tenantId: number, fates: RecipientFate
     messages.push(message)
   }
 
-  await publishProgress(tenantId, campaign.id)
+  await runInTenant(tenantId, () => publishProgress(tenantId, campaign.id))
   return { campaign, instance, messages }
 }
 
