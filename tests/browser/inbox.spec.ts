@@ -77,7 +77,11 @@ test.group('Inbox', (group) => {
     )
     assert.equal(reply.body, 'Vale sim, *até 18h*')
     assert.equal(reply.sentByUserId, agent.user.id)
-    assert.equal(await page.locator('[data-test-id="composer-text"]').inputValue(), '')
+    await page.waitForFunction(
+      () =>
+        (document.querySelector('[data-test-id="composer-text"]') as HTMLTextAreaElement).value ===
+        ''
+    )
 
     const replyBubble = (status: string) =>
       pane.locator(`[data-test-id="inbox-message"][data-id="${reply.id}"][data-status="${status}"]`)
