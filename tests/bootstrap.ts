@@ -36,13 +36,17 @@ export const plugins: Config['plugins'] = [
 
 /**
  * The test database is rebuilt from the migrations once per run, so a run
- * never depends on what an earlier one left behind.
+ * never depends on what an earlier one left behind. Each run owns its
+ * database, so the migrator's advisory lock is left off: MySQL's locks are
+ * server-wide, and the migrator can release its lock on another pooled
+ * connection than the one that took it, which fails the run whenever two
+ * runs share a server.
  */
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
   setup: [
     async () => {
       const ace = await app.container.make('ace')
-      const command = await ace.exec('migration:fresh', ['--force'])
+      const command = await ace.exec('migration:fresh', ['--force', '--disable-locks'])
       if (command.exitCode) {
         throw command.error ?? new Error('migration:fresh failed on the test database')
       }
