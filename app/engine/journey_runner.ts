@@ -69,10 +69,27 @@ function isSentBeforeMarked(journey: Journey, data: JourneyJobData) {
   )
 }
 
+/** Loads the journey's contact with its tenant's time zone in `$extras`, by one query. */
+function contactOf(journey: Journey) {
+  return Contact.query()
+    .where('contacts.id', journey.contactId)
+    .join('tenants', 'tenants.id', 'contacts.tenant_id')
+    .select('contacts.*', 'tenants.timezone as tenant_timezone')
+    .first()
+}
+
+async function tenantZone(journey: Journey, contact: Contact | null): Promise<string> {
+  if (contact) {
+    return contact.$extras.tenant_timezone
+  }
+  const tenant = await Tenant.findOrFail(journey.tenantId)
+  return tenant.timezone
+}
+
 async function loadStep(data: JourneyJobData, journey: Journey): Promise<StepContext | null> {
   const campaign = await Campaign.find(journey.campaignId)
-  const contact = await Contact.find(journey.contactId)
-  const tenant = await Tenant.findOrFail(journey.tenantId)
+  const contact = await contactOf(journey)
+  const tenant = { id: journey.tenantId, timezone: await tenantZone(journey, contact) }
   const plan = await planOf(journey.flowVersionId)
   const step = {
     data,

@@ -9,9 +9,9 @@ import {
   OUTBOUND_ATTEMPTS,
   outboundQueueName,
 } from '#services/channels/outbound_queue'
-import { parseTemplate } from '#services/templates/template_syntax'
+import { parseTemplate, variablesOf } from '#services/templates/template_syntax'
 import { renderNodes } from '#services/templates/template_renderer'
-import { contactValues } from '#services/templates/template_variables'
+import { contactValues, isCustomFieldVariable } from '#services/templates/template_variables'
 import { delayUntil, engineNow } from '#engine/clock'
 import {
   JOURNEY_JOB_OPTIONS,
@@ -66,7 +66,10 @@ async function renderText(step: StepContext, request: SendRequest) {
   if (!parsed.ok) {
     return { ok: false as const, reason: `template syntax problem: ${parsed.problems[0].code}` }
   }
-  const values = await contactValues(step.contact, step.campaign.variables)
+  const customFields = variablesOf(parsed.nodes).some((variable) =>
+    isCustomFieldVariable(variable.name)
+  )
+  const values = await contactValues(step.contact, step.campaign.variables, { customFields })
   const seed = `${template?.id ?? step.journey.nodeId}:${step.contact.id}`
   const rendered = renderNodes(parsed.nodes, values, seed)
   if (!rendered.ok) {

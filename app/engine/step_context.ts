@@ -13,7 +13,8 @@ export interface StepContext {
   campaign: Campaign
   plan: ExecutionPlan
   contact: Contact
-  tenant: Tenant
+  /** The journey's tenant: its id and its IANA time zone. */
+  tenant: Pick<Tenant, 'id' | 'timezone'>
   /** The engine clock when the job started. */
   now: DateTime
 }

@@ -35,15 +35,27 @@ export async function knownVariables() {
   }
 }
 
+/** Tells whether a variable name is read from the contact's custom fields. */
+export function isCustomFieldVariable(name: string) {
+  return !(name in CONTACT_VARIABLES) && !name.startsWith(CAMPAIGN_PREFIX)
+}
+
 export function isKnownVariable(name: string, fieldKeys: Set<string>) {
   return name in CONTACT_VARIABLES || fieldKeys.has(name) || name.startsWith(CAMPAIGN_PREFIX)
 }
 
 /**
- * Returns the values of every template variable for one contact.
+ * Returns the values of every template variable for one contact. With
+ * `customFields: false` the contact's custom field values are not read,
+ * for a template that uses none.
  */
-export async function contactValues(contact: Contact, campaign: Record<string, string> = {}) {
-  const valuesByContact = await fieldValuesOf([contact.id])
+export async function contactValues(
+  contact: Contact,
+  campaign: Record<string, string> = {},
+  options: { customFields?: boolean } = {}
+) {
+  const valuesByContact =
+    options.customFields === false ? new Map() : await fieldValuesOf([contact.id])
   const fields = valuesByContact.get(contact.id) ?? {}
   const attributes = {
     name: contact.name,

@@ -6,6 +6,8 @@ import { getQueue } from '#queues/queue_factory'
 import { runInTenant } from '#tenancy/tenant_context'
 import { enqueueOutbound, outboundQueueName } from '#services/channels/outbound_queue'
 import { enqueueJourneyJob } from '#engine/engine_queues'
+import CustomField from '#models/custom_field'
+import { saveFieldValues } from '#services/contacts/custom_field_values'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
 import {
@@ -83,6 +85,45 @@ test.group('Engine sending', (group) => {
     assert.lengthOf(await campaignMessages(first), 1, 'the retried step made a second message')
     assert.equal(await sandboxSendCount(instance.id), 2, 'the retried step sent again')
   }).timeout(60_000)
+
+  test('custom field fills the message', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const { listId, contactIds } = await seedAudience(tenant.id, [
+      { phone: phoneNumber(81, 1) },
+      { phone: phoneNumber(81, 2) },
+    ])
+    await runInTenant(tenant.id, async () => {
+      const field = await CustomField.create({
+        key: 'plano',
+        label: 'Plano',
+        type: 'text',
+        options: [],
+      })
+      await saveFieldValues([
+        {
+          contactId: contactIds[0],
+          fieldId: field.id,
+          value: { textValue: 'Ouro', numberValue: null, dateValue: null },
+        },
+      ])
+    })
+    const campaign = await publishedCampaign(
+      tenant.id,
+      owner.id,
+      oneSend('Seu plano: {{plano|básico}}'),
+      { listIds: [listId], channelInstanceIds: [instance.id] }
+    )
+
+    await startCampaign(campaign, owner.id)
+    await waitForCampaignState(campaign, 'finished')
+
+    const messages = await campaignMessages(campaign)
+    const bodyOf = (contactId: number) =>
+      messages.find((message) => message.contactId === contactId)?.body
+    assert.equal(bodyOf(contactIds[0]), 'Seu plano: Ouro')
+    assert.equal(bodyOf(contactIds[1]), 'Seu plano: básico')
+  }).timeout(30_000)
 
   test('two numbers keep their own pace in parallel', async ({ assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
