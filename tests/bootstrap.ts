@@ -46,9 +46,15 @@ export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
   setup: [
     async () => {
       const ace = await app.container.make('ace')
-      const command = await ace.exec('migration:fresh', ['--force', '--disable-locks'])
-      if (command.exitCode) {
-        throw command.error ?? new Error('migration:fresh failed on the test database')
+      // migration:fresh would pass --disable-locks on to db:wipe, which rejects it.
+      for (const [name, args] of [
+        ['db:wipe', ['--force']],
+        ['migration:run', ['--force', '--disable-locks']],
+      ] as const) {
+        const command = await ace.exec(name, [...args])
+        if (command.exitCode) {
+          throw command.error ?? new Error(`${name} failed on the test database`)
+        }
       }
     },
   ],
