@@ -4,7 +4,7 @@ import type { DeliveryReceipt, InboundMessage, MediaValue, ReceiptStatus, SendRe
 import Message from '#models/message'
 import type ChannelInstance from '#models/channel_instance'
 import { emitDomainEvent } from '#events/domain_events'
-import { statusChange } from '#services/channels/message_status'
+import { STATUS_TIME, statusChange, type StatusChange } from '#services/channels/message_status'
 import { broadcastMessage } from '#services/channels/channel_broadcast'
 import { conversationFor, recordInConversation } from '#services/inbox/conversations'
 import { publishConversation } from '#services/inbox/inbox_broadcast'
@@ -28,6 +28,9 @@ const COLUMN_OF = {
   readAt: 'read_at',
   failedAt: 'failed_at',
 } as const
+
+/** Steps a later status can imply, in the order they happen. */
+const IMPLIED_STEPS = ['sent', 'delivered'] as const
 
 export interface OutboundInput {
   instance: ChannelInstance
@@ -79,7 +82,8 @@ export async function createOutboundMessage(input: OutboundInput) {
 
 /**
  * Applies a delivery receipt to the outbound message it names, forward
- * only (see `statusChange`). Returns the message, or `null` when the
+ * only (see `statusChange`), and emits the events of the steps it implies
+ * (see `emitStatusEvents`). Returns the message, or `null` when the
  * instance has no message with that provider id. Runs inside the
  * instance's tenant scope.
  */
@@ -157,9 +161,13 @@ async function applyStatus(
       .where('status', current.status)
       .update(values)
     const fresh = await Message.findOrFail(current.id)
-    if (Number(updated[0] ?? updated) > 0 || fresh.status === change.status) {
+    if (Number(updated[0] ?? updated) > 0) {
       broadcastMessage(fresh)
-      await emitMessageEvent(fresh, change.status, failure)
+      await emitStatusEvents(fresh, change, failure)
+      return fresh
+    }
+    if (fresh.status === change.status) {
+      // Another process applied the same status first, and it emitted the events.
       return fresh
     }
     current = fresh
@@ -176,6 +184,25 @@ function toTimes(message: Message) {
   }
 }
 
+/**
+ * Emits the event of each step a status change fills in, in the order of the
+ * steps: a `read` that overtook its receipts emits `message:sent` and
+ * `message:delivered` before `message:read`. Each event's `occurredAt` is the
+ * time stored for its step.
+ */
+async function emitStatusEvents(
+  message: Message,
+  change: StatusChange,
+  failure?: { code: string; reason: string }
+) {
+  for (const status of IMPLIED_STEPS) {
+    if (status !== change.status && change.times.includes(STATUS_TIME[status])) {
+      await emitMessageEvent(message, status)
+    }
+  }
+  await emitMessageEvent(message, change.status, failure)
+}
+
 async function emitMessageEvent(
   message: Message,
   status: ReceiptStatus | 'queued',
@@ -187,6 +214,7 @@ async function emitMessageEvent(
   }
   const base = {
     tenantId: message.tenantId,
+    occurredAt: message[STATUS_TIME[status]]?.toUTC().toISO() ?? undefined,
     messageId: message.id,
     contactId: message.contactId,
     campaignId: message.campaignId,

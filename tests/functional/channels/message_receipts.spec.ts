@@ -7,14 +7,28 @@ import { runInTenant } from '#tenancy/tenant_context'
 import {
   applyReceipt,
   createOutboundMessage,
+  markSent,
   storeInbound,
 } from '#services/channels/message_service'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { createContactIn } from '#tests/helpers/api'
 
 async function sandboxInstance(tenantId: number) {
   return runInTenant(tenantId, () =>
     ChannelInstance.create({ name: 'Receipts', channel: 'sandbox', status: 'open' })
   )
+}
+
+/** Records the `message:sent`, `message:delivered` and `message:read` events until cleanup. */
+function recordStatusEvents(cleanup: (handler: () => void) => void) {
+  const emitted: { event: string; messageId: number; occurredAt: string }[] = []
+  for (const event of ['message:sent', 'message:delivered', 'message:read'] as const) {
+    const listener = (payload: { messageId: number; occurredAt: string }) =>
+      emitted.push({ event, messageId: payload.messageId, occurredAt: payload.occurredAt })
+    emitter.on(event, listener)
+    cleanup(() => emitter.off(event, listener))
+  }
+  return emitted
 }
 
 test.group('Message receipts', (group) => {
@@ -49,6 +63,75 @@ test.group('Message receipts', (group) => {
     assert.isNotNull(message.deliveredAt)
     assert.isNotNull(message.sentAt)
     assert.equal(message.deliveredAt!.toSeconds(), message.readAt!.toSeconds())
+  })
+
+  test('skipped steps emit their events once', async ({ assert, cleanup }) => {
+    const { tenant } = await createTenantWithOwner()
+    const instance = await sandboxInstance(tenant.id)
+    const contact = await createContactIn(tenant.id)
+    const emitted = recordStatusEvents(cleanup)
+    const readAt = new Date('2026-03-02T10:00:05.000Z')
+
+    const created = await runInTenant(tenant.id, async () => {
+      const message = await createOutboundMessage({
+        instance,
+        address: contact.phone,
+        body: 'Hi',
+        contactId: contact.id,
+      })
+      const id = message.providerMessageId
+      await applyReceipt(instance.id, { providerMessageId: id, status: 'read', at: readAt })
+      await applyReceipt(instance.id, {
+        providerMessageId: id,
+        status: 'delivered',
+        at: new Date(readAt.getTime() - 2000),
+      })
+      await markSent(message, { providerMessageId: id, sentAt: new Date(readAt.getTime() - 4000) })
+      return message
+    })
+    const own = emitted.filter((event) => event.messageId === created.id)
+
+    assert.deepEqual(
+      own.map((event) => event.event),
+      ['message:sent', 'message:delivered', 'message:read']
+    )
+    for (const event of own) {
+      assert.equal(event.occurredAt, readAt.toISOString(), event.event)
+    }
+  })
+
+  test('delivered before sent emits sent first', async ({ assert, cleanup }) => {
+    const { tenant } = await createTenantWithOwner()
+    const instance = await sandboxInstance(tenant.id)
+    const contact = await createContactIn(tenant.id)
+    const emitted = recordStatusEvents(cleanup)
+    const deliveredAt = new Date('2026-03-02T10:00:05.000Z')
+    const readAt = new Date('2026-03-02T10:00:09.000Z')
+
+    const message = await runInTenant(tenant.id, async () => {
+      const created = await createOutboundMessage({
+        instance,
+        address: contact.phone,
+        body: 'Hi',
+        contactId: contact.id,
+      })
+      const id = created.providerMessageId
+      await applyReceipt(instance.id, {
+        providerMessageId: id,
+        status: 'delivered',
+        at: deliveredAt,
+      })
+      await markSent(created, { providerMessageId: id, sentAt: new Date() })
+      await applyReceipt(instance.id, { providerMessageId: id, status: 'read', at: readAt })
+      return Message.findOrFail(created.id)
+    })
+
+    assert.deepEqual(
+      emitted.filter((event) => event.messageId === message.id).map((event) => event.event),
+      ['message:sent', 'message:delivered', 'message:read']
+    )
+    assert.equal(message.sentAt!.toISO(), message.deliveredAt!.toISO())
+    assert.equal(message.readAt!.toUTC().toISO(), readAt.toISOString())
   })
 
   test('failed after delivered is ignored', async ({ assert }) => {
