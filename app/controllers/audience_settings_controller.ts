@@ -2,14 +2,15 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { optOutSettingsValidator } from '#validators/audience'
 import { audienceSettings, DEFAULT_OPT_OUT_KEYWORDS } from '#services/contacts/audience_settings'
 import { recordAudit } from '#events/audit_record'
+import { optOutConfirmationText } from '#services/contacts/opt_out_confirmation'
 
 export default class AudienceSettingsController {
-  async edit({ inertia, bouncer }: HttpContext) {
+  async edit({ inertia, bouncer, tenant }: HttpContext) {
     await bouncer.authorize('viewTenant')
     const settings = await audienceSettings()
     return inertia.render('contacts/opt_out', {
       keywords: settings.optOutKeywords,
-      reply: settings.optOutReply,
+      reply: optOutConfirmationText(settings, tenant.locale) ?? '',
       defaults: DEFAULT_OPT_OUT_KEYWORDS,
       canEdit: await bouncer.allows('manageTenant'),
     })
@@ -28,7 +29,8 @@ export default class AudienceSettingsController {
     ]
     const settings = await audienceSettings()
     const before = { keywords: settings.optOutKeywords, reply: settings.optOutReply }
-    settings.merge({ optOutKeywords: keywords, optOutReply: input.reply || null })
+    // An empty text is stored as '' (send no confirmation), apart from `null` (the default).
+    settings.merge({ optOutKeywords: keywords, optOutReply: input.reply ?? '' })
     await settings.save()
     await recordAudit('settings.opt_out_changed', {
       targetType: 'audience_settings',

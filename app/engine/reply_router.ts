@@ -21,7 +21,7 @@ export async function routeReply(messageId: number) {
   if (!message || message.direction !== 'in' || message.contactId === null) {
     return []
   }
-  await optOutByKeyword(message.contactId, message.body)
+  await optOutByKeyword(message)
 
   const now = await engineNow()
   const parked = await Journey.query()

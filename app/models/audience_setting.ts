@@ -14,7 +14,10 @@ export default class AudienceSetting extends withTenantScope(BaseModel) {
   @column(jsonColumn<string[]>([]))
   declare optOutKeywords: string[]
 
-  /** Sent back to a contact who opted out by keyword; no reply when null. */
+  /**
+   * Confirmation sent back to a contact who opted out by keyword: `null` sends
+   * the default text of the tenant's locale, an empty text sends none.
+   */
   @column()
   declare optOutReply: string | null
 

@@ -4,6 +4,13 @@ import Contact from '#models/contact'
 import { audienceSettings } from '#services/contacts/audience_settings'
 import { suppress, unsuppress } from '#services/contacts/suppressions'
 import { parsePhone } from '#services/contacts/phone_numbers'
+import { sqlTime } from '#services/channels/sql_time'
+import {
+  optOutConfirmationText,
+  sendOptOutConfirmation,
+} from '#services/contacts/opt_out_confirmation'
+import Tenant from '#models/tenant'
+import type Message from '#models/message'
 
 /**
  * Lowercases, strips accents and drops punctuation, symbols and spacing
@@ -65,8 +72,8 @@ export async function optIn(contact: Contact, source: string) {
 /**
  * Handles an inbound message for opt-out in the current tenant, by the
  * sender's number, suppressing a number that is not a contact yet. Returns
- * whether the sender opted out and the confirmation reply to send, if the
- * tenant set one. The reply job opts known contacts out with
+ * whether the sender opted out and the confirmation reply to send, `null`
+ * when the tenant turned it off. The reply job opts known contacts out with
  * `optOutByKeyword` instead.
  */
 export async function handleInboundForOptOut(fromPhone: string, text: string, country: string) {
@@ -85,28 +92,44 @@ export async function handleInboundForOptOut(fromPhone: string, text: string, co
   } else {
     await suppress(parsed.e164, 'keyword')
   }
-  return { optedOut: true as const, reply: settings.optOutReply }
+  const tenant = await Tenant.findOrFail(settings.tenantId)
+  return { optedOut: true as const, reply: optOutConfirmationText(settings, tenant.locale) }
 }
 
 /**
  * Opts out the sender of an inbound message whose whole text is one of the
- * tenant's opt-out keywords. Returns whether the contact is opted out now.
- * A contact already opted out is left as it is, so a redelivered message
- * emits no second `contact:opted_out`.
- *
- * NOTE: the tenant's confirmation reply (`optOutReply`) is not sent from here.
+ * tenant's opt-out keywords, and sends the tenant's confirmation reply to
+ * the sender through the instance the message came in on. Returns whether
+ * the contact is opted out now. A contact already opted out is left as it
+ * is, so a redelivered message or a second keyword emits no second
+ * `contact:opted_out` and gets no second reply. The consent changes by a
+ * conditional update, so two keywords handled at once opt out and reply
+ * once.
  */
-export async function optOutByKeyword(contactId: number, text: string | null) {
+export async function optOutByKeyword(message: Message) {
   const settings = await audienceSettings()
-  if (text === null || !isOptOutMessage(text, settings.optOutKeywords)) {
+  if (
+    message.contactId === null ||
+    message.body === null ||
+    !isOptOutMessage(message.body, settings.optOutKeywords)
+  ) {
     return false
   }
-  const contact = await Contact.find(contactId)
+  const contact = await Contact.find(message.contactId)
   if (!contact) {
     return false
   }
-  if (contact.consent !== 'opted_out') {
-    await optOut(contact, 'keyword')
+
+  const claimed = await Contact.query()
+    .where('id', contact.id)
+    .whereNot('consent', 'opted_out')
+    .update({ consent: 'opted_out', consent_source: 'keyword', consent_at: sqlTime() })
+  if (Number(claimed[0] ?? claimed) === 0) {
+    return true
   }
+
+  await contact.refresh()
+  await optOut(contact, 'keyword')
+  await sendOptOutConfirmation(message, settings)
   return true
 }
