@@ -1,0 +1,63 @@
+import { test } from '@japa/runner'
+import { createTenantWithOwner } from '#tests/helpers/accounts'
+import AuditEntry from '../../plugins/audit/models/audit_entry.js'
+
+/** Saves a full-page screenshot when SCREENSHOT_DIR is set, to review the page by eye. */
+async function capture(page: { screenshot(options: object): Promise<unknown> }, name: string) {
+  if (process.env.SCREENSHOT_DIR) {
+    await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/${name}.png`, fullPage: true })
+  }
+}
+
+const LONG_REPLY =
+  'Você não vai mais receber nossas mensagens de campanha. Se mudou de ideia, responda ' +
+  'VOLTAR nesta conversa e um atendente reativa o seu cadastro assim que possível, ' +
+  'em horário comercial, de segunda a sexta-feira.'
+const KEYWORDS = ['STOP', 'SAIR', 'PARAR', 'CANCELAR', 'DESCADASTRAR', 'UNSUBSCRIBE']
+
+/**
+ * An entry whose before and after values are long, unbroken JSON keeps the
+ * audit table within a 1280 px window, collapsed and expanded, in both
+ * languages.
+ */
+test.group('Audit log page', () => {
+  test('long changes stay within 1280 px', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Audit')
+    const entry = await AuditEntry.create({
+      tenantId: tenant.id,
+      action: 'settings.opt_out_changed',
+      actorId: owner.id,
+      actorLabel: owner.fullName,
+      targetType: 'audience_settings',
+      targetId: '1',
+      ipAddress: '127.0.0.1',
+      before: { keywords: KEYWORDS, reply: null },
+      after: { keywords: [...KEYWORDS, 'X'.repeat(300)], reply: LONG_REPLY },
+    })
+    await browserContext.loginAs(owner)
+
+    for (const locale of ['en', 'pt-BR']) {
+      owner.locale = locale
+      await owner.save()
+      const page = await visit('/plugins/audit/entries')
+      await page.setViewportSize({ width: 1280, height: 900 })
+      const row = page.locator(`[data-test-id="audit-entry-${entry.id}"]`)
+      const toggle = page.locator(`[data-test-id="audit-toggle-${entry.id}"]`)
+      const diff = page.locator(`[data-test-id="audit-diff-${entry.id}"]`)
+      const pageWidth = () => page.evaluate(() => document.documentElement.scrollWidth)
+
+      await row.waitFor()
+      assert.equal(await diff.count(), 0, locale)
+      assert.include(await row.innerText(), 'keywords, reply', locale)
+      assert.isAtMost(await pageWidth(), 1280, `${locale} collapsed`)
+      await capture(page, `audit-log-${locale}`)
+
+      await toggle.click()
+      await diff.waitFor()
+      assert.include(await diff.innerText(), 'VOLTAR nesta conversa', locale)
+      assert.equal(await toggle.getAttribute('aria-expanded'), 'true', locale)
+      assert.isAtMost(await pageWidth(), 1280, `${locale} expanded`)
+      await capture(page, `audit-log-${locale}-expanded`)
+    }
+  }).timeout(60_000)
+})
