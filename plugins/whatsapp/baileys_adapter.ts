@@ -5,8 +5,10 @@
  */
 import {
   BufferJSON,
+  Curve,
   WA_CERT_DETAILS,
   generateMessageIDV2,
+  generateSignalPubKey,
   initAuthCreds,
   isLidUser,
   jidDecode,
@@ -24,8 +26,37 @@ import {
   type WASocket,
   type proto as ProtoTypes,
 } from '@whiskeysockets/baileys'
+import { verifySignature } from 'libsignal/src/curve.js'
 import type { Agent } from 'node:https'
 import type { Logger } from '#sdk'
+
+/**
+ * Checks an XEdDSA signature by a 32-byte Curve25519 public key. Returns
+ * libsignal's result, or `false` when libsignal throws on a malformed key
+ * or signature.
+ */
+export function verifyCurveSignature(
+  publicKey: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array
+): boolean {
+  try {
+    return verifySignature(Buffer.from(generateSignalPubKey(publicKey)), message, signature)
+  } catch {
+    return false
+  }
+}
+
+// Baileys 7.0.0-rc14's `Curve.verify` returns true for every well-formed
+// signature, because libsignal's `verifySignature` returns false on a bad
+// one and Baileys only catches exceptions. So neither the Noise certificate chain
+// (Utils/noise-handler.js) nor the account signature at pairing
+// (Utils/validate-connection.js) was checked, and any server was accepted.
+// `Curve` is one plain object shared by every Baileys module, so replacing
+// its `verify` here, once at import, fixes every caller.
+// NOTE: re-check Utils/crypto.js on each Baileys upgrade, and drop this
+// line once Baileys returns libsignal's result itself.
+Curve.verify = verifyCurveSignature
 
 /** Baileys' credentials object, opaque to the rest of the plugin. */
 export type AuthCreds = AuthenticationCreds

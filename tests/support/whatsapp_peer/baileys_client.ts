@@ -13,6 +13,9 @@ import {
   type WASocket,
 } from '@whiskeysockets/baileys'
 import type { WhatsAppPeer } from './peer.js'
+// Installs the plugin's signature check into Baileys' `Curve`, so sockets of
+// these helpers verify the peer's certificate chain as the product does.
+import '../../../plugins/whatsapp/baileys_adapter.js'
 
 /**
  * Credentials and Signal keys kept as `BufferJSON` strings, as a database

@@ -1,11 +1,5 @@
-import {
-  Curve,
-  generateSignalPubKey,
-  proto,
-  WA_CERT_DETAILS,
-  type KeyPair,
-} from '@whiskeysockets/baileys'
-import { verifySignature } from 'libsignal/src/curve.js'
+import { Curve, proto, WA_CERT_DETAILS, type KeyPair } from '@whiskeysockets/baileys'
+import { verifyCurveSignature } from '../../../plugins/whatsapp/baileys_adapter.js'
 
 export type { KeyPair }
 
@@ -38,31 +32,18 @@ export const peerCertificate: PeerCertificate = {
 }
 
 /**
- * Checks an XEdDSA signature by a 32-byte Curve25519 public key.
- *
- * NOTE: Baileys 7.0.0-rc14's `Curve.verify` returns true for every
- * well-formed signature, because libsignal's `verifySignature` reports a bad
- * signature by returning false and Baileys only catches exceptions. The peer
- * checks signatures with this function instead.
+ * The WhatsApp plugin's signature check, which returns libsignal's result.
+ * The peer does not rely on Baileys' `Curve.verify`, because Baileys
+ * 7.0.0-rc14's own version returns true for every well-formed signature.
  */
-export function verifyCurveSignature(
-  publicKey: Uint8Array,
-  message: Uint8Array,
-  signature: Uint8Array
-): boolean {
-  try {
-    return verifySignature(Buffer.from(generateSignalPubKey(publicKey)), message, signature)
-  } catch {
-    return false
-  }
-}
+export { verifyCurveSignature }
 
 /**
  * Points Baileys' certificate check at the test root. Baileys reads
  * `WA_CERT_DETAILS` on every handshake, so this affects every socket of the
- * process; call it only in test processes. Baileys 7.0.0-rc14 accepts the
- * peer without it too (see `verifyCurveSignature`); a release that checks
- * signatures needs it.
+ * process; call it only in test processes. Without it a socket that checks
+ * signatures (every socket once the WhatsApp plugin's adapter is loaded, as
+ * `baileys_client.ts` does) rejects the peer's chain.
  */
 export function trustPeerCertificate(): void {
   Object.assign(WA_CERT_DETAILS, peerCertificate)
@@ -74,14 +55,41 @@ function signedCertificate(details: proto.CertChain.NoiseCertificate.IDetails, s
 }
 
 /**
+ * A correct chain, or one of the faults a client must reject: an
+ * intermediate signed by a root the client does not trust, or a leaf whose
+ * signature was altered.
+ */
+export type CertificateChainKind = 'valid' | 'untrusted-root' | 'tampered-leaf'
+
+/**
  * Builds the encoded `CertChain` a server hello carries: an intermediate
  * signed by the test root and a leaf for `staticPublicKey` signed by the
- * intermediate, which is the chain Baileys' noise handler verifies.
+ * intermediate, which is the chain Baileys' noise handler verifies. `kind`
+ * other than `valid` breaks the chain on purpose.
  */
-export function buildCertificateChain(staticPublicKey: Uint8Array): Uint8Array {
+export function buildCertificateChain(
+  staticPublicKey: Uint8Array,
+  kind: CertificateChainKind = 'valid'
+): Uint8Array {
   const intermediate: KeyPair = Curve.generateKeyPair()
+  const root = kind === 'untrusted-root' ? Curve.generateKeyPair() : rootKeyPair
   const notBefore = Math.floor(Date.now() / 1000) - 60
   const notAfter = notBefore + ONE_YEAR_SECONDS
+
+  const leaf = signedCertificate(
+    {
+      serial: LEAF_SERIAL,
+      issuerSerial: INTERMEDIATE_SERIAL,
+      key: staticPublicKey,
+      notBefore,
+      notAfter,
+    },
+    intermediate
+  )
+  if (kind === 'tampered-leaf') {
+    leaf.signature = Buffer.from(leaf.signature)
+    leaf.signature[10] ^= 0x01
+  }
 
   const chain = proto.CertChain.encode({
     intermediate: signedCertificate(
@@ -92,18 +100,9 @@ export function buildCertificateChain(staticPublicKey: Uint8Array): Uint8Array {
         notBefore,
         notAfter,
       },
-      rootKeyPair
+      root
     ),
-    leaf: signedCertificate(
-      {
-        serial: LEAF_SERIAL,
-        issuerSerial: INTERMEDIATE_SERIAL,
-        key: staticPublicKey,
-        notBefore,
-        notAfter,
-      },
-      intermediate
-    ),
+    leaf,
   })
   return chain.finish()
 }

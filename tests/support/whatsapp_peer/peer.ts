@@ -19,6 +19,7 @@ import {
 } from './accounts.js'
 import {
   buildCertificateChain,
+  type CertificateChainKind,
   peerCertificate,
   type KeyPair,
   type PeerCertificate,
@@ -65,6 +66,13 @@ export interface WhatsAppPeerOptions {
    * its self-signed certificate. Default false.
    */
   media?: boolean
+  /**
+   * Certificate chain of the server hello. `valid` (default) chains to the
+   * test root. A client must reject the others: `untrusted-root` signs the
+   * intermediate with a key other than the test root, and `tampered-leaf`
+   * flips a bit of the leaf's signature.
+   */
+  certificateChain?: CertificateChainKind
 }
 
 export interface AddContactOptions {
@@ -117,7 +125,7 @@ export class WhatsAppPeer implements ConnectionHandler {
   #connections = new Set<PeerConnection>()
   #pairings = new Map<string, PeerConnection>()
   #staticKey: KeyPair = Curve.generateKeyPair()
-  #certificateChain = buildCertificateChain(this.#staticKey.public)
+  #certificateChain: Uint8Array
 
   constructor(
     private server: Server,
@@ -129,6 +137,10 @@ export class WhatsAppPeer implements ConnectionHandler {
     const { port } = server.address() as AddressInfo
     this.url = `ws://127.0.0.1:${port}${CHAT_PATH}`
     this.log = options.logger ?? silentLogger
+    this.#certificateChain = buildCertificateChain(
+      this.#staticKey.public,
+      options.certificateChain ?? 'valid'
+    )
     sockets.on('error', (error) => this.log.warn({ err: error }, 'whatsapp peer server error'))
     sockets.on('connection', (socket: WebSocket) => {
       this.#connections.add(
