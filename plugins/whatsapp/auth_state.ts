@@ -8,6 +8,7 @@ import {
   type KeyCategory,
   type KeyStore,
 } from './baileys_adapter.js'
+import { ANY_OWNER, assertOwner, type OwnerCheck } from './instance_owner.js'
 
 const TABLE = 'whatsapp_auth_keys'
 const CREDS = 'creds'
@@ -30,12 +31,8 @@ function now() {
  * copied to another row does not decrypt.
  */
 export class DatabaseAuthState {
-  /**
-   * Resolves with whether this process may still write the instance's
-   * keys. Every write asks first, so a process that lost the instance's
-   * lease cannot overwrite what its successor stored.
-   */
-  guard: () => Promise<boolean> = async () => true
+  /** Ownership check run before every write of the creds or keys (see `OwnerCheck`). */
+  guard: OwnerCheck = ANY_OWNER
 
   constructor(
     readonly instanceId: number,
@@ -43,11 +40,7 @@ export class DatabaseAuthState {
   ) {}
 
   async #assertOwner() {
-    if (!(await this.guard())) {
-      throw new Error(
-        `WhatsApp auth state of instance ${this.instanceId} not written: this process no longer owns the instance`
-      )
-    }
+    await assertOwner(this.guard, this.instanceId, 'WhatsApp auth state')
   }
 
   #client(): Client {

@@ -1,4 +1,5 @@
 import { DateTime, db } from '#sdk'
+import { ANY_OWNER, assertOwner, type OwnerCheck } from './instance_owner.js'
 
 const TABLE = 'whatsapp_lid_contacts'
 
@@ -9,6 +10,9 @@ const TABLE = 'whatsapp_lid_contacts'
  * contact.
  */
 export class LidContacts {
+  /** Ownership check run before every stored mapping (see `OwnerCheck`). */
+  guard: OwnerCheck = ANY_OWNER
+
   constructor(
     readonly instanceId: number,
     private connectionName?: string
@@ -18,7 +22,9 @@ export class LidContacts {
     return db.connection(this.connectionName)
   }
 
+  /** Stores the phone behind `lid`. Throws `NotInstanceOwnerError` when the guard rejects the write. */
   async remember(lid: string, phone: string) {
+    await assertOwner(this.guard, this.instanceId, 'WhatsApp lid mapping')
     await this.#client()
       .table(TABLE)
       .insert({

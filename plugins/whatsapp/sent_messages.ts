@@ -1,4 +1,5 @@
 import { DateTime, db, encryption } from '#sdk'
+import { ANY_OWNER, assertOwner, type OwnerCheck } from './instance_owner.js'
 
 const TABLE = 'whatsapp_sent_messages'
 
@@ -16,6 +17,9 @@ function sqlTime(time: DateTime) {
  * key and bound to the instance and message id.
  */
 export class SentMessageStore {
+  /** Ownership check run before every stored message (see `OwnerCheck`). */
+  guard: OwnerCheck = ANY_OWNER
+
   constructor(
     readonly instanceId: number,
     private connectionName?: string
@@ -29,8 +33,12 @@ export class SentMessageStore {
     return `whatsapp_sent:${this.instanceId}:${messageId}`
   }
 
-  /** Stores a sent message once; a repeated id keeps the first content. */
+  /**
+   * Stores a sent message once; a repeated id keeps the first content.
+   * Throws `NotInstanceOwnerError` when the guard rejects the write.
+   */
   async record(messageId: string, remoteJid: string, content: Uint8Array) {
+    await assertOwner(this.guard, this.instanceId, 'WhatsApp sent message')
     const sealed = encryption.encrypt(
       Buffer.from(content).toString('base64'),
       undefined,

@@ -26,6 +26,7 @@ import {
 import { DatabaseAuthState } from './auth_state.js'
 import { SentMessageStore } from './sent_messages.js'
 import { LidContacts } from './lid_contacts.js'
+import { NotInstanceOwnerError } from './instance_owner.js'
 import { RecipientResolver } from './recipient_resolver.js'
 import { retryCountersOf, forgetRetryCounters } from './retry_counters.js'
 import { RESTRICTION_CODES, receiptFromStatus } from './receipt_mapping.js'
@@ -99,10 +100,13 @@ export class WhatsAppDriver extends BaseChannelDriver {
   constructor(context: ChannelDriverContext) {
     super(context)
     this.#config = whatsappConfig(context.config)
+    const ownsInstance = async () => !this.#wiped && (await this.#holdsLease())
     this.auth = new DatabaseAuthState(context.instanceId)
-    this.auth.guard = async () => !this.#wiped && (await this.#holdsLease())
+    this.auth.guard = ownsInstance
     this.sent = new SentMessageStore(context.instanceId)
+    this.sent.guard = ownsInstance
     this.lids = new LidContacts(context.instanceId)
+    this.lids.guard = ownsInstance
     this.resolver = new RecipientResolver((phone) => this.#requireSocket().lookup(phone))
   }
 
@@ -201,8 +205,30 @@ export class WhatsAppDriver extends BaseChannelDriver {
       this.#config.sendTimeoutMs,
       () => new SendTimeoutError(message.providerMessageId, this.#config.sendTimeoutMs)
     )
-    await this.sent.record(sent.id, sent.remoteJid, sent.content)
+    await this.#recordSent(sent)
     return { providerMessageId: sent.id, sentAt: sent.timestamp }
+  }
+
+  /**
+   * Stores a sent message's content for retry receipts. The message has
+   * already left, so a write rejected for a lost lease is logged and the
+   * send still succeeds, because failing it would make the next owner send
+   * it again.
+   */
+  async #recordSent(sent: { id: string; remoteJid: string; content: Uint8Array }) {
+    try {
+      await this.sent.record(sent.id, sent.remoteJid, sent.content)
+    } catch (error) {
+      if (!(error instanceof NotInstanceOwnerError)) {
+        throw error
+      }
+      // NOTE: the next owner has no content for this id, so a retry
+      // receipt for it gets no resend.
+      this.context.logger.warn(
+        { providerMessageId: sent.id },
+        'whatsapp sent message not stored: the instance lease was lost'
+      )
+    }
   }
 
   /** Looks the number up on WhatsApp; a rate limit pauses the number's campaign sends. */
@@ -444,6 +470,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
       {
         statusCode: close.statusCode,
         streamErrorType: close.streamErrorType,
+        message: close.message,
         action: decision.action.kind,
         reason: decision.action.reason,
         failures: decision.failures,
