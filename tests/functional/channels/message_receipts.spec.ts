@@ -226,3 +226,30 @@ test.group('Inbound messages', (group) => {
     assert.deepEqual(received, [first.message.id])
   })
 })
+
+test.group('Message receipts at once', () => {
+  test('two reads at once emit once', async ({ assert, cleanup }) => {
+    const { tenant } = await createTenantWithOwner()
+    const instance = await sandboxInstance(tenant.id)
+    const contact = await createContactIn(tenant.id)
+    const emitted = recordStatusEvents(cleanup)
+    const at = new Date()
+
+    const message = await runInTenant(tenant.id, async () => {
+      const created = await createOutboundMessage({
+        instance,
+        address: contact.phone,
+        body: 'Hi',
+        contactId: contact.id,
+      })
+      const receipt = { providerMessageId: created.providerMessageId, status: 'read', at } as const
+      await Promise.all([applyReceipt(instance.id, receipt), applyReceipt(instance.id, receipt)])
+      return created
+    })
+
+    assert.deepEqual(
+      emitted.filter((event) => event.messageId === message.id).map((event) => event.event),
+      ['message:sent', 'message:delivered', 'message:read']
+    )
+  })
+})
