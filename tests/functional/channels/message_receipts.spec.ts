@@ -3,6 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import emitter from '@adonisjs/core/services/emitter'
 import Message from '#models/message'
 import ChannelInstance from '#models/channel_instance'
+import type Contact from '#models/contact'
 import { runInTenant } from '#tenancy/tenant_context'
 import {
   applyReceipt,
@@ -17,6 +18,16 @@ async function sandboxInstance(tenantId: number) {
   return runInTenant(tenantId, () =>
     ChannelInstance.create({ name: 'Receipts', channel: 'sandbox', status: 'open' })
   )
+}
+
+/** Creates an outbound message to the contact, so its status changes emit events. */
+function messageToContact(instance: ChannelInstance, contact: Contact) {
+  return createOutboundMessage({
+    instance,
+    address: contact.phone,
+    body: 'Hi',
+    contactId: contact.id,
+  })
 }
 
 /** Records the `message:sent`, `message:delivered` and `message:read` events until cleanup. */
@@ -73,12 +84,7 @@ test.group('Message receipts', (group) => {
     const readAt = new Date('2026-03-02T10:00:05.000Z')
 
     const created = await runInTenant(tenant.id, async () => {
-      const message = await createOutboundMessage({
-        instance,
-        address: contact.phone,
-        body: 'Hi',
-        contactId: contact.id,
-      })
+      const message = await messageToContact(instance, contact)
       const id = message.providerMessageId
       await applyReceipt(instance.id, { providerMessageId: id, status: 'read', at: readAt })
       await applyReceipt(instance.id, {
@@ -109,12 +115,7 @@ test.group('Message receipts', (group) => {
     const readAt = new Date('2026-03-02T10:00:09.000Z')
 
     const message = await runInTenant(tenant.id, async () => {
-      const created = await createOutboundMessage({
-        instance,
-        address: contact.phone,
-        body: 'Hi',
-        contactId: contact.id,
-      })
+      const created = await messageToContact(instance, contact)
       const id = created.providerMessageId
       await applyReceipt(instance.id, {
         providerMessageId: id,
@@ -236,12 +237,7 @@ test.group('Message receipts at once', () => {
     const at = new Date()
 
     const message = await runInTenant(tenant.id, async () => {
-      const created = await createOutboundMessage({
-        instance,
-        address: contact.phone,
-        body: 'Hi',
-        contactId: contact.id,
-      })
+      const created = await messageToContact(instance, contact)
       const receipt = { providerMessageId: created.providerMessageId, status: 'read', at } as const
       await Promise.all([applyReceipt(instance.id, receipt), applyReceipt(instance.id, receipt)])
       return created
