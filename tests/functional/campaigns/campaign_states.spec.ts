@@ -8,6 +8,7 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { createTenantWithOwner, addMember } from '#tests/helpers/accounts'
 import { createPublishedCampaign } from '#tests/helpers/campaigns'
 import { startDueCampaigns } from '#services/campaigns/campaign_states'
+import { createInstance } from '#services/channels/instance_service'
 
 function act(client: any, user: User, campaignId: number, action: string) {
   return client
@@ -143,7 +144,7 @@ test.group('Campaign settings', (group) => {
     name: 'Black Friday',
     listIds: [],
     segmentIds: [],
-    channelInstanceIds: [3, 1],
+    channelInstanceIds: [],
     variables: [{ name: 'coupon', value: 'BF25' }],
     startMode: 'at',
     startsAtLocal: '2030-11-28T09:30',
@@ -159,9 +160,14 @@ test.group('Campaign settings', (group) => {
     const { tenant, owner } = await createTenantWithOwner()
     tenant.timezone = 'America/Sao_Paulo'
     await tenant.save()
+    const [first, second] = await runInTenant(tenant.id, () =>
+      Promise.all(
+        ['One', 'Two'].map((name) => createInstance({ name, channel: 'sandbox', config: {} }))
+      )
+    )
     const response = await client
       .post('/campaigns')
-      .json(settings)
+      .json({ ...settings, channelInstanceIds: [second.id, first.id] })
       .loginAs(owner)
       .withCsrfToken()
       .redirects(0)
@@ -171,7 +177,7 @@ test.group('Campaign settings', (group) => {
       Campaign.findByOrFail('name', 'Black Friday')
     )
     assert.equal(campaign.startsAt?.toUTC().toISO(), '2030-11-28T12:30:00.000Z')
-    assert.deepEqual(campaign.channelInstanceIds, [3, 1])
+    assert.deepEqual(campaign.channelInstanceIds, [second.id, first.id])
     assert.deepEqual(campaign.variables, { coupon: 'BF25' })
     assert.deepEqual(campaign.quietHours, { mode: 'tenant' })
     assert.equal(response.header('location'), `/campaigns/${campaign.id}/flow`)
