@@ -34,10 +34,24 @@ export class DatabaseAuthState {
   /** Ownership check run before every write of the creds or keys (see `OwnerCheck`). */
   guard: OwnerCheck = ANY_OWNER
 
+  /**
+   * Writes and the wipe run one at a time, in call order, with the owner
+   * check inside: a write that passed its check before a wipe finishes
+   * before the wipe deletes, and one queued behind the wipe is checked
+   * after it, so a log out never leaves a key behind.
+   */
+  #serial: Promise<unknown> = Promise.resolve()
+
   constructor(
     readonly instanceId: number,
     private connectionName?: string
   ) {}
+
+  #inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.#serial.then(work, work)
+    this.#serial = turn.catch(() => {})
+    return turn
+  }
 
   async #assertOwner() {
     await assertOwner(this.guard, this.instanceId, 'WhatsApp auth state')
@@ -87,10 +101,11 @@ export class DatabaseAuthState {
   }
 
   async saveCreds(creds: AuthCreds) {
-    await this.#assertOwner()
-    await this.#write(this.#client(), [
-      { category: CREDS, keyId: CREDS_ID, value: this.#seal(CREDS, CREDS_ID, creds) },
-    ])
+    const sealed = this.#seal(CREDS, CREDS_ID, creds)
+    await this.#inTurn(async () => {
+      await this.#assertOwner()
+      await this.#write(this.#client(), [{ category: CREDS, keyId: CREDS_ID, value: sealed }])
+    })
   }
 
   /** The key store Baileys reads and writes through. */
@@ -140,17 +155,18 @@ export class DatabaseAuthState {
     if (writes.length === 0 && deletes.length === 0) {
       return
     }
-    await this.#assertOwner()
-
-    await this.#client().transaction(async (trx) => {
-      for (const { category, keyIds } of deletes) {
-        await trx
-          .from(TABLE)
-          .where({ instance_id: this.instanceId, category })
-          .whereIn('key_id', keyIds)
-          .delete()
-      }
-      await this.#write(trx as unknown as Client, writes)
+    await this.#inTurn(async () => {
+      await this.#assertOwner()
+      await this.#client().transaction(async (trx) => {
+        for (const { category, keyIds } of deletes) {
+          await trx
+            .from(TABLE)
+            .where({ instance_id: this.instanceId, category })
+            .whereIn('key_id', keyIds)
+            .delete()
+        }
+        await this.#write(trx as unknown as Client, writes)
+      })
     })
   }
 
@@ -174,7 +190,9 @@ export class DatabaseAuthState {
 
   /** Deletes the credentials and every key, after a log out. */
   async wipe() {
-    await this.#client().from(TABLE).where('instance_id', this.instanceId).delete()
+    await this.#inTurn(() =>
+      this.#client().from(TABLE).where('instance_id', this.instanceId).delete()
+    )
   }
 
   /** Number of stored rows per category, for tests and the benchmark. */

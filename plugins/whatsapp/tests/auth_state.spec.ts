@@ -209,6 +209,28 @@ function defineAuthStateTests(
       assert.equal(otherCounts.session, 1)
     })
 
+    test('a write under way when the wipe starts does not survive it', async ({ assert }) => {
+      const state = new DatabaseAuthState(newInstanceId(), connection())
+      let wiped = false
+      // The first write passes its owner check, which answers only after the
+      // wipe was asked for, so its insert comes after the wipe's start.
+      state.guard = async () => {
+        const allowed = !wiped
+        await new Promise((resolve) => setTimeout(resolve, 50))
+        return allowed
+      }
+      const writing = state.set({ 'device-list': { '5511999990001': ['0'] } })
+      await new Promise((resolve) => setTimeout(resolve, 10))
+      wiped = true
+      await state.wipe()
+      await writing
+      await assert.rejects(
+        () => state.set({ session: { late: new Uint8Array([1]) } }),
+        /no longer owns the instance/
+      )
+      assert.deepEqual(await state.counts(), {})
+    })
+
     test('rows are unreadable without the key', async ({ assert }) => {
       const state = new DatabaseAuthState(newInstanceId(), connection())
       const creds = newCreds()
