@@ -163,10 +163,12 @@ test.group('Engine sending', (group) => {
       const times = sendTimes.get(instance.id)!.sort((a, b) => a - b)
       assert.lengthOf(times, 3, `instance ${instance.id} did not send three`)
       for (let index = 1; index < times.length; index++) {
-        // BullMQ releases a delayed job a few milliseconds around its due time.
+        // The pacer reserves slots exactly 10 s apart; BullMQ starts a delayed
+        // job a little after its slot, by up to a few hundred milliseconds on a
+        // loaded machine, so two starts can sit slightly closer than the slots.
         assert.isAtLeast(
           times[index] - times[index - 1],
-          9_900,
+          9_500,
           'two sends of one number within 10 s'
         )
       }
