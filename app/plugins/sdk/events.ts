@@ -56,10 +56,18 @@ export interface CampaignFinishedEvent extends CampaignEvent {
   completedJourneys: number
 }
 
+/**
+ * A stage an outbound message reached, emitted once per stage in the order
+ * queued, sent, delivered, read. A receipt that overtakes an earlier one
+ * emits the stages it implies first, each with the receipt's time.
+ */
 export interface MessageEvent extends DomainEventBase {
   messageId: number
   contactId: number
-  /** The campaign that sent it, or `null` for a message sent from the inbox. */
+  /**
+   * The campaign that sent it, or `null` for a message outside a campaign
+   * (an inbox reply or an opt-out confirmation).
+   */
   campaignId: number | null
   /** The channel instance that carries it. */
   instanceId: number
