@@ -130,6 +130,6 @@ export async function optOutByKeyword(message: Message) {
 
   await contact.refresh()
   await optOut(contact, 'keyword')
-  await sendOptOutConfirmation(message, settings)
+  await sendOptOutConfirmation(message, contact, settings)
   return true
 }

@@ -1,6 +1,7 @@
 import i18nManager from '@adonisjs/i18n/services/main'
 import logger from '@adonisjs/core/services/logger'
 import type AudienceSetting from '#models/audience_setting'
+import type Contact from '#models/contact'
 import ChannelInstance from '#models/channel_instance'
 import type Message from '#models/message'
 import Tenant from '#models/tenant'
@@ -21,14 +22,18 @@ export function optOutConfirmationText(settings: AudienceSetting, locale: string
 }
 
 /**
- * Sends the tenant's opt-out confirmation to the sender of an inbound
+ * Sends the tenant's opt-out confirmation to the contact who sent an
  * opt-out keyword, through the instance the keyword came in on. The reply
  * goes through the instance's outbound queue without a priority and a pace
  * slot, as an agent's reply does, so it leaves before the campaign sends
  * waiting there. A failure is logged and not raised, because the opt-out
  * itself is already stored. Runs inside the message's tenant scope.
  */
-export async function sendOptOutConfirmation(inbound: Message, settings: AudienceSetting) {
+export async function sendOptOutConfirmation(
+  inbound: Message,
+  contact: Contact,
+  settings: AudienceSetting
+) {
   const tenant = await Tenant.findOrFail(inbound.tenantId)
   const text = optOutConfirmationText(settings, tenant.locale)
   if (text === null) {
@@ -39,13 +44,14 @@ export async function sendOptOutConfirmation(inbound: Message, settings: Audienc
     const instance = await ChannelInstance.findOrFail(inbound.instanceId)
     const reply = await createOutboundMessage({
       instance,
-      address: inbound.address,
+      // The contact's phone, not the inbound address, which may be a `…@lid` alias.
+      address: contact.phone,
       body: text,
-      contactId: inbound.contactId,
+      contactId: contact.id,
     })
     await enqueueOutbound(reply)
     logger.info(
-      { tenantId: tenant.id, instanceId: instance.id, contactId: inbound.contactId },
+      { tenantId: tenant.id, instanceId: instance.id, contactId: contact.id },
       'opt-out confirmation queued'
     )
     return reply

@@ -19,15 +19,22 @@ import {
   waitForMessageStatus,
 } from '#tests/helpers/channels'
 
+const LID_ADDRESS = '203040506070809@lid'
+
 /** Stores an inbound message from the contact and routes it, as the reply job does. */
-async function reply(instance: ChannelInstance, contact: Contact, body: string) {
+async function reply(
+  instance: ChannelInstance,
+  contact: Contact,
+  body: string,
+  address = contact.phone
+) {
   return runInTenant(instance.tenantId, async () => {
     const message = await Message.create({
       direction: 'in',
       instanceId: instance.id,
       contactId: contact.id,
       providerMessageId: randomUUID(),
-      address: contact.phone,
+      address,
       body,
       status: 'received',
     })
@@ -68,7 +75,11 @@ test.group('Opt-out confirmation', (group) => {
     const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
     const contact = await createContactIn(tenant.id)
 
-    await Promise.all([reply(instance, contact, ' Parar! '), reply(instance, contact, 'SAIR')])
+    // Both keywords come from the contact's `…@lid` alias, as WhatsApp may report a sender.
+    await Promise.all([
+      reply(instance, contact, ' Parar! ', LID_ADDRESS),
+      reply(instance, contact, 'SAIR', LID_ADDRESS),
+    ])
     await reply(instance, contact, 'parar')
     const sent = await outboundTo(instance, contact)
 
