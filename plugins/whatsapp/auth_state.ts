@@ -1,13 +1,6 @@
 import { DateTime, db, encryption } from '#sdk'
-import {
-  KEY_CATEGORIES,
-  deserializeAuthValue,
-  newCreds,
-  serializeAuthValue,
-  type AuthCreds,
-  type KeyCategory,
-  type KeyStore,
-} from './baileys_adapter.js'
+import type { AuthCreds, KeyCategory, KeyStore } from './baileys_adapter.js'
+import { baileys, loadBaileys } from './baileys_loader.js'
 import { ANY_OWNER, assertOwner, type OwnerCheck } from './instance_owner.js'
 
 const TABLE = 'whatsapp_auth_keys'
@@ -66,7 +59,11 @@ export class DatabaseAuthState {
   }
 
   #seal(category: string, keyId: string, value: unknown) {
-    return encryption.encrypt(serializeAuthValue(value), undefined, this.#purpose(category, keyId))
+    return encryption.encrypt(
+      baileys().serializeAuthValue(value),
+      undefined,
+      this.#purpose(category, keyId)
+    )
   }
 
   #open(category: KeyCategory | typeof CREDS, keyId: string, sealed: string) {
@@ -76,7 +73,7 @@ export class DatabaseAuthState {
         `WhatsApp auth key ${category}/${keyId} of instance ${this.instanceId} does not decrypt: APP_KEY changed or the row was copied; log the instance out and pair it again`
       )
     }
-    return deserializeAuthValue(category, text)
+    return baileys().deserializeAuthValue(category, text)
   }
 
   /** Whether credentials were ever stored, so the instance was paired or started pairing. */
@@ -90,6 +87,7 @@ export class DatabaseAuthState {
 
   /** The stored credentials, or fresh ones for an instance never paired. */
   async loadCreds(): Promise<AuthCreds> {
+    const { newCreds } = await loadBaileys()
     const row = await this.#client()
       .from(TABLE)
       .where({ instance_id: this.instanceId, category: CREDS, key_id: CREDS_ID })
@@ -101,6 +99,7 @@ export class DatabaseAuthState {
   }
 
   async saveCreds(creds: AuthCreds) {
+    await loadBaileys()
     const sealed = this.#seal(CREDS, CREDS_ID, creds)
     await this.#inTurn(async () => {
       await this.#assertOwner()
@@ -121,6 +120,7 @@ export class DatabaseAuthState {
     if (ids.length === 0) {
       return result
     }
+    await loadBaileys()
     const rows = await this.#client()
       .from(TABLE)
       .where({ instance_id: this.instanceId, category })
@@ -137,6 +137,7 @@ export class DatabaseAuthState {
    * key. Either every change of the set is stored or none is.
    */
   async set(data: Partial<Record<KeyCategory, Record<string, unknown | null>>>) {
+    await loadBaileys()
     const writes: { category: string; keyId: string; value: string }[] = []
     const deletes: { category: string; keyIds: string[] }[] = []
     for (const [category, entries] of Object.entries(data)) {
@@ -211,4 +212,16 @@ export class DatabaseAuthState {
   }
 }
 
-export { KEY_CATEGORIES }
+/** Every key category, so a wipe or a test can cover them all. */
+export const KEY_CATEGORIES: KeyCategory[] = [
+  'pre-key',
+  'session',
+  'sender-key',
+  'sender-key-memory',
+  'app-state-sync-key',
+  'app-state-sync-version',
+  'lid-mapping',
+  'device-list',
+  'tctoken',
+  'identity-key',
+]

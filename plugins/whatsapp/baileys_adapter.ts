@@ -7,7 +7,6 @@ import {
   BufferJSON,
   Curve,
   WA_CERT_DETAILS,
-  generateMessageIDV2,
   generateSignalPubKey,
   initAuthCreds,
   isLidUser,
@@ -29,6 +28,7 @@ import {
 import { verifySignature } from 'libsignal/src/curve.js'
 import type { Agent } from 'node:https'
 import type { Logger } from '#sdk'
+import { readSettings } from './whatsapp_settings.js'
 
 /**
  * Checks an XEdDSA signature by a 32-byte Curve25519 public key. Returns
@@ -64,20 +64,6 @@ export type AuthCreds = AuthenticationCreds
 /** Key categories of the Signal store that Baileys 7 reads and writes. */
 export type KeyCategory = keyof SignalDataTypeMap
 
-/** Every key category, so a wipe or a test can cover them all. */
-export const KEY_CATEGORIES: KeyCategory[] = [
-  'pre-key',
-  'session',
-  'sender-key',
-  'sender-key-memory',
-  'app-state-sync-key',
-  'app-state-sync-version',
-  'lid-mapping',
-  'device-list',
-  'tctoken',
-  'identity-key',
-]
-
 /** A key store with Baileys' `get`/`set` shape, implemented by the plugin. */
 export interface KeyStore {
   get(category: KeyCategory, ids: string[]): Promise<Record<string, unknown>>
@@ -103,11 +89,6 @@ export function deserializeAuthValue(category: KeyCategory | 'creds', text: stri
   return value
 }
 
-/** A message id in the format WhatsApp Web clients use (`3EB0…`, 22 hex characters). */
-export function newMessageId() {
-  return generateMessageIDV2()
-}
-
 /**
  * Makes Baileys trust a test certificate root instead of WhatsApp's, for a
  * peer that signs its Noise certificate chain with its own key. The
@@ -123,6 +104,21 @@ export function trustCertificateRoot(publicKey: Buffer, serial: number) {
 /** Makes Baileys trust WhatsApp's own certificate root again. */
 export function restoreCertificateRoot() {
   trustCertificateRoot(WHATSAPP_ROOT.publicKey, WHATSAPP_ROOT.serial)
+}
+
+/**
+ * Reads the settings and applies the certificate root to Baileys. Called
+ * each time a socket is made, so a test that points the environment at its
+ * own peer is followed without a restart.
+ */
+export function applySettings(source: NodeJS.ProcessEnv = process.env) {
+  const settings = readSettings(source)
+  if (settings.testRoot) {
+    trustCertificateRoot(settings.testRoot.publicKey, settings.testRoot.serial)
+  } else {
+    restoreCertificateRoot()
+  }
+  return settings
 }
 
 /** The JID of a phone number in E.164 (`+5511…` to `5511…@s.whatsapp.net`). */

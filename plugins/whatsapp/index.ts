@@ -1,7 +1,7 @@
 import { defineChannel, definePlugin } from '#sdk'
 import { WhatsAppDriver } from './whatsapp_driver.js'
 import { whatsappConfigFields, whatsappConfigSchema } from './whatsapp_config.js'
-import { newMessageId } from './baileys_adapter.js'
+import { newMessageId } from './message_id.js'
 import { readSettings } from './whatsapp_settings.js'
 
 /**

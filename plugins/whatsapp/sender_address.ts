@@ -1,4 +1,5 @@
-import { isLid, jidPhone, userJid, type WhatsAppSocket } from './baileys_adapter.js'
+import type { WhatsAppSocket } from './baileys_adapter.js'
+import { loadBaileys } from './baileys_loader.js'
 import type { LidContacts } from './lid_contacts.js'
 import { NotInstanceOwnerError } from './instance_owner.js'
 
@@ -28,6 +29,7 @@ export async function senderAddress(
   alternative: string | null,
   sources: { lids: LidContacts; socket: WhatsAppSocket | null }
 ) {
+  const { isLid, jidPhone, userJid } = await loadBaileys()
   const jid = userJid(remoteJid)
   if (!isLid(jid)) {
     const phone = jidPhone(jid) ?? jid

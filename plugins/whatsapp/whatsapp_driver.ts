@@ -12,17 +12,14 @@ import {
   type OutboundMessage,
   type SendResult,
 } from '#sdk'
-import {
-  jidPhone,
-  openSocket,
-  queryErrorCode,
-  userJid,
-  type ConnectionChange,
-  type SocketClose,
-  type SocketMessage,
-  type SocketStatusUpdate,
-  type WhatsAppSocket,
+import type {
+  ConnectionChange,
+  SocketClose,
+  SocketMessage,
+  SocketStatusUpdate,
+  WhatsAppSocket,
 } from './baileys_adapter.js'
+import { baileys, loadBaileys } from './baileys_loader.js'
 import { DatabaseAuthState } from './auth_state.js'
 import { SentMessageStore } from './sent_messages.js'
 import { LidContacts } from './lid_contacts.js'
@@ -32,7 +29,6 @@ import { retryCountersOf, forgetRetryCounters } from './retry_counters.js'
 import { RESTRICTION_CODES, receiptFromStatus } from './receipt_mapping.js'
 import { decideDisconnect, DEFAULT_BACKOFF, type DisconnectAction } from './disconnect_policy.js'
 import { whatsappConfig, type WhatsAppConfig } from './whatsapp_config.js'
-import { applySettings } from './whatsapp_settings.js'
 import { outboundContent } from './outbound_content.js'
 import { InboundDeduplicator } from './inbound_dedup.js'
 import { senderAddress } from './sender_address.js'
@@ -195,7 +191,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
       throw new NotOnWhatsAppError(maskAddress(message.to))
     }
     if (recipient.lid) {
-      await this.lids.remember(userJid(recipient.lid), message.to)
+      await this.lids.remember(baileys().userJid(recipient.lid), message.to)
     }
 
     await this.#showTyping(socket, recipient.jid)
@@ -236,7 +232,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
     try {
       return await this.resolver.resolve(phone)
     } catch (error) {
-      if (queryErrorCode(error) !== 429) {
+      if (baileys().queryErrorCode(error) !== 429) {
         throw error
       }
       this.#reportHealth({
@@ -313,6 +309,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
   }
 
   async #buildSocket() {
+    const { applySettings, openSocket } = await loadBaileys()
     await this.#socketClosed
     if (this.#stopping) {
       return
@@ -383,6 +380,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
     this.#openedAt = Date.now()
     this.#qrCount = 0
     const me = this.#socket?.creds.me
+    const { jidPhone, userJid } = baileys()
     const address = jidPhone(me?.id ? userJid(me.id) : null) ?? me?.id ?? ''
     this.setStatus('open', { account: { address, name: me?.name ?? null } })
     this.context.credentials
@@ -637,6 +635,7 @@ export class WhatsAppDriver extends BaseChannelDriver {
   }
 
   #onLidMappings(mappings: { lid: string; pn: string }[]) {
+    const { jidPhone, userJid } = baileys()
     for (const { lid, pn } of mappings) {
       const phone = jidPhone(userJid(pn))
       if (!phone) {

@@ -1,5 +1,4 @@
 import type { Agent } from 'node:https'
-import { restoreCertificateRoot, trustCertificateRoot } from './baileys_adapter.js'
 
 /** WhatsApp Web's own WebSocket endpoint, used unless WHATSAPP_WEBSOCKET_URL is set. */
 export const DEFAULT_WEBSOCKET_URL = 'wss://web.whatsapp.com/ws/chat'
@@ -77,19 +76,4 @@ export function readSettings(source: NodeJS.ProcessEnv = process.env): WhatsAppS
     )
   }
   return { websocketUrl, testRoot: { publicKey: parseRootKey(rootKey), serial }, mediaAgent }
-}
-
-/**
- * Reads the settings and applies the certificate root to Baileys. Called
- * each time a socket is made, so a test that points the environment at its
- * own peer is followed without a restart.
- */
-export function applySettings(source: NodeJS.ProcessEnv = process.env) {
-  const settings = readSettings(source)
-  if (settings.testRoot) {
-    trustCertificateRoot(settings.testRoot.publicKey, settings.testRoot.serial)
-  } else {
-    restoreCertificateRoot()
-  }
-  return settings
 }

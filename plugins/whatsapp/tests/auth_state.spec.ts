@@ -4,13 +4,8 @@ import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { MigrationRunner } from '@adonisjs/lucid/migration'
 import { Encryption, drivers } from '@adonisjs/core/encryption'
-import { DatabaseAuthState } from '../auth_state.js'
-import {
-  KEY_CATEGORIES,
-  newCreds,
-  serializeAuthValue,
-  type KeyCategory,
-} from '../baileys_adapter.js'
+import { DatabaseAuthState, KEY_CATEGORIES } from '../auth_state.js'
+import { newCreds, serializeAuthValue, type KeyCategory } from '../baileys_adapter.js'
 
 const SQLITE = 'whatsapp_auth_sqlite'
 const MIGRATIONS = ['./plugins/whatsapp/database/migrations']
