@@ -1,8 +1,10 @@
 /// <reference lib="dom" />
 /**
  * Opens a generated flow of 300 nodes (NODES to change it) in the editor in
- * headless Chromium and prints the time to interactive and the frame times
- * while panning the canvas.
+ * headless Chromium and prints the JavaScript and CSS loaded before the first
+ * node shows, the time to interactive, and the frame times while panning.
+ * CPU_THROTTLE=4 slows the page's CPU four times through Chromium's
+ * `Emulation.setCPUThrottlingRate`, to stand for a slower or busier machine.
  *
  *   PORT=3343 DB_CONNECTION=mysql DB_DATABASE=disparador_bench node --import @poppinss/ts-exec bench/flow_editor.ts
  *
@@ -22,6 +24,7 @@ import { chromium } from 'playwright'
 
 const NODES = Number(process.env.NODES ?? 300)
 const RUNS = Number(process.env.RUNS ?? 3)
+const CPU_THROTTLE = Number(process.env.CPU_THROTTLE ?? 1)
 const APP_ROOT = new URL('../', import.meta.url)
 process.env.HOST = '127.0.0.1'
 process.env.PROCESS_ROLES = 'web'
@@ -145,10 +148,25 @@ async function measure(baseUrl: string, account: Awaited<ReturnType<typeof creat
   await page.locator('[data-test-id="login-submit"]').click()
   await page.waitForURL((url) => url.pathname === '/')
 
-  // Vite optimises dependencies on the first visit and may reload the page once; warm up first.
+  // Warm up once with the cache off, so resource timing lists every file of the page.
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Network.enable')
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true })
   await page.goto(`${baseUrl}/campaigns/${account.campaignId}/flow`)
   await page.locator('.vue-flow__node').first().waitFor({ timeout: 60_000 })
+  const loadedKb = await page.evaluate(
+    () =>
+      performance
+        .getEntriesByType('resource')
+        .filter((entry) => /\.(js|css)(\?|$)/.test(entry.name))
+        .reduce((sum, entry) => sum + (entry as PerformanceResourceTiming).decodedBodySize, 0) /
+      1024
+  )
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: false })
   await page.waitForTimeout(3000)
+  if (CPU_THROTTLE > 1) {
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_THROTTLE })
+  }
 
   const results: {
     interactive: number
@@ -210,7 +228,7 @@ async function measure(baseUrl: string, account: Awaited<ReturnType<typeof creat
     })
   }
   await browser.close()
-  return results
+  return { loadedKb, results }
 }
 
 async function main() {
@@ -224,8 +242,9 @@ async function main() {
   const baseUrl = `http://127.0.0.1:${process.env.PORT ?? 3333}`
 
   const account = await createCampaign()
-  const results = await measure(baseUrl, account)
-  console.log(`nodes: ${NODES}, runs: ${RUNS}`)
+  const { loadedKb, results } = await measure(baseUrl, account)
+  console.log(`nodes: ${NODES}, runs: ${RUNS}, cpu throttle: ${CPU_THROTTLE}x`)
+  console.log(`js and css loaded by the first node: ${loadedKb.toFixed(0)} KB`)
   for (const [index, result] of results.entries()) {
     console.log(
       `run ${index + 1}: interactive ${result.interactive.toFixed(0)} ms, frames ${result.frames}, median ${result.median.toFixed(1)} ms, p95 ${result.p95.toFixed(1)} ms, max ${result.max.toFixed(1)} ms`
