@@ -42,18 +42,32 @@ export function startWebServer(env: Record<string, string> = {}) {
   return startNode(['--import', '@poppinss/ts-exec', 'bin/server.ts'], env)
 }
 
+/** Settings that make a process trust the loopback WhatsApp peer; never valid in production. */
+const PEER_TRUST_SETTINGS = ['WHATSAPP_TEST_ROOT_PUBLIC_KEY', 'WHATSAPP_TEST_ROOT_SERIAL']
+
 /**
  * Starts `node <args>` in `cwd` (the project folder by default) with the
- * test environment and `env` on top, and collects its output.
+ * test environment and `env` on top, and collects its output. A production
+ * child does not inherit this process's trust in the loopback peer.
  */
 export function startNode(
   args: string[],
   env: Record<string, string>,
   cwd = app.appRoot.pathname
 ): RunningProcess {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'info', ...env }
+  if (childEnv.NODE_ENV === 'production') {
+    // Tests of the WhatsApp channel trust the loopback peer's root in this
+    // process's environment; a production child refuses to boot with it.
+    for (const name of PEER_TRUST_SETTINGS) {
+      if (!(name in env)) {
+        delete childEnv[name]
+      }
+    }
+  }
   const child = spawn(process.execPath, args, {
     cwd,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    env: childEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let buffer = ''
