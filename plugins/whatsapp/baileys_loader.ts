@@ -1,7 +1,7 @@
 /**
  * Imports the Baileys adapter on first use. Baileys, libsignal and the
- * WhatsApp protobuf definitions added about 26 MB to the resident memory
- * of a built worker at boot (Node 24), so only a process that opens a
+ * WhatsApp protobuf definitions added 25 to 35 MB to the resident memory
+ * of each built process at boot (Node 24), so only a process that opens a
  * socket or reads an auth state (the channels role) loads them. The web
  * and worker roles define the channel without calling `loadBaileys`.
  */
