@@ -232,7 +232,8 @@ export class WhatsAppDriver extends BaseChannelDriver {
     try {
       return await this.resolver.resolve(phone)
     } catch (error) {
-      if (baileys().queryErrorCode(error) !== 429) {
+      const { queryErrorCode } = await loadBaileys()
+      if (queryErrorCode(error) !== 429) {
         throw error
       }
       this.#reportHealth({
