@@ -53,7 +53,7 @@ function firstCampaignFlow(templateId: number): FlowGraph {
         instanceId: null,
       }),
       graphNode('reply', 'branch_on_reply', {
-        timeout: { amount: 8, unit: 'seconds' },
+        timeout: { amount: 20, unit: 'seconds' },
         rules: [
           { id: 'sim', name: 'SIM', match: 'keywords', keywords: ['SIM'], pattern: null },
           { id: 'nao', name: 'NÃO', match: 'keywords', keywords: ['NÃO'], pattern: null },
@@ -121,11 +121,19 @@ test.group('First campaign over WhatsApp', (group) => {
       'Olá Luís! Sábado tem *café* na loja. Você vem? Responda SIM ou NÃO.'
     )
     await phones.stop.waitForMessages(1, 30_000)
+    // Both repliers must be waiting at the branch, or a reply would come too early.
+    const repliers = await runInTenant(tenant.id, () =>
+      Contact.query().whereIn('phone', [PEOPLE.yes.phone, PEOPLE.stop.phone])
+    )
     await waitFor(async () => {
       const journeys = await campaignJourneys(campaign)
-      const waiting = journeys.filter((journey) => journey.state === 'awaiting_reply')
-      return waiting.length >= 2 ? waiting : null
-    }, 'the first journeys to wait for a reply')
+      const waiting = journeys.filter(
+        (journey) =>
+          journey.state === 'awaiting_reply' &&
+          repliers.some((contact) => contact.id === journey.contactId)
+      )
+      return waiting.length === 2 ? waiting : null
+    }, 'Luís and Marina to wait for a reply')
     await phones.yes.sendText('sim', { to: ACCOUNT })
     await phones.stop.sendText('PARAR', { to: ACCOUNT })
 
