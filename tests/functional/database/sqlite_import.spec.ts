@@ -1,9 +1,9 @@
 import { test } from '@japa/runner'
-import { readFile, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import { runAce, startWebServer, type RunningProcess } from '#tests/helpers/processes'
+import { useSqliteServer } from '#tests/helpers/sqlite_server'
 
 /** Port of the server under test, apart from the suite's own and the embedded-default test's. */
 const PORT = Number(process.env.PORT ?? 3334) + 17
@@ -122,38 +122,11 @@ async function importFixture(
  * imports a fixture through the pages and the real BullMQ job.
  */
 test.group('SQLite contact import', (group) => {
-  const sqliteFile = app.tmpPath(`sqlite-import-${process.pid}.sqlite3`)
-  const env = {
-    DB_CONNECTION: 'sqlite',
-    SQLITE_PATH: sqliteFile,
-    PORT: String(PORT),
-    HOST: '127.0.0.1',
-    SESSION_DRIVER: 'cookie',
-    PROCESS_ROLES: 'web,worker',
-  }
-  let server: RunningProcess | undefined
-
-  group.setup(async () => {
-    const migrate = await runAce(['migration:run', '--force'], env)
-    if (migrate.code !== 0) {
-      throw new Error(`migrations failed on SQLite:\n${migrate.output}`)
-    }
-    server = startWebServer(env)
-    await server.waitForOutput(/worker role started/, 60_000)
-    db.manager.add(CONNECTION, {
-      client: 'better-sqlite3',
-      connection: { filename: sqliteFile },
-      useNullAsDefault: true,
-    })
-  })
-
-  group.teardown(async () => {
-    server?.child.kill('SIGTERM')
-    await server?.waitForExit().catch(() => server?.child.kill('SIGKILL'))
-    await db.manager.close(CONNECTION)
-    for (const suffix of ['', '-wal', '-shm']) {
-      await rm(`${sqliteFile}${suffix}`, { force: true })
-    }
+  useSqliteServer(group, {
+    name: 'import',
+    port: PORT,
+    roles: ['web', 'worker'],
+    connection: CONNECTION,
   })
 
   test('imports excel-ptbr.csv, then updates on a second run', async ({ assert }) => {

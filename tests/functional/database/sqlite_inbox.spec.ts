@@ -1,9 +1,7 @@
 import { test } from '@japa/runner'
-import { rm } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
-import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import { runAce, startWebServer, type RunningProcess } from '#tests/helpers/processes'
+import { useSqliteServer } from '#tests/helpers/sqlite_server'
 import { signUp, type WebSession } from '#tests/helpers/web_session'
 
 /** Port of the server under test, apart from the suite's own and the other SQLite tests'. */
@@ -30,38 +28,11 @@ async function until<T>(probe: () => Promise<T>, what: string) {
  * number, and follows a contact's message into the inbox and an agent's reply out.
  */
 test.group('SQLite inbox', (group) => {
-  const sqliteFile = app.tmpPath(`sqlite-inbox-${process.pid}.sqlite3`)
-  const env = {
-    DB_CONNECTION: 'sqlite',
-    SQLITE_PATH: sqliteFile,
-    PORT: String(PORT),
-    HOST: '127.0.0.1',
-    SESSION_DRIVER: 'cookie',
-    PROCESS_ROLES: 'web,worker,channels',
-  }
-  let server: RunningProcess | undefined
-
-  group.setup(async () => {
-    const migrate = await runAce(['migration:run', '--force'], env)
-    if (migrate.code !== 0) {
-      throw new Error(`migrations failed on SQLite:\n${migrate.output}`)
-    }
-    server = startWebServer(env)
-    await server.waitForOutput(/channels role started/, 60_000)
-    db.manager.add(CONNECTION, {
-      client: 'better-sqlite3',
-      connection: { filename: sqliteFile },
-      useNullAsDefault: true,
-    })
-  })
-
-  group.teardown(async () => {
-    server?.child.kill('SIGTERM')
-    await server?.waitForExit().catch(() => server?.child.kill('SIGKILL'))
-    await db.manager.close(CONNECTION)
-    for (const suffix of ['', '-wal', '-shm']) {
-      await rm(`${sqliteFile}${suffix}`, { force: true })
-    }
+  useSqliteServer(group, {
+    name: 'inbox',
+    port: PORT,
+    roles: ['web', 'worker', 'channels'],
+    connection: CONNECTION,
   })
 
   /** Creates, connects and pairs a sandbox instance through the pages. */

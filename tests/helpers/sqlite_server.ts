@@ -1,0 +1,53 @@
+import { rm } from 'node:fs/promises'
+import type { Group } from '@japa/runner/core'
+import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
+import { runAce, startWebServer, type RunningProcess } from '#tests/helpers/processes'
+
+/**
+ * Runs the application on an SQLite file of its own for the tests of
+ * `group`, as the embedded default does. Before the group it migrates the
+ * file, starts bin/server.ts with `roles` and waits until `lastRole` has
+ * started, and opens the file as the Lucid connection `connection`. After
+ * the group it stops the server and deletes the file.
+ */
+export function useSqliteServer(
+  group: Group,
+  options: { name: string; port: number; roles: string[]; connection: string }
+) {
+  const sqliteFile = app.tmpPath(`sqlite-${options.name}-${process.pid}.sqlite3`)
+  const env = {
+    DB_CONNECTION: 'sqlite',
+    SQLITE_PATH: sqliteFile,
+    PORT: String(options.port),
+    HOST: '127.0.0.1',
+    SESSION_DRIVER: 'cookie',
+    PROCESS_ROLES: options.roles.join(','),
+  }
+  const lastRole = options.roles[options.roles.length - 1]
+  let server: RunningProcess | undefined
+
+  group.setup(async () => {
+    const migrate = await runAce(['migration:run', '--force'], env)
+    if (migrate.code !== 0) {
+      throw new Error(`migrations failed on SQLite:\n${migrate.output}`)
+    }
+
+    server = startWebServer(env)
+    await server.waitForOutput(new RegExp(`${lastRole} role started`), 60_000)
+    db.manager.add(options.connection, {
+      client: 'better-sqlite3',
+      connection: { filename: sqliteFile },
+      useNullAsDefault: true,
+    })
+  })
+
+  group.teardown(async () => {
+    server?.child.kill('SIGTERM')
+    await server?.waitForExit().catch(() => server?.child.kill('SIGKILL'))
+    await db.manager.close(options.connection)
+    for (const suffix of ['', '-wal', '-shm']) {
+      await rm(`${sqliteFile}${suffix}`, { force: true })
+    }
+  })
+}
