@@ -37,10 +37,9 @@ export const plugins: Config['plugins'] = [
 /**
  * The test database is rebuilt from the migrations once per run, so a run
  * never depends on what an earlier one left behind. Each run owns its
- * database, so the migrator's advisory lock is left off: MySQL's locks are
- * server-wide, and the migrator can release its lock on another pooled
- * connection than the one that took it, which fails the run whenever two
- * runs share a server.
+ * database, so the migrator's advisory lock is left off. MySQL's locks are
+ * server-wide, and Lucid's migrator may release its lock on another pooled
+ * connection than the one that took it, so two runs on one server failed.
  */
 export const runnerHooks: Required<Pick<Config, 'setup' | 'teardown'>> = {
   setup: [

@@ -28,10 +28,9 @@ export class DatabaseAuthState {
   guard: OwnerCheck = ANY_OWNER
 
   /**
-   * Writes and the wipe run one at a time, in call order, with the owner
-   * check inside: a write that passed its check before a wipe finishes
-   * before the wipe deletes, and one queued behind the wipe is checked
-   * after it, so a log out never leaves a key behind.
+   * Tail of the queue that runs writes and the wipe one at a time, in call
+   * order, each with its owner check inside. A write that passed its check
+   * finishes before a later wipe deletes, so a log out leaves no key behind.
    */
   #serial: Promise<unknown> = Promise.resolve()
 

@@ -204,11 +204,11 @@ function defineAuthStateTests(
       assert.equal(otherCounts.session, 1)
     })
 
-    test('a write under way when the wipe starts does not survive it', async ({ assert }) => {
+    test('wipe waits for a running write', async ({ assert }) => {
       const state = new DatabaseAuthState(newInstanceId(), connection())
       let wiped = false
-      // The first write passes its owner check, which answers only after the
-      // wipe was asked for, so its insert comes after the wipe's start.
+      // The first write passes its owner check, which returns only after the
+      // wipe was requested, so its insert comes after the wipe's start.
       state.guard = async () => {
         const allowed = !wiped
         await new Promise((resolve) => setTimeout(resolve, 50))
