@@ -5,6 +5,7 @@
  */
 export class WebSession {
   #cookies = new Map<string, string>()
+  #assetVersion = '1'
 
   constructor(readonly base: string) {}
 
@@ -12,7 +13,17 @@ export class WebSession {
     return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; ')
   }
 
-  async request(method: string, path: string, body?: Record<string, unknown>) {
+  /**
+   * Sends a request with the session's cookies. An object body goes as
+   * JSON, a `FormData` body as a multipart upload; `accept` defaults to JSON.
+   */
+  async request(
+    method: string,
+    path: string,
+    body?: Record<string, unknown> | FormData,
+    headers: Record<string, string> = {}
+  ) {
+    const form = body instanceof FormData
     const response = await fetch(`${this.base}${path}`, {
       method,
       redirect: 'manual',
@@ -20,9 +31,10 @@ export class WebSession {
         'cookie': this.cookieHeader(),
         'x-xsrf-token': decodeURIComponent(this.#cookies.get('XSRF-TOKEN') ?? ''),
         'accept': 'application/json',
-        ...(body ? { 'content-type': 'application/json' } : {}),
+        ...(body && !form ? { 'content-type': 'application/json' } : {}),
+        ...headers,
       },
-      body: body ? JSON.stringify(body) : undefined,
+      body: form ? body : body ? JSON.stringify(body) : undefined,
     })
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(';')
@@ -30,6 +42,23 @@ export class WebSession {
       this.#cookies.set(pair.slice(0, index), pair.slice(index + 1))
     }
     return response
+  }
+
+  /**
+   * The props of an Inertia page, read the way the client reads them. When
+   * the server's asset version differs (after a build), takes it and asks again.
+   */
+  async props(path: string) {
+    const inertia = () => ({ 'x-inertia': 'true', 'x-inertia-version': this.#assetVersion })
+    let response = await this.request('GET', path, undefined, inertia())
+    if (response.status === 409) {
+      this.#assetVersion = (await response.json()).version
+      response = await this.request('GET', path, undefined, inertia())
+    }
+    if (response.status !== 200) {
+      throw new Error(`GET ${path} returned ${response.status}: ${await response.text()}`)
+    }
+    return (await response.json()).props
   }
 
   /** Sends a request and returns its JSON body, failing with the body on another status. */

@@ -4,83 +4,28 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { useSqliteServer } from '#tests/helpers/sqlite_server'
+import { signUp, type WebSession } from '#tests/helpers/web_session'
 
 /** Port of the server under test, apart from the suite's own and the embedded-default test's. */
 const PORT = Number(process.env.PORT ?? 3334) + 17
 const BASE = `http://127.0.0.1:${PORT}`
 const CONNECTION = 'sqlite_import'
 
-/**
- * A signed-in browser session against the server under test: it keeps
- * cookies and sends the XSRF token with every request.
- */
-class Session {
-  #cookies = new Map<string, string>()
-  #assetVersion = '1'
-  tenantId: number | null = null
-
-  #inertiaHeaders() {
-    return { 'x-inertia': 'true', 'x-inertia-version': this.#assetVersion }
-  }
-
-  async request(path: string, init: RequestInit = {}) {
-    const headers = new Headers(init.headers)
-    headers.set('cookie', [...this.#cookies].map(([name, value]) => `${name}=${value}`).join('; '))
-    headers.set('x-xsrf-token', decodeURIComponent(this.#cookies.get('XSRF-TOKEN') ?? ''))
-    const response = await fetch(`${BASE}${path}`, { ...init, headers, redirect: 'manual' })
-    for (const header of response.headers.getSetCookie()) {
-      const [pair] = header.split(';')
-      const separator = pair.indexOf('=')
-      this.#cookies.set(pair.slice(0, separator), pair.slice(separator + 1))
-    }
-    return response
-  }
-
-  json(path: string, method: string, body: unknown) {
-    return this.request(path, {
-      method,
-      headers: { 'content-type': 'application/json', 'accept': 'text/html' },
-      body: JSON.stringify(body),
-    })
-  }
-
-  async props(path: string) {
-    let response = await this.request(path, { headers: this.#inertiaHeaders() })
-    if (response.status === 409) {
-      // The server's asset version differs, as after a build: take it and ask again.
-      const stale = await response.json()
-      this.#assetVersion = stale.version
-      response = await this.request(path, { headers: this.#inertiaHeaders() })
-    }
-    if (response.status !== 200) {
-      throw new Error(`GET ${path} returned ${response.status}: ${await response.text()}`)
-    }
-    const page = await response.json()
-    return page.props
-  }
+/** Signs up a new owner and tenant through the sign-up page; returns the session and the tenant. */
+async function signUpTenant(name: string) {
+  const session = await signUp(BASE, `sqlite.${name}`)
+  const { tenant } = await session.props('/profile')
+  return { session, tenantId: tenant.id as number }
 }
 
-/** Signs up a new owner and tenant through the sign-up page and returns the signed-in session. */
-async function signUp(name: string) {
-  const session = new Session()
-  await session.request('/signup', { headers: { 'x-inertia': 'true' } })
-  const response = await session.json('/signup', 'POST', {
-    fullName: `SQLite ${name}`,
-    email: `sqlite.${name}@example.com`,
-    password: 'correct horse battery',
-    tenantName: `SQLite ${name}`,
-  })
-  if (response.status !== 302) {
-    throw new Error(`sign-up returned ${response.status}: ${await response.text()}`)
-  }
-  const { tenant } = await session.props('/profile')
-  session.tenantId = tenant.id
-  return session
+/** Posts a form the way a page does, so the controller answers with a redirect. */
+function submit(session: WebSession, path: string, body: Record<string, unknown> | FormData) {
+  return session.request('POST', path, body, { accept: 'text/html' })
 }
 
 /** Uploads a fixture, starts it with the guessed mapping and waits for the import job. */
 async function importFixture(
-  session: Session,
+  session: WebSession,
   name: string,
   duplicates: 'skip' | 'update',
   listIds: number[] = []
@@ -88,14 +33,14 @@ async function importFixture(
   const form = new FormData()
   const bytes = await readFile(app.makePath('tests/fixtures/contacts', name))
   form.append('file', new Blob([bytes], { type: 'text/csv' }), name)
-  const upload = await session.request('/contacts/imports', { method: 'POST', body: form })
+  const upload = await submit(session, '/contacts/imports', form)
   if (upload.status !== 302) {
     throw new Error(`upload returned ${upload.status}: ${await upload.text()}`)
   }
   const importId = Number(upload.headers.get('location')!.split('/').pop())
 
   const mapping = await session.props(`/contacts/imports/${importId}`)
-  const start = await session.json(`/contacts/imports/${importId}/start`, 'POST', {
+  const start = await submit(session, `/contacts/imports/${importId}/start`, {
     mapping: mapping.mapping,
     duplicates,
     tags: 'sqlite',
@@ -130,9 +75,9 @@ test.group('SQLite contact import', (group) => {
   })
 
   test('imports excel-ptbr.csv, then updates on a second run', async ({ assert }) => {
-    const session = await signUp('excel')
+    const { session, tenantId } = await signUpTenant('excel')
 
-    const list = await session.json('/lists', 'POST', { name: 'Feira' })
+    const list = await submit(session, '/lists', { name: 'Feira' })
     assert.equal(list.status, 302, await list.clone().text())
     const listId = Number(list.headers.get('location')!.split('/').pop())
 
@@ -149,7 +94,7 @@ test.group('SQLite contact import', (group) => {
     const sqlite = db.connection(CONNECTION)
     const contacts = await sqlite
       .from('contacts')
-      .where('tenant_id', session.tenantId!)
+      .where('tenant_id', tenantId)
       .orderBy('id')
       .select('id', 'name', 'phone')
     assert.deepEqual(
@@ -173,10 +118,7 @@ test.group('SQLite contact import', (group) => {
     assert.equal(second.contactImport.status, 'finished', second.contactImport.error ?? '')
     assert.equal(second.contactImport.created, 0)
     assert.equal(second.contactImport.updated, 6)
-    const after = await sqlite
-      .from('contacts')
-      .where('tenant_id', session.tenantId!)
-      .count('* as total')
+    const after = await sqlite.from('contacts').where('tenant_id', tenantId).count('* as total')
     assert.equal(Number(after[0].total), 6)
     const retagged = await sqlite.from('contact_tags').where('name', 'sqlite').count('* as total')
     assert.equal(Number(retagged[0].total), 6)
@@ -185,7 +127,7 @@ test.group('SQLite contact import', (group) => {
   }).timeout(120_000)
 
   test('imports google-contacts.csv with extra phones and tags', async ({ assert }) => {
-    const session = await signUp('google')
+    const { session, tenantId } = await signUpTenant('google')
     const { contactImport } = await importFixture(session, 'google-contacts.csv', 'skip')
     assert.equal(contactImport.status, 'finished', contactImport.error ?? '')
     assert.equal(contactImport.created, 4)
@@ -194,7 +136,7 @@ test.group('SQLite contact import', (group) => {
     const sqlite = db.connection(CONNECTION)
     const marina = await sqlite
       .from('contacts')
-      .where('tenant_id', session.tenantId!)
+      .where('tenant_id', tenantId)
       .where('phone', '+5511991230101')
       .firstOrFail()
     assert.equal(marina.name, 'Marina Teixeira')

@@ -1,26 +1,13 @@
 import { test } from '@japa/runner'
-import { setTimeout as sleep } from 'node:timers/promises'
 import db from '@adonisjs/lucid/services/db'
 import { useSqliteServer } from '#tests/helpers/sqlite_server'
 import { signUp, type WebSession } from '#tests/helpers/web_session'
+import { waitFor } from '#tests/helpers/channels'
 
 /** Port of the server under test, apart from the suite's own and the other SQLite tests'. */
 const PORT = Number(process.env.PORT ?? 3334) + 19
 const BASE = `http://127.0.0.1:${PORT}`
 const CONNECTION = 'sqlite_inbox'
-
-/** Polls `probe` every 100 ms until it returns a truthy value, or fails after 30 s. */
-async function until<T>(probe: () => Promise<T>, what: string) {
-  const deadline = Date.now() + 30_000
-  while (Date.now() < deadline) {
-    const value = await probe()
-    if (value) {
-      return value
-    }
-    await sleep(100)
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 /**
  * The embedded default keeps the inbox in the same SQLite file. This group
@@ -45,16 +32,18 @@ test.group('SQLite inbox', (group) => {
     })
     const instance = await sqlite.from('channel_instances').where('tenant_id', tenantId).first()
     await session.request('POST', `/connections/${instance.id}/connect`)
-    const waiting = await until(
+    const waiting = await waitFor(
       () => sqlite.from('channel_instances').where('id', instance.id).where('status', 'qr').first(),
-      'the QR code'
+      'the QR code',
+      30_000
     )
     const pairing = JSON.parse(waiting.pairing)
     await session.json('POST', `/simulator/${instance.id}/scan`, { qr: pairing.qr })
-    await until(
+    await waitFor(
       () =>
         sqlite.from('channel_instances').where('id', instance.id).where('status', 'open').first(),
-      'the instance to open'
+      'the instance to open',
+      30_000
     )
     return Number(instance.id)
   }
@@ -77,9 +66,10 @@ test.group('SQLite inbox', (group) => {
       contactId,
       text: 'Vocês entregam no sábado?',
     })
-    const inbound = await until(
+    const inbound = await waitFor(
       () => sqlite.from('messages').where('direction', 'in').where('contact_id', contactId).first(),
-      'the inbound message'
+      'the inbound message',
+      30_000
     )
     assert.isNotNull(inbound.conversation_id)
 
@@ -99,9 +89,10 @@ test.group('SQLite inbox', (group) => {
       { text: 'Entregamos, sim!' },
       201
     )
-    const read = await until(
+    const read = await waitFor(
       () => sqlite.from('messages').where('id', message.id).where('status', 'read').first(),
-      'the answer to be read'
+      'the answer to be read',
+      30_000
     )
     assert.isNotNull(read.sent_at)
     assert.isNotNull(read.delivered_at)
