@@ -24,6 +24,12 @@ export class WebSession {
     headers: Record<string, string> = {}
   ) {
     const form = body instanceof FormData
+    let payload: string | FormData | undefined
+    if (form) {
+      payload = body
+    } else if (body) {
+      payload = JSON.stringify(body)
+    }
     const response = await fetch(`${this.base}${path}`, {
       method,
       redirect: 'manual',
@@ -34,7 +40,7 @@ export class WebSession {
         ...(body && !form ? { 'content-type': 'application/json' } : {}),
         ...headers,
       },
-      body: form ? body : body ? JSON.stringify(body) : undefined,
+      body: payload,
     })
     for (const cookie of response.headers.getSetCookie()) {
       const [pair] = cookie.split(';')
@@ -46,7 +52,7 @@ export class WebSession {
 
   /**
    * The props of an Inertia page, read the way the client reads them. When
-   * the server's asset version differs (after a build), takes it and asks again.
+   * the server's asset version differs (after a build), takes the new version and repeats the request.
    */
   async props(path: string) {
     const inertia = () => ({ 'x-inertia': 'true', 'x-inertia-version': this.#assetVersion })

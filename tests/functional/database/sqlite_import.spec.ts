@@ -18,7 +18,7 @@ async function signUpTenant(name: string) {
   return { session, tenantId: tenant.id as number }
 }
 
-/** Posts a form the way a page does, so the controller answers with a redirect. */
+/** Posts a form the way a page does, so the controller responds with a redirect. */
 function submit(session: WebSession, path: string, body: Record<string, unknown> | FormData) {
   return session.request('POST', path, body, { accept: 'text/html' })
 }
