@@ -18,7 +18,7 @@ test.group('Worker node flags', () => {
   test('compose starts the worker with V8 heap flags', async ({ assert }) => {
     const flags = await composeWorkerFlags()
     assert.include(flags, '--max-semi-space-size=8')
-    assert.include(flags, '--heap-growing-percent=20')
+    assert.include(flags, '--heap-growing-percent=35')
   })
 
   test('this node accepts every flag', async ({ assert }) => {
