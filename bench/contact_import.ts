@@ -5,7 +5,7 @@
  * `VmHWM`), which runs the job's worker.
  *
  *   DB_CONNECTION=mysql DB_DATABASE=disparador_bench \
- *     node --max-semi-space-size=8 --heap-growing-percent=35 \
+ *     node --max-semi-space-size=16 --heap-growing-percent=35 \
  *     --import @poppinss/ts-exec bench/contact_import.ts
  *
  * The two V8 flags are the ones `compose.yaml` starts the worker role with;

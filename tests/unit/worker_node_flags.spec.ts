@@ -17,7 +17,7 @@ async function composeWorkerFlags() {
 test.group('Worker node flags', () => {
   test('compose starts the worker with V8 heap flags', async ({ assert }) => {
     const flags = await composeWorkerFlags()
-    assert.include(flags, '--max-semi-space-size=8')
+    assert.include(flags, '--max-semi-space-size=16')
     assert.include(flags, '--heap-growing-percent=35')
   })
 
