@@ -19,25 +19,9 @@ import {
 } from '#services/imports/contact_batch_writer'
 import { readRow, type ImportedRow, type RowContext } from '#services/imports/import_rows'
 import { currentTenantId } from '#tenancy/tenant_context'
-import { collectGarbage } from '#services/imports/garbage_collection'
 
 /** Rows handled per round of queries. */
 const BATCH_SIZE = 2000
-
-/**
- * Rows between two full garbage collections. A row's data lives until its
- * batch is written, long enough for V8's young generation to promote it.
- * Without these collections the old generation fills with written rows
- * until V8's own limit starts one: at 220 MB of heap for 75 MB of live data
- * in bench/contact_import.ts, where one forced collection took 0.13 to
- * 0.23 s on a busy two-core machine.
- *
- * NOTE: unlike V8's own collections, which mark incrementally, a forced one
- * stops the whole process for its full length, so other jobs of the same
- * worker process (journey steps, and sends in the embedded default) wait
- * that long once every `FULL_GC_EVERY_ROWS` rows.
- */
-const FULL_GC_EVERY_ROWS = 20_000
 
 /**
  * Least time between two progress updates (the import row and the listener),
@@ -79,6 +63,11 @@ interface Counts {
  * Memory stays flat but for the in-file dedupe, one map entry per distinct
  * number (about 100 bytes), which is what finding a repeat 90,000 rows later
  * costs.
+ *
+ * NOTE: the rows of the batches in flight live long enough for V8 to promote
+ * them, so the resident peak depends on the process's V8 flags. For 100,000
+ * rows in bench/contact_import.ts it was 223 to 229 MB with the worker's
+ * flags from compose.yaml and 347 MB without them.
  */
 export async function runContactImport(
   contactImport: ContactImport,
@@ -162,7 +151,6 @@ class ImportState {
   #batch = new Batch()
   #writing: Promise<void> = Promise.resolve()
   #failure: unknown
-  #collectedAt = 0
 
   constructor(
     private contactImport: ContactImport,
@@ -204,8 +192,7 @@ class ImportState {
   /**
    * Starts writing the current batch once the one before it is written, and
    * returns without waiting for it, so reading the next batch overlaps the
-   * queries of this one. At most two batches are in memory. Every
-   * `FULL_GC_EVERY_ROWS` rows it waits for the write and collects garbage.
+   * queries of this one. At most two batches are in memory.
    *
    * Batches may overlap because the in-file dedupe already keeps each number
    * in one batch only.
@@ -220,11 +207,6 @@ class ImportState {
     this.#writing = this.write(batch).catch((error) => {
       this.#failure = error
     })
-    if (this.#rows - this.#collectedAt >= FULL_GC_EVERY_ROWS) {
-      await this.#writing
-      this.#collectedAt = this.#rows
-      collectGarbage()
-    }
   }
 
   /** Writes what is left and waits for every batch. */

@@ -126,6 +126,9 @@ type PhoneChoice =
   | { ok: false; rejection: RowMessage }
 
 function choosePhone(cells: string[], country: string): PhoneChoice {
+  if (cells.length === 1 && !cells[0].includes(':::')) {
+    return readSinglePhone(cells[0], country)
+  }
   const raws = cells.flatMap((cell) => cell.split(MULTI_VALUE)).filter((raw) => raw !== '')
   if (raws.length === 0) {
     return { ok: false, rejection: { code: 'phone_missing', values: {} } }
@@ -154,6 +157,28 @@ function choosePhone(cells: string[], country: string): PhoneChoice {
     country: result.country,
     notices: result.notices,
     extras: [...new Set(extras)],
+  }
+}
+
+/**
+ * Reads the one number of a row with a single phone cell, which is what most
+ * files have, without the intermediate arrays of the general case.
+ */
+function readSinglePhone(raw: string, country: string): PhoneChoice {
+  const result = parsePhone(raw, country)
+  if (!result.ok) {
+    return {
+      ok: false,
+      rejection: { code: `phone_${result.problem}`, values: { value: result.value } },
+    }
+  }
+  return {
+    ok: true,
+    e164: result.e164,
+    raw,
+    country: result.country,
+    notices: result.notices,
+    extras: [],
   }
 }
 
@@ -186,6 +211,9 @@ function readFields(
   warnings: RowMessage[]
 ) {
   const fields: ImportedRow['fields'] = []
+  if (fieldsByKey.size === 0) {
+    return fields
+  }
   for (const [target, cells] of Object.entries(values)) {
     const field = target.startsWith('field:') ? fieldsByKey.get(target.slice(6)) : undefined
     if (!field) {
