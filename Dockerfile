@@ -14,7 +14,8 @@ RUN node ace build
 # Runtime stage: the compiled application with production dependencies only,
 # run by the unprivileged `node` user. One image serves every process role:
 #   web       node bin/server.js         (default command)
-#   worker    node ace worker
+#   worker    node --max-semi-space-size=16 --heap-growing-percent=50 ace worker
+#             (the flags bound the worker's memory, see docs/operations.md)
 #   channels  node ace channels
 #   migrate   node ace migration:run --force
 FROM node:24-bookworm-slim AS runtime
