@@ -216,8 +216,8 @@ export async function enrollCampaign(job: Job<EnrollmentJobData>) {
   let source = job.data.source ?? 0
   let after = job.data.afterContactId ?? 0
   // The first steps of one batch are added while the next batch is inserted, and the
-  // batch after that waits for them, so at most one batch's jobs are on their way to
-  // Redis. The job's position moves past a batch only once its jobs are added.
+  // next batch's adds start only after them, so at most one batch's jobs are on their
+  // way to Redis. The job's position moves past a batch only once its jobs are added.
   let adding: Promise<unknown> = Promise.resolve()
   while (source < sources.length) {
     const bound = await batchBound(sources[source](), after)
