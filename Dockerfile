@@ -15,6 +15,7 @@ RUN node ace build
 # run by the unprivileged `node` user. One image serves every process role:
 #   web       node bin/server.js         (default command)
 #   worker    node --max-semi-space-size=16 --heap-growing-percent=35 ace worker
+#             (the flags bound the worker's memory, see docs/operations.md)
 #   channels  node ace channels
 #   migrate   node ace migration:run --force
 FROM node:24-bookworm-slim AS runtime

@@ -3,15 +3,23 @@
  * the real enrollment job on BullMQ, against the configured database. The
  * script seeds the contacts, then starts the campaign and runs the job in
  * a second process that holds only the booted application and the worker,
- * as a worker process of an install does. That process prints the time from
- * the campaign's start to the end of its enrollment and its memory: the
- * resident memory before the start and at its peak (the kernel's VmHWM),
- * and the peak V8 heap in use. No journey worker runs, so the enrolled
- * journeys' first steps stay queued and nothing is sent; the script
- * removes that queue before it exits.
+ * as a worker process of an install does, started with the Node flags of
+ * the worker command in compose.yaml. That process prints the time from
+ * the campaign's start to the end of its enrollment and its CPU time in
+ * that span. It also prints its resident memory before the start and at
+ * its peak (the kernel's VmHWM), and the peak V8 heap in use. No journey
+ * worker runs, so the enrolled journeys' first steps stay queued and
+ * nothing is sent; the script removes that queue before it exits.
  *
  *   DB_DATABASE=disparador_bench REDIS_PREFIX=bench-$(date +%s) \
  *     node --import @poppinss/ts-exec bench/engine_enrollment.ts
+ *
+ * A production worker runs compiled JavaScript: compile with
+ * `npx tsc --outDir DIR`, copy `package.json`, `.env`, `compose.yaml`,
+ * `resources/`, the plugins' `plugin.json` and `lang/` folders and
+ * `node_modules` into DIR, and run `node DIR/bench/engine_enrollment.js`.
+ * WORKER_NODE_FLAGS replaces the flags of compose.yaml, and an empty
+ * value runs the enrolling process without any.
  *
  * Run `node ace migration:run --force` on that database first.
  */
@@ -28,6 +36,27 @@ async function residentPeakMb() {
   const status = await readFile('/proc/self/status', 'utf8')
   const match = status.match(/^VmHWM:\s+(\d+) kB/m)
   return match ? Math.round(Number(match[1]) / 1024) : null
+}
+
+/**
+ * Reads the Node flags of the worker command in compose.yaml, the part
+ * between `node` and `ace`, unless WORKER_NODE_FLAGS is set.
+ */
+async function workerNodeFlags() {
+  const override = process.env.WORKER_NODE_FLAGS
+  if (override !== undefined) {
+    return override.split(/\s+/).filter(Boolean)
+  }
+  const composeFile = new URL('../compose.yaml', import.meta.url)
+  const compose = await readFile(composeFile, 'utf8')
+  const match = compose.match(/^\s+command: (\["node",.*"ace", "worker"\])$/m)
+  if (!match) {
+    throw new Error(
+      `worker command ["node", ..., "ace", "worker"] not found in ${fileURLToPath(composeFile)}. Copy compose.yaml next to the compiled files or set WORKER_NODE_FLAGS.`
+    )
+  }
+  const command: string[] = JSON.parse(match[1])
+  return command.slice(1, command.indexOf('ace'))
 }
 
 /** Starts the campaign and runs its enrollment job to the end, in the second process. */
@@ -51,6 +80,7 @@ async function enrollInThisProcess(campaignId: number, userId: number) {
 
   const baseline = Math.round(process.memoryUsage().rss / 1_048_576)
   const memory = sampleRss()
+  const cpuBefore = process.cpuUsage()
   const started = performance.now()
   await startCampaign(campaign, userId)
   for (;;) {
@@ -59,8 +89,10 @@ async function enrollInThisProcess(campaignId: number, userId: number) {
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   const seconds = (performance.now() - started) / 1000
+  const cpu = process.cpuUsage(cpuBefore)
   const peak = memory.stop()
   console.log(`enrollment: ${seconds.toFixed(2)} s, ${Math.round(CONTACTS / seconds)} journeys/s`)
+  console.log(`CPU time of the enrolling process: ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s`)
   console.log(
     `worker process: RSS ${baseline} MB before the start, peak RSS ${await residentPeakMb()} MB (sampled ${peak.rss} MB), peak V8 heap used ${peak.heap} MB`
   )
@@ -68,9 +100,12 @@ async function enrollInThisProcess(campaignId: number, userId: number) {
   await shutdown(app)
 }
 
-/** Runs this script again as the enrolling process and waits for it. */
-function runEnrollingProcess(campaignId: number, userId: number) {
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url)], {
+/** Runs this script again as the enrolling process, with the worker's Node flags, and waits for it. */
+async function runEnrollingProcess(campaignId: number, userId: number) {
+  const flags = await workerNodeFlags()
+  console.log(`enrolling process flags: ${flags.join(' ') || 'none'}`)
+  const args = [...process.execArgv, ...flags, fileURLToPath(import.meta.url)]
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, BENCH_ENROLL_CAMPAIGN: `${campaignId}:${userId}` },
     stdio: ['ignore', 'inherit', 'inherit'],
   })

@@ -40,12 +40,15 @@ export async function runToEnd(args: string[], env: Record<string, string>, time
   return { code, output: child.output() }
 }
 
+/** V8 heap flags that script/server and the worker service start Node with. */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=16', '--heap-growing-percent=35']
+
 /**
- * Starts the built web entry point (`<outDir>/bin/server.js`) with `env`
- * and waits until the channels role, the last to start, reports it runs.
+ * Starts the built web entry point (`<outDir>/bin/server.js`) with `env`, as
+ * script/server does, and waits until the channels role, the last to start, reports it runs.
  */
 export async function startBuiltServer(outDir: string, env: Record<string, string>) {
-  const server = startNode([`${outDir}/bin/server.js`], env, outDir)
+  const server = startNode([...SERVER_NODE_FLAGS, `${outDir}/bin/server.js`], env, outDir)
   try {
     await server.waitForOutput(/channels role started/, 60_000)
   } catch (error) {

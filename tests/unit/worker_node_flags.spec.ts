@@ -28,6 +28,12 @@ test.group('Worker node flags', () => {
     assert.equal(stderr, '')
   })
 
+  test('script/server uses the same flags', async ({ assert }) => {
+    const flags = await composeWorkerFlags()
+    const script = await readFile(new URL('script/server', root), 'utf8')
+    assert.include(script, `node ${flags.join(' ')} bin/server.js`)
+  })
+
   test('dockerfile lists the same worker command', async ({ assert }) => {
     const flags = await composeWorkerFlags()
     const dockerfile = await readFile(new URL('Dockerfile', root), 'utf8')
