@@ -7,7 +7,7 @@ import { emitDomainEvent } from '#events/domain_events'
 import { STATUS_TIME, statusChange, type StatusChange } from '#services/channels/message_status'
 import { broadcastMessage } from '#services/channels/channel_broadcast'
 import { conversationFor, recordInConversation } from '#services/inbox/conversations'
-import { publishConversation } from '#services/inbox/inbox_broadcast'
+import { publishConversation, publishUnread } from '#services/inbox/inbox_broadcast'
 import { storeInboundMedia } from '#services/inbox/inbound_media'
 import {
   isPhoneAddress,
@@ -297,6 +297,7 @@ export async function storeInbound(instance: ChannelInstance, inbound: InboundMe
   await recordInConversation(message)
   broadcastMessage(message)
   await publishConversation(conversation.tenantId, conversation.id)
+  await publishUnread(conversation.tenantId)
   await emitDomainEvent('message:received', {
     tenantId: message.tenantId,
     messageId: message.id,
