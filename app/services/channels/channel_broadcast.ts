@@ -97,6 +97,11 @@ export function broadcastConversation(tenantId: number, conversation: Record<str
   send(inboxTopic(tenantId), { type: 'conversation', conversation })
 }
 
+/** Broadcasts that conversation `fromId` was merged into `intoId` and no longer exists. */
+export function broadcastConversationMerged(tenantId: number, fromId: number, intoId: number) {
+  send(inboxTopic(tenantId), { type: 'merged', fromId, intoId })
+}
+
 /**
  * Broadcasts the tenant's unread totals on the inbox's channel, for the
  * badge of the main navigation and the inbox's own summary.
