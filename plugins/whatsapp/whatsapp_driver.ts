@@ -30,6 +30,8 @@ import { RESTRICTION_CODES, receiptFromStatus } from './receipt_mapping.js'
 import { decideDisconnect, DEFAULT_BACKOFF, type DisconnectAction } from './disconnect_policy.js'
 import { whatsappConfig, type WhatsAppConfig } from './whatsapp_config.js'
 import { outboundContent } from './outbound_content.js'
+import { MAX_MEDIA_URL_BYTES } from './remote_media.js'
+import { mediaUrlSettings } from './whatsapp_settings.js'
 import { InboundDeduplicator } from './inbound_dedup.js'
 import { senderAddress } from './sender_address.js'
 
@@ -195,7 +197,11 @@ export class WhatsAppDriver extends BaseChannelDriver {
     }
 
     await this.#showTyping(socket, recipient.jid)
-    const content = await outboundContent(message)
+    const content = await outboundContent(message, {
+      ...mediaUrlSettings(),
+      maxBytes: MAX_MEDIA_URL_BYTES,
+      timeoutMs: this.#config.sendTimeoutMs,
+    })
     const sent = await withTimeout(
       socket.send(recipient.jid, content, message.providerMessageId),
       this.#config.sendTimeoutMs,
