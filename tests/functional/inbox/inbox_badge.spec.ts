@@ -6,6 +6,7 @@ import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
 import { pairedSandbox, startChannelsRole } from '#tests/helpers/channels'
 import { createContact, simulateReply, uniqueMobile } from '#tests/helpers/inbox'
 import { signIn, type WebSession } from '#tests/helpers/web_session'
+import { INERTIA_HEADERS } from '#tests/helpers/audience'
 import { openStream, subscribe } from '#tests/helpers/event_stream'
 
 const BASE = `http://127.0.0.1:${env.get('PORT')}`
@@ -64,9 +65,9 @@ test.group('Inbox unread badge', (group) => {
     await simulateReply(alphaInstance, uniqueMobile(), 'Quem fala?')
     await simulateReply(betaInstance, uniqueMobile(), 'Olá')
 
-    const asOwner = await client.get('/').loginAs(alpha.owner).header('x-inertia', 'true')
-    const asViewer = await client.get('/contacts').loginAs(viewer.user).header('x-inertia', 'true')
-    const otherTenant = await client.get('/').loginAs(beta.owner).header('x-inertia', 'true')
+    const asOwner = await client.get('/').loginAs(alpha.owner).headers(INERTIA_HEADERS)
+    const asViewer = await client.get('/contacts').loginAs(viewer.user).headers(INERTIA_HEADERS)
+    const otherTenant = await client.get('/').loginAs(beta.owner).headers(INERTIA_HEADERS)
 
     assert.equal(asOwner.body().props.inboxUnread, 2)
     assert.equal(asViewer.body().props.inboxUnread, 2)
@@ -74,7 +75,7 @@ test.group('Inbox unread badge', (group) => {
   })
 
   test('signed-out page has no count', async ({ client, assert }) => {
-    const page = await client.get('/login').header('x-inertia', 'true')
+    const page = await client.get('/login').headers(INERTIA_HEADERS)
 
     assert.isNull(page.body().props.inboxUnread)
   })
