@@ -8,13 +8,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { middleware } from '#start/kernel'
 import Membership from '#models/membership'
 import { runAsSystem } from '#tenancy/tenant_context'
-import { roleAtLeast, type Role } from '#tenancy/roles'
-
-/**
- * The least role that may follow the inbox live: viewers read
- * conversations, agents and above also reply over HTTP.
- */
-const INBOX_READER_ROLE: Role = 'viewer'
+import { INBOX_READER_ROLE, roleAtLeast } from '#tenancy/roles'
 
 /** Loads the user's role in the tenant, or `null` when the user is not a member. */
 async function roleIn(ctx: HttpContext, tenantId: string) {

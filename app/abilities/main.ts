@@ -13,5 +13,12 @@ function atLeast(minimum: Role) {
 export const viewTenant = atLeast('viewer')
 export const workInbox = atLeast('agent')
 export const designCampaigns = atLeast('editor')
+/**
+ * Bulk exports whose rows carry contacts' names and phone numbers: the
+ * contacts CSV and a campaign's messages CSV. Viewers read the same rows
+ * page by page but take no copy of them. Aggregate report exports stay
+ * open to every member.
+ */
+export const exportContactData = atLeast('editor')
 export const manageMembers = atLeast('admin')
 export const manageTenant = atLeast('admin')

@@ -14,8 +14,8 @@ import { recordAudit } from '#events/audit_record'
 
 /**
  * Delivery tracking of one campaign: every recipient's message with its
- * status and the time of each status, filterable by status and node, and
- * the same rows as CSV.
+ * status and the time of each status, filterable by status and node, for
+ * every member, and the same rows as CSV for editors and above.
  */
 export default class CampaignMessagesController {
   async index({ params, request, inertia, bouncer }: HttpContext) {
@@ -39,11 +39,12 @@ export default class CampaignMessagesController {
       },
       counts,
       nodeIds,
+      canExport: await bouncer.allows('exportContactData'),
     })
   }
 
   async export({ params, request, response, bouncer, logger }: HttpContext) {
-    await bouncer.authorize('viewTenant')
+    await bouncer.authorize('exportContactData')
     const campaign = await Campaign.findOrFail(params.id)
     const filters = campaignMessageFilters(request.qs())
     await recordAudit('messages.exported', {

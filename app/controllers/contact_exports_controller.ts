@@ -18,7 +18,7 @@ function filtersOf({ request }: HttpContext): ContactFilters {
 export default class ContactExportsController {
   /** Streams the contacts matching the page's filters as CSV, for editors and above. */
   async export(ctx: HttpContext) {
-    await ctx.bouncer.authorize('designCampaigns')
+    await ctx.bouncer.authorize('exportContactData')
     const filters = filtersOf(ctx)
     const { csv, done } = await exportContacts(filters, ctx.tenant.defaultCountry)
     await recordAudit('contacts.exported', { targetType: 'contact', after: { filters } })

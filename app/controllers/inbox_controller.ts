@@ -15,7 +15,7 @@ import { serializeMessage } from '#services/channels/channel_broadcast'
 import { isTenantFileKey } from '#services/channels/media_sources'
 import { markConversationRead } from '#services/inbox/conversations'
 import { conversationDetail, serializeNote } from '#services/inbox/conversation_detail'
-import { publishConversation } from '#services/inbox/inbox_broadcast'
+import { publishConversation, publishUnread } from '#services/inbox/inbox_broadcast'
 import { latestMessages, listConversations, unreadCounts } from '#services/inbox/inbox_queries'
 import type { InboxFilters } from '#services/inbox/inbox_queries'
 import { InboxSendException, sendInboxReply } from '#services/inbox/inbox_sender'
@@ -106,6 +106,7 @@ export default class InboxController {
     if (conversation.unreadCount > 0 && (await bouncer.allows('workInbox'))) {
       await markConversationRead(conversation)
       await publishConversation(conversation.tenantId, conversation.id)
+      await publishUnread(conversation.tenantId)
     }
     return conversationDetail(conversation)
   }

@@ -2,14 +2,29 @@ import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
 import BaseInertiaMiddleware from '@adonisjs/inertia/inertia_middleware'
 import { clientTranslations } from '#services/client_translations'
-import { ROLES } from '#tenancy/roles'
+import { INBOX_READER_ROLE, ROLES, roleAtLeast } from '#tenancy/roles'
+import { runInTenant } from '#tenancy/tenant_context'
 import { pluginNavFor } from '#plugins/plugin_nav'
+import { unreadCounts } from '#services/inbox/inbox_queries'
+
+/**
+ * Counts the unread conversations of the request's tenant for the inbox
+ * badge, or returns `null` outside a tenant request and for a role that
+ * does not read the inbox.
+ */
+async function inboxUnreadFor(ctx: Partial<HttpContext>) {
+  if (!ctx.tenant || !roleAtLeast(ctx.membership?.role, INBOX_READER_ROLE)) {
+    return null
+  }
+  const counts = await runInTenant(ctx.tenant.id, () => unreadCounts())
+  return counts.conversations
+}
 
 /**
  * Props every page receives: the user, the current tenant and role, the
  * tenants the user can switch to, the interface language with its
- * translations, flash messages, and the navigation entries of the plugins
- * the tenant has enabled.
+ * translations, flash messages, the navigation entries of the plugins the
+ * tenant has enabled, and the count of unread conversations of the inbox.
  */
 export default class InertiaMiddleware extends BaseInertiaMiddleware {
   async share(ctx: HttpContext) {
@@ -47,6 +62,7 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
       ),
       role: ctx.inertia.always(ctx.membership?.role ?? null),
       pluginNav: ctx.inertia.always(await pluginNavFor(ctx)),
+      inboxUnread: ctx.inertia.always(await inboxUnreadFor(ctx)),
       roles: ctx.inertia.always([...ROLES]),
       tenants: ctx.inertia.always(
         (ctx.memberships ?? []).map((membership) => ({

@@ -6,6 +6,12 @@ export const ROLES = ['owner', 'admin', 'editor', 'agent', 'viewer'] as const
 
 export type Role = (typeof ROLES)[number]
 
+/**
+ * The minimum role that reads the inbox and follows it live. Viewers read
+ * conversations; agents and above also reply, assign and take notes.
+ */
+export const INBOX_READER_ROLE: Role = 'viewer'
+
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value)
 }

@@ -233,7 +233,7 @@ export type OutboundContent =
   | { kind: 'text'; text: string }
   | {
       kind: 'image' | 'document' | 'audio'
-      data: Buffer | { url: string }
+      data: Buffer
       mimeType: string
       fileName: string | null
       caption: string | null

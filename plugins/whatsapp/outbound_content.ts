@@ -1,5 +1,6 @@
 import { drive, type OutboundMessage } from '#sdk'
 import type { OutboundContent } from './baileys_adapter.js'
+import { fetchRemoteMedia, type RemoteMediaOptions } from './remote_media.js'
 
 /** The kind of WhatsApp message a MIME type is sent as. */
 export function mediaKind(mimeType: string): 'image' | 'audio' | 'document' {
@@ -14,16 +15,20 @@ export function mediaKind(mimeType: string): 'image' | 'audio' | 'document' {
 
 /**
  * The content of an outbound message: its text, or its media with the
- * text as caption. Media stored on the install's drive is read here; an
- * `https://` source is fetched by Baileys at send time.
+ * text as caption. Media stored on the install's drive is read here, and an
+ * `https://` source is fetched here through `fetchRemoteMedia`, so Baileys
+ * never requests a URL a tenant entered.
  */
-export async function outboundContent(message: OutboundMessage): Promise<OutboundContent> {
+export async function outboundContent(
+  message: OutboundMessage,
+  remote: RemoteMediaOptions
+): Promise<OutboundContent> {
   const media = message.media
   if (!media) {
     return { kind: 'text', text: message.text ?? '' }
   }
   const data = media.source.startsWith('https://')
-    ? { url: media.source }
+    ? await fetchRemoteMedia(media.source, remote)
     : Buffer.from(await drive.use().getBytes(media.source))
   return {
     kind: mediaKind(media.mimeType),

@@ -1,39 +1,25 @@
 import {
   BaseChannelDriver,
-  ChannelRateLimitedError,
   Exception,
   InstanceNotConnectedError,
   InvalidRecipientError,
-  NotOnWhatsAppError,
-  SendTimeoutError,
   maskAddress,
-  type AccountHealthEvent,
   type ChannelDriverContext,
   type OutboundMessage,
   type SendResult,
 } from '#sdk'
-import type {
-  ConnectionChange,
-  SocketClose,
-  SocketMessage,
-  SocketStatusUpdate,
-  WhatsAppSocket,
-} from './baileys_adapter.js'
+import type { ConnectionChange, SocketClose, WhatsAppSocket } from './baileys_adapter.js'
 import { baileys, loadBaileys } from './baileys_loader.js'
 import { DatabaseAuthState } from './auth_state.js'
 import { SentMessageStore } from './sent_messages.js'
 import { LidContacts } from './lid_contacts.js'
-import { NotInstanceOwnerError } from './instance_owner.js'
 import { RecipientResolver } from './recipient_resolver.js'
 import { retryCountersOf, forgetRetryCounters } from './retry_counters.js'
-import { RESTRICTION_CODES, receiptFromStatus } from './receipt_mapping.js'
 import { decideDisconnect, DEFAULT_BACKOFF, type DisconnectAction } from './disconnect_policy.js'
 import { whatsappConfig, type WhatsAppConfig } from './whatsapp_config.js'
-import { outboundContent } from './outbound_content.js'
-import { InboundDeduplicator } from './inbound_dedup.js'
-import { senderAddress } from './sender_address.js'
-
-const E164 = /^\+[1-9]\d{6,14}$/
+import { E164, WhatsAppSender } from './whatsapp_sending.js'
+import { WhatsAppReceiver } from './whatsapp_receiving.js'
+import { reachoutLockReport, type HealthReport } from './whatsapp_health.js'
 
 /** Lifetime WhatsApp gives the first QR code and the later ones, in milliseconds (Baileys 7's defaults). */
 const FIRST_QR_MS = 60_000
@@ -47,22 +33,6 @@ export class WhatsAppActionException extends Exception {
   static status = 422
 }
 
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => Error) {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(onTimeout()), ms)
-  })
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
 /**
  * One WhatsApp number linked as a WhatsApp Web device: one Baileys socket
  * at a time, its auth state in the database, and the disconnect policy
@@ -70,7 +40,10 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, onTimeout: () => 
  *
  * A new socket is built only after the previous one closed, one build at
  * a time, and each socket's handlers are registered once, when it is made.
- * Events of an older socket are ignored by their generation number.
+ * Events of an older socket are ignored by their generation number. This
+ * class runs the connection's lifecycle; `WhatsAppSender` sends,
+ * `WhatsAppReceiver` turns socket events into inbound messages and
+ * receipts, and `whatsapp_health.ts` builds the account health reports.
  */
 export class WhatsAppDriver extends BaseChannelDriver {
   readonly auth: DatabaseAuthState
@@ -89,7 +62,8 @@ export class WhatsAppDriver extends BaseChannelDriver {
   #openedAt: number | null = null
   #retryTimer: NodeJS.Timeout | null = null
   #qrCount = 0
-  #dedup = new InboundDeduplicator()
+  #sender: WhatsAppSender
+  #receiver: WhatsAppReceiver
   /** Set by a wipe until the next `connect()`, so late writes of the old socket cannot bring keys back. */
   #wiped = false
 
@@ -104,6 +78,25 @@ export class WhatsAppDriver extends BaseChannelDriver {
     this.lids = new LidContacts(context.instanceId)
     this.lids.guard = ownsInstance
     this.resolver = new RecipientResolver((phone) => this.#requireSocket().lookup(phone))
+    this.#sender = new WhatsAppSender({
+      instanceId: context.instanceId,
+      logger: context.logger,
+      config: this.#config,
+      sent: this.sent,
+      lids: this.lids,
+      resolver: this.resolver,
+      status: () => this.status,
+      socket: () => this.#socket,
+      reportHealth: (report) => this.#reportHealth(report),
+    })
+    this.#receiver = new WhatsAppReceiver({
+      logger: context.logger,
+      lids: this.lids,
+      socket: () => this.#socket,
+      emitInbound: (message) => this.emitInbound(message),
+      emitReceipt: (receipt) => this.emitReceipt(receipt),
+      reportHealth: (report) => this.#reportHealth(report),
+    })
   }
 
   /** The live socket, for the benchmark and tests that inspect it. */
@@ -164,86 +157,8 @@ export class WhatsAppDriver extends BaseChannelDriver {
     this.setStatus('closed')
   }
 
-  async send(message: OutboundMessage): Promise<SendResult> {
-    const socket = this.#socket
-    if (this.status !== 'open' || !socket) {
-      throw new InstanceNotConnectedError(this.context.instanceId, this.status)
-    }
-    if (!E164.test(message.to)) {
-      throw new InvalidRecipientError(
-        maskAddress(message.to),
-        'a phone number in E.164, such as +5511987654321'
-      )
-    }
-
-    // A retry after a crash that followed the send: WhatsApp already has it.
-    const alreadySentAt = await this.sent.sentAt(message.providerMessageId)
-    if (alreadySentAt) {
-      this.context.logger.info(
-        { providerMessageId: message.providerMessageId },
-        'repeated whatsapp send recognised, not sent again'
-      )
-      return { providerMessageId: message.providerMessageId, sentAt: alreadySentAt }
-    }
-
-    const recipient = await this.#resolve(message.to)
-    if (!recipient.exists || !recipient.jid) {
-      throw new NotOnWhatsAppError(maskAddress(message.to))
-    }
-    if (recipient.lid) {
-      await this.lids.remember(baileys().userJid(recipient.lid), message.to)
-    }
-
-    await this.#showTyping(socket, recipient.jid)
-    const content = await outboundContent(message)
-    const sent = await withTimeout(
-      socket.send(recipient.jid, content, message.providerMessageId),
-      this.#config.sendTimeoutMs,
-      () => new SendTimeoutError(message.providerMessageId, this.#config.sendTimeoutMs)
-    )
-    await this.#recordSent(sent)
-    return { providerMessageId: sent.id, sentAt: sent.timestamp }
-  }
-
-  /**
-   * Stores a sent message's content for retry receipts. The message has
-   * already left, so a write rejected for a lost lease is logged and the
-   * send still succeeds, because failing it would make the next owner send
-   * it again.
-   */
-  async #recordSent(sent: { id: string; remoteJid: string; content: Uint8Array }) {
-    try {
-      await this.sent.record(sent.id, sent.remoteJid, sent.content)
-    } catch (error) {
-      if (!(error instanceof NotInstanceOwnerError)) {
-        throw error
-      }
-      // NOTE: the next owner has no content for this id, so a retry
-      // receipt for it gets no resend.
-      this.context.logger.warn(
-        { providerMessageId: sent.id },
-        'whatsapp sent message not stored: the instance lease was lost'
-      )
-    }
-  }
-
-  /** Looks the number up on WhatsApp; a rate limit pauses the number's campaign sends. */
-  async #resolve(phone: string) {
-    try {
-      return await this.resolver.resolve(phone)
-    } catch (error) {
-      const { queryErrorCode } = await loadBaileys()
-      if (queryErrorCode(error) !== 429) {
-        throw error
-      }
-      this.#reportHealth({
-        state: 'restricted',
-        code: 'E_WHATSAPP_429',
-        reason: RESTRICTION_CODES['429'],
-        until: null,
-      })
-      throw new ChannelRateLimitedError(this.context.instanceId)
-    }
+  send(message: OutboundMessage): Promise<SendResult> {
+    return this.#sender.send(message)
   }
 
   async perform(action: string, input: Record<string, unknown>) {
@@ -273,19 +188,6 @@ export class WhatsAppDriver extends BaseChannelDriver {
     const expiresAt = new Date(Date.now() + PAIRING_CODE_MS)
     this.setStatus('qr', { pairing: { kind: 'code', code, expiresAt } })
     return { code, expiresAt: expiresAt.toISOString() }
-  }
-
-  async #showTyping(socket: WhatsAppSocket, jid: string) {
-    if (this.#config.typingMs <= 0) {
-      return
-    }
-    try {
-      await socket.presence(jid, 'composing')
-      await sleep(this.#config.typingMs)
-      await socket.presence(jid, 'paused')
-    } catch (error) {
-      this.context.logger.debug({ err: error }, 'typing presence failed, sending anyway')
-    }
   }
 
   #requireSocket() {
@@ -340,9 +242,9 @@ export class WhatsAppDriver extends BaseChannelDriver {
       handlers: {
         connection: (change) => current() && this.#onConnection(generation, change),
         creds: () => current() && this.#saveCreds(),
-        messages: (type, messages) => current() && this.#onMessages(type, messages),
-        statuses: (updates) => current() && this.#onStatuses(updates),
-        lidMappings: (mappings) => current() && this.#onLidMappings(mappings),
+        messages: (type, messages) => current() && this.#receiver.onMessages(type, messages),
+        statuses: (updates) => current() && this.#receiver.onStatuses(updates),
+        lidMappings: (mappings) => current() && this.#receiver.onLidMappings(mappings),
       },
     })
     this.resolver.useLookup((phone) => this.#requireSocket().lookup(phone))
@@ -399,28 +301,14 @@ export class WhatsAppDriver extends BaseChannelDriver {
       { active: lock.active, endsAt: lock.endsAt, enforcementType: lock.enforcementType },
       'whatsapp reach-out time lock reported'
     )
-    this.#reportHealth(
-      lock.active
-        ? {
-            state: 'restricted',
-            code: 'E_WHATSAPP_REACHOUT_LOCKED',
-            reason: `WhatsApp blocks new chats from this number${lock.endsAt ? ` until ${lock.endsAt.toISOString()}` : ''} (reach-out time lock)`,
-            until: lock.endsAt,
-          }
-        : {
-            state: 'ok',
-            code: 'E_WHATSAPP_REACHOUT_LOCKED',
-            reason: 'reach-out time lock ended',
-            until: null,
-          }
-    )
+    this.#reportHealth(reachoutLockReport(lock))
   }
 
   /**
    * Reports a restriction of the account, or its end. The core pauses new
    * campaign sends of the instance and e-mails the campaigns' designers.
    */
-  #reportHealth(report: Omit<AccountHealthEvent, 'at'>) {
+  #reportHealth(report: HealthReport) {
     this.context.logger.warn(
       { state: report.state, code: report.code, until: report.until },
       'whatsapp account health changed'
@@ -551,100 +439,5 @@ export class WhatsAppDriver extends BaseChannelDriver {
     await this.lids.clear()
     forgetRetryCounters(this.context.instanceId)
     await this.context.credentials.clear()
-  }
-
-  #onMessages(_type: 'notify' | 'append', messages: SocketMessage[]) {
-    for (const message of messages) {
-      if (message.fromMe) {
-        if (message.status !== null) {
-          this.#emitStatus(message.id, message.status, message.stubParameters)
-        }
-        continue
-      }
-      // `append` carries the messages WhatsApp held while the number was
-      // offline (Baileys 7 marks offline deliveries so), which are replies too.
-      if (!this.#isReply(message)) {
-        continue
-      }
-      if (!this.#dedup.first(message.remoteJid, message.participant, message.id)) {
-        continue
-      }
-      this.#inbound(message).catch((error) => {
-        this.context.logger.error({ err: error, messageId: message.id }, 'whatsapp inbound failed')
-      })
-    }
-  }
-
-  /** Whether a message is a contact's text or media in a one-to-one chat. */
-  #isReply(message: SocketMessage) {
-    if (message.empty || (message.text === null && message.media === null)) {
-      return false
-    }
-    return this.#isDirectChat(message.remoteJid)
-  }
-
-  /** Only one-to-one chats reach conversations: groups, status posts and channels do not. */
-  #isDirectChat(jid: string) {
-    return jid.endsWith('@s.whatsapp.net') || jid.endsWith('@lid') || jid.endsWith('@c.us')
-  }
-
-  async #inbound(message: SocketMessage) {
-    const sender = await senderAddress(message.remoteJid, message.remoteJidAlt, {
-      lids: this.lids,
-      socket: this.#socket,
-    })
-    this.emitInbound({
-      providerMessageId: message.id,
-      from: sender.from,
-      aliases: sender.aliases,
-      fromName: message.pushName,
-      text: message.text,
-      media: message.media,
-      receivedAt: message.timestamp,
-      inReplyTo: message.quotedId,
-    })
-  }
-
-  #onStatuses(updates: SocketStatusUpdate[]) {
-    for (const update of updates) {
-      if (update.fromMe) {
-        this.#emitStatus(update.id, update.status, update.stubParameters)
-      }
-    }
-  }
-
-  #emitStatus(id: string, status: number, stubParameters: string[]) {
-    const receipt = receiptFromStatus(status, stubParameters)
-    if (!receipt) {
-      return
-    }
-    this.emitReceipt({
-      providerMessageId: id,
-      status: receipt.status,
-      at: new Date(),
-      code: receipt.code,
-      reason: receipt.reason,
-    })
-    if (receipt.restriction) {
-      this.#reportHealth({
-        state: 'restricted',
-        code: receipt.code!,
-        reason: receipt.reason!,
-        until: null,
-      })
-    }
-  }
-
-  #onLidMappings(mappings: { lid: string; pn: string }[]) {
-    const { jidPhone, userJid } = baileys()
-    for (const { lid, pn } of mappings) {
-      const phone = jidPhone(userJid(pn))
-      if (!phone) {
-        continue
-      }
-      this.lids.remember(userJid(lid), phone).catch((error) => {
-        this.context.logger.warn({ err: error }, 'whatsapp lid mapping not stored')
-      })
-    }
   }
 }

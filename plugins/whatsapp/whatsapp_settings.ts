@@ -6,8 +6,10 @@ export const DEFAULT_WEBSOCKET_URL = 'wss://web.whatsapp.com/ws/chat'
 export interface WhatsAppSettings {
   /** WebSocket URL every instance's socket connects to. */
   websocketUrl: string
-  /** HTTPS agent for media uploads, set by `useMediaAgent`; `null` uses Node's own. */
+  /** HTTPS agent for media uploads and media URLs, set by `useMediaAgent`; `null` uses Node's own. */
   mediaAgent: Agent | null
+  /** `host:port` pairs of media URLs fetched although loopback, set by `allowMediaUrlHosts`. */
+  mediaUrlHosts: ReadonlySet<string>
   /** A test certificate root that replaces WhatsApp's, `null` to trust WhatsApp's only. */
   testRoot: { publicKey: Buffer; serial: number } | null
 }
@@ -26,6 +28,28 @@ let mediaAgent: Agent | null = null
  */
 export function useMediaAgent(agent: Agent | null) {
   mediaAgent = agent
+}
+
+let mediaUrlHosts: ReadonlySet<string> = new Set()
+
+/**
+ * Lets media URLs name these `host:port` pairs although they resolve to a
+ * loopback or private address, for the HTTPS media host of a test peer on
+ * 127.0.0.1. Code only, like `useMediaAgent`, and rejected when NODE_ENV is
+ * `production`. An empty list goes back to rejecting every such host.
+ */
+export function allowMediaUrlHosts(hosts: string[], env: NodeJS.ProcessEnv = process.env) {
+  if (hosts.length > 0 && env.NODE_ENV === 'production') {
+    throw new WhatsAppSettingsError(
+      `Media URL hosts ${hosts.join(', ')} cannot be allowed while NODE_ENV is production: production installs fetch media from public addresses only`
+    )
+  }
+  mediaUrlHosts = new Set(hosts)
+}
+
+/** Returns the agent and allowed loopback hosts that media URLs are fetched with. */
+export function mediaUrlSettings() {
+  return { agent: mediaAgent ?? undefined, allowedHosts: mediaUrlHosts }
 }
 
 /** A 32-byte Curve25519 public key given as 64 hex characters or base64. */
@@ -62,7 +86,7 @@ export function readSettings(source: NodeJS.ProcessEnv = process.env): WhatsAppS
 
   const rootKey = source.WHATSAPP_TEST_ROOT_PUBLIC_KEY
   if (!rootKey) {
-    return { websocketUrl, testRoot: null, mediaAgent }
+    return { websocketUrl, testRoot: null, mediaAgent, mediaUrlHosts }
   }
   if (source.NODE_ENV === 'production') {
     throw new WhatsAppSettingsError(
@@ -75,5 +99,10 @@ export function readSettings(source: NodeJS.ProcessEnv = process.env): WhatsAppS
       `Invalid WHATSAPP_TEST_ROOT_SERIAL "${source.WHATSAPP_TEST_ROOT_SERIAL}": expected a whole number`
     )
   }
-  return { websocketUrl, testRoot: { publicKey: parseRootKey(rootKey), serial }, mediaAgent }
+  return {
+    websocketUrl,
+    testRoot: { publicKey: parseRootKey(rootKey), serial },
+    mediaAgent,
+    mediaUrlHosts,
+  }
 }

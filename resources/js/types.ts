@@ -20,4 +20,6 @@ export interface SharedProps {
   role: Role | null
   roles: Role[]
   tenants: { id: number; name: string; role: Role }[]
+  /** Unread conversations of the tenant's inbox, `null` for a role that does not read it. */
+  inboxUnread: number | null
 }

@@ -10,7 +10,7 @@ import {
   waitFor,
   waitForMessageStatus,
 } from '#tests/helpers/channels'
-import { createContact, simulateReply } from '#tests/helpers/inbox'
+import { createContact, simulateReply, uniqueMobile } from '#tests/helpers/inbox'
 
 /**
  * Saves a full-page screenshot when SCREENSHOT_DIR is set, to review the
@@ -152,6 +152,42 @@ test.group('Inbox', (group) => {
     assert.equal(await page.locator('h1').innerText(), 'Caixa de entrada')
     assert.equal(await page.locator('[data-test-id="composer"]').count(), 0)
     assert.equal(await page.locator('[data-test-id="opt-out"]').count(), 0)
+    const badge = page.locator('[data-test-id="inbox-badge"][data-count="1"]')
+    await badge.waitFor()
+    assert.equal(await badge.getAttribute('title'), '1 conversa não lida')
     await capture(page, 'inbox-pt-BR')
   }).timeout(60_000)
+
+  test('badge counts live on other pages', async ({ browserContext, visit, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const agent = await addMember(tenant.id, 'agent')
+    const instance = await pairedSandbox(tenant.id)
+    const ana = await createContact(tenant.id, 'Ana Souza')
+    await browserContext.loginAs(agent.user)
+
+    const page = await visit('/inbox')
+    await page.locator('[data-test-id="inbox"][data-live="ready"]').waitFor({ timeout: 90_000 })
+    const badge = page.locator('[data-test-id="inbox-badge"]')
+    assert.equal(await badge.count(), 0)
+
+    const first = await simulateReply(instance, ana.phone, 'Oi, vi a promoção!')
+    await page.locator('[data-test-id="inbox-badge"][data-count="1"]').waitFor()
+    await simulateReply(instance, ana.phone, 'Ainda vale?')
+    await simulateReply(instance, uniqueMobile(), 'Quem fala?')
+    await page.locator('[data-test-id="inbox-badge"][data-count="2"]').waitFor()
+    assert.equal(await badge.getAttribute('title'), '2 unread conversations')
+
+    await page
+      .locator(`[data-test-id="conversation-row"][data-id="${first.conversationId}"]`)
+      .click()
+    await page.locator('[data-test-id="inbox-badge"][data-count="1"]').waitFor()
+
+    await page.locator('[data-test-id="main-nav"] a[href="/contacts"]').click()
+    await page.waitForURL('**/contacts')
+    await page.locator('[data-test-id="inbox-badge"][data-count="1"]').waitFor()
+    await simulateReply(instance, ana.phone, 'Alô?')
+    await page.locator('[data-test-id="inbox-badge"][data-count="2"]').waitFor()
+    assert.equal(await badge.locator('[aria-hidden="true"]').innerText(), '2')
+    await capture(page, 'inbox-badge-en')
+  }).timeout(120_000)
 })

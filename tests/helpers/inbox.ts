@@ -23,7 +23,8 @@ export function createContact(tenantId: number, name: string, phone = uniqueMobi
 
 /**
  * Makes the sandbox report an inbound message from `phone` and waits until
- * it is stored. `lid` is the sandbox reply option of the same name.
+ * it is stored and recorded as its conversation's last message. `lid` is
+ * the sandbox reply option of the same name.
  */
 export async function simulateReply(
   instance: ChannelInstance,
@@ -36,12 +37,16 @@ export async function simulateReply(
   )
   return waitFor(
     () =>
-      runInTenant(instance.tenantId, () =>
-        Message.query()
+      runInTenant(instance.tenantId, async () => {
+        const message = await Message.query()
           .where('instance_id', instance.id)
           .where('provider_message_id', String(providerMessageId))
           .first()
-      ),
+        const conversation = message?.conversationId
+          ? await Conversation.find(message.conversationId)
+          : null
+        return conversation && (conversation.lastMessageId ?? 0) >= message!.id ? message : null
+      }),
     `inbound message "${text}" to be stored`
   )
 }

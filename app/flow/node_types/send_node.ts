@@ -1,7 +1,7 @@
 import { defineNodeType, goTo, vine, type NodeIssue } from '#sdk'
 import { mediaSchema, templateSchema } from '#flow/node_types/schema_parts'
 import { currentTenantId } from '#tenancy/tenant_context'
-import { isTenantMediaSource } from '#services/channels/media_sources'
+import { isTenantMediaSource, mediaUrlProblem } from '#services/channels/media_sources'
 
 const VARIABLE = /\{\{\s*([\w.]+)\s*(?:\|[^}]*)?\}\}/g
 
@@ -59,9 +59,10 @@ export const sendNode = defineNodeType({
     }
     const source = config.media?.source
     if (source && !isTenantMediaSource(source, currentTenantId())) {
+      const blocked = source.startsWith('https://') && mediaUrlProblem(source) === 'blocked'
       issues.push({
         field: 'media.source',
-        message: 'flow_nodes.issues.media_source',
+        message: blocked ? 'flow_nodes.issues.media_url_blocked' : 'flow_nodes.issues.media_source',
         values: { source },
       })
     }

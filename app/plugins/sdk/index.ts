@@ -22,6 +22,12 @@ export { Exception } from '@adonisjs/core/exceptions'
 export { default as encryption } from '@adonisjs/core/services/encryption'
 /** The install's file storage, where uploaded template media lives under its drive key. */
 export { default as drive } from '@adonisjs/drive/services/main'
+/**
+ * Tells whether an IP address is loopback, private, link-local (with cloud
+ * metadata services), unspecified or unique-local, for plugins that fetch
+ * URLs a tenant entered.
+ */
+export { isBlockedAddress } from '#services/network/blocked_addresses'
 
 export * from './manifest.js'
 export * from './form_fields.js'

@@ -15,8 +15,8 @@ export function instancesTopic(tenantId: number) {
 
 /**
  * Transmit channel of the tenant's inbox: new and changed messages of every
- * conversation, and conversation changes (last message, unread count,
- * assignee).
+ * conversation, conversation changes (last message, unread count,
+ * assignee) and the tenant's unread totals.
  */
 export function inboxTopic(tenantId: number) {
   return `tenants/${tenantId}/inbox`
@@ -95,6 +95,22 @@ export function broadcastMessage(message: Message) {
 /** Broadcasts a conversation's new state, as the inbox list shows it, on the inbox's channel. */
 export function broadcastConversation(tenantId: number, conversation: Record<string, unknown>) {
   send(inboxTopic(tenantId), { type: 'conversation', conversation })
+}
+
+/** Broadcasts that conversation `fromId` was merged into `intoId` and no longer exists. */
+export function broadcastConversationMerged(tenantId: number, fromId: number, intoId: number) {
+  send(inboxTopic(tenantId), { type: 'merged', fromId, intoId })
+}
+
+/**
+ * Broadcasts the tenant's unread totals on the inbox's channel, for the
+ * badge of the main navigation and the inbox's own summary.
+ */
+export function broadcastUnread(
+  tenantId: number,
+  unread: { conversations: number; messages: number }
+) {
+  send(inboxTopic(tenantId), { type: 'unread', unread })
 }
 
 /** Broadcasts that an instance was deleted. */

@@ -5,9 +5,10 @@ import Message from '#models/message'
 import type ChannelInstance from '#models/channel_instance'
 import { emitDomainEvent } from '#events/domain_events'
 import { STATUS_TIME, statusChange, type StatusChange } from '#services/channels/message_status'
-import { broadcastMessage } from '#services/channels/channel_broadcast'
+import { broadcastConversationMerged, broadcastMessage } from '#services/channels/channel_broadcast'
 import { conversationFor, recordInConversation } from '#services/inbox/conversations'
-import { publishConversation } from '#services/inbox/inbox_broadcast'
+import { absorbSenderConversations } from '#services/inbox/conversation_merge'
+import { publishConversation, publishUnread } from '#services/inbox/inbox_broadcast'
 import { storeInboundMedia } from '#services/inbox/inbound_media'
 import {
   isPhoneAddress,
@@ -237,7 +238,9 @@ async function emitMessageEvent(
  * resolved through its `from` and `aliases` (see `resolveSender`), and the
  * addresses are stored for the contact so a later message that carries
  * only one of them joins the same conversation. A sender who is no contact
- * gets a conversation under its phone address when it has one.
+ * gets a conversation under its phone address when it has one. Once a
+ * message carries both, the conversations kept under the sender's other
+ * addresses (a `…@lid` address whose phone was unknown) merge into it.
  */
 async function inboundConversation(instance: ChannelInstance, inbound: InboundMessage) {
   const addresses = senderAddresses(inbound.from, inbound.aliases)
@@ -245,8 +248,6 @@ async function inboundConversation(instance: ChannelInstance, inbound: InboundMe
   if (contact) {
     await rememberAddresses(contact, addresses)
   }
-  // NOTE: addresses are stored for contacts only, so a sender who is no contact and
-  // writes once from a phone and once from a `…@lid` address gets two conversations.
   const address = contact?.phone ?? addresses.find(isPhoneAddress) ?? inbound.from
   const conversation = await conversationFor({
     instanceId: instance.id,
@@ -254,7 +255,8 @@ async function inboundConversation(instance: ChannelInstance, inbound: InboundMe
     contactId: contact?.id ?? null,
     senderName: contact ? null : inbound.fromName,
   })
-  return { contact, conversation }
+  const mergedIds = await absorbSenderConversations(conversation, addresses)
+  return { contact, conversation, mergedIds }
 }
 
 /**
@@ -269,7 +271,7 @@ export async function storeInbound(instance: ChannelInstance, inbound: InboundMe
     return { message: existing, created: false }
   }
 
-  const { contact, conversation } = await inboundConversation(instance, inbound)
+  const { contact, conversation, mergedIds } = await inboundConversation(instance, inbound)
   let message: Message
   try {
     message = await Message.create({
@@ -295,8 +297,12 @@ export async function storeInbound(instance: ChannelInstance, inbound: InboundMe
   }
 
   await recordInConversation(message)
+  for (const mergedId of mergedIds) {
+    broadcastConversationMerged(conversation.tenantId, mergedId, conversation.id)
+  }
   broadcastMessage(message)
   await publishConversation(conversation.tenantId, conversation.id)
+  await publishUnread(conversation.tenantId)
   await emitDomainEvent('message:received', {
     tenantId: message.tenantId,
     messageId: message.id,

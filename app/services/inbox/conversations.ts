@@ -77,13 +77,17 @@ export function previewOf(message: Pick<Message, 'body' | 'media'>) {
 }
 
 /**
- * Makes `message` the conversation's last message unless a newer one got
- * there first (rows are compared by id, the order they were stored in), and
- * counts an inbound message as unread.
+ * Counts an inbound message as unread, then makes `message` the
+ * conversation's last message unless a newer one got there first (rows are
+ * compared by id, the order they were stored in). In that order, a reader
+ * who finds the message as the last one finds it counted too.
  */
 export async function recordInConversation(message: Message) {
   if (message.conversationId === null) {
     return
+  }
+  if (message.direction === 'in') {
+    await db.from('conversations').where('id', message.conversationId).increment('unread_count', 1)
   }
   const at = message.direction === 'in' ? message.receivedAt : message.queuedAt
   await db
@@ -99,9 +103,6 @@ export async function recordInConversation(message: Message) {
       last_preview: previewOf(message),
       updated_at: sqlTime(),
     })
-  if (message.direction === 'in') {
-    await db.from('conversations').where('id', message.conversationId).increment('unread_count', 1)
-  }
 }
 
 /** Marks every message of the conversation read by the agents. */

@@ -1,6 +1,6 @@
 import logger from '@adonisjs/core/services/logger'
-import { broadcastConversation } from '#services/channels/channel_broadcast'
-import { conversationSummary } from '#services/inbox/inbox_queries'
+import { broadcastConversation, broadcastUnread } from '#services/channels/channel_broadcast'
+import { conversationSummary, unreadCounts } from '#services/inbox/inbox_queries'
 
 /**
  * Broadcasts a conversation as the inbox list shows it. Runs inside the
@@ -16,5 +16,19 @@ export async function publishConversation(tenantId: number, conversationId: numb
     }
   } catch (error) {
     logger.warn({ err: error, conversationId }, 'conversation broadcast failed')
+  }
+}
+
+/**
+ * Counts the tenant's unread conversations again and broadcasts the totals.
+ * Call it after a change that can move them: an inbound message, a read,
+ * a merge. Runs inside the tenant's scope; a failure is logged and not
+ * raised, because every page load reads the totals again.
+ */
+export async function publishUnread(tenantId: number) {
+  try {
+    broadcastUnread(tenantId, await unreadCounts())
+  } catch (error) {
+    logger.warn({ err: error, tenantId }, 'unread totals broadcast failed')
   }
 }

@@ -7,7 +7,7 @@ import type { ChannelStatusEvent } from '#sdk'
 import type { WhatsAppPeer } from '#tests/support/whatsapp_peer/index'
 import { whatsappChannel } from '../index.js'
 import type { WhatsAppDriver } from '../whatsapp_driver.js'
-import { useMediaAgent } from '../whatsapp_settings.js'
+import { allowMediaUrlHosts, useMediaAgent } from '../whatsapp_settings.js'
 import { eventually, startLoopbackPeer } from './support/loopback.js'
 
 const ACCOUNT = '+5511976660001'
@@ -76,4 +76,44 @@ test.group('WhatsApp media from templates', (group) => {
       }
     })
   }
+
+  test('image from an allowed media URL arrives', async ({ assert, cleanup }) => {
+    allowMediaUrlHosts([peer.media!.hostname])
+    cleanup(() => allowMediaUrlHosts([]))
+    const bytes = randomBytes(2048)
+    const url = peer.media!.serve(bytes)
+    const contact = peer.contact(CONTACT)
+    const before = contact.messages.length
+
+    await driver.send({
+      providerMessageId: `3EB0BC${String(before).padStart(16, '0')}`,
+      to: CONTACT,
+      text: 'Foto do link',
+      media: { source: url, mimeType: 'image/jpeg', fileName: null },
+    })
+    const received = await contact.waitForMessages(before + 1)
+
+    const message = received.at(-1)!
+    assert.exists(message.message.imageMessage)
+    assert.deepEqual(message.media, bytes)
+    assert.equal(message.message.imageMessage?.caption, 'Foto do link')
+  })
+
+  test('loopback media URL is rejected', async ({ assert }) => {
+    const url = peer.media!.serve(randomBytes(16))
+    const requests = peer.media!.requests.length
+    const contact = peer.contact(CONTACT)
+    const before = contact.messages.length
+
+    const send = driver.send({
+      providerMessageId: `3EB0BD${String(before).padStart(16, '0')}`,
+      to: CONTACT,
+      text: 'Foto do link',
+      media: { source: url, mimeType: 'image/jpeg', fileName: null },
+    })
+
+    await assert.rejects(() => send, new RegExp(`Media URL "${url}" is rejected`))
+    assert.lengthOf(peer.media!.requests, requests)
+    assert.lengthOf(contact.messages, before)
+  })
 })

@@ -1,6 +1,6 @@
 import { onBeforeUnmount, onMounted } from 'vue'
 import { usePage } from '@inertiajs/vue3'
-import { Transmit } from '@adonisjs/transmit-client'
+import { followChannel } from '~/lib/live_channels'
 import type { SharedProps } from '~/types'
 
 /** An instance as the server serializes it. */
@@ -49,7 +49,6 @@ export function useInstanceUpdates(
   onEvent: (event: InstanceEvent) => void
 ) {
   const page = usePage<SharedProps>()
-  let transmit: Transmit | undefined
   const stops: (() => void)[] = []
   let current: string | null = null
   let created: Promise<void> = Promise.resolve()
@@ -66,17 +65,17 @@ export function useInstanceUpdates(
       created = Promise.resolve()
       return created
     }
-    transmit ??= new Transmit({ baseUrl: window.location.origin })
-    const subscription = transmit.subscription(`tenants/${page.props.tenant?.id}/${suffix}`)
-    stops.push(subscription.onMessage<InstanceEvent>(onEvent))
-    created = subscription.create()
+    const channel = followChannel(`tenants/${page.props.tenant?.id}/${suffix}`, (event) =>
+      onEvent(event as InstanceEvent)
+    )
+    stops.push(channel.stop)
+    created = channel.created
     return created
   }
 
   onMounted(follow)
   onBeforeUnmount(() => {
     stops.splice(0).forEach((stop) => stop())
-    transmit?.close()
   })
   return { follow }
 }

@@ -67,6 +67,8 @@ export interface ConversationDetail {
 export type InboxEvent =
   | { type: 'conversation'; conversation: InboxConversation }
   | { type: 'message'; message: InboxMessage }
+  | { type: 'unread'; unread: { conversations: number; messages: number } }
+  | { type: 'merged'; fromId: number; intoId: number }
 
 /** A rejection as the inbox routes send it: a code, a translation key and its values. */
 export interface InboxError {

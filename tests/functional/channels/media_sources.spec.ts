@@ -65,6 +65,26 @@ test.group('Media sources', (group) => {
     assert.lengthOf(await mediaProblems(tenant.id, `templates/${tenant.id}0/x.png`), 1)
   })
 
+  test('flow rejects private media URLs', async ({ assert }) => {
+    const { tenant } = await createTenantWithOwner()
+
+    for (const url of [
+      'https://169.254.169.254/latest/meta-data/foto.png',
+      'https://10.0.0.5/foto.png',
+      'https://[::1]/foto.png',
+      'https://[::ffff:7f00:1]/foto.png',
+      'https://localhost/foto.png',
+      'https://media.localhost./foto.png',
+    ]) {
+      const problems = await mediaProblems(tenant.id, url)
+      assert.lengthOf(problems, 1, url)
+      assert.equal(problems[0].message, 'flow_nodes.issues.media_url_blocked', url)
+      assert.equal(problems[0].values.source, url)
+    }
+    const withUser = await mediaProblems(tenant.id, 'https://ana:x@example.com/foto.png')
+    assert.equal(withUser[0].message, 'flow_nodes.issues.media_source')
+  })
+
   test('inbox serves no other tenant file', async ({ client, assert }) => {
     const alpha = await createTenantWithOwner('Alpha')
     const beta = await createTenantWithOwner('Beta')

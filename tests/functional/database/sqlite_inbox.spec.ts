@@ -103,4 +103,54 @@ test.group('SQLite inbox', (group) => {
     assert.equal(conversation.unread_count, 0)
     assert.equal(conversation.last_message_id, message.id)
   }).timeout(120_000)
+
+  test('lid conversation merges into the phone', async ({ assert }) => {
+    const session = await signUp(BASE, `sqlite.merge.${Date.now()}`)
+    const sqlite = db.connection(CONNECTION)
+    const owner = await sqlite.from('tenants').orderBy('id', 'desc').first()
+    const instanceId = await pairSandbox(session, owner.id)
+    const [contactId] = await sqlite.table('contacts').insert({
+      tenant_id: owner.id,
+      name: 'Rita Nunes',
+      phone: '+5511987658888',
+      timezone: 'America/Sao_Paulo',
+      consent: 'opted_in',
+      created_at: '2026-12-01 10:00:00',
+    })
+    const inboundOf = (text: string) =>
+      until(
+        () =>
+          sqlite
+            .from('messages')
+            .where('instance_id', instanceId)
+            .where('body', text)
+            .whereNotNull('conversation_id')
+            .first(),
+        `the inbound message "${text}"`
+      )
+
+    await session.json('POST', `/simulator/${instanceId}/reply`, {
+      contactId,
+      text: 'Só pelo lid',
+      lid: 'only',
+    })
+    const fromLid = await inboundOf('Só pelo lid')
+    await session.json('POST', `/simulator/${instanceId}/reply`, {
+      contactId,
+      text: 'Com o telefone',
+      lid: 'with_phone',
+    })
+    const withPhone = await inboundOf('Com o telefone')
+
+    assert.notEqual(withPhone.conversation_id, fromLid.conversation_id)
+    const conversations = await sqlite.from('conversations').where('instance_id', instanceId)
+    assert.lengthOf(conversations, 1)
+    assert.equal(conversations[0].id, withPhone.conversation_id)
+    assert.equal(conversations[0].contact_id, contactId)
+    const detail = await session.json('GET', `/inbox/${withPhone.conversation_id}`)
+    assert.deepEqual(
+      detail.messages.map((message: { body: string }) => message.body),
+      ['Só pelo lid', 'Com o telefone']
+    )
+  }).timeout(120_000)
 })

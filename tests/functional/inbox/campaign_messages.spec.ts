@@ -7,6 +7,7 @@ import { csvField } from '#services/csv_cells'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
 import { createPublishedCampaign } from '#tests/helpers/campaigns'
 import { createContact } from '#tests/helpers/inbox'
+import { INERTIA_HEADERS } from '#tests/helpers/audience'
 
 /** Creates a campaign with three messages: read at node `hello`, delivered and failed at `later`. */
 async function campaignWithMessages() {
@@ -56,9 +57,9 @@ test.group('Campaign messages', (group) => {
 
   test('export lists every message', async ({ client, assert }) => {
     const { tenant, campaign, read, delivered, failed } = await campaignWithMessages()
-    const viewer = await addMember(tenant.id, 'viewer')
+    const editor = await addMember(tenant.id, 'editor')
 
-    const response = await client.get(`/campaigns/${campaign.id}/messages.csv`).loginAs(viewer.user)
+    const response = await client.get(`/campaigns/${campaign.id}/messages.csv`).loginAs(editor.user)
 
     response.assertStatus(200)
     assert.include(response.header('content-type'), 'text/csv')
@@ -71,6 +72,37 @@ test.group('Campaign messages', (group) => {
     assert.include(rows[2], ',later,delivered,')
     assert.isTrue(rows[3].startsWith(`${failed.id},Caio,`))
     assert.include(rows[3], ',E_NOT_ON_WHATSAPP,"no WhatsApp, account"')
+  })
+
+  test('export needs an editor', async ({ client, assert }) => {
+    const { tenant, owner, campaign } = await campaignWithMessages()
+    const viewer = await addMember(tenant.id, 'viewer')
+    const agent = await addMember(tenant.id, 'agent')
+    const url = `/campaigns/${campaign.id}/messages.csv`
+
+    const asViewer = await client.get(url).loginAs(viewer.user)
+    const asAgent = await client.get(url).loginAs(agent.user)
+    const asOwner = await client.get(url).loginAs(owner)
+
+    asViewer.assertStatus(403)
+    assert.notInclude(asViewer.text(), 'Ana')
+    asAgent.assertStatus(403)
+    asOwner.assertStatus(200)
+  })
+
+  test('page offers the export to editors only', async ({ client, assert }) => {
+    const { tenant, campaign } = await campaignWithMessages()
+    const viewer = await addMember(tenant.id, 'viewer')
+    const editor = await addMember(tenant.id, 'editor')
+    const url = `/campaigns/${campaign.id}/messages`
+
+    const asViewer = await client.get(url).loginAs(viewer.user).headers(INERTIA_HEADERS)
+    const asEditor = await client.get(url).loginAs(editor.user).headers(INERTIA_HEADERS)
+
+    asViewer.assertStatus(200)
+    assert.isFalse(asViewer.body().props.canExport)
+    assert.lengthOf(asViewer.body().props.messages, 3)
+    assert.isTrue(asEditor.body().props.canExport)
   })
 
   test('export filters by status and node', async ({ client, assert }) => {

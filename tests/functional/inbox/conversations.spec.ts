@@ -156,6 +156,102 @@ test.group('Inbox conversations', (group) => {
     assert.equal(conversation.address, sandboxLid(stranger))
   })
 
+  test('stranger lid then phone merge', async ({ assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id)
+    const stranger = uniqueMobile()
+
+    const fromLid = await simulateReply(instance, stranger, 'Quem é?', 'only')
+    const withPhone = await simulateReply(instance, stranger, 'Sou eu de novo', 'with_phone')
+
+    assert.notEqual(withPhone.conversationId, fromLid.conversationId)
+    const conversations = await runInTenant(tenant.id, () =>
+      Conversation.query().where('instance_id', instance.id)
+    )
+    assert.lengthOf(conversations, 1)
+    const [merged] = conversations
+    assert.equal(merged.id, withPhone.conversationId)
+    assert.equal(merged.address, stranger)
+    assert.isNull(merged.contactId)
+    assert.equal(merged.unreadCount, 2)
+    assert.equal(merged.lastMessageId, withPhone.id)
+    assert.equal(merged.lastPreview, 'Sou eu de novo')
+    const messages = await runInTenant(tenant.id, () =>
+      Message.query().where('conversation_id', merged.id).orderBy('id')
+    )
+    assert.deepEqual(
+      messages.map((message) => message.body),
+      ['Quem é?', 'Sou eu de novo']
+    )
+  })
+
+  test('stranger phone then lid merge', async ({ client, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const agent = await addMember(tenant.id, 'agent')
+    const instance = await pairedSandbox(tenant.id)
+    const stranger = uniqueMobile()
+
+    const fromPhone = await simulateReply(instance, stranger, 'Oi')
+    const fromLid = await simulateReply(instance, stranger, 'Pelo outro', 'only')
+    assert.notEqual(fromLid.conversationId, fromPhone.conversationId)
+    const note = await client
+      .post(`/inbox/${fromLid.conversationId}/notes`)
+      .json({ body: 'Cliente novo' })
+      .loginAs(agent.user)
+      .withCsrfToken()
+    note.assertStatus(201)
+    const assigned = await client
+      .put(`/inbox/${fromLid.conversationId}/assignee`)
+      .json({ userId: agent.user.id })
+      .loginAs(agent.user)
+      .withCsrfToken()
+    assigned.assertStatus(200)
+    const both = await simulateReply(instance, stranger, 'Agora com os dois', 'with_phone')
+
+    assert.equal(both.conversationId, fromPhone.conversationId)
+    const merged = await loadConversation(tenant.id, fromPhone.conversationId!)
+    assert.equal(merged.address, stranger)
+    assert.equal(merged.unreadCount, 3)
+    assert.equal(merged.assignedUserId, agent.user.id)
+    assert.equal(merged.lastMessageId, both.id)
+    assert.isNull(await runInTenant(tenant.id, () => Conversation.find(fromLid.conversationId!)))
+    const messages = await runInTenant(tenant.id, () =>
+      Message.query().where('conversation_id', merged.id).orderBy('id')
+    )
+    assert.deepEqual(
+      messages.map((message) => message.id),
+      [fromPhone.id, fromLid.id, both.id]
+    )
+    const detail = await client.get(`/inbox/${merged.id}`).loginAs(agent.user)
+    detail.assertStatus(200)
+    assert.deepEqual(
+      detail.body().messages.map((message: { body: string }) => message.body),
+      ['Oi', 'Pelo outro', 'Agora com os dois']
+    )
+    assert.deepEqual(
+      detail.body().notes.map((entry: { body: string }) => entry.body),
+      ['Cliente novo']
+    )
+  })
+
+  test('contact absorbs its stranger lid conversation', async ({ assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id)
+    const phone = uniqueMobile()
+    const early = await simulateReply(instance, phone, 'Antes do cadastro', 'only')
+    const contact = await createContact(tenant.id, 'Elisa Prado', phone)
+
+    const later = await simulateReply(instance, phone, 'Depois do cadastro', 'with_phone')
+
+    assert.equal(later.contactId, contact.id)
+    const merged = await loadConversation(tenant.id, later.conversationId!)
+    assert.equal(merged.contactId, contact.id)
+    assert.equal(merged.address, contact.phone)
+    assert.isNull(await runInTenant(tenant.id, () => Conversation.find(early.conversationId!)))
+    const moved = await runInTenant(tenant.id, () => Message.findOrFail(early.id))
+    assert.equal(moved.conversationId, merged.id)
+  })
+
   test('ninth digit variant joins the contact', async ({ assert }) => {
     const { tenant } = await createTenantWithOwner()
     const instance = await pairedSandbox(tenant.id)

@@ -1,42 +1,11 @@
 import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
-import http from 'node:http'
 import env from '#start/env'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
 import { WebSession, signIn } from '#tests/helpers/web_session'
+import { openStream, subscribe } from '#tests/helpers/event_stream'
 
 const BASE = `http://127.0.0.1:${env.get('PORT')}`
-
-/**
- * Opens the session's Transmit event stream and resolves once the server
- * has registered it, which is when subscriptions to its uid can succeed.
- */
-function openStream(session: WebSession, uid: string) {
-  return new Promise<http.ClientRequest>((resolve, reject) => {
-    const request = http.get(
-      `${BASE}/__transmit/events?uid=${uid}`,
-      { headers: { cookie: session.cookieHeader(), accept: 'text/event-stream' } },
-      (response) => {
-        if (response.statusCode !== 200) {
-          reject(new Error(`event stream returned ${response.statusCode}`))
-          return
-        }
-        response.once('data', () => resolve(request))
-        setTimeout(() => resolve(request), 500)
-      }
-    )
-    request.on('error', (error) => {
-      if (!request.destroyed) {
-        reject(error)
-      }
-    })
-  })
-}
-
-async function subscribe(session: WebSession, uid: string, channel: string) {
-  const response = await session.request('POST', '/__transmit/subscribe', { uid, channel })
-  return response.status
-}
 
 test.group('Inbox live channel', () => {
   test('members subscribe, other tenants are rejected', async ({ assert, cleanup }) => {
@@ -48,7 +17,10 @@ test.group('Inbox live channel', () => {
     const alphaViewer = await signIn(BASE, viewer.user.email, viewer.password)
     const betaUid = randomUUID()
     const viewerUid = randomUUID()
-    const streams = [await openStream(betaOwner, betaUid), await openStream(alphaViewer, viewerUid)]
+    const streams = [
+      await openStream(BASE, betaOwner, betaUid),
+      await openStream(BASE, alphaViewer, viewerUid),
+    ]
     cleanup(() => streams.forEach((stream) => stream.destroy()))
 
     const foreign = await subscribe(betaOwner, betaUid, `tenants/${alpha.tenant.id}/inbox`)

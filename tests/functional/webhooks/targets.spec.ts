@@ -13,7 +13,7 @@ import WebhookDelivery from '../../../plugins/webhooks/models/webhook_delivery.j
 import WebhookAttempt from '../../../plugins/webhooks/models/webhook_attempt.js'
 import { webhooksConfig } from '../../../plugins/webhooks/config.js'
 import { enqueueDelivery } from '../../../plugins/webhooks/services/delivery_queue.js'
-import { isBlockedAddress } from '../../../plugins/webhooks/services/target_guard.js'
+import { isBlockedAddress } from '#services/network/blocked_addresses'
 
 const original = { ...webhooksConfig }
 
@@ -136,9 +136,17 @@ test.group('Webhook targets', (group) => {
       '::ffff:7f00:1',
       '0:0:0:0:0:ffff:a00:5',
       '::ffff:192.168.0.1',
+      '100.100.100.200',
+      '192.0.0.8',
+      '198.18.0.1',
+      '224.0.0.1',
+      '255.255.255.255',
+      'ff02::1',
     ]
     const allowed = [
       '8.8.8.8',
+      '100.63.0.1',
+      '100.128.0.1',
       '172.32.0.1',
       '192.169.0.1',
       '2001:4860:4860::8888',

@@ -64,6 +64,9 @@ const MEDIA_FIELDS: [keyof proto.IMessage, MediaType][] = [
  */
 export class MediaServer {
   readonly #files = new Map<string, Buffer>()
+  readonly #redirects = new Map<string, string>()
+  /** Paths of the GET requests received, in order. */
+  readonly requests: string[] = []
 
   private constructor(
     private server: Server,
@@ -72,6 +75,12 @@ export class MediaServer {
     server.on('request', (request, response) => {
       const path = new URL(request.url ?? '/', 'https://127.0.0.1').pathname
       if (request.method === 'GET') {
+        this.requests.push(path)
+        const location = this.#redirects.get(path)
+        if (location) {
+          response.writeHead(302, { location }).end()
+          return
+        }
         const file = this.#files.get(path)
         response.writeHead(file ? 200 : 404).end(file)
         return
@@ -107,6 +116,20 @@ export class MediaServer {
 
   get origin(): string {
     return `https://${this.hostname}`
+  }
+
+  /** Serves `file` as it is at a new path, as a public host of media URLs would, and returns its URL. */
+  serve(file: Buffer) {
+    const path = `/files/${randomBytes(8).toString('hex')}`
+    this.#files.set(path, file)
+    return `${this.origin}${path}`
+  }
+
+  /** Redirects a new path to `location` with a 302, and returns its URL. */
+  redirect(location: string) {
+    const path = `/redirects/${randomBytes(8).toString('hex')}`
+    this.#redirects.set(path, location)
+    return `${this.origin}${path}`
   }
 
   /**
