@@ -118,7 +118,7 @@ test.group('SQLite inbox', (group) => {
       created_at: '2026-12-01 10:00:00',
     })
     const inboundOf = (text: string) =>
-      until(
+      waitFor(
         () =>
           sqlite
             .from('messages')
@@ -126,7 +126,8 @@ test.group('SQLite inbox', (group) => {
             .where('body', text)
             .whereNotNull('conversation_id')
             .first(),
-        `the inbound message "${text}"`
+        `the inbound message "${text}"`,
+        30_000
       )
 
     await session.json('POST', `/simulator/${instanceId}/reply`, {
