@@ -7,8 +7,8 @@ import Contact from '#models/contact'
 import { runInTenant } from '#tenancy/tenant_context'
 import { deleteContact } from '#services/contacts/contact_service'
 import { optOut } from '#services/contacts/opt_out'
-import { createTenantWithOwner } from '#tests/helpers/accounts'
-import { importThroughPages, startImportWorker } from '#tests/helpers/audience'
+import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
+import { INERTIA_HEADERS, importThroughPages, startImportWorker } from '#tests/helpers/audience'
 
 async function writeFixture(name: string, content: string | Buffer) {
   const dir = app.makePath('tmp/contacts-tests')
@@ -33,6 +33,29 @@ test.group('Contacts import cases', (group) => {
     assert.deepEqual(props.headers, ['phone', 'name'])
     assert.deepEqual(props.mapping, ['phone', 'name'])
     assert.equal(finished.createdCount, 1)
+  })
+
+  test('report download needs an editor', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const file = await writeFixture('roles.csv', 'name,phone\nAna Reis,+55 11 98765-0012\nBad,12\n')
+    const { finished } = await importThroughPages(client, owner, tenant.id, file)
+    const viewer = await addMember(tenant.id, 'viewer')
+    const editor = await addMember(tenant.id, 'editor')
+    const report = `/contacts/imports/${finished.id}/report.csv`
+    const page = `/contacts/imports/${finished.id}`
+
+    const viewerReport = await client.get(report).loginAs(viewer.user)
+    const editorReport = await client.get(report).loginAs(editor.user)
+    const viewerPage = await client.get(page).loginAs(viewer.user).headers(INERTIA_HEADERS)
+    const editorPage = await client.get(page).loginAs(editor.user).headers(INERTIA_HEADERS)
+
+    viewerReport.assertStatus(403)
+    assert.notInclude(viewerReport.text(), 'Ana Reis')
+    editorReport.assertStatus(200)
+    assert.include(editorReport.text(), 'Ana Reis')
+    viewerPage.assertStatus(200)
+    assert.isFalse(viewerPage.body().props.canExport)
+    assert.isTrue(editorPage.body().props.canExport)
   })
 
   test('utf-16 file with bom', async ({ client, assert }) => {
