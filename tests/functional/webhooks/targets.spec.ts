@@ -142,6 +142,12 @@ test.group('Webhook targets', (group) => {
       '224.0.0.1',
       '255.255.255.255',
       'ff02::1',
+      '64:ff9b::7f00:1',
+      '64:ff9b::a9fe:a9fe',
+      '64:ff9b:1::808:808',
+      '2002:7f00:1::1',
+      '2002:c0a8:101::',
+      '2001:0:4136:e378:8000:63bf:3fff:fdd2',
     ]
     const allowed = [
       '8.8.8.8',
@@ -151,6 +157,8 @@ test.group('Webhook targets', (group) => {
       '192.169.0.1',
       '2001:4860:4860::8888',
       '::ffff:8.8.8.8',
+      '64:ff9b::808:808',
+      '2002:808:808::1',
     ]
     for (const address of blocked) {
       assert.isTrue(isBlockedAddress(address), address)
