@@ -104,13 +104,16 @@ export function broadcastConversationMerged(tenantId: number, fromId: number, in
 
 /**
  * Broadcasts the tenant's unread totals on the inbox's channel, for the
- * badge of the main navigation and the inbox's own summary.
+ * badge of the main navigation and the inbox's own summary. `countedAt`
+ * (epoch milliseconds) is when the count started, so a page can drop
+ * totals that arrive after newer ones.
  */
 export function broadcastUnread(
   tenantId: number,
-  unread: { conversations: number; messages: number }
+  unread: { conversations: number; messages: number },
+  countedAt: number
 ) {
-  send(inboxTopic(tenantId), { type: 'unread', unread })
+  send(inboxTopic(tenantId), { type: 'unread', unread, countedAt })
 }
 
 /** Broadcasts that an instance was deleted. */

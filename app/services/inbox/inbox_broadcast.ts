@@ -27,7 +27,8 @@ export async function publishConversation(tenantId: number, conversationId: numb
  */
 export async function publishUnread(tenantId: number) {
   try {
-    broadcastUnread(tenantId, await unreadCounts())
+    const countedAt = Date.now()
+    broadcastUnread(tenantId, await unreadCounts(), countedAt)
   } catch (error) {
     logger.warn({ err: error, tenantId }, 'unread totals broadcast failed')
   }

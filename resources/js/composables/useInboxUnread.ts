@@ -7,6 +7,24 @@ import type { SharedProps } from '~/types'
 export interface UnreadEvent {
   type: 'unread'
   unread: { conversations: number; messages: number }
+  /** When the server started the count, in epoch milliseconds. */
+  countedAt: number
+}
+
+/**
+ * Returns a filter that passes unread totals in the order they were
+ * counted: two counts made at nearly the same time can arrive swapped, and
+ * the older one would show a stale number.
+ */
+export function newestUnread() {
+  let newest = 0
+  return (event: UnreadEvent) => {
+    if (event.countedAt < newest) {
+      return false
+    }
+    newest = event.countedAt
+    return true
+  }
 }
 
 export function isUnreadEvent(event: unknown): event is UnreadEvent {
@@ -23,6 +41,7 @@ export function useInboxUnread() {
   const page = usePage<SharedProps>()
   const count = ref<number | null>(page.props.inboxUnread)
   let stop: (() => void) | undefined
+  const isNewest = newestUnread()
 
   /** The tenant whose inbox the badge follows, `null` when it follows none. */
   const followedTenant = () =>
@@ -36,7 +55,7 @@ export function useInboxUnread() {
       return
     }
     stop = followChannel(`tenants/${tenantId}/inbox`, (event) => {
-      if (isUnreadEvent(event)) {
+      if (isUnreadEvent(event) && isNewest(event)) {
         count.value = event.unread.conversations
       }
     }).stop

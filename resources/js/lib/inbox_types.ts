@@ -67,7 +67,7 @@ export interface ConversationDetail {
 export type InboxEvent =
   | { type: 'conversation'; conversation: InboxConversation }
   | { type: 'message'; message: InboxMessage }
-  | { type: 'unread'; unread: { conversations: number; messages: number } }
+  | { type: 'unread'; unread: { conversations: number; messages: number }; countedAt: number }
   | { type: 'merged'; fromId: number; intoId: number }
 
 /** A rejection as the inbox routes send it: a code, a translation key and its values. */

@@ -17,9 +17,11 @@ type UnreadTotals = { conversations: number; messages: number }
 async function unreadStream(session: WebSession, channel: string) {
   const uid = randomUUID()
   const totals: UnreadTotals[] = []
+  const countedAt: number[] = []
   const stream = await openStream(BASE, session, uid, (event) => {
     if (event?.payload?.type === 'unread') {
       totals.push(event.payload.unread)
+      countedAt.push(event.payload.countedAt)
     }
   })
   const status = await subscribe(session, uid, channel)
@@ -29,6 +31,7 @@ async function unreadStream(session: WebSession, channel: string) {
   }
   return {
     totals,
+    countedAt,
     close: () => {
       stream.destroy()
     },
@@ -110,5 +113,13 @@ test.group('Inbox unread badge', (group) => {
     })
     // A viewer's visit leaves the conversation unread, so only the agent's read is broadcast.
     assert.lengthOf(stream.totals, 3)
+    // Each total says when it was counted, so a page can drop one that arrives late.
+    for (const time of stream.countedAt) {
+      assert.isAbove(time, Date.now() - 60_000)
+    }
+    assert.deepEqual(
+      stream.countedAt,
+      [...stream.countedAt].sort((a, b) => a - b)
+    )
   }).timeout(60_000)
 })
