@@ -54,6 +54,29 @@ export interface SendPlan {
 }
 
 /**
+ * Inserts the row of a send unless the instance already has one with that
+ * provider message id. Returns the new row's id, or `null` when the row
+ * existed: MySQL reports insert id 0 for an ignored row, and SQLite returns
+ * no row through `RETURNING`.
+ */
+async function insertSend(row: Record<string, string | number | null>) {
+  const query = db
+    .table('sandbox_sends')
+    .insert(row)
+    .onConflict(['instance_id', 'provider_message_id'])
+    .ignore()
+  if (db.connection().dialect.name === 'mysql') {
+    const [id] = await query
+    return Number(id) > 0 ? Number(id) : null
+  }
+  const [inserted] = await query.returning('id')
+  if (!inserted) {
+    return null
+  }
+  return Number(typeof inserted === 'object' ? inserted.id : inserted)
+}
+
+/**
  * Records a send once per instance and provider message id. Returns the
  * stored row and whether this call stored it; a repeated id returns the
  * first row and `created: false`, which is how a retried send is recognised.
@@ -64,23 +87,25 @@ export async function recordSend(
   plan: SendPlan
 ) {
   const attempt = randomUUID()
-  await db
-    .table('sandbox_sends')
-    .insert({
-      tenant_id: owner.tenantId,
-      instance_id: owner.instanceId,
-      provider_message_id: message.providerMessageId,
-      send_attempt: attempt,
-      to_address: message.to,
-      body: message.text,
-      media_type: message.media?.mimeType ?? null,
-      outcome: plan.outcome,
-      accepted_at: sqlTime(plan.acceptedAt),
-      deliver_due_at: sqlTime(plan.deliverDueAt),
-      read_due_at: plan.readDueAt ? sqlTime(plan.readDueAt) : null,
-    })
-    .onConflict(['instance_id', 'provider_message_id'])
-    .ignore()
+  const values = {
+    tenant_id: owner.tenantId,
+    instance_id: owner.instanceId,
+    provider_message_id: message.providerMessageId,
+    send_attempt: attempt,
+    to_address: message.to,
+    body: message.text,
+    media_type: message.media?.mimeType ?? null,
+    outcome: plan.outcome,
+    accepted_at: sqlTime(plan.acceptedAt),
+    deliver_due_at: sqlTime(plan.deliverDueAt),
+    read_due_at: plan.readDueAt ? sqlTime(plan.readDueAt) : null,
+  }
+  const id = await insertSend(values)
+  if (id !== null) {
+    // The row as a read would return it, times to the second, without the read.
+    const created = { ...values, id, delivered_at: null, read_at: null, failed_at: null }
+    return { send: toSend(created), created: true }
+  }
 
   const row = await db
     .from('sandbox_sends')
