@@ -130,6 +130,27 @@ export async function pendingSends(instanceId: number) {
   return rows.map(toSend)
 }
 
+/**
+ * Sends of the instance with a receipt reported since `since`. A receipt
+ * is stored as reported once the driver emitted it, which can be before
+ * the core applied it, so a process that died in between leaves such
+ * receipts unapplied.
+ */
+export async function recentlyReported(instanceId: number, since: DateTime) {
+  const after = sqlTime(since)
+  const rows = await db
+    .from('sandbox_sends')
+    .where('instance_id', instanceId)
+    .where((query) =>
+      query
+        .where('delivered_at', '>=', after)
+        .orWhere('read_at', '>=', after)
+        .orWhere('failed_at', '>=', after)
+    )
+    .orderBy('id')
+  return rows.map(toSend)
+}
+
 /** Stores that a receipt was reported. */
 export async function markReported(
   sendId: number,
