@@ -8,6 +8,11 @@
  *    from the start to the finish, through the journey jobs, the outbound
  *    queue and the sandbox channel, on INSTANCES numbers (default 1).
  *
+ * It prints the engine's rate against both bare rates. The engine runs its
+ * journey steps and a number's sends at concurrency 20, so the bare rate
+ * at JOURNEY_CONCURRENCY is the like-for-like one. QUERY_KINDS=1 also
+ * prints the statements sent most often, per message.
+ *
  *   DB_DATABASE=disparador_bench REDIS_PREFIX=bench-$(date +%s) \
  *     node --import @poppinss/ts-exec bench/engine_throughput.ts
  */
@@ -83,8 +88,10 @@ async function bareBullmq(concurrency: number) {
   return MESSAGES / seconds
 }
 
+const bareRates = new Map<number, number>()
 for (const concurrency of [1, JOURNEY_CONCURRENCY]) {
   const rate = await bareBullmq(concurrency)
+  bareRates.set(concurrency, rate)
   console.log(`bare BullMQ no-op jobs, concurrency ${concurrency}: ${Math.round(rate)} jobs/s`)
 }
 
@@ -108,6 +115,10 @@ const cpu = process.cpuUsage(cpuBefore)
 console.log(
   `engine, ${MESSAGES} messages on ${INSTANCES} number(s), pacing off: ${seconds.toFixed(1)} s, ${(MESSAGES / seconds).toFixed(1)} messages/s`
 )
+for (const [concurrency, rate] of bareRates) {
+  const share = (100 * MESSAGES) / seconds / rate
+  console.log(`engine against bare BullMQ at concurrency ${concurrency}: ${share.toFixed(1)} %`)
+}
 const counted = queries.stop()
 console.log(
   `per message: ${(counted.count / MESSAGES).toFixed(1)} SQL queries, ${((cpu.user + cpu.system) / 1000 / MESSAGES).toFixed(2)} ms of this process's CPU`
