@@ -21,8 +21,27 @@ export interface TransitionRequest {
  * multi-row insert. Resolves with the requests that applied.
  */
 const batches = new KeyedBatcher<number, TransitionRequest, Set<TransitionRequest>>(
-  (_key, requests) => db.transaction((trx) => applyTransitions(trx, requests))
+  (_key, requests) => inTransaction((trx) => applyTransitions(trx, requests))
 )
+
+/** Times a batch runs again after InnoDB picked it as a deadlock victim. */
+const DEADLOCK_RETRIES = 3
+
+/**
+ * Runs `work` in a transaction, again when InnoDB rolls it back as a
+ * deadlock victim, so a deadlock does not fail every job of the batch.
+ */
+async function inTransaction<Result>(work: (trx: Transaction) => Promise<Result>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work)
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ER_LOCK_DEADLOCK' || attempt >= DEADLOCK_RETRIES) {
+        throw error
+      }
+    }
+  }
+}
 
 /**
  * Applies one transition together with the concurrent ones (see `batches`).
