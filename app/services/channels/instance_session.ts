@@ -41,9 +41,9 @@ import { applyHealth, holdForHealth } from '#services/channels/instance_health'
  * Sends of one instance in flight at once, each with the journey step that
  * follows it. Sends whose pace slots are apart leave one by one anyway.
  * This bounds how many run together when slots coincide, as with pacing
- * off, and so how many reads and transitions the engine can batch.
+ * off, and so how many sends a pause finds already past the send gate.
  */
-const OUTBOUND_CONCURRENCY = 20
+const OUTBOUND_CONCURRENCY = 8
 
 /** Why a session ends: asked to stop, lease lost, or the driver reached a terminal status. */
 export type SessionEnd = 'stopped' | 'lost' | 'terminal'
