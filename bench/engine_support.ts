@@ -25,10 +25,8 @@ export async function bootApp() {
 
 /** Closes the queues and Redis connections this process opened, then the application. */
 export async function shutdown(app: Awaited<ReturnType<typeof bootApp>>) {
-  const { closeEngineQueues } = await import('#engine/engine_queues')
   const { closeQueues } = await import('#queues/queue_factory')
   const { closeRedisConnections } = await import('#queues/redis_connection')
-  await closeEngineQueues()
   await closeQueues()
   await closeRedisConnections()
   await app.terminate()

@@ -8,6 +8,11 @@
  *    from the start to the finish, through the journey jobs, the outbound
  *    queue and the sandbox channel, on INSTANCES numbers (default 1).
  *
+ * It prints the engine's rate against both bare rates. The engine runs its
+ * journey steps at concurrency 20 and a number's sends at 8, so the bare
+ * rate at JOURNEY_CONCURRENCY is the closer one. QUERY_KINDS=1 also prints
+ * the statements sent most often, per message.
+ *
  *   DB_DATABASE=disparador_bench REDIS_PREFIX=bench-$(date +%s) \
  *     node --import @poppinss/ts-exec bench/engine_throughput.ts
  */
@@ -24,17 +29,33 @@ const { startChannelsRole } = await import('#tests/helpers/channels')
 const { startCampaign, startWorkerRole, waitForCampaignState } =
   await import('#tests/helpers/engine')
 
-/** Counts the SQL queries this process sends from now on; `stop` returns the count. */
+/**
+ * Counts the SQL queries this process sends from now on, in total and per
+ * statement text (values stay placeholders); `stop` returns both.
+ */
 function countQueries() {
   const clients = new Set([db.connection().getWriteClient(), db.connection().getReadClient()])
   let count = 0
-  const listener = () => count++
+  const kinds = new Map<string, number>()
+  const listener = (query: { sql?: string }) => {
+    count++
+    const sql = query.sql ?? '?'
+    kinds.set(sql, (kinds.get(sql) ?? 0) + 1)
+  }
   for (const client of clients) client.on('query', listener)
   return {
     stop() {
       for (const client of clients) client.off('query', listener)
-      return count
+      return { count, kinds }
     },
+  }
+}
+
+/** Prints the statements sent most often, per message, when QUERY_KINDS is set. */
+function printQueryKinds(kinds: Map<string, number>) {
+  const sorted = [...kinds.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40)
+  for (const [sql, count] of sorted) {
+    console.log(`${(count / MESSAGES).toFixed(2).padStart(7)}  ${sql.slice(0, 200)}`)
   }
 }
 
@@ -67,8 +88,10 @@ async function bareBullmq(concurrency: number) {
   return MESSAGES / seconds
 }
 
+const bareRates = new Map<number, number>()
 for (const concurrency of [1, JOURNEY_CONCURRENCY]) {
   const rate = await bareBullmq(concurrency)
+  bareRates.set(concurrency, rate)
   console.log(`bare BullMQ no-op jobs, concurrency ${concurrency}: ${Math.round(rate)} jobs/s`)
 }
 
@@ -92,9 +115,17 @@ const cpu = process.cpuUsage(cpuBefore)
 console.log(
   `engine, ${MESSAGES} messages on ${INSTANCES} number(s), pacing off: ${seconds.toFixed(1)} s, ${(MESSAGES / seconds).toFixed(1)} messages/s`
 )
+for (const [concurrency, rate] of bareRates) {
+  const share = (100 * MESSAGES) / seconds / rate
+  console.log(`engine against bare BullMQ at concurrency ${concurrency}: ${share.toFixed(1)} %`)
+}
+const counted = queries.stop()
 console.log(
-  `per message: ${(queries.stop() / MESSAGES).toFixed(1)} SQL queries, ${((cpu.user + cpu.system) / 1000 / MESSAGES).toFixed(2)} ms of this process's CPU`
+  `per message: ${(counted.count / MESSAGES).toFixed(1)} SQL queries, ${((cpu.user + cpu.system) / 1000 / MESSAGES).toFixed(2)} ms of this process's CPU`
 )
+if (process.env.QUERY_KINDS) {
+  printQueryKinds(counted.kinds)
+}
 
 await worker.stop()
 await channels.stop()

@@ -1,15 +1,29 @@
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
+import { KeyedBatcher } from '#plugins/sdk/batching'
 import { finishCampaign } from '#services/campaigns/campaign_states'
+
+/**
+ * Concurrent finish checks of one campaign, run as one. A check starts
+ * after every request it serves was made, so it sees every journey end
+ * that came before them.
+ */
+const checks = new KeyedBatcher<number, number, boolean>((campaignId, tenantIds) =>
+  finishIfDone(tenantIds[0], campaignId)
+)
 
 /**
  * Finishes the campaign when its enrollment is done and no journey is left
  * unended. Called after every journey end and after enrollment; concurrent
  * calls are harmless because `finishCampaign` changes a running or paused
- * campaign only once.
+ * campaign only once. Returns whether this check finished it.
  */
-export async function checkFinished(tenantId: number, campaignId: number) {
-  // One round trip per journey end: a row only when enrollment finished and no journey is open.
+export function checkFinished(tenantId: number, campaignId: number) {
+  return checks.add(campaignId, tenantId)
+}
+
+async function finishIfDone(tenantId: number, campaignId: number) {
+  // One round trip per check: a row only when enrollment finished and no journey is open.
   const done = await db
     .from('campaign_runs')
     .where('campaign_id', campaignId)

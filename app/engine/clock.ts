@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import app from '@adonisjs/core/services/app'
+import { KeyedBatcher } from '#plugins/sdk/batching'
 import { redisKeyPrefix } from '#queues/redis_connection'
 import { engineRedis as redis } from '#engine/engine_redis'
 
@@ -23,12 +24,18 @@ function movable() {
   return !app.inProduction
 }
 
+/**
+ * Reads of the offset made at the same time share one GET, which starts
+ * after all of them were made, so none reads an offset older than its call.
+ */
+const offsetReads = new KeyedBatcher<string, null, string | null>((key) => redis().get(key))
+
 /** The offset from the system clock, in milliseconds; 0 unless a test moved the clock. */
 export async function clockOffsetMs() {
   if (!movable()) {
     return 0
   }
-  const stored = await redis().get(offsetKey())
+  const stored = await offsetReads.add(offsetKey(), null)
   return stored === null ? 0 : Number(stored)
 }
 

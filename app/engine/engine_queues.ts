@@ -1,8 +1,7 @@
-import { FlowProducer, type Job, type JobsOptions } from 'bullmq'
+import type { Job, JobsOptions } from 'bullmq'
 import type { DateTime } from 'luxon'
-import type { Redis } from 'ioredis'
-import { getQueue, bullPrefix } from '#queues/queue_factory'
-import { createRedisConnection, redisKeyPrefix } from '#queues/redis_connection'
+import { getQueue } from '#queues/queue_factory'
+import { redisKeyPrefix } from '#queues/redis_connection'
 import { delayUntil } from '#engine/clock'
 import { engineRedis } from '#engine/engine_redis'
 
@@ -72,32 +71,6 @@ export async function enqueueJourneyJob(data: JourneyJobData, at: DateTime | nul
     jobId: journeyJobId(data),
     delay,
   })
-}
-
-let flowConnection: Redis | undefined
-let flowProducer: FlowProducer | undefined
-
-/** The process's flow producer, for a send and the journey job that waits for it. */
-export function engineFlowProducer() {
-  if (!flowProducer) {
-    const connection = createRedisConnection('engine-flows')
-    const producer = new FlowProducer({ connection, prefix: bullPrefix() })
-    connection.once('end', () => {
-      if (flowProducer === producer) flowProducer = undefined
-    })
-    flowConnection = connection
-    flowProducer = producer
-  }
-  return flowProducer
-}
-
-/** Closes the flow producer, for shutdown. */
-export async function closeEngineQueues() {
-  const producer = flowProducer
-  flowProducer = undefined
-  await producer?.close()
-  await flowConnection?.quit().catch(() => flowConnection?.disconnect())
-  flowConnection = undefined
 }
 
 function delayedQueuesKey() {

@@ -1,8 +1,8 @@
 import logger from '@adonisjs/core/services/logger'
 import type { NodeDecision, NodeResume } from '#sdk'
-import Journey, { type JourneyState } from '#models/journey'
-import Campaign from '#models/campaign'
-import Contact from '#models/contact'
+import type Journey from '#models/journey'
+import type { JourneyState } from '#models/journey'
+import type Contact from '#models/contact'
 import FlowVersion from '#models/flow_version'
 import Message from '#models/message'
 import Tenant from '#models/tenant'
@@ -14,6 +14,7 @@ import type { JourneyJobData, JourneyPhase } from '#engine/engine_queues'
 import type { StepContext } from '#engine/step_context'
 import { sendRequester } from '#engine/journey_sender'
 import { checkFinished } from '#engine/campaign_finish'
+import { findCampaign, findContactWithZone, findJourney } from '#engine/batched_reads'
 import { SendDeferredSignal, SendPendingSignal, StepNotReadyError } from '#engine/engine_errors'
 import {
   awaitReplyAtNode,
@@ -21,7 +22,6 @@ import {
   ensureJourneyJob,
   followPort,
   holdJourney,
-  markSending,
   waitAtNode,
 } from '#engine/journey_transitions'
 
@@ -69,15 +69,6 @@ function isSentBeforeMarked(journey: Journey, data: JourneyJobData) {
   )
 }
 
-/** Loads the journey's contact with its tenant's time zone in `$extras`, by one query. */
-function contactOf(journey: Journey) {
-  return Contact.query()
-    .where('contacts.id', journey.contactId)
-    .join('tenants', 'tenants.id', 'contacts.tenant_id')
-    .select('contacts.*', 'tenants.timezone as tenant_timezone')
-    .first()
-}
-
 async function tenantZone(journey: Journey, contact: Contact | null): Promise<string> {
   if (contact) {
     return contact.$extras.tenant_timezone
@@ -87,8 +78,10 @@ async function tenantZone(journey: Journey, contact: Contact | null): Promise<st
 }
 
 async function loadStep(data: JourneyJobData, journey: Journey): Promise<StepContext | null> {
-  const campaign = await Campaign.find(journey.campaignId)
-  const contact = await contactOf(journey)
+  const [campaign, contact] = await Promise.all([
+    findCampaign(journey.campaignId),
+    findContactWithZone(journey.contactId),
+  ])
   const tenant = { id: journey.tenantId, timezone: await tenantZone(journey, contact) }
   const plan = await planOf(journey.flowVersionId)
   const step = {
@@ -128,7 +121,7 @@ async function loadStep(data: JourneyJobData, journey: Journey): Promise<StepCon
  */
 export function runJourneyJob(data: JourneyJobData) {
   return runInTenant(data.tenantId, async () => {
-    const journey = await Journey.find(data.journeyId)
+    const journey = await findJourney(data.journeyId)
     if (!journey) {
       return 'ended'
     }
@@ -227,9 +220,7 @@ async function executeNode(step: StepContext) {
 
 async function handleSignal(step: StepContext, error: unknown): Promise<string> {
   if (error instanceof SendPendingSignal) {
-    if (step.data.phase !== 'sent') {
-      await markSending(step, error.messageId)
-    }
+    // `requestSend` marked the journey sending before it added the send.
     return 'sending'
   }
   if (error instanceof SendDeferredSignal) {

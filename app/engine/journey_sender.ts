@@ -2,31 +2,27 @@ import db from '@adonisjs/lucid/services/db'
 import type { SendOutcome, SendRequest } from '#sdk'
 import Message from '#models/message'
 import Template from '#models/template'
-import ChannelInstance from '#models/channel_instance'
 import { createOutboundMessage, markFailed } from '#services/channels/message_service'
 import {
   CAMPAIGN_SEND_PRIORITY,
   OUTBOUND_ATTEMPTS,
   outboundQueueName,
+  type OutboundJobData,
 } from '#services/channels/outbound_queue'
 import { parseTemplate, variablesOf } from '#services/templates/template_syntax'
 import { renderNodes } from '#services/templates/template_renderer'
 import { contactValues, isCustomFieldVariable } from '#services/templates/template_variables'
 import { delayUntil, engineNow } from '#engine/clock'
-import {
-  JOURNEY_JOB_OPTIONS,
-  JOURNEY_QUEUE,
-  engineFlowProducer,
-  journeyJobId,
-  rememberDelayedQueue,
-  type JourneyJobData,
-} from '#engine/engine_queues'
+import { rememberDelayedQueue, type JourneyJobData } from '#engine/engine_queues'
 import { reservePaceSlot, type PaceSettings } from '#engine/pacing'
 import { quietUntil } from '#engine/quiet_policy'
 import { SendDeferredSignal, SendPendingSignal } from '#engine/engine_errors'
 import type { StepContext } from '#engine/step_context'
+import { findInstanceOrFail, findMessage } from '#engine/batched_reads'
 import { getQueue } from '#queues/queue_factory'
-import type Campaign from '#models/campaign'
+import Campaign from '#models/campaign'
+import { sqlTime } from '#services/channels/sql_time'
+import { requestProgress } from '#engine/campaign_progress'
 
 const DELIVERED = new Set(['sent', 'delivered', 'read'])
 
@@ -85,7 +81,7 @@ async function findStepMessage(step: StepContext) {
     return null
   }
   if (journey.sendMessageId) {
-    return Message.find(journey.sendMessageId)
+    return findMessage(journey.sendMessageId)
   }
   const message = await Message.query()
     .where('journey_id', journey.id)
@@ -99,71 +95,100 @@ async function findStepMessage(step: StepContext) {
   return message
 }
 
+/**
+ * Records on the journey that this step sends, and the id of the journey's
+ * last message so far, by which a retried step finds the message it
+ * created before a crash.
+ */
 async function claimSendStep(step: StepContext, instanceId: number) {
-  const last = await db
-    .from('messages')
-    .where('journey_id', step.journey.id)
-    .max('id as id')
-    .first()
+  const lastMessageId = db.raw('(select coalesce(max(id), 0) from messages where journey_id = ?)', [
+    step.journey.id,
+  ])
+  await db.from('journeys').where('id', step.journey.id).where('step', step.data.step).update({
+    send_step: step.data.step,
+    send_after_message_id: lastMessageId,
+    send_message_id: null,
+    instance_id: instanceId,
+  })
+}
+
+/**
+ * Marks the journey as waiting for the send its node requested, and records
+ * the message of that send, in one update.
+ */
+export async function markSending(step: StepContext, messageId: number) {
   await db
     .from('journeys')
     .where('id', step.journey.id)
     .where('step', step.data.step)
-    .update({
-      send_step: step.data.step,
-      send_after_message_id: Number(last?.id ?? 0),
-      send_message_id: null,
-      instance_id: instanceId,
-    })
+    .update({ state: 'sending', send_message_id: messageId, updated_at: sqlTime(step.now) })
+  requestProgress(step.journey.tenantId, step.journey.campaignId)
 }
 
 /**
- * Adds the outbound send of `message` with the journey job that waits for
- * it: a BullMQ flow whose child is the send on the instance's outbound
- * queue, at the instance's next pace slot, and whose parent resumes the
- * journey when the send completes or fails for good. Both are added in one
- * Redis transaction, so neither exists without the other; a flow already
- * added for this step is left as it is.
+ * Adds the outbound send of `message` on its instance's queue, at the
+ * instance's next pace slot. Its data carries the `sent` job of the step
+ * that waits for it, which the outbound worker runs once the send is
+ * settled (see `resumeAfterSend`). The job id is `message-<id>`, so a send
+ * already added is left as it is. `fresh` skips that check for a message
+ * created just now, whose send cannot exist yet.
  */
-export async function enqueueSend(step: StepContext, message: Message) {
-  const parent: JourneyJobData = { ...step.data, phase: 'sent' }
-  const parentId = journeyJobId(parent)
-  if (await getQueue(JOURNEY_QUEUE).getJob(parentId)) {
+async function addSend(
+  sentJob: JourneyJobData,
+  pace: PaceSettings,
+  message: Message,
+  fresh: boolean
+) {
+  const queue = getQueue(outboundQueueName(message.instanceId))
+  const jobId = `message-${message.id}`
+  if (!fresh && (await queue.getJob(jobId))) {
     return
   }
 
   // Reserve from the current instant, not the step's start: the step's queries may have
   // taken long enough on a busy worker to shorten the gap after the previous send.
-  const slot = await reservePaceSlot(
-    message.instanceId,
-    await engineNow(),
-    paceOf(step.campaign, step.tenant.timezone)
-  )
-  const childQueue = outboundQueueName(message.instanceId)
-  await rememberDelayedQueue(childQueue)
-  await engineFlowProducer().add({
-    name: 'sent',
-    queueName: JOURNEY_QUEUE,
-    data: parent,
-    opts: { ...JOURNEY_JOB_OPTIONS, jobId: parentId },
-    children: [
-      {
-        name: 'send',
-        queueName: childQueue,
-        data: { tenantId: message.tenantId, messageId: message.id, dueAt: slot.toISO() },
-        opts: {
-          jobId: `message-${message.id}`,
-          priority: CAMPAIGN_SEND_PRIORITY,
-          delay: await delayUntil(slot),
-          attempts: OUTBOUND_ATTEMPTS,
-          backoff: { type: 'exponential', delay: 2000 },
-          ignoreDependencyOnFailure: true,
-          removeOnComplete: { age: 24 * 3600, count: 1000 },
-          removeOnFail: { age: 7 * 24 * 3600 },
-        },
-      },
-    ],
+  const now = await engineNow()
+  const slot = await reservePaceSlot(message.instanceId, now, pace)
+  const delay = slot > now ? await delayUntil(slot) : 0
+  if (delay > 0) {
+    await rememberDelayedQueue(queue.name)
+  }
+  const data: OutboundJobData = {
+    tenantId: message.tenantId,
+    messageId: message.id,
+    dueAt: slot.toISO()!,
+    journey: { ...sentJob, phase: 'sent', dueAt: undefined },
+  }
+  await queue.add('send', data, {
+    jobId,
+    priority: CAMPAIGN_SEND_PRIORITY,
+    delay,
+    attempts: OUTBOUND_ATTEMPTS,
+    backoff: { type: 'exponential', delay: 2000 },
+    removeOnComplete: { age: 24 * 3600, count: 1000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
   })
+}
+
+/** Adds the send of the step's message (see `addSend`). */
+export function enqueueSend(step: StepContext, message: Message, fresh = false) {
+  return addSend(step.data, paceOf(step.campaign, step.tenant.timezone), message, fresh)
+}
+
+/**
+ * Adds the send of a sending journey's message that is still queued when
+ * its send job is missing, as after a crash between marking the journey
+ * sending and adding the send. Nothing is added once the campaign is gone.
+ */
+export async function restoreSend(sentJob: JourneyJobData, message: Message) {
+  const campaign = await Campaign.query()
+    .where('campaigns.id', sentJob.campaignId)
+    .join('tenants', 'tenants.id', 'campaigns.tenant_id')
+    .select('campaigns.*', 'tenants.timezone as tenant_timezone')
+    .first()
+  if (campaign) {
+    await addSend(sentJob, paceOf(campaign, campaign.$extras.tenant_timezone), message, false)
+  }
 }
 
 /**
@@ -186,8 +211,8 @@ async function settledOutcome(step: StepContext, message: Message) {
 /**
  * Makes `requestSend` for one step. The first call of a step checks the
  * campaign's quiet-hours policy, renders the text, creates the message row
- * (`queued`, with its provider message id chosen by the channel), records
- * it on the journey and enqueues its send; the step then stops with
+ * (`queued`, with its provider message id chosen by the channel), marks
+ * the journey sending with it and enqueues its send; the step then stops with
  * `SendPendingSignal`. When the send finished, the step runs again and the
  * same call resolves with the stored outcome, so a step never sends twice.
  */
@@ -199,6 +224,7 @@ export function sendRequester(step: StepContext) {
       if (outcome) {
         return outcome
       }
+      await markSending(step, existing.id)
       await enqueueSend(step, existing)
       throw new SendPendingSignal(existing.id)
     }
@@ -218,7 +244,7 @@ export function sendRequester(step: StepContext) {
       }
     }
 
-    const instance = await ChannelInstance.findOrFail(request.instanceId ?? step.journey.instanceId)
+    const instance = await findInstanceOrFail(request.instanceId ?? step.journey.instanceId)
     await claimSendStep(step, instance.id)
     const message = await createOutboundMessage({
       instance,
@@ -230,9 +256,11 @@ export function sendRequester(step: StepContext) {
       journeyId: step.journey.id,
       nodeId: step.journey.nodeId,
     })
-    // The message id is stored on the journey with its `sending` state; until then a
-    // retried step finds the message by `send_after_message_id`.
-    await enqueueSend(step, message)
+    // The message id is stored on the journey with its `sending` state before the send is
+    // added, so the send's worker finds the journey waiting for it. Until then a retried
+    // step finds the message by `send_after_message_id`.
+    await markSending(step, message.id)
+    await enqueueSend(step, message, true)
     throw new SendPendingSignal(message.id)
   }
 }

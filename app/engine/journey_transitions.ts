@@ -9,27 +9,40 @@ import { enqueueJourneyJob, getJourneyJob, type JourneyJobData } from '#engine/e
 import { requestProgress } from '#engine/campaign_progress'
 import { checkFinished } from '#engine/campaign_finish'
 import type { StepContext } from '#engine/step_context'
+import { restoreSend } from '#engine/journey_sender'
+import { applyTransition } from '#engine/transition_batch'
 
 /**
  * The row changes of one journey transition, applied only while the
  * journey is still at the step the job is for. `extra` narrows the update
- * further, such as "no reply claimed yet" for a reply timeout.
+ * further, such as "no reply claimed yet" for a reply timeout; the other
+ * transitions are applied in batches with the concurrent ones.
  */
 async function transition(
   step: StepContext,
-  values: Record<string, unknown>,
+  values: Record<string, string | number | null>,
   log: { nodeId: string; port: string | null } | null,
   extra?: (query: any) => void
 ) {
   const { journey, data, now } = step
+  const changes = { ...values, updated_at: sqlTime(now) }
+  if (!extra) {
+    return applyTransition({
+      journeyId: journey.id,
+      campaignId: journey.campaignId,
+      step: data.step,
+      values: changes,
+      log: log && { ...log, createdAt: sqlTime(now) },
+    })
+  }
   return db.transaction(async (trx) => {
     const query = trx
       .from('journeys')
       .where('id', journey.id)
       .where('step', data.step)
       .whereNot('state', 'ended')
-    extra?.(query)
-    const updated = await query.update({ ...values, updated_at: sqlTime(now) })
+    extra(query)
+    const updated = await query.update(changes)
     if (Number(updated) !== 1) {
       return false
     }
@@ -182,19 +195,6 @@ export async function awaitReplyAtNode(
   return moved
 }
 
-/**
- * Marks the journey as waiting for the send its node requested, and records
- * the message of that send, in one update.
- */
-export async function markSending(step: StepContext, messageId: number) {
-  await db
-    .from('journeys')
-    .where('id', step.journey.id)
-    .where('step', step.data.step)
-    .update({ state: 'sending', send_message_id: messageId, updated_at: sqlTime(step.now) })
-  requestProgress(step.journey.tenantId, step.journey.campaignId)
-}
-
 /** Marks the journey held because its campaign is paused; resuming the campaign releases it. */
 export async function holdJourney(journey: Journey) {
   await db.from('journeys').where('id', journey.id).update({ held: true })
@@ -226,14 +226,20 @@ export async function ensureJourneyJob(journey: Journey) {
   }
 }
 
-/** A sending journey whose send already finished gets its `sent` job again if it was lost. */
+/**
+ * A sending journey gets back what a crash may have lost: the `sent` job
+ * of a send that already finished, or the send itself while its message
+ * is still queued.
+ */
 async function ensureSentJob(job: JourneyJobData, journey: Journey) {
   const sentJob = { ...job, phase: 'sent' as const }
   if (await getJourneyJob(sentJob)) {
     return
   }
   const message = journey.sendMessageId ? await Message.find(journey.sendMessageId) : null
-  if (message && message.status !== 'queued') {
+  if (message?.status === 'queued') {
+    await restoreSend(sentJob, message)
+  } else if (message) {
     await enqueueJourneyJob(sentJob)
   }
 }

@@ -1,6 +1,7 @@
 import { DelayedError, type Job } from 'bullmq'
 import type { DateTime } from 'luxon'
-import Campaign from '#models/campaign'
+import type Contact from '#models/contact'
+import Tenant from '#models/tenant'
 import type Message from '#models/message'
 import { markFailed } from '#services/channels/message_service'
 import { delayUntil, engineNow } from '#engine/clock'
@@ -8,6 +9,7 @@ import { rememberDelayedQueue } from '#engine/engine_queues'
 import { reservePaceSlot } from '#engine/pacing'
 import { quietUntil } from '#engine/quiet_policy'
 import { paceOf } from '#engine/journey_sender'
+import { findCampaign, findContactWithZone } from '#engine/batched_reads'
 
 /** How often a send of a paused campaign looks again whether it was resumed, in milliseconds. */
 export const PAUSED_RECHECK_MS = 5000
@@ -33,22 +35,25 @@ async function holdUntil(
 }
 
 /**
- * Loads the campaign of a message by one query right before the send, with
- * its contact's consent and time zone and its tenant's time zone in
- * `$extras`.
+ * Loads the campaign of a message right before the send, and its contact
+ * with the tenant's time zone, read together with the concurrent sends'
+ * rows (see `batched_reads.ts`). The contact is `null` once it was deleted.
  */
-function campaignForSend(message: Message) {
-  return Campaign.query()
-    .where('campaigns.id', message.campaignId!)
-    .join('tenants', 'tenants.id', 'campaigns.tenant_id')
-    .leftJoin('contacts', (join) => join.onVal('contacts.id', '=', message.contactId ?? 0))
-    .select(
-      'campaigns.*',
-      'contacts.consent as contact_consent',
-      'contacts.timezone as contact_timezone',
-      'tenants.timezone as tenant_timezone'
-    )
-    .first()
+async function campaignForSend(message: Message) {
+  const [campaign, contact] = await Promise.all([
+    findCampaign(message.campaignId!),
+    message.contactId === null ? null : findContactWithZone(message.contactId),
+  ])
+  return { campaign, contact }
+}
+
+/** Returns the tenant's time zone, which is read again only when the message's contact is gone. */
+async function tenantZoneOf(message: Message, contact: Contact | null): Promise<string> {
+  if (contact) {
+    return contact.$extras.tenant_timezone
+  }
+  const tenant = await Tenant.findOrFail(message.tenantId)
+  return tenant.timezone
 }
 
 /**
@@ -69,7 +74,7 @@ export async function gateOutboundSend(
   if (message.campaignId === null) {
     return 'send'
   }
-  const campaign = await campaignForSend(message)
+  const { campaign, contact } = await campaignForSend(message)
   if (!campaign || campaign.state === 'cancelled') {
     await markFailed(message, {
       code: 'E_CAMPAIGN_CANCELLED',
@@ -82,14 +87,14 @@ export async function gateOutboundSend(
     return holdUntil(job, token, now.plus({ milliseconds: PAUSED_RECHECK_MS }), true)
   }
 
-  if (campaign.$extras.contact_consent === 'opted_out') {
+  if (contact?.consent === 'opted_out') {
     await markFailed(message, { code: 'E_OPTED_OUT', reason: 'the contact opted out' })
     return 'failed'
   }
 
-  const tenantZone: string = campaign.$extras.tenant_timezone
+  const tenantZone = await tenantZoneOf(message, contact)
   const pace = paceOf(campaign, tenantZone)
-  const quietEnd = await quietUntil(campaign, now, campaign.$extras.contact_timezone || tenantZone)
+  const quietEnd = await quietUntil(campaign, now, contact?.timezone || tenantZone)
   if (quietEnd) {
     return holdUntil(job, token, await reservePaceSlot(message.instanceId, quietEnd, pace))
   }

@@ -13,10 +13,23 @@ import {
   type SendResult,
 } from '#sdk'
 import { sandboxConfig, type SandboxConfig } from './sandbox_config.js'
-import { markReported, pendingSends, recordSend, type SandboxSend } from './sandbox_sends.js'
+import {
+  markReported,
+  pendingSends,
+  recentlyReported,
+  recordSend,
+  type SandboxSend,
+} from './sandbox_sends.js'
 import { sandboxAccount } from './sandbox_account.js'
 
 const E164 = /^\+[1-9]\d{6,14}$/
+
+/**
+ * How far back a session that opens reports receipts again, in
+ * milliseconds: longer than a receipt waits in the core's queue of channel
+ * events on a busy process, by an estimate.
+ */
+const REPORTED_AGAIN_MS = 60_000
 
 /** Prefix of the sandbox's QR strings, followed by the instance id and a random token. */
 export const QR_PREFIX = 'disparador-sandbox'
@@ -37,6 +50,18 @@ export function bucketOf(value: string) {
 
 function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** The receipt of a send's status, with the simulated failure's code and reason for `failed`. */
+function receiptOf(send: SandboxSend, status: 'delivered' | 'read' | 'failed', at: DateTime) {
+  return {
+    providerMessageId: send.provider_message_id,
+    status,
+    at: at.toJSDate(),
+    ...(status === 'failed'
+      ? { code: 'E_SANDBOX_DELIVERY_FAILED', reason: 'the sandbox simulated a delivery failure' }
+      : {}),
+  }
 }
 
 /**
@@ -216,6 +241,29 @@ export class SandboxDriver extends BaseChannelDriver {
     for (const send of await pendingSends(this.context.instanceId)) {
       this.#scheduleReceipts(send)
     }
+    await this.#reportAgain()
+  }
+
+  /**
+   * Reports again the receipts reported in the last REPORTED_AGAIN_MS,
+   * because the process that reported them may have died before the core
+   * applied them. The core applies a status once, so a receipt it already
+   * has changes nothing.
+   */
+  async #reportAgain() {
+    const since = DateTime.utc().minus({ milliseconds: REPORTED_AGAIN_MS })
+    for (const send of await recentlyReported(this.context.instanceId, since)) {
+      const reported = [
+        ['delivered', send.delivered_at],
+        ['read', send.read_at],
+        ['failed', send.failed_at],
+      ] as const
+      for (const [status, at] of reported) {
+        if (at) {
+          this.emitReceipt(receiptOf(send, status, at))
+        }
+      }
+    }
   }
 
   async #drop() {
@@ -313,14 +361,7 @@ export class SandboxDriver extends BaseChannelDriver {
       return
     }
     const at = DateTime.utc()
-    this.emitReceipt({
-      providerMessageId: send.provider_message_id,
-      status,
-      at: at.toJSDate(),
-      ...(status === 'failed'
-        ? { code: 'E_SANDBOX_DELIVERY_FAILED', reason: 'the sandbox simulated a delivery failure' }
-        : {}),
-    })
+    this.emitReceipt(receiptOf(send, status, at))
     await markReported(send.id, `${status}_at`, at)
   }
 

@@ -54,6 +54,29 @@ export interface SendPlan {
 }
 
 /**
+ * Inserts the row of a send unless the instance already has one with that
+ * provider message id. Returns the new row's id, or `null` when the row
+ * existed: MySQL reports insert id 0 for an ignored row, and SQLite returns
+ * no row through `RETURNING`.
+ */
+async function insertSend(row: Record<string, string | number | null>) {
+  const query = db
+    .table('sandbox_sends')
+    .insert(row)
+    .onConflict(['instance_id', 'provider_message_id'])
+    .ignore()
+  if (db.connection().dialect.name === 'mysql') {
+    const [id] = await query
+    return Number(id) > 0 ? Number(id) : null
+  }
+  const [inserted] = await query.returning('id')
+  if (!inserted) {
+    return null
+  }
+  return Number(typeof inserted === 'object' ? inserted.id : inserted)
+}
+
+/**
  * Records a send once per instance and provider message id. Returns the
  * stored row and whether this call stored it; a repeated id returns the
  * first row and `created: false`, which is how a retried send is recognised.
@@ -64,23 +87,25 @@ export async function recordSend(
   plan: SendPlan
 ) {
   const attempt = randomUUID()
-  await db
-    .table('sandbox_sends')
-    .insert({
-      tenant_id: owner.tenantId,
-      instance_id: owner.instanceId,
-      provider_message_id: message.providerMessageId,
-      send_attempt: attempt,
-      to_address: message.to,
-      body: message.text,
-      media_type: message.media?.mimeType ?? null,
-      outcome: plan.outcome,
-      accepted_at: sqlTime(plan.acceptedAt),
-      deliver_due_at: sqlTime(plan.deliverDueAt),
-      read_due_at: plan.readDueAt ? sqlTime(plan.readDueAt) : null,
-    })
-    .onConflict(['instance_id', 'provider_message_id'])
-    .ignore()
+  const values = {
+    tenant_id: owner.tenantId,
+    instance_id: owner.instanceId,
+    provider_message_id: message.providerMessageId,
+    send_attempt: attempt,
+    to_address: message.to,
+    body: message.text,
+    media_type: message.media?.mimeType ?? null,
+    outcome: plan.outcome,
+    accepted_at: sqlTime(plan.acceptedAt),
+    deliver_due_at: sqlTime(plan.deliverDueAt),
+    read_due_at: plan.readDueAt ? sqlTime(plan.readDueAt) : null,
+  }
+  const id = await insertSend(values)
+  if (id !== null) {
+    // The row as a read would return it, times to the second, without the read.
+    const created = { ...values, id, delivered_at: null, read_at: null, failed_at: null }
+    return { send: toSend(created), created: true }
+  }
 
   const row = await db
     .from('sandbox_sends')
@@ -100,6 +125,27 @@ export async function pendingSends(instanceId: number) {
         .where((failed) => failed.where('outcome', 'failed').whereNull('failed_at'))
         .orWhere((delivered) => delivered.where('outcome', 'delivered').whereNull('delivered_at'))
         .orWhere((read) => read.whereNotNull('read_due_at').whereNull('read_at'))
+    )
+    .orderBy('id')
+  return rows.map(toSend)
+}
+
+/**
+ * Sends of the instance with a receipt reported since `since`. A receipt
+ * is stored as reported once the driver emitted it, which can be before
+ * the core applied it, so a process that died in between leaves such
+ * receipts unapplied.
+ */
+export async function recentlyReported(instanceId: number, since: DateTime) {
+  const after = sqlTime(since)
+  const rows = await db
+    .from('sandbox_sends')
+    .where('instance_id', instanceId)
+    .where((query) =>
+      query
+        .where('delivered_at', '>=', after)
+        .orWhere('read_at', '>=', after)
+        .orWhere('failed_at', '>=', after)
     )
     .orderBy('id')
   return rows.map(toSend)

@@ -58,13 +58,15 @@ export class WebSession {
     const inertia = () => ({ 'x-inertia': 'true', 'x-inertia-version': this.#assetVersion })
     let response = await this.request('GET', path, undefined, inertia())
     if (response.status === 409) {
-      this.#assetVersion = (await response.json()).version
+      const stale = await response.json()
+      this.#assetVersion = stale.version
       response = await this.request('GET', path, undefined, inertia())
     }
     if (response.status !== 200) {
       throw new Error(`GET ${path} returned ${response.status}: ${await response.text()}`)
     }
-    return (await response.json()).props
+    const body = await response.json()
+    return body.props
   }
 
   /** Sends a request and returns its JSON body, failing with the body on another status. */

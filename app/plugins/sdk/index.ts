@@ -36,6 +36,7 @@ export * from './channel.js'
 export * from './channel_errors.js'
 export * from './node_type.js'
 export * from './plugin.js'
+export * from './batching.js'
 
 export type { HttpContext, Router } from '@adonisjs/core/http'
 export type { Logger } from '@adonisjs/core/logger'

@@ -12,7 +12,7 @@ import {
 } from '#sdk'
 import type { ChannelRuntime } from '#plugins/channel_runtime'
 import ChannelInstance from '#models/channel_instance'
-import Message from '#models/message'
+import type Message from '#models/message'
 import { runInTenant } from '#tenancy/tenant_context'
 import { createWorker } from '#queues/queue_factory'
 import type { InstanceLeases, Lease } from '#services/channels/instance_lease'
@@ -32,12 +32,16 @@ import { broadcastInstance } from '#services/channels/channel_broadcast'
 import { outboundQueueName, type OutboundJobData } from '#services/channels/outbound_queue'
 import type { ControlCommand } from '#services/channels/channel_control'
 import { gateOutboundSend } from '#engine/send_gate'
+import { resumeAfterSend } from '#engine/send_resume'
+import { findInstanceOrFail, findMessage } from '#engine/batched_reads'
+import { enqueueJourneyJob, type JourneyJobData } from '#engine/engine_queues'
 import { applyHealth, holdForHealth } from '#services/channels/instance_health'
 
 /**
- * Sends of one instance in flight at once. Sends whose pace slots are apart
- * leave one by one anyway; this bounds how many run together when slots
- * coincide, as with pacing off.
+ * Sends of one instance in flight at once, each with the journey step that
+ * follows it. Sends whose pace slots are apart leave one by one anyway.
+ * This bounds how many run together when slots coincide, as with pacing
+ * off, and so how many sends a pause finds already past the send gate.
  */
 const OUTBOUND_CONCURRENCY = 8
 
@@ -272,6 +276,22 @@ export class InstanceSession {
         { err: error, jobId: job?.id, attempt: job?.attemptsMade },
         'send attempt failed'
       )
+      if (job?.data.journey && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+        void this.#resumeGivenUp(job.data.journey)
+      }
+    })
+  }
+
+  /**
+   * Adds the `sent` job of a journey whose send failed for good by an
+   * error, so the journey reads the message as failed and moves on.
+   */
+  async #resumeGivenUp(sentJob: JourneyJobData) {
+    await enqueueJourneyJob(sentJob).catch((error) => {
+      this.#logger.error(
+        { err: error, journeyId: sentJob.journeyId },
+        'journey step after a failed send not enqueued'
+      )
     })
   }
 
@@ -304,21 +324,30 @@ export class InstanceSession {
   }
 
   /**
-   * Sends one queued message. A message that is no longer `queued` was sent
+   * Sends one queued message, then runs the journey step that waits for it,
+   * if any. A message that is no longer `queued` was sent
    * by an earlier attempt and is skipped. The driver gets the stored
    * provider message id, so a retry of a send that reached the provider
    * before a crash is recognised there.
    */
   async #send(job: Job<OutboundJobData>, token?: string) {
+    const result = await this.#deliver(job, token)
+    if (job.data.journey) {
+      await resumeAfterSend(job.data.journey)
+    }
+    return result
+  }
+
+  async #deliver(job: Job<OutboundJobData>, token?: string) {
     if (this.#ended) {
       throw new LeaseLostException(`Instance ${this.instanceId} session ended`)
     }
     return runInTenant(job.data.tenantId, async () => {
-      const message = await Message.find(job.data.messageId)
+      const message = await findMessage(job.data.messageId)
       if (!message || message.status !== 'queued') {
         return { skipped: true }
       }
-      const instance = await ChannelInstance.findOrFail(this.instanceId)
+      const instance = await findInstanceOrFail(this.instanceId)
       await holdForHealth(job, token, message, instance)
       if ((await gateOutboundSend(job, token, message)) === 'failed') {
         return { skipped: true }

@@ -1,10 +1,18 @@
 import { getQueue } from '#queues/queue_factory'
 import type Message from '#models/message'
+import type { JourneyJobData } from '#engine/engine_queues'
 
 /** Data of an outbound send job. The message row holds everything else. */
 export interface OutboundJobData {
   tenantId: number
   messageId: number
+  /** The engine instant of the send's pace slot, ISO-8601 in UTC, for a campaign send. */
+  dueAt?: string
+  /**
+   * The journey step that waits for this send, as its `sent` job: the
+   * outbound worker runs it once the send is settled.
+   */
+  journey?: JourneyJobData
 }
 
 /**

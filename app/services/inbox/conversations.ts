@@ -2,6 +2,8 @@ import db from '@adonisjs/lucid/services/db'
 import Conversation from '#models/conversation'
 import type Message from '#models/message'
 import { sqlTime } from '#services/channels/sql_time'
+import { KeyedBatcher } from '#plugins/sdk/batching'
+import { requireTenantScope } from '#tenancy/tenant_context'
 
 /** Characters of a message's text kept as the conversation's preview. */
 const PREVIEW_LENGTH = 200
@@ -43,8 +45,32 @@ export async function conversationFor(input: {
   }
 }
 
-function findConversation(instanceId: number, address: string) {
-  return Conversation.query().where('instance_id', instanceId).where('address', address).first()
+/**
+ * Rows of an instance's conversations by address. Lookups of one instance
+ * made at the same time share one query, which starts after all of them
+ * were made.
+ */
+const conversationRows = new KeyedBatcher<string, string, Map<string, Record<string, unknown>>>(
+  async (scope, addresses) => {
+    const [tenantId, instanceId] = scope.split(':')
+    const query = db
+      .from('conversations')
+      .where('instance_id', Number(instanceId))
+      .whereIn('address', [...new Set(addresses)])
+    if (tenantId !== 'system') {
+      query.where('tenant_id', Number(tenantId))
+    }
+    const rows = await query
+    return new Map(rows.map((row) => [String(row.address), row]))
+  }
+)
+
+/** Finds the conversation of `address` on an instance, as a model of the caller's own. */
+async function findConversation(instanceId: number, address: string) {
+  const tenantId = requireTenantScope(Conversation.name) ?? 'system'
+  const rows = await conversationRows.add(`${tenantId}:${instanceId}`, address)
+  const row = rows.get(address)
+  return row ? Conversation.$createFromAdapterResult(row) : null
 }
 
 async function linkContact(

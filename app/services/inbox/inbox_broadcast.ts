@@ -1,6 +1,12 @@
 import logger from '@adonisjs/core/services/logger'
 import { broadcastConversation, broadcastUnread } from '#services/channels/channel_broadcast'
-import { conversationSummary, unreadCounts } from '#services/inbox/inbox_queries'
+import { KeyedBatcher } from '#plugins/sdk/batching'
+import { conversationSummaries, unreadCounts } from '#services/inbox/inbox_queries'
+
+/** Summaries of a tenant's conversations changed at the same time, read by one query. */
+const summaries = new KeyedBatcher<number, number, Map<number, Record<string, unknown>>>(
+  (_tenantId, conversationIds) => conversationSummaries([...new Set(conversationIds)])
+)
 
 /**
  * Broadcasts a conversation as the inbox list shows it. Runs inside the
@@ -10,7 +16,8 @@ import { conversationSummary, unreadCounts } from '#services/inbox/inbox_queries
  */
 export async function publishConversation(tenantId: number, conversationId: number) {
   try {
-    const summary = await conversationSummary(conversationId)
+    const batch = await summaries.add(tenantId, conversationId)
+    const summary = batch.get(conversationId)
     if (summary) {
       broadcastConversation(tenantId, summary)
     }

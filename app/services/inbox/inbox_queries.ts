@@ -232,6 +232,12 @@ export async function conversationSummary(conversationId: number) {
   return row ? serializeConversation(row) : null
 }
 
+/** Loads conversations as the list shows them, by id; ids the tenant does not have are left out. */
+export async function conversationSummaries(conversationIds: number[]) {
+  const rows = await conversationListQuery({}).whereIn('conversations.id', conversationIds)
+  return new Map(rows.map((row) => [row.id, serializeConversation(row)]))
+}
+
 /**
  * Loads the latest messages of a conversation, oldest first, and whether older
  * ones exist. `beforeId` pages back from that message id.

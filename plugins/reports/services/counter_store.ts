@@ -3,7 +3,7 @@ import { dayBucket, hourBucket } from './bucket_keys.js'
 import type { CountedStage, StageEvent } from './stages.js'
 import { tenantTimeZone } from './tenant_zones.js'
 
-type Transaction = Awaited<ReturnType<typeof db.transaction>>
+export type Transaction = Awaited<ReturnType<typeof db.transaction>>
 
 /** The message a count belongs to, and where its buckets are. */
 export interface CountedMessage {
@@ -16,7 +16,7 @@ export interface CountedMessage {
   nodeId: string | null
 }
 
-const BUCKET_KEY = ['tenant_id', 'period', 'bucket', 'campaign_id', 'instance_id', 'node_id']
+export const BUCKET_KEY = ['tenant_id', 'period', 'bucket', 'campaign_id', 'instance_id', 'node_id']
 
 /**
  * Counts the stages a message reached into its hour and day buckets, each
@@ -31,25 +31,32 @@ export async function countStages(message: CountedMessage, stages: StageEvent[])
   }
   const timeZone = await tenantTimeZone(message.tenantId)
 
+  return inCountTransaction(async (trx) => {
+    const counted = await claimStages(trx, message, stages)
+    await addToBuckets(trx, message, counted, timeZone)
+    return counted.map((event) => event.stage)
+  })
+}
+
+/** Times a count runs again after InnoDB picked it as a deadlock victim. */
+const DEADLOCK_RETRIES = 5
+
+/**
+ * Runs `work` in a transaction, again when InnoDB picks it as a deadlock
+ * victim. InnoDB rolls the whole transaction back on a deadlock, so running
+ * it again counts each stage at most once, like the first try would have.
+ */
+export async function inCountTransaction<Result>(work: (trx: Transaction) => Promise<Result>) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction(async (trx) => {
-        const counted = await claimStages(trx, message, stages)
-        await addToBuckets(trx, message, counted, timeZone)
-        return counted.map((event) => event.stage)
-      })
+      return await db.transaction(work)
     } catch (error) {
-      // InnoDB rolls the whole transaction back on a deadlock, so running it again
-      // counts each stage at most once, like the first try would have.
       if ((error as { code?: string }).code !== 'ER_LOCK_DEADLOCK' || attempt >= DEADLOCK_RETRIES) {
         throw error
       }
     }
   }
 }
-
-/** Times a count runs again after InnoDB picked it as a deadlock victim. */
-const DEADLOCK_RETRIES = 5
 
 /** Reads the message's mark row and locks it until the transaction ends, creating it first if missing. */
 async function lockMark(trx: Transaction, message: CountedMessage) {
@@ -120,9 +127,9 @@ async function addToBuckets(
   }
 }
 
-type Counts = Partial<Record<CountedStage, number>>
+export type Counts = Partial<Record<CountedStage, number>>
 
-function bucketColumns(message: CountedMessage) {
+export function bucketColumns(message: CountedMessage) {
   return {
     tenant_id: message.tenantId,
     campaign_id: message.campaignId ?? 0,

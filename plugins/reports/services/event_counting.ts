@@ -6,7 +6,8 @@ import {
   type PluginApi,
 } from '#sdk'
 import { countStages } from './counter_store.js'
-import { readMessageStages, toDate } from './message_stages.js'
+import { toDate } from './message_stages.js'
+import { countMessageStages } from './batch_counting.js'
 import { answeredCampaignMessage } from './reply_attribution.js'
 
 const MESSAGE_EVENTS = [
@@ -18,11 +19,8 @@ const MESSAGE_EVENTS = [
 ] as const
 
 /** Counts every stage the message's row shows, each once whatever the events repeat. */
-async function countMessage(event: MessageEvent) {
-  const found = await readMessageStages(event.tenantId, event.messageId)
-  if (found) {
-    await countStages(found.message, found.stages)
-  }
+function countMessage(event: MessageEvent) {
+  return countMessageStages(event.tenantId, event.messageId)
 }
 
 /** Counts the inbound message, and a reply on the campaign message it answers. */

@@ -12,22 +12,22 @@ export function toDate(value: Date | string | null): Date | null {
 }
 
 /**
- * Reads a message of the tenant with the stages its row shows it reached,
- * each at its stored time. A receipt may move a message past a stage without
- * an event for it (a `delivered` receipt for a message never reported
- * `sent` sets both times), so the row, not the event, decides what is counted.
+ * Reads messages of the tenant, by one query, each with the stages its row
+ * shows it reached, at their stored times. A receipt may move a message past
+ * a stage without an event for it (a `delivered` receipt for a message never
+ * reported `sent` sets both times), so the row, not the event, decides what
+ * is counted. Ids of other tenants' or deleted messages are left out.
  */
-export async function readMessageStages(tenantId: number, messageId: number) {
-  const row = await db
+export async function readMessageStages(tenantId: number, messageIds: number[]) {
+  const rows = await db
     .from('messages')
     .where('tenant_id', tenantId)
-    .where('id', messageId)
+    .whereIn('id', messageIds)
     .select('id', 'campaign_id', 'instance_id', 'node_id', ...MESSAGE_STAGES.map(timeColumn))
-    .first()
-  if (!row) {
-    return null
-  }
+  return rows.map((row) => stagesOfRow(tenantId, row))
+}
 
+function stagesOfRow(tenantId: number, row: Record<string, any>) {
   const stages: StageEvent[] = []
   for (const stage of MESSAGE_STAGES) {
     const at = toDate(row[timeColumn(stage)])

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { DateTime } from 'luxon'
-import type { DomainEventName, DomainEvents } from '#sdk'
+import { KeyedBatcher, type DomainEventName, type DomainEvents } from '#sdk'
 import WebhookEndpoint from '../models/webhook_endpoint.js'
 import WebhookDelivery from '../models/webhook_delivery.js'
 import { webhooksConfig } from '../config.js'
@@ -44,6 +44,14 @@ async function createDelivery(
 }
 
 /**
+ * Enabled endpoints of a tenant. Events emitted at the same time share one
+ * query, which starts after all of them were emitted.
+ */
+const enabledEndpoints = new KeyedBatcher<number, null, WebhookEndpoint[]>(async (tenantId) =>
+  WebhookEndpoint.forTenant(tenantId).where('enabled', true)
+)
+
+/**
  * Makes one delivery per enabled endpoint of the event's tenant that
  * subscribed to the event, and enqueues each.
  */
@@ -51,7 +59,7 @@ export async function deliverEvent<Event extends DomainEventName>(
   event: Event,
   payload: DomainEvents[Event]
 ) {
-  const endpoints = await WebhookEndpoint.forTenant(payload.tenantId).where('enabled', true)
+  const endpoints = await enabledEndpoints.add(payload.tenantId, null)
   const subscribed = endpoints.filter((endpoint) => endpoint.events.includes(event))
   for (const endpoint of subscribed) {
     const delivery = await createDelivery(endpoint, event, (id) =>

@@ -8,7 +8,6 @@ import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
 import { closeQueues } from '#queues/queue_factory'
 import { closeRedisConnections } from '#queues/redis_connection'
-import { closeEngineQueues } from '#engine/engine_queues'
 import { closeControl } from '#services/channels/channel_control'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
@@ -83,7 +82,6 @@ class PrivateRedis {
  */
 async function reconnectRedis() {
   await closeControl()
-  await closeEngineQueues()
   await closeQueues()
   await closeRedisConnections()
 }

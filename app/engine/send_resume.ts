@@ -1,0 +1,24 @@
+import logger from '@adonisjs/core/services/logger'
+import { enqueueJourneyJob, type JourneyJobData } from '#engine/engine_queues'
+import { runJourneyJob } from '#engine/journey_runner'
+
+/**
+ * Runs the journey step that waits for a campaign send, in the outbound
+ * worker right after the send was settled (sent, failed, or found settled
+ * by an earlier attempt), so a message costs no journey job of its own for
+ * it. When the step cannot run now (it raced its own `sending` mark, or a
+ * query failed), its `sent` job is added to the journeys queue instead,
+ * whose retries take over. The step's transitions are conditional on the
+ * journey's step, so running it twice changes nothing the second time.
+ */
+export async function resumeAfterSend(sentJob: JourneyJobData) {
+  try {
+    await runJourneyJob(sentJob)
+  } catch (error) {
+    logger.debug(
+      { err: error, journeyId: sentJob.journeyId, step: sentJob.step },
+      'journey step after the send deferred to its job'
+    )
+    await enqueueJourneyJob(sentJob)
+  }
+}

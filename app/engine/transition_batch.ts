@@ -1,0 +1,114 @@
+import db from '@adonisjs/lucid/services/db'
+import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
+import { KeyedBatcher } from '#plugins/sdk/batching'
+
+type Transaction = Awaited<ReturnType<typeof db.transaction>>
+
+/** One journey transition: the row changes, applied only while the journey is at `step`. */
+export interface TransitionRequest {
+  journeyId: number
+  campaignId: number
+  step: number
+  values: Record<string, string | number | null>
+  /** The `journey_steps` row written with the change, `null` for none. */
+  log: { nodeId: string; port: string | null; createdAt: string } | null
+}
+
+/**
+ * Transitions of concurrent journey jobs, applied together: one batch is
+ * one transaction that locks the journeys, updates the ones still at their
+ * step with one `UPDATE … CASE` and writes their step rows with one
+ * multi-row insert. Resolves with the requests that applied.
+ */
+const batches = new KeyedBatcher<number, TransitionRequest, Set<TransitionRequest>>(
+  (_key, requests) => inTransaction((trx) => applyTransitions(trx, requests))
+)
+
+/** Times a batch runs again after InnoDB picked it as a deadlock victim. */
+const DEADLOCK_RETRIES = 3
+
+/**
+ * Runs `work` in a transaction, again when InnoDB rolls it back as a
+ * deadlock victim, so a deadlock does not fail every job of the batch.
+ */
+async function inTransaction<Result>(work: (trx: Transaction) => Promise<Result>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work)
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ER_LOCK_DEADLOCK' || attempt >= DEADLOCK_RETRIES) {
+        throw error
+      }
+    }
+  }
+}
+
+/**
+ * Applies one transition together with the concurrent ones (see `batches`).
+ * Returns `false` when the journey is no longer at the request's step or
+ * has ended, because another job moved it first.
+ */
+export async function applyTransition(request: TransitionRequest) {
+  const applied = await batches.add(0, request)
+  return applied.has(request)
+}
+
+async function applyTransitions(trx: Transaction, requests: TransitionRequest[]) {
+  const ids = [...new Set(requests.map((request) => request.journeyId))].sort((a, b) => a - b)
+  const query = trx.from('journeys').whereIn('id', ids).orderBy('id').select('id', 'step', 'state')
+  // Lock the rows in id order until the commit, so two batches never apply one step twice.
+  const rows = trx.dialect.name === 'mysql' ? await query.forUpdate() : await query
+  const current = new Map(rows.map((row) => [Number(row.id), row]))
+
+  const applied = new Set<TransitionRequest>()
+  const moved = new Set<number>()
+  for (const request of requests) {
+    const row = current.get(request.journeyId)
+    const atStep = row && Number(row.step) === request.step && row.state !== 'ended'
+    if (atStep && !moved.has(request.journeyId)) {
+      moved.add(request.journeyId)
+      applied.add(request)
+    }
+  }
+  if (applied.size === 0) {
+    return applied
+  }
+
+  await updateJourneys(trx, [...applied])
+  const logs = [...applied].filter((request) => request.log !== null)
+  if (logs.length > 0) {
+    await trx.table('journey_steps').multiInsert(
+      logs.map((request) => ({
+        journey_id: request.journeyId,
+        campaign_id: request.campaignId,
+        step: request.step,
+        node_id: request.log!.nodeId,
+        port: request.log!.port,
+        created_at: request.log!.createdAt,
+      }))
+    )
+  }
+  return applied
+}
+
+/**
+ * Updates many journeys by one statement: each column is a `CASE id` over
+ * the requests that set it, and keeps its value for the others.
+ */
+async function updateJourneys(trx: Transaction, requests: TransitionRequest[]) {
+  const columns = [...new Set(requests.flatMap((request) => Object.keys(request.values)))]
+  const assignments: string[] = []
+  const bindings: (string | number | null)[] = []
+  for (const column of columns) {
+    const setting = requests.filter((request) => column in request.values)
+    const cases = setting.map(() => 'when ? then ?').join(' ')
+    assignments.push(`?? = case ?? ${cases} else ?? end`)
+    bindings.push(column, 'id')
+    for (const request of setting) bindings.push(request.journeyId, request.values[column])
+    bindings.push(column)
+  }
+  const ids = requests.map((request) => request.journeyId)
+  const placeholders = ids.map(() => '?').join(', ')
+  const sql = `update ?? set ${assignments.join(', ')} where ?? in (${placeholders})`
+  await trx.rawQuery(sql, ['journeys', ...bindings, 'id', ...ids] as StrictValues[])
+}
