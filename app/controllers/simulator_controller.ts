@@ -37,7 +37,12 @@ export default class SimulatorController {
       .where('address', contact.phone)
       .orderBy('id', 'desc')
       .limit(200)
-    return { messages: messages.reverse().map(serializeMessage) }
+    // The instance comes along so that a page that subscribed to its channel
+    // first also learns a status change it missed before the subscription.
+    return {
+      instance: serializeInstance(instance),
+      messages: messages.reverse().map(serializeMessage),
+    }
   }
 
   async scan({ params, request, response, bouncer }: HttpContext) {
