@@ -1,8 +1,8 @@
-import db from '@adonisjs/lucid/services/db'
+import type { JobsOptions } from 'bullmq'
 import type { SendOutcome, SendRequest } from '#sdk'
 import Message from '#models/message'
 import Template from '#models/template'
-import { createOutboundMessage, markFailed } from '#services/channels/message_service'
+import { markFailed } from '#services/channels/message_service'
 import {
   CAMPAIGN_SEND_PRIORITY,
   OUTBOUND_ATTEMPTS,
@@ -23,8 +23,17 @@ import { getQueue } from '#queues/queue_factory'
 import Campaign from '#models/campaign'
 import { sqlTime } from '#services/channels/sql_time'
 import { requestProgress } from '#engine/campaign_progress'
+import { applyTransition } from '#engine/transition_batch'
+import { createStepMessage, findStepMessage } from '#engine/step_messages'
+import { KeyedBatcher } from '#plugins/sdk/batching'
 
 const DELIVERED = new Set(['sent', 'delivered', 'read'])
+
+interface SendJob {
+  name: string
+  data: OutboundJobData
+  opts: JobsOptions
+}
 
 /** The pace of a campaign's sends, in the tenant's days. */
 export function paceOf(campaign: Campaign, timeZone: string): PaceSettings {
@@ -74,56 +83,53 @@ async function renderText(step: StepContext, request: SendRequest) {
   return { ok: true as const, text: rendered.text }
 }
 
-/** The message this step already created, found after a crash between creating and recording it. */
-async function findStepMessage(step: StepContext) {
-  const { journey } = step
-  if (journey.sendStep !== step.data.step) {
-    return null
-  }
-  if (journey.sendMessageId) {
+/**
+ * Finds the message this step already stored, when the step runs again
+ * after a crash or after its send. It looks by the id recorded on the
+ * journey, then by the `(journey_id, journey_step)` key. A claim written
+ * before messages carried their step (by an older version) recorded the
+ * journey's last message id instead, so the message is the next one.
+ */
+async function existingStepMessage(step: StepContext) {
+  const { journey, data } = step
+  if (journey.sendStep === data.step && journey.sendMessageId) {
     return findMessage(journey.sendMessageId)
   }
-  const message = await Message.query()
-    .where('journey_id', journey.id)
-    .where('direction', 'out')
-    .where('id', '>', journey.sendAfterMessageId ?? 0)
-    .orderBy('id', 'asc')
-    .first()
-  if (message) {
-    await db.from('journeys').where('id', journey.id).update({ send_message_id: message.id })
+  if (journey.sendStep === data.step && journey.sendAfterMessageId !== null) {
+    return Message.query()
+      .where('journey_id', journey.id)
+      .where('direction', 'out')
+      .where('id', '>', journey.sendAfterMessageId)
+      .orderBy('id', 'asc')
+      .first()
   }
-  return message
-}
-
-/**
- * Records on the journey that this step sends, and the id of the journey's
- * last message so far, by which a retried step finds the message it
- * created before a crash.
- */
-async function claimSendStep(step: StepContext, instanceId: number) {
-  const lastMessageId = db.raw('(select coalesce(max(id), 0) from messages where journey_id = ?)', [
-    step.journey.id,
-  ])
-  await db.from('journeys').where('id', step.journey.id).where('step', step.data.step).update({
-    send_step: step.data.step,
-    send_after_message_id: lastMessageId,
-    send_message_id: null,
-    instance_id: instanceId,
-  })
+  return findStepMessage(journey.tenantId, journey.id, data.step)
 }
 
 /**
  * Marks the journey as waiting for the send its node requested, and records
- * the message of that send, in one update.
+ * the message of that send, with the concurrent journeys' transitions.
  */
 export async function markSending(step: StepContext, messageId: number) {
-  await db
-    .from('journeys')
-    .where('id', step.journey.id)
-    .where('step', step.data.step)
-    .update({ state: 'sending', send_message_id: messageId, updated_at: sqlTime(step.now) })
+  await applyTransition({
+    journeyId: step.journey.id,
+    campaignId: step.journey.campaignId,
+    step: step.data.step,
+    values: {
+      state: 'sending',
+      send_step: step.data.step,
+      send_message_id: messageId,
+      updated_at: sqlTime(step.now),
+    },
+    log: null,
+  })
   requestProgress(step.journey.tenantId, step.journey.campaignId)
 }
+
+/** Sends added at the same time to one outbound queue, added by one `addBulk`. */
+const sendAdds = new KeyedBatcher<string, SendJob, unknown>((queueName, jobs) =>
+  getQueue(queueName).addBulk(jobs)
+)
 
 /**
  * Adds the outbound send of `message` on its instance's queue, at the
@@ -159,14 +165,18 @@ async function addSend(
     dueAt: slot.toISO()!,
     journey: { ...sentJob, phase: 'sent', dueAt: undefined },
   }
-  await queue.add('send', data, {
-    jobId,
-    priority: CAMPAIGN_SEND_PRIORITY,
-    delay,
-    attempts: OUTBOUND_ATTEMPTS,
-    backoff: { type: 'exponential', delay: 2000 },
-    removeOnComplete: { age: 24 * 3600, count: 1000 },
-    removeOnFail: { age: 7 * 24 * 3600 },
+  await sendAdds.add(queue.name, {
+    name: 'send',
+    data,
+    opts: {
+      jobId,
+      priority: CAMPAIGN_SEND_PRIORITY,
+      delay,
+      attempts: OUTBOUND_ATTEMPTS,
+      backoff: { type: 'exponential', delay: 2000 },
+      removeOnComplete: { age: 24 * 3600, count: 1000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
   })
 }
 
@@ -214,19 +224,15 @@ async function settledOutcome(step: StepContext, message: Message) {
  * (`queued`, with its provider message id chosen by the channel), marks
  * the journey sending with it and enqueues its send; the step then stops with
  * `SendPendingSignal`. When the send finished, the step runs again and the
- * same call resolves with the stored outcome, so a step never sends twice.
+ * same call resolves with the stored outcome. A step has one message,
+ * because `(journey_id, journey_step)` is unique, and one send job, named
+ * after the message, so a step never sends twice.
  */
 export function sendRequester(step: StepContext) {
   return async (request: SendRequest): Promise<SendOutcome> => {
-    const existing = await findStepMessage(step)
+    const existing = await existingStepMessage(step)
     if (existing) {
-      const outcome = await settledOutcome(step, existing)
-      if (outcome) {
-        return outcome
-      }
-      await markSending(step, existing.id)
-      await enqueueSend(step, existing)
-      throw new SendPendingSignal(existing.id)
+      return resumeStepSend(step, existing)
     }
 
     const until = await quietUntil(step.campaign, step.now, step.contact.timezone)
@@ -245,8 +251,7 @@ export function sendRequester(step: StepContext) {
     }
 
     const instance = await findInstanceOrFail(request.instanceId ?? step.journey.instanceId)
-    await claimSendStep(step, instance.id)
-    const message = await createOutboundMessage({
+    const { message, created } = await createStepMessage({
       instance,
       address: step.contact.phone,
       body: rendered.text,
@@ -254,13 +259,32 @@ export function sendRequester(step: StepContext) {
       contactId: step.contact.id,
       campaignId: step.campaign.id,
       journeyId: step.journey.id,
+      journeyStep: step.data.step,
       nodeId: step.journey.nodeId,
     })
+    if (!created) {
+      // Another run of this step stored the message first.
+      return resumeStepSend(step, message)
+    }
     // The message id is stored on the journey with its `sending` state before the send is
-    // added, so the send's worker finds the journey waiting for it. Until then a retried
-    // step finds the message by `send_after_message_id`.
+    // added, so the send's worker finds the journey waiting for it.
     await markSending(step, message.id)
     await enqueueSend(step, message, true)
     throw new SendPendingSignal(message.id)
   }
+}
+
+/**
+ * Continues a step whose message exists. A settled message gives its
+ * outcome. Otherwise the journey is marked sending and the send is added,
+ * unless its job is already queued.
+ */
+async function resumeStepSend(step: StepContext, message: Message): Promise<SendOutcome> {
+  const outcome = await settledOutcome(step, message)
+  if (outcome) {
+    return outcome
+  }
+  await markSending(step, message.id)
+  await enqueueSend(step, message)
+  throw new SendPendingSignal(message.id)
 }

@@ -1,8 +1,5 @@
-import db from '@adonisjs/lucid/services/db'
-import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
 import { KeyedBatcher } from '#plugins/sdk/batching'
-
-type Transaction = Awaited<ReturnType<typeof db.transaction>>
+import { inRetriedTransaction, updateByCase, type Transaction } from '#services/database/batch_sql'
 
 /** One journey transition: the row changes, applied only while the journey is at `step`. */
 export interface TransitionRequest {
@@ -21,27 +18,8 @@ export interface TransitionRequest {
  * multi-row insert. Resolves with the requests that applied.
  */
 const batches = new KeyedBatcher<number, TransitionRequest, Set<TransitionRequest>>(
-  (_key, requests) => inTransaction((trx) => applyTransitions(trx, requests))
+  (_key, requests) => inRetriedTransaction((trx) => applyTransitions(trx, requests))
 )
-
-/** Times a batch runs again after InnoDB picked it as a deadlock victim. */
-const DEADLOCK_RETRIES = 3
-
-/**
- * Runs `work` in a transaction, again when InnoDB rolls it back as a
- * deadlock victim, so a deadlock does not fail every job of the batch.
- */
-async function inTransaction<Result>(work: (trx: Transaction) => Promise<Result>) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction(work)
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'ER_LOCK_DEADLOCK' || attempt >= DEADLOCK_RETRIES) {
-        throw error
-      }
-    }
-  }
-}
 
 /**
  * Applies one transition together with the concurrent ones (see `batches`).
@@ -74,7 +52,11 @@ async function applyTransitions(trx: Transaction, requests: TransitionRequest[])
     return applied
   }
 
-  await updateJourneys(trx, [...applied])
+  await updateByCase(
+    trx,
+    'journeys',
+    new Map([...applied].map((request) => [request.journeyId, request.values]))
+  )
   const logs = [...applied].filter((request) => request.log !== null)
   if (logs.length > 0) {
     await trx.table('journey_steps').multiInsert(
@@ -89,26 +71,4 @@ async function applyTransitions(trx: Transaction, requests: TransitionRequest[])
     )
   }
   return applied
-}
-
-/**
- * Updates many journeys by one statement: each column is a `CASE id` over
- * the requests that set it, and keeps its value for the others.
- */
-async function updateJourneys(trx: Transaction, requests: TransitionRequest[]) {
-  const columns = [...new Set(requests.flatMap((request) => Object.keys(request.values)))]
-  const assignments: string[] = []
-  const bindings: (string | number | null)[] = []
-  for (const column of columns) {
-    const setting = requests.filter((request) => column in request.values)
-    const cases = setting.map(() => 'when ? then ?').join(' ')
-    assignments.push(`?? = case ?? ${cases} else ?? end`)
-    bindings.push(column, 'id')
-    for (const request of setting) bindings.push(request.journeyId, request.values[column])
-    bindings.push(column)
-  }
-  const ids = requests.map((request) => request.journeyId)
-  const placeholders = ids.map(() => '?').join(', ')
-  const sql = `update ?? set ${assignments.join(', ')} where ?? in (${placeholders})`
-  await trx.rawQuery(sql, ['journeys', ...bindings, 'id', ...ids] as StrictValues[])
 }

@@ -8,7 +8,7 @@ import {
 import { runJourneyJob } from '#engine/journey_runner'
 
 /** Journey jobs one worker process runs at once. */
-const JOURNEY_CONCURRENCY = 20
+const JOURNEY_CONCURRENCY = 100
 
 /**
  * Lock of a running journey job, in milliseconds. Journey steps take

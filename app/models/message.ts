@@ -44,6 +44,10 @@ export default class Message extends withTenantScope(BaseModel) {
   @column()
   declare journeyId: number | null
 
+  /** The journey step that created a campaign message; unique with `journeyId`. */
+  @column()
+  declare journeyStep: number | null
+
   /** Id of the flow node that sent it, inside the journey's flow version. */
   @column()
   declare nodeId: string | null

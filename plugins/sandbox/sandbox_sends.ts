@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { DateTime, db, type OutboundMessage } from '#sdk'
+import { DateTime, KeyedBatcher, db, type OutboundMessage } from '#sdk'
 
 /** A row of `sandbox_sends`. */
 export interface SandboxSend {
@@ -53,33 +53,39 @@ export interface SendPlan {
   readDueAt: DateTime | null
 }
 
-/**
- * Inserts the row of a send unless the instance already has one with that
- * provider message id. Returns the new row's id, or `null` when the row
- * existed: MySQL reports insert id 0 for an ignored row, and SQLite returns
- * no row through `RETURNING`.
- */
-async function insertSend(row: Record<string, string | number | null>) {
-  const query = db
-    .table('sandbox_sends')
-    .insert(row)
-    .onConflict(['instance_id', 'provider_message_id'])
-    .ignore()
-  if (db.connection().dialect.name === 'mysql') {
-    const [id] = await query
-    return Number(id) > 0 ? Number(id) : null
-  }
-  const [inserted] = await query.returning('id')
-  if (!inserted) {
-    return null
-  }
-  return Number(typeof inserted === 'object' ? inserted.id : inserted)
+interface SendRequest {
+  row: Record<string, string | number | null>
+  attempt: string
 }
 
 /**
- * Records a send once per instance and provider message id. Returns the
- * stored row and whether this call stored it; a repeated id returns the
- * first row and `created: false`, which is how a retried send is recognised.
+ * Sends of one instance recorded at the same time: one multi-row insert
+ * that skips the provider message ids the instance already has, then one
+ * read of every row by provider message id.
+ */
+const sendBatches = new KeyedBatcher<number, SendRequest, Map<string, Record<string, unknown>>>(
+  async (instanceId, requests) => {
+    await db
+      .table('sandbox_sends')
+      .multiInsert(requests.map((request) => request.row))
+      .onConflict(['instance_id', 'provider_message_id'])
+      .ignore()
+    const rows = await db
+      .from('sandbox_sends')
+      .where('instance_id', instanceId)
+      .whereIn(
+        'provider_message_id',
+        requests.map((request) => String(request.row.provider_message_id))
+      )
+    return new Map(rows.map((row) => [String(row.provider_message_id), row]))
+  }
+)
+
+/**
+ * Records a send once per instance and provider message id, with the
+ * concurrent sends of the instance. Returns the stored row and whether
+ * this call stored it. A repeated id returns the first row and
+ * `created: false`, which is how a retried send is recognised.
  */
 export async function recordSend(
   owner: { tenantId: number; instanceId: number },
@@ -87,7 +93,7 @@ export async function recordSend(
   plan: SendPlan
 ) {
   const attempt = randomUUID()
-  const values = {
+  const row = {
     tenant_id: owner.tenantId,
     instance_id: owner.instanceId,
     provider_message_id: message.providerMessageId,
@@ -100,19 +106,12 @@ export async function recordSend(
     deliver_due_at: sqlTime(plan.deliverDueAt),
     read_due_at: plan.readDueAt ? sqlTime(plan.readDueAt) : null,
   }
-  const id = await insertSend(values)
-  if (id !== null) {
-    // The row as a read would return it, times to the second, without the read.
-    const created = { ...values, id, delivered_at: null, read_at: null, failed_at: null }
-    return { send: toSend(created), created: true }
+  const rows = await sendBatches.add(owner.instanceId, { row, attempt })
+  const stored = rows.get(message.providerMessageId)
+  if (!stored) {
+    throw new Error(`Sandbox send ${message.providerMessageId} was not recorded`)
   }
-
-  const row = await db
-    .from('sandbox_sends')
-    .where('instance_id', owner.instanceId)
-    .where('provider_message_id', message.providerMessageId)
-    .firstOrFail()
-  return { send: toSend(row), created: row.send_attempt === attempt }
+  return { send: toSend(stored), created: stored.send_attempt === attempt }
 }
 
 /** Sends of the instance with a receipt still to report. */
@@ -151,14 +150,23 @@ export async function recentlyReported(instanceId: number, since: DateTime) {
   return rows.map(toSend)
 }
 
+/**
+ * Receipts reported at the same time with the same column and time, stored
+ * by one update.
+ */
+const reportBatches = new KeyedBatcher<string, number, void>(async (key, sendIds) => {
+  const [column, at] = key.split('|')
+  await db
+    .from('sandbox_sends')
+    .whereIn('id', [...new Set(sendIds)])
+    .update({ [column]: at })
+})
+
 /** Stores that a receipt was reported. */
 export async function markReported(
   sendId: number,
   column: 'delivered_at' | 'read_at' | 'failed_at',
   at: DateTime
 ) {
-  await db
-    .from('sandbox_sends')
-    .where('id', sendId)
-    .update({ [column]: sqlTime(at) })
+  await reportBatches.add(`${column}|${sqlTime(at)}`, sendId)
 }

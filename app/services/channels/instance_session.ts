@@ -39,11 +39,12 @@ import { applyHealth, holdForHealth } from '#services/channels/instance_health'
 
 /**
  * Sends of one instance in flight at once, each with the journey step that
- * follows it. Sends whose pace slots are apart leave one by one anyway.
- * This bounds how many run together when slots coincide, as with pacing
- * off, and so how many sends a pause finds already past the send gate.
+ * follows it. Sends whose pace slots are apart leave one by one anyway, so
+ * this bounds only sends whose slots coincide, as with pacing off. It sets
+ * how many sends a pause or a cancel finds already past the send gate, and
+ * how many steps share the batched reads and writes of the send path.
  */
-const OUTBOUND_CONCURRENCY = 8
+const OUTBOUND_CONCURRENCY = 32
 
 /** Why a session ends: asked to stop, lease lost, or the driver reached a terminal status. */
 export type SessionEnd = 'stopped' | 'lost' | 'terminal'
@@ -208,9 +209,17 @@ export class InstanceSession {
     this.#serial(() => this.#handleStatus(event))
   }
 
+  /**
+   * Applies a receipt at once, beside the other events: statuses only move
+   * forward whatever order their receipts arrive in, so receipts need not
+   * wait for each other, and concurrent ones are applied in batches.
+   */
   onReceipt(receipt: DeliveryReceipt) {
-    this.#serial(async () => {
-      await this.#tenant(() => applyReceipt(this.instanceId, receipt))
+    this.#tenant(() => applyReceipt(this.instanceId, receipt)).catch((error) => {
+      this.#logger.error(
+        { err: error, providerMessageId: receipt.providerMessageId },
+        'receipt handling failed'
+      )
     })
   }
 

@@ -1,10 +1,14 @@
 import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import { KeyedBatcher } from '#plugins/sdk/batching'
+import { requireTenantScope } from '#tenancy/tenant_context'
 import logger from '@adonisjs/core/services/logger'
 import type { DeliveryReceipt, InboundMessage, MediaValue, ReceiptStatus, SendResult } from '#sdk'
 import Message from '#models/message'
 import type ChannelInstance from '#models/channel_instance'
 import { emitDomainEvent } from '#events/domain_events'
-import { STATUS_TIME, statusChange, type StatusChange } from '#services/channels/message_status'
+import { STATUS_TIME, type StatusChange } from '#services/channels/message_status'
+import { requestStatus } from '#services/channels/status_batch'
 import { broadcastConversationMerged, broadcastMessage } from '#services/channels/channel_broadcast'
 import { conversationFor, recordInConversation } from '#services/inbox/conversations'
 import { absorbSenderConversations } from '#services/inbox/conversation_merge'
@@ -17,18 +21,6 @@ import {
   senderAddresses,
 } from '#services/inbox/sender_addresses'
 import { createMessageId } from '#services/channels/channel_catalog'
-import { sqlTime } from '#services/channels/sql_time'
-
-/** Attempts of a status update that lost a race with another update of the same row. */
-const UPDATE_ATTEMPTS = 5
-
-const COLUMN_OF = {
-  queuedAt: 'queued_at',
-  sentAt: 'sent_at',
-  deliveredAt: 'delivered_at',
-  readAt: 'read_at',
-  failedAt: 'failed_at',
-} as const
 
 /** Steps a later status can imply, in the order they happen. */
 const IMPLIED_STEPS = ['sent', 'delivered'] as const
@@ -75,10 +67,21 @@ export async function createOutboundMessage(input: OutboundInput) {
     queuedAt: DateTime.utc(),
   })
   await recordInConversation(message)
-  broadcastMessage(message)
-  await publishConversation(conversation.tenantId, conversation.id)
-  await emitMessageEvent(message, 'queued')
+  await announceQueued(message)
   return message
+}
+
+/**
+ * Tells the pages and the plugins about an outbound message just stored
+ * as `queued`: its broadcast, its conversation's new summary and the
+ * `message:queued` event. Runs inside the message's tenant scope.
+ */
+export async function announceQueued(message: Message) {
+  broadcastMessage(message)
+  if (message.conversationId !== null) {
+    await publishConversation(message.tenantId, message.conversationId)
+  }
+  await emitMessageEvent(message, 'queued')
 }
 
 /**
@@ -122,18 +125,58 @@ export function markFailed(message: Message, failure: { code: string; reason: st
   return applyStatus(message, 'failed', new Date(), failure)
 }
 
+/**
+ * Outbound rows of an instance by provider message id, read for the
+ * concurrent receipts of the instance by one query.
+ */
+const outboundReads = new KeyedBatcher<string, string, Map<string, Record<string, unknown>>>(
+  async (scope, providerMessageIds) => {
+    const [tenantId, instanceId] = scope.split(':')
+    const query = db
+      .from('messages')
+      .where('instance_id', Number(instanceId))
+      .where('direction', 'out')
+      .whereIn('provider_message_id', [...new Set(providerMessageIds)])
+    if (tenantId !== 'system') {
+      query.where('tenant_id', Number(tenantId))
+    }
+    const rows = await query
+    return new Map(rows.map((row) => [String(row.provider_message_id), row]))
+  }
+)
+
 async function findOutbound(instanceId: number, providerMessageId: string) {
-  return Message.query()
-    .where('instance_id', instanceId)
-    .where('provider_message_id', providerMessageId)
-    .where('direction', 'out')
-    .first()
+  const tenantId = requireTenantScope(Message.name) ?? 'system'
+  const rows = await outboundReads.add(`${tenantId}:${instanceId}`, providerMessageId)
+  const row = rows.get(providerMessageId)
+  return row ? (Message.$createFromAdapterResult(row) as Message) : null
 }
 
 /**
- * Moves a message to `status` if `statusChange` allows it. The update is
- * conditional on the status read, so two receipts applied at once by two
- * processes cannot move a message backwards; the loser reads again.
+ * Emissions of status events in progress, by message id. A message's
+ * changes applied in one batch emit their events one change after the
+ * other, in the order they were requested.
+ */
+const emitting = new Map<number, Promise<void>>()
+
+function emitInOrder(messageId: number, task: () => Promise<void>) {
+  const previous = emitting.get(messageId) ?? Promise.resolve()
+  const next = previous.then(task, task)
+  emitting.set(messageId, next)
+  void next
+    .finally(() => {
+      if (emitting.get(messageId) === next) emitting.delete(messageId)
+    })
+    .catch(() => undefined)
+  return next
+}
+
+/**
+ * Moves a message to `status` if `statusChange` allows it, with the
+ * concurrent changes of the tenant's messages in one transaction that
+ * locks their rows (see `requestStatus`), so two receipts applied at once
+ * by two processes cannot move a message backwards. Broadcasts the message
+ * and emits the events of the change. Returns the message as stored.
  */
 async function applyStatus(
   message: Message,
@@ -141,48 +184,16 @@ async function applyStatus(
   at: Date,
   failure?: { code: string; reason: string }
 ) {
-  let current = message
-  for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-    const change = statusChange(toTimes(current), status)
-    if (!change) {
-      return current
-    }
-
-    const values: Record<string, unknown> = { status: change.status, updated_at: sqlTime() }
-    for (const time of change.times) {
-      values[COLUMN_OF[time]] = sqlTime(at)
-    }
-    if (change.status === 'failed' && failure) {
-      values.failure_code = failure.code.slice(0, 60)
-      values.failure_reason = failure.reason.slice(0, 500)
-    }
-
-    const updated = await Message.query()
-      .where('id', current.id)
-      .where('status', current.status)
-      .update(values)
-    const fresh = await Message.findOrFail(current.id)
-    if (Number(updated[0] ?? updated) > 0) {
+  const outcome = await requestStatus({ messageId: message.id, status, at, failure })
+  const fresh = outcome.message ?? message
+  const change = outcome.change
+  if (change) {
+    await emitInOrder(fresh.id, async () => {
       broadcastMessage(fresh)
       await emitStatusEvents(fresh, change, failure)
-      return fresh
-    }
-    if (fresh.status === change.status) {
-      // Another process applied the same status first, and it emitted the events.
-      return fresh
-    }
-    current = fresh
+    })
   }
-  throw new Error(`Message ${message.id} kept changing while status "${status}" was applied`)
-}
-
-function toTimes(message: Message) {
-  return {
-    status: message.status,
-    sentAt: message.sentAt?.toJSDate() ?? null,
-    deliveredAt: message.deliveredAt?.toJSDate() ?? null,
-    readAt: message.readAt?.toJSDate() ?? null,
-  }
+  return fresh
 }
 
 /**

@@ -140,3 +140,97 @@ export async function markConversationRead(conversation: Conversation) {
   conversation.unreadCount = 0
   return conversation
 }
+
+/**
+ * Finds or creates the conversations of many addresses on one instance,
+ * for the messages of concurrent campaign steps: one read, one multi-row
+ * insert of the missing ones (rows another process inserted first are
+ * kept) and one read of those. Returns them by address. Runs inside the
+ * instance's tenant scope.
+ */
+export async function conversationsFor(
+  tenantId: number,
+  instanceId: number,
+  entries: { address: string; contactId: number | null }[]
+) {
+  const byAddress = new Map(entries.map((entry) => [entry.address, entry.contactId]))
+  const read = async (addresses: string[]) => {
+    const rows = await db
+      .from('conversations')
+      .where('tenant_id', tenantId)
+      .where('instance_id', instanceId)
+      .whereIn('address', addresses)
+    return rows.map((row) => Conversation.$createFromAdapterResult(row) as Conversation)
+  }
+
+  const found = await read([...byAddress.keys()])
+  const missing = [...byAddress.keys()].filter(
+    (address) => !found.some((conversation) => conversation.address === address)
+  )
+  if (missing.length > 0) {
+    const now = sqlTime()
+    const rows = missing.map((address) => ({
+      tenant_id: tenantId,
+      instance_id: instanceId,
+      address,
+      contact_id: byAddress.get(address) ?? null,
+      unread_count: 0,
+      created_at: now,
+      updated_at: now,
+    }))
+    await db
+      .table('conversations')
+      .multiInsert(rows)
+      .onConflict(['instance_id', 'address'])
+      .ignore()
+    found.push(...(await read(missing)))
+  }
+
+  const conversations = new Map<string, Conversation>()
+  for (const conversation of found) {
+    conversations.set(
+      conversation.address,
+      await linkContact(conversation, byAddress.get(conversation.address) ?? null)
+    )
+  }
+  return conversations
+}
+
+/**
+ * Makes each outbound message the last one of its conversation, as
+ * `recordInConversation` does, for many messages by one statement. Of two
+ * messages of one conversation, the later one wins.
+ */
+export async function recordOutboundInConversations(messages: Message[]) {
+  const latest = new Map<number, Message>()
+  for (const message of messages) {
+    const conversationId = message.conversationId
+    if (conversationId !== null && (latest.get(conversationId)?.id ?? 0) < message.id) {
+      latest.set(conversationId, message)
+    }
+  }
+  if (latest.size === 0) {
+    return
+  }
+  const entries = [...latest.entries()]
+  const cases = entries.map(() => 'when ? then ?').join(' ')
+  const column = (value: (message: Message) => unknown) =>
+    entries.flatMap(([id, message]) => [id, value(message)])
+  const sql = [
+    `update conversations set last_message_id = case id ${cases} end,`,
+    `last_message_at = case id ${cases} end,`,
+    `last_direction = 'out',`,
+    `last_preview = case id ${cases} end,`,
+    'updated_at = ?',
+    `where id in (${entries.map(() => '?').join(', ')})`,
+    `and (last_message_id is null or last_message_id < case id ${cases} end)`,
+  ].join(' ')
+  await db.rawQuery(sql, [
+    ...column((message) => message.id),
+    ...column((message) => sqlTime(message.queuedAt?.toJSDate() ?? new Date())),
+    ...column((message) => previewOf(message)),
+    sqlTime(),
+    ...entries.map(([id]) => id),
+    ...column((message) => message.id),
+  ] as never[])
+}

@@ -56,7 +56,7 @@ function act(campaign: Campaign, action: 'pause' | 'resume' | 'cancel', userId: 
   return runInTenant(campaign.tenantId, () => applyAction(campaign.id, action, userId))
 }
 
-/** A sandbox that takes 300 ms per send, so a campaign of a dozen contacts lasts seconds. */
+/** A sandbox that takes 300 ms per send, so a campaign of a few dozen contacts lasts seconds. */
 async function slowSandbox(tenantId: number) {
   return pairedSandbox(tenantId, { sentDelayMs: 300, deliveredDelayMs: 0, readDelayMs: 0 })
 }
@@ -90,7 +90,8 @@ test.group('Engine campaign control', (group) => {
   group.each.teardown(() => resetEngineClock())
 
   test('pause holds journeys and resume finishes', async ({ assert, client }) => {
-    const audience = 12
+    // More contacts than a number sends at once, so some first sends wait at the gate.
+    const audience = 48
     const { owner, instance, campaign } = await twoSendCampaign(audience, 31)
 
     await startCampaign(campaign, owner.id)
@@ -169,7 +170,7 @@ test.group('Engine campaign control', (group) => {
   }).timeout(90_000)
 
   test('cancel ends every journey and stops sends', async ({ assert }) => {
-    const audience = 10
+    const audience = 40
     const { owner, instance, campaign } = await twoSendCampaign(audience, 32)
 
     await startCampaign(campaign, owner.id)

@@ -1,0 +1,147 @@
+import db from '@adonisjs/lucid/services/db'
+import type { MediaValue } from '#sdk'
+import Message from '#models/message'
+import type ChannelInstance from '#models/channel_instance'
+import { KeyedBatcher } from '#plugins/sdk/batching'
+import { requireTenantScope } from '#tenancy/tenant_context'
+import { createMessageId } from '#services/channels/channel_catalog'
+import { announceQueued } from '#services/channels/message_service'
+import { sqlTime } from '#services/channels/sql_time'
+import { conversationsFor, recordOutboundInConversations } from '#services/inbox/conversations'
+
+/** The message a journey step sends. */
+export interface StepMessageInput {
+  instance: ChannelInstance
+  address: string
+  body: string
+  media: MediaValue | null
+  contactId: number
+  campaignId: number
+  journeyId: number
+  journeyStep: number
+  nodeId: string
+}
+
+interface PreparedMessage {
+  input: StepMessageInput
+  providerMessageId: string
+}
+
+function stepKey(journeyId: number, journeyStep: number) {
+  return `${journeyId}:${journeyStep}`
+}
+
+/**
+ * Messages of concurrent journey steps on one instance, stored together:
+ * their conversations (see `conversationsFor`), one multi-row insert of
+ * the messages and one update of the conversations' last message. The
+ * insert skips a step that already has its message, which
+ * `(journey_id, journey_step)` keeps unique, and every step gets the row
+ * stored for it.
+ */
+const batches = new KeyedBatcher<string, PreparedMessage, Map<string, Record<string, unknown>>>(
+  (scope, items) => {
+    const [tenantId, instanceId] = scope.split(':').map(Number)
+    return storeStepMessages(tenantId, instanceId, items)
+  }
+)
+
+async function storeStepMessages(tenantId: number, instanceId: number, items: PreparedMessage[]) {
+  const conversations = await conversationsFor(
+    tenantId,
+    instanceId,
+    items.map(({ input }) => ({ address: input.address, contactId: input.contactId }))
+  )
+  const now = sqlTime()
+  const rows = items.map(({ input, providerMessageId }) => ({
+    tenant_id: tenantId,
+    direction: 'out',
+    instance_id: instanceId,
+    conversation_id: conversations.get(input.address)?.id ?? null,
+    contact_id: input.contactId,
+    campaign_id: input.campaignId,
+    journey_id: input.journeyId,
+    journey_step: input.journeyStep,
+    node_id: input.nodeId,
+    provider_message_id: providerMessageId,
+    address: input.address,
+    body: input.body,
+    media: input.media === null ? null : JSON.stringify(input.media),
+    status: 'queued',
+    queued_at: now,
+    created_at: now,
+    updated_at: now,
+  }))
+  await db.table('messages').multiInsert(rows).onConflict(['journey_id', 'journey_step']).ignore()
+
+  const stored = await db
+    .from('messages')
+    .where('tenant_id', tenantId)
+    .whereIn(
+      ['journey_id', 'journey_step'],
+      items.map(({ input }) => [input.journeyId, input.journeyStep])
+    )
+  const byStep = new Map(
+    stored.map((row) => [stepKey(Number(row.journey_id), Number(row.journey_step)), row])
+  )
+  const created = items.filter(
+    ({ input, providerMessageId }) =>
+      byStep.get(stepKey(input.journeyId, input.journeyStep))?.provider_message_id ===
+      providerMessageId
+  )
+  await recordOutboundInConversations(
+    created.map(({ input }) => toMessage(byStep.get(stepKey(input.journeyId, input.journeyStep))!))
+  )
+  return byStep
+}
+
+function toMessage(row: Record<string, unknown>) {
+  return Message.$createFromAdapterResult(row) as Message
+}
+
+/**
+ * Creates the `queued` message of a journey step, with its provider
+ * message id chosen now by the instance's channel, together with the
+ * concurrent steps' messages on the instance. A step that already has its
+ * message (a second run of the step) gets that one, with `created: false`
+ * and no event. Runs inside the instance's tenant scope.
+ */
+export async function createStepMessage(input: StepMessageInput) {
+  const tenantId = requireTenantScope(Message.name)
+  const prepared = { input, providerMessageId: createMessageId(input.instance.channel) }
+  const rows = await batches.add(`${tenantId}:${input.instance.id}`, prepared)
+  const row = rows.get(stepKey(input.journeyId, input.journeyStep))
+  if (!row) {
+    throw new Error(`Message of journey ${input.journeyId} step ${input.journeyStep} not stored`)
+  }
+  // Each step gets a model of its own, so one job's changes never reach another's.
+  const message = toMessage(row)
+  const created = message.providerMessageId === prepared.providerMessageId
+  if (created) {
+    await announceQueued(message)
+  }
+  return { message, created }
+}
+
+/**
+ * Stored messages of journey steps, read for concurrent steps of a tenant
+ * by one query on `(journey_id, journey_step)`.
+ */
+const stepReads = new KeyedBatcher<number, [number, number], Map<string, Record<string, unknown>>>(
+  async (tenantId, keys) => {
+    const rows = await db
+      .from('messages')
+      .where('tenant_id', tenantId)
+      .whereIn(['journey_id', 'journey_step'], keys)
+    return new Map(
+      rows.map((row) => [stepKey(Number(row.journey_id), Number(row.journey_step)), row])
+    )
+  }
+)
+
+/** Finds the message a journey step already stored, if any. Runs inside the tenant's scope. */
+export async function findStepMessage(tenantId: number, journeyId: number, journeyStep: number) {
+  const rows = await stepReads.add(tenantId, [journeyId, journeyStep])
+  const row = rows.get(stepKey(journeyId, journeyStep))
+  return row ? toMessage(row) : null
+}

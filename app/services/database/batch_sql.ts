@@ -1,0 +1,64 @@
+import db from '@adonisjs/lucid/services/db'
+import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
+
+export type Transaction = Awaited<ReturnType<typeof db.transaction>>
+
+/** Times a batch runs again after InnoDB picked it as a deadlock victim. */
+const DEADLOCK_RETRIES = 3
+
+/**
+ * Runs `work` in a transaction, again when InnoDB rolls it back as a
+ * deadlock victim, so a deadlock does not fail every request of a batch.
+ */
+export async function inRetriedTransaction<Result>(work: (trx: Transaction) => Promise<Result>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(work)
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'ER_LOCK_DEADLOCK' || attempt >= DEADLOCK_RETRIES) {
+        throw error
+      }
+    }
+  }
+}
+
+/**
+ * Selects rows by id in id order, locked until the commit on MariaDB and
+ * MySQL. SQLite runs one writer at a time and has no row locks.
+ */
+export function lockRows(trx: Transaction, table: string, ids: number[], tenantId: number | null) {
+  const query = trx.from(table).whereIn('id', ids).orderBy('id')
+  if (tenantId !== null) {
+    query.where('tenant_id', tenantId)
+  }
+  return trx.dialect.name === 'mysql' ? query.forUpdate() : query
+}
+
+/**
+ * Updates many rows of `table` by one statement: each column is a
+ * `CASE id` over the rows that set it and keeps its value for the others.
+ * `changes` maps a row id to its column values.
+ */
+export async function updateByCase(
+  trx: Transaction,
+  table: string,
+  changes: Map<number, Record<string, unknown>>
+) {
+  if (changes.size === 0) {
+    return
+  }
+  const entries = [...changes.entries()]
+  const columns = [...new Set(entries.flatMap(([, values]) => Object.keys(values)))]
+  const assignments: string[] = []
+  const bindings: unknown[] = []
+  for (const column of columns) {
+    const setting = entries.filter(([, values]) => column in values)
+    assignments.push(`?? = case ?? ${setting.map(() => 'when ? then ?').join(' ')} else ?? end`)
+    bindings.push(column, 'id')
+    for (const [id, values] of setting) bindings.push(id, values[column])
+    bindings.push(column)
+  }
+  const ids = entries.map(([id]) => id)
+  const sql = `update ?? set ${assignments.join(', ')} where ?? in (${ids.map(() => '?').join(', ')})`
+  await trx.rawQuery(sql, [table, ...bindings, 'id', ...ids] as StrictValues[])
+}
