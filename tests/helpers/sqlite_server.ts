@@ -7,16 +7,20 @@ import { runAce, startWebServer, type RunningProcess } from '#tests/helpers/proc
 /**
  * Runs the application on an SQLite file of its own for the tests of
  * `group`, as the embedded default does. Before the group it migrates the
- * file, starts bin/server.ts with `roles` and waits until `lastRole` has
- * started, and opens the file as the Lucid connection `connection`. After
- * the group it stops the server and deletes the file.
+ * file, seeds the demo tenant when `seed` is set (its login is written to
+ * the returned `demoLoginFile`), starts bin/server.ts with `roles` and
+ * waits until `lastRole` has started, and opens the file as the Lucid
+ * connection `connection`. After the group it stops the server and
+ * deletes the files.
  */
 export function useSqliteServer(
   group: Group,
-  options: { name: string; port: number; roles: string[]; connection: string }
+  options: { name: string; port: number; roles: string[]; connection: string; seed?: boolean }
 ) {
   const sqliteFile = app.tmpPath(`sqlite-${options.name}-${process.pid}.sqlite3`)
+  const demoLoginFile = app.tmpPath(`sqlite-${options.name}-login-${process.pid}.txt`)
   const env = {
+    DEMO_LOGIN_FILE: demoLoginFile,
     DB_CONNECTION: 'sqlite',
     SQLITE_PATH: sqliteFile,
     PORT: String(options.port),
@@ -31,6 +35,13 @@ export function useSqliteServer(
     const migrate = await runAce(['migration:run', '--force'], env)
     if (migrate.code !== 0) {
       throw new Error(`migrations failed on SQLite:\n${migrate.output}`)
+    }
+    if (options.seed) {
+      // The demo seeder runs only in development and production.
+      const seed = await runAce(['db:seed'], { ...env, NODE_ENV: 'development' })
+      if (seed.code !== 0) {
+        throw new Error(`the demo seed failed on SQLite:\n${seed.output}`)
+      }
     }
 
     server = startWebServer(env)
@@ -49,5 +60,7 @@ export function useSqliteServer(
     for (const suffix of ['', '-wal', '-shm']) {
       await rm(`${sqliteFile}${suffix}`, { force: true })
     }
+    await rm(demoLoginFile, { force: true })
   })
+  return { demoLoginFile }
 }

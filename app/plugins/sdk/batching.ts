@@ -16,8 +16,10 @@ interface PendingBatch<Item, Result> {
  * it. Each `add` resolves with the flush's result, or rejects with its
  * error, once the flush that took its item settled.
  *
- * A lone request runs at once (after the current microtasks), so batching
- * adds no latency when there is no concurrency. A flush always starts after
+ * A flush starts in the event loop's check phase (`setImmediate`), after
+ * the I/O callbacks of the current turn, so the jobs whose queries returned
+ * in the same turn add their next requests to one batch. A lone request
+ * waits for no timer. A flush always starts after
  * every item it handles was added, so it reads the state of the database
  * as recent as one query per item would.
  */
@@ -45,7 +47,7 @@ export class KeyedBatcher<Key, Item, Result> {
     })
     if (!this.#running.has(key)) {
       this.#running.add(key)
-      queueMicrotask(() => void this.#drain(key))
+      setImmediate(() => void this.#drain(key))
     }
     return settled
   }

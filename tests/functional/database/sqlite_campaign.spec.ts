@@ -1,0 +1,90 @@
+import { test } from '@japa/runner'
+import { readFile } from 'node:fs/promises'
+import db from '@adonisjs/lucid/services/db'
+import { useSqliteServer } from '#tests/helpers/sqlite_server'
+import { signIn } from '#tests/helpers/web_session'
+import { waitFor } from '#tests/helpers/channels'
+
+/** Port of the server under test, apart from the suite's own and the other SQLite tests'. */
+const PORT = Number(process.env.PORT ?? 3334) + 21
+const BASE = `http://127.0.0.1:${PORT}`
+const CONNECTION = 'sqlite_campaign'
+
+/**
+ * The embedded default runs campaigns on its SQLite file, through the same
+ * batched statements as on MariaDB: multi-row inserts that skip existing
+ * rows, `CASE` updates and reads by `(journey_id, journey_step)`. This
+ * group seeds the demo tenant, starts the web, worker and channels roles in
+ * one process and runs the demo campaign's first sends.
+ */
+test.group('SQLite campaign', (group) => {
+  const { demoLoginFile } = useSqliteServer(group, {
+    name: 'campaign',
+    port: PORT,
+    roles: ['web', 'worker', 'channels'],
+    connection: CONNECTION,
+    seed: true,
+  })
+
+  test('demo campaign sends each contact once', async ({ assert }) => {
+    const login = await readFile(demoLoginFile, 'utf8')
+    const email = login.match(/e-mail:\s+(\S+)/)![1]
+    const password = login.match(/password:\s+(\S+)/)![1]
+    const session = await signIn(BASE, email, password)
+    const sqlite = db.connection(CONNECTION)
+
+    const campaign = await sqlite.from('campaigns').orderBy('id').firstOrFail()
+    // No pace, and the tenant's quiet hours (which the campaign keeps) off, so the sends
+    // do not depend on the time of day.
+    await sqlite.from('campaigns').where('id', campaign.id).update({
+      min_interval_seconds: 0,
+      max_interval_seconds: 0,
+    })
+    await sqlite.from('tenants').where('id', campaign.tenant_id).update({ quiet_hours: null })
+    const started = await session.request('POST', `/campaigns/${campaign.id}/start`)
+    assert.oneOf(started.status, [200, 302, 303], await started.clone().text())
+
+    const journeys = await waitFor(
+      async () => {
+        const rows = await sqlite.from('journeys').where('campaign_id', campaign.id)
+        const parked = rows.filter((row) => row.state === 'awaiting_reply')
+        return rows.length > 0 && parked.length === rows.length ? rows : null
+      },
+      'every journey to wait for a reply after its first send',
+      60_000
+    )
+
+    const messages = await sqlite.from('messages').where('campaign_id', campaign.id)
+    assert.lengthOf(messages, journeys.length)
+    const steps = new Set(
+      messages.map((message) => `${message.journey_id}:${message.journey_step}`)
+    )
+    assert.equal(steps.size, journeys.length, 'a journey step stored two messages')
+    const sends = await sqlite.from('sandbox_sends').whereIn(
+      'provider_message_id',
+      messages.map((message) => message.provider_message_id)
+    )
+    assert.lengthOf(sends, messages.length)
+
+    const delivered = await waitFor(
+      async () => {
+        const rows = await sqlite.from('messages').where('campaign_id', campaign.id)
+        return rows.every((row) => ['delivered', 'read'].includes(row.status)) ? rows : null
+      },
+      'every message to be delivered',
+      30_000
+    )
+    assert.isTrue(delivered.every((message) => message.sent_at !== null))
+    const conversations = await sqlite.from('conversations').whereIn(
+      'id',
+      messages.map((message) => message.conversation_id)
+    )
+    assert.lengthOf(conversations, messages.length)
+    assert.isTrue(
+      conversations.every((conversation) =>
+        messages.some((message) => message.id === conversation.last_message_id)
+      ),
+      'a conversation does not show its campaign message as the last one'
+    )
+  }).timeout(120_000)
+})
