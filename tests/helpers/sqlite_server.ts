@@ -20,6 +20,9 @@ export function useSqliteServer(
   const sqliteFile = app.tmpPath(`sqlite-${options.name}-${process.pid}.sqlite3`)
   const demoLoginFile = app.tmpPath(`sqlite-${options.name}-login-${process.pid}.txt`)
   const env = {
+    // Queues of its own: its ids start at 1 again, and job ids such as `message-1` on
+    // `outbound-1` would meet the suite's own jobs under the suite's prefix.
+    REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'disparador-test'}-sqlite-${options.name}`,
     DEMO_LOGIN_FILE: demoLoginFile,
     DB_CONNECTION: 'sqlite',
     SQLITE_PATH: sqliteFile,
@@ -62,5 +65,19 @@ export function useSqliteServer(
     }
     await rm(demoLoginFile, { force: true })
   })
-  return { demoLoginFile }
+
+  /**
+   * Runs `check`, and when it throws, throws again with the last lines the
+   * server printed, which tell why the server did not get there.
+   */
+  async function withServerOutput<T>(check: () => Promise<T>) {
+    try {
+      return await check()
+    } catch (error) {
+      const tail = (server?.output() ?? '').split('\n').slice(-40).join('\n')
+      throw new Error(`${(error as Error).message}\nlast server output:\n${tail}`)
+    }
+  }
+
+  return { demoLoginFile, withServerOutput }
 }

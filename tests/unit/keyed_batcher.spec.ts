@@ -2,7 +2,7 @@ import { test } from '@japa/runner'
 import { KeyedBatcher } from '#plugins/sdk/batching'
 
 /** A batcher whose flushes record their items and wait until `release` is called. */
-function recordingBatcher(options: { maxItems?: number } = {}) {
+function recordingBatcher(options: { maxItems?: number; windowMs?: number } = {}) {
   const flushes: { key: string; items: number[] }[] = []
   let release: () => void = () => undefined
   let gate = Promise.resolve()
@@ -63,6 +63,26 @@ test.group('Keyed batcher', () => {
       flushes.map((flush) => flush.items),
       [[1, 2], [3]]
     )
+  })
+
+  test('windowMs gathers requests made apart', async ({ assert }) => {
+    const { batcher, flushes } = recordingBatcher({ windowMs: 50 })
+    const first = batcher.add('a', 1)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    const second = batcher.add('a', 2)
+
+    assert.deepEqual(await Promise.all([first, second]), [3, 3])
+    assert.deepEqual(flushes, [{ key: 'a', items: [1, 2] }])
+  })
+
+  test('without windowMs requests made apart flush apart', async ({ assert }) => {
+    const { batcher, flushes } = recordingBatcher()
+    const first = batcher.add('a', 1)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    const second = batcher.add('a', 2)
+
+    assert.deepEqual(await Promise.all([first, second]), [1, 2])
+    assert.lengthOf(flushes, 2)
   })
 
   test('failed flush rejects its requests only', async ({ assert }) => {

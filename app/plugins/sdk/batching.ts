@@ -2,6 +2,13 @@
 export interface BatcherOptions {
   /** Most items one flush handles; more wait for the next flush. Default 500. */
   maxItems?: number
+  /**
+   * How long the first request of an idle key waits for others before its
+   * flush starts, in milliseconds. Requests that arrive one by one, such
+   * as receipts or jobs a worker fetched in turn, then share a flush.
+   * Default 0: the flush starts after the current event loop turn.
+   */
+  windowMs?: number
 }
 
 interface PendingBatch<Item, Result> {
@@ -27,12 +34,14 @@ export class KeyedBatcher<Key, Item, Result> {
   #pending = new Map<Key, PendingBatch<Item, Result>>()
   #running = new Set<Key>()
   #maxItems: number
+  #windowMs: number
 
   constructor(
     private flush: (key: Key, items: Item[]) => Promise<Result>,
     options: BatcherOptions = {}
   ) {
     this.#maxItems = options.maxItems ?? 500
+    this.#windowMs = options.windowMs ?? 0
   }
 
   add(key: Key, item: Item): Promise<Result> {
@@ -47,7 +56,11 @@ export class KeyedBatcher<Key, Item, Result> {
     })
     if (!this.#running.has(key)) {
       this.#running.add(key)
-      setImmediate(() => void this.#drain(key))
+      if (this.#windowMs > 0) {
+        setTimeout(() => void this.#drain(key), this.#windowMs)
+      } else {
+        setImmediate(() => void this.#drain(key))
+      }
     }
     return settled
   }

@@ -33,7 +33,7 @@ import { outboundQueueName, type OutboundJobData } from '#services/channels/outb
 import type { ControlCommand } from '#services/channels/channel_control'
 import { gateOutboundSend } from '#engine/send_gate'
 import { resumeAfterSend } from '#engine/send_resume'
-import { findInstanceOrFail, findMessage } from '#engine/batched_reads'
+import { findInstanceOrFail, findMessageToSend } from '#engine/batched_reads'
 import { enqueueJourneyJob, type JourneyJobData } from '#engine/engine_queues'
 import { applyHealth, holdForHealth } from '#services/channels/instance_health'
 
@@ -352,7 +352,7 @@ export class InstanceSession {
       throw new LeaseLostException(`Instance ${this.instanceId} session ended`)
     }
     return runInTenant(job.data.tenantId, async () => {
-      const message = await findMessage(job.data.messageId)
+      const message = await findMessageToSend(job.data.messageId)
       if (!message || message.status !== 'queued') {
         return { skipped: true }
       }

@@ -126,6 +126,13 @@ export function markFailed(message: Message, failure: { code: string; reason: st
 }
 
 /**
+ * How long the first receipt of an instance waits for the next ones, in
+ * milliseconds, so receipts that arrive one by one are applied in batches.
+ * A tick on a page shows that much later.
+ */
+const RECEIPT_WINDOW_MS = 20
+
+/**
  * Outbound rows of an instance by provider message id, read for the
  * concurrent receipts of the instance by one query.
  */
@@ -142,7 +149,8 @@ const outboundReads = new KeyedBatcher<string, string, Map<string, Record<string
     }
     const rows = await query
     return new Map(rows.map((row) => [String(row.provider_message_id), row]))
-  }
+  },
+  { windowMs: RECEIPT_WINDOW_MS }
 )
 
 async function findOutbound(instanceId: number, providerMessageId: string) {

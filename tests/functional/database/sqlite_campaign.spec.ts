@@ -18,7 +18,7 @@ const CONNECTION = 'sqlite_campaign'
  * one process and runs the demo campaign's first sends.
  */
 test.group('SQLite campaign', (group) => {
-  const { demoLoginFile } = useSqliteServer(group, {
+  const { demoLoginFile, withServerOutput } = useSqliteServer(group, {
     name: 'campaign',
     port: PORT,
     roles: ['web', 'worker', 'channels'],
@@ -44,14 +44,16 @@ test.group('SQLite campaign', (group) => {
     const started = await session.request('POST', `/campaigns/${campaign.id}/start`)
     assert.oneOf(started.status, [200, 302, 303], await started.clone().text())
 
-    const journeys = await waitFor(
-      async () => {
-        const rows = await sqlite.from('journeys').where('campaign_id', campaign.id)
-        const parked = rows.filter((row) => row.state === 'awaiting_reply')
-        return rows.length > 0 && parked.length === rows.length ? rows : null
-      },
-      'every journey to wait for a reply after its first send',
-      60_000
+    const journeys = await withServerOutput(() =>
+      waitFor(
+        async () => {
+          const rows = await sqlite.from('journeys').where('campaign_id', campaign.id)
+          const parked = rows.filter((row) => row.state === 'awaiting_reply')
+          return rows.length > 0 && parked.length === rows.length ? rows : null
+        },
+        'every journey to wait for a reply after its first send',
+        60_000
+      )
     )
 
     const messages = await sqlite.from('messages').where('campaign_id', campaign.id)
@@ -66,13 +68,15 @@ test.group('SQLite campaign', (group) => {
     )
     assert.lengthOf(sends, messages.length)
 
-    const delivered = await waitFor(
-      async () => {
-        const rows = await sqlite.from('messages').where('campaign_id', campaign.id)
-        return rows.every((row) => ['delivered', 'read'].includes(row.status)) ? rows : null
-      },
-      'every message to be delivered',
-      30_000
+    const delivered = await withServerOutput(() =>
+      waitFor(
+        async () => {
+          const rows = await sqlite.from('messages').where('campaign_id', campaign.id)
+          return rows.every((row) => ['delivered', 'read'].includes(row.status)) ? rows : null
+        },
+        'every message to be delivered',
+        30_000
+      )
     )
     assert.isTrue(delivered.every((message) => message.sent_at !== null))
     const conversations = await sqlite.from('conversations').whereIn(

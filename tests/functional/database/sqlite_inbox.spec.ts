@@ -15,7 +15,7 @@ const CONNECTION = 'sqlite_inbox'
  * number, and follows a contact's message into the inbox and an agent's reply out.
  */
 test.group('SQLite inbox', (group) => {
-  useSqliteServer(group, {
+  const { withServerOutput } = useSqliteServer(group, {
     name: 'inbox',
     port: PORT,
     roles: ['web', 'worker', 'channels'],
@@ -89,10 +89,12 @@ test.group('SQLite inbox', (group) => {
       { text: 'Entregamos, sim!' },
       201
     )
-    const read = await waitFor(
-      () => sqlite.from('messages').where('id', message.id).where('status', 'read').first(),
-      'the answer to be read',
-      30_000
+    const read = await withServerOutput(() =>
+      waitFor(
+        () => sqlite.from('messages').where('id', message.id).where('status', 'read').first(),
+        'the answer to be read',
+        30_000
+      )
     )
     assert.isNotNull(read.sent_at)
     assert.isNotNull(read.delivered_at)

@@ -40,6 +40,8 @@ test.group('Embedded default', (group) => {
     PORT: String(PORT),
     HOST: '127.0.0.1',
     SESSION_DRIVER: 'cookie',
+    // Queues of its own, apart from the suite's jobs with the same ids.
+    REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'disparador-test'}-embedded`,
   }
   let server: RunningProcess | undefined
 
