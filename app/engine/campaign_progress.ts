@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import { inRetriedTransaction } from '#services/database/batch_sql'
 import logger from '@adonisjs/core/services/logger'
 import transmit from '@adonisjs/transmit/services/main'
 import { getQueue } from '#queues/queue_factory'
@@ -112,7 +113,11 @@ export async function computeProgress(campaignId: number): Promise<CampaignProgr
   }
 }
 
-/** Stores the campaign's progress, so a page opened later shows the same figures. */
+/**
+ * Stores the campaign's progress, so a page opened later shows the same
+ * figures. One transaction writes the totals and the node counters, so a
+ * reader that finds the new totals finds the new counters too.
+ */
 async function storeProgress(
   tenantId: number,
   campaignId: number,
@@ -124,29 +129,34 @@ async function storeProgress(
     rates: progress.rates ? JSON.stringify(progress.rates) : null,
     progress_at: now,
   }
-  await db
-    .table('campaign_runs')
-    .insert({ campaign_id: campaignId, tenant_id: tenantId, ...figures })
-    .onConflict('campaign_id')
-    .merge(figures)
-  for (const [nodeId, node] of Object.entries(progress.nodes)) {
-    await db
-      .table('campaign_node_counters')
-      .insert({
-        tenant_id: tenantId,
-        campaign_id: campaignId,
-        node_id: nodeId,
-        waiting: node.waiting,
-        ports: JSON.stringify(node.ports),
-      })
-      .onConflict(['campaign_id', 'node_id'])
-      .merge({ waiting: node.waiting, ports: JSON.stringify(node.ports) })
-  }
-  await db
-    .from('campaign_node_counters')
-    .where('campaign_id', campaignId)
-    .whereNotIn('node_id', Object.keys(progress.nodes).length ? Object.keys(progress.nodes) : [''])
-    .update({ waiting: 0 })
+  // Rows in one order, node ids sorted, so two publications at once wait instead of deadlocking.
+  await inRetriedTransaction(async (trx) => {
+    await trx
+      .table('campaign_runs')
+      .insert({ campaign_id: campaignId, tenant_id: tenantId, ...figures })
+      .onConflict('campaign_id')
+      .merge(figures)
+    const nodeIds = Object.keys(progress.nodes).sort()
+    for (const nodeId of nodeIds) {
+      const node = progress.nodes[nodeId]
+      await trx
+        .table('campaign_node_counters')
+        .insert({
+          tenant_id: tenantId,
+          campaign_id: campaignId,
+          node_id: nodeId,
+          waiting: node.waiting,
+          ports: JSON.stringify(node.ports),
+        })
+        .onConflict(['campaign_id', 'node_id'])
+        .merge({ waiting: node.waiting, ports: JSON.stringify(node.ports) })
+    }
+    await trx
+      .from('campaign_node_counters')
+      .where('campaign_id', campaignId)
+      .whereNotIn('node_id', nodeIds.length ? nodeIds : [''])
+      .update({ waiting: 0 })
+  })
 }
 
 /** Serializes the counts of a payload in a fixed order, leaving out nodes that have none. */
