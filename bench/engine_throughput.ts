@@ -9,9 +9,9 @@
  *    queue and the sandbox channel, on INSTANCES numbers (default 1).
  *
  * It prints the engine's rate against both bare rates. The engine runs its
- * journey steps at concurrency 20 and a number's sends at 8, so the bare
- * rate at JOURNEY_CONCURRENCY is the closer one. QUERY_KINDS=1 also prints
- * the statements sent most often, per message.
+ * journey steps at concurrency 100 and a number's sends at 32, so the bare
+ * rate at the higher concurrency is the closer one. QUERY_KINDS=1 also
+ * prints the statements sent most often, per message.
  *
  *   DB_DATABASE=disparador_bench REDIS_PREFIX=bench-$(date +%s) \
  *     node --import @poppinss/ts-exec bench/engine_throughput.ts
