@@ -107,10 +107,12 @@ async function existingStepMessage(step: StepContext) {
 }
 
 /**
- * Marks the journey as waiting for the send its node requested, and records
- * the message of that send, with the concurrent journeys' transitions.
+ * Marks the journey as waiting for the send its node requested, with the
+ * concurrent journeys' transitions. It records the message of that send
+ * and its instance, which a send node may choose, because replies reach
+ * the journey on the instance that sent last.
  */
-export async function markSending(step: StepContext, messageId: number) {
+export async function markSending(step: StepContext, message: Message) {
   await applyTransition({
     journeyId: step.journey.id,
     campaignId: step.journey.campaignId,
@@ -118,7 +120,8 @@ export async function markSending(step: StepContext, messageId: number) {
     values: {
       state: 'sending',
       send_step: step.data.step,
-      send_message_id: messageId,
+      send_message_id: message.id,
+      instance_id: message.instanceId,
       updated_at: sqlTime(step.now),
     },
     log: null,
@@ -268,7 +271,7 @@ export function sendRequester(step: StepContext) {
     }
     // The message id is stored on the journey with its `sending` state before the send is
     // added, so the send's worker finds the journey waiting for it.
-    await markSending(step, message.id)
+    await markSending(step, message)
     await enqueueSend(step, message, true)
     throw new SendPendingSignal(message.id)
   }
@@ -284,7 +287,7 @@ async function resumeStepSend(step: StepContext, message: Message): Promise<Send
   if (outcome) {
     return outcome
   }
-  await markSending(step, message.id)
+  await markSending(step, message)
   await enqueueSend(step, message)
   throw new SendPendingSignal(message.id)
 }

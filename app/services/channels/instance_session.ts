@@ -78,6 +78,8 @@ export class InstanceSession {
   #worker: Worker | null = null
   #renewTimer: NodeJS.Timeout | null = null
   #events: Promise<unknown> = Promise.resolve()
+  /** Receipts still being applied; each leaves the set once settled. */
+  #receipts = new Set<Promise<unknown>>()
   #ended = false
   #logger: Logger
 
@@ -212,15 +214,18 @@ export class InstanceSession {
   /**
    * Applies a receipt at once, beside the other events: statuses only move
    * forward whatever order their receipts arrive in, so receipts need not
-   * wait for each other, and concurrent ones are applied in batches.
+   * wait for each other, and concurrent ones are applied in batches. An
+   * inbound message reported after the receipt waits for it (see `onInbound`).
    */
   onReceipt(receipt: DeliveryReceipt) {
-    this.#tenant(() => applyReceipt(this.instanceId, receipt)).catch((error) => {
+    const handled = this.#tenant(() => applyReceipt(this.instanceId, receipt)).catch((error) => {
       this.#logger.error(
         { err: error, providerMessageId: receipt.providerMessageId },
         'receipt handling failed'
       )
     })
+    this.#receipts.add(handled)
+    void handled.finally(() => this.#receipts.delete(handled))
   }
 
   /** Handles a health report: pauses or resumes campaign sends, fenced by the lease's token. */
@@ -237,8 +242,15 @@ export class InstanceSession {
     })
   }
 
+  /**
+   * Stores an inbound message once the receipts reported before it are
+   * applied, so a reply never overtakes the receipt of the message it
+   * answers.
+   */
   onInbound(inbound: InboundMessage) {
+    const receiptsBefore = [...this.#receipts]
     this.#serial(async () => {
+      await Promise.all(receiptsBefore)
       const instance = await this.#tenant(() => ChannelInstance.findOrFail(this.instanceId))
       await this.#tenant(() => storeInbound(instance, inbound))
     })

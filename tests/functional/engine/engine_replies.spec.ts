@@ -292,6 +292,41 @@ test.group('Engine replies', (group) => {
     assert.equal(await sandboxSendCount(instance.id), 2)
   }).timeout(60_000)
 
+  test('reply on a chosen number branches', async ({ assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    const campaignNumber = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const chosen = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const phone = '+5511987650779'
+    const { listId } = await seedAudience(tenant.id, [{ phone }])
+    const flow = replyFlow()
+    const ask = flow.nodes.find((node) => node.id === 'ask')!
+    ask.config = { ...ask.config, instanceId: chosen.id }
+    const campaign = await publishedCampaign(tenant.id, owner.id, flow, {
+      listIds: [listId],
+      channelInstanceIds: [campaignNumber.id],
+    })
+
+    await startCampaign(campaign, owner.id)
+    const [parked] = await waitForParked(campaign, 1)
+    assert.equal(
+      parked.instanceId,
+      chosen.id,
+      'the journey waits on another number than the one that sent'
+    )
+    await reply(tenant.id, chosen.id, { from: phone, text: 'SIM' })
+    await waitForCampaignState(campaign, 'finished')
+
+    const messages = await campaignMessages(campaign)
+    assert.deepEqual(
+      messages.map((message) => [message.nodeId, message.instanceId]),
+      [
+        ['ask', chosen.id],
+        ['yes', chosen.id],
+      ]
+    )
+    assert.equal(await sandboxSendCount(campaignNumber.id), 0)
+  }).timeout(60_000)
+
   test('late delivered after read changes nothing', async ({ assert }) => {
     const { tenant, owner } = await createAudienceTenant()
     const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readReceipts: false })
@@ -315,8 +350,8 @@ test.group('Engine replies', (group) => {
       return messages[0]?.status === 'read' ? messages : null
     }, 'the read receipt to apply')
     await receipt(tenant.id, instance.id, delivered.providerMessageId, 'delivered')
-    // The channels role handles one instance's events in order, so once this
-    // inbound message is stored, the receipt reported before it was applied.
+    // The channels role stores an inbound message after the receipts reported before it,
+    // so once this reply is stored, the late receipt was applied.
     await reply(tenant.id, instance.id, { from: phone, text: 'NÃO' })
     await waitForCampaignState(campaign, 'finished')
 
