@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import { inRetriedTransaction } from '#services/database/batch_sql'
+import { inRetriedTransaction } from '#plugins/sdk/transactions'
 import logger from '@adonisjs/core/services/logger'
 import transmit from '@adonisjs/transmit/services/main'
 import { getQueue } from '#queues/queue_factory'

@@ -1,5 +1,6 @@
 import { KeyedBatcher } from '#plugins/sdk/batching'
-import { inRetriedTransaction, updateByCase, type Transaction } from '#services/database/batch_sql'
+import { inRetriedTransaction, type Transaction } from '#plugins/sdk/transactions'
+import { lockRows, updateByCase } from '#services/database/batch_sql'
 
 /** One journey transition: the row changes, applied only while the journey is at `step`. */
 export interface TransitionRequest {
@@ -33,9 +34,8 @@ export async function applyTransition(request: TransitionRequest) {
 
 async function applyTransitions(trx: Transaction, requests: TransitionRequest[]) {
   const ids = [...new Set(requests.map((request) => request.journeyId))].sort((a, b) => a - b)
-  const query = trx.from('journeys').whereIn('id', ids).orderBy('id').select('id', 'step', 'state')
   // Lock the rows in id order until the commit, so two batches never apply one step twice.
-  const rows = trx.dialect.name === 'mysql' ? await query.forUpdate() : await query
+  const rows = await lockRows(trx, 'journeys', ids, null, ['id', 'step', 'state'])
   const current = new Map(rows.map((row) => [Number(row.id), row]))
 
   const applied = new Set<TransitionRequest>()

@@ -37,6 +37,7 @@ export * from './channel_errors.js'
 export * from './node_type.js'
 export * from './plugin.js'
 export * from './batching.js'
+export * from './transactions.js'
 
 export type { HttpContext, Router } from '@adonisjs/core/http'
 export type { Logger } from '@adonisjs/core/logger'

@@ -8,12 +8,8 @@ import {
   type StatusChange,
 } from '#services/channels/message_status'
 import { sqlTime } from '#services/channels/sql_time'
-import {
-  inRetriedTransaction,
-  lockRows,
-  updateByCase,
-  type Transaction,
-} from '#services/database/batch_sql'
+import { inRetriedTransaction, type Transaction } from '#plugins/sdk/transactions'
+import { lockRows, updateByCase } from '#services/database/batch_sql'
 
 export interface StatusFailure {
   code: string

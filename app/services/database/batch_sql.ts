@@ -1,33 +1,23 @@
-import db from '@adonisjs/lucid/services/db'
 import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
-
-export type Transaction = Awaited<ReturnType<typeof db.transaction>>
-
-/** Times a batch runs again after InnoDB picked it as a deadlock victim. */
-const DEADLOCK_RETRIES = 3
+import type { Transaction } from '#plugins/sdk/transactions'
 
 /**
- * Runs `work` in a transaction, again when InnoDB rolls it back as a
- * deadlock victim, so a deadlock does not fail every request of a batch.
+ * Selects `columns` of rows by id in id order, locked until the commit on
+ * MariaDB and MySQL. SQLite runs one writer at a time and has no row locks.
+ * A `tenantId` of `null` reads the rows of every tenant.
  */
-export async function inRetriedTransaction<Result>(work: (trx: Transaction) => Promise<Result>) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction(work)
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'ER_LOCK_DEADLOCK' || attempt >= DEADLOCK_RETRIES) {
-        throw error
-      }
-    }
-  }
-}
-
-/**
- * Selects rows by id in id order, locked until the commit on MariaDB and
- * MySQL. SQLite runs one writer at a time and has no row locks.
- */
-export function lockRows(trx: Transaction, table: string, ids: number[], tenantId: number | null) {
-  const query = trx.from(table).whereIn('id', ids).orderBy('id')
+export function lockRows(
+  trx: Transaction,
+  table: string,
+  ids: number[],
+  tenantId: number | null,
+  columns: string[] = ['*']
+) {
+  const query = trx
+    .from(table)
+    .whereIn('id', ids)
+    .orderBy('id')
+    .select(...columns)
   if (tenantId !== null) {
     query.where('tenant_id', tenantId)
   }

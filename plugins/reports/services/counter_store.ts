@@ -1,9 +1,9 @@
-import { db } from '#sdk'
+import { inRetriedTransaction, type Transaction } from '#sdk'
 import { dayBucket, hourBucket } from './bucket_keys.js'
 import type { CountedStage, StageEvent } from './stages.js'
 import { tenantTimeZone } from './tenant_zones.js'
 
-export type Transaction = Awaited<ReturnType<typeof db.transaction>>
+export type { Transaction }
 
 /** The message a count belongs to, and where its buckets are. */
 export interface CountedMessage {
@@ -38,24 +38,16 @@ export async function countStages(message: CountedMessage, stages: StageEvent[])
   })
 }
 
-/** Times a count runs again after InnoDB picked it as a deadlock victim. */
-const DEADLOCK_RETRIES = 5
+/** Tries of a count in all; InnoDB may pick its transaction as a deadlock victim. */
+const DEADLOCK_ATTEMPTS = 5
 
 /**
  * Runs `work` in a transaction, again when InnoDB picks it as a deadlock
  * victim. InnoDB rolls the whole transaction back on a deadlock, so running
  * it again counts each stage at most once, like the first try would have.
  */
-export async function inCountTransaction<Result>(work: (trx: Transaction) => Promise<Result>) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db.transaction(work)
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'ER_LOCK_DEADLOCK' || attempt >= DEADLOCK_RETRIES) {
-        throw error
-      }
-    }
-  }
+export function inCountTransaction<Result>(work: (trx: Transaction) => Promise<Result>) {
+  return inRetriedTransaction(work, { attempts: DEADLOCK_ATTEMPTS })
 }
 
 /** Reads the message's mark row and locks it until the transaction ends, creating it first if missing. */
