@@ -92,13 +92,7 @@ async function lockMarks(trx: Transaction, messages: CountedMessage[]) {
   await trx
     .table('reports_message_marks')
     .multiInsert(
-      missing.map((message) => ({
-        message_id: message.messageId,
-        tenant_id: message.tenantId,
-        campaign_id: message.campaignId ?? 0,
-        instance_id: message.instanceId,
-        node_id: message.nodeId ?? '',
-      }))
+      missing.map((message) => ({ message_id: message.messageId, ...bucketColumns(message) }))
     )
     .onConflict('message_id')
     .ignore()

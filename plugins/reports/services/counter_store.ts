@@ -60,13 +60,7 @@ async function lockMark(trx: Transaction, message: CountedMessage) {
   // shared lock, and two transactions that then both ask for FOR UPDATE deadlock on InnoDB.
   await trx
     .table('reports_message_marks')
-    .insert({
-      message_id: message.messageId,
-      tenant_id: message.tenantId,
-      campaign_id: message.campaignId ?? 0,
-      instance_id: message.instanceId,
-      node_id: message.nodeId ?? '',
-    })
+    .insert({ message_id: message.messageId, ...bucketColumns(message) })
     .onConflict('message_id')
     .ignore()
   return readMarkForUpdate(trx, message.messageId)
@@ -121,6 +115,7 @@ async function addToBuckets(
 
 export type Counts = Partial<Record<CountedStage, number>>
 
+/** Returns the tenant, campaign, instance and node columns of a message's mark and bucket rows. */
 export function bucketColumns(message: CountedMessage) {
   return {
     tenant_id: message.tenantId,
