@@ -1,7 +1,5 @@
 import { DateTime } from 'luxon'
-import db from '@adonisjs/lucid/services/db'
-import { KeyedBatcher } from '#plugins/sdk/batching'
-import { requireTenantScope } from '#tenancy/tenant_context'
+import { instanceRowFinder } from '#services/database/batch_sql'
 import logger from '@adonisjs/core/services/logger'
 import type { DeliveryReceipt, InboundMessage, MediaValue, ReceiptStatus, SendResult } from '#sdk'
 import Message from '#models/message'
@@ -136,27 +134,16 @@ const RECEIPT_WINDOW_MS = 20
  * Outbound rows of an instance by provider message id, read for the
  * concurrent receipts of the instance by one query.
  */
-const outboundReads = new KeyedBatcher<string, string, Map<string, Record<string, unknown>>>(
-  async (scope, providerMessageIds) => {
-    const [tenantId, instanceId] = scope.split(':')
-    const query = db
-      .from('messages')
-      .where('instance_id', Number(instanceId))
-      .where('direction', 'out')
-      .whereIn('provider_message_id', [...new Set(providerMessageIds)])
-    if (tenantId !== 'system') {
-      query.where('tenant_id', Number(tenantId))
-    }
-    const rows = await query
-    return new Map(rows.map((row) => [String(row.provider_message_id), row]))
-  },
-  { windowMs: RECEIPT_WINDOW_MS }
-)
+const findOutboundRow = instanceRowFinder({
+  table: 'messages',
+  column: 'provider_message_id',
+  where: { direction: 'out' },
+  modelName: Message.name,
+  windowMs: RECEIPT_WINDOW_MS,
+})
 
 async function findOutbound(instanceId: number, providerMessageId: string) {
-  const tenantId = requireTenantScope(Message.name) ?? 'system'
-  const rows = await outboundReads.add(`${tenantId}:${instanceId}`, providerMessageId)
-  const row = rows.get(providerMessageId)
+  const row = await findOutboundRow(instanceId, providerMessageId)
   return row ? (Message.$createFromAdapterResult(row) as Message) : null
 }
 

@@ -1,4 +1,7 @@
+import db from '@adonisjs/lucid/services/db'
 import type { StrictValues } from '@adonisjs/lucid/types/querybuilder'
+import { KeyedBatcher } from '#plugins/sdk/batching'
+import { requireTenantScope } from '#tenancy/tenant_context'
 import type { Transaction } from '#plugins/sdk/transactions'
 
 /**
@@ -51,4 +54,52 @@ export async function updateByCase(
   const ids = entries.map(([id]) => id)
   const sql = `update ?? set ${assignments.join(', ')} where ?? in (${ids.map(() => '?').join(', ')})`
   await trx.rawQuery(sql, [table, ...bindings, 'id', ...ids] as StrictValues[])
+}
+
+/** Options of `instanceRowFinder`. */
+export interface InstanceRowFinderOptions {
+  /** A tenant-owned table with an `instance_id` column. */
+  table: string
+  /** The column a find looks for a value in. */
+  column: string
+  /** Conditions every read adds, as column and value. */
+  where?: Record<string, string | number>
+  /** The model named in the error raised when a find runs outside a tenant scope. */
+  modelName: string
+  /** See `BatcherOptions.windowMs`. Default 0. */
+  windowMs?: number
+}
+
+/**
+ * Makes a finder of rows of one channel instance by the value of a column,
+ * such as a conversation by address. The finds of one instance made at the
+ * same time share one `WHERE column IN` query, limited to the tenant in
+ * scope (every tenant in the system scope). A find resolves with the row,
+ * or `null` when there is none.
+ */
+export function instanceRowFinder(options: InstanceRowFinderOptions) {
+  const batcher = new KeyedBatcher<string, string, Map<string, Record<string, unknown>>>(
+    async (scope, values) => {
+      const [tenantId, instanceId] = scope.split(':')
+      const query = db
+        .from(options.table)
+        .where('instance_id', Number(instanceId))
+        .whereIn(options.column, [...new Set(values)])
+      if (options.where) {
+        query.where(options.where)
+      }
+      if (tenantId !== 'system') {
+        query.where('tenant_id', Number(tenantId))
+      }
+      const rows = await query
+      return new Map(rows.map((row) => [String(row[options.column]), row]))
+    },
+    { windowMs: options.windowMs }
+  )
+
+  return async (instanceId: number, value: string) => {
+    const tenantId = requireTenantScope(options.modelName) ?? 'system'
+    const rows = await batcher.add(`${tenantId}:${instanceId}`, value)
+    return rows.get(value) ?? null
+  }
 }

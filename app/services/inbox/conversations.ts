@@ -2,8 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import Conversation from '#models/conversation'
 import type Message from '#models/message'
 import { sqlTime } from '#services/channels/sql_time'
-import { KeyedBatcher } from '#plugins/sdk/batching'
-import { requireTenantScope } from '#tenancy/tenant_context'
+import { instanceRowFinder } from '#services/database/batch_sql'
 
 /** Characters of a message's text kept as the conversation's preview. */
 const PREVIEW_LENGTH = 200
@@ -45,31 +44,16 @@ export async function conversationFor(input: {
   }
 }
 
-/**
- * Rows of an instance's conversations by address. Lookups of one instance
- * made at the same time share one query, which starts after all of them
- * were made.
- */
-const conversationRows = new KeyedBatcher<string, string, Map<string, Record<string, unknown>>>(
-  async (scope, addresses) => {
-    const [tenantId, instanceId] = scope.split(':')
-    const query = db
-      .from('conversations')
-      .where('instance_id', Number(instanceId))
-      .whereIn('address', [...new Set(addresses)])
-    if (tenantId !== 'system') {
-      query.where('tenant_id', Number(tenantId))
-    }
-    const rows = await query
-    return new Map(rows.map((row) => [String(row.address), row]))
-  }
-)
+/** Rows of an instance's conversations by address; lookups made at the same time share a query. */
+const findConversationRow = instanceRowFinder({
+  table: 'conversations',
+  column: 'address',
+  modelName: Conversation.name,
+})
 
 /** Finds the conversation of `address` on an instance, as a model of the caller's own. */
 async function findConversation(instanceId: number, address: string) {
-  const tenantId = requireTenantScope(Conversation.name) ?? 'system'
-  const rows = await conversationRows.add(`${tenantId}:${instanceId}`, address)
-  const row = rows.get(address)
+  const row = await findConversationRow(instanceId, address)
   return row ? Conversation.$createFromAdapterResult(row) : null
 }
 
