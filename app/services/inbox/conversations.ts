@@ -148,9 +148,8 @@ export async function conversationsFor(
   }
 
   const found = await read([...byAddress.keys()])
-  const missing = [...byAddress.keys()].filter(
-    (address) => !found.some((conversation) => conversation.address === address)
-  )
+  const foundAddresses = new Set(found.map((conversation) => conversation.address))
+  const missing = [...byAddress.keys()].filter((address) => !foundAddresses.has(address))
   if (missing.length > 0) {
     const now = sqlTime()
     const rows = missing.map((address) => ({
