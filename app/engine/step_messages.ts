@@ -22,6 +22,12 @@ export interface StepMessageInput {
   nodeId: string
 }
 
+/** The message of a step, and whether this call stored it. */
+interface StoredStepMessage {
+  message: Message
+  created: boolean
+}
+
 interface PreparedMessage {
   input: StepMessageInput
   providerMessageId: string
@@ -36,10 +42,10 @@ function stepKey(journeyId: number, journeyStep: number) {
  * their conversations (see `conversationsFor`), one multi-row insert of
  * the messages and one update of the conversations' last message. The
  * insert skips a step that already has its message, which
- * `(journey_id, journey_step)` keeps unique, and every step gets the row
- * stored for it.
+ * `(journey_id, journey_step)` keeps unique, and every step gets the
+ * message stored for it.
  */
-const batches = new KeyedBatcher<string, PreparedMessage, Map<string, Record<string, unknown>>>(
+const batches = new KeyedBatcher<string, PreparedMessage, Map<PreparedMessage, StoredStepMessage>>(
   (scope, items) => {
     const [tenantId, instanceId] = scope.split(':').map(Number)
     return storeStepMessages(tenantId, instanceId, items)
@@ -74,25 +80,33 @@ async function storeStepMessages(tenantId: number, instanceId: number, items: Pr
   }))
   await db.table('messages').multiInsert(rows).onConflict(['journey_id', 'journey_step']).ignore()
 
-  const stored = await db
+  const stored = await readStepRows(
+    tenantId,
+    items.map(({ input }) => [input.journeyId, input.journeyStep])
+  )
+  // Each step gets a model of its own, so one job's changes never reach another's.
+  const results = new Map<PreparedMessage, StoredStepMessage>()
+  for (const item of items) {
+    const row = stored.get(stepKey(item.input.journeyId, item.input.journeyStep))
+    if (row) {
+      const message = toMessage(row)
+      results.set(item, { message, created: message.providerMessageId === item.providerMessageId })
+    }
+  }
+  const created = [...results.values()].filter((result) => result.created)
+  await recordOutboundInConversations(created.map((result) => result.message))
+  return results
+}
+
+/** Reads the stored messages of journey steps, by `stepKey`, with one query. */
+async function readStepRows(tenantId: number, keys: [number, number][]) {
+  const rows = await db
     .from('messages')
     .where('tenant_id', tenantId)
-    .whereIn(
-      ['journey_id', 'journey_step'],
-      items.map(({ input }) => [input.journeyId, input.journeyStep])
-    )
-  const byStep = new Map(
-    stored.map((row) => [stepKey(Number(row.journey_id), Number(row.journey_step)), row])
+    .whereIn(['journey_id', 'journey_step'], keys)
+  return new Map(
+    rows.map((row) => [stepKey(Number(row.journey_id), Number(row.journey_step)), row])
   )
-  const created = items.filter(
-    ({ input, providerMessageId }) =>
-      byStep.get(stepKey(input.journeyId, input.journeyStep))?.provider_message_id ===
-      providerMessageId
-  )
-  await recordOutboundInConversations(
-    created.map(({ input }) => toMessage(byStep.get(stepKey(input.journeyId, input.journeyStep))!))
-  )
-  return byStep
 }
 
 function toMessage(row: Record<string, unknown>) {
@@ -109,18 +123,15 @@ function toMessage(row: Record<string, unknown>) {
 export async function createStepMessage(input: StepMessageInput) {
   const tenantId = requireTenantScope(Message.name)
   const prepared = { input, providerMessageId: createMessageId(input.instance.channel) }
-  const rows = await batches.add(`${tenantId}:${input.instance.id}`, prepared)
-  const row = rows.get(stepKey(input.journeyId, input.journeyStep))
-  if (!row) {
+  const results = await batches.add(`${tenantId}:${input.instance.id}`, prepared)
+  const result = results.get(prepared)
+  if (!result) {
     throw new Error(`Message of journey ${input.journeyId} step ${input.journeyStep} not stored`)
   }
-  // Each step gets a model of its own, so one job's changes never reach another's.
-  const message = toMessage(row)
-  const created = message.providerMessageId === prepared.providerMessageId
-  if (created) {
-    await announceQueued(message)
+  if (result.created) {
+    await announceQueued(result.message)
   }
-  return { message, created }
+  return result
 }
 
 /**
@@ -128,15 +139,7 @@ export async function createStepMessage(input: StepMessageInput) {
  * by one query on `(journey_id, journey_step)`.
  */
 const stepReads = new KeyedBatcher<number, [number, number], Map<string, Record<string, unknown>>>(
-  async (tenantId, keys) => {
-    const rows = await db
-      .from('messages')
-      .where('tenant_id', tenantId)
-      .whereIn(['journey_id', 'journey_step'], keys)
-    return new Map(
-      rows.map((row) => [stepKey(Number(row.journey_id), Number(row.journey_step)), row])
-    )
-  }
+  (tenantId, keys) => readStepRows(tenantId, keys)
 )
 
 /** Finds the message a journey step already stored, if any. Runs inside the tenant's scope. */
