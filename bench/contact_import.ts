@@ -46,7 +46,7 @@ async function generateCsv(file: string, rows: number) {
   await once(out, 'finish')
 }
 
-/** The peak resident memory of this process since it started, in bytes. */
+/** Reads the peak resident memory of this process since it started, in bytes. */
 async function peakResidentMemory() {
   const status = await readFile('/proc/self/status', 'utf8')
   const kilobytes = status.match(/^VmHWM:\s+(\d+) kB$/m)?.[1]

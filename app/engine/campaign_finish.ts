@@ -5,7 +5,7 @@ import { finishCampaign } from '#services/campaigns/campaign_states'
 
 /**
  * Concurrent finish checks of one campaign, run as one. A check starts
- * after every request it serves was made, so it sees every journey end
+ * after every request it serves was made, so it reads every journey end
  * that came before them.
  */
 const checks = new KeyedBatcher<number, number, boolean>((campaignId, tenantIds) =>

@@ -6,9 +6,9 @@ import { runJourneyJob } from '#engine/journey_runner'
  * Runs the journey step that waits for a campaign send, in the outbound
  * worker right after the send was settled (sent, failed, or found settled
  * by an earlier attempt), so a message costs no journey job of its own for
- * it. When the step cannot run now (it raced its own `sending` mark, or a
- * query failed), its `sent` job is added to the journeys queue instead,
- * whose retries take over. The step's transitions are conditional on the
+ * it. A step may not run now, because it raced its own `sending` mark or a
+ * query failed. Its `sent` job is then added to the journeys queue, whose
+ * retries take over. The step's transitions are conditional on the
  * journey's step, so running it twice changes nothing the second time.
  */
 export async function resumeAfterSend(sentJob: JourneyJobData) {

@@ -52,7 +52,7 @@ function sleep(ms: number) {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }
 
-/** The receipt of a send's status, with the simulated failure's code and reason for `failed`. */
+/** Builds the receipt of a send's status, with the simulated failure's code and reason for `failed`. */
 function receiptOf(send: SandboxSend, status: 'delivered' | 'read' | 'failed', at: DateTime) {
   return {
     providerMessageId: send.provider_message_id,

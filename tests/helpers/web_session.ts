@@ -51,8 +51,9 @@ export class WebSession {
   }
 
   /**
-   * The props of an Inertia page, read the way the client reads them. When
-   * the server's asset version differs (after a build), takes the new version and repeats the request.
+   * Reads the props of an Inertia page the way the client reads them. When
+   * the server's asset version differs (after a build), it takes the new
+   * version and repeats the request.
    */
   async props(path: string) {
     const inertia = () => ({ 'x-inertia': 'true', 'x-inertia-version': this.#assetVersion })

@@ -1,7 +1,7 @@
 import { test } from '@japa/runner'
 import { KeyedBatcher } from '#plugins/sdk/batching'
 
-/** A batcher whose flushes record their items and wait until `release` is called. */
+/** Creates a batcher whose flushes record their items and wait until `release` is called. */
 function recordingBatcher(options: { maxItems?: number; windowMs?: number } = {}) {
   const flushes: { key: string; items: number[] }[] = []
   let release: () => void = () => undefined

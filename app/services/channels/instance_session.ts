@@ -245,7 +245,7 @@ export class InstanceSession {
   /**
    * Stores an inbound message once the receipts reported before it are
    * applied, so a reply never overtakes the receipt of the message it
-   * answers.
+   * replies to.
    */
   onInbound(inbound: InboundMessage) {
     const receiptsBefore = [...this.#receipts]

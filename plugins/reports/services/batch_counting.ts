@@ -148,7 +148,7 @@ async function addToBuckets(trx: Transaction, fresh: FreshStages[], timeZone: st
   }
 
   // Rows in key order, so two transactions lock shared buckets in the same order.
-  const ordered = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const ordered = [...rows.entries()].sort(([a], [b]) => compareKeys(a, b))
   const counted = [...stages].sort()
   const columns = [...BUCKET_KEY, ...counted]
   const values = ordered.flatMap(([, row]) => [
@@ -158,9 +158,16 @@ async function addToBuckets(trx: Transaction, fresh: FreshStages[], timeZone: st
   await trx.rawQuery(upsertSql(trx, columns, counted, ordered.length), values)
 }
 
+function compareKeys(a: string, b: string) {
+  if (a === b) {
+    return 0
+  }
+  return a < b ? -1 : 1
+}
+
 /**
- * The multi-row INSERT of bucket rows that adds to rows already there:
- * `ON DUPLICATE KEY UPDATE` on MySQL, `ON CONFLICT … DO UPDATE` on SQLite.
+ * Builds the multi-row INSERT of bucket rows that adds to rows already
+ * there: `ON DUPLICATE KEY UPDATE` on MySQL, `ON CONFLICT … DO UPDATE` on SQLite.
  */
 function upsertSql(trx: Transaction, columns: string[], stages: string[], rowCount: number) {
   const mysql = trx.dialect.name === 'mysql'

@@ -8,7 +8,7 @@ import { applyReceipt, markSent } from '#services/channels/message_service'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { seedAudience } from '#tests/helpers/engine'
 
-/** A tenant with one closed sandbox instance and one contact. */
+/** Creates a tenant with one closed sandbox instance and one contact. */
 async function tenantWithContact() {
   const { tenant } = await createTenantWithOwner()
   const instance = await runInTenant(tenant.id, () =>

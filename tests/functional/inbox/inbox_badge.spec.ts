@@ -113,7 +113,7 @@ test.group('Inbox unread badge', (group) => {
     })
     // A viewer's visit leaves the conversation unread, so only the agent's read is broadcast.
     assert.lengthOf(stream.totals, 3)
-    // Each total says when it was counted, so a page can drop one that arrives late.
+    // Each total carries the time it was counted, so a page can drop one that arrives late.
     for (const time of stream.countedAt) {
       assert.isAbove(time, Date.now() - 60_000)
     }
