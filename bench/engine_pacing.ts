@@ -8,7 +8,14 @@
  *   DB_DATABASE=disparador_bench REDIS_PREFIX=bench-$(date +%s) \
  *     node --import @poppinss/ts-exec bench/engine_pacing.ts
  */
-import { bootApp, oneSendCampaign, quantile, quietSandbox, shutdown } from './engine_support.js'
+import {
+  bootApp,
+  deleteInstances,
+  oneSendCampaign,
+  quantile,
+  quietSandbox,
+  shutdown,
+} from './engine_support.js'
 
 const MESSAGES = Number(process.env.MESSAGES ?? 60)
 
@@ -21,7 +28,7 @@ const { campaignMessages, startCampaign, startWorkerRole, waitForCampaignState }
 
 const channels = await startChannelsRole()
 const worker = await startWorkerRole()
-const { owner, campaign } = await oneSendCampaign({
+const { tenant, owner, campaign } = await oneSendCampaign({
   contacts: MESSAGES,
   instanceIds: async (tenantId) => [await quietSandbox(tenantId)],
   attributes: { minIntervalSeconds: 1, maxIntervalSeconds: 1 },
@@ -49,4 +56,5 @@ console.log(`gap deviation from 1,000 ms: ${describe(gapErrors)}`)
 
 await worker.stop()
 await channels.stop()
+await deleteInstances(tenant.id)
 await shutdown(app)

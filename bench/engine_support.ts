@@ -105,3 +105,54 @@ export async function quietSandbox(tenantId: number) {
   const instance = await pairedSandbox(tenantId, { readReceipts: false, deliveredDelayMs: 0 })
   return instance.id
 }
+
+/**
+ * Deletes the tenant's channel instances once the roles stopped, so the
+ * channels role of a later run on the same database does not connect them
+ * again (and replay their receipts) in the middle of its measurement.
+ */
+export async function deleteInstances(tenantId: number) {
+  const { runInTenant } = await import('#tenancy/tenant_context')
+  const { default: ChannelInstance } = await import('#models/channel_instance')
+  const { deleteInstance } = await import('#services/channels/instance_service')
+  await runInTenant(tenantId, async () => {
+    for (const instance of await ChannelInstance.query()) {
+      await deleteInstance(instance)
+    }
+  })
+}
+
+/**
+ * Adds `count` no-op jobs in bulk to a new queue and drains them with one
+ * worker at `concurrency`. Returns the jobs per second, from the add to the
+ * last job's end.
+ */
+export async function bareBullmq(count: number, concurrency: number) {
+  const { createWorker, getQueue } = await import('#queues/queue_factory')
+  const name = `bench-noop-${Date.now()}-${concurrency}`
+  const queue = getQueue(name)
+  const jobs = Array.from({ length: count }, (_, index) => ({
+    name: 'noop',
+    data: { index },
+    opts: { removeOnComplete: true },
+  }))
+  const started = performance.now()
+  let done = 0
+  let finish: () => void = () => undefined
+  const drained = new Promise<void>((resolve) => (finish = resolve))
+  const worker = createWorker(
+    name,
+    async () => {
+      done += 1
+      if (done === count) finish()
+    },
+    { concurrency }
+  )
+  worker.on('error', (error) => console.error('worker error', error))
+  await queue.addBulk(jobs)
+  await drained
+  const seconds = (performance.now() - started) / 1000
+  await worker.close()
+  await queue.obliterate({ force: true })
+  return count / seconds
+}

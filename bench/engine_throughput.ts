@@ -16,7 +16,14 @@
  *   DB_DATABASE=disparador_bench REDIS_PREFIX=bench-$(date +%s) \
  *     node --import @poppinss/ts-exec bench/engine_throughput.ts
  */
-import { bootApp, oneSendCampaign, quietSandbox, shutdown } from './engine_support.js'
+import {
+  bareBullmq,
+  bootApp,
+  deleteInstances,
+  oneSendCampaign,
+  quietSandbox,
+  shutdown,
+} from './engine_support.js'
 
 const MESSAGES = Number(process.env.MESSAGES ?? 2000)
 const INSTANCES = Number(process.env.INSTANCES ?? 1)
@@ -24,7 +31,6 @@ const JOURNEY_CONCURRENCY = 20
 
 const app = await bootApp()
 const { default: db } = await import('@adonisjs/lucid/services/db')
-const { createWorker, getQueue } = await import('#queues/queue_factory')
 const { startChannelsRole } = await import('#tests/helpers/channels')
 const { startCampaign, startWorkerRole, waitForCampaignState } =
   await import('#tests/helpers/engine')
@@ -59,45 +65,16 @@ function printQueryKinds(kinds: Map<string, number>) {
   }
 }
 
-async function bareBullmq(concurrency: number) {
-  const name = `bench-noop-${Date.now()}-${concurrency}`
-  const queue = getQueue(name)
-  const jobs = Array.from({ length: MESSAGES }, (_, index) => ({
-    name: 'noop',
-    data: { index },
-    opts: { removeOnComplete: true },
-  }))
-  const started = performance.now()
-  let done = 0
-  let finish: () => void = () => undefined
-  const drained = new Promise<void>((resolve) => (finish = resolve))
-  const worker = createWorker(
-    name,
-    async () => {
-      done += 1
-      if (done === MESSAGES) finish()
-    },
-    { concurrency }
-  )
-  worker.on('error', (error) => console.error('worker error', error))
-  await queue.addBulk(jobs)
-  await drained
-  const seconds = (performance.now() - started) / 1000
-  await worker.close()
-  await queue.obliterate({ force: true })
-  return MESSAGES / seconds
-}
-
 const bareRates = new Map<number, number>()
 for (const concurrency of [1, JOURNEY_CONCURRENCY]) {
-  const rate = await bareBullmq(concurrency)
+  const rate = await bareBullmq(MESSAGES, concurrency)
   bareRates.set(concurrency, rate)
   console.log(`bare BullMQ no-op jobs, concurrency ${concurrency}: ${Math.round(rate)} jobs/s`)
 }
 
 const channels = await startChannelsRole()
 const worker = await startWorkerRole()
-const { owner, campaign } = await oneSendCampaign({
+const { tenant, owner, campaign } = await oneSendCampaign({
   contacts: MESSAGES,
   instanceIds: async (tenantId) => {
     const ids: number[] = []
@@ -129,4 +106,5 @@ if (process.env.QUERY_KINDS) {
 
 await worker.stop()
 await channels.stop()
+await deleteInstances(tenant.id)
 await shutdown(app)

@@ -1,4 +1,5 @@
 import logger from '@adonisjs/core/services/logger'
+import type { Logger } from '@adonisjs/core/logger'
 import type { NodeDecision, NodeResume } from '#sdk'
 import type Journey from '#models/journey'
 import type { JourneyState } from '#models/journey'
@@ -189,11 +190,7 @@ async function executeNode(step: StepContext) {
     return 'early'
   }
 
-  const nodeLogger = logger.child({
-    tenantId: journey.tenantId,
-    journeyId: journey.id,
-    nodeId: node.id,
-  })
+  let nodeLogger: Logger | undefined
   let decision: NodeDecision
   try {
     decision = await nodeTypes.getOrFail(node.type).definition.execute({
@@ -210,7 +207,15 @@ async function executeNode(step: StepContext) {
       resume,
       state: journey.nodeState,
       requestSend: sendRequester(step),
-      logger: nodeLogger,
+      // Built on first use: most steps log nothing.
+      get logger() {
+        nodeLogger ??= logger.child({
+          tenantId: journey.tenantId,
+          journeyId: journey.id,
+          nodeId: node.id,
+        })
+        return nodeLogger
+      },
     })
   } catch (error) {
     return handleSignal(step, error)

@@ -22,9 +22,15 @@ export async function dispatchDomainEvent<Event extends DomainEventName>(
     if (subscribers.length === 0 || !(await host.isEnabledFor(record.name, payload.tenantId))) {
       continue
     }
+    const pluginLogger = record.api!.logger
+    let eventLogger: Logger | undefined
     const context = {
       tenantId: payload.tenantId,
-      logger: record.api!.logger.child({ tenantId: payload.tenantId, event }),
+      // Built on first use: most events are handled without a log line.
+      get logger() {
+        eventLogger ??= pluginLogger.child({ tenantId: payload.tenantId, event })
+        return eventLogger
+      },
       settings: () => host.tenantSettings(record.name, payload.tenantId),
     }
     for (const { subscriber } of subscribers) {

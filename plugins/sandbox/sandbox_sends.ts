@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { DateTime, KeyedBatcher, db, type OutboundMessage } from '#sdk'
+import { DateTime, KeyedBatcher, db, sqlTime, type OutboundMessage } from '#sdk'
 
 /** A row of `sandbox_sends`. */
 export interface SandboxSend {
@@ -22,11 +22,6 @@ const TIME_COLUMNS = [
   'read_at',
   'failed_at',
 ] as const
-
-/** Writes a time the way both MariaDB and SQLite read it back: UTC, to the second. */
-function sqlTime(time: DateTime) {
-  return time.toUTC().toFormat('yyyy-LL-dd HH:mm:ss')
-}
 
 function readTime(value: unknown) {
   if (value === null || value === undefined) {

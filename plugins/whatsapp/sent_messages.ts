@@ -1,14 +1,10 @@
-import { DateTime, db, encryption } from '#sdk'
+import { DateTime, db, encryption, sqlTime } from '#sdk'
 import { ANY_OWNER, assertOwner, type OwnerCheck } from './instance_owner.js'
 
 const TABLE = 'whatsapp_sent_messages'
 
 /** How long sent content is kept for retry receipts, in days. */
 export const SENT_MESSAGE_RETENTION_DAYS = 14
-
-function sqlTime(time: DateTime) {
-  return time.toUTC().toFormat('yyyy-LL-dd HH:mm:ss')
-}
 
 /**
  * The content of the messages an instance sent, so Baileys' `getMessage`

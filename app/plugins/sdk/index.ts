@@ -38,6 +38,7 @@ export * from './node_type.js'
 export * from './plugin.js'
 export * from './batching.js'
 export * from './transactions.js'
+export * from './sql_time.js'
 
 export type { HttpContext, Router } from '@adonisjs/core/http'
 export type { Logger } from '@adonisjs/core/logger'

@@ -121,10 +121,37 @@ export function broadcastInstanceDeleted(tenantId: number, instanceId: number) {
   send(instancesTopic(tenantId), { type: 'deleted', instanceId })
 }
 
+/** Events sent during the current event loop turn, by topic, in order. */
+const pending = new Map<string, Record<string, unknown>[]>()
+
+/**
+ * Queues an event of `topic`. The events of one topic sent during the same
+ * event loop turn, such as the messages of one batch of sends, leave as
+ * one broadcast: the event itself when it is alone, or
+ * `{ type: 'batch', events }` in the order they were sent.
+ */
 function send(topic: string, payload: Record<string, unknown>) {
-  try {
-    transmit.broadcast(topic, JSON.parse(JSON.stringify(payload)))
-  } catch (error) {
-    logger.warn({ err: error, topic }, 'transmit broadcast failed')
+  if (pending.size === 0) {
+    setImmediate(flushPending)
+  }
+  const events = pending.get(topic)
+  if (events) {
+    events.push(payload)
+  } else {
+    pending.set(topic, [payload])
+  }
+}
+
+/** Broadcasts the queued events. A failure is logged: the changes are already stored. */
+function flushPending() {
+  const topics = [...pending]
+  pending.clear()
+  for (const [topic, events] of topics) {
+    const payload = events.length === 1 ? events[0] : { type: 'batch', events }
+    try {
+      transmit.broadcast(topic, JSON.parse(JSON.stringify(payload)))
+    } catch (error) {
+      logger.warn({ err: error, topic, events: events.length }, 'transmit broadcast failed')
+    }
   }
 }

@@ -4,13 +4,28 @@ export type Period = 'hour' | 'day'
 
 /** Key of the hour bucket of an instant: `yyyy-MM-ddTHH` in UTC. */
 export function hourBucket(at: Date) {
-  return DateTime.fromJSDate(at, { zone: 'utc' }).toFormat("yyyy-LL-dd'T'HH")
+  return at.toISOString().slice(0, 13)
 }
 
-/** Key of the day bucket of an instant: the `yyyy-MM-dd` date in `timeZone`. */
+/** Day keys already computed, by time zone and minute since the epoch. */
+const dayKeys = new Map<string, string>()
+const DAY_KEYS_KEPT = 1000
+
+/**
+ * Key of the day bucket of an instant: the `yyyy-MM-dd` date in `timeZone`.
+ * An unknown zone counts in UTC. Time zone offsets change only on whole
+ * minutes, so the key is computed once per zone and minute.
+ */
 export function dayBucket(at: Date, timeZone: string) {
-  const local = DateTime.fromJSDate(at, { zone: timeZone })
-  return (local.isValid ? local : DateTime.fromJSDate(at, { zone: 'utc' })).toISODate()!
+  const cacheKey = `${timeZone}|${Math.floor(at.getTime() / 60_000)}`
+  let key = dayKeys.get(cacheKey)
+  if (key === undefined) {
+    const local = DateTime.fromJSDate(at, { zone: timeZone })
+    key = (local.isValid ? local : DateTime.fromJSDate(at, { zone: 'utc' })).toISODate()!
+    if (dayKeys.size >= DAY_KEYS_KEPT) dayKeys.clear()
+    dayKeys.set(cacheKey, key)
+  }
+  return key
 }
 
 /** The instant an hour bucket starts, as ISO-8601 UTC. */

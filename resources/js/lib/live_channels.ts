@@ -2,6 +2,11 @@ import { Transmit, type Subscription } from '@adonisjs/transmit-client'
 
 let client: Transmit | undefined
 
+function eventsOf(event: unknown): unknown[] {
+  const batch = event as { type?: unknown; events?: unknown }
+  return batch?.type === 'batch' && Array.isArray(batch.events) ? batch.events : [event]
+}
+
 /** Deletions of subscriptions still in flight, by channel. */
 const deleting = new Map<string, Promise<void>>()
 
@@ -9,7 +14,8 @@ const deleting = new Map<string, Promise<void>>()
  * Follows a Transmit channel over the page's one event stream, which every
  * component shares. Returns a function that removes the handler, and the
  * promise of the server-side subscription. The subscription is deleted
- * once its last handler is removed.
+ * once its last handler is removed. Events the server sent together as
+ * `{ type: 'batch', events }` reach `onEvent` one by one, in order.
  */
 export function followChannel(channel: string, onEvent: (event: unknown) => void) {
   client ??= new Transmit({ baseUrl: window.location.origin })
@@ -20,7 +26,9 @@ export function followChannel(channel: string, onEvent: (event: unknown) => void
 
   function attach() {
     subscription = transmit.subscription(channel)
-    removeHandler = subscription.onMessage(onEvent)
+    removeHandler = subscription.onMessage((event) => {
+      for (const one of eventsOf(event)) onEvent(one)
+    })
     return subscription.create()
   }
 
