@@ -78,7 +78,11 @@ async function tenantZone(journey: Journey, contact: Contact | null): Promise<st
   return tenant.timezone
 }
 
-async function loadStep(data: JourneyJobData, journey: Journey): Promise<StepContext | null> {
+async function loadStep(
+  data: JourneyJobData,
+  journey: Journey,
+  settled: Message | null
+): Promise<StepContext | null> {
   const [campaign, contact] = await Promise.all([
     findCampaign(journey.campaignId),
     findContactWithZone(journey.contactId),
@@ -93,6 +97,7 @@ async function loadStep(data: JourneyJobData, journey: Journey): Promise<StepCon
     contact: contact!,
     tenant,
     now: await engineNow(),
+    settled,
   }
   if (!campaign) {
     await endJourney(step, 'campaign_deleted')
@@ -118,9 +123,10 @@ async function loadStep(data: JourneyJobData, journey: Journey): Promise<StepCon
  * Runs one journey job. A job for a step the journey already left is a
  * duplicate (a retry after a crash, or the loser of a reply/timeout race):
  * it changes nothing, but makes sure the journey's current job exists. A
- * job for a step the journey has not reached yet is retried.
+ * job for a step the journey has not reached yet is retried. `settled` is
+ * the message of the step's send when the outbound worker runs the step.
  */
-export function runJourneyJob(data: JourneyJobData) {
+export function runJourneyJob(data: JourneyJobData, options: { settled?: Message | null } = {}) {
   return runInTenant(data.tenantId, async () => {
     const journey = await findJourney(data.journeyId)
     if (!journey) {
@@ -146,7 +152,7 @@ export function runJourneyJob(data: JourneyJobData) {
       return 'stale'
     }
 
-    const step = await loadStep(data, journey)
+    const step = await loadStep(data, journey, options.settled ?? null)
     if (!step) {
       return 'stopped'
     }

@@ -86,14 +86,15 @@ async function renderText(step: StepContext, request: SendRequest) {
 /**
  * Finds the message this step already stored, when the step runs again
  * after a crash or after its send. It looks by the id recorded on the
- * journey, then by the `(journey_id, journey_step)` key. A claim written
+ * journey (taking the copy the send left, when it has one), then by the
+ * `(journey_id, journey_step)` key. A claim written
  * before messages carried their step (by an older version) recorded the
  * journey's last message id instead, so the message is the next one.
  */
 async function existingStepMessage(step: StepContext) {
-  const { journey, data } = step
+  const { journey, data, settled } = step
   if (journey.sendStep === data.step && journey.sendMessageId) {
-    return findMessage(journey.sendMessageId)
+    return settled?.id === journey.sendMessageId ? settled : findMessage(journey.sendMessageId)
   }
   if (journey.sendStep === data.step && journey.sendAfterMessageId !== null) {
     return Message.query()

@@ -1,4 +1,5 @@
 import logger from '@adonisjs/core/services/logger'
+import type Message from '#models/message'
 import { enqueueJourneyJob, type JourneyJobData } from '#engine/engine_queues'
 import { runJourneyJob } from '#engine/journey_runner'
 
@@ -10,10 +11,12 @@ import { runJourneyJob } from '#engine/journey_runner'
  * query failed. Its `sent` job is then added to the journeys queue, whose
  * retries take over. The step's transitions are conditional on the
  * journey's step, so running it twice changes nothing the second time.
+ * `settled` is the message as the send left it, which the step reads
+ * instead of reading the row again.
  */
-export async function resumeAfterSend(sentJob: JourneyJobData) {
+export async function resumeAfterSend(sentJob: JourneyJobData, settled: Message | null = null) {
   try {
-    await runJourneyJob(sentJob)
+    await runJourneyJob(sentJob, { settled })
   } catch (error) {
     logger.debug(
       { err: error, journeyId: sentJob.journeyId, step: sentJob.step },

@@ -3,6 +3,7 @@ import type Journey from '#models/journey'
 import type Campaign from '#models/campaign'
 import type Contact from '#models/contact'
 import type Tenant from '#models/tenant'
+import type Message from '#models/message'
 import type { ExecutionPlan } from '#flow/execution_plan'
 import type { JourneyJobData } from '#engine/engine_queues'
 
@@ -17,4 +18,9 @@ export interface StepContext {
   tenant: Pick<Tenant, 'id' | 'timezone'>
   /** The engine clock when the job started. */
   now: DateTime
+  /**
+   * The message of the step's send as the outbound worker stored it, when
+   * the step runs in that worker right after the send.
+   */
+  settled?: Message | null
 }

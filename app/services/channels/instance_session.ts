@@ -44,7 +44,7 @@ import { applyHealth, holdForHealth } from '#services/channels/instance_health'
  * how many sends a pause or a cancel finds already past the send gate, and
  * how many steps share the batched reads and writes of the send path.
  */
-const OUTBOUND_CONCURRENCY = 32
+export const OUTBOUND_CONCURRENCY = 128
 
 /** Why a session ends: asked to stop, lease lost, or the driver reached a terminal status. */
 export type SessionEnd = 'stopped' | 'lost' | 'terminal'
@@ -352,37 +352,45 @@ export class InstanceSession {
    * before a crash is recognised there.
    */
   async #send(job: Job<OutboundJobData>, token?: string) {
-    const result = await this.#deliver(job, token)
+    const { result, settled } = await this.#deliver(job, token)
     if (job.data.journey) {
-      await resumeAfterSend(job.data.journey)
+      await resumeAfterSend(job.data.journey, settled)
     }
     return result
   }
 
-  async #deliver(job: Job<OutboundJobData>, token?: string) {
+  /**
+   * Sends the job's message. Returns the job's result and the message as
+   * stored once settled (`null` when the gate failed it or it is gone), for
+   * the journey step that waits for the send.
+   */
+  async #deliver(
+    job: Job<OutboundJobData>,
+    token?: string
+  ): Promise<{ result: Record<string, unknown>; settled: Message | null }> {
     if (this.#ended) {
       throw new LeaseLostException(`Instance ${this.instanceId} session ended`)
     }
     return runInTenant(job.data.tenantId, async () => {
       const message = await findMessageToSend(job.data.messageId)
       if (!message || message.status !== 'queued') {
-        return { skipped: true }
+        return { result: { skipped: true }, settled: message }
       }
       const instance = await findInstanceOrFail(this.instanceId)
       await holdForHealth(job, token, message, instance)
       if ((await gateOutboundSend(job, token, message)) === 'failed') {
-        return { skipped: true }
+        return { result: { skipped: true }, settled: null }
       }
 
       try {
-        const result = await this.#driver!.send({
+        const sent = await this.#driver!.send({
           providerMessageId: message.providerMessageId,
           to: message.address,
           text: message.body,
           media: message.media,
         })
-        await markSent(message, result)
-        return { providerMessageId: result.providerMessageId }
+        const settled = await markSent(message, sent)
+        return { result: { providerMessageId: sent.providerMessageId }, settled }
       } catch (error) {
         return this.#sendFailed(job, message, error)
       }
@@ -400,8 +408,8 @@ export class InstanceSession {
       { messageId: message.id, code, attempt: job.attemptsMade + 1 },
       'message failed'
     )
-    await markFailed(message, { code, reason: (error as Error).message })
-    return { failed: code }
+    const settled = await markFailed(message, { code, reason: (error as Error).message })
+    return { result: { failed: code }, settled }
   }
 
   /** Marks a handed-over instance `reconnecting`, so the page does not show a stale `open`. */

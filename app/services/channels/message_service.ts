@@ -90,7 +90,7 @@ export async function announceQueued(message: Message) {
  * instance's tenant scope.
  */
 export async function applyReceipt(instanceId: number, receipt: DeliveryReceipt) {
-  const found = await findOutbound(instanceId, receipt.providerMessageId)
+  const found = await findOutboundRow(instanceId, receipt.providerMessageId)
   if (!found) {
     logger.debug(
       { instanceId, providerMessageId: receipt.providerMessageId },
@@ -98,10 +98,11 @@ export async function applyReceipt(instanceId: number, receipt: DeliveryReceipt)
     )
     return null
   }
-  return applyStatus(found, receipt.status, receipt.at, {
+  const failure = {
     code: receipt.code ?? 'E_SEND_FAILED',
     reason: receipt.reason ?? 'the provider reported a failure',
-  })
+  }
+  return applyStatus(Number(found.id), null, receipt.status, receipt.at, failure)
 }
 
 /**
@@ -115,12 +116,14 @@ export async function markSent(message: Message, result: SendResult) {
       .update({ provider_message_id: result.providerMessageId })
     message.providerMessageId = result.providerMessageId
   }
-  return applyStatus(message, 'sent', result.sentAt)
+  const stored = await applyStatus(message.id, message, 'sent', result.sentAt)
+  return stored ?? message
 }
 
 /** Marks an outbound message failed, unless it already got further than `sent`. */
-export function markFailed(message: Message, failure: { code: string; reason: string }) {
-  return applyStatus(message, 'failed', new Date(), failure)
+export async function markFailed(message: Message, failure: { code: string; reason: string }) {
+  const stored = await applyStatus(message.id, message, 'failed', new Date(), failure)
+  return stored ?? message
 }
 
 /**
@@ -142,11 +145,6 @@ const findOutboundRow = instanceRowFinder({
   windowMs: RECEIPT_WINDOW_MS,
 })
 
-async function findOutbound(instanceId: number, providerMessageId: string) {
-  const row = await findOutboundRow(instanceId, providerMessageId)
-  return row ? (Message.$createFromAdapterResult(row) as Message) : null
-}
-
 /**
  * Emissions of status events in progress, by message id. A message's
  * changes applied in one batch emit their events one change after the
@@ -167,22 +165,24 @@ function emitInOrder(messageId: number, task: () => Promise<void>) {
 }
 
 /**
- * Moves a message to `status` if `statusChange` allows it, with the
- * concurrent changes of the tenant's messages in one transaction that
+ * Moves message `messageId` to `status` if `statusChange` allows it, with
+ * the concurrent changes of the tenant's messages in one transaction that
  * locks their rows (see `requestStatus`), so two receipts applied at once
  * by two processes cannot move a message backwards. Broadcasts the message
- * and emits the events of the change. Returns the message as stored.
+ * and emits the events of the change. Returns the message as stored, or
+ * `known` (the caller's copy, if any) when its row is gone.
  */
 async function applyStatus(
-  message: Message,
+  messageId: number,
+  known: Message | null,
   status: ReceiptStatus,
   at: Date,
   failure?: { code: string; reason: string }
 ) {
-  const outcome = await requestStatus({ messageId: message.id, status, at, failure })
-  const fresh = outcome.message ?? message
+  const outcome = await requestStatus({ messageId, status, at, failure })
+  const fresh = outcome.message ?? known
   const change = outcome.change
-  if (change) {
+  if (fresh && change) {
     await emitInOrder(fresh.id, async () => {
       broadcastMessage(fresh)
       await emitStatusEvents(fresh, change, failure)

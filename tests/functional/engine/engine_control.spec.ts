@@ -5,6 +5,7 @@ import type { WorkerRole } from '#processes/worker_role'
 import type Campaign from '#models/campaign'
 import { runInTenant } from '#tenancy/tenant_context'
 import { applyAction } from '#services/campaigns/campaign_states'
+import { OUTBOUND_CONCURRENCY } from '#services/channels/instance_session'
 import { engineNow, resetEngineClock } from '#engine/clock'
 import { computeProgress, storedProgress } from '#engine/campaign_progress'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
@@ -91,7 +92,7 @@ test.group('Engine campaign control', (group) => {
 
   test('pause holds journeys and resume finishes', async ({ assert, client }) => {
     // More contacts than a number sends at once, so some first sends wait at the gate.
-    const audience = 48
+    const audience = OUTBOUND_CONCURRENCY + 20
     const { owner, instance, campaign } = await twoSendCampaign(audience, 31)
 
     await startCampaign(campaign, owner.id)
@@ -170,7 +171,7 @@ test.group('Engine campaign control', (group) => {
   }).timeout(90_000)
 
   test('cancel ends every journey and stops sends', async ({ assert }) => {
-    const audience = 40
+    const audience = OUTBOUND_CONCURRENCY + 12
     const { owner, instance, campaign } = await twoSendCampaign(audience, 32)
 
     await startCampaign(campaign, owner.id)
