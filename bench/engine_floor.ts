@@ -3,14 +3,15 @@
  * BullMQ no-op jobs in the same run. It runs only what the engine's
  * guarantees require of a one-send journey, and nothing of the product:
  *
- * 1. a journey step job with its deterministic id, on a queue worked at
- *    the journey worker's concurrency;
+ * 1. a journey step job with its deterministic id and the engine's job
+ *    options, on a queue worked at the journey worker's concurrency;
  * 2. the step stores its message row before the send (one multi-row
  *    `INSERT IGNORE` on the unique `(journey_id, journey_step)` key for all
  *    the steps of a batch, read back by that key) and marks its journey
  *    `sending` with the message id (one `CASE` update);
- * 3. it adds the send as a job named after the message, on the number's
- *    outbound queue (one `addBulk` per batch);
+ * 3. it adds the send as a job named after the message, with the options
+ *    of a campaign send, on the number's outbound queue (one `addBulk` per
+ *    batch);
  * 4. the send job marks its message `sent` and its journey `ended` (one
  *    update of each table per batch).
  *
@@ -25,12 +26,16 @@ import { bareBullmq, bootApp, shutdown } from './engine_support.js'
 
 const MESSAGES = Number(process.env.MESSAGES ?? 4000)
 const STEP_CONCURRENCY = Number(process.env.STEP_CONCURRENCY ?? 100)
-const SEND_CONCURRENCY = Number(process.env.SEND_CONCURRENCY ?? 32)
 
 const app = await bootApp()
 const { default: db } = await import('@adonisjs/lucid/services/db')
 const { createWorker, getQueue } = await import('#queues/queue_factory')
 const { KeyedBatcher } = await import('#plugins/sdk/batching')
+const { JOURNEY_JOB_OPTIONS } = await import('#engine/engine_queues')
+const { CAMPAIGN_SEND_PRIORITY, OUTBOUND_ATTEMPTS } =
+  await import('#services/channels/outbound_queue')
+const { OUTBOUND_CONCURRENCY } = await import('#services/channels/instance_session')
+const SEND_CONCURRENCY = Number(process.env.SEND_CONCURRENCY ?? OUTBOUND_CONCURRENCY)
 
 const JOURNEYS = 'bench_floor_journeys'
 const MESSAGE_ROWS = 'bench_floor_messages'
@@ -134,7 +139,14 @@ async function floorRun() {
       await sendAdds.add(0, {
         name: 'send',
         data: { messageId, journeyId: job.data.journeyId },
-        opts: { jobId: `message-${messageId}`, removeOnComplete: true },
+        opts: {
+          jobId: `message-${messageId}`,
+          priority: CAMPAIGN_SEND_PRIORITY,
+          attempts: OUTBOUND_ATTEMPTS,
+          backoff: { type: 'exponential', delay: 2000 },
+          removeOnComplete: { age: 24 * 3600, count: 1000 },
+          removeOnFail: { age: 7 * 24 * 3600 },
+        },
       })
     },
     { concurrency: STEP_CONCURRENCY }
@@ -157,7 +169,7 @@ async function floorRun() {
       journeys.slice(first, first + 1000).map((journey) => ({
         name: 'run',
         data: { journeyId: journey.id, step: 1 },
-        opts: { jobId: `journey-c1-j${journey.id}-hello-s1-run`, removeOnComplete: true },
+        opts: { ...JOURNEY_JOB_OPTIONS, jobId: `j-1-${journey.id}-hello-1-run` },
       }))
     )
   }
