@@ -1,6 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import type { DateTime } from 'luxon'
+import type { Group } from '@japa/runner/core'
+import type { Assert } from '@japa/assert'
 import Campaign from '#models/campaign'
 import Journey from '#models/journey'
 import Message from '#models/message'
@@ -11,10 +13,10 @@ import { publishDraft } from '#services/campaigns/flow_publisher'
 import { draftOf } from '#services/campaigns/flow_drafts'
 import { applyAction } from '#services/campaigns/campaign_states'
 import { sqlTime } from '#services/channels/sql_time'
-import { engineNow, setEngineClock } from '#engine/clock'
+import { engineNow, resetEngineClock, setEngineClock } from '#engine/clock'
 import { promoteDueJobs } from '#engine/engine_queues'
 import { createCampaign, graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
-import { waitFor } from '#tests/helpers/channels'
+import { sandboxSendCount, startChannelsRole, waitFor } from '#tests/helpers/channels'
 
 /** Starts the worker role in the test process: every registered queue, engine included. */
 export async function startWorkerRole() {
@@ -22,6 +24,24 @@ export async function startWorkerRole() {
   const role = new WorkerRole(logger.child({ role: 'worker' }), 5000)
   await role.start()
   return role
+}
+
+/**
+ * Runs the channels and worker roles in the test process for the group's
+ * tests. Puts the engine clock back on the system clock after each test and
+ * after the group.
+ */
+export function useEngineRoles(group: Group) {
+  group.setup(async () => {
+    const channels = await startChannelsRole()
+    const worker = await startWorkerRole()
+    return async () => {
+      await worker.stop()
+      await channels.stop()
+      await resetEngineClock()
+    }
+  })
+  group.each.teardown(() => resetEngineClock())
 }
 
 export interface ContactSeed {
@@ -110,6 +130,55 @@ export async function publishedCampaign(
     await publishDraft(stored, userId)
     return Campaign.findOrFail(campaign.id)
   })
+}
+
+/**
+ * Seeds `audience` contacts with phones of `area` into a new list and
+ * publishes a campaign that sends them `text` once on `instanceId`.
+ */
+export async function oneSendAudienceCampaign(options: {
+  tenantId: number
+  userId: number
+  instanceId: number
+  audience: number
+  area: number
+  text: string
+}) {
+  const contacts = Array.from({ length: options.audience }, (_, index) => ({
+    phone: phoneNumber(options.area, index),
+  }))
+  const { listId } = await seedAudience(options.tenantId, contacts)
+  return publishedCampaign(options.tenantId, options.userId, oneSendFlow(options.text), {
+    listIds: [listId],
+    channelInstanceIds: [options.instanceId],
+  })
+}
+
+/**
+ * Asserts that a finished one-send campaign of `audience` contacts sent
+ * each of them one message through sandbox instance `instanceId`, stored
+ * one message and one journey per contact, and completed every journey.
+ */
+export async function assertSentOnceEach(
+  assert: Assert,
+  campaign: Campaign,
+  instanceId: number,
+  audience: number
+) {
+  assert.equal(await sandboxSendCount(instanceId), audience)
+  const [{ recipients }] = await db
+    .from('sandbox_sends')
+    .where('instance_id', instanceId)
+    .countDistinct('to_address as recipients')
+  assert.equal(Number(recipients), audience, 'a contact got two messages or none')
+  const messages = await campaignMessages(campaign)
+  assert.lengthOf(messages, audience)
+  const journeys = await campaignJourneys(campaign)
+  assert.lengthOf(journeys, audience)
+  assert.isTrue(
+    journeys.every((journey) => journey.state === 'ended' && journey.endReason === 'completed'),
+    'a journey did not end'
+  )
 }
 
 export function startCampaign(campaign: Campaign, userId: number) {

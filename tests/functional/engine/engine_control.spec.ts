@@ -1,21 +1,14 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import type { ChannelsRole } from '#processes/channels_role'
-import type { WorkerRole } from '#processes/worker_role'
 import type Campaign from '#models/campaign'
 import { runInTenant } from '#tenancy/tenant_context'
 import { applyAction } from '#services/campaigns/campaign_states'
 import { OUTBOUND_CONCURRENCY } from '#services/channels/instance_session'
-import { engineNow, resetEngineClock } from '#engine/clock'
+import { engineNow } from '#engine/clock'
 import { computeProgress, storedProgress } from '#engine/campaign_progress'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
-import {
-  pairedSandbox,
-  sandboxSendCount,
-  startChannelsRole,
-  waitFor,
-} from '#tests/helpers/channels'
+import { pairedSandbox, sandboxSendCount, waitFor } from '#tests/helpers/channels'
 import {
   campaignJourneys,
   campaignMessages,
@@ -24,7 +17,7 @@ import {
   publishedCampaign,
   seedAudience,
   startCampaign,
-  startWorkerRole,
+  useEngineRoles,
   waitForCampaignState,
 } from '#tests/helpers/engine'
 
@@ -77,18 +70,7 @@ async function twoSendCampaign(audience: number, area: number) {
 }
 
 test.group('Engine campaign control', (group) => {
-  let channels: ChannelsRole
-  let worker: WorkerRole
-  group.setup(async () => {
-    channels = await startChannelsRole()
-    worker = await startWorkerRole()
-    return async () => {
-      await worker.stop()
-      await channels.stop()
-      await resetEngineClock()
-    }
-  })
-  group.each.teardown(() => resetEngineClock())
+  useEngineRoles(group)
 
   test('pause holds journeys and resume finishes', async ({ assert, client }) => {
     // More contacts than a number sends at once, so some first sends wait at the gate.

@@ -1,8 +1,6 @@
 import { test } from '@japa/runner'
-import db from '@adonisjs/lucid/services/db'
 import type { ChannelsRole } from '#processes/channels_role'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
-import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
 import {
   pairedSandbox,
   sandboxSendCount,
@@ -11,11 +9,8 @@ import {
 } from '#tests/helpers/channels'
 import { startAce, type RunningProcess } from '#tests/helpers/processes'
 import {
-  campaignJourneys,
-  campaignMessages,
-  phoneNumber,
-  publishedCampaign,
-  seedAudience,
+  assertSentOnceEach,
+  oneSendAudienceCampaign,
   startCampaign,
   waitForCampaignState,
 } from '#tests/helpers/engine'
@@ -42,19 +37,14 @@ test.group('Engine crash recovery', (group) => {
 
     const { tenant, owner } = await createTenantWithOwner()
     const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
-    const contacts = Array.from({ length: AUDIENCE }, (_, index) => ({
-      phone: phoneNumber(21, index),
-    }))
-    const { listId } = await seedAudience(tenant.id, contacts)
-    const campaign = await publishedCampaign(
-      tenant.id,
-      owner.id,
-      {
-        nodes: [graphNode('start', 'start'), sendNode('hello', 'Hello {{name|there}}')],
-        edges: [graphEdge('start', 'next', 'hello')],
-      },
-      { listIds: [listId], channelInstanceIds: [instance.id] }
-    )
+    const campaign = await oneSendAudienceCampaign({
+      tenantId: tenant.id,
+      userId: owner.id,
+      instanceId: instance.id,
+      audience: AUDIENCE,
+      area: 21,
+      text: 'Hello {{name|there}}',
+    })
 
     const first = await startWorker(running)
     await startCampaign(campaign, owner.id)
@@ -71,19 +61,6 @@ test.group('Engine crash recovery', (group) => {
     await startWorker(running)
     await waitForCampaignState(campaign, 'finished', 150_000)
 
-    assert.equal(await sandboxSendCount(instance.id), AUDIENCE)
-    const [{ recipients }] = await db
-      .from('sandbox_sends')
-      .where('instance_id', instance.id)
-      .countDistinct('to_address as recipients')
-    assert.equal(Number(recipients), AUDIENCE, 'a contact got two messages or none')
-    const messages = await campaignMessages(campaign)
-    assert.lengthOf(messages, AUDIENCE)
-    const journeys = await campaignJourneys(campaign)
-    assert.lengthOf(journeys, AUDIENCE)
-    assert.isTrue(
-      journeys.every((journey) => journey.state === 'ended' && journey.endReason === 'completed'),
-      'a journey did not end'
-    )
+    await assertSentOnceEach(assert, campaign, instance.id, AUDIENCE)
   }).timeout(240_000)
 })

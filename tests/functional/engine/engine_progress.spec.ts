@@ -1,25 +1,18 @@
 import { test } from '@japa/runner'
-import type { ChannelsRole } from '#processes/channels_role'
-import type { WorkerRole } from '#processes/worker_role'
 import { runInTenant } from '#tenancy/tenant_context'
 import { applyAction } from '#services/campaigns/campaign_states'
 import { paceSendsPerMinute, type PaceSettings } from '#engine/pacing'
 import { etaSecondsAt } from '#engine/progress_rates'
 import { PROGRESS_INTERVAL_MS, storedProgress } from '#engine/campaign_progress'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
-import {
-  pairedSandbox,
-  sandboxSendCount,
-  startChannelsRole,
-  waitFor,
-} from '#tests/helpers/channels'
+import { pairedSandbox, sandboxSendCount, waitFor } from '#tests/helpers/channels'
 import {
   oneSendFlow,
   phoneNumber,
   publishedCampaign,
   seedAudience,
   startCampaign,
-  startWorkerRole,
+  useEngineRoles,
 } from '#tests/helpers/engine'
 
 function sleep(ms: number) {
@@ -69,16 +62,7 @@ test.group('Engine progress rates', () => {
 })
 
 test.group('Engine progress publication', (group) => {
-  let channels: ChannelsRole
-  let worker: WorkerRole
-  group.setup(async () => {
-    channels = await startChannelsRole()
-    worker = await startWorkerRole()
-    return async () => {
-      await worker.stop()
-      await channels.stop()
-    }
-  })
+  useEngineRoles(group)
 
   test('stores rates and time left from the pace', async ({ assert, client }) => {
     const audience = 4

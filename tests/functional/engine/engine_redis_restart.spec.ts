@@ -4,21 +4,16 @@ import { mkdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
 import { closeQueues } from '#queues/queue_factory'
 import { closeRedisConnections } from '#queues/redis_connection'
 import { closeControl } from '#services/channels/channel_control'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
-import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
 import { pairedSandbox, sandboxSendCount, waitFor } from '#tests/helpers/channels'
 import { startAce, type RunningProcess } from '#tests/helpers/processes'
 import {
-  campaignJourneys,
-  campaignMessages,
-  phoneNumber,
-  publishedCampaign,
-  seedAudience,
+  assertSentOnceEach,
+  oneSendAudienceCampaign,
   startCampaign,
   waitForCampaignState,
 } from '#tests/helpers/engine'
@@ -112,19 +107,14 @@ test.group('Engine Redis restart', (group) => {
 
     const { tenant, owner } = await createTenantWithOwner()
     const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
-    const contacts = Array.from({ length: AUDIENCE }, (_, index) => ({
-      phone: phoneNumber(27, index),
-    }))
-    const { listId } = await seedAudience(tenant.id, contacts)
-    const campaign = await publishedCampaign(
-      tenant.id,
-      owner.id,
-      {
-        nodes: [graphNode('start', 'start'), sendNode('hello', 'Olá {{name|você}}')],
-        edges: [graphEdge('start', 'next', 'hello')],
-      },
-      { listIds: [listId], channelInstanceIds: [instance.id] }
-    )
+    const campaign = await oneSendAudienceCampaign({
+      tenantId: tenant.id,
+      userId: owner.id,
+      instanceId: instance.id,
+      audience: AUDIENCE,
+      area: 27,
+      text: 'Olá {{name|você}}',
+    })
 
     await startCampaign(campaign, owner.id)
     await waitFor(
@@ -139,19 +129,6 @@ test.group('Engine Redis restart', (group) => {
     await redis.start()
 
     await waitForCampaignState(campaign, 'finished', 150_000)
-    assert.equal(await sandboxSendCount(instance.id), AUDIENCE)
-    const [{ recipients }] = await db
-      .from('sandbox_sends')
-      .where('instance_id', instance.id)
-      .countDistinct('to_address as recipients')
-    assert.equal(Number(recipients), AUDIENCE, 'a contact got two messages or none')
-    const messages = await campaignMessages(campaign)
-    assert.lengthOf(messages, AUDIENCE)
-    const journeys = await campaignJourneys(campaign)
-    assert.lengthOf(journeys, AUDIENCE)
-    assert.isTrue(
-      journeys.every((journey) => journey.state === 'ended' && journey.endReason === 'completed'),
-      'a journey did not end'
-    )
+    await assertSentOnceEach(assert, campaign, instance.id, AUDIENCE)
   }).timeout(240_000)
 })

@@ -4,24 +4,16 @@ import { join } from 'node:path'
 import iconv from 'iconv-lite'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
-import type { ChannelsRole } from '#processes/channels_role'
-import type { WorkerRole } from '#processes/worker_role'
 import type Campaign from '#models/campaign'
 import Message from '#models/message'
 import { runInTenant } from '#tenancy/tenant_context'
 import { performAction } from '#services/channels/instance_service'
 import { sqlTime } from '#services/channels/sql_time'
-import { engineNow, resetEngineClock } from '#engine/clock'
+import { engineNow } from '#engine/clock'
 import { storedProgress } from '#engine/campaign_progress'
 import { createAudienceTenant, importThroughPages } from '#tests/helpers/audience'
 import { replyFlow } from '#tests/helpers/campaigns'
-import {
-  loadInstance,
-  pairedSandbox,
-  sandboxSendCount,
-  startChannelsRole,
-  waitFor,
-} from '#tests/helpers/channels'
+import { loadInstance, pairedSandbox, sandboxSendCount, waitFor } from '#tests/helpers/channels'
 import {
   campaignJourneys,
   campaignMessages,
@@ -29,7 +21,7 @@ import {
   publishedCampaign,
   seedAudience,
   startCampaign,
-  startWorkerRole,
+  useEngineRoles,
   waitForCampaignState,
 } from '#tests/helpers/engine'
 
@@ -133,18 +125,7 @@ async function countBy(query: any, column: string) {
 }
 
 test.group('Engine replies', (group) => {
-  let channels: ChannelsRole
-  let worker: WorkerRole
-  group.setup(async () => {
-    channels = await startChannelsRole()
-    worker = await startWorkerRole()
-    return async () => {
-      await worker.stop()
-      await channels.stop()
-      await resetEngineClock()
-    }
-  })
-  group.each.teardown(() => resetEngineClock())
+  useEngineRoles(group)
 
   test('imported audience branches on replies', async ({ assert, client }) => {
     const { tenant, owner } = await createAudienceTenant()

@@ -1,7 +1,5 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
-import type { ChannelsRole } from '#processes/channels_role'
-import type { WorkerRole } from '#processes/worker_role'
 import { getQueue } from '#queues/queue_factory'
 import { runInTenant } from '#tenancy/tenant_context'
 import { enqueueOutbound, outboundQueueName } from '#services/channels/outbound_queue'
@@ -10,12 +8,7 @@ import CustomField from '#models/custom_field'
 import { saveFieldValues } from '#services/contacts/custom_field_values'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
-import {
-  pairedSandbox,
-  sandboxSendCount,
-  startChannelsRole,
-  waitFor,
-} from '#tests/helpers/channels'
+import { pairedSandbox, sandboxSendCount, waitFor } from '#tests/helpers/channels'
 import {
   campaignJourneys,
   campaignMessages,
@@ -23,7 +16,7 @@ import {
   publishedCampaign,
   seedAudience,
   startCampaign,
-  startWorkerRole,
+  useEngineRoles,
   waitForCampaignState,
 } from '#tests/helpers/engine'
 
@@ -35,16 +28,7 @@ function oneSend(text: string) {
 }
 
 test.group('Engine sending', (group) => {
-  let channels: ChannelsRole
-  let worker: WorkerRole
-  group.setup(async () => {
-    channels = await startChannelsRole()
-    worker = await startWorkerRole()
-    return async () => {
-      await worker.stop()
-      await channels.stop()
-    }
-  })
+  useEngineRoles(group)
 
   test('two campaigns reach one contact once each', async ({ assert }) => {
     const { tenant, owner } = await createTenantWithOwner()

@@ -2,12 +2,9 @@ import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import type { IsoWeekday } from '#sdk'
-import type { ChannelsRole } from '#processes/channels_role'
-import type { WorkerRole } from '#processes/worker_role'
-import { resetEngineClock } from '#engine/clock'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
-import { pairedSandbox, startChannelsRole, waitFor } from '#tests/helpers/channels'
+import { pairedSandbox, waitFor } from '#tests/helpers/channels'
 import {
   campaignJourneys,
   campaignMessages,
@@ -15,7 +12,7 @@ import {
   publishedCampaign,
   seedAudience,
   startCampaign,
-  startWorkerRole,
+  useEngineRoles,
   waitForCampaignState,
 } from '#tests/helpers/engine'
 
@@ -26,18 +23,7 @@ function utc(iso: string) {
 }
 
 test.group('Engine time', (group) => {
-  let channels: ChannelsRole
-  let worker: WorkerRole
-  group.setup(async () => {
-    channels = await startChannelsRole()
-    worker = await startWorkerRole()
-    return async () => {
-      await worker.stop()
-      await channels.stop()
-      await resetEngineClock()
-    }
-  })
-  group.each.teardown(() => resetEngineClock())
+  useEngineRoles(group)
 
   test('quiet hours hold São Paulo and send Manaus', async ({ assert }) => {
     const { tenant, owner } = await createTenantWithOwner()

@@ -2,13 +2,10 @@ import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
 import type { IsoWeekday } from '#sdk'
 import type Tenant from '#models/tenant'
-import type { ChannelsRole } from '#processes/channels_role'
-import type { WorkerRole } from '#processes/worker_role'
-import { resetEngineClock } from '#engine/clock'
 import { forgetTenantQuietHours } from '#engine/quiet_policy'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
-import { pairedSandbox, startChannelsRole, waitFor } from '#tests/helpers/channels'
+import { pairedSandbox, waitFor } from '#tests/helpers/channels'
 import {
   campaignJourneys,
   campaignMessages,
@@ -16,7 +13,7 @@ import {
   publishedCampaign,
   seedAudience,
   startCampaign,
-  startWorkerRole,
+  useEngineRoles,
 } from '#tests/helpers/engine'
 
 const EVERY_DAY: IsoWeekday[] = [1, 2, 3, 4, 5, 6, 7]
@@ -48,18 +45,7 @@ async function twoCityCampaign(tenantId: number, ownerId: number) {
 }
 
 test.group('Tenant quiet hours in the engine', (group) => {
-  let channels: ChannelsRole
-  let worker: WorkerRole
-  group.setup(async () => {
-    channels = await startChannelsRole()
-    worker = await startWorkerRole()
-    return async () => {
-      await worker.stop()
-      await channels.stop()
-      await resetEngineClock()
-    }
-  })
-  group.each.teardown(() => resetEngineClock())
+  useEngineRoles(group)
 
   test('contact clock holds São Paulo only', async ({ assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
