@@ -34,8 +34,8 @@ const { KeyedBatcher } = await import('#plugins/sdk/batching')
 const { JOURNEY_JOB_OPTIONS } = await import('#engine/engine_queues')
 const { CAMPAIGN_SEND_PRIORITY, OUTBOUND_ATTEMPTS } =
   await import('#services/channels/outbound_queue')
-const { OUTBOUND_CONCURRENCY } = await import('#services/channels/instance_session')
-const SEND_CONCURRENCY = Number(process.env.SEND_CONCURRENCY ?? OUTBOUND_CONCURRENCY)
+const { SANDBOX_CONCURRENT_SENDS } = await import('../plugins/sandbox/index.js')
+const SEND_CONCURRENCY = Number(process.env.SEND_CONCURRENCY ?? SANDBOX_CONCURRENT_SENDS)
 
 const JOURNEYS = 'bench_floor_journeys'
 const MESSAGE_ROWS = 'bench_floor_messages'

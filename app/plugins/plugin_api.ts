@@ -60,6 +60,14 @@ function channelProblems(definition: ChannelDefinition) {
       ? []
       : ['channel configSchema must be vine.object({...})']),
     ...formFieldProblems(definition.configFields ?? [], 'channel configFields'),
+    ...(definition.maxConcurrentSends === undefined ||
+    (Number.isInteger(definition.maxConcurrentSends) &&
+      definition.maxConcurrentSends >= 1 &&
+      definition.maxConcurrentSends <= 1000)
+      ? []
+      : [
+          `channel maxConcurrentSends "${definition.maxConcurrentSends}" must be an integer from 1 to 1000`,
+        ]),
     ...requireFunction(definition.createDriver, 'channel createDriver'),
     ...requireFunction(definition.createMessageId, 'channel createMessageId', true),
   ]

@@ -310,6 +310,16 @@ export interface ChannelDefinition<
   /** Form of the instance's configuration. @default [] */
   configFields?: FormField[]
   /**
+   * Sends of one instance that the core hands to the driver at once, each
+   * followed by its journey step. Sends whose pace slots are apart leave one
+   * by one anyway, so this bounds only sends due together: campaigns with
+   * pacing off, and agents' replies. A higher value lets more sends share
+   * the core's batched reads and writes. An integer from 1 to 1000.
+   *
+   * @default 32
+   */
+  maxConcurrentSends?: number
+  /**
    * Makes a provider message id in the provider's format, before the send.
    *
    * @default 20 random bytes as 40 uppercase hex characters

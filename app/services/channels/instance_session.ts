@@ -38,13 +38,12 @@ import { enqueueJourneyJob, type JourneyJobData } from '#engine/engine_queues'
 import { applyHealth, holdForHealth } from '#services/channels/instance_health'
 
 /**
- * Sends of one instance in flight at once, each with the journey step that
- * follows it. Sends whose pace slots are apart leave one by one anyway, so
- * this bounds only sends whose slots coincide, as with pacing off. It sets
- * how many sends a pause or a cancel finds already past the send gate, and
- * how many steps share the batched reads and writes of the send path.
+ * Sends of one instance in flight at once when its channel does not set
+ * `maxConcurrentSends`. It bounds how many sends a pause or a cancel can
+ * find already past the send gate, and how many steps share the batched
+ * reads and writes of the send path.
  */
-export const OUTBOUND_CONCURRENCY = 128
+const DEFAULT_CONCURRENT_SENDS = 32
 
 /** Why a session ends: asked to stop, lease lost, or the driver reached a terminal status. */
 export type SessionEnd = 'stopped' | 'lost' | 'terminal'
@@ -317,7 +316,7 @@ export class InstanceSession {
   }
 
   /**
-   * Up to OUTBOUND_CONCURRENCY sends at a time. The pace does not depend on
+   * Up to the channel's `maxConcurrentSends` at a time. The pace does not depend on
    * it: each send waits as a delayed job for the slot reserved for it, so
    * only sends whose slots have come run together (all of them when pacing
    * is off). A job of a crashed owner is found stalled once its lock (the
@@ -327,7 +326,9 @@ export class InstanceSession {
   #workerOptions() {
     const ttlMs = this.options.leases.ttlMs
     return {
-      concurrency: OUTBOUND_CONCURRENCY,
+      concurrency:
+        this.options.runtime.channel(this.options.instance.channel).channel.maxConcurrentSends ??
+        DEFAULT_CONCURRENT_SENDS,
       lockDuration: ttlMs,
       stalledInterval: Math.max(1000, Math.floor(ttlMs / 2)),
       maxStalledCount: 1000,

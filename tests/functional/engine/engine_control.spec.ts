@@ -3,7 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type Campaign from '#models/campaign'
 import { runInTenant } from '#tenancy/tenant_context'
 import { applyAction } from '#services/campaigns/campaign_states'
-import { OUTBOUND_CONCURRENCY } from '#services/channels/instance_session'
+import { SANDBOX_CONCURRENT_SENDS } from '../../../plugins/sandbox/index.js'
 import { engineNow } from '#engine/clock'
 import { computeProgress, storedProgress } from '#engine/campaign_progress'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
@@ -74,7 +74,7 @@ test.group('Engine campaign control', (group) => {
 
   test('pause holds journeys and resume finishes', async ({ assert, client }) => {
     // More contacts than a number sends at once, so some first sends wait at the gate.
-    const audience = OUTBOUND_CONCURRENCY + 20
+    const audience = SANDBOX_CONCURRENT_SENDS + 20
     const { owner, instance, campaign } = await twoSendCampaign(audience, 31)
 
     await startCampaign(campaign, owner.id)
@@ -153,7 +153,7 @@ test.group('Engine campaign control', (group) => {
   }).timeout(90_000)
 
   test('cancel ends every journey and stops sends', async ({ assert }) => {
-    const audience = OUTBOUND_CONCURRENCY + 12
+    const audience = SANDBOX_CONCURRENT_SENDS + 12
     const { owner, instance, campaign } = await twoSendCampaign(audience, 32)
 
     await startCampaign(campaign, owner.id)
