@@ -135,6 +135,26 @@ test.group('Inbox', (group) => {
     assert.lengthOf(outbound, 0)
   }).timeout(60_000)
 
+  test('too long reply says so', async ({ browserContext, visit, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id)
+    const carla = await createContact(tenant.id, 'Carla Dias')
+    const inbound = await simulateReply(instance, carla.phone, 'Oi')
+    await browserContext.loginAs(owner)
+
+    const page = await visit(`/inbox?conversation=${inbound.conversationId}`)
+    await page.locator('[data-test-id="composer-text"]').fill('a'.repeat(4100))
+    const warning = page.locator('[data-test-id="composer-too-long"]')
+    await warning.waitFor()
+    assert.include(await warning.innerText(), '4100')
+    assert.include(await warning.innerText(), '4096')
+    assert.isTrue(await page.locator('[data-test-id="composer-send"]').isDisabled())
+
+    await page.locator('[data-test-id="composer-text"]').fill('a'.repeat(4096))
+    await warning.waitFor({ state: 'detached' })
+    assert.isFalse(await page.locator('[data-test-id="composer-send"]').isDisabled())
+  }).timeout(60_000)
+
   test('viewer reads in Portuguese', async ({ browserContext, visit, assert }) => {
     const { tenant } = await createTenantWithOwner()
     const viewer = await addMember(tenant.id, 'viewer')

@@ -76,4 +76,6 @@ export interface InboxError {
   message?: string
   key?: string
   values?: Record<string, unknown>
+  /** The validator's messages when the server rejected the form. */
+  errors?: { field?: string; message: string }[]
 }

@@ -105,6 +105,22 @@ test.group('Tenant quiet hours settings', (group) => {
     assert.equal(errors.end, 'Choose an end time different from the start time.')
   })
 
+  test('errors name the field in the member language', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+    const noDays = { enabled: true, ...NIGHTS, days: [], start: '', basis: 'contact' }
+    const english = await saveQuietHours(client, owner, noDays)
+    const inEnglish = english.flashMessages().inputErrorsBag as Record<string, string[]>
+    assert.equal(inEnglish.days[0], 'Pick at least 1 of the days.')
+    assert.equal(inEnglish.start[0], 'Fill in the start time.')
+
+    owner.locale = 'pt-BR'
+    await owner.save()
+    const portuguese = await saveQuietHours(client, owner, noDays)
+    const inPortuguese = portuguese.flashMessages().inputErrorsBag as Record<string, string[]>
+    assert.equal(inPortuguese.days[0], 'Escolha pelo menos 1 no campo Dias.')
+    assert.equal(inPortuguese.start[0], 'Preencha o campo Início.')
+  })
+
   test('editors read but cannot change it', async ({ client, assert }) => {
     const { tenant } = await createTenantWithOwner()
     const { user } = await addMember(tenant.id, 'editor')
