@@ -62,7 +62,7 @@ export function requestProgress(tenantId: number, campaignId: number) {
     })
 }
 
-/** The start node's id of each published version this process read; versions never change. */
+/** The start node's id of each published version this process read. Versions never change. */
 const entryNodes = new Map<number, string | null>()
 
 async function entryNodeOf(versionId: number) {

@@ -127,9 +127,12 @@ export const branchOnReplyNode = defineNodeType({
     },
   ],
   ports(config) {
+    // A rule the member named must lead somewhere. "Any other reply" and
+    // "no reply" may end the journey.
     const rulePorts: PortDefinition[] = config.rules.map((rule) => ({
       id: rule.id,
       text: rule.name,
+      required: true,
     }))
     return [
       ...rulePorts,

@@ -5,6 +5,12 @@ import { isTenantMediaSource, mediaUrlProblem } from '#services/channels/media_s
 
 const VARIABLE = /\{\{\s*([\w.]+)\s*(?:\|[^}]*)?\}\}/g
 
+/**
+ * Text of a new Send step. The step cannot be published until the member
+ * replaces it or picks a template, so the example never reaches a contact.
+ */
+export const EXAMPLE_TEXT = 'Write your message here'
+
 /** Names of the `{{variables}}` of an inline text. */
 export function variablesOf(text: string) {
   return [...text.matchAll(VARIABLE)].map((match) => match[1])
@@ -28,7 +34,7 @@ export const sendNode = defineNodeType({
     instanceId: vine.number().withoutDecimals().positive().nullable(),
   }),
   defaults: {
-    message: { templateId: null, text: 'Hello {{name|there}}!' },
+    message: { templateId: null, text: EXAMPLE_TEXT },
     media: null,
     instanceId: null,
   },
@@ -48,6 +54,9 @@ export const sendNode = defineNodeType({
   ],
   validate(config, context) {
     const issues: NodeIssue[] = []
+    if (config.message.templateId === null && config.message.text?.trim() === EXAMPLE_TEXT) {
+      issues.push({ field: 'message.text', message: 'flow_nodes.issues.example_text' })
+    }
     for (const name of variablesOf(config.message.text ?? '')) {
       if (!context.knownVariables.has(name)) {
         issues.push({

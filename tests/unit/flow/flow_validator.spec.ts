@@ -354,6 +354,44 @@ test.group('Flow validator', (group) => {
     assert.equal(invalid.values.fieldKey, 'flow_nodes.wait.fields.duration')
   })
 
+  test('branch answers must lead somewhere', async ({ assert }) => {
+    const branch = node('b', 'branch_on_reply', {
+      timeout: { amount: 1, unit: 'hours' },
+      rules: [
+        { id: 'sim', name: 'SIM', match: 'keywords', keywords: ['sim'], pattern: null },
+        { id: 'nao', name: 'NÃO', match: 'keywords', keywords: ['não'], pattern: null },
+      ],
+    })
+    const graph = {
+      nodes: [start, branch, send('a')],
+      edges: [edge('start', 'next', 'b'), edge('b', 'sim', 'a')],
+    }
+    const { problems } = await validateFlow(graph, context)
+    const unconnected = problems.filter((item) => item.code === 'port_unconnected')
+    assert.lengthOf(unconnected, 1)
+    assert.equal(unconnected[0].nodeId, 'b')
+    assert.equal(unconnected[0].values.port, 'nao')
+    assert.equal(unconnected[0].values.portText, 'NÃO')
+
+    // "Any other reply" and "no reply" may end the journey.
+    graph.edges.push(edge('b', 'nao', 'a'))
+    const connected = await validateFlow(graph, context)
+    assert.deepEqual(connected.problems, [])
+  })
+
+  test('a new send step needs its message', async ({ assert }) => {
+    const entry = context.registry.getOrFail('send')
+    const fresh = node('a', 'send', structuredClone(entry.definition.defaults) as never)
+    const { problems } = await validateFlow(
+      { nodes: [start, fresh], edges: [edge('start', 'next', 'a')] },
+      context
+    )
+    assert.lengthOf(problems, 1)
+    assert.equal(problems[0].code, 'node_issue')
+    assert.equal(problems[0].nodeId, 'a')
+    assert.equal(problems[0].message, 'flow_nodes.issues.example_text')
+  })
+
   test('reports ports of a half-configured branch', async ({ assert }) => {
     const branch = node('b', 'branch_on_reply', {
       timeout: { amount: 0, unit: 'hours' },
