@@ -4,8 +4,6 @@ import logger from '@adonisjs/core/services/logger'
 import transmit from '@adonisjs/transmit/services/main'
 import { getQueue } from '#queues/queue_factory'
 import Campaign from '#models/campaign'
-import type { FlowGraph } from '#flow/flow_graph'
-import { ENTRY_NODE_TYPE, ENTRY_PORT } from '#flow/flow_graph'
 import {
   campaignProgressChannel,
   type CampaignProgressPayload,
@@ -62,20 +60,6 @@ export function requestProgress(tenantId: number, campaignId: number) {
     })
 }
 
-/** The start node's id of each published version this process read. Versions never change. */
-const entryNodes = new Map<number, string | null>()
-
-async function entryNodeOf(versionId: number) {
-  if (!entryNodes.has(versionId)) {
-    const row = await db.from('flow_versions').where('id', versionId).select('graph').first()
-    const graph: FlowGraph | null =
-      typeof row?.graph === 'string' ? JSON.parse(row.graph) : (row?.graph ?? null)
-    const entry = graph?.nodes.find((node) => node.type === ENTRY_NODE_TYPE)
-    entryNodes.set(versionId, entry?.id ?? null)
-  }
-  return entryNodes.get(versionId)!
-}
-
 async function countBy(query: any, column: string) {
   const rows = await query.select(column).count('* as total').groupBy(column)
   return new Map<string, number>(rows.map((row: any) => [String(row[column]), Number(row.total)]))
@@ -106,24 +90,10 @@ export async function computeProgress(campaignId: number): Promise<CampaignProgr
     .count('* as total')
     .groupBy('node_id', 'port')
 
-  const versions = await countBy(
-    db.from('journeys').where('campaign_id', campaignId),
-    'flow_version_id'
-  )
-
   const nodes: Record<string, NodeProgress> = {}
   const nodeOf = (id: string) => (nodes[id] ??= { waiting: 0, ports: {} })
   for (const row of waiting) nodeOf(row.node_id).waiting = Number(row.total)
   for (const row of ports) nodeOf(row.node_id).ports[row.port] = Number(row.total)
-  // Enrollment starts each journey at the node after the start, so every
-  // enrolled journey has left the start node through its port.
-  for (const [versionId, count] of versions) {
-    const entryId = await entryNodeOf(Number(versionId))
-    if (entryId) {
-      const entry = nodeOf(entryId)
-      entry.ports[ENTRY_PORT] = (entry.ports[ENTRY_PORT] ?? 0) + count
-    }
-  }
 
   const enrolled = [...states.values()].reduce((sum, value) => sum + value, 0)
   const completed = states.get('ended') ?? 0

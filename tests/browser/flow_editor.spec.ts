@@ -287,6 +287,11 @@ test.group('Flow editor live overlay', () => {
       await page.locator('[data-test-id="flow-port-count-ask-failed"]').textContent(),
       '2'
     )
+    // Every enrolled journey left the start, which runs no step of its own.
+    assert.equal(
+      await page.locator('[data-test-id="flow-port-count-start-next"]').textContent(),
+      '42'
+    )
     await page.locator('[data-test-id="flow-totals"]').getByText('42 started').waitFor()
   })
 })

@@ -139,7 +139,6 @@ test.group('Engine campaign control', (group) => {
       sent: audience * 2,
       failed: 0,
     })
-    assert.equal(progress.nodes.start.ports.next, audience, 'journeys that left the start')
     assert.equal(progress.nodes.hello.ports.sent, audience)
     assert.equal(progress.nodes.later.ports.next, audience)
     assert.equal(progress.nodes.bye.ports.sent, audience)
