@@ -25,7 +25,26 @@ export async function findCampaign(tenantId: number, campaignId: number) {
   }
 }
 
-/** Id and type of each node of the published flow version, in graph order; `[]` before publishing. */
+/** Length of a step's message preview in the per-step table. */
+const PREVIEW_LENGTH = 60
+
+/** The start of a node's message text, when its configuration has one, as Send steps do. */
+function messagePreview(config: unknown) {
+  const text = (config as { message?: { text?: unknown } } | null)?.message?.text
+  if (typeof text !== 'string') {
+    return null
+  }
+  const line = text.replace(/\s+/g, ' ').trim()
+  if (!line) {
+    return null
+  }
+  return line.length > PREVIEW_LENGTH ? `${line.slice(0, PREVIEW_LENGTH - 1)}…` : line
+}
+
+/**
+ * Id, type and message preview of each node of the published flow version,
+ * in graph order. Returns `[]` before publishing.
+ */
 async function publishedNodes(tenantId: number, versionId: number | null) {
   if (versionId === null) {
     return []
@@ -39,8 +58,10 @@ async function publishedNodes(tenantId: number, versionId: number | null) {
   if (!version) {
     return []
   }
-  const graph = JSON.parse(String(version.graph)) as { nodes?: { id: string; type: string }[] }
+  const graph = JSON.parse(String(version.graph)) as {
+    nodes?: { id: string; type: string; config?: unknown }[]
+  }
   return (graph.nodes ?? [])
     .filter((node) => node.type !== 'start')
-    .map((node) => ({ id: node.id, type: node.type }))
+    .map((node) => ({ id: node.id, type: node.type, preview: messagePreview(node.config) }))
 }

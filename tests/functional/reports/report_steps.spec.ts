@@ -1,0 +1,53 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { INERTIA_HEADERS } from '#tests/helpers/audience'
+import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
+import { publishedCampaign } from '#tests/helpers/engine'
+
+test.group('Report steps', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  test('steps carry their message preview', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Report steps')
+    const longText = `Oi {{name|você}}, ${'temos novidades '.repeat(6)}`
+    const campaign = await publishedCampaign(
+      tenant.id,
+      owner.id,
+      {
+        nodes: [
+          graphNode('start', 'start'),
+          sendNode('ask', 'Vem amanhã?\n  Responda SIM ou NÃO'),
+          graphNode('later', 'wait', { duration: { amount: 1, unit: 'hours' } }),
+          sendNode('long', longText),
+        ],
+        edges: [
+          graphEdge('start', 'next', 'ask'),
+          graphEdge('ask', 'sent', 'later'),
+          graphEdge('later', 'next', 'long'),
+        ],
+      },
+      { listIds: [] }
+    )
+
+    const page = await client
+      .get(`/plugins/reports/campaigns/${campaign.id}`)
+      .headers(INERTIA_HEADERS)
+      .loginAs(owner)
+    page.assertStatus(200)
+    const nodes = page.body().props.campaign.nodes as {
+      id: string
+      type: string
+      preview: string | null
+    }[]
+    assert.deepEqual(
+      nodes.map((node) => node.id),
+      ['ask', 'later', 'long']
+    )
+    assert.equal(nodes[0].preview, 'Vem amanhã? Responda SIM ou NÃO')
+    assert.isNull(nodes[1].preview)
+    assert.lengthOf(nodes[2].preview!, 60)
+    assert.isTrue(nodes[2].preview!.startsWith('Oi {{name|você}}, temos novidades'))
+    assert.isTrue(nodes[2].preview!.endsWith('…'))
+  })
+})
