@@ -98,4 +98,24 @@ test.group('Hostile text', () => {
 
     assert.isUndefined(await messages.evaluate(() => (window as any).__ran))
   }).timeout(60_000)
+
+  test('long names keep pages in the window', async ({ browserContext, visit, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const contact = await createContact(tenant.id, 'Bia')
+    const instance = await runInTenant(tenant.id, () =>
+      ChannelInstance.create({ name: 'X'.repeat(120), channel: 'sandbox', status: 'open' })
+    )
+    await receive(instance, contact.phone, 'Oi', 'Bia')
+    await browserContext.loginAs(owner)
+
+    for (const path of ['/campaigns/new', '/inbox']) {
+      const page = await visit(path)
+      await page.waitForLoadState('networkidle')
+      const widths = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        window: window.innerWidth,
+      }))
+      assert.isAtMost(widths.page, widths.window, `${path} is wider than the window`)
+    }
+  })
 })
