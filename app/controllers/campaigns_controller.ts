@@ -13,6 +13,7 @@ import {
   unknownChoices,
 } from '#services/campaigns/campaign_settings'
 import { countAudience } from '#services/campaigns/campaign_audience'
+import { engineNow } from '#engine/clock'
 import { actionsFor } from '#services/campaigns/campaign_states'
 import { draftOf } from '#services/campaigns/flow_drafts'
 import { storedTotals } from '#services/campaigns/campaign_totals'
@@ -107,7 +108,8 @@ export default class CampaignsController {
   private async save({ request, session, i18n, logger, tenant }: HttpContext, campaign: Campaign) {
     const input = await request.validateUsing(campaignSettingsValidator)
     const messages: Record<string, string> = {}
-    for (const [field, key] of Object.entries(settingsErrors(input, tenant.timezone))) {
+    const times = { now: await engineNow(), storedStartsAt: campaign.startsAt }
+    for (const [field, key] of Object.entries(settingsErrors(input, tenant.timezone, times))) {
       messages[field] = i18n.t(key)
     }
     for (const [field, { key, values }] of Object.entries(await unknownChoices(input))) {

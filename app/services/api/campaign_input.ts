@@ -4,6 +4,7 @@ import type { apiCampaignValidator } from '#validators/api'
 import type { CampaignSettingsInput } from '#services/campaigns/campaign_settings'
 import { settingsErrors, unknownChoices } from '#services/campaigns/campaign_settings'
 import { ApiException } from '#services/api/api_errors'
+import { engineNow } from '#engine/clock'
 
 type ApiCampaignInput = Infer<typeof apiCampaignValidator>
 
@@ -38,7 +39,7 @@ export async function campaignSettingsFrom(
       : { mode: 'tenant', window: null },
   }
 
-  const errors = Object.entries(settingsErrors(settings, timeZone))
+  const errors = Object.entries(settingsErrors(settings, timeZone, { now: await engineNow() }))
   if (errors.length > 0) {
     const [field, key] = errors[0]
     throw new ApiException(translate(key), {

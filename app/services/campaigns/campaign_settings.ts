@@ -9,8 +9,24 @@ import Segment from '#models/segment'
 
 export type CampaignSettingsInput = Infer<typeof campaignSettingsValidator>
 
-/** Field errors of settings that passed the schema but not the rules between fields, by field name. */
-export function settingsErrors(input: CampaignSettingsInput, timeZone: string) {
+/**
+ * Minutes a chosen start time may lie in the past. The form picks whole
+ * minutes, so a member who picks the current minute, or saves a moment
+ * later, starts the campaign at once instead of meeting an error.
+ */
+const PAST_START_GRACE_MINUTES = 10
+
+/**
+ * Field errors of settings that passed the schema but not the rules
+ * between fields, by field name. A start time more than
+ * PAST_START_GRACE_MINUTES before `now` is rejected, unless it is the one
+ * already stored (`storedStartsAt`), as on a campaign that started at it.
+ */
+export function settingsErrors(
+  input: CampaignSettingsInput,
+  timeZone: string,
+  times: { now: DateTime; storedStartsAt?: DateTime | null }
+) {
   const errors: Record<string, string> = {}
   if (input.minIntervalSeconds > input.maxIntervalSeconds) {
     errors.maxIntervalSeconds = 'campaigns.errors.interval_order'
@@ -24,6 +40,11 @@ export function settingsErrors(input: CampaignSettingsInput, timeZone: string) {
       : null
     if (!startsAt?.isValid) {
       errors.startsAtLocal = 'campaigns.errors.starts_at_missing'
+    } else if (
+      startsAt < times.now.minus({ minutes: PAST_START_GRACE_MINUTES }) &&
+      startsAt.toMillis() !== times.storedStartsAt?.toMillis()
+    ) {
+      errors.startsAtLocal = 'campaigns.errors.starts_at_past'
     }
   }
   if (input.quietHours.mode === 'custom' && !input.quietHours.window) {

@@ -6,7 +6,7 @@ import type User from '#models/user'
 import Campaign from '#models/campaign'
 import { runInTenant } from '#tenancy/tenant_context'
 import { createTenantWithOwner, addMember } from '#tests/helpers/accounts'
-import { createPublishedCampaign } from '#tests/helpers/campaigns'
+import { createCampaign, createPublishedCampaign } from '#tests/helpers/campaigns'
 import { startDueCampaigns } from '#services/campaigns/campaign_states'
 import { createInstance } from '#services/channels/instance_service'
 
@@ -193,5 +193,43 @@ test.group('Campaign settings', (group) => {
       .redirects(0)
     const campaigns = await runInTenant(tenant.id, () => Campaign.query())
     assert.lengthOf(campaigns, 0)
+  })
+  test('rejects a start time that has passed', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const response = await client
+      .post('/campaigns')
+      .json({ ...settings, startsAtLocal: '2020-01-01T10:00' })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+    response.assertStatus(302)
+    const errors = response.flashMessages().errorsBag as Record<string, string>
+    assert.equal(
+      errors.startsAtLocal,
+      'That time has already passed. Choose a later date and time, or start when you press Start.'
+    )
+    const campaigns = await runInTenant(tenant.id, () => Campaign.query())
+    assert.lengthOf(campaigns, 0)
+  })
+
+  test('keeps a stored start time that has passed', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    tenant.timezone = 'America/Sao_Paulo'
+    await tenant.save()
+    const campaign = await createCampaign(tenant.id, {
+      startMode: 'at',
+      startsAt: DateTime.fromISO('2020-01-01T10:00', { zone: tenant.timezone }).toUTC(),
+    })
+    const response = await client
+      .put(`/campaigns/${campaign.id}`)
+      .json({ ...settings, name: 'Renamed after its start', startsAtLocal: '2020-01-01T10:00' })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+    response.assertStatus(302)
+    const errors = (response.flashMessages().errorsBag ?? {}) as Record<string, string>
+    assert.isUndefined(errors.startsAtLocal)
+    const stored = await runInTenant(tenant.id, () => Campaign.findOrFail(campaign.id))
+    assert.equal(stored.name, 'Renamed after its start')
   })
 })
