@@ -32,7 +32,7 @@ const { default: db } = await import('@adonisjs/lucid/services/db')
 const { createWorker, getQueue } = await import('#queues/queue_factory')
 const { KeyedBatcher } = await import('#plugins/sdk/batching')
 const { JOURNEY_JOB_OPTIONS } = await import('#engine/engine_queues')
-const { CAMPAIGN_SEND_PRIORITY, OUTBOUND_ATTEMPTS } =
+const { CAMPAIGN_SEND_PRIORITY, OUTBOUND_JOB_OPTIONS } =
   await import('#services/channels/outbound_queue')
 const { SANDBOX_CONCURRENT_SENDS } = await import('../plugins/sandbox/index.js')
 const SEND_CONCURRENCY = Number(process.env.SEND_CONCURRENCY ?? SANDBOX_CONCURRENT_SENDS)
@@ -140,12 +140,9 @@ async function floorRun() {
         name: 'send',
         data: { messageId, journeyId: job.data.journeyId },
         opts: {
+          ...OUTBOUND_JOB_OPTIONS,
           jobId: `message-${messageId}`,
           priority: CAMPAIGN_SEND_PRIORITY,
-          attempts: OUTBOUND_ATTEMPTS,
-          backoff: { type: 'exponential', delay: 2000 },
-          removeOnComplete: { age: 24 * 3600, count: 1000 },
-          removeOnFail: { age: 7 * 24 * 3600 },
         },
       })
     },

@@ -5,7 +5,7 @@ import Template from '#models/template'
 import { markFailed } from '#services/channels/message_service'
 import {
   CAMPAIGN_SEND_PRIORITY,
-  OUTBOUND_ATTEMPTS,
+  OUTBOUND_JOB_OPTIONS,
   outboundQueueName,
   type OutboundJobData,
 } from '#services/channels/outbound_queue'
@@ -172,15 +172,7 @@ async function addSend(
   await sendAdds.add(queue.name, {
     name: 'send',
     data,
-    opts: {
-      jobId,
-      priority: CAMPAIGN_SEND_PRIORITY,
-      delay,
-      attempts: OUTBOUND_ATTEMPTS,
-      backoff: { type: 'exponential', delay: 2000 },
-      removeOnComplete: { age: 24 * 3600, count: 1000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-    },
+    opts: { ...OUTBOUND_JOB_OPTIONS, jobId, priority: CAMPAIGN_SEND_PRIORITY, delay },
   })
 }
 

@@ -1,3 +1,4 @@
+import type { JobsOptions } from 'bullmq'
 import { getQueue } from '#queues/queue_factory'
 import type Message from '#models/message'
 import type { JourneyJobData } from '#engine/engine_queues'
@@ -23,6 +24,17 @@ export interface OutboundJobData {
 export const OUTBOUND_ATTEMPTS = 8
 
 /**
+ * Options of every outbound send job: its attempts with backoff, and how
+ * long finished jobs are kept.
+ */
+export const OUTBOUND_JOB_OPTIONS = {
+  attempts: OUTBOUND_ATTEMPTS,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { age: 24 * 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600 },
+} satisfies JobsOptions
+
+/**
  * BullMQ priority of campaign sends on an outbound queue. Jobs without a
  * priority (inbox replies, single API messages) run before prioritized
  * jobs, so an agent's reply leaves ahead of the campaign sends already
@@ -44,11 +56,8 @@ export function outboundQueueName(instanceId: number) {
 export async function enqueueOutbound(message: Message, options: { delayMs?: number } = {}) {
   const data: OutboundJobData = { tenantId: message.tenantId, messageId: message.id }
   await getQueue(outboundQueueName(message.instanceId)).add('send', data, {
+    ...OUTBOUND_JOB_OPTIONS,
     jobId: `message-${message.id}`,
     delay: options.delayMs,
-    attempts: OUTBOUND_ATTEMPTS,
-    backoff: { type: 'exponential', delay: 2000 },
-    removeOnComplete: { age: 24 * 3600, count: 1000 },
-    removeOnFail: { age: 7 * 24 * 3600 },
   })
 }
