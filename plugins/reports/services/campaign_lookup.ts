@@ -28,7 +28,7 @@ export async function findCampaign(tenantId: number, campaignId: number) {
 /** Length of a step's message preview in the per-step table. */
 const PREVIEW_LENGTH = 60
 
-/** The start of a node's message text, when its configuration has one, as Send steps do. */
+/** Returns the start of a node's message text, when its configuration has one as Send steps do. */
 function messagePreview(config: unknown) {
   const text = (config as { message?: { text?: unknown } } | null)?.message?.text
   if (typeof text !== 'string') {

@@ -2,11 +2,11 @@ import { test } from '@japa/runner'
 import { dayBucket, hourBucket } from '../services/bucket_keys.js'
 
 test.group('Report bucket keys', () => {
-  test('an hour bucket is the UTC hour', ({ assert }) => {
+  test('hour bucket is the UTC hour', ({ assert }) => {
     assert.equal(hourBucket(new Date('2025-03-11T00:30:00Z')), '2025-03-11T00')
   })
 
-  test('a day bucket is the date in the zone, across a daylight-saving change', ({ assert }) => {
+  test('day bucket across daylight saving', ({ assert }) => {
     // New York moved from -05:00 to -04:00 at 07:00 UTC on 9 March 2025.
     assert.equal(dayBucket(new Date('2025-03-09T04:59:00Z'), 'America/New_York'), '2025-03-08')
     assert.equal(dayBucket(new Date('2025-03-09T05:00:00Z'), 'America/New_York'), '2025-03-09')

@@ -27,7 +27,7 @@ export function followChannel(channel: string, onEvent: (event: unknown) => void
   function attach() {
     subscription = transmit.subscription(channel)
     removeHandler = subscription.onMessage((event) => {
-      for (const one of eventsOf(event)) onEvent(one)
+      for (const unpacked of eventsOf(event)) onEvent(unpacked)
     })
     return subscription.create()
   }

@@ -37,7 +37,7 @@ test.group('Channel broadcasts', () => {
     assert.deepEqual(recorded.seen[0].payload, { type: 'merged', fromId: 4, intoId: 5 })
   })
 
-  test('events of one turn leave as one batch per topic', async ({ assert }) => {
+  test('one turn batches each topic', async ({ assert }) => {
     const inbox = inboxTopic(9102)
     const instances = instancesTopic(9102)
     const recorded = recordBroadcasts([inbox, instances])
