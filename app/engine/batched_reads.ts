@@ -8,6 +8,7 @@ import ChannelInstance from '#models/channel_instance'
 import Contact from '#models/contact'
 import Journey from '#models/journey'
 import Message from '#models/message'
+import { rowReader, type RowRecord } from '#services/database/row_records'
 
 type Row = Record<string, unknown>
 type ReadRows = (tenantId: number | null, ids: number[]) => Promise<Row[]>
@@ -15,48 +16,33 @@ type ReadRows = (tenantId: number | null, ids: number[]) => Promise<Row[]>
 /**
  * Finds rows of a tenant-owned model by id for the engine's concurrent
  * jobs: the finds of one tenant made while no read of that tenant runs are
- * read together by one `WHERE id IN` query (see `KeyedBatcher`). Each
- * caller gets a model instance of its own, so one job's changes to it
- * never reach another job. With `shared`, the callers of one batch share
- * one instance per row instead, which saves building a model per job for
- * rows the engine only reads. Runs inside the tenant's scope, like
+ * read together by one `WHERE id IN` query (see `KeyedBatcher`). A find
+ * resolves with the row as a `RowRecord`, which the callers of one batch
+ * share: it is read-only. Runs inside the tenant's scope, like
  * `Model.find`.
  */
 function batchedFinder<Model extends LucidModel>(
   model: Model,
-  options: { readRows?: ReadRows; windowMs?: number; shared?: boolean } = {}
+  options: { readRows?: ReadRows; windowMs?: number } = {}
 ) {
-  const readRows = options.readRows
+  const toRecord = rowReader(model)
   const read: ReadRows =
-    readRows ??
+    options.readRows ??
     ((tenantId, ids) => {
       const query = db.from(model.table).whereIn('id', ids)
       return tenantId === null ? query : query.where('tenant_id', tenantId)
     })
-  type Found = { rows: Map<number, Row>; models: Map<number, InstanceType<Model>> }
-  const batcher = new KeyedBatcher<number | null, number, Found>(
+  const batcher = new KeyedBatcher<number | null, number, Map<number, RowRecord<Model>>>(
     async (tenantId, ids) => {
       const rows = await read(tenantId, [...new Set(ids)])
-      return { rows: new Map(rows.map((row) => [Number(row.id), row])), models: new Map() }
+      return new Map(rows.map((row) => [Number(row.id), toRecord(row)]))
     },
     { windowMs: options.windowMs }
   )
 
-  return async (id: number): Promise<InstanceType<Model> | null> => {
+  return async (id: number): Promise<RowRecord<Model> | null> => {
     const found = await batcher.add(requireTenantScope(model.name), id)
-    const row = found.rows.get(id)
-    if (!row) {
-      return null
-    }
-    if (!options.shared) {
-      return model.$createFromAdapterResult(row) as InstanceType<Model>
-    }
-    let shared = found.models.get(id)
-    if (!shared) {
-      shared = model.$createFromAdapterResult(row) as InstanceType<Model>
-      found.models.set(id, shared)
-    }
-    return shared
+    return found.get(id) ?? null
   }
 }
 
@@ -69,13 +55,13 @@ const JOB_START_WINDOW_MS = 5
 
 /** Finds a journey; the first read of every journey step. */
 export const findJourney = batchedFinder(Journey, { windowMs: JOB_START_WINDOW_MS })
-/** Finds a campaign, shared by the jobs of a batch: the engine never changes it. */
-export const findCampaign = batchedFinder(Campaign, { shared: true })
+/** Finds a campaign. */
+export const findCampaign = batchedFinder(Campaign)
 export const findMessage = batchedFinder(Message)
 /** Finds a message; the first read of every outbound send. */
 export const findMessageToSend = batchedFinder(Message, { windowMs: JOB_START_WINDOW_MS })
-/** Finds a channel instance, shared by the jobs of a batch: the engine never changes it. */
-export const findInstance = batchedFinder(ChannelInstance, { shared: true })
+/** Finds a channel instance. */
+export const findInstance = batchedFinder(ChannelInstance)
 
 /** Finds a channel instance by id; raises Lucid's `E_ROW_NOT_FOUND` when it is missing. */
 export async function findInstanceOrFail(id: number) {

@@ -1,11 +1,10 @@
 import logger from '@adonisjs/core/services/logger'
 import type { Logger } from '@adonisjs/core/logger'
 import type { NodeDecision, NodeResume } from '#sdk'
-import type Journey from '#models/journey'
-import type { JourneyState } from '#models/journey'
-import type Contact from '#models/contact'
+import type { JourneyRecord, JourneyState } from '#models/journey'
+import type { ContactRecord } from '#models/contact'
 import FlowVersion from '#models/flow_version'
-import Message from '#models/message'
+import Message, { type MessageRecord } from '#models/message'
 import Tenant from '#models/tenant'
 import { nodeTypes } from '#flow/node_type_registry'
 import type { ExecutionPlan } from '#flow/execution_plan'
@@ -47,7 +46,7 @@ async function planOf(versionId: number) {
 }
 
 /** Whether the job is the one that moves the journey on from where it is now. */
-function isCurrent(journey: Journey, data: JourneyJobData) {
+function isCurrent(journey: JourneyRecord, data: JourneyJobData) {
   return (
     journey.step === data.step &&
     journey.nodeId === data.nodeId &&
@@ -61,7 +60,7 @@ function isCurrent(journey: Journey, data: JourneyJobData) {
  * two. The job is retried, since taking it for stale would leave the
  * journey sending forever.
  */
-function isSentBeforeMarked(journey: Journey, data: JourneyJobData) {
+function isSentBeforeMarked(journey: JourneyRecord, data: JourneyJobData) {
   return (
     data.phase === 'sent' &&
     journey.state === 'active' &&
@@ -70,7 +69,7 @@ function isSentBeforeMarked(journey: Journey, data: JourneyJobData) {
   )
 }
 
-async function tenantZone(journey: Journey, contact: Contact | null): Promise<string> {
+async function tenantZone(journey: JourneyRecord, contact: ContactRecord | null): Promise<string> {
   if (contact) {
     return contact.$extras.tenant_timezone
   }
@@ -80,8 +79,8 @@ async function tenantZone(journey: Journey, contact: Contact | null): Promise<st
 
 async function loadStep(
   data: JourneyJobData,
-  journey: Journey,
-  settled: Message | null
+  journey: JourneyRecord,
+  settled: MessageRecord | null
 ): Promise<StepContext | null> {
   const [campaign, contact] = await Promise.all([
     findCampaign(journey.campaignId),
@@ -115,8 +114,7 @@ async function loadStep(
     await holdJourney(journey)
     return null
   }
-  contact.timezone ||= tenant.timezone
-  return step
+  return contact.timezone ? step : { ...step, contact: { ...contact, timezone: tenant.timezone } }
 }
 
 /**
@@ -126,7 +124,10 @@ async function loadStep(
  * job for a step the journey has not reached yet is retried. `settled` is
  * the message of the step's send when the outbound worker runs the step.
  */
-export function runJourneyJob(data: JourneyJobData, options: { settled?: Message | null } = {}) {
+export function runJourneyJob(
+  data: JourneyJobData,
+  options: { settled?: MessageRecord | null } = {}
+) {
   return runInTenant(data.tenantId, async () => {
     const journey = await findJourney(data.journeyId)
     if (!journey) {

@@ -1,6 +1,6 @@
 import type { JobsOptions } from 'bullmq'
 import type { SendOutcome, SendRequest } from '#sdk'
-import Message from '#models/message'
+import Message, { type MessageRecord } from '#models/message'
 import Template from '#models/template'
 import { markFailed } from '#services/channels/message_service'
 import {
@@ -20,7 +20,7 @@ import { SendDeferredSignal, SendPendingSignal } from '#engine/engine_errors'
 import type { StepContext } from '#engine/step_context'
 import { findInstanceOrFail, findMessage } from '#engine/batched_reads'
 import { getQueue } from '#queues/queue_factory'
-import Campaign from '#models/campaign'
+import Campaign, { type CampaignRecord } from '#models/campaign'
 import { sqlTime } from '#services/channels/sql_time'
 import { requestProgress } from '#engine/campaign_progress'
 import { applyTransition } from '#engine/transition_batch'
@@ -36,7 +36,7 @@ interface SendJob {
 }
 
 /** The pace of a campaign's sends, in the tenant's days. */
-export function paceOf(campaign: Campaign, timeZone: string): PaceSettings {
+export function paceOf(campaign: CampaignRecord, timeZone: string): PaceSettings {
   return {
     minIntervalSeconds: campaign.minIntervalSeconds,
     maxIntervalSeconds: campaign.maxIntervalSeconds,
@@ -47,7 +47,7 @@ export function paceOf(campaign: Campaign, timeZone: string): PaceSettings {
   }
 }
 
-function outcomeOf(message: Message): SendOutcome | null {
+function outcomeOf(message: MessageRecord): SendOutcome | null {
   if (DELIVERED.has(message.status)) {
     return { status: 'sent', messageId: message.id, providerMessageId: message.providerMessageId }
   }
@@ -113,7 +113,7 @@ async function existingStepMessage(step: StepContext) {
  * and its instance, which a send node may choose, because replies reach
  * the journey on the instance that sent last.
  */
-export async function markSending(step: StepContext, message: Message) {
+export async function markSending(step: StepContext, message: MessageRecord) {
   await applyTransition({
     journeyId: step.journey.id,
     campaignId: step.journey.campaignId,
@@ -146,7 +146,7 @@ const sendAdds = new KeyedBatcher<string, SendJob, unknown>((queueName, jobs) =>
 async function addSend(
   sentJob: JourneyJobData,
   pace: PaceSettings,
-  message: Message,
+  message: MessageRecord,
   fresh: boolean
 ) {
   const queue = getQueue(outboundQueueName(message.instanceId))
@@ -177,7 +177,7 @@ async function addSend(
 }
 
 /** Adds the send of the step's message (see `addSend`). */
-export function enqueueSend(step: StepContext, message: Message, fresh = false) {
+export function enqueueSend(step: StepContext, message: MessageRecord, fresh = false) {
   return addSend(step.data, paceOf(step.campaign, step.tenant.timezone), message, fresh)
 }
 
@@ -186,7 +186,7 @@ export function enqueueSend(step: StepContext, message: Message, fresh = false) 
  * its send job is missing, as after a crash between marking the journey
  * sending and adding the send. Nothing is added once the campaign is gone.
  */
-export async function restoreSend(sentJob: JourneyJobData, message: Message) {
+export async function restoreSend(sentJob: JourneyJobData, message: MessageRecord) {
   const campaign = await Campaign.query()
     .where('campaigns.id', sentJob.campaignId)
     .join('tenants', 'tenants.id', 'campaigns.tenant_id')
@@ -202,7 +202,7 @@ export async function restoreSend(sentJob: JourneyJobData, message: Message) {
  * `queued` when its journey job resumed was given up by the outbound queue
  * (its attempts ran out without a recorded failure), so it is marked failed.
  */
-async function settledOutcome(step: StepContext, message: Message) {
+async function settledOutcome(step: StepContext, message: MessageRecord) {
   const outcome = outcomeOf(message)
   if (outcome || step.data.phase !== 'sent') {
     return outcome
@@ -275,7 +275,7 @@ export function sendRequester(step: StepContext) {
  * outcome. Otherwise the journey is marked sending and the send is added,
  * unless its job is already queued.
  */
-async function resumeStepSend(step: StepContext, message: Message): Promise<SendOutcome> {
+async function resumeStepSend(step: StepContext, message: MessageRecord): Promise<SendOutcome> {
   const outcome = await settledOutcome(step, message)
   if (outcome) {
     return outcome

@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
-import type Journey from '#models/journey'
+import type { JourneyRecord } from '#models/journey'
 import Message from '#models/message'
 import { sqlTime } from '#services/channels/sql_time'
 import { engineNow } from '#engine/clock'
@@ -196,7 +196,7 @@ export async function awaitReplyAtNode(
 }
 
 /** Marks the journey held because its campaign is paused; resuming the campaign releases it. */
-export async function holdJourney(journey: Journey) {
+export async function holdJourney(journey: JourneyRecord) {
   await db.from('journeys').where('id', journey.id).update({ held: true })
 }
 
@@ -205,7 +205,7 @@ export async function holdJourney(journey: Journey) {
  * with its deterministic id, so a job lost in a crash is made again and a
  * job still pending is left alone.
  */
-export async function ensureJourneyJob(journey: Journey) {
+export async function ensureJourneyJob(journey: JourneyRecord) {
   const job: JourneyJobData = {
     tenantId: journey.tenantId,
     campaignId: journey.campaignId,
@@ -231,7 +231,7 @@ export async function ensureJourneyJob(journey: Journey) {
  * of a send that already finished, or the send itself while its message
  * is still queued.
  */
-async function ensureSentJob(job: JourneyJobData, journey: Journey) {
+async function ensureSentJob(job: JourneyJobData, journey: JourneyRecord) {
   const sentJob = { ...job, phase: 'sent' as const }
   if (await getJourneyJob(sentJob)) {
     return

@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon'
-import type Campaign from '#models/campaign'
+import type { CampaignRecord } from '#models/campaign'
 import Tenant, { type TenantQuietHours } from '#models/tenant'
 import { currentWindowClose } from '#flow/local_time'
 
@@ -42,7 +42,7 @@ export function forgetTenantQuietHours(tenantId: number) {
  * in the contact's or the tenant's time zone as the tenant chose, and sends
  * at any hour while the tenant has none.
  */
-export async function quietUntil(campaign: Campaign, now: DateTime, contactZone: string) {
+export async function quietUntil(campaign: CampaignRecord, now: DateTime, contactZone: string) {
   const policy = campaign.quietHours
   if (policy.mode === 'custom') {
     return currentWindowClose(now, policy.window, contactZone)

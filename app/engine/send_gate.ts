@@ -1,8 +1,8 @@
 import { DelayedError, type Job } from 'bullmq'
 import type { DateTime } from 'luxon'
-import type Contact from '#models/contact'
+import type { ContactRecord } from '#models/contact'
 import Tenant from '#models/tenant'
-import type Message from '#models/message'
+import type { MessageRecord } from '#models/message'
 import { markFailed } from '#services/channels/message_service'
 import { delayUntil, engineNow } from '#engine/clock'
 import { rememberDelayedQueue } from '#engine/engine_queues'
@@ -39,7 +39,7 @@ async function holdUntil(
  * with the tenant's time zone, read together with the concurrent sends'
  * rows (see `batched_reads.ts`). The contact is `null` once it was deleted.
  */
-async function campaignForSend(message: Message) {
+async function campaignForSend(message: MessageRecord) {
   const [campaign, contact] = await Promise.all([
     findCampaign(message.campaignId!),
     message.contactId === null ? null : findContactWithZone(message.contactId),
@@ -48,7 +48,10 @@ async function campaignForSend(message: Message) {
 }
 
 /** Returns the tenant's time zone, which is read again only when the message's contact is gone. */
-async function tenantZoneOf(message: Message, contact: Contact | null): Promise<string> {
+async function tenantZoneOf(
+  message: MessageRecord,
+  contact: ContactRecord | null
+): Promise<string> {
   if (contact) {
     return contact.$extras.tenant_timezone
   }
@@ -69,7 +72,7 @@ async function tenantZoneOf(message: Message, contact: Contact | null): Promise<
 export async function gateOutboundSend(
   job: Job<GatedJobData>,
   token: string | undefined,
-  message: Message
+  message: MessageRecord
 ): Promise<'send' | 'failed'> {
   if (message.campaignId === null) {
     return 'send'

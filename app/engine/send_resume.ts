@@ -1,5 +1,5 @@
 import logger from '@adonisjs/core/services/logger'
-import type Message from '#models/message'
+import type { MessageRecord } from '#models/message'
 import { enqueueJourneyJob, type JourneyJobData } from '#engine/engine_queues'
 import { runJourneyJob } from '#engine/journey_runner'
 
@@ -14,7 +14,10 @@ import { runJourneyJob } from '#engine/journey_runner'
  * `settled` is the message as the send left it, which the step reads
  * instead of reading the row again.
  */
-export async function resumeAfterSend(sentJob: JourneyJobData, settled: Message | null = null) {
+export async function resumeAfterSend(
+  sentJob: JourneyJobData,
+  settled: MessageRecord | null = null
+) {
   try {
     await runJourneyJob(sentJob, { settled })
   } catch (error) {

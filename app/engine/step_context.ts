@@ -1,19 +1,19 @@
 import type { DateTime } from 'luxon'
-import type Journey from '#models/journey'
-import type Campaign from '#models/campaign'
-import type Contact from '#models/contact'
+import type { JourneyRecord } from '#models/journey'
+import type { CampaignRecord } from '#models/campaign'
+import type { ContactRecord } from '#models/contact'
 import type Tenant from '#models/tenant'
-import type Message from '#models/message'
+import type { MessageRecord } from '#models/message'
 import type { ExecutionPlan } from '#flow/execution_plan'
 import type { JourneyJobData } from '#engine/engine_queues'
 
 /** The rows and the engine time one journey job works with, loaded once at its start. */
 export interface StepContext {
   data: JourneyJobData
-  journey: Journey
-  campaign: Campaign
+  journey: JourneyRecord
+  campaign: CampaignRecord
   plan: ExecutionPlan
-  contact: Contact
+  contact: ContactRecord
   /** The journey's tenant: its id and its IANA time zone. */
   tenant: Pick<Tenant, 'id' | 'timezone'>
   /** The engine clock when the job started. */
@@ -22,5 +22,5 @@ export interface StepContext {
    * The message of the step's send as the outbound worker stored it, when
    * the step runs in that worker right after the send.
    */
-  settled?: Message | null
+  settled?: MessageRecord | null
 }

@@ -1,7 +1,8 @@
 import db from '@adonisjs/lucid/services/db'
 import type { MediaValue } from '#sdk'
-import Message from '#models/message'
-import type ChannelInstance from '#models/channel_instance'
+import Message, { type MessageRecord } from '#models/message'
+import type { ChannelInstanceRecord } from '#models/channel_instance'
+import { rowReader } from '#services/database/row_records'
 import { KeyedBatcher } from '#plugins/sdk/batching'
 import { requireTenantScope } from '#tenancy/tenant_context'
 import { createMessageId } from '#services/channels/channel_catalog'
@@ -11,7 +12,7 @@ import { conversationsFor, recordOutboundInConversations } from '#services/inbox
 
 /** The message a journey step sends. */
 export interface StepMessageInput {
-  instance: ChannelInstance
+  instance: ChannelInstanceRecord
   address: string
   body: string
   media: MediaValue | null
@@ -24,7 +25,7 @@ export interface StepMessageInput {
 
 /** The message of a step, and whether this call stored it. */
 interface StoredStepMessage {
-  message: Message
+  message: MessageRecord
   created: boolean
 }
 
@@ -109,9 +110,7 @@ async function readStepRows(tenantId: number, keys: [number, number][]) {
   )
 }
 
-function toMessage(row: Record<string, unknown>) {
-  return Message.$createFromAdapterResult(row) as Message
-}
+const toMessage = rowReader(Message)
 
 /**
  * Creates the `queued` message of a journey step, with its provider

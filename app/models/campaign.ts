@@ -1,3 +1,4 @@
+import type { RowRecord } from '#services/database/row_records'
 import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column, hasMany, hasOne } from '@adonisjs/lucid/orm'
 import type { BelongsTo, HasMany, HasOne } from '@adonisjs/lucid/types/relations'
@@ -125,3 +126,6 @@ export default class Campaign extends withTenantScope(BaseModel) {
   @belongsTo(() => FlowVersion, { foreignKey: 'currentVersionId' })
   declare currentVersion: BelongsTo<typeof FlowVersion>
 }
+
+/** A campaign row read without a model (see `RowRecord`). */
+export type CampaignRecord = RowRecord<typeof Campaign>

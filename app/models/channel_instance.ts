@@ -1,3 +1,4 @@
+import type { RowRecord } from '#services/database/row_records'
 import { DateTime } from 'luxon'
 import encryption from '@adonisjs/core/services/encryption'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
@@ -108,3 +109,6 @@ export default class ChannelInstance extends withTenantScope(BaseModel) {
     return `channel_instance:${this.id}`
   }
 }
+
+/** A channel instance row read without a model (see `RowRecord`). */
+export type ChannelInstanceRecord = RowRecord<typeof ChannelInstance>

@@ -1,3 +1,4 @@
+import type { RowRecord } from '#services/database/row_records'
 import { DateTime } from 'luxon'
 import { BaseModel, column, hasMany, manyToMany } from '@adonisjs/lucid/orm'
 import type { HasMany, ManyToMany } from '@adonisjs/lucid/types/relations'
@@ -81,3 +82,6 @@ export default class Contact extends withTenantScope(BaseModel) {
   })
   declare lists: ManyToMany<typeof ContactList>
 }
+
+/** A contact row read without a model (see `RowRecord`). */
+export type ContactRecord = RowRecord<typeof Contact>

@@ -1,3 +1,4 @@
+import type { RowRecord } from '#services/database/row_records'
 import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
 import { withTenantScope } from '#tenancy/tenant_scoped'
@@ -97,3 +98,6 @@ export default class Journey extends withTenantScope(BaseModel) {
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime | null
 }
+
+/** A journey row read without a model (see `RowRecord`). */
+export type JourneyRecord = RowRecord<typeof Journey>

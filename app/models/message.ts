@@ -1,3 +1,4 @@
+import type { RowRecord } from '#services/database/row_records'
 import { DateTime } from 'luxon'
 import { BaseModel, belongsTo, column } from '@adonisjs/lucid/orm'
 import type { BelongsTo } from '@adonisjs/lucid/types/relations'
@@ -123,3 +124,6 @@ export default class Message extends withTenantScope(BaseModel) {
   @belongsTo(() => Contact)
   declare contact: BelongsTo<typeof Contact>
 }
+
+/** A message row read without a model (see `RowRecord`). */
+export type MessageRecord = RowRecord<typeof Message>

@@ -1,7 +1,7 @@
 import transmit from '@adonisjs/transmit/services/main'
 import logger from '@adonisjs/core/services/logger'
 import type ChannelInstance from '#models/channel_instance'
-import type Message from '#models/message'
+import type { MessageRecord } from '#models/message'
 
 /** Transmit channel of one instance: its status and its messages. */
 export function instanceTopic(tenantId: number, instanceId: number) {
@@ -43,7 +43,7 @@ export function serializeInstance(instance: ChannelInstance) {
 export type SerializedInstance = ReturnType<typeof serializeInstance>
 
 /** The message as the simulator and the inbox show it. */
-export function serializeMessage(message: Message) {
+export function serializeMessage(message: MessageRecord) {
   return {
     id: message.id,
     direction: message.direction,
@@ -84,7 +84,7 @@ export function broadcastInstance(instance: ChannelInstance) {
  * Broadcasts a new or changed message on its instance's channel and, when
  * it belongs to a conversation, on the inbox's channel.
  */
-export function broadcastMessage(message: Message) {
+export function broadcastMessage(message: MessageRecord) {
   const payload = { type: 'message', message: serializeMessage(message) }
   send(instanceTopic(message.tenantId, message.instanceId), payload)
   if (message.conversationId !== null) {

@@ -4,10 +4,10 @@ import mail from '@adonisjs/mail/services/main'
 import i18nManager from '@adonisjs/i18n/services/main'
 import type { Logger } from '@adonisjs/core/logger'
 import type { AccountHealthEvent } from '#sdk'
-import ChannelInstance from '#models/channel_instance'
+import ChannelInstance, { type ChannelInstanceRecord } from '#models/channel_instance'
 import Campaign from '#models/campaign'
 import User from '#models/user'
-import type Message from '#models/message'
+import type { MessageRecord } from '#models/message'
 import { maskAddress } from '#sdk'
 import { rememberDelayedQueue } from '#engine/engine_queues'
 import { storeHealth } from '#services/channels/instance_state'
@@ -31,8 +31,8 @@ const ACTIVE_STATES = ['scheduled', 'running', 'paused'] as const
 export async function holdForHealth(
   job: Job,
   token: string | undefined,
-  message: Message,
-  instance: ChannelInstance
+  message: MessageRecord,
+  instance: ChannelInstanceRecord
 ) {
   if (message.campaignId === null || !instance.pausedForHealth) {
     return

@@ -12,7 +12,7 @@ import {
 } from '#sdk'
 import type { ChannelRuntime } from '#plugins/channel_runtime'
 import ChannelInstance from '#models/channel_instance'
-import type Message from '#models/message'
+import type { MessageRecord } from '#models/message'
 import { runInTenant } from '#tenancy/tenant_context'
 import { createWorker } from '#queues/queue_factory'
 import type { InstanceLeases, Lease } from '#services/channels/instance_lease'
@@ -368,7 +368,7 @@ export class InstanceSession {
   async #deliver(
     job: Job<OutboundJobData>,
     token?: string
-  ): Promise<{ result: Record<string, unknown>; settled: Message | null }> {
+  ): Promise<{ result: Record<string, unknown>; settled: MessageRecord | null }> {
     if (this.#ended) {
       throw new LeaseLostException(`Instance ${this.instanceId} session ended`)
     }
@@ -398,7 +398,7 @@ export class InstanceSession {
     })
   }
 
-  async #sendFailed(job: Job<OutboundJobData>, message: Message, error: unknown) {
+  async #sendFailed(job: Job<OutboundJobData>, message: MessageRecord, error: unknown) {
     const retryable = !(error instanceof ChannelError) || error.retryable
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
     if (retryable && !lastAttempt) {

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon'
 import { instanceRowFinder } from '#services/database/batch_sql'
 import logger from '@adonisjs/core/services/logger'
 import type { DeliveryReceipt, InboundMessage, MediaValue, ReceiptStatus, SendResult } from '#sdk'
-import Message from '#models/message'
+import Message, { type MessageRecord } from '#models/message'
 import type ChannelInstance from '#models/channel_instance'
 import { emitDomainEvent } from '#events/domain_events'
 import { STATUS_TIME, type StatusChange } from '#services/channels/message_status'
@@ -74,7 +74,7 @@ export async function createOutboundMessage(input: OutboundInput) {
  * as `queued`: its broadcast, its conversation's new summary and the
  * `message:queued` event. Runs inside the message's tenant scope.
  */
-export async function announceQueued(message: Message) {
+export async function announceQueued(message: MessageRecord) {
   broadcastMessage(message)
   if (message.conversationId !== null) {
     await publishConversation(message.tenantId, message.conversationId)
@@ -109,19 +109,23 @@ export async function applyReceipt(instanceId: number, receipt: DeliveryReceipt)
  * Records that the provider accepted an outbound message. A driver that
  * could not use the chosen id returns its own, which replaces it.
  */
-export async function markSent(message: Message, result: SendResult) {
+export async function markSent(message: MessageRecord, result: SendResult) {
+  let known = message
   if (result.providerMessageId !== message.providerMessageId) {
     await Message.query()
       .where('id', message.id)
       .update({ provider_message_id: result.providerMessageId })
-    message.providerMessageId = result.providerMessageId
+    known = { ...message, providerMessageId: result.providerMessageId }
   }
-  const stored = await applyStatus(message.id, message, 'sent', result.sentAt)
-  return stored ?? message
+  const stored = await applyStatus(message.id, known, 'sent', result.sentAt)
+  return stored ?? known
 }
 
 /** Marks an outbound message failed, unless it already got further than `sent`. */
-export async function markFailed(message: Message, failure: { code: string; reason: string }) {
+export async function markFailed(
+  message: MessageRecord,
+  failure: { code: string; reason: string }
+) {
   const stored = await applyStatus(message.id, message, 'failed', new Date(), failure)
   return stored ?? message
 }
@@ -174,7 +178,7 @@ function emitInOrder(messageId: number, task: () => Promise<void>) {
  */
 async function applyStatus(
   messageId: number,
-  known: Message | null,
+  known: MessageRecord | null,
   status: ReceiptStatus,
   at: Date,
   failure?: { code: string; reason: string }
@@ -198,7 +202,7 @@ async function applyStatus(
  * time stored for its step.
  */
 async function emitStatusEvents(
-  message: Message,
+  message: MessageRecord,
   change: StatusChange,
   failure?: { code: string; reason: string }
 ) {
@@ -211,7 +215,7 @@ async function emitStatusEvents(
 }
 
 async function emitMessageEvent(
-  message: Message,
+  message: MessageRecord,
   status: ReceiptStatus | 'queued',
   failure?: { code: string; reason: string }
 ) {

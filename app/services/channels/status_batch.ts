@@ -1,5 +1,6 @@
 import type { ReceiptStatus } from '#sdk'
-import Message from '#models/message'
+import Message, { type MessageRecord } from '#models/message'
+import { rowReader } from '#services/database/row_records'
 import { KeyedBatcher } from '#plugins/sdk/batching'
 import { requireTenantScope } from '#tenancy/tenant_context'
 import {
@@ -26,7 +27,7 @@ export interface StatusRequest {
 
 /** Result of a request: the message as stored after its batch, and the change it made, if any. */
 export interface StatusOutcome {
-  message: Message | null
+  message: MessageRecord | null
   change: StatusChange | null
 }
 
@@ -87,6 +88,8 @@ function fold(
   }
 }
 
+const toMessage = rowReader(Message)
+
 async function applyStatuses(trx: Transaction, tenantId: number | null, requests: StatusRequest[]) {
   const ids = [...new Set(requests.map((request) => request.messageId))].sort((a, b) => a - b)
   const rows = await lockRows(trx, 'messages', ids, tenantId)
@@ -107,9 +110,7 @@ async function applyStatuses(trx: Transaction, tenantId: number | null, requests
   await updateByCase(trx, 'messages', changes)
 
   const fresh = changes.size > 0 ? await lockRows(trx, 'messages', ids, tenantId) : rows
-  const messages = new Map(
-    fresh.map((row) => [Number(row.id), Message.$createFromAdapterResult(row) as Message])
-  )
+  const messages = new Map(fresh.map((row) => [Number(row.id), toMessage(row)]))
   const outcomes = new Map<StatusRequest, StatusOutcome>()
   for (const request of requests) {
     outcomes.set(request, {

@@ -1,6 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
 import Conversation from '#models/conversation'
 import type Message from '#models/message'
+import type { MessageRecord } from '#models/message'
 import { sqlTime } from '#services/channels/sql_time'
 import { instanceRowFinder } from '#services/database/batch_sql'
 
@@ -184,8 +185,8 @@ export async function conversationsFor(
  * `recordInConversation` does, for many messages by one statement. Of two
  * messages of one conversation, the later one wins.
  */
-export async function recordOutboundInConversations(messages: Message[]) {
-  const latest = new Map<number, Message>()
+export async function recordOutboundInConversations(messages: MessageRecord[]) {
+  const latest = new Map<number, MessageRecord>()
   for (const message of messages) {
     const conversationId = message.conversationId
     if (conversationId !== null && (latest.get(conversationId)?.id ?? 0) < message.id) {
@@ -197,7 +198,7 @@ export async function recordOutboundInConversations(messages: Message[]) {
   }
   const entries = [...latest.entries()]
   const cases = entries.map(() => 'when ? then ?').join(' ')
-  const column = (value: (message: Message) => unknown) =>
+  const column = (value: (message: MessageRecord) => unknown) =>
     entries.flatMap(([id, message]) => [id, value(message)])
   const sql = [
     `update conversations set last_message_id = case id ${cases} end,`,

@@ -1,5 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
-import type Contact from '#models/contact'
+import type { ContactRecord } from '#models/contact'
 import CustomField from '#models/custom_field'
 import { fieldValuesOf } from '#services/contacts/custom_field_values'
 import { currentTenantId } from '#tenancy/tenant_context'
@@ -50,7 +50,7 @@ export function isKnownVariable(name: string, fieldKeys: Set<string>) {
  * for a template that uses none.
  */
 export async function contactValues(
-  contact: Contact,
+  contact: ContactRecord,
   campaign: Record<string, string> = {},
   options: { customFields?: boolean } = {}
 ) {
