@@ -64,7 +64,7 @@ async function storeStepMessages(tenantId: number, instanceId: number, items: Pr
     tenant_id: tenantId,
     direction: 'out',
     instance_id: instanceId,
-    conversation_id: conversations.get(input.address)?.id ?? null,
+    conversation_id: conversations.get(input.address) ?? null,
     contact_id: input.contactId,
     campaign_id: input.campaignId,
     journey_id: input.journeyId,

@@ -40,8 +40,8 @@ test.group('Row records', () => {
     const model = Journey.$createFromAdapterResult(row)!
 
     for (const attribute of Journey.$columnsDefinitions.keys()) {
-      const expected = model[attribute as keyof Journey]
-      const actual = record[attribute as keyof typeof record]
+      const expected = (model as unknown as Record<string, unknown>)[attribute]
+      const actual = (record as Record<string, unknown>)[attribute]
       if (DateTime.isDateTime(expected)) {
         assert.isTrue(DateTime.isDateTime(actual), attribute)
         assert.equal((actual as DateTime).toMillis(), expected.toMillis(), attribute)

@@ -130,8 +130,9 @@ export async function markConversationRead(conversation: Conversation) {
  * Finds or creates the conversations of many addresses on one instance,
  * for the messages of concurrent campaign steps: one read, one multi-row
  * insert of the missing ones (rows another process inserted first are
- * kept) and one read of those. Returns them by address. Runs inside the
- * instance's tenant scope.
+ * kept) and one read of those. A conversation found without its contact is
+ * linked to it, as `conversationFor` does. Returns conversation ids by
+ * address. Runs inside the instance's tenant scope.
  */
 export async function conversationsFor(
   tenantId: number,
@@ -139,17 +140,16 @@ export async function conversationsFor(
   entries: { address: string; contactId: number | null }[]
 ) {
   const byAddress = new Map(entries.map((entry) => [entry.address, entry.contactId]))
-  const read = async (addresses: string[]) => {
-    const rows = await db
+  const read = (addresses: string[]) =>
+    db
       .from('conversations')
       .where('tenant_id', tenantId)
       .where('instance_id', instanceId)
       .whereIn('address', addresses)
-    return rows.map((row) => Conversation.$createFromAdapterResult(row) as Conversation)
-  }
+      .select('id', 'address', 'contact_id')
 
   const found = await read([...byAddress.keys()])
-  const foundAddresses = new Set(found.map((conversation) => conversation.address))
+  const foundAddresses = new Set(found.map((row) => row.address))
   const missing = [...byAddress.keys()].filter((address) => !foundAddresses.has(address))
   if (missing.length > 0) {
     const now = sqlTime()
@@ -170,14 +170,18 @@ export async function conversationsFor(
     found.push(...(await read(missing)))
   }
 
-  const conversations = new Map<string, Conversation>()
-  for (const conversation of found) {
-    conversations.set(
-      conversation.address,
-      await linkContact(conversation, byAddress.get(conversation.address) ?? null)
-    )
+  const ids = new Map<string, number>()
+  for (const row of found) {
+    const contactId = byAddress.get(row.address) ?? null
+    if (contactId !== null && Number(row.contact_id) !== contactId) {
+      await db
+        .from('conversations')
+        .where('id', row.id)
+        .update({ contact_id: contactId, updated_at: sqlTime() })
+    }
+    ids.set(row.address, Number(row.id))
   }
-  return conversations
+  return ids
 }
 
 /**

@@ -53,6 +53,38 @@ test.group('Engine send batches', () => {
     assert.equal(conversations[0].last_message_id, next.message.id)
   })
 
+  test('step message links a stranger conversation', async ({ assert }) => {
+    const { tenant, instance, phone, contactId } = await tenantWithContact()
+    const [strangerId] = await db.table('conversations').insert({
+      tenant_id: tenant.id,
+      instance_id: instance.id,
+      address: phone,
+      contact_id: null,
+      unread_count: 1,
+      created_at: '2025-03-01 10:00:00',
+      updated_at: '2025-03-01 10:00:00',
+    })
+
+    const stored = await runInTenant(tenant.id, () =>
+      createStepMessage({
+        instance,
+        address: phone,
+        body: 'Olá',
+        media: null,
+        contactId,
+        campaignId: 900002,
+        journeyId: 900002,
+        journeyStep: 1,
+        nodeId: 'hello',
+      })
+    )
+
+    assert.equal(stored.message.conversationId, Number(strangerId))
+    const conversation = await db.from('conversations').where('id', strangerId).first()
+    assert.equal(Number(conversation.contact_id), contactId)
+    assert.equal(Number(conversation.last_message_id), stored.message.id)
+  })
+
   test('statuses of one batch apply in order', async ({ assert }) => {
     const { tenant, instance, phone, contactId } = await tenantWithContact()
     const { message } = await runInTenant(tenant.id, () =>
