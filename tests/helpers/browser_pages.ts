@@ -1,0 +1,35 @@
+/** The charts' colour of the "sent" bars, #128c7e, as RGB. */
+const SENT_COLOUR = [0x12, 0x8c, 0x7e]
+
+/**
+ * Waits for the chart inside `selector` and returns how many of its canvas
+ * pixels have the "sent" bars' colour: 0 when the chart drew axes but no data.
+ */
+export async function sentBarPixels(page: { locator(selector: string): any }, selector: string) {
+  const canvas = page.locator(`${selector} canvas`)
+  await canvas.waitFor()
+  return canvas.evaluate((element: any, colour: number[]) => {
+    const { data } = element.getContext('2d').getImageData(0, 0, element.width, element.height)
+    let matching = 0
+    for (let index = 0; index < data.length; index += 4) {
+      const close = [0, 1, 2].every(
+        (channel) => Math.abs(data[index + channel] - colour[channel]) < 8
+      )
+      if (close && data[index + 3] > 200) matching++
+    }
+    return matching
+  }, SENT_COLOUR)
+}
+
+/**
+ * Saves a full-page screenshot when SCREENSHOT_DIR is set, to review the
+ * page by eye.
+ */
+export async function capture(
+  page: { screenshot(options: object): Promise<unknown> },
+  name: string
+) {
+  if (process.env.SCREENSHOT_DIR) {
+    await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/${name}.png`, fullPage: true })
+  }
+}
