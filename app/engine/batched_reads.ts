@@ -8,6 +8,7 @@ import ChannelInstance from '#models/channel_instance'
 import Contact from '#models/contact'
 import Journey from '#models/journey'
 import Message from '#models/message'
+import Template from '#models/template'
 import { rowReader, type RowRecord } from '#services/database/row_records'
 
 type Row = Record<string, unknown>
@@ -60,6 +61,8 @@ export const findCampaign = batchedFinder(Campaign)
 export const findMessage = batchedFinder(Message)
 /** Finds a message; the first read of every outbound send. */
 export const findMessageToSend = batchedFinder(Message, { windowMs: JOB_START_WINDOW_MS })
+/** Finds a message template, read afresh for each batch so an edit reaches the next sends. */
+export const findTemplate = batchedFinder(Template)
 /** Finds a channel instance. */
 export const findInstance = batchedFinder(ChannelInstance)
 

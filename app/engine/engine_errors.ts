@@ -1,11 +1,24 @@
 import type { DateTime } from 'luxon'
 
 /**
+ * An error that records no stack trace. The engine raises the signals below
+ * once per step to stop it, so the trace would cost time and say nothing.
+ */
+class EngineSignal extends Error {
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    super(message)
+    Error.stackTraceLimit = limit
+  }
+}
+
+/**
  * Raised inside `requestSend` when the send is enqueued and its outcome is
  * not known yet. The step stops there; the journey resumes when the send
  * finishes, and the executor runs again and gets the outcome.
  */
-export class SendPendingSignal extends Error {
+export class SendPendingSignal extends EngineSignal {
   constructor(readonly messageId: number) {
     super(`Send of message ${messageId} is pending`)
   }
@@ -16,7 +29,7 @@ export class SendPendingSignal extends Error {
  * forbids sending now. The journey waits until `until` and runs the node
  * again.
  */
-export class SendDeferredSignal extends Error {
+export class SendDeferredSignal extends EngineSignal {
   constructor(readonly until: DateTime) {
     super(`Send deferred until ${until.toISO()} by the quiet-hours policy`)
   }

@@ -1,7 +1,6 @@
 import type { JobsOptions } from 'bullmq'
 import type { SendOutcome, SendRequest } from '#sdk'
 import Message, { type MessageRecord } from '#models/message'
-import Template from '#models/template'
 import { markFailed } from '#services/channels/message_service'
 import {
   CAMPAIGN_SEND_PRIORITY,
@@ -18,7 +17,7 @@ import { reservePaceSlot, type PaceSettings } from '#engine/pacing'
 import { quietUntil } from '#engine/quiet_policy'
 import { SendDeferredSignal, SendPendingSignal } from '#engine/engine_errors'
 import type { StepContext } from '#engine/step_context'
-import { findInstanceOrFail, findMessage } from '#engine/batched_reads'
+import { findInstanceOrFail, findMessage, findTemplate } from '#engine/batched_reads'
 import { getQueue } from '#queues/queue_factory'
 import Campaign, { type CampaignRecord } from '#models/campaign'
 import { sqlTime } from '#services/channels/sql_time'
@@ -62,12 +61,32 @@ function outcomeOf(message: MessageRecord): SendOutcome | null {
   return null
 }
 
+/** Parsed message bodies kept, by their text. */
+const PARSED_LIMIT = 500
+
+const parsedBodies = new Map<string, ReturnType<typeof parseTemplate>>()
+
+/** Parses a message body, reusing the parse of the same text, since most steps send a few texts many times. */
+function parseBody(body: string) {
+  let parsed = parsedBodies.get(body)
+  if (!parsed) {
+    parsed = parseTemplate(body)
+    if (parsedBodies.size >= PARSED_LIMIT) {
+      parsedBodies.delete(parsedBodies.keys().next().value!)
+    }
+    parsedBodies.set(body, parsed)
+  }
+  return parsed
+}
+
 async function renderText(step: StepContext, request: SendRequest) {
-  const template = request.message.templateId
-    ? await Template.findOrFail(request.message.templateId)
-    : null
+  const templateId = request.message.templateId
+  const template = templateId ? await findTemplate(templateId) : null
+  if (templateId && !template) {
+    return { ok: false as const, reason: `template ${templateId} not found` }
+  }
   const body = template ? template.body : (request.message.text ?? '')
-  const parsed = parseTemplate(body)
+  const parsed = parseBody(body)
   if (!parsed.ok) {
     return { ok: false as const, reason: `template syntax problem: ${parsed.problems[0].code}` }
   }

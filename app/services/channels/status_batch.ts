@@ -68,23 +68,35 @@ function timesOf(row: Record<string, unknown>): MessageTimes {
   }
 }
 
-/** Folds `change` into the row's times and the values to write. */
+/** Returns `at` to the whole second, as `sqlTime` stores it. */
+function storedTime(at: Date) {
+  return new Date(Math.floor(at.getTime() / 1000) * 1000)
+}
+
+/**
+ * Folds `change` into the row's times, the values to write and the row as
+ * it reads once they are written.
+ */
 function fold(
   times: MessageTimes,
   values: Record<string, unknown>,
+  row: Record<string, unknown>,
   request: StatusRequest,
   change: StatusChange
 ) {
+  const now = new Date()
   times.status = change.status
-  values.status = change.status
-  values.updated_at = sqlTime()
+  values.status = row.status = change.status
+  values.updated_at = sqlTime(now)
+  row.updated_at = storedTime(now)
   for (const time of change.times) {
     values[COLUMN_OF[time]] = sqlTime(request.at)
+    row[COLUMN_OF[time]] = storedTime(request.at)
     if (time !== 'queuedAt' && time !== 'failedAt') times[time] = request.at
   }
   if (change.status === 'failed' && request.failure) {
-    values.failure_code = request.failure.code.slice(0, 60)
-    values.failure_reason = request.failure.reason.slice(0, 500)
+    values.failure_code = row.failure_code = request.failure.code.slice(0, 60)
+    values.failure_reason = row.failure_reason = request.failure.reason.slice(0, 500)
   }
 }
 
@@ -92,8 +104,10 @@ const toMessage = rowReader(Message)
 
 async function applyStatuses(trx: Transaction, tenantId: number | null, requests: StatusRequest[]) {
   const ids = [...new Set(requests.map((request) => request.messageId))].sort((a, b) => a - b)
-  const rows = await lockRows(trx, 'messages', ids, tenantId)
-  const times = new Map(rows.map((row) => [Number(row.id), timesOf(row)]))
+  const locked = await lockRows(trx, 'messages', ids, tenantId)
+  // Copies of the locked rows, which the changes below are folded into, so nothing is read twice.
+  const rows = new Map(locked.map((row) => [Number(row.id), { ...row }]))
+  const times = new Map(locked.map((row) => [Number(row.id), timesOf(row)]))
 
   const changes = new Map<number, Record<string, unknown>>()
   const decided = new Map<StatusRequest, StatusChange | null>()
@@ -103,14 +117,13 @@ async function applyStatuses(trx: Transaction, tenantId: number | null, requests
     decided.set(request, change)
     if (current && change) {
       const values = changes.get(request.messageId) ?? {}
-      fold(current, values, request, change)
+      fold(current, values, rows.get(request.messageId)!, request, change)
       changes.set(request.messageId, values)
     }
   }
   await updateByCase(trx, 'messages', changes)
 
-  const fresh = changes.size > 0 ? await lockRows(trx, 'messages', ids, tenantId) : rows
-  const messages = new Map(fresh.map((row) => [Number(row.id), toMessage(row)]))
+  const messages = new Map([...rows].map(([id, row]) => [id, toMessage(row)]))
   const outcomes = new Map<StatusRequest, StatusOutcome>()
   for (const request of requests) {
     outcomes.set(request, {

@@ -5,9 +5,11 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { enqueueOutbound, outboundQueueName } from '#services/channels/outbound_queue'
 import { enqueueJourneyJob } from '#engine/engine_queues'
 import CustomField from '#models/custom_field'
+import Template from '#models/template'
 import { saveFieldValues } from '#services/contacts/custom_field_values'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
+import type { FlowGraph } from '#flow/flow_graph'
 import { pairedSandbox, sandboxSendCount, waitFor } from '#tests/helpers/channels'
 import {
   campaignJourneys,
@@ -111,6 +113,62 @@ test.group('Engine sending', (group) => {
       messages.find((message) => message.contactId === contactId)?.body
     assert.equal(bodyOf(contactIds[0]), 'Seu plano: Ouro')
     assert.equal(bodyOf(contactIds[1]), 'Seu plano: básico')
+  }).timeout(30_000)
+
+  test('template sends read its latest text', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const { listId, contactIds } = await seedAudience(tenant.id, [
+      { phone: phoneNumber(82, 1), name: 'Ana' },
+      { phone: phoneNumber(82, 2) },
+    ])
+    const attributes = { listIds: [listId], channelInstanceIds: [instance.id] }
+    const [kept, deleted] = await runInTenant(tenant.id, () =>
+      Promise.all([
+        Template.create({ name: 'Novidades', body: 'Oi {{name|cliente}}' }),
+        Template.create({ name: 'Antigo', body: 'Mensagem antiga' }),
+      ])
+    )
+    const templateFlow = (templateId: number): FlowGraph => ({
+      nodes: [
+        graphNode('start', 'start'),
+        graphNode('hello', 'send', {
+          message: { templateId, text: null },
+          media: null,
+          instanceId: null,
+        }),
+      ],
+      edges: [graphEdge('start', 'next', 'hello')],
+    })
+    const edited = await publishedCampaign(tenant.id, owner.id, templateFlow(kept.id), attributes)
+    const orphaned = await publishedCampaign(
+      tenant.id,
+      owner.id,
+      templateFlow(deleted.id),
+      attributes
+    )
+    await runInTenant(tenant.id, async () => {
+      kept.body = 'Oi {{name|cliente}}, temos novidades'
+      await kept.save()
+      await deleted.delete()
+    })
+
+    await startCampaign(edited, owner.id)
+    await waitForCampaignState(edited, 'finished')
+    await startCampaign(orphaned, owner.id)
+    await waitForCampaignState(orphaned, 'finished')
+
+    const messages = await campaignMessages(edited)
+    const bodies = new Map(messages.map((message) => [message.contactId, message.body]))
+    assert.equal(bodies.get(contactIds[0]), 'Oi Ana, temos novidades')
+    assert.equal(bodies.get(contactIds[1]), 'Oi cliente, temos novidades')
+    assert.lengthOf(await campaignMessages(orphaned), 0)
+    const steps = await db
+      .from('journey_steps')
+      .where('campaign_id', orphaned.id)
+      .where('node_id', 'hello')
+    assert.lengthOf(steps, 2)
+    assert.isTrue(steps.every((step) => step.port === 'failed'))
   }).timeout(30_000)
 
   test('two numbers keep their own pace in parallel', async ({ assert }) => {
