@@ -39,6 +39,11 @@ test.group('Reports page', () => {
     await page.assertText('[data-test-id="funnel-replied"]', '2')
     await page.assertText('[data-test-id="funnel-failed"]', '1')
     await page.assertText('[data-test-id="funnel-opted_out"]', '1')
+    await page.assertTextContains('[data-test-id="contacts-reached"]', '13')
+    await page.assertTextContains(
+      '[data-test-id="contacts-replied"]',
+      '15.4% of the contacts reached'
+    )
     const funnelSentPixels = await sentBarPixels(page, '[data-test-id="funnel-chart"]')
     await page.locator('[data-test-id="volume-hour"]').click()
     const volumeSentPixels = await sentBarPixels(page, '[data-test-id="volume-chart"]')
@@ -54,6 +59,7 @@ test.group('Reports page', () => {
     await page.assertTextContains('[data-test-id="funnel"]', 'Entregues')
     await page.assertTextContains('[data-test-id="volume-day"]', 'Por dia')
     await page.assertText('[data-test-id="funnel-sent"]', '13')
+    await page.assertTextContains('[data-test-id="contacts-replied"]', 'dos contatos alcançados')
     await capture(page, 'report-pt')
 
     assert.isAbove(funnelSentPixels, 100)

@@ -9,6 +9,7 @@ import {
 } from '../services/report_csv.js'
 import {
   campaignFunnel,
+  contactFigures,
   campaignsOverview,
   perInstance,
   perNode,
@@ -76,8 +77,9 @@ export default class ReportsController {
     const tenantId = ctx.tenant.id
     const campaign = await findCampaign(tenantId, Number(ctx.params.id))
     const scope = { tenantId, campaignId: campaign.id }
-    const [funnel, hourly, daily, instances, nodes, timeZone] = await Promise.all([
+    const [funnel, contacts, hourly, daily, instances, nodes, timeZone] = await Promise.all([
       campaignFunnel(tenantId, campaign.id),
+      contactFigures(tenantId, campaign.id),
       volume(scope, 'hour'),
       volume(scope, 'day'),
       perInstance(scope),
@@ -87,6 +89,7 @@ export default class ReportsController {
     return reportsPlugin().render(ctx, 'campaign', {
       campaign,
       funnel,
+      contacts,
       hourly,
       daily,
       instances,

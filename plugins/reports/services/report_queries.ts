@@ -193,3 +193,46 @@ function parsePorts(value: unknown): Record<string, number> {
   }
   return JSON.parse(value) as Record<string, number>
 }
+
+/** Contacts of one campaign: the ones reached by a sent message, and how many of them replied or opted out. */
+export interface ContactFigures {
+  reached: number
+  replied: number
+  optedOut: number
+}
+
+/**
+ * Counts a campaign's contacts, each once however many of its messages
+ * they got or answered. The funnel counts messages, so a contact who
+ * answered two messages is two replies there and one replier here.
+ */
+export async function contactFigures(
+  tenantId: number,
+  campaignId: number
+): Promise<ContactFigures> {
+  const campaignMessages = () =>
+    db
+      .from('messages')
+      .where('messages.tenant_id', tenantId)
+      .where('messages.campaign_id', campaignId)
+      .where('messages.direction', 'out')
+  const [reached, answered] = await Promise.all([
+    campaignMessages().whereNotNull('sent_at').countDistinct('contact_id as total').first(),
+    campaignMessages()
+      .join('reports_message_marks', 'reports_message_marks.message_id', 'messages.id')
+      .select(
+        db.raw(
+          'count(distinct case when reports_message_marks.replied = 1 then messages.contact_id end) as replied'
+        ),
+        db.raw(
+          'count(distinct case when reports_message_marks.opted_out = 1 then messages.contact_id end) as opted_out'
+        )
+      )
+      .first(),
+  ])
+  return {
+    reached: Number(reached?.total ?? 0),
+    replied: Number(answered?.replied ?? 0),
+    optedOut: Number(answered?.opted_out ?? 0),
+  }
+}

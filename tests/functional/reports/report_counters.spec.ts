@@ -3,7 +3,13 @@ import type { ApiClient } from '@japa/api-client'
 import type User from '#models/user'
 import testUtils from '@adonisjs/core/services/test_utils'
 import { emitDomainEvent } from '#events/domain_events'
-import { applyReceipt } from '#services/channels/message_service'
+import {
+  applyReceipt,
+  createOutboundMessage,
+  storeInbound,
+} from '#services/channels/message_service'
+import Contact from '#models/contact'
+import { contactFigures } from '../../../plugins/reports/services/report_queries.js'
 import { runInTenant } from '#tenancy/tenant_context'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
 import { messageTableCounts, seedCampaignTraffic, type RecipientFate } from '#tests/helpers/reports'
@@ -67,6 +73,47 @@ test.group('Reports counters', (group) => {
       [10, 8, 7, 5, 2, 1]
     )
     assert.equal(funnel.opted_out, 1)
+  })
+
+  test('contacts count each person once', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Reports')
+    const { campaign, instance, messages } = await seedCampaignTraffic(tenant.id, FATES)
+    // The first replier gets a second message of the campaign and answers it too.
+    const replied = messages[FATES.indexOf('replied')]
+    await runInTenant(tenant.id, async () => {
+      const contact = await Contact.findOrFail(replied.contactId)
+      const second = await createOutboundMessage({
+        instance,
+        address: contact.phone,
+        body: 'And now?',
+        contactId: contact.id,
+        campaignId: campaign.id,
+        nodeId: 'remind',
+      })
+      await applyReceipt(instance.id, {
+        providerMessageId: second.providerMessageId,
+        status: 'sent',
+        at: new Date(),
+      })
+      await storeInbound(instance, {
+        providerMessageId: `IN-again-${second.providerMessageId}`,
+        from: contact.phone,
+        fromName: null,
+        text: 'SIM de novo',
+        media: null,
+        receivedAt: new Date(),
+        inReplyTo: null,
+      })
+    })
+
+    const response = await client
+      .get(`/plugins/reports/campaigns/${campaign.id}/export?report=funnel`)
+      .loginAs(owner)
+    const funnel = funnelOf(response.text())
+    const contacts = await contactFigures(tenant.id, campaign.id)
+
+    assert.equal(funnel.replied, 3)
+    assert.deepEqual(contacts, { reached: 8, replied: 2, optedOut: 1 })
   })
 
   test('repeated events count once', async ({ client, assert }) => {
