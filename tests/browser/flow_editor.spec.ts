@@ -10,12 +10,15 @@ import {
   configureSimNao,
   connectPorts,
   dropNode,
+  dropPortAt,
+  nodeCenter,
   nodeIdsOfType,
   select,
   tidy,
   waitSaved,
   writeMessage,
 } from '#tests/helpers/flow_canvas'
+import { capture } from '#tests/helpers/browser_pages'
 import type { CampaignProgressPayload } from '#flow/progress'
 
 const VIEWPORT = { width: 1680, height: 1050 }
@@ -328,5 +331,144 @@ test.group('Flow editor minimap', () => {
     await page.locator('[data-test-id="flow-minimap-toggle"]').click()
     await minimap.waitFor()
     assert.equal(await minimap.count(), 1)
+  })
+})
+
+/** Start, then Send `ask` and a Send `later` that nothing leads to yet, side by side. */
+function looseSendFlow(): FlowGraph {
+  const ask = sendNode('ask', 'Will you come?')
+  ask.position = { x: 0, y: 200 }
+  const later = sendNode('later', 'Thanks for your answer.')
+  later.position = { x: 420, y: 200 }
+  return {
+    nodes: [graphNode('start', 'start'), ask, later],
+    edges: [graphEdge('start', 'next', 'ask')],
+  }
+}
+
+async function edgeIds(page: Page) {
+  const ids = await page
+    .locator('.vue-flow__edge')
+    .evaluateAll((elements) => elements.map((element) => element.getAttribute('data-id')!))
+  return ids.sort()
+}
+
+test.group('Flow editor connecting', () => {
+  test('port dropped on node body connects', async ({ visit, browserContext, assert }) => {
+    const { page, campaign, tenant } = await openEditor(visit, browserContext, looseSendFlow())
+    const target = await nodeCenter(page, 'later')
+    const input = (await page
+      .locator('[data-test-id="flow-node-later"] .flow-handle-in')
+      .boundingBox())!
+    // The editor opens at zoom 1 or less, so 40 pixels is beyond the 32-unit snapping radius.
+    assert.isAbove(target.y - (input.y + input.height / 2), 40)
+
+    await dropPortAt(page, 'ask', 'sent', target)
+    await page.locator('.vue-flow__edge[data-id="ask-sent-later"]').waitFor()
+    await waitSaved(page)
+    await capture(page, 'flow-connect-node-body')
+
+    assert.deepEqual(await edgeIds(page), ['ask-sent-later', 'start-next-ask'])
+    const graph = await storedGraph(tenant.id, campaign.id)
+    assert.deepInclude(graph.edges, graphEdge('ask', 'sent', 'later'))
+    assert.lengthOf(graph.edges, 2)
+  })
+
+  test('drop off any input connects nothing', async ({ visit, browserContext, assert }) => {
+    const { page, campaign, tenant } = await openEditor(visit, browserContext, looseSendFlow())
+    const canvas = (await page.locator('[data-test-id="flow-canvas"]').boundingBox())!
+    const ask = (await page.locator('[data-test-id="flow-node-ask"]').boundingBox())!
+
+    // Empty canvas below the nodes, the start node (it has no input), and the port's own node.
+    await dropPortAt(page, 'ask', 'failed', {
+      x: ask.x + ask.width / 2,
+      y: canvas.y + canvas.height - 40,
+    })
+    await dropPortAt(page, 'later', 'sent', await nodeCenter(page, 'start'))
+    const startPort = (await page.locator('[data-test-id="flow-handle-start-next"]').boundingBox())!
+    await dropPortAt(page, 'later', 'sent', {
+      x: startPort.x + startPort.width / 2,
+      y: startPort.y + startPort.height / 2,
+    })
+    await dropPortAt(page, 'ask', 'failed', await nodeCenter(page, 'ask'))
+    // A drop that does connect, so the page has handled the drops before it.
+    await dropPortAt(page, 'later', 'failed', await nodeCenter(page, 'ask'))
+    await page.locator('.vue-flow__edge[data-id="later-failed-ask"]').waitFor()
+    await waitSaved(page)
+
+    assert.deepEqual(await edgeIds(page), ['later-failed-ask', 'start-next-ask'])
+    const graph = await storedGraph(tenant.id, campaign.id)
+    assert.sameDeepMembers(graph.edges, [
+      graphEdge('start', 'next', 'ask'),
+      graphEdge('later', 'failed', 'ask'),
+    ])
+  })
+})
+
+/** The Branch on reply ports of `replyFlow` as the node draws them, with the Send each leads to. */
+const BRANCH_CHILDREN = [
+  { port: 'sim', child: 'yes' },
+  { port: 'nao', child: 'no' },
+  { port: 'any', child: 'other' },
+  { port: 'no_reply', child: 'silent' },
+]
+
+/** Builds the reply flow with every branch port connected, its edges and children in reverse port order. */
+function crossedBranchFlow(): FlowGraph {
+  const graph = replyFlow()
+  graph.nodes.push(sendNode('other', 'Please answer SIM or NÃO.'))
+  graph.edges.push(graphEdge('branch', 'any', 'other'))
+  graph.edges.reverse()
+  for (const node of graph.nodes) {
+    const index = BRANCH_CHILDREN.findIndex(({ child }) => child === node.id)
+    node.position = index === -1 ? { x: 450, y: 0 } : { x: 900 - index * 300, y: 600 }
+  }
+  graph.nodes.find((node) => node.id === 'ask')!.position.y = 200
+  graph.nodes.find((node) => node.id === 'branch')!.position.y = 400
+  return graph
+}
+
+test.group('Flow editor tidy', () => {
+  test('tidy orders branch children by port', async ({ visit, browserContext, assert }) => {
+    const { page, campaign, tenant } = await openEditor(visit, browserContext, crossedBranchFlow())
+    const portXs = []
+    for (const { port } of BRANCH_CHILDREN) {
+      const handle = (await page
+        .locator(`[data-test-id="flow-handle-branch-${port}"]`)
+        .boundingBox())!
+      portXs.push(handle.x)
+    }
+    for (let index = 1; index < portXs.length; index++) {
+      assert.isBelow(portXs[index - 1], portXs[index], 'the branch draws its ports left to right')
+    }
+    const first = await nodeCenter(page, 'yes')
+    const last = await nodeCenter(page, 'silent')
+    assert.isAbove(first.x, last.x, 'the edges start out crossed')
+
+    await tidy(page)
+    await waitSaved(page)
+    await capture(page, 'flow-tidy-branch')
+
+    const centres = []
+    for (const { child } of BRANCH_CHILDREN) centres.push(await nodeCenter(page, child))
+    const graph = await storedGraph(tenant.id, campaign.id)
+    const stored = BRANCH_CHILDREN.map(
+      ({ child }) => graph.nodes.find((node) => node.id === child)!.position
+    )
+    for (let index = 1; index < BRANCH_CHILDREN.length; index++) {
+      const left = BRANCH_CHILDREN[index - 1].child
+      const right = BRANCH_CHILDREN[index].child
+      assert.isBelow(
+        centres[index - 1].x,
+        centres[index].x,
+        `${left} is left of ${right} on the page`
+      )
+      assert.isBelow(
+        stored[index - 1].x,
+        stored[index].x,
+        `${left} is left of ${right} when stored`
+      )
+      assert.equal(stored[index - 1].y, stored[index].y, `${left} and ${right} share a row`)
+    }
   })
 })

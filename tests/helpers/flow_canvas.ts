@@ -39,6 +39,26 @@ export async function connectPorts(page: Page, source: string, port: string, tar
   await page.mouse.up()
 }
 
+/** Drags from a node's output port and releases the mouse at a point of the page, in pixels. */
+export async function dropPortAt(
+  page: Page,
+  source: string,
+  port: string,
+  point: { x: number; y: number }
+) {
+  const from = (await page.locator(`[data-test-id="flow-handle-${source}-${port}"]`).boundingBox())!
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
+  await page.mouse.down()
+  await page.mouse.move(point.x, point.y, { steps: 12 })
+  await page.mouse.up()
+}
+
+/** Returns the centre of a node's card on the page, in pixels. */
+export async function nodeCenter(page: Page, nodeId: string) {
+  const box = (await page.locator(`[data-test-id="flow-node-${nodeId}"]`).boundingBox())!
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 }
+}
+
 export async function tidy(page: Page) {
   await page.locator('[data-test-id="flow-tidy"]').click()
   await page.waitForTimeout(150)
