@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
 import Campaign from '#models/campaign'
 import ChannelInstance from '#models/channel_instance'
 import ContactList from '#models/contact_list'
@@ -62,9 +63,7 @@ export default class CampaignsController {
     await ctx.bouncer.authorize('designCampaigns')
     const campaign = new Campaign()
     campaign.merge({ state: 'draft', createdBy: ctx.auth.user!.id })
-    if (!(await this.save(ctx, campaign))) {
-      return ctx.response.redirect().back()
-    }
+    await this.save(ctx, campaign)
     await draftOf(campaign)
     return ctx.response.redirect(`/campaigns/${campaign.id}/flow`)
   }
@@ -105,25 +104,31 @@ export default class CampaignsController {
     return { count: await countAudience(input.listIds, input.segmentIds) }
   }
 
+  /**
+   * Validates the form and saves it onto `campaign`. Errors of the rules
+   * between fields and unknown choices raise the same validation error as
+   * the schema does, so every message reaches the form under its field key.
+   */
   private async save({ request, session, i18n, logger, tenant }: HttpContext, campaign: Campaign) {
     const input = await request.validateUsing(campaignSettingsValidator)
-    const messages: Record<string, string> = {}
     const times = { now: await engineNow(), storedStartsAt: campaign.startsAt }
-    for (const [field, key] of Object.entries(settingsErrors(input, tenant.timezone, times))) {
-      messages[field] = i18n.t(key)
-    }
-    for (const [field, { key, values }] of Object.entries(await unknownChoices(input))) {
-      messages[field] = i18n.t(key, values)
-    }
-    if (Object.keys(messages).length > 0) {
-      session.flashErrors(messages)
-      return false
+    const failures = [
+      ...Object.entries(settingsErrors(input, tenant.timezone, times)),
+      ...Object.entries(await unknownChoices(input)),
+    ]
+    if (failures.length > 0) {
+      throw new vineErrors.E_VALIDATION_ERROR(
+        failures.map(([field, { key, values }]) => ({
+          field,
+          rule: 'settings',
+          message: i18n.t(key, values),
+        }))
+      )
     }
     applySettings(campaign, input, tenant.timezone)
     await campaign.save()
     logger.info({ campaignId: campaign.id }, 'campaign settings saved')
     session.flash('success', i18n.t('campaigns.saved'))
-    return true
   }
 
   /** Options of the settings form, with the tenant's quiet hours that the campaign may keep. */

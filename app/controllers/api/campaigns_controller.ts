@@ -19,7 +19,9 @@ export default class ApiCampaignsController {
   /** Creates a draft campaign with an empty flow, to be drawn and published in the editor. */
   async store({ request, response, tenant, apiToken, i18n, logger }: HttpContext) {
     const input = await request.validateUsing(apiCampaignValidator)
-    const settings = await campaignSettingsFrom(input, tenant.timezone, (key) => i18n.t(key))
+    const settings = await campaignSettingsFrom(input, tenant.timezone, (key, values) =>
+      i18n.t(key, values)
+    )
     const campaign = new Campaign()
     campaign.merge({ state: 'draft', createdBy: apiToken!.createdBy })
     applySettings(campaign, settings, tenant.timezone)

@@ -9,7 +9,10 @@ import { engineNow } from '#engine/clock'
 type ApiCampaignInput = Infer<typeof apiCampaignValidator>
 
 /** Field of the API input that each settings field of the web form comes from. */
-const API_FIELD: Record<string, string> = { startsAtLocal: 'startsAt' }
+const API_FIELD: Record<string, string> = {
+  'startsAtLocal': 'startsAt',
+  'quietHours.window.end': 'quietHours.end',
+}
 
 /**
  * Converts a campaign created through the API into the settings the web
@@ -19,7 +22,7 @@ const API_FIELD: Record<string, string> = { startsAtLocal: 'startsAt' }
 export async function campaignSettingsFrom(
   input: ApiCampaignInput,
   timeZone: string,
-  translate: (key: string) => string
+  translate: (key: string, values: Record<string, string | number>) => string
 ): Promise<CampaignSettingsInput> {
   const settings: CampaignSettingsInput = {
     name: input.name,
@@ -41,8 +44,8 @@ export async function campaignSettingsFrom(
 
   const errors = Object.entries(settingsErrors(settings, timeZone, { now: await engineNow() }))
   if (errors.length > 0) {
-    const [field, key] = errors[0]
-    throw new ApiException(translate(key), {
+    const [field, { key, values }] = errors[0]
+    throw new ApiException(translate(key, values), {
       code: 'E_VALIDATION_ERROR',
       status: 422,
       field: API_FIELD[field] ?? field,

@@ -16,41 +16,100 @@ export type CampaignSettingsInput = Infer<typeof campaignSettingsValidator>
  */
 const PAST_START_GRACE_MINUTES = 10
 
+/** A rule between fields that settings broke: the translation key and the values it names. */
+export interface SettingsError {
+  key: string
+  values: Record<string, string | number>
+}
+
+/** Format of times in messages, in the tenant's time zone and the same in every language. */
+const MESSAGE_TIME_FORMAT = 'yyyy-MM-dd HH:mm'
+
+/** The engine's current time, and the start time the campaign already stores. */
+interface SettingsTimes {
+  now: DateTime
+  storedStartsAt?: DateTime | null
+}
+
 /**
- * Field errors of settings that passed the schema but not the rules
- * between fields, by field name. A start time more than
- * PAST_START_GRACE_MINUTES before `now` is rejected, unless it is the one
- * already stored (`storedStartsAt`), as on a campaign that started at it.
+ * Checks the rules between fields of settings that passed the schema, and
+ * returns their errors keyed by the field the member should change. A start
+ * time more than PAST_START_GRACE_MINUTES before `now` is rejected, unless
+ * it is the one already stored (`storedStartsAt`), as on a campaign that
+ * started at it.
  */
 export function settingsErrors(
   input: CampaignSettingsInput,
   timeZone: string,
-  times: { now: DateTime; storedStartsAt?: DateTime | null }
+  times: SettingsTimes
 ) {
-  const errors: Record<string, string> = {}
+  const errors: Record<string, SettingsError> = {}
   if (input.minIntervalSeconds > input.maxIntervalSeconds) {
-    errors.maxIntervalSeconds = 'campaigns.errors.interval_order'
-  }
-  if ((input.pauseAfterSends === null) !== (input.pauseMinutes === null)) {
-    errors.pauseMinutes = 'campaigns.errors.pause_pair'
-  }
-  if (input.startMode === 'at') {
-    const startsAt = input.startsAtLocal
-      ? DateTime.fromISO(input.startsAtLocal, { zone: timeZone })
-      : null
-    if (!startsAt?.isValid) {
-      errors.startsAtLocal = 'campaigns.errors.starts_at_missing'
-    } else if (
-      startsAt < times.now.minus({ minutes: PAST_START_GRACE_MINUTES }) &&
-      startsAt.toMillis() !== times.storedStartsAt?.toMillis()
-    ) {
-      errors.startsAtLocal = 'campaigns.errors.starts_at_past'
+    errors.minIntervalSeconds = {
+      key: 'campaigns.errors.interval_order',
+      values: { min: input.minIntervalSeconds, max: input.maxIntervalSeconds },
     }
   }
-  if (input.quietHours.mode === 'custom' && !input.quietHours.window) {
-    errors.quietHours = 'campaigns.errors.quiet_window_missing'
+  // A pause needs both numbers, so the error sits on the one left empty.
+  if (input.pauseAfterSends !== null && input.pauseMinutes === null) {
+    errors.pauseMinutes = {
+      key: 'campaigns.errors.pause_minutes_missing',
+      values: { sends: input.pauseAfterSends },
+    }
+  }
+  if (input.pauseAfterSends === null && input.pauseMinutes !== null) {
+    errors.pauseAfterSends = {
+      key: 'campaigns.errors.pause_sends_missing',
+      values: { minutes: input.pauseMinutes },
+    }
+  }
+  const startError = startTimeError(input, timeZone, times)
+  if (startError) {
+    errors.startsAtLocal = startError
+  }
+  const quietWindow = input.quietHours.mode === 'custom' ? input.quietHours.window : null
+  if (input.quietHours.mode === 'custom' && !quietWindow) {
+    errors.quietHours = { key: 'campaigns.errors.quiet_window_missing', values: {} }
+  }
+  // A window that ends when it starts blocks sending for 24 hours from each of
+  // its days, so the workspace's quiet hours reject it too.
+  if (quietWindow && quietWindow.start === quietWindow.end) {
+    errors['quietHours.window.end'] = {
+      key: 'campaigns.errors.quiet_window_empty',
+      values: { start: quietWindow.start, end: quietWindow.end },
+    }
   }
   return errors
+}
+
+function startTimeError(
+  input: CampaignSettingsInput,
+  timeZone: string,
+  times: SettingsTimes
+): SettingsError | null {
+  if (input.startMode !== 'at') {
+    return null
+  }
+  const startsAt = input.startsAtLocal
+    ? DateTime.fromISO(input.startsAtLocal, { zone: timeZone })
+    : null
+  if (!startsAt?.isValid) {
+    return { key: 'campaigns.errors.starts_at_missing', values: {} }
+  }
+  if (
+    startsAt < times.now.minus({ minutes: PAST_START_GRACE_MINUTES }) &&
+    startsAt.toMillis() !== times.storedStartsAt?.toMillis()
+  ) {
+    return {
+      key: 'campaigns.errors.starts_at_past',
+      values: {
+        time: startsAt.toFormat(MESSAGE_TIME_FORMAT),
+        now: times.now.setZone(timeZone).toFormat(MESSAGE_TIME_FORMAT),
+        zone: timeZone,
+      },
+    }
+  }
+  return null
 }
 
 /** Choices of the form that name rows of the tenant, with the model each names. */

@@ -181,7 +181,7 @@ test.group('Api resources', (group) => {
       maxIntervalSeconds: 10,
     })
     assert.equal(response.status(), 422)
-    assert.equal(response.body().errors[0].field, 'maxIntervalSeconds')
+    assert.equal(response.body().errors[0].field, 'minIntervalSeconds')
   })
 
   test('message is queued and readable', async ({ client, assert }) => {

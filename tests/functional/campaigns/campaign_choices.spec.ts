@@ -61,10 +61,10 @@ test.group('Campaign choices', (group) => {
       .redirects(0)
 
     assert.equal(response.status(), 302)
-    const errors = response.flashMessages().errorsBag as Record<string, string>
-    assert.include(errors.listIds, String(foreign.listIds[0]))
-    assert.include(errors.segmentIds, String(foreign.segmentIds[0]))
-    assert.include(errors.channelInstanceIds, String(foreign.instanceIds[0]))
+    const errors = response.flashMessages().inputErrorsBag as Record<string, string[]>
+    assert.include(errors.listIds[0], String(foreign.listIds[0]))
+    assert.include(errors.segmentIds[0], String(foreign.segmentIds[0]))
+    assert.include(errors.channelInstanceIds[0], String(foreign.instanceIds[0]))
     const stored = await runInTenant(alpha.tenant.id, () => Campaign.findOrFail(campaign.id))
     assert.deepEqual(stored.channelInstanceIds, [])
     assert.deepEqual(stored.listIds, [])

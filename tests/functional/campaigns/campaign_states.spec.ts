@@ -203,11 +203,8 @@ test.group('Campaign settings', (group) => {
       .withCsrfToken()
       .redirects(0)
     response.assertStatus(302)
-    const errors = response.flashMessages().errorsBag as Record<string, string>
-    assert.equal(
-      errors.startsAtLocal,
-      'That time has already passed. Choose a later date and time, or start when you press Start.'
-    )
+    const errors = response.flashMessages().inputErrorsBag as Record<string, string[]>
+    assert.match(errors.startsAtLocal[0], /^2020-01-01 10:00 has already passed \(it is now /)
     const campaigns = await runInTenant(tenant.id, () => Campaign.query())
     assert.lengthOf(campaigns, 0)
   })
@@ -227,7 +224,7 @@ test.group('Campaign settings', (group) => {
       .withCsrfToken()
       .redirects(0)
     response.assertStatus(302)
-    const errors = (response.flashMessages().errorsBag ?? {}) as Record<string, string>
+    const errors = (response.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
     assert.isUndefined(errors.startsAtLocal)
     const stored = await runInTenant(tenant.id, () => Campaign.findOrFail(campaign.id))
     assert.equal(stored.name, 'Renamed after its start')
