@@ -28,13 +28,18 @@ export async function findCampaign(tenantId: number, campaignId: number) {
 /** Length of a step's message preview in the per-step table. */
 const PREVIEW_LENGTH = 60
 
-/** Returns the start of a node's message text, when its configuration has one as Send steps do. */
-function messagePreview(config: unknown) {
-  const text = (config as { message?: { text?: unknown } } | null)?.message?.text
-  if (typeof text !== 'string') {
-    return null
+/** A node's message: its saved template's id, or its inline text. */
+function messageOf(config: unknown) {
+  const message = (config as { message?: { templateId?: unknown; text?: unknown } } | null)?.message
+  return {
+    templateId: typeof message?.templateId === 'number' ? message.templateId : null,
+    text: typeof message?.text === 'string' ? message.text : null,
   }
-  const line = text.replace(/\s+/g, ' ').trim()
+}
+
+/** Returns the start of a text on one line, or `null` for an empty one. */
+function clipped(text: string | null) {
+  const line = text?.replace(/\s+/g, ' ').trim()
   if (!line) {
     return null
   }
@@ -43,7 +48,8 @@ function messagePreview(config: unknown) {
 
 /**
  * Id, type and message preview of each node of the published flow version,
- * in graph order. Returns `[]` before publishing.
+ * in graph order: the start of a Send step's text, or the name of its saved
+ * template. Returns `[]` before publishing.
  */
 async function publishedNodes(tenantId: number, versionId: number | null) {
   if (versionId === null) {
@@ -61,7 +67,27 @@ async function publishedNodes(tenantId: number, versionId: number | null) {
   const graph = JSON.parse(String(version.graph)) as {
     nodes?: { id: string; type: string; config?: unknown }[]
   }
-  return (graph.nodes ?? [])
-    .filter((node) => node.type !== 'start')
-    .map((node) => ({ id: node.id, type: node.type, preview: messagePreview(node.config) }))
+  const nodes = (graph.nodes ?? []).filter((node) => node.type !== 'start')
+  const messages = new Map(nodes.map((node) => [node.id, messageOf(node.config)]))
+  const templateIds = [...messages.values()].flatMap((message) =>
+    message.templateId === null ? [] : [message.templateId]
+  )
+  const templates =
+    templateIds.length === 0
+      ? []
+      : await db
+          .from('templates')
+          .where('tenant_id', tenantId)
+          .whereIn('id', templateIds)
+          .select('id', 'name')
+  const templateNames = new Map(templates.map((row) => [Number(row.id), String(row.name)]))
+
+  return nodes.map((node) => {
+    const message = messages.get(node.id)!
+    const preview =
+      message.templateId === null
+        ? clipped(message.text)
+        : clipped(templateNames.get(message.templateId) ?? null)
+    return { id: node.id, type: node.type, preview }
+  })
 }

@@ -4,6 +4,8 @@ import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { INERTIA_HEADERS } from '#tests/helpers/audience'
 import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
 import { publishedCampaign } from '#tests/helpers/engine'
+import Template from '#models/template'
+import { runInTenant } from '#tenancy/tenant_context'
 
 test.group('Report steps', (group) => {
   group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
@@ -11,6 +13,9 @@ test.group('Report steps', (group) => {
   test('steps carry their message preview', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner('Report steps')
     const longText = `Oi {{name|você}}, ${'temos novidades '.repeat(6)}`
+    const template = await runInTenant(tenant.id, () =>
+      Template.create({ name: 'Convite de sexta', body: 'Oi {{name|você}}' })
+    )
     const campaign = await publishedCampaign(
       tenant.id,
       owner.id,
@@ -20,11 +25,17 @@ test.group('Report steps', (group) => {
           sendNode('ask', 'Vem amanhã?\n  Responda SIM ou NÃO'),
           graphNode('later', 'wait', { duration: { amount: 1, unit: 'hours' } }),
           sendNode('long', longText),
+          graphNode('invite', 'send', {
+            message: { templateId: template.id, text: null },
+            media: null,
+            instanceId: null,
+          }),
         ],
         edges: [
           graphEdge('start', 'next', 'ask'),
           graphEdge('ask', 'sent', 'later'),
           graphEdge('later', 'next', 'long'),
+          graphEdge('long', 'sent', 'invite'),
         ],
       },
       { listIds: [] }
@@ -42,12 +53,13 @@ test.group('Report steps', (group) => {
     }[]
     assert.deepEqual(
       nodes.map((node) => node.id),
-      ['ask', 'later', 'long']
+      ['ask', 'later', 'long', 'invite']
     )
     assert.equal(nodes[0].preview, 'Vem amanhã? Responda SIM ou NÃO')
     assert.isNull(nodes[1].preview)
     assert.lengthOf(nodes[2].preview!, 60)
     assert.isTrue(nodes[2].preview!.startsWith('Oi {{name|você}}, temos novidades'))
     assert.isTrue(nodes[2].preview!.endsWith('…'))
+    assert.equal(nodes[3].preview, 'Convite de sexta')
   })
 })
