@@ -28,7 +28,7 @@ export async function findCampaign(tenantId: number, campaignId: number) {
 /** Length of a step's message preview in the per-step table. */
 const PREVIEW_LENGTH = 60
 
-/** A node's message: its saved template's id, or its inline text. */
+/** Reads a node's message: its saved template's id, or its inline text. */
 function messageOf(config: unknown) {
   const message = (config as { message?: { templateId?: unknown; text?: unknown } } | null)?.message
   return {
