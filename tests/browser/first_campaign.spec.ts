@@ -775,6 +775,10 @@ test.group('First campaign', (group) => {
         for (const action of AUDITED) {
           assert.include(actions, action)
         }
+
+        await page.locator('[data-test-id="main-nav"] a[href="/"]').click()
+        await page.locator('[data-test-id="dashboard-chart"] canvas').waitFor()
+        await capture(session, 'dashboard-after')
       } finally {
         await context.close()
         await receiver.close()
