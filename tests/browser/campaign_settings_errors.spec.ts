@@ -125,6 +125,17 @@ test.group('Campaign settings errors page', () => {
     await assertErrorsShown(assert, portuguese, 'pt-BR')
     await capture(portuguese, 'campaign-settings-errors-pt-BR')
 
+    // Raising the maximum can fix the interval rule, so it clears the message on the minimum.
+    await portuguese.locator('[data-test-id="field-max-interval"]').fill('300')
+    await portuguese
+      .locator('[data-test-id="error-minIntervalSeconds"]')
+      .waitFor({ state: 'detached' })
+    const minimum = portuguese.locator('[data-test-id="field-min-interval"]')
+    assert.isNull(await minimum.getAttribute('aria-invalid'))
+    assert.isTrue(
+      await portuguese.locator('[data-test-id="error-quietHours-window-end"]').isVisible()
+    )
+
     const campaigns = await runInTenant(tenant.id, () => Campaign.query())
     assert.lengthOf(campaigns, 0)
   }).timeout(60_000)
