@@ -2,7 +2,8 @@ import db from '@adonisjs/lucid/services/db'
 import type { ContactRecord } from '#models/contact'
 import CustomField from '#models/custom_field'
 import { fieldValuesOf } from '#services/contacts/custom_field_values'
-import { currentTenantId } from '#tenancy/tenant_context'
+import { currentTenantId, runInTenant } from '#tenancy/tenant_context'
+import { KeyedBatcher } from '#plugins/sdk/batching'
 
 /**
  * Contact attributes a template can use, with their Portuguese names, so
@@ -45,6 +46,14 @@ export function isKnownVariable(name: string, fieldKeys: Set<string>) {
 }
 
 /**
+ * Custom field values of the contacts whose messages a tenant renders at
+ * the same time, as the concurrent steps of a campaign do, read by one query.
+ */
+const fieldValueReads = new KeyedBatcher<number, number, Map<number, Record<string, string>>>(
+  (tenantId, contactIds) => runInTenant(tenantId, () => fieldValuesOf([...new Set(contactIds)]))
+)
+
+/**
  * Returns the values of every template variable for one contact. With
  * `customFields: false` the contact's custom field values are not read,
  * for a template that uses none.
@@ -54,9 +63,11 @@ export async function contactValues(
   campaign: Record<string, string> = {},
   options: { customFields?: boolean } = {}
 ) {
-  const valuesByContact =
-    options.customFields === false ? new Map() : await fieldValuesOf([contact.id])
-  const fields = valuesByContact.get(contact.id) ?? {}
+  let fields: Record<string, string> = {}
+  if (options.customFields !== false) {
+    const valuesByContact = await fieldValueReads.add(currentTenantId()!, contact.id)
+    fields = valuesByContact.get(contact.id) ?? {}
+  }
   const attributes = {
     name: contact.name,
     first_name: contact.name?.split(/\s+/)[0] ?? null,
