@@ -1,25 +1,13 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { recordAudit } from '#events/audit_record'
 import { exportContacts } from '#services/contacts/contact_export'
-import type { ContactFilters } from '#services/contacts/contact_search'
-
-/** Reads the contacts page's filters from the query string. */
-function filtersOf({ request }: HttpContext): ContactFilters {
-  return {
-    q: request.input('q') ?? undefined,
-    consent: request.input('consent') ?? undefined,
-    tag: request.input('tag') ?? undefined,
-    listId: Number(request.input('list')) || undefined,
-    createdAfter: request.input('createdAfter') ?? undefined,
-    createdBefore: request.input('createdBefore') ?? undefined,
-  }
-}
+import { contactFiltersFrom } from '#services/contacts/contact_search'
 
 export default class ContactExportsController {
   /** Streams the contacts matching the page's filters as CSV, for editors and above. */
   async export(ctx: HttpContext) {
     await ctx.bouncer.authorize('exportContactData')
-    const filters = filtersOf(ctx)
+    const filters = contactFiltersFrom(ctx.request.qs())
     const { csv, done } = await exportContacts(filters, ctx.tenant.defaultCountry)
     await recordAudit('contacts.exported', { targetType: 'contact', after: { filters } })
     ctx.logger.info({ filters }, 'contacts exported')

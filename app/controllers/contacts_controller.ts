@@ -9,7 +9,11 @@ import {
   saveContact,
   splitTags,
 } from '#services/contacts/contact_service'
-import { CONTACTS_PER_PAGE, contactSearchQuery } from '#services/contacts/contact_search'
+import {
+  CONTACTS_PER_PAGE,
+  contactFiltersFrom,
+  contactSearchQuery,
+} from '#services/contacts/contact_search'
 import { fieldValuesOf } from '#services/contacts/custom_field_values'
 import { optIn, optOut } from '#services/contacts/opt_out'
 import { serializeContact, serializeField } from '#services/contacts/contact_serializer'
@@ -17,14 +21,7 @@ import { serializeContact, serializeField } from '#services/contacts/contact_ser
 export default class ContactsController {
   async index({ request, inertia, bouncer, tenant }: HttpContext) {
     await bouncer.authorize('viewTenant')
-    const filters = {
-      q: request.input('q') ?? undefined,
-      consent: request.input('consent') ?? undefined,
-      tag: request.input('tag') ?? undefined,
-      listId: Number(request.input('list')) || undefined,
-      createdAfter: request.input('createdAfter') ?? undefined,
-      createdBefore: request.input('createdBefore') ?? undefined,
-    }
+    const filters = contactFiltersFrom(request.qs())
     const page = Math.max(1, Number(request.input('page')) || 1)
     const contacts = await contactSearchQuery(filters, tenant.defaultCountry)
       .preload('tags')

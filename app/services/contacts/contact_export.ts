@@ -96,6 +96,9 @@ export async function exportContacts(filters: ContactFilters, defaultCountry: st
     header: true,
     columns: [...BASE_COLUMNS, ...fieldKeys],
   })
+  // The caller learns of a failure through `done`; without a listener the stream's
+  // own 'error' event would end the process.
+  csv.on('error', () => {})
   const done = writeContacts(csv, filters, defaultCountry, fieldKeys).catch((error) => {
     csv.destroy(error)
     throw error

@@ -15,6 +15,27 @@ export interface ContactFilters {
 
 export const CONTACTS_PER_PAGE = 25
 
+/** Returns a query string value when it is one piece of text, else `undefined`. */
+function textParam(value: unknown) {
+  return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+/**
+ * Reads the contacts page's filters from its query string. A parameter that
+ * is repeated or nested (`q[]=a`) is not text and is ignored, like a
+ * missing one.
+ */
+export function contactFiltersFrom(query: Record<string, unknown>): ContactFilters {
+  return {
+    q: textParam(query.q),
+    consent: textParam(query.consent) as ConsentState | undefined,
+    tag: textParam(query.tag),
+    listId: Number(textParam(query.list)) || undefined,
+    createdAfter: textParam(query.createdAfter),
+    createdBefore: textParam(query.createdBefore),
+  }
+}
+
 /**
  * Escape character of the LIKE patterns below. SQLite has no default one,
  * so each pattern names it; `!` needs no escaping inside a MySQL or SQLite

@@ -3,7 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import { runInTenant } from '#tenancy/tenant_context'
 import { saveContact } from '#services/contacts/contact_service'
 import { contactSearchQuery } from '#services/contacts/contact_search'
-import { createAudienceTenant } from '#tests/helpers/audience'
+import { INERTIA_HEADERS, createAudienceTenant } from '#tests/helpers/audience'
 
 test.group('Contacts search', (group) => {
   group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
@@ -30,5 +30,24 @@ test.group('Contacts search', (group) => {
     assert.deepEqual(names.percent, ['Academia 100% Fit'])
     assert.deepEqual(names.underscore, ['ana_maria'])
     assert.deepEqual(names.bang, ['Loja! Centro'])
+  })
+
+  test('repeated filter parameters are ignored', async ({ client, assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    await runInTenant(tenant.id, () =>
+      saveContact(tenant, { name: 'Bruna Reis', phone: '(11) 98765-1010' })
+    )
+    const query = 'q[]=a&consent[]=opted_in&tag[x]=1&createdAfter[]=2024-01-01&list[]=3'
+
+    const page = await client.get(`/contacts?${query}`).headers(INERTIA_HEADERS).loginAs(owner)
+    const exported = await client.get(`/contacts/export.csv?${query}`).loginAs(owner)
+    const again = await client.get('/contacts/export.csv?q=Bruna').loginAs(owner)
+
+    page.assertStatus(200)
+    assert.equal(page.body().props.pagination.total, 1)
+    exported.assertStatus(200)
+    assert.include(exported.text(), 'Bruna Reis')
+    again.assertStatus(200)
+    assert.include(again.text(), 'Bruna Reis')
   })
 })
