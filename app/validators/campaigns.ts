@@ -52,6 +52,13 @@ export const campaignSettingsValidator = vine.compile(
   })
 )
 
+/**
+ * Names a node id may not take, because plain objects already have them
+ * (`__proto__`, `constructor`, `toString` and the rest): an execution plan
+ * keyed by node id would read the inherited value for a missing node.
+ */
+export const RESERVED_NODE_IDS = Object.getOwnPropertyNames(Object.prototype)
+
 /** Shape of a saved draft graph. Configuration objects are checked by node type, not here. */
 export const flowDraftValidator = vine.compile(
   vine.object({
@@ -60,7 +67,10 @@ export const flowDraftValidator = vine.compile(
       nodes: vine
         .array(
           vine.object({
-            id: vine.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+            id: vine
+              .string()
+              .regex(/^[A-Za-z0-9_-]{1,64}$/)
+              .notIn(RESERVED_NODE_IDS),
             type: vine.string().regex(/^[a-z][a-z0-9_.-]{0,80}$/),
             position: vine.object({ x: vine.number(), y: vine.number() }),
             config: vine.object({}).allowUnknownProperties(),

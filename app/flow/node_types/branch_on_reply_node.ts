@@ -1,10 +1,16 @@
 import { awaitReply, defineNodeType, goTo, vine, type PortDefinition } from '#sdk'
 import { addDuration } from '#flow/local_time'
-import { compileReplyPattern, matchesKeyword, matchesPattern } from '#flow/reply_matching'
+import {
+  compileReplyPattern,
+  matchesKeyword,
+  matchesPattern,
+  slowPatternReason,
+} from '#flow/reply_matching'
 import { durationSchema } from '#flow/node_types/schema_parts'
 
 const MAX_TIMEOUT_SECONDS = 30 * 86_400
-const RESERVED_PORTS = ['any', 'no_reply']
+/** Port ids the node gives itself, and names plain objects already have, which a plan cannot key by. */
+const RESERVED_PORTS = ['any', 'no_reply', ...Object.getOwnPropertyNames(Object.prototype)]
 
 const validRule = vine.createRule((value, _, field) => {
   const rule = value as { match?: string; keywords?: unknown; pattern?: unknown }
@@ -19,6 +25,14 @@ const validRule = vine.createRule((value, _, field) => {
       }
     } catch {
       field.report('The {{ field }} rule needs a valid regular expression', 'pattern', field)
+      return
+    }
+    if (slowPatternReason(String(rule.pattern))) {
+      field.report(
+        'The {{ field }} rule repeats a group that repeats or has alternatives, which can take minutes to match: write it without the inner repetition',
+        'pattern_slow',
+        field
+      )
     }
   }
 })

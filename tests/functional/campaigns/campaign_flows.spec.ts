@@ -99,6 +99,34 @@ test.group('Campaign flows save', (group) => {
     response.assertStatus(422)
   })
 
+  test('rejects an inherited node id', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const campaign = await createCampaign(tenant.id)
+    const node = { type: 'start', position: { x: 0, y: 0 }, config: {} }
+    const response = await client
+      .put(`/campaigns/${campaign.id}/flow`)
+      .accept('json')
+      .json({
+        revision: 0,
+        graph: {
+          nodes: [
+            { ...node, id: 'start' },
+            { ...node, id: '__proto__' },
+          ],
+          edges: [],
+        },
+      })
+      .loginAs(owner)
+      .withCsrfToken()
+
+    response.assertStatus(422)
+    const error = response
+      .body()
+      .errors.find((item: { field: string }) => item.field.endsWith('id'))
+    assert.equal(error.field, 'graph.nodes.1.id')
+    assert.include(error.message, 'another id')
+  })
+
   test('returns ports of a branch from its rules', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     const campaign = await createCampaign(tenant.id)

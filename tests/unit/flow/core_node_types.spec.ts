@@ -8,6 +8,7 @@ import { waitNode } from '#flow/node_types/wait_node'
 import { waitWindowNode } from '#flow/node_types/wait_window_node'
 import { quietHoursNode } from '#flow/node_types/quiet_hours_node'
 import { branchOnReplyNode } from '#flow/node_types/branch_on_reply_node'
+import { slowPatternReason } from '#flow/reply_matching'
 
 function untilOf(decision: NodeDecision) {
   if (decision.kind !== 'wait' && decision.kind !== 'await_reply') {
@@ -342,6 +343,46 @@ test.group('Core node types registry', (group) => {
           window: { days: [], start: '09:00', end: '10:00' },
         }),
       /Invalid configuration/
+    )
+  })
+})
+
+test.group('Reply pattern safety', () => {
+  test('accepts patterns that match in linear time', ({ assert }) => {
+    const safe = ['sim|s', '^(sim|yes)$', '\\d{5}', '(ab)+', '[(+*]+', 'a+b+', '(?:a)?', '(a+){2}']
+    for (const pattern of safe) {
+      assert.isNull(slowPatternReason(pattern), pattern)
+    }
+  })
+
+  test('rejects nested repetition and backreferences', ({ assert }) => {
+    const slow = ['(a+)+$', '(a*)*', '(a|aa)+', '(\\w+\\s?)*$', '(a+){2,}', '(.*a){3,5}', '(a)\\1']
+    for (const pattern of slow) {
+      assert.isNotNull(slowPatternReason(pattern), pattern)
+    }
+  })
+
+  test('branch rejects a slow pattern', async ({ assert }) => {
+    await registerCoreNodeTypes()
+    const config = {
+      timeout: { amount: 1, unit: 'hours' },
+      rules: [{ id: 'x', name: 'X', match: 'pattern', keywords: [], pattern: '(a+)+$' }],
+    }
+    await assert.rejects(
+      () => nodeTypes.validateConfig('branch_on_reply', config),
+      /E_NODE_CONFIG_INVALID|Invalid configuration|minutes/
+    )
+  })
+
+  test('branch rejects an inherited rule id', async ({ assert }) => {
+    await registerCoreNodeTypes()
+    const config = {
+      timeout: { amount: 1, unit: 'hours' },
+      rules: [{ id: '__proto__', name: 'X', match: 'keywords', keywords: ['a'], pattern: null }],
+    }
+    await assert.rejects(
+      () => nodeTypes.validateConfig('branch_on_reply', config),
+      /E_NODE_CONFIG_INVALID|Invalid configuration/
     )
   })
 })
