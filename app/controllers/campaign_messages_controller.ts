@@ -11,6 +11,7 @@ import {
   serializeCampaignMessage,
 } from '#services/campaigns/campaign_messages'
 import { recordAudit } from '#events/audit_record'
+import { pageParam } from '#services/database/page_numbers'
 
 /**
  * Delivery tracking of one campaign: every recipient's message with its
@@ -22,7 +23,7 @@ export default class CampaignMessagesController {
     await bouncer.authorize('viewTenant')
     const campaign = await Campaign.findOrFail(params.id)
     const filters = campaignMessageFilters(request.qs())
-    const page = Math.max(1, Number(request.input('page')) || 1)
+    const page = pageParam(request.input('page'))
     const [messages, counts, nodeIds] = await Promise.all([
       campaignMessagesQuery(campaign.id, filters).paginate(page, CAMPAIGN_MESSAGES_PER_PAGE),
       deliveryCounts(campaign.id),

@@ -7,6 +7,7 @@ import { listMembersValidator, listValidator } from '#validators/audience'
 import { addListMembers } from '#services/contacts/list_members'
 import { countListAudience, countSegment } from '#services/segments/audience_query'
 import { serializeContact } from '#services/contacts/contact_serializer'
+import { pageParam } from '#services/database/page_numbers'
 
 export default class ContactListsController {
   async index({ inertia, bouncer }: HttpContext) {
@@ -60,7 +61,7 @@ export default class ContactListsController {
   async show({ params, request, inertia, bouncer }: HttpContext) {
     await bouncer.authorize('viewTenant')
     const list = await ContactList.findOrFail(params.id)
-    const page = Math.max(1, Number(request.input('page')) || 1)
+    const page = pageParam(request.input('page'))
     const members = await Contact.query()
       .whereExists((sub) =>
         sub

@@ -17,12 +17,13 @@ import {
 import { fieldValuesOf } from '#services/contacts/custom_field_values'
 import { optIn, optOut } from '#services/contacts/opt_out'
 import { serializeContact, serializeField } from '#services/contacts/contact_serializer'
+import { pageParam } from '#services/database/page_numbers'
 
 export default class ContactsController {
   async index({ request, inertia, bouncer, tenant }: HttpContext) {
     await bouncer.authorize('viewTenant')
     const filters = contactFiltersFrom(request.qs())
-    const page = Math.max(1, Number(request.input('page')) || 1)
+    const page = pageParam(request.input('page'))
     const contacts = await contactSearchQuery(filters, tenant.defaultCountry)
       .preload('tags')
       .orderBy('contacts.created_at', 'desc')

@@ -4,6 +4,7 @@ import { API_TOKEN_SCOPES } from '#models/api_token'
 import { OUTBOUND_STATUSES } from '#models/message'
 import { MAX_INTERVAL_SECONDS } from '#validators/campaigns'
 import { CLOCK } from '#flow/node_types/schema_parts'
+import { MAX_PAGE } from '#services/database/page_numbers'
 
 /** Largest `perPage` of a paginated API list. */
 export const MAX_PER_PAGE = 100
@@ -11,7 +12,7 @@ export const DEFAULT_PER_PAGE = 25
 
 const ids = () => vine.array(vine.number().withoutDecimals().positive()).maxLength(200).distinct()
 const page = {
-  page: vine.number().withoutDecimals().min(1).optional(),
+  page: vine.number().withoutDecimals().min(1).max(MAX_PAGE).optional(),
   perPage: vine.number().withoutDecimals().min(1).max(MAX_PER_PAGE).optional(),
 }
 

@@ -28,6 +28,8 @@ export { default as drive } from '@adonisjs/drive/services/main'
  * URLs a tenant entered.
  */
 export { isBlockedAddress } from '#services/network/blocked_addresses'
+/** Highest page number a paginated list accepts; plugin lists cap theirs with it too. */
+export { MAX_PAGE } from '#services/database/page_numbers'
 
 export * from './manifest.js'
 export * from './form_fields.js'

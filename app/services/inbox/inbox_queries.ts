@@ -34,11 +34,13 @@ function cursorOf(conversation: Conversation) {
 }
 
 function applyCursor(query: ReturnType<typeof Conversation.query>, cursor: string) {
-  const match = cursor.match(/^(\d+)_(\d+)$/)
-  if (!match) {
+  const match = cursor.match(/^(\d{1,15})_(\d{1,15})$/)
+  const instant = new Date(Number(match?.[1]))
+  if (!match || Number.isNaN(instant.getTime())) {
+    // A cursor the list never hands out, such as a time beyond what dates hold, is ignored.
     return
   }
-  const at = sqlTime(new Date(Number(match[1])))
+  const at = sqlTime(instant)
   const id = Number(match[2])
   query.where((group) => {
     group.where('conversations.last_message_at', '<', at).orWhere((same) => {

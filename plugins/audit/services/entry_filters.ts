@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import { vine } from '#sdk'
+import { MAX_PAGE, vine } from '#sdk'
 import AuditEntry from '../models/audit_entry.js'
 
 export const filtersValidator = vine.create(
@@ -9,7 +9,7 @@ export const filtersValidator = vine.create(
     targetType: vine.string().trim().maxLength(40).optional(),
     from: vine.date({ formats: ['YYYY-MM-DD'] }).optional(),
     to: vine.date({ formats: ['YYYY-MM-DD'] }).optional(),
-    page: vine.number().positive().withoutDecimals().optional(),
+    page: vine.number().positive().withoutDecimals().max(MAX_PAGE).optional(),
   })
 )
 

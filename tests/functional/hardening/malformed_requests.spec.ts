@@ -1,0 +1,71 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import { MAX_PAGE } from '#services/database/page_numbers'
+import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { INERTIA_HEADERS } from '#tests/helpers/audience'
+import { apiRequest, createContactIn, createTokenFor } from '#tests/helpers/api'
+
+/** A page number far beyond any list, which the databases cannot turn into an offset. */
+const HUGE_PAGE = '400000000000000000'
+
+test.group('Malformed requests', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  test('api rejects a page beyond the last', async ({ client, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const { plain } = await createTokenFor(tenant.id, 'read')
+
+    const response = await apiRequest(client, 'GET', `/api/v1/contacts?page=${HUGE_PAGE}`, plain)
+
+    assert.equal(response.status(), 422)
+    assert.equal(response.body().errors[0].field, 'page')
+    const last = await apiRequest(client, 'GET', `/api/v1/contacts?page=${MAX_PAGE}`, plain)
+    assert.equal(last.status(), 200)
+    assert.lengthOf(last.body().data, 0)
+  })
+
+  test('pages cap a huge page number', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    await createContactIn(tenant.id)
+
+    const huge = await client
+      .get(`/contacts?page=${HUGE_PAGE}`)
+      .headers(INERTIA_HEADERS)
+      .loginAs(owner)
+    const repeated = await client.get('/contacts?page[]=2').headers(INERTIA_HEADERS).loginAs(owner)
+
+    huge.assertStatus(200)
+    assert.equal(huge.body().props.pagination.page, MAX_PAGE)
+    assert.lengthOf(huge.body().props.contacts, 0)
+    repeated.assertStatus(200)
+    assert.equal(repeated.body().props.pagination.page, 1)
+    assert.lengthOf(repeated.body().props.contacts, 1)
+  })
+
+  test('inbox ignores a cursor out of range', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+
+    const response = await client
+      .get('/inbox/conversations?before=99999999999999999999999_1')
+      .accept('json')
+      .loginAs(owner)
+
+    response.assertStatus(200)
+    assert.isArray(response.body().conversations)
+  })
+
+  test('server errors hide their details', async ({ client, assert }) => {
+    const response = await client
+      .post('/login')
+      .header('content-type', 'application/json')
+      .header('content-encoding', 'gzip')
+      .accept('json')
+      .withCsrfToken()
+      .json({ email: 'ana@example.com', password: 'x' })
+
+    response.assertStatus(500)
+    assert.equal(response.body().code, 'E_INTERNAL_ERROR')
+    assert.include(response.body().message, 'Try again')
+    assert.notInclude(JSON.stringify(response.body()), 'header check')
+  })
+})
