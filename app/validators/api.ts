@@ -5,6 +5,7 @@ import { OUTBOUND_STATUSES } from '#models/message'
 import { MAX_INTERVAL_SECONDS } from '#validators/campaigns'
 import { CLOCK } from '#flow/node_types/schema_parts'
 import { MAX_PAGE } from '#services/database/page_numbers'
+import { contactTimeZone } from '#validators/time_zones'
 
 /** Largest `perPage` of a paginated API list. */
 export const MAX_PER_PAGE = 100
@@ -37,13 +38,7 @@ export const apiContactValidator = vine.compile(
     email: vine.string().trim().email().maxLength(254).nullable().optional(),
     city: vine.string().trim().maxLength(120).nullable().optional(),
     notes: vine.string().maxLength(5000).nullable().optional(),
-    timezone: vine
-      .string()
-      .trim()
-      .regex(/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/)
-      .maxLength(64)
-      .nullable()
-      .optional(),
+    timezone: contactTimeZone(),
     language: vine.string().trim().maxLength(10).nullable().optional(),
     tags: vine.array(vine.string().trim().maxLength(60)).maxLength(100).optional(),
     consent: vine.enum(CONSENT_STATES).optional(),

@@ -1,6 +1,7 @@
 import vine from '@vinejs/vine'
 import { CONSENT_STATES } from '#models/contact'
 import { CUSTOM_FIELD_TYPES } from '#models/custom_field'
+import { contactTimeZone } from '#validators/time_zones'
 
 export const contactValidator = vine.compile(
   vine.object({
@@ -10,13 +11,7 @@ export const contactValidator = vine.compile(
     email: vine.string().trim().email().maxLength(254).nullable().optional(),
     city: vine.string().trim().maxLength(120).nullable().optional(),
     notes: vine.string().maxLength(5000).nullable().optional(),
-    timezone: vine
-      .string()
-      .trim()
-      .regex(/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/)
-      .maxLength(64)
-      .nullable()
-      .optional(),
+    timezone: contactTimeZone(),
     language: vine.string().trim().maxLength(10).nullable().optional(),
     tags: vine.string().trim().maxLength(1000).nullable().optional(),
     consent: vine.enum(CONSENT_STATES).optional(),

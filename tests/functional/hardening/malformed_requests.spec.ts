@@ -68,4 +68,31 @@ test.group('Malformed requests', (group) => {
     assert.include(response.body().message, 'Try again')
     assert.notInclude(JSON.stringify(response.body()), 'header check')
   })
+
+  test('contact time zone must exist', async ({ client, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const { plain } = await createTokenFor(tenant.id, 'write')
+    const contact = (timezone: string) => ({ phone: '+5511944449001', timezone })
+
+    const invented = await apiRequest(
+      client,
+      'POST',
+      '/api/v1/contacts',
+      plain,
+      contact('Mars/Olympus')
+    )
+    const real = await apiRequest(
+      client,
+      'POST',
+      '/api/v1/contacts',
+      plain,
+      contact('America/Manaus')
+    )
+
+    assert.equal(invented.status(), 422)
+    assert.equal(invented.body().errors[0].field, 'timezone')
+    assert.include(invented.body().errors[0].message, 'America/Sao_Paulo')
+    assert.equal(real.status(), 201)
+    assert.equal(real.body().data.timezone, 'America/Manaus')
+  })
 })
