@@ -3,8 +3,9 @@ import { IANAZone } from 'luxon'
 
 /**
  * Accepts only a time zone of the IANA database, such as
- * `America/Sao_Paulo`. A name that merely looks like one (`Mars/Olympus`)
- * would make every local-time rule of the engine fall back to UTC.
+ * `America/Sao_Paulo`. With a name that merely looks like one
+ * (`Mars/Olympus`), the engine could not tell the contact's local hour, and
+ * wait windows and quiet hours would not hold the contact's messages.
  */
 const knownZone = vine.createRule((value, _options, field) => {
   if (typeof value === 'string' && !IANAZone.isValidZone(value)) {
@@ -12,7 +13,7 @@ const knownZone = vine.createRule((value, _options, field) => {
   }
 })
 
-/** The optional, nullable time zone of a contact. */
+/** Returns the schema of a contact's time zone, which may be missing or null. */
 export function contactTimeZone() {
   return vine.string().trim().maxLength(64).use(knownZone()).nullable().optional()
 }
