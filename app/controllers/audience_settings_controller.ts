@@ -1,5 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { optOutSettingsValidator } from '#validators/audience'
+import { optOutSettingsValidator, splitOptOutKeywords } from '#validators/audience'
 import { audienceSettings, DEFAULT_OPT_OUT_KEYWORDS } from '#services/contacts/audience_settings'
 import { recordAudit } from '#events/audit_record'
 import { optOutConfirmationText } from '#services/contacts/opt_out_confirmation'
@@ -19,14 +19,7 @@ export default class AudienceSettingsController {
   async update({ request, response, bouncer, session, i18n, logger }: HttpContext) {
     await bouncer.authorize('manageTenant')
     const input = await request.validateUsing(optOutSettingsValidator)
-    const keywords = [
-      ...new Set(
-        input.keywords
-          .split(/[,\n]/)
-          .map((keyword) => keyword.trim())
-          .filter(Boolean)
-      ),
-    ]
+    const keywords = splitOptOutKeywords(input.keywords)
     const settings = await audienceSettings()
     const before = { keywords: settings.optOutKeywords, reply: settings.optOutReply }
     // An empty text is stored as '' (send no confirmation), apart from `null` (the default).

@@ -33,9 +33,32 @@ export const customFieldValidator = vine.compile(
   })
 )
 
+/**
+ * Splits the opt-out keywords typed one per line or separated by commas,
+ * keeping each once and only those with a letter or a digit: a reply is
+ * matched word by word, so punctuation alone could never match.
+ */
+export function splitOptOutKeywords(text: string) {
+  const keywords = text
+    .split(/[,\n]/)
+    .map((keyword) => keyword.trim())
+    .filter((keyword) => /[\p{L}\p{N}]/u.test(keyword))
+  return [...new Set(keywords)]
+}
+
+const someKeyword = vine.createRule((value, _options, field) => {
+  if (typeof value === 'string' && splitOptOutKeywords(value).length === 0) {
+    field.report(
+      'Type at least one keyword with letters or digits, such as SAIR',
+      'optOutKeywords',
+      field
+    )
+  }
+})
+
 export const optOutSettingsValidator = vine.compile(
   vine.object({
-    keywords: vine.string().trim().minLength(1).maxLength(2000),
+    keywords: vine.string().trim().minLength(1).maxLength(2000).use(someKeyword()),
     reply: vine.string().trim().maxLength(1000).nullable().optional(),
   })
 )

@@ -3,7 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import emitter from '@adonisjs/core/services/emitter'
 import Contact from '#models/contact'
 import { runInTenant } from '#tenancy/tenant_context'
-import { DEFAULT_OPT_OUT_KEYWORDS } from '#services/contacts/audience_settings'
+import { DEFAULT_OPT_OUT_KEYWORDS, audienceSettings } from '#services/contacts/audience_settings'
 import { handleInboundForOptOut, isOptOutMessage } from '#services/contacts/opt_out'
 import { saveContact } from '#services/contacts/contact_service'
 import { addMember } from '#tests/helpers/accounts'
@@ -90,6 +90,27 @@ test.group('Opt-out handling', (group) => {
     await contact.refresh()
     assert.equal(contact.consent, 'opted_in')
     assert.equal(contact.consentSource, 'operator')
+  })
+
+  test('keywords need a letter or digit', async ({ client, assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    const save = (keywords: string) =>
+      client
+        .put('/contacts/opt-out')
+        .accept('json')
+        .json({ keywords, reply: null })
+        .loginAs(owner)
+        .withCsrfToken()
+
+    const empty = await save(' ,,, ; ,')
+    const kept = await save('SAIR, ;, pare\nSAIR')
+
+    empty.assertStatus(422)
+    assert.equal(empty.body().errors[0].field, 'keywords')
+    assert.include(empty.body().errors[0].message, 'SAIR')
+    const settings = await runInTenant(tenant.id, () => audienceSettings())
+    assert.deepEqual(settings.optOutKeywords, ['SAIR', 'pare'])
+    assert.oneOf(kept.status(), [200, 302])
   })
 
   test('viewer cannot opt out', async ({ client, assert }) => {
