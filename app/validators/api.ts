@@ -2,7 +2,7 @@ import vine from '@vinejs/vine'
 import { CONSENT_STATES } from '#models/contact'
 import { API_TOKEN_SCOPES } from '#models/api_token'
 import { OUTBOUND_STATUSES } from '#models/message'
-import { MAX_INTERVAL_SECONDS } from '#validators/campaigns'
+import { MAX_INTERVAL_SECONDS, VARIABLE_NAME } from '#validators/campaigns'
 import { CLOCK } from '#flow/node_types/schema_parts'
 import { MAX_PAGE } from '#services/database/page_numbers'
 import { contactTimeZone } from '#validators/time_zones'
@@ -60,6 +60,21 @@ export const apiSegmentValidator = vine.compile(
   })
 )
 
+/** Rejects a variables record with more than 50 entries or a name the web form would reject. */
+const variableNames = vine.createRule((value, _options, field) => {
+  const names = Object.keys((value as Record<string, unknown>) ?? {})
+  const invalid = names.find((name) => !VARIABLE_NAME.test(name))
+  if (names.length > 50) {
+    field.report('Send at most 50 variables in {{ field }}', 'variables.maxLength', field)
+  } else if (invalid !== undefined) {
+    field.report(
+      `Variable name "${invalid}" is invalid: start it with a letter or _, then use letters, digits and _, up to 60 characters`,
+      'variables.name',
+      field
+    )
+  }
+})
+
 /**
  * A new campaign. Everything but the name is optional and takes the same
  * defaults as the web form; the flow is drawn in the editor.
@@ -70,7 +85,8 @@ export const apiCampaignValidator = vine.compile(
     listIds: ids().optional(),
     segmentIds: ids().optional(),
     channelInstanceIds: ids().optional(),
-    variables: vine.record(vine.string().maxLength(1000)).optional(),
+    /** Campaign variables by name; names follow the web form's rule, so either can edit the campaign. */
+    variables: vine.record(vine.string().maxLength(1000)).use(variableNames()).optional(),
     /** ISO 8601 time with an offset, such as `2030-01-31T12:00:00Z`; unset starts at once. */
     startsAt: vine.string().trim().maxLength(40).nullable().optional(),
     minIntervalSeconds: vine.number().withoutDecimals().min(1).max(MAX_INTERVAL_SECONDS).optional(),

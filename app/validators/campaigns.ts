@@ -1,6 +1,9 @@
 import vine from '@vinejs/vine'
 import { CLOCK } from '#flow/node_types/schema_parts'
 
+/** The rule of a campaign variable's name, shared by the web form and the API. */
+export const VARIABLE_NAME = /^[A-Za-z_]\w{0,59}$/
+
 const ids = () => vine.array(vine.number().withoutDecimals().positive()).maxLength(200).distinct()
 
 /** Longest pacing interval between two sends of one number: a day, in seconds. */
@@ -16,10 +19,7 @@ export const campaignSettingsValidator = vine.compile(
     variables: vine
       .array(
         vine.object({
-          name: vine
-            .string()
-            .trim()
-            .regex(/^[A-Za-z_]\w{0,59}$/),
+          name: vine.string().trim().regex(VARIABLE_NAME),
           value: vine.string().maxLength(1000),
         })
       )

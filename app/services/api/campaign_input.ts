@@ -62,11 +62,15 @@ export async function campaignSettingsFrom(
   return settings
 }
 
+/** The end of an ISO 8601 time that gives its offset: `Z`, `+03:00` or `-0300`. */
+const OFFSET = /(Z|[+-]\d{2}(:?\d{2})?)$/i
+
 function localTime(iso: string, timeZone: string) {
   const time = DateTime.fromISO(iso, { setZone: true })
-  if (!time.isValid) {
+  // A time without an offset would be read in the server's zone, hours away from the one meant.
+  if (!time.isValid || !iso.includes('T') || !OFFSET.test(iso)) {
     throw new ApiException(
-      `startsAt "${iso}" is not an ISO 8601 time. Send one such as 2030-01-31T12:00:00Z.`,
+      `startsAt "${iso}" is not an ISO 8601 date and time with an offset. Send one such as 2030-01-31T12:00:00Z or 2030-01-31T09:00:00-03:00.`,
       { code: 'E_VALIDATION_ERROR', status: 422, field: 'startsAt' }
     )
   }

@@ -95,4 +95,44 @@ test.group('Malformed requests', (group) => {
     assert.equal(real.status(), 201)
     assert.equal(real.body().data.timezone, 'America/Manaus')
   })
+
+  test('nul characters are removed from texts', async ({ client, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const { plain } = await createTokenFor(tenant.id, 'write')
+
+    const response = await apiRequest(client, 'POST', '/api/v1/contacts', plain, {
+      phone: '+5511944449002',
+      name: 'Ana\u0000 Souza',
+      city: 'São\u0000 Paulo',
+      tags: ['vip\u0000'],
+    })
+    const blank = await apiRequest(client, 'POST', '/api/v1/lists', plain, { name: '\u0000' })
+
+    assert.equal(response.status(), 201)
+    assert.equal(response.body().data.name, 'Ana Souza')
+    assert.equal(response.body().data.city, 'São Paulo')
+    assert.deepEqual(response.body().data.tags, ['vip'])
+    assert.equal(blank.status(), 422)
+  })
+
+  test('api campaign variables follow the form rule', async ({ client, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const { plain } = await createTokenFor(tenant.id, 'write')
+    const create = (body: Record<string, unknown>) =>
+      apiRequest(client, 'POST', '/api/v1/campaigns', plain, { name: 'Sábado', ...body })
+
+    const badName = await create({ variables: { 'bad name!': 'x' } })
+    const noOffset = await create({ startsAt: '2030-01-31T12:00' })
+    const good = await create({
+      variables: { cupom: 'BF25' },
+      startsAt: '2030-01-31T09:00:00-03:00',
+    })
+
+    assert.equal(badName.status(), 422)
+    assert.equal(badName.body().errors[0].field, 'variables')
+    assert.include(badName.body().errors[0].message, 'bad name!')
+    assert.equal(noOffset.status(), 422)
+    assert.include(noOffset.body().errors[0].message, 'offset')
+    assert.equal(good.status(), 201)
+  })
 })
