@@ -2,11 +2,34 @@ import { I18n } from '@adonisjs/i18n'
 import i18nManager from '@adonisjs/i18n/services/main'
 import { RequestValidator, type HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
+import type { FieldContext } from '@vinejs/vine/types'
 
 /**
- * Validation errors use the request's language.
+ * Returns the name a message gives a field: for an item of a list, such as
+ * `tags.0`, the list's name, since "Fill in 0." tells the member nothing.
  */
-RequestValidator.messagesProvider = (ctx) => ctx.i18n.createMessagesProvider()
+function namedField(field: FieldContext): FieldContext {
+  if (typeof field.name !== 'number' && !/^\d+$/.test(String(field.name))) {
+    return field
+  }
+  const listName = field.wildCardPath
+    .split('.')
+    .filter((segment) => segment !== '*' && !/^\d+$/.test(segment))
+    .pop()
+  return listName ? { ...field, name: listName } : field
+}
+
+/**
+ * Validation errors use the request's language, and name a list's items
+ * by the list.
+ */
+RequestValidator.messagesProvider = (ctx) => {
+  const provider = ctx.i18n.createMessagesProvider()
+  return {
+    getMessage: (message: string, rule: string, field: FieldContext, meta?: Record<string, any>) =>
+      provider.getMessage(message, rule, namedField(field), meta),
+  }
+}
 
 /**
  * Picks the interface language: the user's own choice when signed in, else

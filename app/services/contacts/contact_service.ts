@@ -130,6 +130,12 @@ async function readFieldInputs(inputs: Record<string, string | null | undefined>
     return []
   }
   const fields = await CustomField.query().whereIn('key', keys)
+  const unknown = keys.find((key) => !fields.some((field) => field.key === key))
+  if (unknown !== undefined) {
+    throw new ContactInputException(`fields.${unknown}`, 'contacts.field_errors.unknown', {
+      value: unknown,
+    })
+  }
   return fields.map((field) => {
     const parsed = parseFieldValue(field, inputs[field.key] ?? '')
     if (!parsed.ok) {

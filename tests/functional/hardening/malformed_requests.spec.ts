@@ -135,4 +135,34 @@ test.group('Malformed requests', (group) => {
     assert.include(noOffset.body().errors[0].message, 'offset')
     assert.equal(good.status(), 201)
   })
+
+  test('list item errors name the list', async ({ client, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const { plain } = await createTokenFor(tenant.id, 'write')
+
+    const response = await apiRequest(client, 'POST', '/api/v1/contacts', plain, {
+      phone: '+5511944449003',
+      tags: ['ok', 'x'.repeat(61)],
+    })
+
+    assert.equal(response.status(), 422)
+    const [error] = response.body().errors
+    assert.equal(error.field, 'tags.1')
+    assert.include(error.message, 'tags')
+    assert.notInclude(error.message, ' 1.')
+  })
+
+  test('unknown custom field is rejected', async ({ client, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const { plain } = await createTokenFor(tenant.id, 'write')
+
+    const response = await apiRequest(client, 'POST', '/api/v1/contacts', plain, {
+      phone: '+5511944449004',
+      fields: { nope: 'x' },
+    })
+
+    assert.equal(response.status(), 422)
+    assert.equal(response.body().errors[0].field, 'fields.nope')
+    assert.include(response.body().errors[0].message, '"nope"')
+  })
 })
