@@ -9,7 +9,7 @@ export const DASHBOARD_DAYS = 14
 export interface DayFigures {
   /** The day, as `yyyy-MM-dd` in the tenant's time zone. */
   date: string
-  /** Outbound messages created that day. */
+  /** Outbound messages created that day, the ones a cancelled campaign never sent included. */
   queued: number
   /** Of those, the ones the provider accepted, including delivered and read ones. */
   sent: number
@@ -25,6 +25,9 @@ export interface DayFigures {
 const GROUP_MINUTES = 15
 
 const SENT = new Set(['sent', 'delivered', 'read'])
+
+/** Failure code of a campaign message that its campaign's cancel stopped before the send; not a failed send. */
+const CANCELLED_CODE = 'E_CAMPAIGN_CANCELLED'
 const DELIVERED = new Set(['delivered', 'read'])
 
 /** Groups `created_at` by quarter hour since the epoch, in SQL that reads the stored UTC time as it is. */
@@ -63,6 +66,9 @@ export async function messageDays(
     .where('created_at', '>=', sqlTime(first))
     .select(db.raw(`${quarterHourSql()} as quarter`), 'direction', 'status')
     .count('* as total')
+    .select(
+      db.raw('sum(case when failure_code = ? then 1 else 0 end) as cancelled', [CANCELLED_CODE])
+    )
     .groupByRaw(`${quarterHourSql()}, direction, status`)
 
   for (const row of rows) {
@@ -73,12 +79,18 @@ export async function messageDays(
     if (!day) {
       continue
     }
-    addToDay(day, row.direction, row.status, Number(row.total))
+    addToDay(day, row.direction, row.status, Number(row.total), Number(row.cancelled ?? 0))
   }
   return [...days.values()]
 }
 
-function addToDay(day: DayFigures, direction: string, status: string, total: number) {
+function addToDay(
+  day: DayFigures,
+  direction: string,
+  status: string,
+  total: number,
+  cancelled: number
+) {
   if (direction === 'in') {
     day.replies += total
     return
@@ -87,5 +99,5 @@ function addToDay(day: DayFigures, direction: string, status: string, total: num
   if (SENT.has(status)) day.sent += total
   if (DELIVERED.has(status)) day.delivered += total
   if (status === 'read') day.read += total
-  if (status === 'failed') day.failed += total
+  if (status === 'failed') day.failed += total - cancelled
 }

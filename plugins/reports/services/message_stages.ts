@@ -2,6 +2,9 @@ import { db } from '#sdk'
 import type { CountedMessage } from './counter_store.js'
 import { MESSAGE_STAGES, type StageEvent } from './stages.js'
 
+/** Failure code of a campaign message that its campaign's cancel stopped before the send. */
+const CANCELLED_CODE = 'E_CAMPAIGN_CANCELLED'
+
 /** A stored time as the database driver returns it: a `Date` on MariaDB, UTC text on SQLite. */
 export function toDate(value: Date | string | null): Date | null {
   if (value === null || value instanceof Date) {
@@ -23,7 +26,14 @@ export async function readMessageStages(tenantId: number, messageIds: number[]) 
     .from('messages')
     .where('tenant_id', tenantId)
     .whereIn('id', messageIds)
-    .select('id', 'campaign_id', 'instance_id', 'node_id', ...MESSAGE_STAGES.map(timeColumn))
+    .select(
+      'id',
+      'campaign_id',
+      'instance_id',
+      'node_id',
+      'failure_code',
+      ...MESSAGE_STAGES.map(timeColumn)
+    )
   return rows.map((row) => stagesOfRow(tenantId, row))
 }
 
@@ -31,6 +41,10 @@ function stagesOfRow(tenantId: number, row: Record<string, any>) {
   const stages: StageEvent[] = []
   for (const stage of MESSAGE_STAGES) {
     const at = toDate(row[timeColumn(stage)])
+    // A message a cancel stopped before its send did not fail to send: it is not counted as failed.
+    if (stage === 'failed' && row.failure_code === CANCELLED_CODE) {
+      continue
+    }
     if (at) {
       stages.push({ stage, at })
     }

@@ -26,7 +26,8 @@ async function storeMessage(
   instance: ChannelInstance,
   direction: 'in' | 'out',
   status: string,
-  createdAt: string
+  createdAt: string,
+  failureCode: string | null = null
 ) {
   sequence += 1
   await db.table('messages').insert({
@@ -37,6 +38,7 @@ async function storeMessage(
     provider_message_id: `dashboard-${Date.now()}-${sequence}`,
     address: '+5511987650000',
     body: 'Olá',
+    failure_code: failureCode,
     created_at: createdAt,
     updated_at: createdAt,
   })
@@ -51,6 +53,7 @@ test.group('Dashboard figures', () => {
     await storeMessage(instance, 'out', 'delivered', '2026-03-10 03:30:00')
     await storeMessage(instance, 'out', 'failed', '2026-03-10 10:00:00')
     await storeMessage(instance, 'out', 'queued', '2026-03-10 10:05:00')
+    await storeMessage(instance, 'out', 'failed', '2026-03-10 10:06:00', 'E_CAMPAIGN_CANCELLED')
     await storeMessage(instance, 'in', 'received', '2026-03-10 11:00:00')
     await storeMessage(instance, 'out', 'sent', '2026-02-20 12:00:00')
     await storeMessage(other.instance, 'out', 'sent', '2026-03-10 11:00:00')
@@ -72,7 +75,7 @@ test.group('Dashboard figures', () => {
     })
     assert.deepEqual(today, {
       date: '2026-03-10',
-      queued: 3,
+      queued: 4,
       sent: 1,
       delivered: 1,
       read: 0,

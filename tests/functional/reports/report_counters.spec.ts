@@ -6,6 +6,7 @@ import { emitDomainEvent } from '#events/domain_events'
 import {
   applyReceipt,
   createOutboundMessage,
+  markFailed,
   storeInbound,
 } from '#services/channels/message_service'
 import Contact from '#models/contact'
@@ -114,6 +115,29 @@ test.group('Reports counters', (group) => {
 
     assert.equal(funnel.replied, 3)
     assert.deepEqual(contacts, { reached: 8, replied: 2, optedOut: 1 })
+  })
+
+  test('cancelled sends are not failures', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Reports')
+    const { campaign, messages } = await seedCampaignTraffic(tenant.id, ['queued', 'read'])
+    const readFunnel = async () => {
+      const response = await client
+        .get(`/plugins/reports/campaigns/${campaign.id}/export?report=funnel`)
+        .loginAs(owner)
+      return funnelOf(response.text())
+    }
+
+    await runInTenant(tenant.id, () =>
+      markFailed(messages[0], {
+        code: 'E_CAMPAIGN_CANCELLED',
+        reason: 'the campaign was cancelled',
+      })
+    )
+    const funnel = await readFunnel()
+
+    assert.equal(funnel.failed, 0)
+    assert.equal(funnel.sent, 1)
+    assert.equal(funnel.queued, 2)
   })
 
   test('repeated events count once', async ({ client, assert }) => {
