@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import Journey from '#models/journey'
@@ -5,6 +6,9 @@ import { sqlTime } from '#services/channels/sql_time'
 import { engineNow } from '#engine/clock'
 import { ensureJourneyJob } from '#engine/journey_transitions'
 import { requestProgress } from '#engine/campaign_progress'
+import { releasePaceSlots } from '#engine/pacing'
+import { getQueue } from '#queues/queue_factory'
+import { outboundQueueName, type OutboundJobData } from '#services/channels/outbound_queue'
 
 /** Journeys released or ended per query when a campaign resumes or is cancelled. */
 const CONTROL_BATCH = 500
@@ -69,6 +73,61 @@ export async function cancelCampaignJourneys(tenantId: number, campaignId: numbe
     )
   }
   logger.info({ tenantId, campaignId, ended }, 'campaign journeys cancelled')
+  await releaseCancelledSends(tenantId, campaignId)
   requestProgress(tenantId, campaignId)
   return ended
+}
+
+/** Delayed jobs read from an outbound queue at a time while releasing a cancelled campaign's sends. */
+const DELAYED_PAGE = 500
+
+/**
+ * Frees the numbers of a cancelled campaign at once. Its sends waiting in
+ * a number's queue for their slots run now instead, and the send gate
+ * fails them without sending. Their slots go back to the number, so the
+ * next campaign on it does not wait behind sends that will never happen.
+ */
+async function releaseCancelledSends(tenantId: number, campaignId: number) {
+  const [campaign, numbers] = await Promise.all([
+    db.from('campaigns').where('id', campaignId).select('min_interval_seconds').first(),
+    db
+      .from('messages')
+      .where('tenant_id', tenantId)
+      .where('campaign_id', campaignId)
+      .where('status', 'queued')
+      .distinct('instance_id'),
+  ])
+  for (const { instance_id: instanceId } of numbers) {
+    const queue = getQueue(outboundQueueName(Number(instanceId)))
+    const released: { promote(): Promise<void>; slot: number }[] = []
+    let latestKept: number | null = null
+    for (let start = 0; ; start += DELAYED_PAGE) {
+      const jobs = await queue.getDelayed(start, start + DELAYED_PAGE - 1)
+      for (const job of jobs as Job<OutboundJobData>[]) {
+        const slot = Date.parse(job.data.dueAt ?? '') || job.timestamp + job.delay
+        if (job.data.journey?.campaignId === campaignId) {
+          released.push({ promote: () => job.promote(), slot })
+        } else {
+          latestKept = Math.max(latestKept ?? 0, slot)
+        }
+      }
+      if (jobs.length < DELAYED_PAGE) {
+        break
+      }
+    }
+    for (const job of released) {
+      // A job that became due meanwhile is no longer delayed and runs anyway.
+      await job.promote().catch(() => undefined)
+    }
+    await releasePaceSlots(
+      Number(instanceId),
+      released.map((job) => job.slot),
+      latestKept,
+      Number(campaign?.min_interval_seconds ?? 0)
+    )
+    logger.info(
+      { tenantId, campaignId, instanceId, released: released.length },
+      'cancelled campaign sends released'
+    )
+  }
 }

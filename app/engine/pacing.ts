@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import { redisKeyPrefix } from '#queues/redis_connection'
 import { engineRedis } from '#engine/engine_redis'
+import { engineNow } from '#engine/clock'
 
 /** The pace of one campaign's sends on one number. */
 export interface PaceSettings {
@@ -76,6 +77,31 @@ end
 redis.call('HSET', KEYS[1], 'next', slot + after, 'last', slot, 'run', run, 'day', day, 'count', count)
 redis.call('PEXPIRE', KEYS[1], 10 * 86400000)
 return slot
+`
+
+/**
+ * Gives back the slots of sends that will not happen, such as those of a
+ * cancelled campaign, on one number. KEYS[1] is the number's pace state.
+ * ARGV: now, gap, the latest slot still reserved (0 for none), then the
+ * released slots. The next free slot becomes one gap after the later of
+ * now and the latest slot still reserved, and the released slots of the
+ * current cap day no longer count against the cap.
+ */
+const RELEASE_SLOTS = `
+local now = tonumber(ARGV[1])
+local gap = tonumber(ARGV[2])
+local latestKept = tonumber(ARGV[3])
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local state = redis.call('HMGET', KEYS[1], 'run', 'day', 'count')
+local run = tonumber(state[1] or '0')
+local day = tonumber(state[2] or '0')
+local count = tonumber(state[3] or '0')
+for i = 4, #ARGV do
+  if tonumber(ARGV[i]) >= day then count = math.max(0, count - 1) end
+  run = math.max(0, run - 1)
+end
+redis.call('HSET', KEYS[1], 'next', math.max(now, latestKept) + gap, 'last', latestKept, 'run', run, 'count', count)
+return 1
 `
 
 /** Days of cap boundaries handed to the script: enough for any cap of at least one a day. */
@@ -154,4 +180,29 @@ export function paceSendsPerMinute(settings: PaceSettings) {
   const byInterval = runSeconds > 0 ? (60 * runLength) / runSeconds : Number.POSITIVE_INFINITY
   const byCap = settings.dailyCap === null ? Number.POSITIVE_INFINITY : settings.dailyCap / 1440
   return Math.min(byInterval, byCap)
+}
+
+/**
+ * Releases the reserved slots `released` (epoch milliseconds of engine
+ * time) of one number, keeping `latestKept`, the latest slot other sends still
+ * hold (`null` for none). The number's next send waits `gapSeconds` after
+ * the later of now and `latestKept`, so it never leaves right after the send
+ * before it.
+ */
+export async function releasePaceSlots(
+  instanceId: number,
+  released: number[],
+  latestKept: number | null,
+  gapSeconds: number
+) {
+  const now = await engineNow()
+  await engineRedis().eval(
+    RELEASE_SLOTS,
+    1,
+    paceKey(instanceId),
+    now.toMillis(),
+    Math.max(0, gapSeconds) * 1000,
+    latestKept ?? 0,
+    ...released
+  )
 }

@@ -191,4 +191,59 @@ test.group('Engine campaign control', (group) => {
     assert.equal(Number(open), 0)
     await waitForCampaignState(campaign, 'cancelled')
   }).timeout(60_000)
+
+  test('cancel frees the number at once', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const slowAudience = await seedAudience(
+      tenant.id,
+      Array.from({ length: 6 }, (_, index) => ({ phone: phoneNumber(33, index) }))
+    )
+    const nextAudience = await seedAudience(
+      tenant.id,
+      Array.from({ length: 2 }, (_, index) => ({ phone: phoneNumber(34, index) }))
+    )
+    const flow = {
+      nodes: [graphNode('start', 'start'), sendNode('hello', 'Olá')],
+      edges: [graphEdge('start', 'next', 'hello')],
+    }
+    // Six sends 8 s apart reserve the number's slots for the next 40 s.
+    const slow = await publishedCampaign(tenant.id, owner.id, flow, {
+      listIds: [slowAudience.listId],
+      channelInstanceIds: [instance.id],
+      minIntervalSeconds: 8,
+      maxIntervalSeconds: 8,
+    })
+    const next = await publishedCampaign(tenant.id, owner.id, flow, {
+      listIds: [nextAudience.listId],
+      channelInstanceIds: [instance.id],
+      minIntervalSeconds: 1,
+      maxIntervalSeconds: 1,
+    })
+
+    await startCampaign(slow, owner.id)
+    await waitFor(async () => (await sandboxSendCount(instance.id)) >= 1, 'the first send')
+    await act(slow, 'cancel', owner.id)
+    await waitFor(async () => {
+      const messages = await campaignMessages(slow)
+      return messages.length === 6 && messages.every((message) => message.status !== 'queued')
+    }, 'the cancelled sends to be failed')
+    await startCampaign(next, owner.id)
+    await waitForCampaignState(next, 'finished', 50_000)
+
+    const slowMessages = await campaignMessages(slow)
+    const firstSent = Math.min(
+      ...slowMessages.flatMap((message) => message.sentAt?.toMillis() ?? [])
+    )
+    // The cancelled campaign's last slot was 40 s after its first send; nothing waited for it.
+    const lastSlot = firstSent + 40_000
+    const failed = slowMessages.filter((message) => message.status === 'failed')
+    assert.isAbove(failed.length, 0)
+    assert.isTrue(failed.every((message) => message.failureCode === 'E_CAMPAIGN_CANCELLED'))
+    assert.isTrue(failed.every((message) => message.failedAt!.toMillis() < lastSlot - 20_000))
+    const nextMessages = await campaignMessages(next)
+    assert.lengthOf(nextMessages, 2)
+    assert.isTrue(nextMessages.every((message) => message.sentAt!.toMillis() < lastSlot - 10_000))
+    assert.equal(await sandboxSendCount(instance.id), slowMessages.length - failed.length + 2)
+  }).timeout(60_000)
 })
