@@ -1,0 +1,53 @@
+import { test } from '@japa/runner'
+import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { capture } from '#tests/helpers/browser_pages'
+
+/** A phone's window, in CSS pixels. */
+const PHONE = { width: 390, height: 844 }
+
+/**
+ * A member on a phone: the navigation folds behind the menu button, opens
+ * over the page and closes once a section is picked, and pages fit the window.
+ */
+test.group('Narrow screen', () => {
+  test('menu folds and pages fit', async ({ browserContext, visit, assert }) => {
+    const { owner } = await createTenantWithOwner('Phone')
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/')
+    await page.setViewportSize(PHONE)
+    const sidebar = page.locator('#main-sidebar')
+    const menu = page.locator('[data-test-id="menu-button"]')
+    await page.waitForTimeout(200)
+    assert.isAtMost((await sidebar.boundingBox())!.x + (await sidebar.boundingBox())!.width, 1)
+    assert.equal(await menu.getAttribute('aria-expanded'), 'false')
+
+    await menu.click()
+    await page.waitForTimeout(200)
+    assert.equal((await sidebar.boundingBox())!.x, 0)
+    assert.equal(await menu.getAttribute('aria-expanded'), 'true')
+    await capture(page, 'narrow-menu')
+    await page.locator('[data-test-id="main-nav"] a[href="/campaigns"]').click()
+    await page.waitForURL((url) => url.pathname === '/campaigns', { waitUntil: 'commit' })
+    await page.waitForTimeout(200)
+    assert.equal(await menu.getAttribute('aria-expanded'), 'false')
+
+    for (const path of [
+      '/',
+      '/campaigns',
+      '/contacts',
+      '/connections',
+      '/inbox',
+      '/campaigns/new',
+    ]) {
+      await page.goto(path)
+      await page.waitForLoadState('networkidle')
+      const widths = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        window: window.innerWidth,
+      }))
+      assert.isAtMost(widths.page, widths.window, `${path} is wider than the window`)
+    }
+    await capture(page, 'narrow-settings')
+  }).timeout(60_000)
+})
