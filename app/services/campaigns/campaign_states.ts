@@ -14,7 +14,8 @@ const ALLOWED_FROM: Record<CampaignAction, CampaignState[]> = {
   start: ['draft'],
   pause: ['running'],
   resume: ['paused'],
-  cancel: ['draft', 'scheduled', 'running', 'paused'],
+  // A draft never ran, so it has nothing to cancel: it can be edited or deleted instead.
+  cancel: ['scheduled', 'running', 'paused'],
 }
 
 /** Raised for an action the campaign's state does not allow, or a campaign not ready to start. */

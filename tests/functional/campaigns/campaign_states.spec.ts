@@ -77,8 +77,11 @@ test.group('Campaign states', (group) => {
     const seen = recordCampaignEvents(cleanup)
 
     const response = await act(client, owner, campaign.id, 'resume')
+    const cancelDraft = await act(client, owner, campaign.id, 'cancel')
     response.assertStatus(409)
     assert.equal(response.body().reason, 'action_not_allowed')
+    cancelDraft.assertStatus(409)
+    assert.equal(cancelDraft.body().reason, 'action_not_allowed')
     assert.lengthOf(seen, 0)
     await campaign.refresh()
     assert.equal(campaign.state, 'draft')
