@@ -42,6 +42,7 @@ test.group('Dashboard page', () => {
     await page.assertTextContains('[data-test-id="today-failed"]', '1')
     await page.assertTextContains('[data-test-id="dashboard-connections"]', '1 of 1 connected')
     const sentPixels = await sentBarPixels(page, '[data-test-id="dashboard-chart"]')
+    assert.equal(await page.locator('[data-test-id="dashboard-next-steps"]').count(), 0)
     await capture(page, 'dashboard-en')
 
     await page.goto('/profile')
@@ -57,7 +58,7 @@ test.group('Dashboard page', () => {
     assert.isAbove(sentPixels, 20)
   })
 
-  test('empty workspace shows where to start', async ({ visit, browserContext }) => {
+  test('empty workspace shows where to start', async ({ visit, browserContext, assert }) => {
     const { owner } = await createTenantWithOwner('Empty dashboard')
     await browserContext.loginAs(owner)
 
@@ -66,5 +67,7 @@ test.group('Dashboard page', () => {
     await page.assertTextContains('[data-test-id="dashboard-campaigns"]', 'Go to campaigns')
     await page.assertTextContains('[data-test-id="dashboard-connections"]', 'Connect a number')
     await page.assertTextContains('[data-test-id="dashboard-unread"]', '0')
+    await page.assertTextContains('[data-test-id="dashboard-next-steps"]', 'Start by connecting')
+    assert.equal(await page.locator('[data-test-id="dashboard-chart"]').count(), 0)
   })
 })
