@@ -90,5 +90,18 @@ test.group('SQLite campaign', (group) => {
       ),
       'a conversation does not show its campaign message as the last one'
     )
+
+    // The dashboard groups the day's messages with SQLite's own date functions.
+    const dashboard = await session.props('/')
+    const charted = (key: string) =>
+      dashboard.days.reduce((sum: number, day: Record<string, number>) => sum + day[key], 0)
+    const [stored] = await sqlite
+      .from('messages')
+      .where('tenant_id', campaign.tenant_id)
+      .where('direction', 'out')
+      .whereIn('status', ['delivered', 'read'])
+      .count('* as total')
+    assert.isAtLeast(charted('delivered'), delivered.length)
+    assert.equal(charted('delivered'), Number(stored.total))
   }).timeout(120_000)
 })
