@@ -8,6 +8,7 @@ import {
 import { availableChannels } from '#services/channels/channel_catalog'
 import { serializeInstance } from '#services/channels/channel_broadcast'
 import {
+  campaignsUsing,
   createInstance,
   deleteInstance,
   performAction,
@@ -84,9 +85,15 @@ export default class ConnectionsController {
     return this.#command(ctx, resumeSends)
   }
 
-  async destroy({ params, response, bouncer }: HttpContext) {
+  async destroy({ params, response, bouncer, session, i18n }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const instance = await ChannelInstance.findOrFail(params.id)
+    const using = await campaignsUsing(instance.id)
+    if (using.length > 0) {
+      const campaigns = using.map((campaign) => `“${campaign.name}”`).join(', ')
+      session.flash('error', i18n.t('connections.in_use', { name: instance.name, campaigns }))
+      return response.redirect('/connections')
+    }
     await deleteInstance(instance)
     return response.redirect('/connections')
   }

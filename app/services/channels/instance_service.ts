@@ -8,6 +8,7 @@ import { leaseHolder } from '#services/channels/instance_lease'
 import { broadcastCommand, controlPublisher, sendCommand } from '#services/channels/channel_control'
 import { broadcastInstance, broadcastInstanceDeleted } from '#services/channels/channel_broadcast'
 import { outboundQueueName } from '#services/channels/outbound_queue'
+import Campaign from '#models/campaign'
 
 /**
  * What web processes do to channel instances. Live sessions run in a
@@ -133,6 +134,22 @@ export async function resumeSends(instance: ChannelInstance) {
   await instance.save()
   broadcastInstance(instance)
   return instance
+}
+
+/** Campaign states in which a campaign may still send through its numbers. */
+const SENDING_STATES = ['running', 'paused', 'scheduled']
+
+/**
+ * Lists the campaigns of the current tenant that may still send through
+ * the instance: running, paused or scheduled ones that have it among their
+ * numbers. Deleting the instance would leave them without it.
+ */
+export async function campaignsUsing(instanceId: number) {
+  const campaigns = await Campaign.query()
+    .whereIn('state', SENDING_STATES)
+    .orderBy('id')
+    .select('id', 'name', 'channel_instance_ids')
+  return campaigns.filter((campaign) => campaign.channelInstanceIds.includes(instanceId))
 }
 
 /**

@@ -4,6 +4,7 @@ import ChannelInstance from '#models/channel_instance'
 import { runInTenant } from '#tenancy/tenant_context'
 import { createInstance } from '#services/channels/instance_service'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
+import { createCampaign } from '#tests/helpers/campaigns'
 
 async function pausedInstance(tenantId: number) {
   return runInTenant(tenantId, async () => {
@@ -63,5 +64,34 @@ test.group('Connections health and pairing code', (group) => {
       .redirects(0)
     assert.equal(response.status(), 302)
     assert.property(response.flashMessages().inputErrorsBag ?? {}, 'phone')
+  })
+
+  test('number in use is not deleted', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await runInTenant(tenant.id, () =>
+      createInstance({ name: 'Loja Centro', channel: 'sandbox', config: {} })
+    )
+    const campaign = await createCampaign(tenant.id, {
+      name: 'Sábado',
+      state: 'running',
+      channelInstanceIds: [instance.id],
+    })
+    const remove = () =>
+      client.delete(`/connections/${instance.id}`).loginAs(owner).withCsrfToken().redirects(0)
+
+    const refused = await remove()
+    const kept = await runInTenant(tenant.id, () => ChannelInstance.find(instance.id))
+    await runInTenant(tenant.id, async () => {
+      campaign.state = 'finished'
+      await campaign.save()
+    })
+    const allowed = await remove()
+    const gone = await runInTenant(tenant.id, () => ChannelInstance.find(instance.id))
+
+    assert.equal(refused.status(), 302)
+    assert.include(String(refused.flashMessages().error), '“Sábado”')
+    assert.isNotNull(kept)
+    assert.equal(allowed.status(), 302)
+    assert.isNull(gone)
   })
 })
