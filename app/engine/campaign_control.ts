@@ -78,6 +78,11 @@ export async function cancelCampaignJourneys(tenantId: number, campaignId: numbe
   return ended
 }
 
+/** Returns the engine instant, in epoch milliseconds, of the pace slot a delayed send waits for. */
+function slotOf(job: Job<OutboundJobData>) {
+  return Date.parse(job.data.dueAt ?? '') || job.timestamp + job.delay
+}
+
 /** Delayed jobs read from an outbound queue at a time while releasing a cancelled campaign's sends. */
 const DELAYED_PAGE = 500
 
@@ -99,16 +104,18 @@ async function releaseCancelledSends(tenantId: number, campaignId: number) {
   ])
   for (const { instance_id: instanceId } of numbers) {
     const queue = getQueue(outboundQueueName(Number(instanceId)))
-    const released: { promote(): Promise<void>; slot: number }[] = []
+    const released: Job<OutboundJobData>[] = []
     let latestKept: number | null = null
     for (let start = 0; ; start += DELAYED_PAGE) {
-      const jobs = await queue.getDelayed(start, start + DELAYED_PAGE - 1)
-      for (const job of jobs as Job<OutboundJobData>[]) {
-        const slot = Date.parse(job.data.dueAt ?? '') || job.timestamp + job.delay
+      const jobs = (await queue.getDelayed(
+        start,
+        start + DELAYED_PAGE - 1
+      )) as Job<OutboundJobData>[]
+      for (const job of jobs) {
         if (job.data.journey?.campaignId === campaignId) {
-          released.push({ promote: () => job.promote(), slot })
+          released.push(job)
         } else {
-          latestKept = Math.max(latestKept ?? 0, slot)
+          latestKept = Math.max(latestKept ?? 0, slotOf(job))
         }
       }
       if (jobs.length < DELAYED_PAGE) {
@@ -121,7 +128,7 @@ async function releaseCancelledSends(tenantId: number, campaignId: number) {
     }
     await releasePaceSlots(
       Number(instanceId),
-      released.map((job) => job.slot),
+      released.map(slotOf),
       latestKept,
       Number(campaign?.min_interval_seconds ?? 0)
     )

@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon'
 
 /**
  * An error that records no stack trace. The engine raises the signals below
- * once per step to stop it, so the trace would cost time and say nothing.
+ * once per step to stop it, so the trace would cost time and carry no information.
  */
 class EngineSignal extends Error {
   constructor(message: string) {

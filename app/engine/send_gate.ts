@@ -1,4 +1,5 @@
 import { DelayedError, type Job } from 'bullmq'
+import { CAMPAIGN_CANCELLED_CODE } from '#sdk'
 import type { DateTime } from 'luxon'
 import type { ContactRecord } from '#models/contact'
 import Tenant from '#models/tenant'
@@ -80,7 +81,7 @@ export async function gateOutboundSend(
   const { campaign, contact } = await campaignForSend(message)
   if (!campaign || campaign.state === 'cancelled') {
     await markFailed(message, {
-      code: 'E_CAMPAIGN_CANCELLED',
+      code: CAMPAIGN_CANCELLED_CODE,
       reason: 'the campaign was cancelled',
     })
     return 'failed'

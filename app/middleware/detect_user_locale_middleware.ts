@@ -6,7 +6,7 @@ import type { FieldContext } from '@vinejs/vine/types'
 
 /**
  * Returns the name a message gives a field: for an item of a list, such as
- * `tags.0`, the list's name, since "Fill in 0." tells the member nothing.
+ * `tags.0`, the list's name, because "Fill in 0." does not name the field to fix.
  */
 function namedField(field: FieldContext): FieldContext {
   if (typeof field.name !== 'number' && !/^\d+$/.test(String(field.name))) {

@@ -75,6 +75,13 @@ export interface MessageEvent extends DomainEventBase {
   providerMessageId: string
 }
 
+/**
+ * Failure code of a campaign message that its campaign's cancel stopped
+ * before the send. The message was never sent, so counts of failed sends
+ * leave it out.
+ */
+export const CAMPAIGN_CANCELLED_CODE = 'E_CAMPAIGN_CANCELLED'
+
 export interface MessageFailedEvent extends MessageEvent {
   /** Error code, such as `E_NOT_ON_WHATSAPP`. */
   code: string

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import { CAMPAIGN_CANCELLED_CODE } from '#sdk'
 import { sqlTime } from '#services/channels/sql_time'
 
 /** Days the dashboard's chart shows, today included. */
@@ -26,8 +27,6 @@ const GROUP_MINUTES = 15
 
 const SENT = new Set(['sent', 'delivered', 'read'])
 
-/** Failure code of a campaign message that its campaign's cancel stopped before the send; not a failed send. */
-const CANCELLED_CODE = 'E_CAMPAIGN_CANCELLED'
 const DELIVERED = new Set(['delivered', 'read'])
 
 /** Groups `created_at` by quarter hour since the epoch, in SQL that reads the stored UTC time as it is. */
@@ -67,7 +66,9 @@ export async function messageDays(
     .select(db.raw(`${quarterHourSql()} as quarter`), 'direction', 'status')
     .count('* as total')
     .select(
-      db.raw('sum(case when failure_code = ? then 1 else 0 end) as cancelled', [CANCELLED_CODE])
+      db.raw('sum(case when failure_code = ? then 1 else 0 end) as cancelled', [
+        CAMPAIGN_CANCELLED_CODE,
+      ])
     )
     .groupByRaw(`${quarterHourSql()}, direction, status`)
 

@@ -1,9 +1,6 @@
-import { db } from '#sdk'
+import { CAMPAIGN_CANCELLED_CODE, db } from '#sdk'
 import type { CountedMessage } from './counter_store.js'
 import { MESSAGE_STAGES, type StageEvent } from './stages.js'
-
-/** Failure code of a campaign message that its campaign's cancel stopped before the send. */
-const CANCELLED_CODE = 'E_CAMPAIGN_CANCELLED'
 
 /** A stored time as the database driver returns it: a `Date` on MariaDB, UTC text on SQLite. */
 export function toDate(value: Date | string | null): Date | null {
@@ -42,7 +39,7 @@ function stagesOfRow(tenantId: number, row: Record<string, any>) {
   for (const stage of MESSAGE_STAGES) {
     const at = toDate(row[timeColumn(stage)])
     // A message a cancel stopped before its send did not fail to send: it is not counted as failed.
-    if (stage === 'failed' && row.failure_code === CANCELLED_CODE) {
+    if (stage === 'failed' && row.failure_code === CAMPAIGN_CANCELLED_CODE) {
       continue
     }
     if (at) {

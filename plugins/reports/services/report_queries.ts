@@ -203,8 +203,8 @@ export interface ContactFigures {
 
 /**
  * Counts a campaign's contacts, each once however many of its messages
- * they got or answered. The funnel counts messages, so a contact who
- * answered two messages is two replies there and one replier here.
+ * they got or replied to. The funnel counts messages, so a contact who
+ * replied to two messages is two replies there and one contact here.
  */
 export async function contactFigures(
   tenantId: number,

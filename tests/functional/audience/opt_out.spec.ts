@@ -103,14 +103,14 @@ test.group('Opt-out handling', (group) => {
         .withCsrfToken()
 
     const empty = await save(' ,,, ; ,')
-    const kept = await save('SAIR, ;, pare\nSAIR')
+    const saved = await save('SAIR, ;, pare\nSAIR')
 
     empty.assertStatus(422)
     assert.equal(empty.body().errors[0].field, 'keywords')
     assert.include(empty.body().errors[0].message, 'SAIR')
     const settings = await runInTenant(tenant.id, () => audienceSettings())
     assert.deepEqual(settings.optOutKeywords, ['SAIR', 'pare'])
-    assert.oneOf(kept.status(), [200, 302])
+    assert.oneOf(saved.status(), [200, 302])
   })
 
   test('viewer cannot opt out', async ({ client, assert }) => {

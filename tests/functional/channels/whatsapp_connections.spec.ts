@@ -79,19 +79,19 @@ test.group('Connections health and pairing code', (group) => {
     const remove = () =>
       client.delete(`/connections/${instance.id}`).loginAs(owner).withCsrfToken().redirects(0)
 
-    const refused = await remove()
-    const kept = await runInTenant(tenant.id, () => ChannelInstance.find(instance.id))
+    const rejection = await remove()
+    const afterRejection = await runInTenant(tenant.id, () => ChannelInstance.find(instance.id))
     await runInTenant(tenant.id, async () => {
       campaign.state = 'finished'
       await campaign.save()
     })
-    const allowed = await remove()
-    const gone = await runInTenant(tenant.id, () => ChannelInstance.find(instance.id))
+    const deletion = await remove()
+    const afterDeletion = await runInTenant(tenant.id, () => ChannelInstance.find(instance.id))
 
-    assert.equal(refused.status(), 302)
-    assert.include(String(refused.flashMessages().error), '“Sábado”')
-    assert.isNotNull(kept)
-    assert.equal(allowed.status(), 302)
-    assert.isNull(gone)
+    assert.equal(rejection.status(), 302)
+    assert.include(String(rejection.flashMessages().error), '“Sábado”')
+    assert.isNotNull(afterRejection)
+    assert.equal(deletion.status(), 302)
+    assert.isNull(afterDeletion)
   })
 })

@@ -79,7 +79,7 @@ test.group('Reports counters', (group) => {
   test('contacts count each person once', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner('Reports')
     const { campaign, instance, messages } = await seedCampaignTraffic(tenant.id, FATES)
-    // The first replier gets a second message of the campaign and answers it too.
+    // The first contact who replied gets a second message of the campaign and replies to it too.
     const replied = messages[FATES.indexOf('replied')]
     await runInTenant(tenant.id, async () => {
       const contact = await Contact.findOrFail(replied.contactId)
