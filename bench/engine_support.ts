@@ -156,3 +156,45 @@ export async function bareBullmq(count: number, concurrency: number) {
   await queue.obliterate({ force: true })
   return count / seconds
 }
+
+/** Names of the server processes whose CPU time `serverCpu` reads. */
+const SERVER_COMMANDS = ['mariadbd', 'mysqld', 'redis-server']
+
+/** CPU time, in milliseconds, that process `pid` used so far, from /proc (0 once it is gone). */
+export async function processCpuMs(pid: number) {
+  const { readFile } = await import('node:fs/promises')
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+    // The command name is in parentheses and may hold spaces: count fields after it.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name, in
+    // ticks of 1/100 s (Linux's USER_HZ).
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * CPU time used so far by the database and Redis servers running on this
+ * host, by server name, in milliseconds. Servers on another host, or
+ * processes this user may not read, are left out.
+ */
+export async function serverCpu() {
+  const { readdir, readFile } = await import('node:fs/promises')
+  const totals = new Map<string, number>()
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const command = await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '')
+    const name = command.trim()
+    if (SERVER_COMMANDS.includes(name)) {
+      totals.set(name, (totals.get(name) ?? 0) + (await processCpuMs(Number(entry))))
+    }
+  }
+  return totals
+}
+
+/** CPU milliseconds each server used between two `serverCpu` readings. */
+export function serverCpuSpent(before: Map<string, number>, after: Map<string, number>) {
+  return [...after].map(([name, ms]) => ({ name, ms: ms - (before.get(name) ?? 0) }))
+}

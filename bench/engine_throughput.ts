@@ -13,6 +13,13 @@
  * rate at the higher concurrency is the closer one. QUERY_KINDS=1 also
  * prints the statements sent most often, per message.
  *
+ * By default this process runs both roles, like the embedded default.
+ * WORKER_PROCESSES=N runs the worker role in N separate `worker` processes
+ * instead, as a production install does, while this process keeps the
+ * channels role. The figures then add up the CPU of every process of the
+ * product. In both cases the CPU time the database and Redis servers on
+ * this host spent during the run is printed too.
+ *
  *   DB_DATABASE=disparador_bench REDIS_PREFIX=bench-$(date +%s) \
  *     node --import @poppinss/ts-exec bench/engine_throughput.ts
  */
@@ -21,19 +28,60 @@ import {
   bootApp,
   deleteInstances,
   oneSendCampaign,
+  processCpuMs,
   quietSandbox,
+  serverCpu,
+  serverCpuSpent,
   shutdown,
 } from './engine_support.js'
 
 const MESSAGES = Number(process.env.MESSAGES ?? 2000)
 const INSTANCES = Number(process.env.INSTANCES ?? 1)
 const JOURNEY_CONCURRENCY = 20
+const WORKER_PROCESSES = Number(process.env.WORKER_PROCESSES ?? 0)
 
 const app = await bootApp()
 const { default: db } = await import('@adonisjs/lucid/services/db')
 const { startChannelsRole } = await import('#tests/helpers/channels')
 const { startCampaign, startWorkerRole, waitForCampaignState } =
   await import('#tests/helpers/engine')
+const { startNode } = await import('#tests/helpers/processes')
+
+/**
+ * Starts the worker role in a separate process, from the compiled entry
+ * point when this script runs compiled, and waits until it takes jobs.
+ */
+async function startWorkerProcess() {
+  const entry = import.meta.url.endsWith('.ts') ? ['ace'] : ['bin/console.js']
+  const child = startNode([...entry, 'worker'], { LOG_LEVEL: 'info' })
+  await child.waitForOutput(/worker role started/, 60_000)
+  return child
+}
+
+/** The worker role: in this process, or in WORKER_PROCESSES processes. */
+async function startWorkers() {
+  if (WORKER_PROCESSES === 0) {
+    const role = await startWorkerRole()
+    return { pids: [] as number[], stop: () => role.stop() }
+  }
+  const children = await Promise.all(
+    Array.from({ length: WORKER_PROCESSES }, () => startWorkerProcess())
+  )
+  return {
+    pids: children.map((child) => child.child.pid!),
+    async stop() {
+      for (const child of children) child.child.kill('SIGTERM')
+      await Promise.all(children.map((child) => child.waitForExit(60_000)))
+    },
+  }
+}
+
+/** CPU milliseconds the worker processes used so far. */
+async function workersCpuMs(pids: number[]) {
+  let total = 0
+  for (const pid of pids) total += await processCpuMs(pid)
+  return total
+}
 
 /**
  * Counts the SQL queries this process sends from now on, in total and per
@@ -73,7 +121,7 @@ for (const concurrency of [1, JOURNEY_CONCURRENCY]) {
 }
 
 const channels = await startChannelsRole()
-const worker = await startWorkerRole()
+const worker = await startWorkers()
 const { tenant, owner, campaign } = await oneSendCampaign({
   contacts: MESSAGES,
   instanceIds: async (tenantId) => {
@@ -84,22 +132,38 @@ const { tenant, owner, campaign } = await oneSendCampaign({
 })
 const queries = countQueries()
 const cpuBefore = process.cpuUsage()
+const workersBefore = await workersCpuMs(worker.pids)
+const serversBefore = await serverCpu()
 const started = performance.now()
 await startCampaign(campaign, owner.id)
 await waitForCampaignState(campaign, 'finished', 30 * 60_000)
 const seconds = (performance.now() - started) / 1000
 const cpu = process.cpuUsage(cpuBefore)
+const topology =
+  WORKER_PROCESSES === 0 ? 'both roles in one process' : `${WORKER_PROCESSES} worker process(es)`
+const workersMs = (await workersCpuMs(worker.pids)) - workersBefore
+const servers = serverCpuSpent(serversBefore, await serverCpu())
 console.log(
-  `engine, ${MESSAGES} messages on ${INSTANCES} number(s), pacing off: ${seconds.toFixed(1)} s, ${(MESSAGES / seconds).toFixed(1)} messages/s`
+  `engine, ${MESSAGES} messages on ${INSTANCES} number(s), ${topology}, pacing off: ${seconds.toFixed(1)} s, ${(MESSAGES / seconds).toFixed(1)} messages/s`
 )
 for (const [concurrency, rate] of bareRates) {
   const share = (100 * MESSAGES) / seconds / rate
   console.log(`engine against bare BullMQ at concurrency ${concurrency}: ${share.toFixed(1)} %`)
 }
 const counted = queries.stop()
-console.log(
-  `per message: ${(counted.count / MESSAGES).toFixed(1)} SQL queries, ${((cpu.user + cpu.system) / 1000 / MESSAGES).toFixed(2)} ms of this process's CPU`
-)
+const ownMs = (cpu.user + cpu.system) / 1000
+if (WORKER_PROCESSES === 0) {
+  console.log(
+    `per message: ${(counted.count / MESSAGES).toFixed(1)} SQL queries, ${(ownMs / MESSAGES).toFixed(2)} ms of this process's CPU`
+  )
+} else {
+  console.log(
+    `per message: ${(counted.count / MESSAGES).toFixed(1)} SQL queries of the channels process, ${(ownMs / MESSAGES).toFixed(2)} ms of its CPU, ${(workersMs / MESSAGES).toFixed(2)} ms of the ${WORKER_PROCESSES} worker process(es)' CPU`
+  )
+}
+for (const { name, ms } of servers) {
+  console.log(`per message: ${(ms / MESSAGES).toFixed(2)} ms of ${name} CPU`)
+}
 if (process.env.QUERY_KINDS) {
   printQueryKinds(counted.kinds)
 }

@@ -33,7 +33,7 @@ export default class CampaignsController {
       )
       .select('id', 'number')
     const numbers = new Map(versions.map((version) => [version.id, version.number]))
-    const totals = await storedTotals(campaigns.map((campaign) => campaign.id))
+    const runs = await storedTotals(campaigns.map((campaign) => campaign.id))
     return inertia.render('campaigns/index', {
       campaigns: campaigns.map((campaign) => ({
         id: campaign.id,
@@ -45,7 +45,8 @@ export default class CampaignsController {
         startsAt: campaign.startsAt?.toISO() ?? null,
         startedAt: campaign.startedAt?.toISO() ?? null,
         actions: actionsFor(campaign.state),
-        totals: totals.get(campaign.id) ?? null,
+        totals: runs.get(campaign.id)?.totals ?? null,
+        held: runs.get(campaign.id)?.held ?? null,
       })),
       canEdit: await bouncer.allows('designCampaigns'),
     })

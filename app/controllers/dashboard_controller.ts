@@ -25,7 +25,7 @@ export default class DashboardController {
       unreadCounts(),
       messageDays(tenant.id, tenant.timezone),
     ])
-    const totals = await storedTotals(campaigns.map((campaign) => campaign.id))
+    const runs = await storedTotals(campaigns.map((campaign) => campaign.id))
     return inertia.render('dashboard', {
       memberCount: Number(members?.$extras.total ?? 0),
       days,
@@ -35,7 +35,8 @@ export default class DashboardController {
         name: campaign.name,
         state: campaign.state,
         startsAt: campaign.startsAt?.toISO() ?? null,
-        totals: totals.get(campaign.id) ?? null,
+        totals: runs.get(campaign.id)?.totals ?? null,
+        held: runs.get(campaign.id)?.held ?? null,
       })),
       connections: instances.map((instance) => ({
         id: instance.id,

@@ -7,12 +7,15 @@ import Campaign from '#models/campaign'
 import {
   campaignProgressChannel,
   type CampaignProgressPayload,
+  type CampaignHold,
   type CampaignProgressRates,
   type NodeProgress,
 } from '#flow/progress'
 import { sqlTime } from '#services/channels/sql_time'
+import { fromSqlTime } from '#plugins/sdk/sql_time'
 import { PROGRESS_QUEUE } from '#engine/engine_queues'
 import { computeRates } from '#engine/progress_rates'
+import { engineNow } from '#engine/clock'
 
 /**
  * Shortest time between two progress publications of one campaign, in
@@ -90,6 +93,8 @@ export async function computeProgress(campaignId: number): Promise<CampaignProgr
     .count('* as total')
     .groupBy('node_id', 'port')
 
+  const held = await heldJourneys(campaignId)
+
   const nodes: Record<string, NodeProgress> = {}
   const nodeOf = (id: string) => (nodes[id] ??= { waiting: 0, ports: {} })
   for (const row of waiting) nodeOf(row.node_id).waiting = Number(row.total)
@@ -110,7 +115,42 @@ export async function computeProgress(campaignId: number): Promise<CampaignProgr
       sent,
       failed: statuses.get('failed') ?? 0,
     },
+    held,
   }
+}
+
+/**
+ * Counts the journeys that wait at a send step for the quiet hours to end.
+ * A send step deferred by the quiet-hours policy waits with no port to
+ * follow, unlike a wait node, whose decision always names its port.
+ */
+async function heldJourneys(campaignId: number): Promise<CampaignHold> {
+  const [row] = await db
+    .from('journeys')
+    .where('campaign_id', campaignId)
+    .where('state', 'waiting')
+    .whereNull('pending_port')
+    .count('* as total')
+    .min('resume_at as until')
+  const until = Number(row.total) > 0 ? fromSqlTime(row.until) : null
+  return { journeys: Number(row.total), until: until?.toISOString() ?? null }
+}
+
+/**
+ * Adds the time until the quiet hours end to the estimated time left when
+ * every journey not ended waits for them, since none sends before then.
+ */
+function waitForHold(
+  rates: CampaignProgressRates,
+  progress: CampaignProgressPayload,
+  now: Date
+): CampaignProgressRates {
+  const held = progress.held
+  if (!held?.until || held.journeys < progress.totals.active || rates.etaSeconds === null) {
+    return rates
+  }
+  const waitSeconds = Math.max(0, Math.round((Date.parse(held.until) - now.getTime()) / 1000))
+  return { ...rates, etaSeconds: rates.etaSeconds + waitSeconds }
 }
 
 /**
@@ -127,6 +167,8 @@ async function storeProgress(
   const figures = {
     ...progress.totals,
     rates: progress.rates ? JSON.stringify(progress.rates) : null,
+    held: progress.held?.journeys ?? 0,
+    held_until: progress.held?.until ? sqlTime(new Date(progress.held.until)) : null,
     progress_at: now,
   }
   // Rows in one order, node ids sorted, so two publications at once wait instead of deadlocking.
@@ -172,7 +214,8 @@ function countsKey(progress: CampaignProgressPayload) {
       return [id, node.waiting, ports] as const
     })
     .filter(([, waiting, ports]) => waiting > 0 || ports.length > 0)
-  return JSON.stringify([enrolled, active, completed, sent, failed, nodes])
+  const held = [progress.held?.journeys ?? 0, progress.held?.until ?? null]
+  return JSON.stringify([enrolled, active, completed, sent, failed, held, nodes])
 }
 
 /**
@@ -190,7 +233,9 @@ export async function publishProgress(tenantId: number, campaignId: number) {
   }
   const campaign = await Campaign.find(campaignId)
   if (campaign) {
-    progress.rates = await computeRates(campaign, progress.totals)
+    const rates = await computeRates(campaign, progress.totals)
+    const now = await engineNow()
+    progress.rates = waitForHold(rates, progress, now.toJSDate())
   }
   await storeProgress(tenantId, campaignId, progress)
   transmit.broadcast(
@@ -198,6 +243,12 @@ export async function publishProgress(tenantId: number, campaignId: number) {
     JSON.parse(JSON.stringify(progress))
   )
   return progress
+}
+
+/** The hold a `campaign_runs` row stored with its progress. */
+export function storedHold(run: { held: unknown; held_until: Date | string | null }): CampaignHold {
+  const until = fromSqlTime(run.held_until)
+  return { journeys: Number(run.held), until: until?.toISOString() ?? null }
 }
 
 /** The stored progress of a campaign, as last published; `null` before its first publication. */
@@ -219,5 +270,6 @@ export async function storedProgress(campaignId: number): Promise<CampaignProgre
     failed: Number(run.failed),
   }
   const rates: CampaignProgressRates | undefined = run.rates ? JSON.parse(run.rates) : undefined
-  return rates ? { nodes, totals, rates } : { nodes, totals }
+  const held = storedHold(run)
+  return rates ? { nodes, totals, rates, held } : { nodes, totals, held }
 }

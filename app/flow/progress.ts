@@ -11,6 +11,19 @@ export interface CampaignProgressPayload {
   totals: CampaignProgressTotals
   /** Rates and the estimated time left; left out by payloads stored before rates were measured. */
   rates?: CampaignProgressRates
+  /** Sends the quiet-hours policy holds; left out by payloads stored before holds were counted. */
+  held?: CampaignHold
+}
+
+/**
+ * Journeys whose send the campaign's quiet-hours policy holds: they reached
+ * a send step in the contact's quiet hours and wait for the hours to end.
+ */
+export interface CampaignHold {
+  /** How many journeys wait. */
+  journeys: number
+  /** The earliest instant one of them goes on, ISO-8601 in UTC; `null` when none waits. */
+  until: string | null
 }
 
 export interface CampaignProgressRates {

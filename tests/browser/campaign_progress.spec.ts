@@ -7,9 +7,32 @@ import { sqlTime } from '#services/channels/sql_time'
 import { publishProgress } from '#engine/campaign_progress'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { oneSendFlow, phoneNumber, publishedCampaign, seedAudience } from '#tests/helpers/engine'
+import { capture } from '#tests/helpers/browser_pages'
 
 /** Journeys still to send, paced at one a minute on one number: ten minutes left. */
 const WAITING_JOURNEYS = 10
+
+/** Inserts a journey at the campaign's send node for each contact, with `columns` on top. */
+async function insertJourneys(
+  campaign: { id: number; tenantId: number; currentVersionId: number | null },
+  instanceId: number,
+  contactIds: number[],
+  columns: Record<string, unknown>
+) {
+  await db.table('journeys').insert(
+    contactIds.map((contactId) => ({
+      tenant_id: campaign.tenantId,
+      campaign_id: campaign.id,
+      contact_id: contactId,
+      flow_version_id: campaign.currentVersionId,
+      instance_id: instanceId,
+      node_id: 'hello',
+      held: false,
+      created_at: sqlTime(),
+      ...columns,
+    }))
+  )
+}
 
 /**
  * Creates a campaign paced at one send a minute with WAITING_JOURNEYS
@@ -34,21 +57,7 @@ async function campaignWithStoredProgress(locale: 'en' | 'pt-BR') {
     maxIntervalSeconds: 60,
   })
 
-  const now = sqlTime()
-  await db.table('journeys').insert(
-    contactIds.map((contactId) => ({
-      tenant_id: tenant.id,
-      campaign_id: campaign.id,
-      contact_id: contactId,
-      flow_version_id: campaign.currentVersionId,
-      instance_id: instance.id,
-      state: 'sending',
-      node_id: 'hello',
-      step: 1,
-      held: false,
-      created_at: now,
-    }))
-  )
+  await insertJourneys(campaign, instance.id, contactIds, { state: 'sending', step: 1 })
   await runInTenant(tenant.id, () => publishProgress(tenant.id, campaign.id))
   return { owner, campaign }
 }
@@ -82,5 +91,43 @@ test.group('Campaign progress rates', () => {
     assert.equal(await text(page, 'flow-rate-sent'), '0 enviadas por minuto')
     assert.equal(await text(page, 'flow-rate-pace'), 'ritmo de 1 por minuto')
     assert.equal(await text(page, 'flow-eta'), 'cerca de 10 min restantes')
+  }).timeout(60_000)
+})
+
+test.group('Campaign quiet-hours hold', () => {
+  test('campaign list shows the quiet-hours hold', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Quiet')
+    owner.locale = 'pt-BR'
+    await owner.save()
+    const instance = await runInTenant(tenant.id, () =>
+      createInstance({ name: 'Sales', channel: 'sandbox' })
+    )
+    const { listId, contactIds } = await seedAudience(
+      tenant.id,
+      [0, 1, 2].map((index) => ({ phone: phoneNumber(62, index) }))
+    )
+    const campaign = await publishedCampaign(tenant.id, owner.id, oneSendFlow(), {
+      listIds: [listId],
+      channelInstanceIds: [instance.id],
+    })
+    await db.from('campaigns').where('id', campaign.id).update({ state: 'running' })
+    // The journeys a quiet period deferred at their send step: waiting, with no port to follow.
+    const resumeAt = new Date(Date.now() + 2 * 24 * 3600_000)
+    await insertJourneys(campaign, instance.id, contactIds, {
+      state: 'waiting',
+      step: 2,
+      resume_at: sqlTime(resumeAt),
+      pending_port: null,
+    })
+    await runInTenant(tenant.id, () => publishProgress(tenant.id, campaign.id))
+
+    await browserContext.loginAs(owner)
+    const page: Page = await visit('/campaigns')
+    const hold = page.locator('[data-test-id="campaign-hold"]')
+    await hold.waitFor()
+    const day = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'medium' }).format(resumeAt)
+    assert.include(await hold.innerText(), 'Horário de silêncio: 3 contatos aguardam até')
+    assert.include(await hold.innerText(), day)
+    await capture(page, 'campaign-list-quiet-hours-hold')
   }).timeout(60_000)
 })

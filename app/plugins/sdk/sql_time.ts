@@ -11,3 +11,15 @@ export function sqlTime(value: Date | DateTime = new Date()) {
   const iso = new Date(epochMs).toISOString()
   return `${iso.slice(0, 10)} ${iso.slice(11, 19)}`
 }
+
+/**
+ * Reads a time a query builder returned from a timestamp column: a `Date`
+ * on MariaDB and MySQL, `yyyy-MM-dd HH:mm:ss` text in UTC on SQLite.
+ * `null` stays `null`.
+ */
+export function fromSqlTime(value: Date | string | null | undefined): Date | null {
+  if (value === null || value === undefined || value instanceof Date) {
+    return value ?? null
+  }
+  return new Date(value.includes('T') ? value : `${value.replace(' ', 'T')}Z`)
+}

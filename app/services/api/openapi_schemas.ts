@@ -253,6 +253,19 @@ export const SCHEMAS: Record<string, object> = {
           },
         },
       },
+      held: {
+        type: 'object',
+        description:
+          "Journeys that reached a send step in the contact's quiet hours and wait for them to end.",
+        properties: {
+          journeys: { type: 'integer' },
+          until: {
+            type: ['string', 'null'],
+            format: 'date-time',
+            description: 'The earliest instant one of them goes on; null when none waits.',
+          },
+        },
+      },
     },
   },
   Message: {

@@ -1,26 +1,43 @@
 import db from '@adonisjs/lucid/services/db'
-import type { CampaignProgressPayload } from '#flow/progress'
+import type { CampaignHold, CampaignProgressPayload } from '#flow/progress'
+import { storedHold } from '#engine/campaign_progress'
 
-type Totals = CampaignProgressPayload['totals']
+/** The figures a campaign list shows: the stored totals and the sends quiet hours hold. */
+export interface CampaignRunFigures {
+  totals: CampaignProgressPayload['totals']
+  held: CampaignHold
+}
 
 /**
- * Reads the totals the engine last stored for each campaign, in one query,
- * by campaign id. A campaign that never ran has no entry.
+ * Reads the totals and the hold the engine last stored for each campaign,
+ * in one query, by campaign id. A campaign that never ran has no entry.
  */
 export async function storedTotals(campaignIds: number[]) {
   const rows = await db
     .from('campaign_runs')
     .whereIn('campaign_id', campaignIds)
-    .select('campaign_id', 'enrolled', 'active', 'completed', 'sent', 'failed')
-  return new Map<number, Totals>(
+    .select(
+      'campaign_id',
+      'enrolled',
+      'active',
+      'completed',
+      'sent',
+      'failed',
+      'held',
+      'held_until'
+    )
+  return new Map<number, CampaignRunFigures>(
     rows.map((row) => [
       Number(row.campaign_id),
       {
-        enrolled: Number(row.enrolled),
-        active: Number(row.active),
-        completed: Number(row.completed),
-        sent: Number(row.sent),
-        failed: Number(row.failed),
+        totals: {
+          enrolled: Number(row.enrolled),
+          active: Number(row.active),
+          completed: Number(row.completed),
+          sent: Number(row.sent),
+          failed: Number(row.failed),
+        },
+        held: storedHold(row),
       },
     ])
   )

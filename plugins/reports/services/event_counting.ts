@@ -1,12 +1,12 @@
 import {
   db,
+  fromSqlTime,
   type ContactOptedOutEvent,
   type MessageEvent,
   type MessageReceivedEvent,
   type PluginApi,
 } from '#sdk'
 import { countStages } from './counter_store.js'
-import { toDate } from './message_stages.js'
 import { countMessageStages } from './batch_counting.js'
 import { answeredCampaignMessage } from './reply_attribution.js'
 
@@ -56,7 +56,7 @@ async function readReceivedAt(event: MessageReceivedEvent) {
     .where('id', event.messageId)
     .select('received_at')
     .first()
-  return toDate(row?.received_at ?? null) ?? eventTime(event.occurredAt)
+  return fromSqlTime(row?.received_at) ?? eventTime(event.occurredAt)
 }
 
 /** The event's `occurredAt`, or now when an emitter left it out. */

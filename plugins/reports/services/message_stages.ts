@@ -1,15 +1,6 @@
-import { CAMPAIGN_CANCELLED_CODE, db } from '#sdk'
+import { CAMPAIGN_CANCELLED_CODE, db, fromSqlTime } from '#sdk'
 import type { CountedMessage } from './counter_store.js'
 import { MESSAGE_STAGES, type StageEvent } from './stages.js'
-
-/** A stored time as the database driver returns it: a `Date` on MariaDB, UTC text on SQLite. */
-export function toDate(value: Date | string | null): Date | null {
-  if (value === null || value instanceof Date) {
-    return value
-  }
-  const iso = value.includes('T') ? value : `${value.replace(' ', 'T')}Z`
-  return new Date(iso)
-}
 
 /**
  * Reads messages of the tenant, by one query, each with the stages its row
@@ -37,7 +28,7 @@ export async function readMessageStages(tenantId: number, messageIds: number[]) 
 function stagesOfRow(tenantId: number, row: Record<string, any>) {
   const stages: StageEvent[] = []
   for (const stage of MESSAGE_STAGES) {
-    const at = toDate(row[timeColumn(stage)])
+    const at = fromSqlTime(row[timeColumn(stage)])
     // A message a cancel stopped before its send did not fail to send: it is not counted as failed.
     if (stage === 'failed' && row.failure_code === CAMPAIGN_CANCELLED_CODE) {
       continue

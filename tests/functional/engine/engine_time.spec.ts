@@ -5,6 +5,9 @@ import type { IsoWeekday } from '#sdk'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
 import { pairedSandbox, waitFor } from '#tests/helpers/channels'
+import { runInTenant } from '#tenancy/tenant_context'
+import { publishProgress } from '#engine/campaign_progress'
+import { storedTotals } from '#services/campaigns/campaign_totals'
 import {
   campaignJourneys,
   campaignMessages,
@@ -64,6 +67,11 @@ test.group('Engine time', (group) => {
       )
     }, 'the São Paulo journey to wait')
     assert.equal(held.resumeAt!.toUTC().toISO(), '2025-03-11T11:00:00.000Z')
+    const hold = await waitFor(async () => {
+      const runs = await storedTotals([campaign.id])
+      return runs.get(campaign.id)?.held.journeys ? runs.get(campaign.id)!.held : null
+    }, 'the stored progress to count the held journey')
+    assert.deepEqual(hold, { journeys: 1, until: '2025-03-11T11:00:00.000Z' })
 
     await moveClockTo(utc('2025-03-11T10:59:00Z'))
     await new Promise((resolve) => setTimeout(resolve, 1000))
@@ -74,6 +82,8 @@ test.group('Engine time', (group) => {
     const messages = await campaignMessages(campaign)
     assert.lengthOf(messages, 2)
     assert.equal(messages[1].contactId, saoPaulo)
+    const progress = await runInTenant(tenant.id, () => publishProgress(tenant.id, campaign.id))
+    assert.deepEqual(progress.held, { journeys: 0, until: null })
   }).timeout(60_000)
 
   test('wait window skips the New York DST gap once', async ({ assert }) => {

@@ -102,4 +102,5 @@ export interface CampaignProgress {
     etaSeconds: number | null
     nodesPerMinute: Record<string, number>
   }
+  held?: { journeys: number; until: string | null }
 }
