@@ -16,6 +16,7 @@ import { fromSqlTime } from '#plugins/sdk/sql_time'
 import { PROGRESS_QUEUE } from '#engine/engine_queues'
 import { computeRates } from '#engine/progress_rates'
 import { engineNow } from '#engine/clock'
+import { heldSends } from '#engine/quiet_holds'
 
 /**
  * Shortest time between two progress publications of one campaign, in
@@ -120,9 +121,10 @@ export async function computeProgress(campaignId: number): Promise<CampaignProgr
 }
 
 /**
- * Counts the journeys that wait at a send step for the quiet hours to end.
- * A send step deferred by the quiet-hours policy waits with no port to
- * follow, unlike a wait node, whose decision always names its port.
+ * Counts the journeys that wait for the quiet hours to end: those deferred
+ * at a send step, which wait with no port to follow (a wait node's
+ * decision always names its port), and those whose send the send gate
+ * holds (see `recordHeldSend`).
  */
 async function heldJourneys(campaignId: number): Promise<CampaignHold> {
   const [row] = await db
@@ -132,8 +134,16 @@ async function heldJourneys(campaignId: number): Promise<CampaignHold> {
     .whereNull('pending_port')
     .count('* as total')
     .min('resume_at as until')
-  const until = Number(row.total) > 0 ? fromSqlTime(row.until) : null
-  return { journeys: Number(row.total), until: until?.toISOString() ?? null }
+  const deferred = Number(row.total)
+  const sends = await heldSends(campaignId, await engineNow())
+  const instants = [
+    deferred > 0 ? fromSqlTime(row.until)?.getTime() : undefined,
+    sends.until ?? undefined,
+  ].filter((instant): instant is number => instant !== undefined)
+  return {
+    journeys: deferred + sends.count,
+    until: instants.length ? new Date(Math.min(...instants)).toISOString() : null,
+  }
 }
 
 /**
@@ -245,7 +255,7 @@ export async function publishProgress(tenantId: number, campaignId: number) {
   return progress
 }
 
-/** The hold a `campaign_runs` row stored with its progress. */
+/** Reads the hold that a `campaign_runs` row stored with its progress. */
 export function storedHold(run: { held: unknown; held_until: Date | string | null }): CampaignHold {
   const until = fromSqlTime(run.held_until)
   return { journeys: Number(run.held), until: until?.toISOString() ?? null }

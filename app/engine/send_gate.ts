@@ -9,6 +9,8 @@ import { delayUntil, engineNow } from '#engine/clock'
 import { rememberDelayedQueue } from '#engine/engine_queues'
 import { reservePaceSlot } from '#engine/pacing'
 import { quietUntil } from '#engine/quiet_policy'
+import { recordHeldSend } from '#engine/quiet_holds'
+import { requestProgress } from '#engine/campaign_progress'
 import { paceOf } from '#engine/journey_sender'
 import { findCampaign, findContactWithZone } from '#engine/batched_reads'
 
@@ -100,7 +102,10 @@ export async function gateOutboundSend(
   const pace = paceOf(campaign, tenantZone)
   const quietEnd = await quietUntil(campaign, now, contact?.timezone || tenantZone)
   if (quietEnd) {
-    return holdUntil(job, token, await reservePaceSlot(message.instanceId, quietEnd, pace))
+    const slot = await reservePaceSlot(message.instanceId, quietEnd, pace)
+    await recordHeldSend(campaign.id, message.id, slot)
+    requestProgress(message.tenantId, campaign.id)
+    return holdUntil(job, token, slot)
   }
   if (job.data.repace) {
     const slot = await reservePaceSlot(message.instanceId, now, pace)

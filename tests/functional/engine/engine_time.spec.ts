@@ -86,6 +86,55 @@ test.group('Engine time', (group) => {
     assert.deepEqual(progress.held, { journeys: 0, until: null })
   }).timeout(60_000)
 
+  test('send gate holds a send paced into quiet hours', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const { listId } = await seedAudience(tenant.id, [
+      { phone: '+5511987650201', timezone: 'America/Sao_Paulo' },
+      { phone: '+5511987650202', timezone: 'America/Sao_Paulo' },
+    ])
+    const campaign = await publishedCampaign(
+      tenant.id,
+      owner.id,
+      {
+        nodes: [graphNode('start', 'start'), sendNode('hello', 'Hello')],
+        edges: [graphEdge('start', 'next', 'hello')],
+      },
+      {
+        listIds: [listId],
+        channelInstanceIds: [instance.id],
+        minIntervalSeconds: 600,
+        maxIntervalSeconds: 600,
+        quietHours: { mode: 'custom', window: { days: EVERY_DAY, start: '21:00', end: '08:00' } },
+      }
+    )
+
+    // 20:55 in São Paulo: both journeys pass the check, and the second send's slot is 21:05.
+    await moveClockTo(utc('2025-03-10T23:55:00Z'))
+    await startCampaign(campaign, owner.id)
+    await waitFor(async () => {
+      const messages = await campaignMessages(campaign)
+      return messages.length === 2 && messages.some((message) => message.status === 'read')
+    }, 'the first message to be read and the second to be queued')
+
+    await moveClockTo(utc('2025-03-11T00:06:00Z'))
+    const hold = await waitFor(async () => {
+      const runs = await storedTotals([campaign.id])
+      return runs.get(campaign.id)?.held.journeys ? runs.get(campaign.id)!.held : null
+    }, 'the stored progress to count the send the gate holds')
+    assert.deepEqual(hold, { journeys: 1, until: '2025-03-11T11:00:00.000Z' })
+    const messages = await campaignMessages(campaign)
+    assert.sameMembers(
+      messages.map((message) => message.status),
+      ['read', 'queued']
+    )
+
+    await moveClockTo(utc('2025-03-11T11:00:00Z'))
+    await waitForCampaignState(campaign, 'finished')
+    const progress = await runInTenant(tenant.id, () => publishProgress(tenant.id, campaign.id))
+    assert.deepEqual(progress.held, { journeys: 0, until: null })
+  }).timeout(60_000)
+
   test('wait window skips the New York DST gap once', async ({ assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
