@@ -31,10 +31,16 @@ export async function resumeCampaignJourneys(tenantId: number, campaignId: numbe
     if (journeys.length === 0) {
       break
     }
-    for (const journey of journeys) {
-      await db.from('journeys').where('id', journey.id).update({ held: false })
-      await ensureJourneyJob(journey)
-    }
+    // Jobs first, then the flag: a crash in between leaves the journeys held, so the
+    // retried resume finds them again, and a job added twice keeps its one id.
+    await Promise.all(journeys.map((journey) => ensureJourneyJob(journey)))
+    await db
+      .from('journeys')
+      .whereIn(
+        'id',
+        journeys.map((journey) => journey.id)
+      )
+      .update({ held: false })
     released += journeys.length
     afterId = journeys[journeys.length - 1].id
   }
