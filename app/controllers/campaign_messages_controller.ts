@@ -10,16 +10,19 @@ import {
   deliveryCounts,
   serializeCampaignMessage,
 } from '#services/campaigns/campaign_messages'
+import { campaignStepNames } from '#services/campaigns/campaign_steps'
 import { recordAudit } from '#events/audit_record'
 import { pageParam } from '#services/database/page_numbers'
 
 /**
  * Delivery tracking of one campaign: every recipient's message with its
- * status and the time of each status, filterable by status and node, for
- * every member, and the same rows as CSV for editors and above.
+ * status and the time of each status, filterable by status and step, for
+ * every member, and the same rows as CSV for editors and above. The page
+ * names each step as the flow editor does, and by its node id only when
+ * no version of the flow has it any more.
  */
 export default class CampaignMessagesController {
-  async index({ params, request, inertia, bouncer }: HttpContext) {
+  async index({ params, request, inertia, bouncer, i18n }: HttpContext) {
     await bouncer.authorize('viewTenant')
     const campaign = await Campaign.findOrFail(params.id)
     const filters = campaignMessageFilters(request.qs())
@@ -29,17 +32,27 @@ export default class CampaignMessagesController {
       deliveryCounts(campaign.id),
       campaignNodeIds(campaign.id),
     ])
+    const stepNames = await campaignStepNames(
+      campaign.tenantId,
+      campaign.id,
+      nodeIds,
+      (key, values) => i18n.t(key, values)
+    )
+    const nameOf = (nodeId: string | null) => (nodeId ? (stepNames.get(nodeId) ?? nodeId) : null)
     return inertia.render('campaigns/messages', {
       campaign: { id: campaign.id, name: campaign.name, state: campaign.state },
       filters: { status: filters.status ?? '', nodeId: filters.nodeId ?? '' },
-      messages: messages.all().map(serializeCampaignMessage),
+      messages: messages.all().map((message) => ({
+        ...serializeCampaignMessage(message),
+        stepName: nameOf(message.nodeId),
+      })),
       pagination: {
         page: messages.currentPage,
         lastPage: messages.lastPage,
         total: messages.total,
       },
       counts,
-      nodeIds,
+      steps: nodeIds.map((nodeId) => ({ nodeId, name: nameOf(nodeId)! })),
       canExport: await bouncer.allows('exportContactData'),
     })
   }

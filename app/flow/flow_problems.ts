@@ -35,8 +35,18 @@ export interface FlowProblem {
   /** Translation key of the message, such as `flow.problems.unreachable`. */
   message: string
   /**
+   * English ICU message shown when no language translates `message`: the
+   * `text` of a plugin's `NodeIssue`.
+   */
+  text?: string
+  /**
    * Values of the message's placeholders. Names ending in `Key` hold
    * translation keys (a field's label) that the editor translates first.
+   * A configuration problem also carries its rule. `ruleKey` and
+   * `pluginRuleKey` are keys of the rule's message, the plugin's first,
+   * and `ruleText` is the rule's English message. The rule's meta values
+   * come with them, and `value` is the value at fault (`''` when a sentence
+   * cannot show it, with `hasValue` `no` then, `yes` otherwise).
    */
   values: Record<string, string | number>
 }

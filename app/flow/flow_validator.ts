@@ -1,4 +1,4 @@
-import type { FormField, PortDefinition, TemplateValue } from '#sdk'
+import type { PortDefinition, TemplateValue } from '#sdk'
 import { portsOf } from '#sdk'
 import {
   NodeConfigInvalidException,
@@ -13,6 +13,7 @@ import {
   type FlowNode,
 } from '#flow/flow_graph'
 import { problem, type FlowProblem } from '#flow/flow_problems'
+import { configProblems } from '#flow/config_problems'
 import { cyclicComponents } from '#flow/flow_loops'
 import { parseTemplate, variablesOf } from '#services/templates/template_syntax'
 
@@ -156,31 +157,9 @@ async function normaliseConfig(
     if (!(error instanceof NodeConfigInvalidException)) {
       throw error
     }
-    for (const message of error.messages) {
-      const code = message.rule === 'required' ? 'config_missing' : 'config_invalid'
-      const fieldKey = labelOf(entry.definition.fields, message.field)
-      problems.push(
-        problem(code, node.id, {
-          field: message.field,
-          values: { field: message.field, fieldKey, ruleKey: `flow.rules.${message.rule}` },
-        })
-      )
-    }
+    problems.push(...configProblems(node, entry, error.messages))
     return null
   }
-}
-
-/** Finds the label key of the form field that edits `path`, such as `rules.0.name`. */
-function labelOf(fields: FormField[], path: string): string {
-  const [name, ...rest] = path.split('.')
-  const field = fields.find((candidate) => candidate.name === name)
-  if (!field) {
-    return ''
-  }
-  if (field.kind === 'list' && rest.length >= 2) {
-    return labelOf(field.itemFields, rest.slice(1).join('.')) || field.label
-  }
-  return field.label
 }
 
 /**
@@ -321,6 +300,7 @@ function checkVariables(
         found.push({
           ...problem('node_issue', node.id, { field: issue.field, values }),
           message: issue.message,
+          ...(typeof issue.text === 'string' ? { text: issue.text } : {}),
         })
       }
     }

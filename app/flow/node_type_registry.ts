@@ -9,6 +9,7 @@ import {
   requireFunction,
   requireString,
 } from '#plugins/contract_checks'
+import type { ConfigError } from '#flow/config_problems'
 
 /** A node type known to the install, with the plugin that contributed it. */
 export interface RegisteredNodeType {
@@ -25,7 +26,7 @@ export class NodeConfigInvalidException extends Exception {
 
   constructor(
     readonly nodeType: string,
-    readonly messages: { field: string; message: string; rule: string }[]
+    readonly messages: ConfigError[]
   ) {
     super(
       `Invalid configuration for node type "${nodeType}": ${messages.map((m) => m.message).join('; ')}`
@@ -93,12 +94,13 @@ export function nodeTypeProblems(definition: NodeTypeDefinition, plugin: string 
     ...(typeof definition.ports === 'function' ? [] : portProblems(definition.ports, 'ports')),
     ...requireFunction(definition.execute, 'execute'),
     ...requireFunction(definition.validate, 'validate', true),
+    ...requireFunction(definition.localizedDefaults, 'localizedDefaults', true),
   ].map((problem) => `${where}: ${problem}`)
 }
 
 function validationMessages(error: unknown) {
   if (error instanceof vineErrors.E_VALIDATION_ERROR) {
-    return error.messages as { field: string; message: string; rule: string }[]
+    return error.messages as ConfigError[]
   }
   throw error
 }
@@ -137,13 +139,38 @@ export class NodeTypeRegistry {
     this.#types.set(definition.type, entry)
   }
 
+  /**
+   * Checks `defaults`, and what `localizedDefaults` builds with translation
+   * keys in place of messages, against the schema. The messages themselves
+   * are not loaded yet when a plugin registers.
+   */
   async #validateDefaults(entry: RegisteredNodeType) {
+    const { definition } = entry
+    const defaults = await this.#validateAgainstSchema(entry, definition.defaults, 'defaults')
+    if (definition.localizedDefaults) {
+      const localized = this.#buildLocalizedDefaults(definition)
+      await this.#validateAgainstSchema(entry, localized, 'localizedDefaults((key) => key)')
+    }
+    return defaults
+  }
+
+  #buildLocalizedDefaults(definition: NodeTypeDefinition) {
     try {
-      return await entry.validator.validate(entry.definition.defaults)
+      return definition.localizedDefaults!((key) => key)
+    } catch (error) {
+      throw new Error(
+        `node type "${definition.type}": localizedDefaults threw: ${(error as Error).message}`
+      )
+    }
+  }
+
+  async #validateAgainstSchema(entry: RegisteredNodeType, value: unknown, what: string) {
+    try {
+      return await entry.validator.validate(value)
     } catch (error) {
       const messages = validationMessages(error).map((m) => m.message)
       throw new Error(
-        `node type "${entry.definition.type}": defaults do not pass configSchema (${messages.join('; ')})`
+        `node type "${entry.definition.type}": ${what} must pass configSchema (${messages.join('; ')})`
       )
     }
   }

@@ -1,3 +1,4 @@
+import logger from '@adonisjs/core/services/logger'
 import type { FormField, PortDefinition } from '#sdk'
 import type { RegisteredNodeType } from '#flow/node_type_registry'
 
@@ -39,10 +40,32 @@ function categoryKey(entry: RegisteredNodeType, has: (key: string) => boolean) {
 }
 
 /**
+ * Returns the configuration of a new node in the page's language: the
+ * type's `localizedDefaults`, or its `defaults` when it has none or when
+ * they throw, so one broken plugin does not break the editor.
+ */
+export function newNodeConfig(entry: RegisteredNodeType, t: Translate) {
+  const { definition } = entry
+  if (!definition.localizedDefaults) {
+    return definition.defaults
+  }
+  try {
+    return definition.localizedDefaults(t)
+  } catch (error) {
+    logger.warn(
+      { err: error, nodeType: definition.type, pluginName: entry.plugin },
+      'localizedDefaults failed, offering the defaults'
+    )
+    return definition.defaults
+  }
+}
+
+/**
  * One palette entry: what the editor needs to show, configure and connect
- * a node of this type without code of its own. `ports` are those of the
- * default configuration; `dynamicPorts` says whether they change with the
- * configuration (ask `POST /flow/node-types/:type/resolve` then).
+ * a node of this type without code of its own. `defaults` and `ports` are
+ * those of a new node in the page's language. `dynamicPorts` is whether
+ * the ports change with the configuration (ask
+ * `POST /flow/node-types/:type/resolve` then).
  */
 export function paletteEntry(
   entry: RegisteredNodeType,
@@ -50,10 +73,9 @@ export function paletteEntry(
   has: (key: string) => boolean
 ) {
   const { definition } = entry
+  const defaults = newNodeConfig(entry, t)
   const ports =
-    typeof definition.ports === 'function'
-      ? definition.ports(definition.defaults)
-      : definition.ports
+    typeof definition.ports === 'function' ? definition.ports(defaults) : definition.ports
   const key = categoryKey(entry, has)
   return {
     type: definition.type,
@@ -64,7 +86,7 @@ export function paletteEntry(
     icon: definition.icon,
     category: { id: definition.category, label: t(key) },
     fields: translateFields(definition.fields, t),
-    defaults: definition.defaults,
+    defaults,
     ports: translatePorts(ports, t),
     dynamicPorts: typeof definition.ports === 'function',
     alwaysPauses:

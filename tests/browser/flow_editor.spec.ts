@@ -23,7 +23,7 @@ import type { CampaignProgressPayload } from '#flow/progress'
 
 const VIEWPORT = { width: 1680, height: 1050 }
 
-async function openEditor(visit: any, browserContext: any, graph?: FlowGraph) {
+async function openEditor(visit: any, browserContext: any, graph?: FlowGraph, locale = 'en') {
   const { tenant, owner } = await createTenantWithOwner('Flow')
   const campaign = await createCampaign(tenant.id)
   if (graph) {
@@ -33,6 +33,8 @@ async function openEditor(visit: any, browserContext: any, graph?: FlowGraph) {
       await flow.save()
     })
   }
+  owner.locale = locale
+  await owner.save()
   await browserContext.loginAs(owner)
   const page: Page = await visit(`/campaigns/${campaign.id}/flow`)
   await page.setViewportSize(VIEWPORT)
@@ -243,6 +245,90 @@ test.group('Flow editor validation', () => {
       .locator('[data-test-id="flow-problem-no_entry"]')
       .getByText('The flow has no Start step.')
       .waitFor()
+  })
+})
+
+test.group('Flow editor in Portuguese', () => {
+  test('new steps start in Portuguese', async ({ visit, browserContext, assert }) => {
+    const { page } = await openEditor(visit, browserContext, undefined, 'pt-BR')
+
+    const send = await dropNode(page, 'send')
+    await connectPorts(page, 'start', 'next', send)
+    await tidy(page)
+    await select(page, send)
+    assert.equal(
+      await page.locator('[data-test-id="field-message-text"]').inputValue(),
+      'Escreva sua mensagem aqui'
+    )
+
+    const branch = await dropNode(page, 'branch_on_reply')
+    await connectPorts(page, send, 'sent', branch)
+    await tidy(page)
+    await select(page, branch)
+    assert.equal(
+      await page.locator('[data-test-id="field-rules.0.name-input"]').inputValue(),
+      'Sim'
+    )
+    const chips = page.locator('[data-test-id="field-rules.0.keywords"] .flow-chip')
+    assert.equal(await chips.count(), 1)
+    assert.include(await chips.innerText(), 'sim')
+    await page.locator(`[data-test-id="flow-port-${branch}-yes"]`).getByText('Sim').waitFor()
+
+    await waitSaved(page)
+    await page
+      .locator(`[data-test-id="flow-problems"] li[data-node-id="${send}"]`)
+      .getByText('Troque o texto de exemplo pela sua mensagem')
+      .waitFor()
+    await capture(page, 'flow-editor-new-steps-pt-BR')
+  })
+
+  test('configuration problems read in Portuguese', async ({ visit, browserContext }) => {
+    const graph: FlowGraph = {
+      nodes: [
+        graphNode('start', 'start'),
+        graphNode('empty', 'send', {
+          message: { templateId: null, text: '' },
+          media: null,
+          instanceId: null,
+        }),
+        graphNode('branch', 'branch_on_reply', {
+          timeout: { amount: 1, unit: 'hours' },
+          rules: [{ id: 'x', name: 'X', match: 'pattern', keywords: [], pattern: '(a+)+$' }],
+        }),
+      ],
+      edges: [graphEdge('start', 'next', 'empty'), graphEdge('empty', 'sent', 'branch')],
+    }
+    const { page } = await openEditor(visit, browserContext, graph, 'pt-BR')
+    const listed = (nodeId: string) =>
+      page.locator(`[data-test-id="flow-problems"] li[data-node-id="${nodeId}"]`)
+
+    await listed('empty')
+      .getByText('“Mensagem” não é válido: escolha um modelo salvo ou escreva um texto.')
+      .waitFor()
+    await listed('branch').getByText('“Expressão regular” não pode ser (a+)+$:').waitFor()
+
+    await select(page, 'branch')
+    await page
+      .locator('[data-test-id="flow-panel-problems"]')
+      .getByText('escreva-a sem a repetição interna')
+      .waitFor()
+    await capture(page, 'flow-editor-problems-pt-BR')
+  })
+
+  test('badge shows the published version at once', async ({ visit, browserContext, assert }) => {
+    const { page } = await openEditor(visit, browserContext, replyFlow(), 'pt-BR')
+    const badge = page.locator('[data-test-id="campaign-state"]')
+    assert.equal(await badge.getAttribute('data-state'), 'draft')
+    assert.equal(await badge.innerText(), 'Rascunho')
+
+    await page.locator('[data-test-id="flow-publish"]').click()
+    await page
+      .locator('[data-test-id="flow-notice"]')
+      .getByText('Publicado como versão 1.')
+      .waitFor()
+    await page.locator('[data-test-id="campaign-state"][data-state="published"]').waitFor()
+    assert.equal(await badge.innerText(), 'Publicada · versão 1')
+    await capture(page, 'flow-editor-published-pt-BR')
   })
 })
 

@@ -7,33 +7,57 @@ import {
   slowPatternReason,
 } from '#flow/reply_matching'
 import { durationSchema } from '#flow/node_types/schema_parts'
+import type { FieldContext } from '@vinejs/vine/types'
 
 const MAX_TIMEOUT_SECONDS = 30 * 86_400
 /** Port ids the node gives itself, and names plain objects already have, which a plan cannot key by. */
 const RESERVED_PORTS = ['any', 'no_reply', ...Object.getOwnPropertyNames(Object.prototype)]
 
+/**
+ * Builds the context of one key of the rule object, so an error names the
+ * field the member edits (`rules.0.pattern`) rather than the whole rule.
+ * VineJS's own `confirmed` rule reports on a sibling field the same way.
+ */
+function childField(field: FieldContext, name: string): FieldContext {
+  const parent = field.value as Record<string, unknown>
+  return {
+    ...field,
+    name,
+    value: parent[name],
+    parent,
+    isArrayMember: false,
+    isDefined: parent[name] !== undefined,
+    isValid: false,
+    wildCardPath: `${field.wildCardPath}.${name}`,
+    getFieldPath: () => `${field.getFieldPath()}.${name}`,
+  }
+}
+
 const validRule = vine.createRule((value, _, field) => {
   const rule = value as { match?: string; keywords?: unknown; pattern?: unknown }
   if (rule.match === 'keywords' && !(Array.isArray(rule.keywords) && rule.keywords.length > 0)) {
-    field.report('The {{ field }} rule needs at least one keyword', 'keywords', field)
+    field.report('The rule needs at least one keyword', 'keywords', childField(field, 'keywords'))
   }
-  if (rule.match === 'pattern') {
-    try {
-      compileReplyPattern(String(rule.pattern ?? ''))
-      if (!rule.pattern) {
-        throw new SyntaxError('empty pattern')
-      }
-    } catch {
-      field.report('The {{ field }} rule needs a valid regular expression', 'pattern', field)
-      return
+  if (rule.match !== 'pattern') {
+    return
+  }
+  const pattern = String(rule.pattern ?? '')
+  const patternField = childField(field, 'pattern')
+  try {
+    compileReplyPattern(pattern)
+    if (!pattern) {
+      throw new SyntaxError('empty pattern')
     }
-    if (slowPatternReason(String(rule.pattern))) {
-      field.report(
-        'The {{ field }} rule repeats a group that repeats or has alternatives, which can take minutes to match: write it without the inner repetition',
-        'pattern_slow',
-        field
-      )
-    }
+  } catch {
+    field.report('The rule needs a valid regular expression', 'pattern', patternField)
+    return
+  }
+  if (slowPatternReason(pattern)) {
+    field.report(
+      'The regular expression repeats a group that repeats or has alternatives, which can take minutes to match: write it without the inner repetition',
+      'pattern_slow',
+      patternField
+    )
   }
 })
 
@@ -56,6 +80,14 @@ type Rule = {
   match: 'keywords' | 'pattern'
   keywords: string[]
   pattern: string | null
+}
+
+/** Splits a translated, comma-separated list of keywords, such as `sim, s`. */
+function keywordList(message: string) {
+  return message
+    .split(',')
+    .map((keyword) => keyword.trim())
+    .filter((keyword) => keyword !== '')
 }
 
 function ruleMatches(rule: Rule, text: string) {
@@ -93,6 +125,18 @@ export const branchOnReplyNode = defineNodeType({
       },
     ],
   },
+  localizedDefaults: (translate) => ({
+    timeout: { amount: 1, unit: 'days' as const },
+    rules: [
+      {
+        id: 'yes',
+        name: translate('flow_nodes.branch_on_reply.example_rule.name'),
+        match: 'keywords' as const,
+        keywords: keywordList(translate('flow_nodes.branch_on_reply.example_rule.keywords')),
+        pattern: null,
+      },
+    ],
+  }),
   fields: [
     {
       kind: 'duration',

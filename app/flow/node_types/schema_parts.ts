@@ -19,17 +19,31 @@ export function timeWindowSchema() {
   })
 }
 
-/** `{ amount, unit }` of a `duration` field, limited to `maxSeconds`. */
+const UNIT_SECONDS = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 }
+
+/** Writes a number of seconds in the largest unit that divides it, such as `{ 30, 'days' }`. */
+function inLargestUnit(totalSeconds: number) {
+  const units = Object.entries(UNIT_SECONDS).reverse()
+  const [unit, factor] = units.find(([, size]) => totalSeconds % size === 0) ?? ['seconds', 1]
+  return { amount: totalSeconds / factor, unit }
+}
+
+/**
+ * `{ amount, unit }` of a `duration` field, limited to `maxSeconds`. A longer
+ * duration fails rule `maxDuration` with meta `maxAmount` and `maxUnit`,
+ * the limit in its largest whole unit.
+ */
 export function durationSchema(maxSeconds: number) {
-  const seconds = { seconds: 1, minutes: 60, hours: 3600, days: 86_400 }
+  const maximum = inLargestUnit(maxSeconds)
   const withinMaximum = vine.createRule((value, _, field) => {
     const duration = value as { amount?: unknown; unit?: unknown }
-    const factor = seconds[duration.unit as keyof typeof seconds]
+    const factor = UNIT_SECONDS[duration.unit as keyof typeof UNIT_SECONDS]
     if (typeof duration.amount === 'number' && factor && duration.amount * factor > maxSeconds) {
       field.report(
-        `The {{ field }} field must be at most ${maxSeconds} seconds`,
+        `The {{ field }} field must be at most ${maximum.amount} ${maximum.unit}`,
         'maxDuration',
-        field
+        field,
+        { maxAmount: maximum.amount, maxUnit: maximum.unit }
       )
     }
   })

@@ -1,3 +1,4 @@
+import i18nManager from '@adonisjs/i18n/services/main'
 import { defineNodeType, goTo, vine, type NodeIssue } from '#sdk'
 import { mediaSchema, templateSchema } from '#flow/node_types/schema_parts'
 import { currentTenantId } from '#tenancy/tenant_context'
@@ -6,10 +7,26 @@ import { isTenantMediaSource, mediaUrlProblem } from '#services/channels/media_s
 const VARIABLE = /\{\{\s*([\w.]+)\s*(?:\|[^}]*)?\}\}/g
 
 /**
- * Text of a new Send step. The step cannot be published until the member
- * replaces it or picks a template, so the example never reaches a contact.
+ * Text of a new Send step, in English. A page in another language offers
+ * the translation of `EXAMPLE_TEXT_KEY`. The step cannot be published until
+ * the member replaces it or picks a template, so the example never reaches
+ * a contact.
  */
 export const EXAMPLE_TEXT = 'Write your message here'
+
+/** Translation key of the example text, which pages in every language offer. */
+export const EXAMPLE_TEXT_KEY = 'flow_nodes.send.example_text'
+
+/** Tells whether a text is the example text of a new Send step, in any language of the install. */
+export function isExampleText(text: string) {
+  const trimmed = text.trim()
+  if (trimmed === EXAMPLE_TEXT) {
+    return true
+  }
+  return i18nManager
+    .supportedLocales()
+    .some((locale) => i18nManager.getTranslationsFor(locale)[EXAMPLE_TEXT_KEY] === trimmed)
+}
 
 /** Names of the `{{variables}}` of an inline text. */
 export function variablesOf(text: string) {
@@ -38,6 +55,11 @@ export const sendNode = defineNodeType({
     media: null,
     instanceId: null,
   },
+  localizedDefaults: (translate) => ({
+    message: { templateId: null, text: translate(EXAMPLE_TEXT_KEY) },
+    media: null,
+    instanceId: null,
+  }),
   fields: [
     { kind: 'template', name: 'message', label: 'flow_nodes.send.fields.message', required: true },
     { kind: 'media', name: 'media', label: 'flow_nodes.send.fields.media' },
@@ -54,7 +76,7 @@ export const sendNode = defineNodeType({
   ],
   validate(config, context) {
     const issues: NodeIssue[] = []
-    if (config.message.templateId === null && config.message.text?.trim() === EXAMPLE_TEXT) {
+    if (config.message.templateId === null && isExampleText(config.message.text ?? '')) {
       issues.push({ field: 'message.text', message: 'flow_nodes.issues.example_text' })
     }
     for (const name of variablesOf(config.message.text ?? '')) {

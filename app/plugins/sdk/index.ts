@@ -30,6 +30,11 @@ export { default as drive } from '@adonisjs/drive/services/main'
 export { isBlockedAddress } from '#services/network/blocked_addresses'
 /** Highest page number a paginated list accepts; plugin lists cap theirs with it too. */
 export { MAX_PAGE } from '#services/database/page_numbers'
+/**
+ * Names a campaign's steps by node id as the flow editor shows them, such
+ * as "Send message · Welcome", for pages that list node ids.
+ */
+export { campaignStepNames } from '#services/campaigns/campaign_steps'
 
 export * from './manifest.js'
 export * from './form_fields.js'

@@ -129,14 +129,29 @@ export function endJourney(reason = 'completed'): NodeDecision {
   return { kind: 'end', reason }
 }
 
-/** A problem found in a node's configuration when a flow is published. */
+/**
+ * A problem found in a node's configuration, shown on the node in the
+ * editor and returned when publishing is rejected. The editor shows the
+ * translation of `message` in the member's language, else its English
+ * translation, else `text`, else `message` itself.
+ */
 export interface NodeIssue {
   /** Key of the configuration field at fault, such as `message.text`. */
   field: string
-  /** Translation key of the message, such as `flow.issues.unknown_variable`. */
+  /**
+   * Translation key of the message, such as `example.issues.unknown_code`.
+   * Say what is wrong, on which value, and what to do.
+   */
   message: string
-  /** Values for the message's placeholders. */
+  /** Values of the placeholders of `message` and `text`, such as the value at fault. */
   values?: Record<string, string | number>
+  /**
+   * English message, an ICU message with the placeholders of `values`, shown
+   * when no language has a translation of `message`.
+   *
+   * @default undefined (the key itself is shown)
+   */
+  text?: string
 }
 
 /** What `validate` receives when a flow is published. */
@@ -174,10 +189,30 @@ export interface NodeTypeDefinition<Schema extends SchemaTypes = SchemaTypes> {
    * `<plugin>.categories.<category>`).
    */
   category: string
-  /** VineJS schema of the configuration, `vine.object({...})`, validated on the server. */
+  /**
+   * VineJS schema of the configuration, `vine.object({...})`, validated on
+   * the server. Each error becomes a problem on the field it names. The
+   * editor words it with the translation of `<plugin>.rules.<rule>`, else
+   * `flow.rules.<rule>` (a `.` in the rule name becomes `_`), filled with
+   * the rule's meta values and `{value}`, the value at fault. When neither
+   * key has a message, it shows the message the rule reported, so a custom
+   * rule should report an English sentence with its values as meta:
+   * `field.report('Write a code such as AB-12', 'code', field, { example: 'AB-12' })`.
+   */
   configSchema: Schema
   /** Configuration of a node newly dropped on the canvas. Must pass `configSchema`. */
   defaults: Infer<Schema>
+  /**
+   * Builds the configuration of a new node in the member's language, for
+   * defaults that contain text the member reads, such as an example
+   * message. `translate` returns the message of a translation key in the
+   * page's language, or the key when it has none. The editor's palette uses
+   * it in place of `defaults`. Its result must pass `configSchema` in every
+   * language.
+   *
+   * @default undefined (the palette offers `defaults` in every language)
+   */
+  localizedDefaults?: (translate: (key: string) => string) => Infer<Schema>
   /** The node's form in the editor's side panel. */
   fields: FormField[]
   /**

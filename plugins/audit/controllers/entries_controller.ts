@@ -8,6 +8,7 @@ import {
   type EntryFilters,
 } from '../services/entry_filters.js'
 import { presentEntry } from '../services/entry_presenter.js'
+import { stepNamesOf } from '../services/entry_steps.js'
 import { auditPlugin } from '../services/plugin_context.js'
 import { recordEntry } from '../services/recorder.js'
 
@@ -75,12 +76,19 @@ async function readFilters(ctx: HttpContext) {
  * no route that changes or removes an entry.
  */
 export default class EntriesController {
+  /** Lists a page of entries, with the names of the campaign steps their values refer to. */
   async index(ctx: HttpContext) {
     await ctx.bouncer.authorize('manageTenant')
     const { page, filters } = await readFilters(ctx)
     const entries = await filteredEntries(ctx.tenant.id, filters).paginate(page, PAGE_SIZE)
+    const steps = await stepNamesOf(ctx.tenant.id, entries.all(), (key, values) =>
+      ctx.i18n.t(key, values)
+    )
     return auditPlugin().render(ctx, 'index', {
-      entries: entries.all().map(presentEntry),
+      entries: entries.all().map((entry) => ({
+        ...presentEntry(entry),
+        steps: steps.get(entry.id) ?? {},
+      })),
       pagination: entries.getMeta(),
       filters: ctx.request.qs(),
       options: await filterOptions(ctx.tenant.id),

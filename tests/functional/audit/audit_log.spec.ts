@@ -6,6 +6,9 @@ import { emitDomainEvent } from '#events/domain_events'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
 import { INERTIA_HEADERS } from '#tests/helpers/audience'
 import { waitFor } from '#tests/helpers/webhooks'
+import { createCampaign, graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
+import Flow from '#models/flow'
+import { runInTenant } from '#tenancy/tenant_context'
 import AuditEntry from '../../../plugins/audit/models/audit_entry.js'
 
 function entriesOf(tenantId: number, action: string) {
@@ -252,6 +255,55 @@ test.group('Audit log page', (group) => {
     assert.equal(rows[0].action, 'member.role_changed')
     assert.equal(rows[0].actor, owner.email)
     assert.deepEqual(JSON.parse(rows[0].before), { role: 'editor' })
+  })
+
+  test('names the campaign steps of entries', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const other = await createTenantWithOwner()
+    const graph = {
+      nodes: [graphNode('start', 'start'), sendNode('hello', 'Olá {{name}}, tudo bem?')],
+      edges: [graphEdge('start', 'next', 'hello')],
+    }
+    const campaign = await createCampaign(tenant.id)
+    const foreign = await createCampaign(other.tenant.id)
+    for (const [tenantId, id] of [
+      [tenant.id, campaign.id],
+      [other.tenant.id, foreign.id],
+    ]) {
+      await runInTenant(tenantId, async () => {
+        const flow = await Flow.findByOrFail('campaign_id', id)
+        flow.graph = graph
+        await flow.save()
+      })
+    }
+
+    await client
+      .get(`/campaigns/${campaign.id}/messages.csv`)
+      .qs({ nodeId: 'hello' })
+      .loginAs(owner)
+    const exported = await waitForEntry(tenant.id, 'messages.exported')
+    const deletedStep = await AuditEntry.create({
+      tenantId: tenant.id,
+      action: 'messages.exported',
+      targetType: 'campaign',
+      targetId: String(campaign.id),
+      after: { filters: { nodeId: 'deleted-step' } },
+    })
+    const elsewhere = await AuditEntry.create({
+      tenantId: tenant.id,
+      action: 'messages.exported',
+      targetType: 'campaign',
+      targetId: String(foreign.id),
+      after: { filters: { nodeId: 'hello' } },
+    })
+
+    const page = await client.get('/plugins/audit/entries').headers(INERTIA_HEADERS).loginAs(owner)
+    page.assertStatus(200)
+    const stepsOf = (id: number) =>
+      page.body().props.entries.find((entry: { id: number }) => entry.id === id).steps
+    assert.deepEqual(stepsOf(exported.id), { hello: 'Send message · Olá {{name}}, tudo bem?' })
+    assert.deepEqual(stepsOf(deletedStep.id), {})
+    assert.deepEqual(stepsOf(elsewhere.id), {})
   })
 
   test('editors cannot read the log', async ({ client }) => {

@@ -5,9 +5,12 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { applyReceipt, createOutboundMessage, markFailed } from '#services/channels/message_service'
 import { csvField } from '#services/csv_cells'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
-import { createPublishedCampaign } from '#tests/helpers/campaigns'
+import { createPublishedCampaign, graphNode, sendNode } from '#tests/helpers/campaigns'
 import { createContact } from '#tests/helpers/inbox'
 import { INERTIA_HEADERS } from '#tests/helpers/audience'
+import Flow from '#models/flow'
+import FlowVersion from '#models/flow_version'
+import Template from '#models/template'
 
 /** Creates a campaign with three messages: read at node `hello`, delivered and failed at `later`. */
 async function campaignWithMessages() {
@@ -45,7 +48,7 @@ async function campaignWithMessages() {
     })
     await markFailed(failed, { code: 'E_NOT_ON_WHATSAPP', reason: 'no WhatsApp, account' })
   })
-  return { tenant, owner, campaign, read, delivered, failed }
+  return { tenant, owner, campaign, read, delivered, failed, send }
 }
 
 function csvRows(text: string) {
@@ -142,7 +145,60 @@ test.group('Campaign messages', (group) => {
       [read.id]
     )
     assert.deepEqual(props.counts, { total: 3, sent: 2, delivered: 2, read: 1, failed: 1 })
-    assert.deepEqual(props.nodeIds, ['hello', 'later'])
+    assert.deepEqual(props.steps, [
+      { nodeId: 'hello', name: 'hello' },
+      { nodeId: 'later', name: 'later' },
+    ])
+  })
+
+  test('page names steps as the editor', async ({ client, assert }) => {
+    const { tenant, owner, campaign, send } = await campaignWithMessages()
+    await send('Bia', 'gone')
+    await runInTenant(tenant.id, async () => {
+      const template = await Template.create({ name: 'Boas-vindas', body: 'Olá {{name}}' })
+      const flow = await Flow.findByOrFail('campaign_id', campaign.id)
+      flow.graph = {
+        nodes: [
+          graphNode('start', 'start'),
+          graphNode('hello', 'send', {
+            message: { templateId: template.id, text: null },
+            media: null,
+            instanceId: null,
+          }),
+        ],
+        edges: [],
+      }
+      await flow.save()
+      await FlowVersion.create({
+        campaignId: campaign.id,
+        number: 2,
+        graph: {
+          nodes: [graphNode('start', 'start'), sendNode('later', 'Até amanhã!')],
+          edges: [],
+        },
+        plan: { format: 1, entryNodeId: 'start', nodes: {} },
+      })
+    })
+    owner.locale = 'pt-BR'
+    await owner.save()
+
+    const response = await client
+      .get(`/campaigns/${campaign.id}/messages`)
+      .loginAs(owner)
+      .headers(INERTIA_HEADERS)
+
+    response.assertStatus(200)
+    const { props } = response.body()
+    assert.deepEqual(props.steps, [
+      { nodeId: 'gone', name: 'gone' },
+      { nodeId: 'hello', name: 'Enviar mensagem · Boas-vindas' },
+      { nodeId: 'later', name: 'Enviar mensagem · Até amanhã!' },
+    ])
+    const stepOf = (name: string) =>
+      props.messages.find((row: { contactName: string }) => row.contactName === name).stepName
+    assert.equal(stepOf('Ana'), 'Enviar mensagem · Boas-vindas')
+    assert.equal(stepOf('Caio'), 'Enviar mensagem · Até amanhã!')
+    assert.equal(stepOf('Bia'), 'gone')
   })
 
   test('csv fields are quoted and defused', ({ assert }) => {

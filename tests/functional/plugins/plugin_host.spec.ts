@@ -130,6 +130,49 @@ test.group('Plugin contributions', (group) => {
     assert.equal(send.category.label, 'Mensagens')
   })
 
+  test('palette defaults follow the language', async ({ client, assert }) => {
+    const { owner } = await tenantWithNotes(true)
+    const expected = {
+      'en': { text: 'Write your message here', rule: 'Yes', keywords: ['yes'] },
+      'pt-BR': { text: 'Escreva sua mensagem aqui', rule: 'Sim', keywords: ['sim'] },
+    }
+    for (const [locale, words] of Object.entries(expected)) {
+      owner.locale = locale
+      await owner.save()
+      const response = await client.get('/flow/node-types').loginAs(owner)
+      const byType = (type: string) =>
+        response.body().nodeTypes.find((entry: any) => entry.type === type)
+
+      assert.equal(byType('send').defaults.message.text, words.text, locale)
+      const branch = byType('branch_on_reply')
+      assert.equal(branch.defaults.rules[0].name, words.rule, locale)
+      assert.deepEqual(branch.defaults.rules[0].keywords, words.keywords, locale)
+      assert.equal(branch.ports[0].label, words.rule, locale)
+      assert.deepEqual(byType('fixture-notes.note').defaults, { text: 'Called', port: 'kept' })
+    }
+  })
+
+  test('resolve words errors in the language', async ({ client, assert }) => {
+    const { owner } = await tenantWithNotes(true)
+    owner.locale = 'pt-BR'
+    await owner.save()
+    const rules = [{ id: 'x', name: 'X', match: 'pattern', keywords: [], pattern: '(a+)+$' }]
+    const response = await client
+      .post('/flow/node-types/branch_on_reply/resolve')
+      .json({ config: { timeout: { amount: 1, unit: 'hours' }, rules } })
+      .loginAs(owner)
+      .withCsrfToken()
+
+    response.assertStatus(422)
+    const [error] = response.body().errors
+    assert.equal(error.field, 'rules.0.pattern')
+    assert.equal(error.rule, 'pattern_slow')
+    assert.match(
+      error.message,
+      /^“Expressão regular” não pode ser \(a\+\)\+\$: a expressão regular/
+    )
+  })
+
   test('plugin executor runs a step', async ({ assert }) => {
     const entry = nodeTypes.getOrFail('fixture-notes.note')
     const config = await nodeTypes.validateConfig('fixture-notes.note', {

@@ -1,7 +1,8 @@
 import { test } from '@japa/runner'
 import type { NodeDecision } from '#sdk'
 import { createNodeContext, replyResume } from '#plugins/testing/node_context'
-import { nodeTypes } from '#flow/node_type_registry'
+import i18nManager from '@adonisjs/i18n/services/main'
+import { NodeTypeRegistry, nodeTypes } from '#flow/node_type_registry'
 import { registerCoreNodeTypes } from '#flow/node_types/core_node_types'
 import { sendNode } from '#flow/node_types/send_node'
 import { waitNode } from '#flow/node_types/wait_node'
@@ -333,6 +334,34 @@ test.group('Core node types registry', (group) => {
     await assert.rejects(
       () => nodeTypes.validateConfig('wait', { duration: { amount: 400, unit: 'days' } }),
       /at most/
+    )
+  })
+
+  test('localized defaults pass in each language', async ({ assert }) => {
+    for (const locale of i18nManager.supportedLocales()) {
+      const i18n = i18nManager.locale(locale)
+      for (const entry of nodeTypes.list().filter((item) => item.plugin === null)) {
+        const localize = entry.definition.localizedDefaults
+        if (!localize) continue
+        const config = localize((key) => {
+          assert.isTrue(i18n.hasMessage(key), `${locale} lacks ${key}`)
+          return i18n.t(key)
+        })
+        await nodeTypes.validateConfig(entry.definition.type, config)
+      }
+    }
+  })
+
+  test('rejects localized defaults failing the schema', async ({ assert }) => {
+    const registry = new NodeTypeRegistry()
+    const definition = {
+      ...waitNode,
+      type: 'broken_wait',
+      localizedDefaults: () => ({ duration: { amount: 0, unit: 'days' as const } }),
+    }
+    await assert.rejects(
+      () => registry.add(definition as never, null),
+      /broken_wait.*localizedDefaults.*must pass configSchema/
     )
   })
 

@@ -80,6 +80,8 @@ export interface FlowProblem {
   edgeId?: string
   field?: string
   message: string
+  /** English ICU message shown when no language translates `message`. */
+  text?: string
   values: Record<string, string | number>
 }
 

@@ -1,0 +1,95 @@
+import Flow from '#models/flow'
+import FlowVersion from '#models/flow_version'
+import Template from '#models/template'
+import { nodeTypes } from '#flow/node_type_registry'
+import { stepName, type Translate } from '#flow/step_names'
+import type { FlowNode } from '#flow/flow_graph'
+import { runInTenant } from '#tenancy/tenant_context'
+
+/**
+ * Finds the nodes of a campaign's flow with the given ids: in the draft
+ * first, then in the published versions from the newest, so a step deleted
+ * from the draft keeps the name of its last published form.
+ */
+async function findNodes(campaignId: number, nodeIds: Set<string>) {
+  const found = new Map<string, FlowNode>()
+  const take = (nodes: FlowNode[]) => {
+    for (const node of nodes) {
+      if (nodeIds.has(node.id) && !found.has(node.id)) {
+        found.set(node.id, node)
+      }
+    }
+  }
+
+  const draft = await Flow.findBy('campaign_id', campaignId)
+  take(draft?.graph.nodes ?? [])
+  if (found.size === nodeIds.size) {
+    return found
+  }
+  const versions = await FlowVersion.query()
+    .where('campaign_id', campaignId)
+    .select('id', 'number', 'graph')
+    .orderBy('number', 'desc')
+  for (const version of versions) {
+    take(version.graph.nodes)
+    if (found.size === nodeIds.size) {
+      break
+    }
+  }
+  return found
+}
+
+/** Reads the names of the saved templates the nodes' configurations name. */
+async function templateNamesOf(nodes: Iterable<FlowNode>) {
+  const ids = new Set<number>()
+  for (const node of nodes) {
+    for (const value of Object.values(node.config ?? {})) {
+      const templateId = (value as { templateId?: unknown } | null)?.templateId
+      if (typeof templateId === 'number') {
+        ids.add(templateId)
+      }
+    }
+  }
+  if (ids.size === 0) {
+    return new Map<number, string>()
+  }
+  const templates = await Template.query()
+    .whereIn('id', [...ids])
+    .select('id', 'name')
+  return new Map(templates.map((template) => [template.id, template.name]))
+}
+
+/**
+ * Names the steps of a campaign by node id as the flow editor shows them,
+ * such as "Send message · Welcome". Two steps that
+ * would read the same get their id in brackets. An id that no version of
+ * the flow has is left out, so callers show the id itself.
+ */
+export async function campaignStepNames(
+  tenantId: number,
+  campaignId: number,
+  nodeIds: Iterable<string>,
+  t: Translate
+) {
+  const requested = new Set(nodeIds)
+  if (requested.size === 0) {
+    return new Map<string, string>()
+  }
+  return runInTenant(tenantId, async () => {
+    const nodes = await findNodes(campaignId, requested)
+    const sources = { registry: nodeTypes, templateNames: await templateNamesOf(nodes.values()) }
+    const names = new Map(
+      [...nodes.values()].map((node) => [node.id, stepName(node, sources, t)] as const)
+    )
+    const counts = new Map<string, number>()
+    for (const name of names.values()) {
+      counts.set(name, (counts.get(name) ?? 0) + 1)
+    }
+    for (const [nodeId, name] of names) {
+      if (counts.get(name)! > 1) {
+        names.set(nodeId, `${name} (${nodeId})`)
+      }
+    }
+    return names
+  })
+}
