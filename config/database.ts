@@ -2,18 +2,18 @@ import env from '#start/env'
 import app from '@adonisjs/core/services/app'
 import { defineConfig } from '@adonisjs/lucid'
 import { mkdirSync, readFileSync } from 'node:fs'
-import { dirname, isAbsolute, join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pluginsConfig from '#config/plugins'
 import { pluginMigrationPaths } from '#plugins/plugin_discovery'
+import { dataPath } from '#services/data_paths'
 
 /**
  * The embedded SQLite file, relative to the application root unless absolute.
  * SQLite does not create missing folders, so the folder is made here.
  */
 const sqliteFile = (() => {
-  const configured = env.get('SQLITE_PATH') ?? 'tmp/disparador.sqlite3'
-  const file = isAbsolute(configured) ? configured : join(app.appRoot.pathname, configured)
+  const file = dataPath(env.get('SQLITE_PATH'), 'tmp/disparador.sqlite3', app.appRoot.pathname)
   mkdirSync(dirname(file), { recursive: true })
   return file
 })()

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { createHmac } from 'node:crypto'
-import { mkdir, readFile, rm } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises'
 import { DateTime } from 'luxon'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright'
 import app from '@adonisjs/core/services/app'
@@ -484,6 +484,8 @@ function signatureValid(secret: string, header: string | undefined, body: Buffer
 test.group('First campaign', (group) => {
   const outDir = app.tmpPath(`first-campaign-build-${process.pid}`)
   const loginFile = app.tmpPath(`first-campaign-login-${process.pid}.txt`)
+  // Outside the build, as script/server sets it, so files outlive a new build.
+  const storageDir = app.tmpPath(`first-campaign-storage-${process.pid}`)
   let server: RunningProcess | undefined
   let base = ''
 
@@ -498,6 +500,7 @@ test.group('First campaign', (group) => {
       APP_KEY: env.get('APP_KEY').release(),
       SESSION_DRIVER: 'cookie',
       DEMO_LOGIN_FILE: loginFile,
+      STORAGE_PATH: storageDir,
       REDIS_PREFIX: `${env.get('REDIS_PREFIX')}-first-campaign`,
       WEBHOOKS_ALLOW_PRIVATE_TARGETS: 'true',
       LOG_LEVEL: 'info',
@@ -516,6 +519,7 @@ test.group('First campaign', (group) => {
     await rm(outDir, { recursive: true, force: true })
     await rm(`${outDir}.tsconfig.json`, { force: true })
     await rm(loginFile, { force: true })
+    await rm(storageDir, { recursive: true, force: true })
   })
 
   test('{account} account in {locale}')
@@ -560,6 +564,8 @@ test.group('First campaign', (group) => {
           assert.equal(report.rejected, expected.rejected, expected.file)
           assert.equal(report.warned, expected.warned, expected.file)
         }
+        const stored = await readdir(`${storageDir}/imports/${tenant.id}`)
+        assert.isAbove(stored.length, 0, 'the uploads are not under STORAGE_PATH')
         await go(session, '/lists')
         await page.locator('a', { hasText: names.list }).click()
         await page.locator('[data-test-id="list-phones"]').waitFor()

@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { DateTime } from 'luxon'
-import { sqlTime } from '#sdk'
+import { fromSqlTime, sqlTime } from '#sdk'
 
 test.group('SQL times', () => {
   test('writes UTC to the second', ({ assert }) => {
@@ -13,5 +13,13 @@ test.group('SQL times', () => {
   test('raises for invalid times', ({ assert }) => {
     assert.throws(() => sqlTime(DateTime.invalid('bad input')), RangeError)
     assert.throws(() => sqlTime(new Date('not a date')), RangeError)
+  })
+
+  test('reads driver times back', ({ assert }) => {
+    const date = new Date('2025-03-11T11:00:00.000Z')
+    assert.equal(fromSqlTime('2025-03-11 11:00:00')?.toISOString(), date.toISOString())
+    assert.equal(fromSqlTime(date), date)
+    assert.isNull(fromSqlTime(null))
+    assert.isNull(fromSqlTime(undefined))
   })
 })
