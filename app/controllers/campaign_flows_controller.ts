@@ -14,7 +14,7 @@ import {
   saveDraft,
 } from '#services/campaigns/flow_drafts'
 import { campaignVariables } from '#services/campaigns/flow_validation_context'
-import { actionsFor } from '#services/campaigns/campaign_states'
+import { actionsFor, endedFlowConflict, isEnded } from '#services/campaigns/campaign_states'
 import { serializeVersion } from '#services/campaigns/flow_version_serializer'
 import type { FlowGraph } from '#flow/flow_graph'
 import { storedProgress } from '#engine/campaign_progress'
@@ -60,7 +60,8 @@ export default class CampaignFlowsController {
       templates: templates.map((template) => ({ id: template.id, name: template.name })),
       instances: instances.map((instance) => ({ id: instance.id, name: instance.name })),
       variables: [...(await campaignVariables(campaign))].sort(),
-      canEdit: await bouncer.allows('designCampaigns'),
+      // An ended campaign's flow is final, so the editor opens read-only for every role.
+      canEdit: !isEnded(campaign.state) && (await bouncer.allows('designCampaigns')),
       progress: await storedProgress(campaign.id),
     })
   }
@@ -68,11 +69,14 @@ export default class CampaignFlowsController {
   /**
    * Saves the draft (autosave) and returns its new revision with the
    * problems and ports the editor shows. Answers 409 with the stored
-   * revision when another save came first.
+   * revision when another save came first, and 409 for an ended campaign.
    */
-  async update({ params, request, response, bouncer, auth }: HttpContext) {
+  async update({ params, request, response, bouncer, auth, i18n }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const campaign = await Campaign.findOrFail(params.id)
+    if (isEnded(campaign.state)) {
+      return response.conflict(endedFlowConflict(campaign, i18n))
+    }
     const input = await request.validateUsing(flowDraftValidator)
     try {
       const flow = await saveDraft(

@@ -5,6 +5,7 @@ import { FlowInvalidException } from '#flow/flow_compiler'
 import { publishDraft, restoreVersion } from '#services/campaigns/flow_publisher'
 import { serializeVersion } from '#services/campaigns/flow_version_serializer'
 import { recordAudit } from '#events/audit_record'
+import { endedFlowConflict, isEnded } from '#services/campaigns/campaign_states'
 
 export default class FlowVersionsController {
   async index({ params, bouncer }: HttpContext) {
@@ -24,9 +25,12 @@ export default class FlowVersionsController {
   }
 
   /** Publishes the draft. Answers 422 with every problem while the draft is invalid. */
-  async store({ params, response, bouncer, auth }: HttpContext) {
+  async store({ params, response, bouncer, auth, i18n }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const campaign = await Campaign.findOrFail(params.id)
+    if (isEnded(campaign.state)) {
+      return response.conflict(endedFlowConflict(campaign, i18n))
+    }
     try {
       const previous = campaign.currentVersionId
         ? await FlowVersion.find(campaign.currentVersionId)
@@ -52,10 +56,13 @@ export default class FlowVersionsController {
   }
 
   /** Makes a version's graph the draft again. */
-  async restore({ params, bouncer, auth }: HttpContext) {
+  async restore({ params, response, bouncer, auth, i18n }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const version = await this.find(params.id, params.number)
     const campaign = await Campaign.findOrFail(version.campaignId)
+    if (isEnded(campaign.state)) {
+      return response.conflict(endedFlowConflict(campaign, i18n))
+    }
     const draft = await restoreVersion(campaign, version, auth.user!.id)
     return {
       revision: draft.revision,

@@ -128,6 +128,33 @@ test.group('Campaign quiet-hours hold', () => {
     const day = new Intl.DateTimeFormat('pt-BR', { dateStyle: 'medium' }).format(resumeAt)
     assert.include(await hold.innerText(), 'Horário de silêncio: 3 contatos aguardam até')
     assert.include(await hold.innerText(), day)
+    const progress = await text(page, 'campaign-progress')
+    assert.include(progress, '0 de 3 concluídos · nenhuma mensagem enviada')
     await capture(page, 'campaign-list-quiet-hours-hold')
+  }).timeout(60_000)
+})
+
+test.group('Campaign flow after the end', () => {
+  test('finished campaign shows a final flow', async ({ visit, browserContext, assert }) => {
+    const { owner, campaign } = await campaignWithStoredProgress('pt-BR')
+    await db.from('campaigns').where('id', campaign.id).update({ state: 'finished' })
+    await browserContext.loginAs(owner)
+    const page: Page = await visit(`/campaigns/${campaign.id}/flow`)
+    await page.locator('[data-test-id="flow-ended"]').waitFor()
+
+    assert.include(await text(page, 'flow-ended'), 'Esta campanha terminou')
+    assert.equal(await text(page, 'flow-totals-badge'), 'Final')
+    assert.equal(await page.locator('[data-test-id="flow-publish"]').count(), 0)
+    await capture(page, 'flow-editor-finished')
+  }).timeout(60_000)
+
+  test('cancelled campaign lists what it sent', async ({ visit, browserContext, assert }) => {
+    const { owner, campaign } = await campaignWithStoredProgress('en')
+    await db.from('campaigns').where('id', campaign.id).update({ state: 'cancelled' })
+    await browserContext.loginAs(owner)
+    const page: Page = await visit('/campaigns')
+    await page.locator('[data-test-id="campaign-progress"]').waitFor()
+
+    assert.include(await text(page, 'campaign-progress'), 'Cancelled after no message')
   }).timeout(60_000)
 })

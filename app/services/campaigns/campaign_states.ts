@@ -1,3 +1,4 @@
+import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import { Exception } from '@adonisjs/core/exceptions'
 import db from '@adonisjs/lucid/services/db'
@@ -30,6 +31,22 @@ export class CampaignStateException extends Exception {
     readonly values: Record<string, string | number> = {}
   ) {
     super(message)
+  }
+}
+
+/** States a campaign never leaves: its flow and its figures are final. */
+const ENDED_STATES: readonly CampaignState[] = ['finished', 'cancelled']
+
+/** Tells whether a campaign in `state` ended, so its flow can no longer change. */
+export function isEnded(state: CampaignState) {
+  return ENDED_STATES.includes(state)
+}
+
+/** Builds the 409 body that rejects a change to an ended campaign's flow, in the member's language. */
+export function endedFlowConflict(campaign: Campaign, i18n: HttpContext['i18n']) {
+  return {
+    code: 'E_CAMPAIGN_ENDED',
+    message: i18n.t(`flow.editor.ended_error.${campaign.state}`, { name: campaign.name }),
   }
 }
 

@@ -272,3 +272,50 @@ test.group('Campaign flows roles', (group) => {
     published.assertStatus(201)
   })
 })
+
+test.group('Campaign flows of ended campaigns', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  test('{state} campaign keeps its flow final')
+    .with([
+      { state: 'finished', text: 'finished, so its flow can no longer change' },
+      { state: 'cancelled', text: 'was cancelled, so its flow can no longer change' },
+    ])
+    .run(async ({ client, assert }, { state, text }) => {
+      const { tenant, owner } = await createTenantWithOwner()
+      const campaign = await createCampaign(tenant.id)
+      await saveFlow(client, owner, campaign.id, replyFlow(), 0)
+      await publish(client, owner, campaign.id)
+      await runInTenant(tenant.id, async () => {
+        campaign.state = state as 'finished' | 'cancelled'
+        await campaign.save()
+      })
+
+      const page = await client
+        .get(`/campaigns/${campaign.id}/flow`)
+        .loginAs(owner)
+        .headers({ 'x-inertia': 'true', 'x-inertia-version': '1' })
+      page.assertStatus(200)
+      assert.isFalse(page.body().props.canEdit)
+
+      const save = await saveFlow(client, owner, campaign.id, replyFlow(), 1)
+      save.assertStatus(409)
+      assert.equal(save.body().code, 'E_CAMPAIGN_ENDED')
+      assert.include(save.body().message, text)
+
+      const second = await publish(client, owner, campaign.id)
+      second.assertStatus(409)
+      assert.equal(second.body().code, 'E_CAMPAIGN_ENDED')
+      const restore = await client
+        .post(`/campaigns/${campaign.id}/versions/1/restore`)
+        .accept('json')
+        .loginAs(owner)
+        .withCsrfToken()
+      restore.assertStatus(409)
+
+      const versions = await runInTenant(tenant.id, () =>
+        FlowVersion.query().where('campaign_id', campaign.id)
+      )
+      assert.lengthOf(versions, 1)
+    })
+})
