@@ -46,6 +46,7 @@ export default class ContactImportsController {
     return inertia.render('imports/mapping', {
       contactImport: serializeImport(contactImport),
       headers: preview.headers,
+      headerProblem: preview.headerProblem,
       rows: preview.rows,
       mapping: preview.mapping,
       fields: preview.fields.map((field) => ({ key: field.key, label: field.label })),
@@ -132,6 +133,7 @@ export function serializeImport(contactImport: ContactImport) {
     processedRows: contactImport.processedRows,
     created: contactImport.createdCount,
     updated: contactImport.updatedCount,
+    kept: contactImport.keptCount,
     duplicates: contactImport.duplicateCount,
     rejected: contactImport.rejectedCount,
     warned: contactImport.warnedCount,

@@ -5,7 +5,11 @@ import CustomField from '#models/custom_field'
 import Segment from '#models/segment'
 import { segmentValidator } from '#validators/audience'
 import { countSegment } from '#services/segments/audience_query'
-import { parseSegmentGroup, SegmentRulesException } from '#services/segments/segment_rules'
+import {
+  parseSegmentGroup,
+  segmentRulesMessage,
+  SegmentRulesException,
+} from '#services/segments/segment_rules'
 import { serializeField } from '#services/contacts/contact_serializer'
 
 export default class SegmentsController {
@@ -48,14 +52,18 @@ export default class SegmentsController {
   /**
    * Counts the audience of unsaved rules, for the live count of the editor.
    */
-  async count({ request, response, bouncer }: HttpContext) {
+  async count({ request, response, bouncer, i18n }: HttpContext) {
     await bouncer.authorize('viewTenant')
     try {
       const rules = parseSegmentGroup(request.input('rules'))
       return response.json({ count: await countSegment(rules) })
     } catch (error) {
       if (error instanceof SegmentRulesException) {
-        return response.unprocessableEntity({ path: error.path, reason: error.reason })
+        return response.unprocessableEntity({
+          path: error.path,
+          reason: error.reason,
+          message: segmentRulesMessage(error, i18n),
+        })
       }
       throw error
     }
@@ -80,9 +88,7 @@ export default class SegmentsController {
       return segment
     } catch (error) {
       if (error instanceof SegmentRulesException) {
-        session.flashErrors({
-          rules: i18n.t('lists.rules_invalid', { path: error.path, reason: error.reason }),
-        })
+        session.flashErrors({ rules: segmentRulesMessage(error, i18n) })
         return null
       }
       throw error

@@ -21,6 +21,9 @@ export interface ImportFinishedEvent {
   status: 'finished' | 'failed'
   created: number
   updated: number
+  /** Rows of existing contacts left as they were, in skip mode. */
+  kept: number
+  /** Rows that repeat a number of an earlier row of the file. */
   duplicates: number
   rejected: number
   warned: number

@@ -6,7 +6,11 @@ import { jsonColumn } from '#models/json_column'
 export type ImportStatus = 'uploaded' | 'queued' | 'running' | 'finished' | 'failed'
 
 export interface ImportOptions {
-  /** What a row whose number already belongs to a contact does. */
+  /**
+   * Handling of a row whose number already belongs to a contact. `update`
+   * writes the file's values over the contact's, and `skip` keeps them.
+   * Either way the contact joins `listIds`.
+   */
   duplicates: 'skip' | 'update'
   tags: string[]
   listIds: number[]
@@ -60,6 +64,11 @@ export default class ContactImport extends withTenantScope(BaseModel) {
   @column()
   declare updatedCount: number
 
+  /** Rows of existing contacts that the import left as they were. */
+  @column()
+  declare keptCount: number
+
+  /** Rows that repeat a number of an earlier row of the file. */
   @column()
   declare duplicateCount: number
 

@@ -1,7 +1,10 @@
 import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
+import db from '@adonisjs/lucid/services/db'
 import Contact from '#models/contact'
+import ContactList from '#models/contact_list'
 import CustomField from '#models/custom_field'
+import Segment from '#models/segment'
 import { runInTenant } from '#tenancy/tenant_context'
 import { saveContact } from '#services/contacts/contact_service'
 import { createAudienceTenant, startImportWorker } from '#tests/helpers/audience'
@@ -52,8 +55,9 @@ test.group('Contacts import page', (group) => {
     await page.assertTextContains('[data-test-id="count-created"]', '6')
     await page.assertTextContains('[data-test-id="count-rejected"]', '1')
     await page.assertTextContains('[data-test-id="count-duplicates"]', '2')
-    await page.assertTextContains('[data-test-id="report-row-5"]', '1,19877E+10')
-    await page.assertTextContains('[data-test-id="report-row-2"]', 'ninth digit')
+    // Renato and Márcia are data rows 5 and 2, lines 6 and 3 of the file under its header.
+    await page.assertTextContains('[data-test-id="report-row-6"]', '1,19877E+10')
+    await page.assertTextContains('[data-test-id="report-row-3"]', 'ninth digit')
     assert.equal(
       await page.locator('[data-test-id="import-progress"]').getAttribute('aria-valuenow'),
       '100'
@@ -75,6 +79,111 @@ test.group('Contacts import page', (group) => {
     const contacts = await visit('/contacts')
     await contacts.assertTextContains('[data-test-id="contacts-table"]', 'Márcia Conceição')
     await capture(contacts, 'contacts-index')
+  })
+})
+
+test.group('Contacts import problems in Portuguese', (group) => {
+  group.setup(async () => {
+    const stop = await startImportWorker()
+    return () => stop()
+  })
+
+  test('report names the lines of the file', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    owner.locale = 'pt-BR'
+    await owner.save()
+    const { list, ana } = await runInTenant(tenant.id, async () => ({
+      list: await ContactList.create({ name: 'Feira de maio' }),
+      ana: await saveContact(tenant, { name: 'Ana Antiga', phone: '11990003001', city: 'Santos' }),
+    }))
+    await browserContext.loginAs(owner)
+    const csv = [
+      'nome,celular,cidade',
+      'Ana Nova,11990003001,Recife',
+      'Bia,11990003002,"São Paulo',
+      `Caio,11990003003,${'C'.repeat(121)}`,
+      'Dani,11990003004,"Natal, RN"',
+      'Dani de novo,(11) 99000-3004,',
+    ].join('\n')
+
+    const page = await visit('/contacts/imports/new')
+    await page.locator('[data-test-id="import-file"]').setInputFiles({
+      name: 'feira.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv),
+    })
+    await page.locator('[data-test-id="import-upload-submit"]').click()
+    await page.locator('[data-test-id="import-mapping"]').waitFor()
+    await page.locator('label', { hasText: 'Feira de maio' }).locator('input').check()
+    await capture(page, 'import-mapping-pt')
+    await page.locator('[data-test-id="import-start"]').click()
+
+    await page.locator('[data-test-id="import-report"]').waitFor()
+    await page.assertTextContains('[data-test-id="count-created"]', '1')
+    await page.assertTextContains('[data-test-id="count-kept"]', '1')
+    await page.assertTextContains('[data-test-id="count-kept"]', 'Já eram contatos')
+    await page.assertTextContains('[data-test-id="count-duplicates"]', '1')
+    await page.assertTextContains('[data-test-id="count-rejected"]', '2')
+    await page.assertTextContains('[data-test-id="report-rows-help"]', 'o cabeçalho é a linha 1')
+    await page.assertTextContains('[data-test-id="report-row-2"]', 'já era contato')
+    await page.assertTextContains('[data-test-id="report-row-2"]', 'adicionado às listas')
+    await page.assertTextContains(
+      '[data-test-id="report-row-3"]',
+      'A linha 3 tem uma aspa que nunca é fechada, aqui: Bia,11990003002,"São Paulo.'
+    )
+    await page.assertTextContains(
+      '[data-test-id="report-row-4"]',
+      'Linha 4, coluna "cidade": o valor tem 121 caracteres, mais que os 120'
+    )
+    await page.assertTextContains('[data-test-id="report-row-6"]', 'Mesmo número da linha 5.')
+    await capture(page, 'import-report-pt')
+
+    await ana.refresh()
+    assert.equal(ana.name, 'Ana Antiga')
+    assert.equal(ana.city, 'Santos')
+    const member = await db
+      .from('contact_list_members')
+      .where({ contact_list_id: list.id, contact_id: ana.id })
+      .first()
+    assert.exists(member)
+  })
+
+  test('header and rule problems named', async ({ visit, browserContext, assert }) => {
+    const pageErrors: string[] = []
+    browserContext.on('weberror', (webError) => pageErrors.push(webError.error().message))
+    const { tenant, owner } = await createAudienceTenant()
+    owner.locale = 'pt-BR'
+    await owner.save()
+    const segment = await runInTenant(tenant.id, () =>
+      Segment.create({
+        name: 'Data impossível',
+        rules: { match: 'all', rules: [{ type: 'created', op: 'before', value: '2025-02-30' }] },
+      })
+    )
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/contacts/imports/new')
+    await page.locator('[data-test-id="import-file"]').setInputFiles({
+      name: 'cabecalho.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('nome,"celular\nAna,11990003101\n'),
+    })
+    await page.locator('[data-test-id="import-upload-submit"]').click()
+    await page.assertTextContains(
+      '[data-test-id="header-problem"]',
+      'O cabeçalho na linha 1 não pode ser lido, porque tem uma aspa que nunca é fechada, aqui: nome,"celular.'
+    )
+    assert.equal(await page.locator('[data-test-id="import-start"]').count(), 0)
+    await capture(page, 'import-header-problem-pt')
+
+    const editor = await visit(`/segments/${segment.id}`)
+    await editor.assertTextContains(
+      '[data-test-id="segment-count-error"]',
+      'Regra 1 (Adicionado antes de): "2025-02-30" não é uma data que existe.'
+    )
+    await editor.locator('[data-test-id="segment-name"]').waitFor()
+    await capture(editor, 'segment-date-pt')
+    assert.deepEqual(pageErrors, [])
   })
 })
 

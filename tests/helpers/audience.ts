@@ -49,21 +49,10 @@ export async function waitForImport(tenantId: number, importId: number, limitMs 
 export const INERTIA_HEADERS = { 'x-inertia': 'true', 'x-inertia-version': '1' }
 
 /**
- * Uploads a file, takes the guessed mapping from the mapping page, starts the
- * import and waits for the job. Returns the finished import, its report
- * rows and the mapping page's props.
+ * Uploads a file and opens its mapping page. Returns the import's id and the
+ * page's props.
  */
-export async function importThroughPages(
-  client: ApiClient,
-  owner: User,
-  tenantId: number,
-  file: string,
-  options: {
-    duplicates?: 'skip' | 'update'
-    tags?: string
-    mapping?: (guess: string[]) => string[]
-  } = {}
-) {
+export async function uploadThroughPage(client: ApiClient, owner: User, file: string) {
   const upload = await client
     .post('/contacts/imports')
     .file('file', file)
@@ -78,12 +67,37 @@ export async function importThroughPages(
     .headers(INERTIA_HEADERS)
     .loginAs(owner)
   page.assertStatus(200)
-  const props = page.body().props
+  return { importId, props: page.body().props }
+}
+
+/**
+ * Uploads a file, takes the guessed mapping from the mapping page, starts the
+ * import and waits for the job. Returns the finished import, its report
+ * rows and the mapping page's props.
+ */
+export async function importThroughPages(
+  client: ApiClient,
+  owner: User,
+  tenantId: number,
+  file: string,
+  options: {
+    duplicates?: 'skip' | 'update'
+    tags?: string
+    listIds?: number[]
+    mapping?: (guess: string[]) => string[]
+  } = {}
+) {
+  const { importId, props } = await uploadThroughPage(client, owner, file)
   const mapping = options.mapping ? options.mapping(props.mapping) : props.mapping
 
   const start = await client
     .post(`/contacts/imports/${importId}/start`)
-    .json({ mapping, duplicates: options.duplicates ?? 'skip', tags: options.tags ?? '' })
+    .json({
+      mapping,
+      duplicates: options.duplicates ?? 'skip',
+      tags: options.tags ?? '',
+      listIds: options.listIds ?? [],
+    })
     .loginAs(owner)
     .withCsrfToken()
     .redirects(0)

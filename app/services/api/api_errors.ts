@@ -3,7 +3,7 @@ import { errors as limiterErrors } from '@adonisjs/limiter'
 import type { HttpContext } from '@adonisjs/core/http'
 import { Exception } from '@adonisjs/core/exceptions'
 import { ContactInputException } from '#services/contacts/contact_service'
-import { SegmentRulesException } from '#services/segments/segment_rules'
+import { SegmentRulesException, segmentRulesMessage } from '#services/segments/segment_rules'
 import { CampaignStateException } from '#services/campaigns/campaign_states'
 
 /** Path prefix of the versioned REST API; errors under it are rendered as JSON. */
@@ -52,7 +52,7 @@ export function apiErrorOf(error: unknown, ctx: HttpContext) {
     return { status: 422, entries: [{ code: error.code!, message, field: error.field }] }
   }
   if (error instanceof SegmentRulesException) {
-    const message = ctx.i18n.t('lists.rules_invalid', { path: error.path, reason: error.reason })
+    const message = segmentRulesMessage(error, ctx.i18n)
     return { status: 422, entries: [{ code: error.code!, message, field: 'rules' }] }
   }
   if (error instanceof CampaignStateException) {

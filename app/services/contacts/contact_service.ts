@@ -45,14 +45,24 @@ export class ContactInputException extends Exception {
   }
 }
 
+/** Most characters of a tag name, the size of `contact_tags.name`. */
+export const TAG_MAX_LENGTH = 60
+
 /**
- * Splits a tag cell or input into clean tag names: `vip; newsletter` and
- * `vip,newsletter` both give `vip` and `newsletter`.
+ * Splits a tag cell or input into trimmed, non-empty tag names, as typed:
+ * `vip; newsletter` and `vip,newsletter` both give `vip` and `newsletter`.
+ */
+export function tagParts(value: string | string[] | null | undefined) {
+  const parts = Array.isArray(value) ? value : (value ?? '').split(/\s*(?:[;,|]|:::)\s*/)
+  return parts.map((tag) => tag.trim()).filter((tag) => tag !== '')
+}
+
+/**
+ * Splits a tag cell or input into clean tag names, each once and cut to
+ * `TAG_MAX_LENGTH` characters.
  */
 export function splitTags(value: string | string[] | null | undefined) {
-  const parts = Array.isArray(value) ? value : (value ?? '').split(/\s*(?:[;,|]|:::)\s*/)
-  const tags = parts.map((tag) => tag.trim().slice(0, 60)).filter((tag) => tag !== '')
-  return [...new Set(tags)]
+  return [...new Set(tagParts(value).map((tag) => tag.slice(0, TAG_MAX_LENGTH)))]
 }
 
 /**

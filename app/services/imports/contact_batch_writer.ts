@@ -7,7 +7,13 @@ import type { ImportOptions } from '#models/contact_import'
 import { sqlTime } from '#services/channels/sql_time'
 import type { ImportedRow, RowMessage } from '#services/imports/import_rows'
 
-export type ReportStatus = 'created' | 'updated' | 'duplicate' | 'rejected'
+/**
+ * Outcome of a row. `kept` is a row whose number already belongs to a
+ * contact that the import leaves as it is. `duplicate` repeats a number of an
+ * earlier row of the file, and in reports written before `kept` existed it
+ * also marks existing contacts.
+ */
+export type ReportStatus = 'created' | 'updated' | 'kept' | 'duplicate' | 'rejected'
 
 /** One line of the import report. */
 export interface ReportEntry {
@@ -36,8 +42,9 @@ type Hashes = Map<string, string>
  * statements whatever the batch size: one query for the numbers that already
  * have a contact, one for suppressions, one multi-row insert of the new
  * contacts and one query for their ids, one update of the existing ones in
- * update mode, then one insert each for tags, list memberships and custom
- * field values. Returns the report entries of the rows, in no order.
+ * update mode (in skip mode, one insert of their list memberships instead),
+ * then one insert each for tags, list memberships and custom field values.
+ * Returns the report entries of the rows, in no order.
  */
 export async function writeContactBatch(
   rows: ImportedRow[],
@@ -64,7 +71,12 @@ export async function writeContactBatch(
         entries.push(writtenEntry(row, 'updated', isSuppressed(row)))
       }
     } else {
-      entries.push(...known.map((row) => duplicateEntry(row, 'already_exists', {})))
+      await addToLists(
+        known.map((row) => existing.get(row.phone)!),
+        target.options.listIds,
+        trx
+      )
+      entries.push(...known.map((row) => keptEntry(row, target.options.listIds.length > 0)))
     }
 
     const written = rows.filter((row) => ids.has(row.phone))
@@ -84,6 +96,24 @@ export function duplicateEntry(
     name: row.name,
     phone: row.phone,
     messages: [{ code, values }, ...row.warnings],
+  }
+}
+
+/**
+ * Returns the entry of a row whose contact exists and keeps its stored
+ * values. The contact still joins the import's lists, because the member
+ * chose them for everyone in the file.
+ */
+function keptEntry(row: ImportedRow, addedToLists: boolean): ReportEntry {
+  return {
+    row: row.row,
+    status: 'kept',
+    name: row.name,
+    phone: row.phone,
+    messages: [
+      { code: addedToLists ? 'kept_added_to_lists' : 'kept', values: {} },
+      ...row.warnings,
+    ],
   }
 }
 
@@ -151,7 +181,7 @@ async function insertContacts(
       row.phone,
       row.extraPhones.length > 0 ? JSON.stringify(row.extraPhones) : null,
       row.email,
-      row.city?.slice(0, 120) ?? null,
+      row.city,
       row.notes,
       row.timezone,
       row.language,
@@ -178,7 +208,7 @@ async function insertContacts(
 const UPDATED_COLUMNS: [string, (row: ImportedRow) => string | null][] = [
   ['name', (row) => row.name],
   ['email', (row) => row.email],
-  ['city', (row) => row.city?.slice(0, 120) ?? null],
+  ['city', (row) => row.city],
   ['notes', (row) => row.notes],
   ['timezone', (row) => (row.timezoneGiven ? row.timezone : null)],
   ['language', (row) => row.language],

@@ -10,7 +10,7 @@ import type ContactImport from '#models/contact_import'
 import CustomField from '#models/custom_field'
 import Tenant from '#models/tenant'
 import { phoneHasher } from '#services/contacts/suppressions'
-import { byteCounter, csvRecordStream, type Delimiter } from '#services/imports/csv_format'
+import { readCsvRecords, type CsvItem } from '#services/imports/csv_records'
 import {
   duplicateEntry,
   writeContactBatch,
@@ -39,6 +39,7 @@ export interface ImportProgress {
   percent: number
   created: number
   updated: number
+  kept: number
   duplicates: number
   rejected: number
   warned: number
@@ -47,6 +48,9 @@ export interface ImportProgress {
 interface Counts {
   created: number
   updated: number
+  /** Rows of existing contacts left as they were, in skip mode. */
+  kept: number
+  /** Rows that repeat a number of an earlier row of the file. */
   duplicates: number
   rejected: number
   warned: number
@@ -56,9 +60,11 @@ interface Counts {
  * Imports a mapped CSV upload in the current tenant: streams its records,
  * reads each row, dedupes by normalised phone inside the file and against
  * existing contacts, writes contacts in batches and appends each batch's
- * report rows to a file. The parser is pulled one batch at a time, so the
- * file is read only as fast as the database takes it. `onProgress` is called
- * at most every 250 ms, and once at the end.
+ * report rows to a file. Report rows are numbered by the line of the file
+ * where the record starts, the header being line 1, so the member finds
+ * them in a text editor or a spreadsheet. The reader is pulled one batch at
+ * a time, so the file is read only as fast as the database takes it.
+ * `onProgress` is called at most every 250 ms, and once at the end.
  *
  * Memory stays flat but for the in-file dedupe, one map entry per distinct
  * number (about 100 bytes), which is what finding a repeat 90,000 rows later
@@ -77,6 +83,7 @@ export async function runContactImport(
   const fields = await CustomField.all()
   const context: RowContext = {
     mapping: contactImport.mapping,
+    headers: [],
     defaultCountry: tenant.defaultCountry,
     defaultTimezone: tenant.timezone,
     fieldsByKey: new Map(fields.map((field) => [field.key, field])),
@@ -97,21 +104,23 @@ export async function runContactImport(
 
     let bytesRead = 0
     const source = await drive.use().getStream(contactImport.fileKey)
-    const records = csvRecordStream(
-      source.pipe(byteCounter((total) => (bytesRead = total))),
+    const records = readCsvRecords(
+      countBytes(source, (total) => (bytesRead = total)),
       contactImport.encoding,
-      contactImport.delimiter as Delimiter
+      contactImport.delimiter
     )
     const percent = () => Math.min(99, Math.floor((bytesRead / contactImport.fileSize) * 100))
 
     let header = true
     let lastProgress = -Infinity
-    for await (const cells of records as AsyncIterable<string[]>) {
+    for await (const item of records) {
       if (header) {
+        // A header that cannot be read leaves the columns unnamed, as the preview reported.
+        context.headers = 'cells' in item ? item.cells : []
         header = false
         continue
       }
-      if (!state.read(cells)) {
+      if (!state.read(item)) {
         continue
       }
       await state.flush()
@@ -135,6 +144,16 @@ export async function runContactImport(
   }
 }
 
+/** Passes the chunks of a stream through, reporting the bytes read so far. */
+async function* countBytes(source: AsyncIterable<Buffer>, onBytes: (total: number) => void) {
+  let total = 0
+  for await (const chunk of source) {
+    total += chunk.length
+    onBytes(total)
+    yield chunk
+  }
+}
+
 /** Rows read from the file and not yet written. */
 class Batch {
   entries: ReportEntry[] = []
@@ -143,8 +162,7 @@ class Batch {
 }
 
 class ImportState {
-  counts: Counts = { created: 0, updated: 0, duplicates: 0, rejected: 0, warned: 0 }
-  #rows = 0
+  counts: Counts = { created: 0, updated: 0, kept: 0, duplicates: 0, rejected: 0, warned: 0 }
   #writtenRows = 0
   /** First row of each number seen so far in the file. */
   #seen = new Map<string, number>()
@@ -164,11 +182,22 @@ class ImportState {
    * earlier row of the file, or a contact to write. Tells whether the batch
    * is full.
    */
-  read(cells: string[]) {
-    const row = ++this.#rows
+  read(item: CsvItem) {
+    const row = item.line
     const batch = this.#batch
     batch.size += 1
-    const outcome = readRow(row, cells, this.context)
+    if ('problem' in item) {
+      batch.entries.push({
+        row,
+        status: 'rejected',
+        name: null,
+        phone: null,
+        messages: [item.problem],
+      })
+      return batch.size >= BATCH_SIZE
+    }
+
+    const outcome = readRow(row, item.cells, this.context)
     if (!outcome.ok) {
       batch.entries.push({
         row,
@@ -231,6 +260,7 @@ class ImportState {
       processedRows: this.#writtenRows,
       createdCount: this.counts.created,
       updatedCount: this.counts.updated,
+      keptCount: this.counts.kept,
       duplicateCount: this.counts.duplicates,
       rejectedCount: this.counts.rejected,
       warnedCount: this.counts.warned,
@@ -263,6 +293,7 @@ class ImportState {
   count(entry: ReportEntry) {
     if (entry.status === 'created') this.counts.created += 1
     if (entry.status === 'updated') this.counts.updated += 1
+    if (entry.status === 'kept') this.counts.kept += 1
     if (entry.status === 'duplicate') this.counts.duplicates += 1
     if (entry.status === 'rejected') this.counts.rejected += 1
     const written = entry.status === 'created' || entry.status === 'updated'

@@ -1,8 +1,6 @@
-import { Transform, type Readable } from 'node:stream'
 import iconv from 'iconv-lite'
 import chardet from 'chardet'
-import { parse } from 'csv-parse'
-import { parse as parseSync } from 'csv-parse/sync'
+import { readCsvText, type CsvItem } from '#services/imports/csv_records'
 
 export const DELIMITERS = [',', ';', '\t'] as const
 export type Delimiter = (typeof DELIMITERS)[number]
@@ -75,11 +73,14 @@ export function decodeHead(head: Buffer, encoding: string, complete: boolean) {
  * Picks the separator that splits the sample into the most rows of one
  * consistent width above one column. Quoted separators do not count, so
  * `"aceita; promoções"` in a comma file does not make it a `;` file.
+ * `complete` is true when the sample is the whole file.
  */
-export function detectDelimiter(sample: string): Delimiter {
+export function detectDelimiter(sample: string, complete = false): Delimiter {
   let best: { delimiter: Delimiter; score: number } = { delimiter: ',', score: -1 }
   for (const delimiter of DELIMITERS) {
-    const rows = parseSample(sample, delimiter, 50)
+    const rows = readSample(sample, delimiter, 50, complete).flatMap((item) =>
+      'cells' in item ? [item.cells] : []
+    )
     const width = rows[0]?.length ?? 0
     if (width < 2) {
       continue
@@ -94,61 +95,14 @@ export function detectDelimiter(sample: string): Delimiter {
 }
 
 /**
- * Parses the first `limit` records of decoded text. A sample cut inside a
- * quoted field fails to parse, so its last lines are dropped and it is tried
- * again, a few times.
+ * Reads the first `limit` records of the start of a file, by line. Unless
+ * `complete`, the text may end inside a record, which is left out.
  */
-export function parseSample(text: string, delimiter: Delimiter, limit: number): string[][] {
-  let current = text
-  for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      return parseSync(current, {
-        delimiter,
-        bom: true,
-        relax_column_count: true,
-        relax_quotes: true,
-        skip_empty_lines: true,
-        to: limit,
-      }) as string[][]
-    } catch {
-      const cut = current.lastIndexOf('\n', current.length - 2)
-      if (cut <= 0) {
-        return []
-      }
-      current = current.slice(0, cut + 1)
-    }
-  }
-  return []
-}
-
-/**
- * Counts the bytes that pass through, for a progress bar by file position.
- */
-export function byteCounter(onBytes: (total: number) => void) {
-  let total = 0
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      total += chunk.length
-      onBytes(total)
-      callback(null, chunk)
-    },
-  })
-}
-
-/**
- * Streams the records of a CSV file: raw bytes in, arrays of cells out. The
- * decoder drops a byte order mark. Memory stays flat whatever the size.
- */
-export function csvRecordStream(source: Readable, encoding: string, delimiter: Delimiter) {
-  const parser = parse({
-    delimiter,
-    bom: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-  })
-  source.on('error', (error) => parser.destroy(error))
-  const decoder = iconv.decodeStream(encoding)
-  decoder.on('error', (error: Error) => parser.destroy(error))
-  return source.pipe(decoder).pipe(parser)
+export function readSample(
+  text: string,
+  delimiter: Delimiter,
+  limit: number,
+  complete = false
+): CsvItem[] {
+  return readCsvText(text, delimiter, complete).slice(0, limit)
 }

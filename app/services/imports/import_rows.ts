@@ -2,7 +2,7 @@ import { IANAZone } from 'luxon'
 import type CustomField from '#models/custom_field'
 import { parsePhone, timezoneForCountry, type PhoneNotice } from '#services/contacts/phone_numbers'
 import { parseFieldValue, type StoredFieldValue } from '#services/contacts/custom_field_values'
-import { splitTags } from '#services/contacts/contact_service'
+import { TAG_MAX_LENGTH, tagParts } from '#services/contacts/contact_service'
 
 /** A problem or remark on one row, with the values its message names. */
 export interface RowMessage {
@@ -34,12 +34,35 @@ export type RowOutcome =
 
 export interface RowContext {
   mapping: string[]
+  /** The file's header cells, which messages use to name a column. */
+  headers: string[]
   defaultCountry: string
   defaultTimezone: string
   fieldsByKey: Map<string, CustomField>
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
+
+/**
+ * Maximum characters a column can fill, as the contacts table stores them
+ * (`notes` is a TEXT column, held to the contact form's 5,000). Lengths
+ * count UTF-16 code units, as the form's validators and a spreadsheet's LEN
+ * do, so an emoji counts 2.
+ */
+const TARGET_LIMITS: Record<string, number> = {
+  name: 160,
+  first_name: 160,
+  last_name: 160,
+  city: 120,
+  language: 10,
+  notes: 5000,
+}
+
+/** Maximum characters of a custom field value, the size of `contact_field_values.text_value`. */
+const FIELD_VALUE_LIMIT = 1000
+
+/** Characters of a long tag that a message quotes. */
+const TAG_EXCERPT_LENGTH = 30
 
 /**
  * Several numbers in one cell, as Google Contacts writes them: `a ::: b`.
@@ -54,6 +77,10 @@ const MULTI_VALUE = /\s*:::\s*/
 export function readRow(row: number, cells: string[], context: RowContext): RowOutcome {
   const values = collect(cells, context.mapping)
   const name = joinName(values)
+  const overLimit = findOverLimit(row, cells, context, name)
+  if (overLimit) {
+    return { ok: false, row, name: shorten(name, TARGET_LIMITS.name), rejection: overLimit }
+  }
   const phone = choosePhone(values.phone ?? [], context.defaultCountry)
   if (!phone.ok) {
     return { ok: false, row, name, rejection: phone.rejection }
@@ -74,9 +101,9 @@ export function readRow(row: number, cells: string[], context: RowContext): RowO
     timezone:
       readTimezone(first(values.timezone), warnings) ??
       timezoneForCountry(phone.country, context.defaultTimezone),
-    language: first(values.language)?.slice(0, 10) ?? null,
+    language: first(values.language),
     landline: phone.notices.includes('landline'),
-    tags: (values.tags ?? []).flatMap((cell) => splitTags(cell)).filter(isUserTag),
+    tags: [...new Set((values.tags ?? []).flatMap((cell) => tagParts(cell)))].filter(isUserTag),
     fields: readFields(values, context.fieldsByKey, warnings),
     timezoneGiven: values.timezone !== undefined,
     warnings,
@@ -103,10 +130,82 @@ function first(values: string[] | undefined) {
 function joinName(values: Record<string, string[]>) {
   const full = first(values.name)
   if (full) {
-    return full.slice(0, 160)
+    return full
   }
   const parts = [first(values.first_name), first(values.last_name)].filter(Boolean)
-  return parts.length > 0 ? parts.join(' ').slice(0, 160) : null
+  return parts.length > 0 ? parts.join(' ') : null
+}
+
+/**
+ * Returns the rejection of a row with a value longer than its column stores,
+ * naming the file's column, so no value is stored cut. A name joined from
+ * first and last name columns must fit as a whole.
+ */
+function findOverLimit(
+  row: number,
+  cells: string[],
+  context: RowContext,
+  name: string | null
+): RowMessage | null {
+  const { mapping, fieldsByKey } = context
+  for (const [index, target] of mapping.entries()) {
+    const value = cells[index]?.trim() ?? ''
+    const isField = target.startsWith('field:') && fieldsByKey.has(target.slice(6))
+    const limit = isField ? FIELD_VALUE_LIMIT : TARGET_LIMITS[target]
+    if (limit !== undefined && value.length > limit) {
+      return tooLong(row, columnName(context, index), value.length, limit)
+    }
+    if (target === 'tags') {
+      const tag = tagParts(value).find((part) => part.length > TAG_MAX_LENGTH)
+      if (tag) {
+        return tagTooLong(row, columnName(context, index), tag)
+      }
+    }
+  }
+
+  // Every column fits, so a name over the limit is joined from first and last name.
+  if (name !== null && name.length > TARGET_LIMITS.name) {
+    const columns = ['first_name', 'last_name']
+      .map((target) => mapping.indexOf(target))
+      .filter((index) => index !== -1)
+      .map((index) => columnName(context, index))
+    return tooLong(row, columns.join(' + '), name.length, TARGET_LIMITS.name)
+  }
+  return null
+}
+
+/**
+ * Returns the header of a column, or `#3` for a column without one, as the
+ * mapping page shows it.
+ */
+function columnName(context: RowContext, index: number) {
+  const header = context.headers[index]?.trim()
+  return header ? header : `#${index + 1}`
+}
+
+function tooLong(row: number, column: string, length: number, limit: number): RowMessage {
+  return { code: 'too_long', values: { row, column, length, limit } }
+}
+
+function tagTooLong(row: number, column: string, tag: string): RowMessage {
+  return {
+    code: 'tag_too_long',
+    values: {
+      row,
+      column,
+      value: shorten(tag, TAG_EXCERPT_LENGTH),
+      length: tag.length,
+      limit: TAG_MAX_LENGTH,
+    },
+  }
+}
+
+/** Returns the text cut to `length` characters with an ellipsis, for a message or the report. */
+function shorten<T extends string | null>(text: T, length: number): T {
+  if (text === null || text.length <= length) {
+    return text
+  }
+  return `${Array.from(text).slice(0, length).join('')}…` as T
 }
 
 /** Google Contacts marks its own groups with `* `, such as `* myContacts`. */

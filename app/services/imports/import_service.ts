@@ -11,7 +11,7 @@ import {
   decodeHead,
   detectDelimiter,
   detectEncoding,
-  parseSample,
+  readSample,
   type Delimiter,
 } from '#services/imports/csv_format'
 import { guessMapping, mappingMemory } from '#services/imports/column_mapping'
@@ -46,7 +46,7 @@ export async function createImportFromFile(
   await drive.use().copyFromFs(file.path, key)
   const head = await readHead(key)
   const encoding = detectEncoding(head.bytes)
-  const delimiter = detectDelimiter(decodeHead(head.bytes, encoding, head.complete))
+  const delimiter = detectDelimiter(decodeHead(head.bytes, encoding, head.complete), head.complete)
   return ContactImport.create({
     userId,
     fileName: file.name.slice(0, 255),
@@ -78,18 +78,28 @@ async function readHead(key: string) {
 
 /**
  * Returns the header, the first rows and the guessed mapping of an upload,
- * read with its current encoding and separator.
+ * read with its current encoding and separator. A header that cannot be
+ * read gives no columns and its problem. Rows that cannot be read are left
+ * out of the preview, and the import reports them.
  */
 export async function previewImport(contactImport: ContactImport) {
   const head = await readHead(contactImport.fileKey)
   const text = decodeHead(head.bytes, contactImport.encoding, head.complete)
-  const records = parseSample(text, contactImport.delimiter as Delimiter, PREVIEW_ROWS + 1)
-  const headers = (records[0] ?? []).map((header) => header.replace(/^\uFEFF/, ''))
+  const delimiter = contactImport.delimiter as Delimiter
+  let items = readSample(text, delimiter, PREVIEW_ROWS + 1, head.complete)
+  if (items.length === 0) {
+    // No record ends in the first 64 KB, so a quote opened early is still open there.
+    items = readSample(text, delimiter, PREVIEW_ROWS + 1, true)
+  }
+  const [first, ...rest] = items
+  const headers = first && 'cells' in first ? first.cells : []
+  const headerProblem = first && 'problem' in first ? { line: first.line, ...first.problem } : null
+  const rows = rest.flatMap((item) => ('cells' in item ? [item.cells] : []))
   const fields = await CustomField.query().orderBy('label')
   const settings = await audienceSettings()
   const guessed = guessMapping(headers, fields, settings.importMapping)
   const mapping = contactImport.mapping.length === headers.length ? contactImport.mapping : guessed
-  return { headers, rows: records.slice(1), mapping, fields }
+  return { headers, headerProblem, rows, mapping, fields }
 }
 
 /**
@@ -139,6 +149,7 @@ export async function emitImportFinished(contactImport: ContactImport) {
     status: contactImport.status === 'failed' ? 'failed' : 'finished',
     created: contactImport.createdCount,
     updated: contactImport.updatedCount,
+    kept: contactImport.keptCount,
     duplicates: contactImport.duplicateCount,
     rejected: contactImport.rejectedCount,
     warned: contactImport.warnedCount,

@@ -1,3 +1,5 @@
+import { DateTime } from 'luxon'
+import type { I18n } from '@adonisjs/i18n'
 import { Exception } from '@adonisjs/core/exceptions'
 import { CONSENT_STATES, type ConsentState } from '#models/contact'
 
@@ -33,6 +35,17 @@ const MAX_DEPTH = 3
 const MAX_RULES = 100
 
 /**
+ * A value a rule names that cannot be used, such as a day missing from the
+ * calendar, with the rule's type and operator, so the message names the rule
+ * as the editor shows it.
+ */
+export interface InvalidRuleValue {
+  type: string
+  op: string
+  value: string
+}
+
+/**
  * Raised for rules that cannot be evaluated. `path` points to the rule, such
  * as `rules.2.rules.0`, so the editor marks it.
  */
@@ -41,10 +54,38 @@ export class SegmentRulesException extends Exception {
   static code = 'E_SEGMENT_INVALID'
   constructor(
     readonly path: string,
-    readonly reason: string
+    readonly reason: string,
+    readonly invalidValue?: InvalidRuleValue
   ) {
     super(`Invalid segment rule at "${path}": ${reason}`)
   }
+}
+
+/**
+ * Returns the message of a rules error in the request's language. An invalid
+ * value is named with the rule's number and name, and other errors give the
+ * path and the reason.
+ */
+export function segmentRulesMessage(error: SegmentRulesException, i18n: I18n) {
+  const invalid = error.invalidValue
+  if (!invalid) {
+    return i18n.t('lists.rules_invalid', { path: error.path, reason: error.reason })
+  }
+  const rule = `${i18n.t(`lists.rule_types.${invalid.type}`)} ${i18n.t(`lists.ops.${invalid.op}`)}`
+  return i18n.t('lists.rule_errors.date_invalid', {
+    number: ruleNumber(error.path),
+    rule,
+    value: invalid.value,
+  })
+}
+
+/** Numbers a rule as the editor lists it, from 1: `rules.2.rules.0` is rule 3.1. */
+function ruleNumber(path: string) {
+  return path
+    .split('.')
+    .filter((part) => /^\d+$/.test(part))
+    .map((index) => Number(index) + 1)
+    .join('.')
 }
 
 export function isGroup(rule: SegmentRule | SegmentGroup): rule is SegmentGroup {
@@ -102,13 +143,7 @@ function parseRule(input: any, path: string): SegmentRule {
       return { type: 'consent', op: input.op, value: input.value }
     case 'created':
     case 'last_contacted':
-      if (
-        !['before', 'after'].includes(input.op) ||
-        !/^\d{4}-\d{2}-\d{2}$/.test(text(input.value))
-      ) {
-        fail('a date in the form YYYY-MM-DD is missing')
-      }
-      return { type: input.type, op: input.op, value: text(input.value) }
+      return parseDateRule(input, text(input.value), path)
     case 'replied':
       if (!['yes', 'no'].includes(input.op)) fail('replied needs yes or no')
       return { type: 'replied', op: input.op }
@@ -119,4 +154,23 @@ function parseRule(input: any, path: string): SegmentRule {
     default:
       return fail(`unknown rule type "${String(input?.type)}"`)
   }
+}
+
+/**
+ * Checks a rule on a day, which must be written YYYY-MM-DD and exist in the
+ * calendar, so `2025-02-30` and `2025-13-01` are rejected with the value
+ * named instead of matching nothing.
+ */
+function parseDateRule(input: any, value: string, path: string): SegmentRule {
+  if (!['before', 'after'].includes(input.op) || !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    throw new SegmentRulesException(path, 'a date in the form YYYY-MM-DD is missing')
+  }
+  if (!DateTime.fromISO(value, { zone: 'utc' }).isValid) {
+    throw new SegmentRulesException(
+      path,
+      `"${value}" is not a day of the calendar; use an existing date in the form YYYY-MM-DD`,
+      { type: input.type, op: input.op, value }
+    )
+  }
+  return { type: input.type, op: input.op, value }
 }

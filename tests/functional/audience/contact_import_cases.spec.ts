@@ -98,7 +98,8 @@ test.group('Contacts import cases', (group) => {
     await importThroughPages(client, owner, tenant.id, first)
     const second = await writeFixture('second.csv', 'name,phone\nAna Maria,+5511987650004\n')
     const skipped = await importThroughPages(client, owner, tenant.id, second)
-    assert.equal(skipped.finished.duplicateCount, 1)
+    assert.equal(skipped.finished.keptCount, 1)
+    assert.equal(skipped.finished.duplicateCount, 0)
 
     const updated = await importThroughPages(client, owner, tenant.id, second, {
       duplicates: 'update',

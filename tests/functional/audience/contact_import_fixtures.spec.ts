@@ -29,6 +29,7 @@ async function contactsOf(tenantId: number) {
   })
 }
 
+/** The report entry of a line of the file, where the header is line 1. */
 function byRow(entries: ReportEntry[], row: number) {
   return entries.find((entry) => entry.row === row)!
 }
@@ -76,15 +77,19 @@ test.group('Contacts import fixtures', (group) => {
     assert.deepEqual(contacts[0].tags, ['newsletter', 'vip'])
     assert.equal(contacts[3].city, 'Curitiba, PR')
 
-    assert.equal(byRow(entries, 9).status, 'rejected')
-    assert.equal(byRow(entries, 9).messages[0].code, 'phone_missing')
+    // Data rows 9 to 11 are lines 10 to 12 of the file, under the header.
+    assert.equal(byRow(entries, 10).name, 'Hugo Alves')
     assert.equal(byRow(entries, 10).status, 'rejected')
-    assert.deepEqual(byRow(entries, 10).messages[0], {
+    assert.equal(byRow(entries, 10).messages[0].code, 'phone_missing')
+    assert.equal(byRow(entries, 11).name, 'Iara Santos')
+    assert.equal(byRow(entries, 11).status, 'rejected')
+    assert.deepEqual(byRow(entries, 11).messages[0], {
       code: 'phone_invalid',
       values: { value: 'not a phone' },
     })
-    assert.equal(byRow(entries, 11).status, 'duplicate')
-    assert.deepEqual(byRow(entries, 11).messages[0], { code: 'same_as_row', values: { row: 1 } })
+    assert.equal(byRow(entries, 12).name, 'Ana Souza (dup)')
+    assert.equal(byRow(entries, 12).status, 'duplicate')
+    assert.deepEqual(byRow(entries, 12).messages[0], { code: 'same_as_row', values: { row: 2 } })
   })
 
   test('excel-ptbr.csv', async ({ client, assert }) => {
@@ -121,34 +126,50 @@ test.group('Contacts import fixtures', (group) => {
     assert.equal(contacts[3].warning, 'landline')
     assert.equal(contacts[4].notes, 'aceita; promoções')
 
+    // Data row n is line n + 1 of the file, under the header.
+    assert.equal(byRow(entries, 3).name, 'Márcia Conceição')
     assert.deepEqual(
-      byRow(entries, 2).messages.map((message) => message.code),
+      byRow(entries, 3).messages.map((message) => message.code),
       ['ninth_digit_added']
     )
+    assert.equal(byRow(entries, 7).name, 'Sônia Araújo')
     assert.deepEqual(
-      byRow(entries, 6).messages.map((message) => message.code),
+      byRow(entries, 7).messages.map((message) => message.code),
       ['landline']
     )
-    assert.equal(byRow(entries, 5).status, 'rejected')
-    assert.deepEqual(byRow(entries, 5).messages[0], {
+    assert.equal(byRow(entries, 6).name, 'Renato Assunção')
+    assert.equal(byRow(entries, 6).status, 'rejected')
+    assert.deepEqual(byRow(entries, 6).messages[0], {
       code: 'phone_scientific_notation',
       values: { value: '1,19877E+10' },
     })
-    assert.equal(byRow(entries, 4).status, 'duplicate')
-    assert.equal(byRow(entries, 9).status, 'duplicate')
+    assert.equal(byRow(entries, 5).status, 'duplicate')
+    assert.deepEqual(byRow(entries, 5).messages[0], { code: 'same_as_row', values: { row: 2 } })
+    assert.equal(byRow(entries, 10).status, 'duplicate')
+    assert.deepEqual(byRow(entries, 10).messages[0], { code: 'same_as_row', values: { row: 2 } })
     assert.include(reportCsv, '1,19877E+10')
     assert.notInclude(reportCsv, 'LuÃ')
   })
 
   test('google-contacts.csv', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
-    const { finished } = await importThroughPages(
+    const { finished, entries } = await importThroughPages(
       client,
       owner,
       tenant.id,
       fixture('google-contacts.csv')
     )
 
+    // Marina's note spans lines 2 and 3, so Otávio starts on line 4.
+    assert.deepEqual(
+      entries.map((entry) => [entry.row, entry.name]),
+      [
+        [2, 'Marina Teixeira'],
+        [4, 'Otávio Reis'],
+        [5, 'Paula Ribeiro'],
+        [6, 'Quintino Barros'],
+      ]
+    )
     assert.equal(finished.createdCount, 4)
     assert.equal(finished.rejectedCount, 0)
     assert.equal(finished.duplicateCount, 0)

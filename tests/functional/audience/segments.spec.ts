@@ -6,6 +6,7 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { addToLists, saveContact } from '#services/contacts/contact_service'
 import { optOut } from '#services/contacts/opt_out'
 import { createAudienceTenant } from '#tests/helpers/audience'
+import { apiRequest, createTokenFor } from '#tests/helpers/api'
 
 async function seedAudience() {
   const { tenant, owner } = await createAudienceTenant()
@@ -125,6 +126,75 @@ test.group('Segments count', (group) => {
       .withCsrfToken()
     response.assertStatus(422)
     assert.equal(response.body().path, 'rules.1')
+  })
+
+  test('impossible dates rejected', async ({ client, assert }) => {
+    const { owner, tenant } = await seedAudience()
+    const { plain } = await createTokenFor(tenant.id, 'write')
+    const rulesWith = (value: string) => ({
+      match: 'all',
+      rules: [
+        { type: 'tag', op: 'has', value: 'vip' },
+        { type: 'created', op: 'before', value },
+      ],
+    })
+
+    for (const value of ['2025-02-30', '2025-13-01']) {
+      const count = await client
+        .post('/segments/count')
+        .json({ rules: rulesWith(value) })
+        .loginAs(owner)
+        .withCsrfToken()
+      const form = await client
+        .post('/segments')
+        .json({ name: `Datas ${value}`, rules: rulesWith(value) })
+        .loginAs(owner)
+        .withCsrfToken()
+        .redirects(0)
+      const api = await apiRequest(client, 'POST', '/api/v1/segments', plain, {
+        name: `Datas ${value}`,
+        rules: rulesWith(value),
+      })
+
+      const message = `Rule 2 (Added before): "${value}" is not a date that exists.`
+      count.assertStatus(422)
+      assert.equal(count.body().path, 'rules.1')
+      assert.include(count.body().message, message)
+      form.assertStatus(302)
+      const errors = (form.flashMessages().errorsBag ?? {}) as Record<string, string>
+      assert.include(errors.rules, message)
+      assert.equal(api.status(), 422, value)
+      assert.equal(api.body().errors[0].code, 'E_SEGMENT_INVALID')
+      assert.include(api.body().errors[0].message, message)
+    }
+    const saved = await runInTenant(tenant.id, async () => {
+      const { default: Segment } = await import('#models/segment')
+      return Segment.query()
+    })
+    assert.lengthOf(saved, 0)
+  })
+
+  test('impossible date named in portuguese', async ({ client, assert }) => {
+    const { owner } = await seedAudience()
+    owner.locale = 'pt-BR'
+    await owner.save()
+
+    const response = await client
+      .post('/segments/count')
+      .json({
+        rules: {
+          match: 'all',
+          rules: [{ type: 'last_contacted', op: 'after', value: '2024-04-31' }],
+        },
+      })
+      .loginAs(owner)
+      .withCsrfToken()
+
+    response.assertStatus(422)
+    assert.include(
+      response.body().message,
+      'Regra 1 (Último contato depois de): "2024-04-31" não é uma data que existe.'
+    )
   })
 
   test('other tenant contacts never counted', async ({ client, assert }) => {

@@ -7,6 +7,7 @@ export interface ImportSummary {
   processedRows: number
   created: number
   updated: number
+  kept: number
   duplicates: number
   rejected: number
   warned: number
@@ -18,8 +19,15 @@ export interface ImportSummary {
 
 export interface ReportEntry {
   row: number
-  status: 'created' | 'updated' | 'duplicate' | 'rejected'
+  status: 'created' | 'updated' | 'kept' | 'duplicate' | 'rejected'
   name: string | null
   phone: string | null
   messages: { code: string; values: Record<string, string | number> }[]
+}
+
+/** Problem that keeps the header of an upload from being read, with the line it starts on. */
+export interface HeaderProblem {
+  line: number
+  code: string
+  values: Record<string, string | number>
 }
