@@ -5,6 +5,7 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { createInstance } from '#services/channels/instance_service'
 import { sqlTime } from '#services/channels/sql_time'
 import { publishProgress } from '#engine/campaign_progress'
+import { applyAction } from '#services/campaigns/campaign_states'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { oneSendFlow, phoneNumber, publishedCampaign, seedAudience } from '#tests/helpers/engine'
 import { capture } from '#tests/helpers/browser_pages'
@@ -156,5 +157,35 @@ test.group('Campaign flow after the end', () => {
     await page.locator('[data-test-id="campaign-progress"]').waitFor()
 
     assert.include(await text(page, 'campaign-progress'), 'Cancelled after no message')
+  }).timeout(60_000)
+})
+
+test.group('Campaign list updates', () => {
+  test('campaign list follows a pause made elsewhere', async ({
+    visit,
+    browserContext,
+    assert,
+  }) => {
+    const { owner, campaign } = await campaignWithStoredProgress('en')
+    await db.from('campaigns').where('id', campaign.id).update({ state: 'running' })
+    await browserContext.loginAs(owner)
+    const page: Page = await visit('/campaigns')
+    const state = page.locator(
+      `[data-test-id="campaign-row-${campaign.id}"] [data-test-id="campaign-state"]`
+    )
+    assert.equal(await state.innerText(), 'Running')
+    // Wait for the page's live channel, then pause as the API would, outside the page.
+    await page.waitForTimeout(500)
+
+    await runInTenant(campaign.tenantId, () => applyAction(campaign.id, 'pause', null))
+    await page
+      .locator(`[data-test-id="campaign-row-${campaign.id}"] [data-test-id="campaign-state"]`, {
+        hasText: 'Paused',
+      })
+      .waitFor({ timeout: 10_000 })
+    const resume = page.locator(`[data-test-id="campaign-row-${campaign.id}"] button`, {
+      hasText: 'Resume',
+    })
+    assert.equal(await resume.count(), 1)
   }).timeout(60_000)
 })

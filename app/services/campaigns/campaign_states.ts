@@ -4,6 +4,7 @@ import { Exception } from '@adonisjs/core/exceptions'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import Campaign, { type CampaignState } from '#models/campaign'
+import { broadcastCampaignState } from '#services/campaigns/campaign_broadcast'
 import { emitDomainEvent } from '#events/domain_events'
 
 export type CampaignAction = 'start' | 'pause' | 'resume' | 'cancel'
@@ -120,6 +121,7 @@ export async function applyAction(
     return locked
   })
 
+  broadcastCampaignState(campaign.tenantId, campaign.id, campaign.state)
   await emitStateEvent(campaign, action, userId)
   logger.info(
     { tenantId: campaign.tenantId, campaignId, action, state: campaign.state, userId },
@@ -166,6 +168,7 @@ export async function startDueCampaigns(now = DateTime.utc()) {
       .update({ state: 'running', started_at: now.toJSDate(), updated_at: now.toJSDate() })
     if (Number(updated) === 1 || (Array.isArray(updated) && Number(updated[0]) === 1)) {
       started.push(row.id)
+      broadcastCampaignState(row.tenant_id, row.id, 'running')
       await emitDomainEvent('campaign:started', {
         tenantId: row.tenant_id,
         campaignId: row.id,
@@ -199,6 +202,7 @@ export async function finishCampaign(campaignId: number, completedJourneys: numb
   if (!campaign) {
     return false
   }
+  broadcastCampaignState(campaign.tenantId, campaignId, 'finished')
   await emitDomainEvent('campaign:finished', {
     tenantId: campaign.tenantId,
     campaignId,
