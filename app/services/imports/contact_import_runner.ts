@@ -183,6 +183,10 @@ class ImportState {
    * is full.
    */
   read(item: CsvItem) {
+    if ('cells' in item && item.cells.every((cell) => cell.trim() === '')) {
+      // A spreadsheet writes its empty rows as a line of separators: skipped like a blank line.
+      return false
+    }
     const row = item.line
     const batch = this.#batch
     batch.size += 1

@@ -35,6 +35,18 @@ test.group('Contacts import cases', (group) => {
     assert.equal(finished.createdCount, 1)
   })
 
+  test('lines of empty cells are skipped', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const file = await writeFixture(
+      'empty-cells.csv',
+      'nome;telefone;cidade\nAna;+55 11 98765-0031;Santos\n;;\n ; ;\nBia;+55 11 98765-0032;Recife\n'
+    )
+    const { finished } = await importThroughPages(client, owner, tenant.id, file)
+
+    assert.equal(finished.createdCount, 2)
+    assert.equal(finished.rejectedCount, 0)
+  })
+
   test('report download needs an editor', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     const file = await writeFixture('roles.csv', 'name,phone\nAna Reis,+55 11 98765-0012\nBad,12\n')
