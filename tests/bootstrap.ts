@@ -1,6 +1,6 @@
 import { assert } from '@japa/assert'
 import { apiClient } from '@japa/api-client'
-import { browserClient } from '@japa/browser-client'
+import { browserClient, decoratorsCollection } from '@japa/browser-client'
 import app from '@adonisjs/core/services/app'
 import type { Config } from '@japa/runner/types'
 import { pluginAdonisJS } from '@japa/plugin-adonisjs'
@@ -12,6 +12,10 @@ import { authApiClient } from '@adonisjs/auth/plugins/api_client'
 import { authBrowserClient } from '@adonisjs/auth/plugins/browser_client'
 import { chromium } from 'playwright'
 import { CHROMIUM_ARGS, chromiumPath } from '#tests/helpers/chromium'
+import { waitingAssertions } from '#tests/helpers/browser_assertions'
+
+// Applied after the browser client's own decorators, so these assertions replace its.
+decoratorsCollection.register(waitingAssertions)
 
 /**
  * Japa plugins. Browser suites drive the system Chromium through Playwright;
