@@ -41,6 +41,7 @@ export default defineConfig({
     () => import('#start/routes'),
     () => import('#start/kernel'),
     () => import('#start/engine'),
+    { file: () => import('#start/events'), environment: ['web', 'test'] },
     { file: () => import('#start/transmit'), environment: ['web', 'test'] },
   ],
 

@@ -14,6 +14,7 @@ const InvitationsController = () => import('#controllers/invitations_controller'
 const MembersController = () => import('#controllers/members_controller')
 const ProfileController = () => import('#controllers/profile_controller')
 const DashboardController = () => import('#controllers/dashboard_controller')
+const WorkspacesController = () => import('#controllers/workspaces_controller')
 
 router.get('/health', [HealthController, 'health'])
 router.get('/ready', [HealthController, 'ready'])
@@ -46,7 +47,11 @@ router
 
     router.get('/profile', [ProfileController, 'show']).as('profile')
     router.put('/profile/locale', [ProfileController, 'updateLocale']).as('profile.locale')
+    router.put('/profile/name', [ProfileController, 'updateName']).as('profile.name')
+    router.put('/profile/password', [ProfileController, 'updatePassword']).as('profile.password')
     router.post('/tenants/switch', [ProfileController, 'switchTenant']).as('tenants.switch')
+    router.get('/workspaces/new', [WorkspacesController, 'create']).as('workspaces.create')
+    router.post('/workspaces', [WorkspacesController, 'store']).as('workspaces.store')
 
     router.get('/settings', ({ response }) => response.redirect('/settings/members')).as('settings')
     router.get('/settings/members', [MembersController, 'index']).as('members.index')

@@ -4,6 +4,24 @@ import Invitation from '#models/invitation'
 import MembershipPolicy from '#policies/membership_policy'
 import { roleValidator } from '#validators/members'
 import { recordAudit } from '#events/audit_record'
+import { invitationLink } from '#services/invitation_service'
+
+/**
+ * Returns the link of a pending invitation for a member who may invite
+ * with its role, so an owner or admin can pass it on when the mail does not
+ * arrive. Expired invitations and those made before the token was stored
+ * have none.
+ */
+async function copyableLink(invitation: Invitation, bouncer: HttpContext['bouncer']) {
+  if (
+    !invitation.isPending ||
+    !(await bouncer.with(MembershipPolicy).allows('invite', invitation.role))
+  ) {
+    return null
+  }
+  const token = invitation.readToken()
+  return token ? invitationLink(token) : null
+}
 
 export default class MembersController {
   async index({ inertia, bouncer }: HttpContext) {
@@ -21,13 +39,16 @@ export default class MembersController {
         email: member.user.email,
         role: member.role,
       })),
-      invitations: invitations.map((invitation) => ({
-        id: invitation.id,
-        email: invitation.email,
-        role: invitation.role,
-        expiresAt: invitation.expiresAt.toISO(),
-        expired: !invitation.isPending,
-      })),
+      invitations: await Promise.all(
+        invitations.map(async (invitation) => ({
+          id: invitation.id,
+          email: invitation.email,
+          role: invitation.role,
+          expiresAt: invitation.expiresAt.toISO(),
+          expired: !invitation.isPending,
+          link: await copyableLink(invitation, bouncer),
+        }))
+      ),
     })
   }
 

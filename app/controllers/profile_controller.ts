@@ -1,9 +1,35 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import limiter from '@adonisjs/limiter/services/main'
+import { errors as vineErrors } from '@vinejs/vine'
+import env from '#start/env'
 import { localeValidator, tenantSwitchValidator } from '#validators/members'
+import { changePasswordValidator, profileNameValidator } from '#validators/auth'
+import { changePassword } from '#services/password_change_service'
+import { stampSessionVersion } from '#services/session_version'
+
+/**
+ * Wrong current passwords allowed per account within a minute on the
+ * password form, as many as failed sign-ins, so a session left open does
+ * not let someone guess the password faster than the login form does.
+ */
+const WRONG_PASSWORDS_PER_MINUTE = env.get('LOGIN_RATE_LIMIT') ?? 5
+
+/** Returns a validation error on the current-password field, shown under it like any other. */
+function currentPasswordError(message: string) {
+  return new vineErrors.E_VALIDATION_ERROR([
+    { field: 'currentPassword', message, rule: 'currentPassword' },
+  ])
+}
 
 export default class ProfileController {
-  async show({ inertia }: HttpContext) {
-    return inertia.render('profile', {})
+  async show({ inertia, memberships }: HttpContext) {
+    return inertia.render('profile', {
+      workspaces: memberships.map((membership) => ({
+        id: membership.tenantId,
+        name: membership.tenant.name,
+        role: membership.role,
+      })),
+    })
   }
 
   async updateLocale({ request, response, auth }: HttpContext) {
@@ -11,6 +37,45 @@ export default class ProfileController {
     const user = auth.getUserOrFail()
     user.locale = locale === 'auto' ? null : locale
     await user.save()
+    return response.redirect().back()
+  }
+
+  async updateName({ request, response, auth, session, i18n }: HttpContext) {
+    const { fullName } = await request.validateUsing(profileNameValidator)
+    const user = auth.getUserOrFail()
+    user.fullName = fullName
+    await user.save()
+    session.flash('success', i18n.t('pages.profile.name_saved'))
+    return response.redirect().back()
+  }
+
+  /**
+   * Changes the password once the current one is confirmed. This session
+   * stays signed in under a new id, and every other one is signed out.
+   */
+  async updatePassword({ request, response, auth, session, i18n, logger }: HttpContext) {
+    const { currentPassword, password } = await request.validateUsing(changePasswordValidator)
+    const user = auth.getUserOrFail()
+    const passwordLimiter = limiter.use({
+      requests: WRONG_PASSWORDS_PER_MINUTE,
+      duration: '1 minute',
+    })
+    const key = `password_change:${user.id}`
+    if (await passwordLimiter.isBlocked(key)) {
+      logger.warn({ userId: user.id }, 'password change rate limited')
+      throw currentPasswordError(i18n.t('pages.profile.password_throttled'))
+    }
+    if (!(await user.verifyPassword(currentPassword))) {
+      await passwordLimiter.increment(key)
+      throw currentPasswordError(i18n.t('pages.profile.current_password_wrong'))
+    }
+
+    await changePassword(user, password)
+    await passwordLimiter.delete(key)
+    session.regenerate()
+    stampSessionVersion(session, user)
+    logger.info({ userId: user.id }, 'password changed')
+    session.flash('success', i18n.t('pages.profile.password_changed'))
     return response.redirect().back()
   }
 

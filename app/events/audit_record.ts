@@ -17,8 +17,17 @@ type AuditDetails = Partial<Pick<AuditRecordEvent, 'targetType' | 'targetId' | '
  */
 export async function recordAudit(action: string, details: AuditDetails = {}) {
   const ctx = HttpContext.getOrFail()
+  await recordAuditIn(ctx.tenant.id, action, details)
+}
+
+/**
+ * Emits `audit:record` like `recordAudit`, in the tenant `tenantId` rather
+ * than the request's tenant, such as a tenant the member just created.
+ */
+export async function recordAuditIn(tenantId: number, action: string, details: AuditDetails = {}) {
+  const ctx = HttpContext.getOrFail()
   await emitDomainEvent('audit:record', {
-    tenantId: ctx.tenant.id,
+    tenantId,
     action,
     actorId: ctx.auth?.user?.id ?? ctx.apiToken?.createdBy ?? null,
     ipAddress: ctx.request.ip(),

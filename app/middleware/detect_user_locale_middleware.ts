@@ -22,12 +22,18 @@ function namedField(field: FieldContext): FieldContext {
 /**
  * Validation errors use the request's language, and name a list's items
  * by the list.
+ *
+ * The provider receives a copy of `meta`. @adonisjs/i18n 3.0.1's
+ * `I18nMessagesProvider.getMessage` overwrites `meta.otherField` with the
+ * translated field name, and `meta` is the rule's own options object, so
+ * after one `sameAs` failure every later `sameAs` check in the process
+ * compared against a field named "the password" and failed.
  */
 RequestValidator.messagesProvider = (ctx) => {
   const provider = ctx.i18n.createMessagesProvider()
   return {
     getMessage: (message: string, rule: string, field: FieldContext, meta?: Record<string, any>) =>
-      provider.getMessage(message, rule, namedField(field), meta),
+      provider.getMessage(message, rule, namedField(field), meta ? { ...meta } : meta),
   }
 }
 

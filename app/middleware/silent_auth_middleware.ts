@@ -1,12 +1,21 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
+import { isSessionCurrent } from '#services/session_version'
 
 /**
- * Reads the session's user when there is one, without requiring it.
+ * Reads the session's user when there is one, without requiring it. A
+ * session that started before the user's last password change is signed
+ * out here, so routes behind `auth` send it to the login page.
  */
 export default class SilentAuthMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
     await ctx.auth.check()
+
+    const user = ctx.auth.user
+    if (user && !isSessionCurrent(ctx.session, user)) {
+      ctx.logger.info({ userId: user.id }, 'session signed out after a password change')
+      await ctx.auth.use('web').logout()
+    }
     return next()
   }
 }

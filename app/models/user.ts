@@ -32,6 +32,13 @@ export default class User extends compose(BaseModel, AuthFinder) {
   @column()
   declare currentTenantId: number | null
 
+  /**
+   * Incremented by every password change and reset. A session signed in
+   * under an older value is signed out on its next request.
+   */
+  @column()
+  declare sessionVersion: number
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

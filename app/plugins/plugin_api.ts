@@ -14,6 +14,7 @@ import {
   type PluginSettingsDefinition,
   type ScheduledTaskDefinition,
 } from '#sdk'
+import * as coreAbilities from '#abilities/main'
 import { PluginError } from '#plugins/plugin_errors'
 import { createPluginMetrics } from '#plugins/plugin_metrics'
 import {
@@ -97,6 +98,14 @@ function scheduleProblems(definition: ScheduledTaskDefinition, taken: string[]) 
     )
   }
   return [...problems, ...requireFunction(definition.handler, `task "${definition.name}" handler`)]
+}
+
+function navAbilityProblems(ability: unknown) {
+  const known = Object.keys(coreAbilities)
+  if (ability === undefined || known.includes(ability as string)) {
+    return []
+  }
+  return [`nav ability "${String(ability)}" is not a core ability (${known.join(', ')})`]
 }
 
 /**
@@ -188,8 +197,14 @@ export class PluginApiImpl implements PluginApi {
     this.#contribute('a navigation entry', [
       ...requireString(entry?.label, 'nav label'),
       ...(path.startsWith('/') ? [] : [`nav path "${path}" must start with "/"`]),
+      ...navAbilityProblems(entry?.ability),
     ])
-    this.contributions.nav.push({ label: entry.label, path, icon: entry.icon ?? '◇' })
+    this.contributions.nav.push({
+      label: entry.label,
+      path,
+      icon: entry.icon ?? '◇',
+      ability: entry.ability,
+    })
   }
 
   settings(definition: PluginSettingsDefinition<any>) {

@@ -27,6 +27,30 @@ export async function uniqueTenantSlug(name: string, client?: TransactionClientC
   return candidate
 }
 
+export interface WorkspaceInput {
+  name: string
+  defaultCountry: string
+  timezone: string
+  locale?: string | null
+}
+
+/**
+ * Returns the columns every new tenant starts with, whether it comes from a
+ * sign-up or from a member's "New workspace". The default country and time
+ * zone, when not given, are the columns' defaults (BR, America/Sao_Paulo).
+ */
+async function newTenantAttributes(
+  name: string,
+  locale: string | null | undefined,
+  trx: TransactionClientContract
+) {
+  return {
+    name,
+    slug: await uniqueTenantSlug(name, trx),
+    locale: locale === 'en' ? 'en' : 'pt-BR',
+  }
+}
+
 /**
  * Creates a tenant, its owner and the owner's membership in one transaction.
  * Every query inside uses the transaction's client: the embedded SQLite pool
@@ -36,11 +60,7 @@ export async function signUp(input: SignUpInput) {
   return runAsSystem(() =>
     db.transaction(async (trx) => {
       const tenant = await Tenant.create(
-        {
-          name: input.tenantName,
-          slug: await uniqueTenantSlug(input.tenantName, trx),
-          locale: input.locale === 'en' ? 'en' : 'pt-BR',
-        },
+        await newTenantAttributes(input.tenantName, input.locale, trx),
         { client: trx }
       )
       const user = await User.create(
@@ -58,6 +78,34 @@ export async function signUp(input: SignUpInput) {
         { client: trx }
       )
       return { tenant, user }
+    })
+  )
+}
+
+/**
+ * Creates another tenant for a signed-in user, who becomes its owner and
+ * works in it from the next request on. The user keeps every other
+ * membership and reaches them through the tenant switcher.
+ */
+export async function createWorkspace(user: User, input: WorkspaceInput) {
+  return runAsSystem(() =>
+    db.transaction(async (trx) => {
+      const tenant = await Tenant.create(
+        {
+          ...(await newTenantAttributes(input.name, input.locale, trx)),
+          defaultCountry: input.defaultCountry,
+          timezone: input.timezone,
+        },
+        { client: trx }
+      )
+      await Membership.create(
+        { tenantId: tenant.id, userId: user.id, role: 'owner' },
+        { client: trx }
+      )
+      user.useTransaction(trx)
+      user.currentTenantId = tenant.id
+      await user.save()
+      return tenant
     })
   )
 }

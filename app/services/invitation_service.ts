@@ -38,19 +38,18 @@ export async function inviteMember(
       .where('email', address)
       .whereNull('accepted_at')
       .delete()
-    return Invitation.create(
-      {
-        email: address,
-        role,
-        tokenHash: hash,
-        invitedById: inviter.id,
-        expiresAt: DateTime.utc().plus({ days: INVITATION_TTL_DAYS }),
-      },
-      { client: trx }
-    )
+    const created = new Invitation().fill({
+      email: address,
+      role,
+      tokenHash: hash,
+      invitedById: inviter.id,
+      expiresAt: DateTime.utc().plus({ days: INVITATION_TTL_DAYS }),
+    })
+    created.sealToken(token)
+    return created.useTransaction(trx).save()
   })
 
-  const link = `${appUrl}/invitations/${token}`
+  const link = invitationLink(token)
   await mail.send((message) => {
     message
       .to(address)
@@ -66,6 +65,11 @@ export async function inviteMember(
       )
   })
   return invitation
+}
+
+/** Returns the address at which the invitee accepts an invitation. */
+export function invitationLink(token: string) {
+  return `${appUrl}/invitations/${token}`
 }
 
 /**

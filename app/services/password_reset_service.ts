@@ -7,6 +7,7 @@ import User from '#models/user'
 import PasswordResetToken from '#models/password_reset_token'
 import { generateToken, hashToken } from '#services/secure_token'
 import { appUrl } from '#config/app'
+import { replacePassword } from '#services/password_change_service'
 
 /** Minutes a password-reset link stays valid. */
 export const RESET_TTL_MINUTES = 60
@@ -61,19 +62,15 @@ export async function findUsableResetToken(token: string) {
 }
 
 /**
- * Sets the new password and spends the token, plus every other open token of
- * that user, in one transaction.
+ * Sets the new password, signs out the user's sessions and spends the token,
+ * plus every other open token of that user, in one transaction.
  */
 export async function resetPassword(token: string, password: string) {
   const row = await findUsableResetToken(token)
   return db.transaction(async (trx) => {
     const user = await User.findOrFail(row.userId, { client: trx })
-    user.password = password
-    await user.save()
-    await PasswordResetToken.query({ client: trx })
-      .where('user_id', user.id)
-      .whereNull('used_at')
-      .update({ usedAt: DateTime.utc().toSQL({ includeOffset: false }) })
+    // Signs out every session of the account, which may be someone else's.
+    await replacePassword(user, password, trx)
     logger.info({ userId: user.id }, 'password reset')
     return user
   })

@@ -2,9 +2,11 @@ import vine from '@vinejs/vine'
 
 const password = vine.string().minLength(8).maxLength(128)
 
+const fullName = vine.string().trim().minLength(2).maxLength(120)
+
 export const signUpValidator = vine.compile(
   vine.object({
-    fullName: vine.string().trim().minLength(2).maxLength(120),
+    fullName,
     email: vine
       .string()
       .trim()
@@ -33,7 +35,18 @@ export const resetPasswordValidator = vine.compile(
 
 export const acceptInvitationValidator = vine.compile(
   vine.object({
-    fullName: vine.string().trim().minLength(2).maxLength(120),
+    fullName,
     password,
+  })
+)
+
+export const profileNameValidator = vine.compile(vine.object({ fullName }))
+
+/** A signed-in member's new password, with the same rules as at sign-up. */
+export const changePasswordValidator = vine.compile(
+  vine.object({
+    currentPassword: vine.string().minLength(1),
+    password,
+    passwordConfirmation: vine.string().sameAs('password'),
   })
 )

@@ -17,3 +17,8 @@ const knownZone = vine.createRule((value, _options, field) => {
 export function contactTimeZone() {
   return vine.string().trim().maxLength(64).use(knownZone()).nullable().optional()
 }
+
+/** Returns the schema of a tenant's time zone, which is required. */
+export function tenantTimeZone() {
+  return vine.string().trim().maxLength(64).use(knownZone())
+}

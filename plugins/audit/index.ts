@@ -18,7 +18,7 @@ export default definePlugin({
 
     // The list lives at /entries because in development Vite's middleware
     // serves this folder's index.ts at the bare /plugins/audit.
-    plugin.nav({ label: 'audit.nav', path: '/entries', icon: '☰' })
+    plugin.nav({ label: 'audit.nav', path: '/entries', icon: '☰', ability: 'manageTenant' })
 
     plugin.routes((router) => {
       router.get('/entries', [EntriesController, 'index']).as('audit.index')

@@ -26,7 +26,7 @@ export default definePlugin({
     // NOTE: the list lives at /endpoints, not at the prefix itself, because in
     // development Vite's middleware serves this folder's index.ts at the bare
     // /plugins/webhooks before the router receives the request.
-    plugin.nav({ label: 'webhooks.nav', path: '/endpoints', icon: '↗' })
+    plugin.nav({ label: 'webhooks.nav', path: '/endpoints', icon: '↗', ability: 'manageTenant' })
 
     plugin.routes((router) => {
       router.get('/endpoints', [EndpointsController, 'index']).as('webhooks.index')

@@ -1,5 +1,33 @@
 import { test } from '@japa/runner'
 import User from '#models/user'
+import Tenant from '#models/tenant'
+import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
+import { capture } from '#tests/helpers/browser_pages'
+import { latestLinkTo } from '#tests/helpers/mailbox'
+
+/** A phone's window, in CSS pixels. */
+const PHONE = { width: 390, height: 844 }
+
+/** Fails when the page scrolls sideways in its window. */
+async function assertFits(
+  page: { evaluate<T>(callback: () => T): Promise<T> },
+  assert: { isAtMost(value: number, limit: number, message?: string): void },
+  name: string
+) {
+  const widths = await page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    window: window.innerWidth,
+  }))
+  assert.isAtMost(widths.page, widths.window, `${name} is wider than the window`)
+}
+
+/** Signs up an owner who reads the pages in Portuguese. */
+async function portugueseOwner(name: string) {
+  const account = await createTenantWithOwner(name)
+  account.owner.locale = 'pt-BR'
+  await account.owner.save()
+  return account
+}
 
 /**
  * The whole account journey in Chromium: sign up, sign out, sign in, switch
@@ -55,4 +83,135 @@ test.group('Account journey', () => {
       'The e-mail or the password is wrong.'
     )
   })
+})
+
+test.group('Workspaces in the browser', () => {
+  test('create, switch and change a workspace', async ({ browserContext, visit, assert }) => {
+    const { tenant: first, owner } = await portugueseOwner('Agencia')
+    await browserContext.loginAs(owner)
+    const workspaceName = `Padaria Lisboa ${Date.now()}`
+    const page = await visit('/')
+    await page.setViewportSize(PHONE)
+
+    await page.locator('[data-test-id="new-workspace-link"]').click()
+    await page.waitForURL((url) => url.pathname === '/workspaces/new', { waitUntil: 'commit' })
+    await page.assertTextContains('h1', 'Novo espaço de trabalho')
+    await page.locator('[data-test-id="workspace-name"]').fill(workspaceName)
+    await page.locator('[data-test-id="workspace-country"]').selectOption('PT')
+    await page.locator('[data-test-id="workspace-timezone"]').fill('Mars/Olympus')
+    await page.locator('[data-test-id="workspace-submit"]').click()
+    await page.assertTextContains('[data-test-id="workspace-timezone-error"]', 'IANA')
+    await assertFits(page, assert, '/workspaces/new')
+    await capture(page, 'workspace-new-error')
+
+    await page.locator('[data-test-id="workspace-timezone"]').fill('Europe/Lisbon')
+    await page.locator('[data-test-id="workspace-submit"]').click()
+    await page.waitForURL((url) => url.pathname === '/', { waitUntil: 'commit' })
+    await page.assertTextContains('[data-test-id="flash-success"]', workspaceName)
+    const created = await Tenant.findByOrFail('name', workspaceName)
+    const switcher = page.locator('[data-test-id="tenant-switch"]')
+    assert.equal(await switcher.inputValue(), String(created.id))
+    assert.equal(await switcher.locator('option').count(), 2)
+    await capture(page, 'workspace-created')
+    await assertFits(page, assert, '/ with two workspaces')
+
+    await switcher.selectOption(String(first.id))
+    await page.waitForFunction(
+      (id) =>
+        (document.querySelector('[data-test-id="tenant-switch"]') as HTMLSelectElement)?.value ===
+        id,
+      String(first.id)
+    )
+
+    await page.goto('/settings/workspace')
+    await page.locator('[data-test-id="workspace-timezone"]').fill('America/Manaus')
+    await page.locator('[data-test-id="workspace-submit"]').click()
+    await page.assertTextContains('[data-test-id="flash-success"]', 'salvas')
+    await first.refresh()
+    assert.equal(first.timezone, 'America/Manaus')
+    await assertFits(page, assert, '/settings/workspace')
+    await capture(page, 'workspace-settings')
+  }).timeout(60_000)
+
+  test('members page preselects agent and copies links', async ({
+    browserContext,
+    visit,
+    assert,
+  }) => {
+    const { owner } = await portugueseOwner('Convites')
+    await browserContext.loginAs(owner)
+    await browserContext.grantPermissions(['clipboard-read', 'clipboard-write'])
+    const page = await visit('/settings/members')
+    await page.setViewportSize(PHONE)
+
+    const role = page.locator('[data-test-id="invite-role"]')
+    assert.equal(await role.inputValue(), 'agent')
+    const email = `convite${Date.now()}@example.com`
+    await page.locator('[data-test-id="invite-email"]').fill(email)
+    await page.locator('[data-test-id="invite-submit"]').click()
+    await page.assertTextContains('[data-test-id="flash-success"]', email)
+    assert.equal(await role.inputValue(), 'agent')
+
+    await page.locator('[data-test-id="copy-invitation-link"]').click()
+    await page.assertTextContains('[data-test-id="invitation-link-copied"]', 'Link copiado')
+    const copied = await page.evaluate(() => navigator.clipboard.readText())
+    const mailed = await latestLinkTo(email)
+    assert.equal(copied, mailed.href)
+    await assertFits(page, assert, '/settings/members')
+    await capture(page, 'members-copied-link')
+
+    // Over plain http on another host the browser offers no clipboard API.
+    await page.evaluate(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new Error('clipboard blocked'))
+    })
+    await page.locator('[data-test-id="copy-invitation-link"]').click()
+    const manual = page.locator('[data-test-id="invitation-link"]')
+    assert.equal(await manual.inputValue(), mailed.href)
+    await assertFits(page, assert, '/settings/members with the link shown')
+    await capture(page, 'members-manual-link')
+  }).timeout(60_000)
+
+  test('agent menu hides admin plugins', async ({ browserContext, visit }) => {
+    const { tenant } = await createTenantWithOwner('Agentes')
+    const { user: agent } = await addMember(tenant.id, 'agent')
+    await browserContext.loginAs(agent)
+    const page = await visit('/')
+    await page.assertExists('[data-test-id="main-nav"]')
+    await page.assertNotExists('[data-test-id="plugin-nav-webhooks"]')
+    await page.assertNotExists('[data-test-id="plugin-nav-audit"]')
+  })
+})
+
+test.group('Profile in the browser', () => {
+  test('change name and password', async ({ browserContext, visit, assert }) => {
+    const { owner, password } = await portugueseOwner('Perfil')
+    await browserContext.loginAs(owner)
+    const page = await visit('/profile')
+    await page.setViewportSize(PHONE)
+
+    await page.locator('[data-test-id="field-fullName"]').fill('Gabriela Rocha Lima')
+    await page.locator('[data-test-id="profile-name-save"]').click()
+    await page.assertTextContains('[data-test-id="flash-success"]', 'Nome salvo')
+
+    await page.locator('[data-test-id="field-currentPassword"]').fill('not my password')
+    await page.locator('[data-test-id="field-password"]').fill('purple staple monitor')
+    await page.locator('[data-test-id="field-passwordConfirmation"]').fill('purple staple monitor')
+    await page.locator('[data-test-id="profile-password-save"]').click()
+    await page.assertTextContains('[data-test-id="error-currentPassword"]', 'senha atual')
+    await assertFits(page, assert, '/profile')
+    await capture(page, 'profile-password-error')
+
+    await page.locator('[data-test-id="field-currentPassword"]').fill(password)
+    await page.locator('[data-test-id="field-password"]').fill('purple staple monitor')
+    await page.locator('[data-test-id="field-passwordConfirmation"]').fill('purple staple monitor')
+    await page.locator('[data-test-id="profile-password-save"]').click()
+    await page.assertTextContains('[data-test-id="flash-success"]', 'Senha trocada')
+    await capture(page, 'profile-password-changed')
+
+    await owner.refresh()
+    assert.equal(owner.fullName, 'Gabriela Rocha Lima')
+    await User.verifyCredentials(owner.email, 'purple staple monitor')
+    await page.goto('/profile')
+    await page.assertTextContains('h1', 'Seu perfil')
+  }).timeout(60_000)
 })

@@ -14,6 +14,16 @@ import type { DomainEventName, DomainEvents } from './events.js'
 import type { FormField } from './form_fields.js'
 import type { NodeTypeDefinition } from './node_type.js'
 import type { PluginManifest } from './manifest.js'
+import type * as coreAbilities from '#abilities/main'
+
+/**
+ * Names of the core's abilities, which allow an action by the member's role
+ * in the current tenant: `viewTenant` (viewer and above), `workInbox`
+ * (agent and above), `designCampaigns` and `exportContactData` (editor and
+ * above), `manageMembers` and `manageTenant` (admin and above). A plugin's
+ * controller checks one with `ctx.bouncer.authorize(name)`.
+ */
+export type CoreAbility = keyof typeof coreAbilities
 
 /** The roles a process can run. See "Processes" in the docs. */
 export type ProcessRole = 'web' | 'worker' | 'channels'
@@ -47,6 +57,13 @@ export interface NavEntry {
   path?: string
   /** A single character or short glyph shown before the label. @default '◇' */
   icon?: string
+  /**
+   * The core ability the member's role needs to see the entry, such as
+   * `manageTenant` for a page whose controller authorizes `manageTenant`.
+   * Hiding the entry does not protect the page: its routes still check the
+   * ability. @default undefined, shown to every member
+   */
+  ability?: CoreAbility
 }
 
 /** Per-tenant settings, edited on the generated page Settings > Plugins > name. */

@@ -1,11 +1,15 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import db from '@adonisjs/lucid/services/db'
+import logger from '@adonisjs/core/services/logger'
 import pluginHost from '#plugins/main'
+import { PluginApiImpl } from '#plugins/plugin_api'
+import { PluginError } from '#plugins/plugin_errors'
 import { nodeTypes } from '#flow/node_type_registry'
 import { emitDomainEvent } from '#events/domain_events'
 import { createNodeContext } from '#sdk/testing'
-import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
+import { INERTIA_HEADERS } from '#tests/helpers/audience'
 
 /** The Inertia page object of an HTML response. */
 function inertiaPage(html: string) {
@@ -281,5 +285,61 @@ test.group('Plugin tenant switches', (group) => {
     assert.isFalse(await pluginHost.isEnabledFor('fixture-notes', tenant.id))
     const response = await client.get('/plugins/fixture-notes').loginAs(owner)
     response.assertStatus(404)
+  })
+})
+
+test.group('Plugin navigation', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  test('entries follow the role ability', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const navOf = async (user: typeof owner) => {
+      const page = await client.get('/').loginAs(user).headers(INERTIA_HEADERS)
+      return (page.body().props.pluginNav as { plugin: string }[]).map((entry) => entry.plugin)
+    }
+
+    const { user: admin } = await addMember(tenant.id, 'admin')
+    for (const user of [owner, admin]) {
+      const plugins = await navOf(user)
+      assert.include(plugins, 'webhooks')
+      assert.include(plugins, 'audit')
+    }
+    for (const role of ['editor', 'agent', 'viewer'] as const) {
+      const { user } = await addMember(tenant.id, role)
+      const plugins = await navOf(user)
+      assert.notInclude(plugins, 'webhooks', role)
+      assert.notInclude(plugins, 'audit', role)
+
+      const forbidden = await client.get('/plugins/webhooks/endpoints').loginAs(user)
+      forbidden.assertStatus(403)
+    }
+  })
+
+  test('entry without ability shows to every role', async ({ client, assert }) => {
+    const { tenant } = await tenantWithNotes(true)
+    const { user: viewer } = await addMember(tenant.id, 'viewer')
+    const page = await client.get('/').loginAs(viewer).headers(INERTIA_HEADERS)
+    const plugins = (page.body().props.pluginNav as { plugin: string }[]).map(
+      (entry) => entry.plugin
+    )
+    assert.include(plugins, 'fixture-notes')
+  })
+
+  test('unknown ability is rejected', ({ assert }) => {
+    const manifest = { name: 'nav-probe', version: '1.0.0', core: '^0.1.0' }
+    const host = { isEnabledFor: async () => true, tenantSettings: async () => ({}) }
+    const api = new PluginApiImpl(manifest as never, '/tmp', logger, host)
+
+    api.nav({ label: 'probe.nav', ability: 'manageTenant' })
+    assert.equal(api.contributions.nav[0].ability, 'manageTenant')
+    assert.throws(() => api.nav({ label: 'probe.nav', ability: 'editEverything' as never }))
+    try {
+      api.nav({ label: 'probe.nav', ability: 'editEverything' as never })
+    } catch (error) {
+      assert.instanceOf(error, PluginError)
+      assert.equal((error as PluginError).code, 'E_PLUGIN_CONTRIBUTION_INVALID')
+      assert.include((error as PluginError).message, 'nav-probe')
+      assert.include((error as PluginError).message, 'editEverything')
+    }
   })
 })

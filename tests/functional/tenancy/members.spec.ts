@@ -1,9 +1,13 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
+import type { ApiClient } from '@japa/api-client'
+import { DateTime } from 'luxon'
 import Invitation from '#models/invitation'
 import Membership from '#models/membership'
 import User from '#models/user'
 import { runInTenant } from '#tenancy/tenant_context'
+import type { Role } from '#tenancy/roles'
+import { INERTIA_HEADERS } from '#tests/helpers/audience'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
 import { clearMailbox, latestLinkTo } from '#tests/helpers/mailbox'
 
@@ -109,5 +113,92 @@ test.group('Members invite', (group) => {
       .redirects(0)
     const invitations = await runInTenant(tenant.id, () => Invitation.query())
     assert.lengthOf(invitations, 0)
+  })
+})
+
+test.group('Members invitation link', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+  group.each.setup(() => clearMailbox())
+
+  async function invite(client: ApiClient, user: User, email: string, role: Role) {
+    const response = await client
+      .post('/settings/invitations')
+      .form({ email, role })
+      .loginAs(user)
+      .withCsrfToken()
+      .redirects(0)
+    response.assertStatus(302)
+  }
+
+  async function invitationsSeenBy(client: ApiClient, user: User) {
+    const page = await client.get('/settings/members').loginAs(user).headers(INERTIA_HEADERS)
+    page.assertStatus(200)
+    return page.body().props.invitations as { email: string; link: string | null }[]
+  }
+
+  test('owner copies the mailed link', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+    await invite(client, owner, 'eva@example.com', 'agent')
+
+    const [invitation] = await invitationsSeenBy(client, owner)
+    const mailed = await latestLinkTo('eva@example.com')
+    assert.equal(invitation.link, mailed.href)
+    const page = await client.get(new URL(invitation.link!).pathname)
+    page.assertStatus(200)
+  })
+
+  test('only members who may invite see links', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const { user: admin } = await addMember(tenant.id, 'admin')
+    await invite(client, owner, 'future.owner@example.com', 'owner')
+    await invite(client, owner, 'future.editor@example.com', 'editor')
+
+    const byAdmin = await invitationsSeenBy(client, admin)
+    const linkOf = (list: { email: string; link: string | null }[], email: string) =>
+      list.find((entry) => entry.email === email)?.link
+    assert.isNull(linkOf(byAdmin, 'future.owner@example.com'))
+    assert.isString(linkOf(byAdmin, 'future.editor@example.com'))
+
+    for (const role of ['editor', 'agent', 'viewer'] as const) {
+      const { user } = await addMember(tenant.id, role)
+      const seen = await invitationsSeenBy(client, user)
+      assert.lengthOf(seen, 2)
+      assert.isTrue(
+        seen.every((entry) => entry.link === null),
+        role
+      )
+    }
+  })
+
+  test('expired and older invitations have no link', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    await invite(client, owner, 'late@example.com', 'viewer')
+    await invite(client, owner, 'older@example.com', 'viewer')
+    await runInTenant(tenant.id, async () => {
+      await Invitation.query()
+        .where('email', 'late@example.com')
+        .update({ expiresAt: DateTime.utc().minus({ days: 1 }).toSQL({ includeOffset: false }) })
+      await Invitation.query().where('email', 'older@example.com').update({ tokenEncrypted: null })
+    })
+
+    const seen = await invitationsSeenBy(client, owner)
+    assert.lengthOf(seen, 2)
+    assert.isTrue(seen.every((entry) => entry.link === null))
+  })
+
+  test('sealed token does not move to another invitation', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    await invite(client, owner, 'first@example.com', 'agent')
+    await invite(client, owner, 'second@example.com', 'agent')
+    await runInTenant(tenant.id, async () => {
+      const first = await Invitation.findByOrFail('email', 'first@example.com')
+      await Invitation.query()
+        .where('email', 'second@example.com')
+        .update({ tokenEncrypted: first.tokenEncrypted })
+    })
+
+    const seen = await invitationsSeenBy(client, owner)
+    const second = seen.find((entry) => entry.email === 'second@example.com')
+    assert.isNull(second?.link)
   })
 })

@@ -1,0 +1,19 @@
+import vine from '@vinejs/vine'
+import { getCountries } from 'libphonenumber-js'
+import { tenantTimeZone } from '#validators/time_zones'
+
+/**
+ * Countries a tenant may have as its default: the ISO 3166-1 alpha-2 codes
+ * libphonenumber-js reads phone numbers of, because the default country
+ * only serves to read numbers written without a country code.
+ */
+export const WORKSPACE_COUNTRIES = getCountries()
+
+/** A tenant's name, default country and time zone, from "New workspace" or its settings. */
+export const workspaceValidator = vine.compile(
+  vine.object({
+    name: vine.string().trim().minLength(2).maxLength(120),
+    defaultCountry: vine.enum(WORKSPACE_COUNTRIES),
+    timezone: tenantTimeZone(),
+  })
+)
