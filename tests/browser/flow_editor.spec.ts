@@ -81,6 +81,10 @@ test.group('Flow editor building', () => {
     await connectPorts(page, ask, 'sent', branch)
     await tidy(page)
     await configureSimNao(page, branch, { amount: 1, unit: 'hours' })
+    assert.equal(
+      await page.locator('[data-test-id="field-rules-item-1"] legend').innerText(),
+      'Reply rule 2'
+    )
 
     const replies: Record<string, string> = {
       yes: 'Great, see you there!',
