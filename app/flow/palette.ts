@@ -8,7 +8,7 @@ export type Translate = (key: string) => string
 export function translateFields(fields: FormField[], t: Translate): Record<string, unknown>[] {
   return fields.map((field) => {
     const translated: Record<string, unknown> = { ...field, label: t(field.label) }
-    for (const key of ['help', 'placeholder', 'unit', 'addLabel'] as const) {
+    for (const key of ['help', 'placeholder', 'unit', 'addLabel', 'itemLabel'] as const) {
       const value = (field as unknown as Record<string, unknown>)[key]
       if (typeof value === 'string') {
         translated[key] = t(value)

@@ -266,4 +266,19 @@ test.group('Template editor', () => {
     await page.waitForURL(/\/templates\/\d+$/, { waitUntil: 'commit' })
     await capture(page, 'template-saved')
   })
+
+  test('new template is not called empty', async ({ browserContext, visit, assert }) => {
+    const { owner } = await createAudienceTenant()
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/templates/new')
+    const problems = page.locator('[data-test-id="template-problem"]')
+    await page.waitForLoadState('networkidle')
+    await page.waitForTimeout(500)
+    assert.equal(await problems.count(), 0)
+
+    await page.locator('[data-test-id="template-body"]').fill('Oi')
+    await page.locator('[data-test-id="template-body"]').fill('')
+    await problems.getByText('Write a message or attach a file.').waitFor()
+  })
 })

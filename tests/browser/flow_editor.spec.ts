@@ -23,6 +23,23 @@ import type { CampaignProgressPayload } from '#flow/progress'
 
 const VIEWPORT = { width: 1680, height: 1050 }
 
+/** Returns whether two boxes on the page overlap. */
+function boxesOverlap(
+  a: { x: number; y: number; width: number; height: number },
+  b: { x: number; y: number; width: number; height: number }
+) {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+}
+
+/** Boxes of every step drawn on the canvas, in page pixels. */
+async function nodeBoxes(page: Page) {
+  const boxes = []
+  for (const node of await page.locator('.vue-flow__node').all()) {
+    boxes.push({ id: await node.getAttribute('data-id'), box: (await node.boundingBox())! })
+  }
+  return boxes
+}
+
 async function openEditor(visit: any, browserContext: any, graph?: FlowGraph, locale = 'en') {
   const { tenant, owner } = await createTenantWithOwner('Flow')
   const campaign = await createCampaign(tenant.id)
@@ -64,6 +81,10 @@ test.group('Flow editor building', () => {
     await connectPorts(page, ask, 'sent', branch)
     await tidy(page)
     await configureSimNao(page, branch, { amount: 1, unit: 'hours' })
+    assert.equal(
+      await page.locator('[data-test-id="field-rules-item-1"] legend').innerText(),
+      'Reply rule 2'
+    )
 
     const replies: Record<string, string> = {
       yes: 'Great, see you there!',
@@ -418,6 +439,46 @@ test.group('Flow editor minimap', () => {
     await minimap.waitFor()
     assert.equal(await minimap.count(), 1)
   })
+
+  test('hidden minimap stays hidden on reload', async ({ visit, browserContext, assert }) => {
+    const { page } = await openEditor(visit, browserContext, replyFlow())
+    const minimap = page.locator('[data-test-id="flow-minimap"]')
+    const toggle = page.locator('[data-test-id="flow-minimap-toggle"]')
+    await minimap.waitFor()
+    await toggle.click()
+    await minimap.waitFor({ state: 'detached' })
+
+    await page.reload()
+    await page.locator('[data-test-id="flow-node-start"]').waitFor()
+    await page.waitForTimeout(300)
+    assert.equal(await minimap.count(), 0)
+    assert.equal(await toggle.getAttribute('aria-pressed'), 'false')
+
+    await toggle.click()
+    await minimap.waitFor()
+    await page.reload()
+    await minimap.waitFor()
+    assert.equal(await minimap.count(), 1)
+  })
+
+  test('tidy keeps steps clear of it', async ({ visit, browserContext, assert }) => {
+    const { page } = await openEditor(visit, browserContext, chainFlow(6))
+    const minimap = page.locator('[data-test-id="flow-minimap"]')
+    for (const size of [
+      { width: 1024, height: 768 },
+      { width: 1680, height: 1050 },
+    ]) {
+      await page.setViewportSize(size)
+      await minimap.waitFor()
+      await tidy(page)
+      await page.waitForTimeout(200)
+      const covered = (await minimap.boundingBox())!
+      for (const { id, box } of await nodeBoxes(page)) {
+        assert.isFalse(boxesOverlap(box, covered), `${id} is under the minimap at ${size.width}`)
+      }
+      await capture(page, `flow-tidy-minimap-${size.width}`)
+    }
+  })
 })
 
 /** Start, then Send `ask` and a Send `later` that nothing leads to yet, side by side. */
@@ -556,5 +617,51 @@ test.group('Flow editor tidy', () => {
       )
       assert.equal(stored[index - 1].y, stored[index].y, `${left} and ${right} share a row`)
     }
+  })
+})
+
+test.group('Flow editor layout', () => {
+  test('canvas keeps its room on narrow windows', async ({ visit, browserContext, assert }) => {
+    const { page } = await openEditor(visit, browserContext, replyFlow(), 'pt-BR')
+    const canvas = page.locator('[data-test-id="flow-canvas"]')
+    const minimumWidths = [
+      { width: 1440, canvas: 500 },
+      { width: 1024, canvas: 400 },
+      { width: 768, canvas: 400 },
+      { width: 390, canvas: 300 },
+    ]
+    for (const { width, canvas: minimum } of minimumWidths) {
+      await page.setViewportSize({ width, height: width < 500 ? 844 : 800 })
+      await page.waitForTimeout(200)
+      const box = (await canvas.boundingBox())!
+      assert.isAtLeast(box.width, minimum, `canvas width at ${width}`)
+      assert.isAtLeast(box.height, 300, `canvas height at ${width}`)
+      assert.isTrue(await page.locator('[data-test-id="palette-send"]').isVisible())
+      assert.isTrue(await page.locator('[data-test-id="flow-panel"]').isVisible())
+      const widths = await page.evaluate(() => ({
+        page: document.documentElement.scrollWidth,
+        window: window.innerWidth,
+      }))
+      assert.isAtMost(widths.page, widths.window, `page is wider than ${width}`)
+      await capture(page, `flow-editor-${width}-pt-BR`)
+    }
+  })
+
+  test('new steps never land on each other', async ({ visit, browserContext, assert }) => {
+    const { page } = await openEditor(visit, browserContext)
+    const item = page.locator('[data-test-id="palette-send"]')
+    for (let count = 0; count < 4; count++) {
+      await item.focus()
+      await page.keyboard.press('Enter')
+    }
+    await page.locator('[data-test-id^="flow-node-send-"]').nth(3).waitFor()
+    const boxes = await nodeBoxes(page)
+    assert.lengthOf(boxes, 5)
+    for (const [index, first] of boxes.entries()) {
+      for (const second of boxes.slice(index + 1)) {
+        assert.isFalse(boxesOverlap(first.box, second.box), `${first.id} covers ${second.id}`)
+      }
+    }
+    await capture(page, 'flow-new-steps')
   })
 })

@@ -12,6 +12,11 @@ import {
 } from '#tests/helpers/channels'
 import { createContact, simulateReply, uniqueMobile } from '#tests/helpers/inbox'
 
+/** Window sizes in CSS pixels: a phone, a small laptop and a desktop. */
+const PHONE = { width: 390, height: 844 }
+const LAPTOP = { width: 1024, height: 768 }
+const DESKTOP = { width: 1440, height: 900 }
+
 /**
  * Saves a full-page screenshot when SCREENSHOT_DIR is set, to review the
  * page by eye; the tests never compare images.
@@ -210,4 +215,107 @@ test.group('Inbox', (group) => {
     assert.equal(await badge.locator('[aria-hidden="true"]').innerText(), '2')
     await capture(page, 'inbox-badge-en')
   }).timeout(120_000)
+
+  test('phone shows one pane at a time', async ({ browserContext, visit, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    owner.locale = 'pt-BR'
+    await owner.save()
+    const instance = await pairedSandbox(tenant.id)
+    const dora = await runInTenant(tenant.id, () =>
+      Contact.create({
+        name: 'Dora Reis',
+        phone: uniqueMobile(),
+        timezone: 'America/Sao_Paulo',
+        consent: 'unknown',
+      })
+    )
+    const inbound = await simulateReply(instance, dora.phone, 'Quero o *20% de desconto*')
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/inbox')
+    await page.setViewportSize(PHONE)
+    const row = page.locator(
+      `[data-test-id="conversation-row"][data-id="${inbound.conversationId}"]`
+    )
+    await row.waitFor()
+    const preview = row.locator('[data-test-id="conversation-preview"]')
+    assert.equal(await preview.locator('strong').innerText(), '20% de desconto')
+    assert.notInclude(await preview.innerText(), '*')
+    assert.isAtLeast((await row.boundingBox())!.width, 340)
+    await capture(page, 'inbox-phone-list')
+
+    await row.click()
+    const pane = page.locator('[data-test-id="conversation-pane"]')
+    const side = page.locator('[data-test-id="conversation-side"]')
+    await pane.waitFor()
+    assert.isFalse(await row.isVisible())
+    assert.isFalse(await side.isVisible())
+    assert.isFalse(await page.locator('[data-test-id="inbox-filters"]').isVisible())
+    assert.isAtLeast((await pane.boundingBox())!.width, 340)
+    const send = (await page.locator('[data-test-id="composer-send"]').boundingBox())!
+    assert.isAtMost(send.x + send.width, PHONE.width)
+    assert.isAtMost(send.y + send.height, PHONE.height)
+    await capture(page, 'inbox-phone-conversation')
+
+    await page.locator('[data-test-id="pane-contact"]').click()
+    await side.waitFor()
+    assert.isFalse(await pane.isVisible())
+    assert.isAtLeast((await side.boundingBox())!.width, 340)
+    assert.include(await side.locator('.consent-line').innerText(), 'Consentimento:')
+    assert.equal(await side.locator('[data-test-id="contact-consent"]').innerText(), 'Desconhecido')
+    await side.locator('[data-test-id="contact-consent-help"]').waitFor()
+    await capture(page, 'inbox-phone-contact')
+
+    await page.locator('[data-test-id="side-back"]').click()
+    await pane.waitFor()
+    assert.isFalse(await side.isVisible())
+    await page.locator('[data-test-id="pane-back"]').click()
+    await row.waitFor()
+    assert.isFalse(await pane.isVisible())
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      window: window.innerWidth,
+    }))
+    assert.isAtMost(widths.page, widths.window)
+  }).timeout(60_000)
+
+  test('wider screens show panes side by side', async ({ browserContext, visit, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    owner.locale = 'pt-BR'
+    await owner.save()
+    const instance = await pairedSandbox(tenant.id)
+    const ana = await createContact(tenant.id, 'Ana Souza')
+    const inbound = await simulateReply(instance, ana.phone, 'Oi, vi a promoção!')
+    await browserContext.loginAs(owner)
+
+    const page = await visit(`/inbox?conversation=${inbound.conversationId}`)
+    const list = page.locator('[data-test-id="conversation-list"]')
+    const pane = page.locator('[data-test-id="conversation-pane"]')
+    const side = page.locator('[data-test-id="conversation-side"]')
+    const contactButton = page.locator('[data-test-id="pane-contact"]')
+    await page.setViewportSize(DESKTOP)
+    await side.waitFor()
+    const desktop = [await list.boundingBox(), await pane.boundingBox(), await side.boundingBox()]
+    assert.isBelow(desktop[0]!.x, desktop[1]!.x)
+    assert.isBelow(desktop[1]!.x, desktop[2]!.x)
+    assert.isFalse(await contactButton.isVisible())
+    assert.isFalse(await page.locator('[data-test-id="pane-back"]').isVisible())
+    await capture(page, 'inbox-desktop')
+
+    await page.setViewportSize(LAPTOP)
+    await page.waitForTimeout(100)
+    assert.isTrue(await list.isVisible())
+    assert.isFalse(await side.isVisible())
+    assert.isAtLeast((await pane.boundingBox())!.width, 400)
+    assert.isFalse(await page.locator('[data-test-id="pane-back"]').isVisible())
+    await capture(page, 'inbox-laptop-conversation')
+
+    await contactButton.click()
+    await side.waitFor()
+    assert.isTrue(await list.isVisible())
+    assert.isFalse(await pane.isVisible())
+    await capture(page, 'inbox-laptop-contact')
+    await page.locator('[data-test-id="side-back"]').click()
+    await pane.waitFor()
+  }).timeout(60_000)
 })

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { whatsappToHtml } from '../../resources/js/lib/whatsapp_format.js'
+import { whatsappPreviewHtml, whatsappToHtml } from '../../resources/js/lib/whatsapp_format.js'
 
 test.group('WhatsApp formatting', () => {
   test('markup is escaped', ({ assert }) => {
@@ -34,5 +34,13 @@ test.group('WhatsApp formatting', () => {
 
   test('markers inside words stay as typed', ({ assert }) => {
     assert.equal(whatsappToHtml('2*3*4 ~a~ snake_case_name'), '2*3*4 <s>a</s> snake_case_name')
+  })
+
+  test('preview keeps formatting on one line', ({ assert }) => {
+    assert.equal(
+      whatsappPreviewHtml('Oferta:\n  *20% de desconto*\n_hoje_'),
+      'Oferta: <strong>20% de desconto</strong> <em>hoje</em>'
+    )
+    assert.equal(whatsappPreviewHtml('<b>*x*</b>'), '&lt;b&gt;*x*&lt;/b&gt;')
   })
 })

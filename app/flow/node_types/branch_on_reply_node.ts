@@ -151,6 +151,7 @@ export const branchOnReplyNode = defineNodeType({
       name: 'rules',
       label: 'flow_nodes.branch_on_reply.fields.rules',
       addLabel: 'flow_nodes.branch_on_reply.fields.add_rule',
+      itemLabel: 'flow_nodes.branch_on_reply.fields.rule_item',
       maxItems: 20,
       itemFields: [
         {

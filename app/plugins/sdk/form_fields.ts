@@ -174,6 +174,11 @@ export interface ListFormField extends BaseFormField {
   itemFields: FormField[]
   /** Translation key of the "add" button. */
   addLabel: string
+  /**
+   * Translation key of what one item is, shown with its number above each
+   * item ("Reply rule 2"). @default the word "Item"
+   */
+  itemLabel?: string
   /** Fewest items. @default 0 */
   minItems?: number
   /** Most items. @default undefined */

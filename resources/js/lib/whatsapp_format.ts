@@ -22,6 +22,14 @@ export function whatsappToHtml(text: string) {
     .join('')
 }
 
+/**
+ * Converts a message into one line of safe HTML for a preview, such as the
+ * inbox list's: line breaks become spaces and the formatting stays.
+ */
+export function whatsappPreviewHtml(text: string) {
+  return whatsappToHtml(text.replace(/\s*\n\s*/g, ' '))
+}
+
 /** Formats escaped text outside monospace blocks: inline code, bold, italic, strike and line breaks. */
 function formatInline(text: string) {
   return text

@@ -47,6 +47,8 @@ export interface PaletteField {
   options?: { value: string | number; label: string }[]
   itemFields?: PaletteField[]
   addLabel?: string
+  /** Translated name of one list item, which the editor shows numbered. */
+  itemLabel?: string
   minItems?: number
   maxItems?: number
   units?: string[]
