@@ -20,7 +20,7 @@ import {
   recordSend,
   type SandboxSend,
 } from './sandbox_sends.js'
-import { sandboxAccount } from './sandbox_account.js'
+import { connectionNameOf, sandboxAccount } from './sandbox_account.js'
 
 const E164 = /^\+[1-9]\d{6,14}$/
 
@@ -229,7 +229,10 @@ export class SandboxDriver extends BaseChannelDriver {
     }
     this.#clearTimer(this.#qrTimer)
     this.#qr = null
-    const account = sandboxAccount(this.context.instanceId)
+    const account = sandboxAccount(
+      this.context.instanceId,
+      await connectionNameOf(this.context.instanceId)
+    )
     await this.context.credentials.write({ account, pairedAt: new Date().toISOString() })
     await this.#open(account)
     return { account }

@@ -1,6 +1,8 @@
 import { test } from '@japa/runner'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { capture } from '#tests/helpers/browser_pages'
+import { runInTenant } from '#tenancy/tenant_context'
+import { createInstance } from '#services/channels/instance_service'
 
 /** A phone's window, in CSS pixels. */
 const PHONE = { width: 390, height: 844 }
@@ -49,5 +51,24 @@ test.group('Narrow screen', () => {
       assert.isAtMost(widths.page, widths.window, `${path} is wider than the window`)
     }
     await capture(page, 'narrow-settings')
+  }).timeout(60_000)
+
+  test('long connection name keeps its status', async ({ browserContext, visit, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Phone')
+    await runInTenant(tenant.id, () =>
+      createInstance({ name: 'Loja Centro Atendimento Principal Ipiranga', channel: 'sandbox' })
+    )
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/connections')
+    await page.setViewportSize(PHONE)
+    const status = page.locator('[data-test-id="connection-status"]')
+    await status.waitFor()
+    const widths = await status.evaluate((element) => ({
+      content: element.scrollWidth,
+      shown: element.clientWidth,
+    }))
+    assert.isAtMost(widths.content, widths.shown, 'the status is cut')
+    await capture(page, 'narrow-connection-status')
   }).timeout(60_000)
 })

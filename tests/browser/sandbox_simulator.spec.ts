@@ -67,6 +67,24 @@ test.group('Phone simulator', (group) => {
     assert.equal(stored.status, 'received')
   }).timeout(60_000)
 
+  test('times and name follow the member', async ({ browserContext, visit, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    owner.locale = 'pt-BR'
+    await owner.save()
+    const carla = await createContact(tenant.id, 'Carla Dias', '+5511987659012')
+    const instance = await pairedSandbox(tenant.id)
+    await queueMessage(instance, carla.phone, 'Olá, Carla')
+    await browserContext.loginAs(owner)
+
+    const page = await visit(`/simulator?instance=${instance.id}&contact=${carla.id}`)
+    const bubble = page.locator('[data-test-id="simulator-message"][data-direction="out"]')
+    await bubble.waitFor()
+    // The browser speaks en-US; the member reads Portuguese, with 24-hour times.
+    assert.match(await bubble.locator('.wa-meta').innerText(), /^\d{2}:\d{2}/)
+    assert.notMatch(await bubble.locator('.wa-meta').innerText(), /AM|PM/)
+    assert.equal(await page.locator('.wa-header strong').innerText(), instance.name)
+  }).timeout(60_000)
+
   test('formatting and live ticks', async ({ browserContext, visit, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     const ana = await createContact(tenant.id, 'Ana Souza', '+5511987651234')

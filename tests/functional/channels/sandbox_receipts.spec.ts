@@ -23,6 +23,7 @@ test.group('Sandbox receipts', (group) => {
     const message = await queueMessage(instance, '+5511987650001')
 
     const read = await waitForMessageStatus(message, 'read')
+    assert.equal(instance.accountName, instance.name)
     assert.isNotNull(read.sentAt)
     assert.isNotNull(read.deliveredAt)
     assert.isNotNull(read.readAt)
