@@ -214,13 +214,13 @@ test.group('Plugin contributions', (group) => {
     await emitDomainEvent('contact:created', {
       tenantId: tenant.id,
       contactId: 41,
-      source: 'import',
+      source: 'api',
     })
 
     const rows = await db.from('fixture_notes_events').where('tenant_id', tenant.id)
     assert.lengthOf(rows, 1)
     assert.equal(rows[0].contact_id, 41)
-    assert.equal(rows[0].source, 'import')
+    assert.equal(rows[0].source, 'api')
   })
 
   test('page renders over HTTP', async ({ client, assert }) => {
