@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import { stringify, type Stringifier } from 'csv-stringify'
-import type { HttpContext } from '#sdk'
+import { csvSeparatorFor, csvStringifyOptions, type HttpContext } from '#sdk'
 import {
   filterOptions,
   filteredEntries,
@@ -17,14 +17,6 @@ const PAGE_SIZE = 50
 
 /** Entries the CSV export reads from the database at a time. */
 const EXPORT_CHUNK = 1000
-
-/**
- * CSV options for user text such as actor labels and targets. A cell that
- * starts with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`,
- * so a spreadsheet does not run it as a formula. A `;` is quoted for
- * spreadsheets that split on it.
- */
-const CSV_CELLS = { escape_formulas: true, quoted_match: /;/ } as const
 
 const CSV_COLUMNS = [
   'id',
@@ -99,7 +91,11 @@ export default class EntriesController {
   async export(ctx: HttpContext) {
     await ctx.bouncer.authorize('manageTenant')
     const { filters } = await readFilters(ctx)
-    const csv = stringify({ ...CSV_CELLS, header: true, columns: [...CSV_COLUMNS] })
+    const csv = stringify({
+      ...csvStringifyOptions(csvSeparatorFor(ctx.i18n.locale)),
+      header: true,
+      columns: [...CSV_COLUMNS],
+    })
     const tenantId = ctx.tenant.id
     await recordEntry({
       tenantId,
