@@ -9,6 +9,7 @@ import {
 } from '../services/entry_filters.js'
 import { presentEntry } from '../services/entry_presenter.js'
 import { stepNamesOf } from '../services/entry_steps.js'
+import { targetNamesOf } from '../services/entry_targets.js'
 import { auditPlugin } from '../services/plugin_context.js'
 import { recordEntry } from '../services/recorder.js'
 
@@ -76,9 +77,11 @@ export default class EntriesController {
     const steps = await stepNamesOf(ctx.tenant.id, entries.all(), (key, values) =>
       ctx.i18n.t(key, values)
     )
+    const targetNames = await targetNamesOf(ctx.tenant.id, entries.all())
     return auditPlugin().render(ctx, 'index', {
       entries: entries.all().map((entry) => ({
         ...presentEntry(entry),
+        targetName: targetNames.get(entry.id) ?? null,
         steps: steps.get(entry.id) ?? {},
       })),
       pagination: entries.getMeta(),

@@ -81,6 +81,33 @@ test.group('Plugin host admin page', (group) => {
     assert.isFalse(byName['fixture-notes'].enabled)
   })
 
+  test('descriptions follow the reader language', async ({ client, assert }) => {
+    const { owner } = await tenantWithNotes(false)
+    const descriptions = async () => {
+      const response = await client.get('/settings/plugins').loginAs(owner)
+      response.assertStatus(200)
+      const { plugins } = inertiaPage(response.text()).props
+      return Object.fromEntries(plugins.map((plugin: any) => [plugin.name, plugin.description]))
+    }
+
+    const english = await descriptions()
+    owner.locale = 'pt-BR'
+    await owner.save()
+    const portuguese = await descriptions()
+
+    for (const name of ['audit', 'reports', 'sandbox', 'webhooks', 'whatsapp']) {
+      assert.isString(english[name], name)
+      assert.isString(portuguese[name], name)
+      assert.notEqual(portuguese[name], english[name], `${name} has no Portuguese description`)
+      assert.notMatch(english[name], /append-only|baileys|domain event/i, name)
+    }
+    assert.include(portuguese.webhooks, 'Avisa seus outros sistemas')
+    assert.equal(
+      english['fixture-notes'],
+      'Test plugin with a node type, an event subscriber, a page and a table'
+    )
+  })
+
   test('a failed plugin route answers 404', async ({ client }) => {
     const { owner } = await tenantWithNotes(false)
     const response = await client.get('/plugins/fixture-boot-throws').loginAs(owner)
