@@ -19,8 +19,8 @@ server.use([
 router.use([
   () => import('#middleware/body_parser_middleware'),
   () => import('#middleware/strip_nul_middleware'),
-  () => import('@adonisjs/session/session_middleware'),
-  () => import('@adonisjs/shield/shield_middleware'),
+  () => import('#middleware/browser_session_middleware'),
+  () => import('#middleware/browser_shield_middleware'),
   () => import('@adonisjs/auth/initialize_auth_middleware'),
   () => import('#middleware/silent_auth_middleware'),
   () => import('#middleware/detect_user_locale_middleware'),

@@ -13,6 +13,7 @@ import {
 import { campaignStepNames } from '#services/campaigns/campaign_steps'
 import { recordAudit } from '#events/audit_record'
 import { pageParam } from '#services/database/page_numbers'
+import { csvSeparatorFor } from '#services/csv_cells'
 
 /**
  * Delivery tracking of one campaign: every recipient's message with its
@@ -57,7 +58,7 @@ export default class CampaignMessagesController {
     })
   }
 
-  async export({ params, request, response, bouncer, logger }: HttpContext) {
+  async export({ params, request, response, bouncer, logger, i18n }: HttpContext) {
     await bouncer.authorize('exportContactData')
     const campaign = await Campaign.findOrFail(params.id)
     const filters = campaignMessageFilters(request.qs())
@@ -68,7 +69,10 @@ export default class CampaignMessagesController {
     })
     logger.info({ campaignId: campaign.id, filters }, 'campaign messages exported')
 
-    const csv = Readable.from(campaignMessagesCsv(campaign.tenantId, campaign.id, filters))
+    const separator = csvSeparatorFor(i18n.locale)
+    const csv = Readable.from(
+      campaignMessagesCsv(campaign.tenantId, campaign.id, filters, separator)
+    )
     csv.on('error', (error) => {
       logger.error({ err: error, campaignId: campaign.id }, 'campaign messages export failed')
     })

@@ -7,6 +7,7 @@ import { createImport, previewImport, startImport } from '#services/imports/impo
 import { mappingProblem } from '#services/imports/column_mapping'
 import { streamReportCsv, reportSample } from '#services/imports/import_report'
 import { ENCODINGS, DELIMITERS } from '#services/imports/csv_format'
+import { csvSeparatorFor } from '#services/csv_cells'
 import { splitTags } from '#services/contacts/contact_service'
 import { recordAudit } from '#events/audit_record'
 
@@ -118,7 +119,11 @@ export default class ContactImportsController {
     response.header('content-type', 'text/csv; charset=utf-8')
     response.attachment(`${name}-report.csv`)
     return response.stream(
-      await streamReportCsv(contactImport, (key, values) => i18n.t(key, values))
+      await streamReportCsv(
+        contactImport,
+        (key, values) => i18n.t(key, values),
+        csvSeparatorFor(i18n.locale)
+      )
     )
   }
 }

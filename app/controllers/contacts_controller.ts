@@ -108,10 +108,10 @@ export default class ContactsController {
     return response.redirect('/contacts')
   }
 
-  async optOut({ params, response, bouncer, session, i18n, logger }: HttpContext) {
+  async optOut({ params, response, bouncer, session, i18n, logger, auth }: HttpContext) {
     await bouncer.authorize('workInbox')
     const contact = await Contact.findOrFail(params.id)
-    await optOut(contact, 'operator')
+    await optOut(contact, { reason: 'operator', userId: auth.user?.id ?? null })
     logger.info({ contactId: contact.id }, 'contact opted out by operator')
     session.flash('success', i18n.t('contacts.opted_out_done'))
     return response.redirect().back()
@@ -130,7 +130,7 @@ export default class ContactsController {
    * Validates and saves the form. A phone or field value that cannot be
    * saved goes back to the form as an error on that field.
    */
-  private async save({ request, session, i18n, tenant }: HttpContext, existing?: Contact) {
+  private async save({ request, session, i18n, tenant, auth }: HttpContext, existing?: Contact) {
     const input = await request.validateUsing(contactValidator)
     try {
       return await saveContact(
@@ -141,7 +141,8 @@ export default class ContactsController {
           tags: input.tags === undefined ? undefined : splitTags(input.tags),
           fields: input.fields ?? undefined,
         },
-        existing
+        existing,
+        { source: 'manual', userId: auth.user?.id ?? null }
       )
     } catch (error) {
       if (error instanceof ContactInputException) {

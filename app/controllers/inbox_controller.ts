@@ -224,14 +224,19 @@ export default class InboxController {
     return conversation.contactId ? Contact.find(conversation.contactId) : null
   }
 
-  async #setConsent({ params, response, bouncer, logger }: HttpContext, change: 'in' | 'out') {
+  async #setConsent(
+    { params, response, bouncer, logger, auth }: HttpContext,
+    change: 'in' | 'out'
+  ) {
     await bouncer.authorize('workInbox')
     const conversation = await Conversation.findOrFail(params.id)
     const contact = await this.#contactOf(params.id)
     if (!contact) {
       return response.unprocessableEntity(withoutContact(params.id))
     }
-    await (change === 'out' ? optOut(contact, 'operator') : optIn(contact, 'operator'))
+    await (change === 'out'
+      ? optOut(contact, { reason: 'operator', userId: auth.user?.id ?? null })
+      : optIn(contact, 'operator'))
     logger.info({ contactId: contact.id, change }, 'consent changed from the inbox')
     await publishConversation(conversation.tenantId, conversation.id)
     return { consent: contact.consent }

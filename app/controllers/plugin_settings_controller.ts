@@ -1,10 +1,24 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import type { I18n } from '@adonisjs/i18n'
 import { errors as vineErrors } from '@vinejs/vine'
 import pluginHost from '#plugins/main'
 import { settingsValidator } from '#plugins/plugin_api'
 import { translateFields } from '#flow/palette'
 import { pluginSwitchValidator } from '#validators/plugins'
 import { recordAudit } from '#events/audit_record'
+
+/**
+ * Returns a plugin's description in the reader's language: the plugin's
+ * `<name>.plugin_description` translation when it has one, else the
+ * manifest's `description`.
+ */
+function pluginDescription(name: string, manifestDescription: string | null, i18n: I18n) {
+  const key = `${name}.plugin_description`
+  if (i18n.hasMessage(key) || i18n.hasFallbackMessage(key)) {
+    return i18n.t(key)
+  }
+  return manifestDescription
+}
 
 /**
  * Settings > Plugins: every plugin of the install with its state and load
@@ -17,7 +31,7 @@ export default class PluginSettingsController {
       plugins.push({
         name: record.name,
         version: record.manifest?.version ?? null,
-        description: record.manifest?.description ?? null,
+        description: pluginDescription(record.name, record.manifest?.description ?? null, i18n),
         status: record.status,
         error: record.error ? { code: record.error.code, message: record.error.message } : null,
         enabled: await pluginHost.isEnabledFor(record.name, tenant.id),

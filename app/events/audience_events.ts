@@ -1,7 +1,7 @@
 /**
- * Domain events of contacts and imports, emitted through the application's
- * emitter. Listeners (plugins, webhooks, the campaign engine) receive ids,
- * never phone numbers.
+ * Contact events of the core outside the plugin SDK's catalogue, emitted
+ * through the application's emitter. Listeners receive ids, never phone
+ * numbers.
  */
 export interface ContactEvent {
   tenantId: number
@@ -9,33 +9,18 @@ export interface ContactEvent {
 }
 
 export interface ConsentEvent extends ContactEvent {
-  /** What changed the consent: `keyword`, `operator`, `import`. */
+  /** Cause of the consent change: `operator` or `api`. */
   source: string
 }
 
-export interface ImportFinishedEvent {
-  tenantId: number
-  importId: number
-  /** The member who uploaded the file. */
-  userId: number | null
-  status: 'finished' | 'failed'
-  created: number
-  updated: number
-  /** Rows of existing contacts left as they were, in skip mode. */
-  kept: number
-  /** Rows that repeat a number of an earlier row of the file. */
-  duplicates: number
-  rejected: number
-  warned: number
-}
-
+/**
+ * Events of the core that the plugin SDK's catalogue does not list, so
+ * plugins and webhooks do not receive them. The catalogue's contact and
+ * import events are typed in `#sdk`.
+ */
 declare module '@adonisjs/core/types' {
   interface EventsList {
-    'contact:created': ContactEvent
-    'contact:updated': ContactEvent
     'contact:deleted': ContactEvent
-    'contact:opted_out': ConsentEvent
     'contact:opted_in': ConsentEvent
-    'import:finished': ImportFinishedEvent
   }
 }

@@ -1,14 +1,19 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import type { NextFn } from '@adonisjs/core/types/http'
+import { isApiRequest } from '#middleware/browser_session_middleware'
 import { isSessionCurrent } from '#services/session_version'
 
 /**
- * Reads the session's user when there is one, without requiring it. A
- * session that started before the user's last password change is signed
+ * Reads the session's user when there is one, without requiring it. REST
+ * API requests have no session, and their token names the tenant instead.
+ * A session that started before the user's last password change is signed
  * out here, so routes behind `auth` send it to the login page.
  */
 export default class SilentAuthMiddleware {
   async handle(ctx: HttpContext, next: NextFn) {
+    if (isApiRequest(ctx)) {
+      return next()
+    }
     await ctx.auth.check()
 
     const user = ctx.auth.user

@@ -80,9 +80,10 @@ export default class ChannelInstance extends withTenantScope(BaseModel) {
   /**
    * Set when sends were paused because the number looks at risk (many
    * failures, a restriction). The outbound queue of a paused instance keeps
-   * its jobs waiting until an operator clears the flag.
+   * its jobs waiting until an operator clears the flag. MariaDB and SQLite
+   * store it as 0 or 1, read back as a boolean.
    */
-  @column()
+  @column({ consume: (value) => Boolean(value) })
   declare pausedForHealth: boolean
 
   @column.dateTime({ autoCreate: true })

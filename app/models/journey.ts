@@ -83,7 +83,7 @@ export default class Journey extends withTenantScope(BaseModel) {
   declare sendMessageId: number | null
 
   /** Set when a job of the journey found its campaign paused; resume releases it. */
-  @column()
+  @column({ consume: (value) => Boolean(value) })
   declare held: boolean
 
   @column()

@@ -1,13 +1,38 @@
+import { extname } from 'node:path'
 import vine from '@vinejs/vine'
+import type { MultipartFile } from '@adonisjs/core/bodyparser'
 import { DELIMITERS, ENCODINGS } from '#services/imports/csv_format'
 import { TAG_MAX_LENGTH, tagParts } from '#services/contacts/contact_service'
 
 /** Largest CSV upload, in bytes: 50 MB, the multipart limit of the body parser. */
 export const MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
+/** Extensions of the text files an import reads. */
+const IMPORT_EXTENSIONS = ['csv', 'txt', 'tsv']
+
+/**
+ * Rejects a file that is not CSV text, such as an Excel workbook, naming the
+ * extension of the file's name (`xlsx`). The extension the body parser gave
+ * the file (`file.extname`) must be a text one too. Reported as `csvFile`
+ * with `{ extension }`, and its message asks the member to save the sheet
+ * as CSV.
+ */
+const csvFile = vine.createRule((value, _options, field) => {
+  const file = value as MultipartFile
+  const named = extname(file.clientName ?? '')
+    .slice(1)
+    .toLowerCase()
+  const detected = (file.extname ?? named).toLowerCase()
+  if (IMPORT_EXTENSIONS.includes(named) && IMPORT_EXTENSIONS.includes(detected)) {
+    return
+  }
+  const extension = IMPORT_EXTENSIONS.includes(named) ? detected : named
+  field.report('Save the spreadsheet as CSV', 'csvFile', field, { extension: extension || '?' })
+})
+
 export const uploadValidator = vine.compile(
   vine.object({
-    file: vine.file({ size: '50mb', extnames: ['csv', 'txt', 'tsv'] }),
+    file: vine.file({ size: '50mb' }).use(csvFile()),
   })
 )
 

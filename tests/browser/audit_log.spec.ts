@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { createCampaign } from '#tests/helpers/campaigns'
 import AuditEntry from '../../plugins/audit/models/audit_entry.js'
 
 /** Saves a full-page screenshot when SCREENSHOT_DIR is set, to review the page by eye. */
@@ -14,6 +15,10 @@ const LONG_REPLY =
   'VOLTAR nesta conversa e um atendente reativa o seu cadastro assim que possível, ' +
   'em horário comercial, de segunda a sexta-feira.'
 const KEYWORDS = ['STOP', 'SAIR', 'PARAR', 'CANCELAR', 'DESCADASTRAR', 'UNSUBSCRIBE']
+const FIELD_NAMES = {
+  'en': 'Opt-out keywords, Confirmation reply',
+  'pt-BR': 'Palavras de descadastro, Resposta de confirmação',
+}
 
 /**
  * An entry whose before and after values are long, unbroken JSON keeps the
@@ -48,7 +53,7 @@ test.group('Audit log page', () => {
 
       await row.waitFor()
       assert.equal(await diff.count(), 0, locale)
-      assert.include(await row.innerText(), 'keywords, reply', locale)
+      assert.include(await row.innerText(), FIELD_NAMES[locale as keyof typeof FIELD_NAMES], locale)
       assert.isAtMost(await pageWidth(), 1280, `${locale} collapsed`)
       await capture(page, `audit-log-${locale}`)
 
@@ -59,5 +64,52 @@ test.group('Audit log page', () => {
       assert.isAtMost(await pageWidth(), 1280, `${locale} expanded`)
       await capture(page, `audit-log-${locale}-expanded`)
     }
+  }).timeout(60_000)
+
+  test('targets and fields in page language', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Audit')
+    const campaign = await createCampaign(tenant.id, { name: 'Black Friday' })
+    const finished = await AuditEntry.create({
+      tenantId: tenant.id,
+      action: 'campaign.finished',
+      actorId: null,
+      actorLabel: null,
+      targetType: 'campaign',
+      targetId: String(campaign.id),
+      ipAddress: null,
+      before: null,
+      after: { completedJourneys: 12 },
+    })
+    const imported = await AuditEntry.create({
+      tenantId: tenant.id,
+      action: 'import.finished',
+      actorId: owner.id,
+      actorLabel: owner.fullName,
+      targetType: 'contact_import',
+      targetId: '999999',
+      ipAddress: null,
+      before: null,
+      after: { created: 3 },
+    })
+    owner.locale = 'pt-BR'
+    await owner.save()
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/plugins/audit/entries')
+    await page.setViewportSize({ width: 1280, height: 900 })
+    const campaignTarget = page.locator(`[data-test-id="audit-target-${finished.id}"]`)
+    await campaignTarget.waitFor()
+    assert.equal(await campaignTarget.innerText(), 'Campanha · Black Friday')
+    assert.equal(
+      await page.locator(`[data-test-id="audit-target-${imported.id}"]`).innerText(),
+      'Importação de contatos #999999'
+    )
+    const finishedRow = page.locator(`[data-test-id="audit-entry-${finished.id}"]`)
+    assert.include(await finishedRow.innerText(), 'Jornadas concluídas')
+    assert.notInclude(await finishedRow.innerText(), 'completedJourneys')
+    const options = await page.locator('[data-test-id="filter-target"] option').allInnerTexts()
+    assert.includeMembers(options, ['Campanha', 'Importação de contatos'])
+    assert.notInclude(options.join(' '), 'contact_import')
+    await capture(page, 'audit-log-targets-pt-BR')
   }).timeout(60_000)
 })

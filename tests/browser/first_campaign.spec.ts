@@ -455,11 +455,16 @@ async function funnelOnPage(page: Page) {
   return values
 }
 
+/** Parses an export of plain cells, split by `;` (Portuguese) or `,` (English). */
 function parseCsv(text: string) {
-  const [header, ...lines] = text.trim().split(/\r?\n/)
-  const columns = header.split(',')
+  const [header, ...lines] = text
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r?\n/)
+  const separator = header.includes(';') ? ';' : ','
+  const columns = header.split(separator)
   return lines.map((line) =>
-    Object.fromEntries(line.split(',').map((value, index) => [columns[index], value]))
+    Object.fromEntries(line.split(separator).map((value, index) => [columns[index], value]))
   )
 }
 

@@ -54,4 +54,31 @@ test.group('Webhooks page', (group) => {
     await page.assertText('[data-test-id="attempt-status-code"]', '202')
     await page.assertNotExists('[data-test-id="webhook-secret"]')
   })
+
+  test('help explains signing in pt-BR', async ({ visit, browserContext, assert }) => {
+    const { owner } = await createTenantWithOwner('Hooks')
+    owner.locale = 'pt-BR'
+    await owner.save()
+    await browserContext.loginAs(owner)
+    webhooksConfig.allowPrivateTargets = false
+
+    try {
+      await visit('/')
+      const page = await visit('/plugins/webhooks/endpoints')
+      const help = page.locator('[data-test-id="webhooks-help"]')
+      await help.waitFor()
+      const text = await help.innerText()
+      assert.include(text, 'segredo de assinatura')
+      assert.include(text, 'X-Disparador-Signature')
+      assert.include(text, 'até 6 tentativas')
+      assert.include(text, 'rede privada')
+      assert.notInclude(text, 'docs/')
+      if (process.env.SCREENSHOT_DIR) {
+        await page.setViewportSize({ width: 1280, height: 900 })
+        await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/webhooks-pt-BR.png` })
+      }
+    } finally {
+      webhooksConfig.allowPrivateTargets = true
+    }
+  }).timeout(60_000)
 })

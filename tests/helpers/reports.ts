@@ -123,7 +123,7 @@ async function driveTo(
     })
   }
   if (fate === 'opted_out') {
-    await optOut(contact, 'keyword')
+    await optOut(contact, { reason: 'keyword', keyword: 'stop' })
   }
 }
 

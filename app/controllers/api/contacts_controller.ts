@@ -21,7 +21,10 @@ export default class ApiContactsController {
 
   async store({ request, response, tenant }: HttpContext) {
     const input = await request.validateUsing(apiContactValidator)
-    const contact = await saveContact(tenant, { ...input, consent: input.consent })
+    const contact = await saveContact(tenant, { ...input, consent: input.consent }, undefined, {
+      source: 'api',
+      userId: null,
+    })
     return response.created({ data: await this.present(contact.id) })
   }
 
@@ -32,7 +35,7 @@ export default class ApiContactsController {
   async update({ params, request, tenant }: HttpContext) {
     const existing = await Contact.findOrFail(params.id)
     const input = await request.validateUsing(apiContactValidator)
-    await saveContact(tenant, input, existing)
+    await saveContact(tenant, input, existing, { source: 'api', userId: null })
     return { data: await this.present(existing.id) }
   }
 
@@ -44,7 +47,7 @@ export default class ApiContactsController {
 
   async optOut({ params }: HttpContext) {
     const contact = await Contact.findOrFail(params.id)
-    await optOut(contact, 'api')
+    await optOut(contact, { reason: 'api' })
     return { data: await this.present(contact.id) }
   }
 

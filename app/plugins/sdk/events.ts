@@ -16,8 +16,11 @@ export interface DomainEventBase {
   occurredAt: string
 }
 
-/** Where a contact came from. */
-export type ContactSource = 'manual' | 'import' | 'api' | 'inbound'
+/**
+ * Origin of a new contact: a member's form (`manual`) or the REST API.
+ * Contacts that an import creates are reported by `import:finished` only.
+ */
+export type ContactSource = 'manual' | 'api'
 
 export interface ContactCreatedEvent extends DomainEventBase {
   contactId: number
@@ -116,13 +119,26 @@ export interface InstanceStatusChangedEvent extends DomainEventBase {
 export interface ImportFinishedEvent extends DomainEventBase {
   importId: number
   /** The member who uploaded the file, or `null` when unknown. */
-  userId?: number | null
-  /** The list the rows went into, if the import targeted one. */
-  listId: number | null
+  userId: number | null
+  /** Outcome: `failed` when the import stopped on an error, and the counts cover the rows before it. */
+  status: 'finished' | 'failed'
+  /** The lists the imported contacts were added to, empty when none. */
+  listIds: number[]
+  /** Rows that created a contact. */
   created: number
+  /** Rows that updated an existing contact. */
   updated: number
+  /**
+   * Rows of existing contacts left as they were, because the import keeps
+   * existing contacts; they still join the import's lists.
+   */
+  kept: number
+  /** Rows left out because their number repeats an earlier row of the file. */
   skipped: number
+  /** Rows rejected, such as for an invalid phone number. */
   failed: number
+  /** Created or updated rows that carry a warning, such as a landline number. */
+  warned: number
 }
 
 /**

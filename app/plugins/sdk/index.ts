@@ -34,7 +34,19 @@ export { MAX_PAGE } from '#services/database/page_numbers'
  * Names a campaign's steps by node id as the flow editor shows them, such
  * as "Send message · Welcome", for pages that list node ids.
  */
-export { campaignStepNames } from '#services/campaigns/campaign_steps'
+export { campaignStepNames, campaignStepPorts } from '#services/campaigns/campaign_steps'
+/**
+ * CSV exports as spreadsheets open them cleanly: the separator of the
+ * reader's language (`;` for pt-BR, `,` for en), a UTF-8 byte order mark,
+ * and cells that would run as a formula defused with a leading `'`.
+ */
+export {
+  UTF8_BOM,
+  csvLine,
+  csvSeparatorFor,
+  csvStringifyOptions,
+  type CsvSeparator,
+} from '#services/csv_cells'
 
 export * from './manifest.js'
 export * from './form_fields.js'

@@ -1,7 +1,7 @@
 import Message, { OUTBOUND_STATUSES, type OutboundStatus } from '#models/message'
 import { serializeMessage } from '#services/channels/channel_broadcast'
 import { runInTenant } from '#tenancy/tenant_context'
-import { csvField } from '#services/csv_cells'
+import { UTF8_BOM, csvLine, type CsvSeparator } from '#services/csv_cells'
 
 /** Rows per page of a campaign's messages page. */
 export const CAMPAIGN_MESSAGES_PER_PAGE = 50
@@ -101,7 +101,7 @@ const CSV_COLUMNS = [
   'failure_reason',
 ]
 
-function csvLine(message: Message) {
+function messageCells(message: Message) {
   const row = serializeCampaignMessage(message)
   return [
     row.id,
@@ -117,8 +117,6 @@ function csvLine(message: Message) {
     row.failureCode,
     row.failureReason,
   ]
-    .map(csvField)
-    .join(',')
 }
 
 /**
@@ -130,9 +128,10 @@ function csvLine(message: Message) {
 export async function* campaignMessagesCsv(
   tenantId: number,
   campaignId: number,
-  filters: CampaignMessageFilters
+  filters: CampaignMessageFilters,
+  separator: CsvSeparator
 ) {
-  yield `${CSV_COLUMNS.join(',')}\r\n`
+  yield UTF8_BOM + csvLine(CSV_COLUMNS, separator)
   let afterId = 0
   while (true) {
     const after = afterId
@@ -142,7 +141,7 @@ export async function* campaignMessagesCsv(
         .limit(EXPORT_CHUNK)
     )
     for (const message of rows) {
-      yield `${csvLine(message)}\r\n`
+      yield csvLine(messageCells(message), separator)
     }
     if (rows.length < EXPORT_CHUNK) {
       return

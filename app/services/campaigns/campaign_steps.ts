@@ -3,7 +3,8 @@ import FlowVersion from '#models/flow_version'
 import Template from '#models/template'
 import { nodeTypes } from '#flow/node_type_registry'
 import { stepName, type Translate } from '#flow/step_names'
-import type { FlowNode } from '#flow/flow_graph'
+import { ENTRY_NODE_TYPE, ENTRY_PORT, type FlowNode } from '#flow/flow_graph'
+import { translatePorts } from '#flow/palette'
 import { runInTenant } from '#tenancy/tenant_context'
 
 /**
@@ -92,4 +93,47 @@ export async function campaignStepNames(
     }
     return names
   })
+}
+
+/**
+ * Labels a step's ports by port id as the flow editor shows them, such as
+ * `sent` to "Sent" or a reply rule's id to its name. A type no longer
+ * registered, or a configuration its ports cannot be read from, gives an
+ * empty map, so callers show the port id.
+ */
+function portLabelsOf(node: FlowNode, t: Translate) {
+  if (node.type === ENTRY_NODE_TYPE) {
+    return new Map([[ENTRY_PORT, t('flow.entry.port')]])
+  }
+  if (!nodeTypes.get(node.type)) {
+    return new Map<string, string>()
+  }
+  try {
+    const ports = nodeTypes.portsFor(node.type, node.config ?? {})
+    return new Map(translatePorts(ports, t).map((port) => [port.id, port.label] as const))
+  } catch {
+    return new Map<string, string>()
+  }
+}
+
+/**
+ * Names the steps of a campaign like `campaignStepNames`, and labels each
+ * step's ports in the reader's language, for reports that count journeys
+ * by the port they left through. An id that no version of the flow has is
+ * left out.
+ */
+export async function campaignStepPorts(
+  tenantId: number,
+  campaignId: number,
+  nodeIds: Iterable<string>,
+  t: Translate
+) {
+  const requested = new Set(nodeIds)
+  const names = await campaignStepNames(tenantId, campaignId, requested, t)
+  const nodes = await runInTenant(tenantId, () => findNodes(campaignId, requested))
+  const steps = new Map<string, { name: string; ports: Map<string, string> }>()
+  for (const [nodeId, name] of names) {
+    steps.set(nodeId, { name, ports: portLabelsOf(nodes.get(nodeId)!, t) })
+  }
+  return steps
 }

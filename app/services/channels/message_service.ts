@@ -315,6 +315,7 @@ export async function storeInbound(instance: ChannelInstance, inbound: InboundMe
   await publishUnread(conversation.tenantId)
   await emitDomainEvent('message:received', {
     tenantId: message.tenantId,
+    occurredAt: message.receivedAt?.toUTC().toISO() ?? undefined,
     messageId: message.id,
     contactId: message.contactId,
     instanceId: instance.id,

@@ -4,7 +4,7 @@ import type Contact from '#models/contact'
 import CustomField from '#models/custom_field'
 import { contactSearchQuery, type ContactFilters } from '#services/contacts/contact_search'
 import { fieldValuesOf } from '#services/contacts/custom_field_values'
-import { SAFE_STRINGIFY_OPTIONS } from '#services/csv_cells'
+import { csvStringifyOptions, type CsvSeparator } from '#services/csv_cells'
 
 /** Contacts read from the database at a time while exporting. */
 const EXPORT_CHUNK = 1000
@@ -85,14 +85,18 @@ async function writeContacts(
 /**
  * Starts a CSV export of the current tenant's contacts that match the
  * contacts page's filters: one row per contact, the standard fields, then
- * one column per custom field under its key. Returns the stream and a
- * promise that settles when the last row is written.
+ * one column per custom field under its key, split by `separator`. Returns
+ * the stream and a promise that settles when the last row is written.
  */
-export async function exportContacts(filters: ContactFilters, defaultCountry: string) {
+export async function exportContacts(
+  filters: ContactFilters,
+  defaultCountry: string,
+  separator: CsvSeparator
+) {
   const fields = await CustomField.query().orderBy('key')
   const fieldKeys = fields.map((field) => field.key).filter((key) => !BASE_COLUMNS.includes(key))
   const csv = stringify({
-    ...SAFE_STRINGIFY_OPTIONS,
+    ...csvStringifyOptions(separator),
     header: true,
     columns: [...BASE_COLUMNS, ...fieldKeys],
   })

@@ -1,13 +1,18 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import emitter from '@adonisjs/core/services/emitter'
+import { emitDomainEvent } from '#events/domain_events'
 import { Exception } from '@adonisjs/core/exceptions'
 import Contact, { type ConsentState } from '#models/contact'
 import ContactTag from '#models/contact_tag'
 import CustomField from '#models/custom_field'
 import type Tenant from '#models/tenant'
 import { parsePhone, timezoneForCountry } from '#services/contacts/phone_numbers'
-import { parseFieldValue, saveFieldValues } from '#services/contacts/custom_field_values'
+import {
+  fieldValuesOf,
+  parseFieldValue,
+  saveFieldValues,
+} from '#services/contacts/custom_field_values'
 import { phoneHasher, suppress, suppressedHashes } from '#services/contacts/suppressions'
 import { optIn, optOut } from '#services/contacts/opt_out'
 import { currentTenantId } from '#tenancy/tenant_context'
@@ -27,6 +32,27 @@ export interface ContactInput {
   consent?: ConsentState
   fields?: Record<string, string | null | undefined>
 }
+
+/**
+ * Origin of a contact change: a member's form (`manual`) or the REST API.
+ * `userId` is the member who sent the form, `null` for the API.
+ */
+export interface ContactChangeOrigin {
+  source: 'manual' | 'api'
+  userId: number | null
+}
+
+/** Attributes of `ContactInput` that `contact:updated` names when they change. */
+const TRACKED_ATTRIBUTES = [
+  'name',
+  'phone',
+  'extraPhones',
+  'email',
+  'city',
+  'notes',
+  'timezone',
+  'language',
+] as const
 
 /**
  * A contact form value that cannot be saved. `field` names the form field,
@@ -66,11 +92,17 @@ export function splitTags(value: string | string[] | null | undefined) {
 }
 
 /**
- * Creates a contact, or updates `existing`, from form or API input. The
- * phone is read with the tenant's default country; a number of another
+ * Creates a contact, or updates `existing`, from form or API input, and
+ * emits `contact:created` or, when something changed, `contact:updated`.
+ * The phone is read with the tenant's default country; a number of another
  * contact, or an invalid one, raises `ContactInputException`.
  */
-export async function saveContact(tenant: Tenant, input: ContactInput, existing?: Contact) {
+export async function saveContact(
+  tenant: Tenant,
+  input: ContactInput,
+  existing?: Contact,
+  origin: ContactChangeOrigin = { source: 'manual', userId: null }
+) {
   const phone = parsePhone(input.phone, tenant.defaultCountry)
   if (!phone.ok) {
     throw new ContactInputException('phone', `contacts.phone_errors.${phone.problem}`, {
@@ -103,18 +135,62 @@ export async function saveContact(tenant: Tenant, input: ContactInput, existing?
   }
 
   const fieldValues = await readFieldInputs(input.fields ?? {})
+  const before = existing ? await snapshotOf(existing) : null
+  const changedAttributes = TRACKED_ATTRIBUTES.filter((name) => name in contact.$dirty)
   await contact.save()
   await saveFieldValues(fieldValues.map((entry) => ({ ...entry, contactId: contact.id })))
   if (input.tags) {
     await replaceTags(contact.id, splitTags(input.tags))
   }
-  await applyConsentInput(contact, input.consent)
+  await applyConsentInput(contact, input.consent, origin)
 
-  await emitter.emit(existing ? 'contact:updated' : 'contact:created', {
-    tenantId: contact.tenantId,
-    contactId: contact.id,
-  })
+  if (!before) {
+    await emitDomainEvent('contact:created', {
+      tenantId: contact.tenantId,
+      contactId: contact.id,
+      source: origin.source,
+    })
+    return contact
+  }
+  const changedFields = [...changedAttributes, ...changesSince(before, await snapshotOf(contact))]
+  if (changedFields.length > 0) {
+    await emitDomainEvent('contact:updated', {
+      tenantId: contact.tenantId,
+      contactId: contact.id,
+      changedFields,
+    })
+  }
   return contact
+}
+
+/** Custom values, tags and consent of a saved contact, to compare before and after a save. */
+async function snapshotOf(contact: Contact) {
+  const values = await fieldValuesOf([contact.id])
+  const tags = await ContactTag.query().where('contact_id', contact.id).select('name')
+  return {
+    fields: values.get(contact.id) ?? {},
+    tags: tags.map((tag) => tag.name).sort(),
+    consent: contact.consent,
+  }
+}
+
+/** Names the custom values (`fields.<key>`), `tags` and `consent` that differ. */
+function changesSince(
+  before: Awaited<ReturnType<typeof snapshotOf>>,
+  after: Awaited<ReturnType<typeof snapshotOf>>
+) {
+  const keys = new Set([...Object.keys(before.fields), ...Object.keys(after.fields)])
+  const changed = [...keys]
+    .filter((key) => (before.fields[key] ?? null) !== (after.fields[key] ?? null))
+    .sort()
+    .map((key) => `fields.${key}`)
+  if (before.tags.join('\n') !== after.tags.join('\n')) {
+    changed.push('tags')
+  }
+  if (before.consent !== after.consent) {
+    changed.push('consent')
+  }
+  return changed
 }
 
 function parseExtraPhones(values: string[], country: string) {
@@ -165,12 +241,20 @@ async function readFieldInputs(inputs: Record<string, string | null | undefined>
  * Applies a consent state chosen in a form. A number that opted out before
  * (a suppression exists) stays opted out unless the operator opts it in.
  */
-async function applyConsentInput(contact: Contact, consent: ConsentState | undefined) {
+async function applyConsentInput(
+  contact: Contact,
+  consent: ConsentState | undefined,
+  origin: ContactChangeOrigin
+) {
   if (consent === 'opted_out' && contact.consent !== 'opted_out') {
-    return optOut(contact, 'operator')
+    const cause =
+      origin.source === 'api'
+        ? ({ reason: 'api' } as const)
+        : ({ reason: 'operator', userId: origin.userId } as const)
+    return optOut(contact, cause)
   }
   if (consent === 'opted_in' && contact.consent !== 'opted_in') {
-    return optIn(contact, 'operator')
+    return optIn(contact, origin.source === 'api' ? 'api' : 'operator')
   }
   if (contact.consent !== 'opted_out') {
     const hash = (await phoneHasher())(contact.phone)

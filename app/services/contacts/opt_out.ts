@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import emitter from '@adonisjs/core/services/emitter'
+import { emitDomainEvent } from '#events/domain_events'
 import Contact from '#models/contact'
 import { audienceSettings } from '#services/contacts/audience_settings'
 import { suppress, unsuppress } from '#services/contacts/suppressions'
@@ -26,32 +27,50 @@ export function normalizeKeyword(text: string) {
 }
 
 /**
- * Tells whether an inbound message is an opt-out request: the whole message,
- * ignoring case, accents, surrounding spaces and punctuation, is one of the
- * keywords. A sentence that merely contains a keyword is not.
+ * Finds the opt-out keyword, as the tenant configured it, that the whole
+ * message equals, ignoring case, accents, surrounding spaces and
+ * punctuation. Returns `null` when none does, so a sentence that merely
+ * contains a keyword matches nothing.
  */
-export function isOptOutMessage(text: string, keywords: string[]) {
+export function matchOptOutKeyword(text: string, keywords: string[]) {
   const message = normalizeKeyword(text)
   if (message === '') {
-    return false
+    return null
   }
-  return keywords.some((keyword) => normalizeKeyword(keyword) === message)
+  return keywords.find((keyword) => normalizeKeyword(keyword) === message) ?? null
 }
+
+/** Tells whether an inbound message is an opt-out request (see `matchOptOutKeyword`). */
+export function isOptOutMessage(text: string, keywords: string[]) {
+  return matchOptOutKeyword(text, keywords) !== null
+}
+
+/**
+ * Cause of an opt-out: a keyword reply, a member, or an API call. `reason`
+ * is stored as the contact's consent source, and `contact:opted_out`
+ * carries it with the keyword or the member.
+ */
+export type OptOutCause =
+  | { reason: 'keyword'; keyword: string }
+  | { reason: 'operator'; userId: number | null }
+  | { reason: 'api' }
 
 /**
  * Opts the contact out: sets the consent state, records the suppression so
  * deletion or re-import cannot undo it, and emits `contact:opted_out`.
  */
-export async function optOut(contact: Contact, source: string) {
+export async function optOut(contact: Contact, cause: OptOutCause) {
   if (contact.consent !== 'opted_out') {
-    contact.merge({ consent: 'opted_out', consentSource: source, consentAt: DateTime.utc() })
+    contact.merge({ consent: 'opted_out', consentSource: cause.reason, consentAt: DateTime.utc() })
     await contact.save()
   }
-  await suppress(contact.phone, source)
-  await emitter.emit('contact:opted_out', {
+  await suppress(contact.phone, cause.reason)
+  await emitDomainEvent('contact:opted_out', {
     tenantId: contact.tenantId,
     contactId: contact.id,
-    source,
+    reason: cause.reason,
+    keyword: cause.reason === 'keyword' ? cause.keyword : null,
+    userId: cause.reason === 'operator' ? cause.userId : null,
   })
 }
 
@@ -78,7 +97,8 @@ export async function optIn(contact: Contact, source: string) {
  */
 export async function handleInboundForOptOut(fromPhone: string, text: string, country: string) {
   const settings = await audienceSettings()
-  if (!isOptOutMessage(text, settings.optOutKeywords)) {
+  const keyword = matchOptOutKeyword(text, settings.optOutKeywords)
+  if (keyword === null) {
     return { optedOut: false as const, reply: null }
   }
 
@@ -88,7 +108,7 @@ export async function handleInboundForOptOut(fromPhone: string, text: string, co
   }
   const contact = await Contact.query().where('phone', parsed.e164).first()
   if (contact) {
-    await optOut(contact, 'keyword')
+    await optOut(contact, { reason: 'keyword', keyword })
   } else {
     await suppress(parsed.e164, 'keyword')
   }
@@ -108,11 +128,11 @@ export async function handleInboundForOptOut(fromPhone: string, text: string, co
  */
 export async function optOutByKeyword(message: Message) {
   const settings = await audienceSettings()
-  if (
-    message.contactId === null ||
-    message.body === null ||
-    !isOptOutMessage(message.body, settings.optOutKeywords)
-  ) {
+  if (message.contactId === null || message.body === null) {
+    return false
+  }
+  const keyword = matchOptOutKeyword(message.body, settings.optOutKeywords)
+  if (keyword === null) {
     return false
   }
   const contact = await Contact.find(message.contactId)
@@ -129,7 +149,7 @@ export async function optOutByKeyword(message: Message) {
   }
 
   await contact.refresh()
-  await optOut(contact, 'keyword')
+  await optOut(contact, { reason: 'keyword', keyword })
   await sendOptOutConfirmation(message, contact, settings)
   return true
 }

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream'
 import drive from '@adonisjs/drive/services/main'
 import type ContactImport from '#models/contact_import'
 import type { ReportEntry } from '#services/imports/contact_import_runner'
-import { csvField } from '#services/csv_cells'
+import { UTF8_BOM, csvLine, type CsvSeparator } from '#services/csv_cells'
 
 type Translate = (key: string, values?: Record<string, unknown>) => string
 
@@ -49,22 +49,24 @@ export function describeMessages(entry: ReportEntry, t: Translate) {
 
 /**
  * Streams the whole report as UTF-8 CSV with a byte order mark, so
- * spreadsheets open accents right: row, status, name, phone, messages.
+ * spreadsheets open accents right, split by `separator`: row, status,
+ * name, phone, messages.
  */
-export async function streamReportCsv(contactImport: ContactImport, t: Translate) {
+export async function streamReportCsv(
+  contactImport: ContactImport,
+  t: Translate,
+  separator: CsvSeparator
+) {
   const entries = reportEntries(contactImport)
   async function* lines() {
-    yield (
-      '\uFEFF' +
-      [
-        t('imports.report.row'),
-        t('imports.report.status'),
-        t('imports.report.name'),
-        t('imports.report.phone'),
-        t('imports.report.messages'),
-      ].join(',') +
-      '\r\n'
-    )
+    const headings = [
+      t('imports.report.row'),
+      t('imports.report.status'),
+      t('imports.report.name'),
+      t('imports.report.phone'),
+      t('imports.report.messages'),
+    ]
+    yield UTF8_BOM + csvLine(headings, separator)
     for await (const entry of entries) {
       const cells = [
         entry.row,
@@ -73,7 +75,7 @@ export async function streamReportCsv(contactImport: ContactImport, t: Translate
         entry.phone,
         describeMessages(entry, t).join(' | '),
       ]
-      yield cells.map(csvField).join(',') + '\r\n'
+      yield csvLine(cells, separator)
     }
   }
   return Readable.from(lines())

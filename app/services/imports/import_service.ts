@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { extname } from 'node:path'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
 import drive from '@adonisjs/drive/services/main'
-import emitter from '@adonisjs/core/services/emitter'
+import { DateTime } from 'luxon'
+import { emitDomainEvent } from '#events/domain_events'
 import ContactImport, { type ImportOptions } from '#models/contact_import'
 import CustomField from '#models/custom_field'
 import { audienceSettings } from '#services/contacts/audience_settings'
@@ -141,17 +142,24 @@ export async function failImport(contactImport: ContactImport, error: unknown) {
   await emitImportFinished(contactImport)
 }
 
+/**
+ * Emits `import:finished` with the import's counts. Imported contacts get no
+ * `contact:created` or `contact:updated` of their own, so this event is the
+ * one that reports them.
+ */
 export async function emitImportFinished(contactImport: ContactImport) {
-  await emitter.emit('import:finished', {
+  await emitDomainEvent('import:finished', {
     tenantId: contactImport.tenantId,
+    occurredAt: (contactImport.finishedAt ?? DateTime.utc()).toUTC().toISO()!,
     importId: contactImport.id,
     userId: contactImport.userId ?? null,
     status: contactImport.status === 'failed' ? 'failed' : 'finished',
+    listIds: contactImport.options.listIds ?? [],
     created: contactImport.createdCount,
     updated: contactImport.updatedCount,
     kept: contactImport.keptCount,
-    duplicates: contactImport.duplicateCount,
-    rejected: contactImport.rejectedCount,
+    skipped: contactImport.duplicateCount,
+    failed: contactImport.rejectedCount,
     warned: contactImport.warnedCount,
   })
 }

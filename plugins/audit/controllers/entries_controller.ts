@@ -1,6 +1,6 @@
 import { once } from 'node:events'
 import { stringify, type Stringifier } from 'csv-stringify'
-import type { HttpContext } from '#sdk'
+import { csvSeparatorFor, csvStringifyOptions, type HttpContext } from '#sdk'
 import {
   filterOptions,
   filteredEntries,
@@ -9,6 +9,7 @@ import {
 } from '../services/entry_filters.js'
 import { presentEntry } from '../services/entry_presenter.js'
 import { stepNamesOf } from '../services/entry_steps.js'
+import { targetNamesOf } from '../services/entry_targets.js'
 import { auditPlugin } from '../services/plugin_context.js'
 import { recordEntry } from '../services/recorder.js'
 
@@ -17,14 +18,6 @@ const PAGE_SIZE = 50
 
 /** Entries the CSV export reads from the database at a time. */
 const EXPORT_CHUNK = 1000
-
-/**
- * CSV options for user text such as actor labels and targets. A cell that
- * starts with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`,
- * so a spreadsheet does not run it as a formula. A `;` is quoted for
- * spreadsheets that split on it.
- */
-const CSV_CELLS = { escape_formulas: true, quoted_match: /;/ } as const
 
 const CSV_COLUMNS = [
   'id',
@@ -84,9 +77,11 @@ export default class EntriesController {
     const steps = await stepNamesOf(ctx.tenant.id, entries.all(), (key, values) =>
       ctx.i18n.t(key, values)
     )
+    const targetNames = await targetNamesOf(ctx.tenant.id, entries.all())
     return auditPlugin().render(ctx, 'index', {
       entries: entries.all().map((entry) => ({
         ...presentEntry(entry),
+        targetName: targetNames.get(entry.id) ?? null,
         steps: steps.get(entry.id) ?? {},
       })),
       pagination: entries.getMeta(),
@@ -99,7 +94,11 @@ export default class EntriesController {
   async export(ctx: HttpContext) {
     await ctx.bouncer.authorize('manageTenant')
     const { filters } = await readFilters(ctx)
-    const csv = stringify({ ...CSV_CELLS, header: true, columns: [...CSV_COLUMNS] })
+    const csv = stringify({
+      ...csvStringifyOptions(csvSeparatorFor(ctx.i18n.locale)),
+      header: true,
+      columns: [...CSV_COLUMNS],
+    })
     const tenantId = ctx.tenant.id
     await recordEntry({
       tenantId,

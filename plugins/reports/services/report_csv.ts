@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync'
+import { campaignStepPorts, csvStringifyOptions, type CsvSeparator } from '#sdk'
 import { hourStart, type Period } from './bucket_keys.js'
 import {
   campaignFunnel,
@@ -20,22 +21,34 @@ export type OverviewExport = (typeof OVERVIEW_EXPORTS)[number]
 
 const FUNNEL_COLUMNS = ['enrolled', ...COUNTED_STAGES] as const
 
-/**
- * CSV options for user text such as campaign and instance names. A cell
- * that starts with `=`, `+`, `-`, `@`, tab or carriage return gets a
- * leading `'`, so a spreadsheet does not run it as a formula. A `;` is
- * quoted for spreadsheets that split on it. Counts stay numbers.
- */
-const CSV_CELLS = { escape_formulas: true, quoted_match: /;/ } as const
-
-function toCsv(columns: readonly string[], rows: Record<string, unknown>[]) {
-  return stringify(rows, { ...CSV_CELLS, header: true, columns: [...columns] })
+/** Language and separator of the member who downloads a report. */
+export interface CsvReader {
+  separator: CsvSeparator
+  t: (key: string, values?: Record<string, string | number>) => string
 }
 
-async function volumeCsv(scope: ReportScope, period: Period) {
+/**
+ * Writes rows as CSV the way the reader's spreadsheet opens them: a byte
+ * order mark, the reader's separator, and names that would run as a
+ * formula defused. Counts stay numbers.
+ */
+function toCsv(
+  reader: CsvReader,
+  columns: readonly (string | { key: string; header: string })[],
+  rows: Record<string, unknown>[]
+) {
+  return stringify(rows, {
+    ...csvStringifyOptions(reader.separator),
+    header: true,
+    columns: [...columns],
+  })
+}
+
+async function volumeCsv(reader: CsvReader, scope: ReportScope, period: Period) {
   const rows = await volume(scope, period)
   const timeColumn = period === 'hour' ? 'hour_start_utc' : 'day'
   return toCsv(
+    reader,
     [timeColumn, ...COUNTED_STAGES],
     rows.map(({ bucket, ...counts }) => ({
       [timeColumn]: period === 'hour' ? hourStart(bucket) : bucket,
@@ -44,9 +57,10 @@ async function volumeCsv(scope: ReportScope, period: Period) {
   )
 }
 
-async function instancesCsv(scope: ReportScope) {
+async function instancesCsv(reader: CsvReader, scope: ReportScope) {
   const rows = await perInstance(scope)
   return toCsv(
+    reader,
     ['instance_id', 'instance', ...COUNTED_STAGES],
     rows.map(({ instanceId, name, ...counts }) => ({
       instance_id: instanceId,
@@ -56,44 +70,76 @@ async function instancesCsv(scope: ReportScope) {
   )
 }
 
-/** CSV of one report of a campaign, one header row and English column names. */
-export async function campaignCsv(tenantId: number, campaignId: number, report: CampaignExport) {
+/**
+ * CSV of the per-step counts, for a reader who never saw the flow's node
+ * ids: one row per step under its name as the flow editor shows it, the
+ * message stages, the journeys waiting, then one column per exit (port)
+ * label with the journeys that left the step through it. Headers are in
+ * the reader's language.
+ */
+async function nodesCsv(reader: CsvReader, tenantId: number, campaignId: number) {
+  const nodes = await perNode(tenantId, campaignId)
+  const steps = await campaignStepPorts(tenantId, campaignId, Object.keys(nodes), reader.t)
+  const exits = new Map<string, string>()
+  const rows = Object.entries(nodes).map(([nodeId, { ports, ...counts }]) => {
+    const step = steps.get(nodeId)
+    const row: Record<string, unknown> = { step: step?.name ?? nodeId, ...counts }
+    for (const [portId, journeys] of Object.entries(ports)) {
+      const label = step?.ports.get(portId) ?? portId
+      const key = `exit:${label}`
+      exits.set(key, reader.t('reports.left_by', { port: label }))
+      row[key] = Number(row[key] ?? 0) + journeys
+    }
+    return row
+  })
+  const columns = [
+    { key: 'step', header: reader.t('reports.node') },
+    ...COUNTED_STAGES.map((stage) => ({ key: stage, header: reader.t(`reports.stages.${stage}`) })),
+    { key: 'waiting', header: reader.t('reports.waiting') },
+    ...[...exits].map(([key, header]) => ({ key, header })),
+  ]
+  return toCsv(reader, columns, rows)
+}
+
+/**
+ * CSV of one report of a campaign with one header row. Column names are
+ * English ids, except in `nodes`, whose headers are in the reader's language.
+ */
+export async function campaignCsv(
+  reader: CsvReader,
+  tenantId: number,
+  campaignId: number,
+  report: CampaignExport
+) {
   const scope = { tenantId, campaignId }
   switch (report) {
     case 'funnel': {
       const funnel = await campaignFunnel(tenantId, campaignId)
       return toCsv(
+        reader,
         ['stage', 'count'],
         FUNNEL_COLUMNS.map((stage) => ({ stage, count: funnel[stage] }))
       )
     }
     case 'hourly':
-      return volumeCsv(scope, 'hour')
+      return volumeCsv(reader, scope, 'hour')
     case 'daily':
-      return volumeCsv(scope, 'day')
+      return volumeCsv(reader, scope, 'day')
     case 'instances':
-      return instancesCsv(scope)
-    case 'nodes': {
-      const nodes = await perNode(tenantId, campaignId)
-      return toCsv(
-        ['node_id', ...COUNTED_STAGES, 'waiting', 'ports'],
-        Object.entries(nodes).map(([nodeId, { ports, ...counts }]) => ({
-          node_id: nodeId,
-          ...counts,
-          ports: JSON.stringify(ports),
-        }))
-      )
-    }
+      return instancesCsv(reader, scope)
+    case 'nodes':
+      return nodesCsv(reader, tenantId, campaignId)
   }
 }
 
 /** CSV of one report across the tenant's campaigns. */
-export async function overviewCsv(tenantId: number, report: OverviewExport) {
+export async function overviewCsv(reader: CsvReader, tenantId: number, report: OverviewExport) {
   const scope = { tenantId }
   switch (report) {
     case 'campaigns': {
       const { campaigns } = await campaignsOverview(tenantId)
       return toCsv(
+        reader,
         ['campaign_id', 'campaign', 'state', ...FUNNEL_COLUMNS],
         campaigns.map((campaign) => ({
           campaign_id: campaign.id,
@@ -104,10 +150,10 @@ export async function overviewCsv(tenantId: number, report: OverviewExport) {
       )
     }
     case 'hourly':
-      return volumeCsv(scope, 'hour')
+      return volumeCsv(reader, scope, 'hour')
     case 'daily':
-      return volumeCsv(scope, 'day')
+      return volumeCsv(reader, scope, 'day')
     case 'instances':
-      return instancesCsv(scope)
+      return instancesCsv(reader, scope)
   }
 }

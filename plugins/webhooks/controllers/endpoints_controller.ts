@@ -8,6 +8,7 @@ import { presentDelivery, presentEndpoint } from '../services/endpoint_presenter
 import { TargetRejectedError } from '../services/target_guard.js'
 import { sendTestDelivery } from '../services/delivery_service.js'
 import { webhooksPlugin } from '../services/plugin_context.js'
+import { webhooksConfig } from '../config.js'
 import { auditEndpointChange, auditedValues } from '../services/audit_trail.js'
 
 /** Deliveries the endpoint page lists, newest first. */
@@ -37,6 +38,7 @@ export default class EndpointsController {
     return webhooksPlugin().render(ctx, 'index', {
       endpoints: endpoints.map(presentEndpoint),
       events: WEBHOOK_EVENTS,
+      allowPrivateTargets: webhooksConfig.allowPrivateTargets,
     })
   }
 

@@ -132,7 +132,7 @@ test.group('Contacts import cases', (group) => {
     await importThroughPages(client, owner, tenant.id, file)
     await runInTenant(tenant.id, async () => {
       const contact = await Contact.query().firstOrFail()
-      await optOut(contact, 'keyword')
+      await optOut(contact, { reason: 'keyword', keyword: 'stop' })
       await deleteContact(contact)
     })
     assert.lengthOf(await runInTenant(tenant.id, () => Contact.query()), 0)

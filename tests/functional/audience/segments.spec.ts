@@ -39,7 +39,7 @@ async function seedAudience() {
       tags: ['vip'],
       fields: { score: '9' },
     })
-    await optOut(dani, 'keyword')
+    await optOut(dani, { reason: 'keyword', keyword: 'stop' })
     const list = await ContactList.create({ name: 'Clientes' })
     await addToLists([ana.id, caio.id, dani.id], [list.id])
     return { list: list.id }

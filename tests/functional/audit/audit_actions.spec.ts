@@ -150,7 +150,7 @@ test.group('Audit log import and export entries', (group) => {
     const imported = await onlyEntry(tenant.id, 'import.finished')
     assert.equal(imported.actorId, owner.id)
     assert.equal(imported.targetId, String(finished.id))
-    assert.deepInclude(imported.after!, { status: 'finished', created: 8, rejected: 2 })
+    assert.deepInclude(imported.after!, { status: 'finished', created: 8, failed: 2 })
 
     const report = await onlyEntry(tenant.id, 'import_report.exported')
     assert.equal(report.actorId, owner.id)

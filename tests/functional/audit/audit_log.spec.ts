@@ -127,11 +127,15 @@ test.group('Audit log entries', (group) => {
     await emitDomainEvent('import:finished', {
       ...base,
       importId: 9,
-      listId: null,
+      userId: null,
+      status: 'finished',
+      listIds: [],
       created: 3,
       updated: 1,
+      kept: 0,
       skipped: 0,
       failed: 0,
+      warned: 0,
     })
 
     const entries = await AuditEntry.query().where('tenant_id', tenant.id).orderBy('id')
@@ -153,11 +157,14 @@ test.group('Audit log entries', (group) => {
     assert.deepEqual(connected.before, { status: 'qr' })
     const [imported] = await entriesOf(tenant.id, 'import.finished')
     assert.deepEqual(imported.after, {
-      listId: null,
+      status: 'finished',
+      listIds: [],
       created: 3,
       updated: 1,
+      kept: 0,
       skipped: 0,
       failed: 0,
+      warned: 0,
     })
   })
 })

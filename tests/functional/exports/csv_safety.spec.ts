@@ -39,13 +39,24 @@ async function download(client: ApiClient, url: string, user: User) {
   return { text, rows }
 }
 
+/** A cell that starts a formula, unless it is only a phone number, which has nothing to run. */
+const FORMULA_CELL = /^(?!\+\d+$)[=+\-@\t\r]/
+
 /** Fails on any cell a spreadsheet would read as a formula. */
 function assertNoFormulas(assert: any, rows: Record<string, string>[], url: string) {
   for (const row of rows) {
     for (const [column, cell] of Object.entries(row)) {
-      assert.notMatch(cell, /^[=+\-@\t\r]/, `${url}: column ${column} starts a formula: ${cell}`)
+      assert.notMatch(cell, FORMULA_CELL, `${url}: column ${column} starts a formula: ${cell}`)
     }
   }
+}
+
+/** Fetches a CSV export and returns its text with the byte order mark and its header line. */
+async function downloadRaw(client: ApiClient, url: string, user: User) {
+  const response = await client.get(url).loginAs(user)
+  response.assertStatus(200)
+  const text = response.text()
+  return { text, header: text.split('\r\n')[0] }
 }
 
 /** Checks that `cell` is `value` with the leading apostrophe that defuses it. */
@@ -177,7 +188,7 @@ test.group('CSV exports', (group) => {
     assert.lengthOf(rows, 3)
     const cells = rows.slice(1).flat()
     for (const cell of cells) {
-      assert.notMatch(cell, /^[=+\-@\t\r]/, `${url}: a cell starts a formula: ${cell}`)
+      assert.notMatch(cell, FORMULA_CELL, `${url}: a cell starts a formula: ${cell}`)
     }
     assert.equal(rows[1][2], `'${FORMULAS.equals}`)
     assert.equal(rows[1][3], `'${FORMULAS.at}`)
@@ -205,5 +216,80 @@ test.group('CSV exports', (group) => {
     const { rows } = await download(client, campaignUrl, owner)
     assertNoFormulas(assert, rows, campaignUrl)
     assertDefused(assert, rows[0].instance, FORMULAS.at)
+  })
+
+  test('phone numbers export unchanged', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const phone = uniqueMobile()
+    await runInTenant(tenant.id, () =>
+      Contact.create({
+        name: 'Ana',
+        phone,
+        city: '+55 11 call me',
+        timezone: 'America/Sao_Paulo',
+        consent: 'opted_in',
+      })
+    )
+
+    const { rows } = await download(client, '/contacts/export.csv', owner)
+    assert.equal(rows[0].phone, phone)
+    assertDefused(assert, rows[0].city, '+55 11 call me')
+  })
+
+  test('exports follow the reader language', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const campaign = await createPublishedCampaign(tenant.id)
+    const contactImport = await runInTenant(tenant.id, async () => {
+      await Contact.create({
+        name: 'João; Maria',
+        phone: uniqueMobile(),
+        city: 'São Paulo',
+        timezone: 'America/Sao_Paulo',
+        consent: 'opted_in',
+      })
+      const reportKey = `imports/${tenant.id}/csv-language-${Date.now()}-report.jsonl`
+      await drive.use().put(reportKey, JSON.stringify({ row: 2, status: 'created', messages: [] }))
+      return ContactImport.create({
+        fileName: 'pessoas.csv',
+        fileKey: `imports/${tenant.id}/pessoas.csv`,
+        fileSize: 10,
+        encoding: 'utf-8',
+        delimiter: ';',
+        status: 'finished',
+        mapping: [],
+        options: { duplicates: 'skip', tags: [], listIds: [] },
+        reportKey,
+      })
+    })
+    const urls = [
+      '/contacts/export.csv',
+      `/campaigns/${campaign.id}/messages.csv`,
+      `/contacts/imports/${contactImport.id}/report.csv`,
+      `/plugins/reports/campaigns/${campaign.id}/export?report=funnel`,
+      '/plugins/reports/campaigns/export?report=campaigns',
+      '/plugins/audit/entries.csv',
+    ]
+
+    for (const [locale, separator, other] of [
+      ['en', ',', ';'],
+      ['pt-BR', ';', ','],
+    ]) {
+      owner.locale = locale
+      await owner.save()
+      for (const url of urls) {
+        const { text, header } = await downloadRaw(client, url, owner)
+        assert.isTrue(text.startsWith('\uFEFF'), `${locale} ${url}: no byte order mark`)
+        assert.include(header, separator, `${locale} ${url}: header ${header}`)
+        assert.notInclude(header, other, `${locale} ${url}: header ${header}`)
+      }
+    }
+
+    const { text } = await downloadRaw(client, '/contacts/export.csv', owner)
+    const rows = parse(text, { bom: true, columns: true, delimiter: ';' }) as Record<
+      string,
+      string
+    >[]
+    assert.equal(rows[0].name, 'João; Maria')
+    assert.equal(rows[0].city, 'São Paulo')
   })
 })

@@ -85,6 +85,33 @@ test.group('Plugin host admin page', (group) => {
     assert.isFalse(byName['fixture-notes'].enabled)
   })
 
+  test('descriptions follow the reader language', async ({ client, assert }) => {
+    const { owner } = await tenantWithNotes(false)
+    const descriptions = async () => {
+      const response = await client.get('/settings/plugins').loginAs(owner)
+      response.assertStatus(200)
+      const { plugins } = inertiaPage(response.text()).props
+      return Object.fromEntries(plugins.map((plugin: any) => [plugin.name, plugin.description]))
+    }
+
+    const english = await descriptions()
+    owner.locale = 'pt-BR'
+    await owner.save()
+    const portuguese = await descriptions()
+
+    for (const name of ['audit', 'reports', 'sandbox', 'webhooks', 'whatsapp']) {
+      assert.isString(english[name], name)
+      assert.isString(portuguese[name], name)
+      assert.notEqual(portuguese[name], english[name], `${name} has no Portuguese description`)
+      assert.notMatch(english[name], /append-only|baileys|domain event/i, name)
+    }
+    assert.include(portuguese.webhooks, 'Avisa seus outros sistemas')
+    assert.equal(
+      english['fixture-notes'],
+      'Test plugin with a node type, an event subscriber, a page and a table'
+    )
+  })
+
   test('a failed plugin route answers 404', async ({ client }) => {
     const { owner } = await tenantWithNotes(false)
     const response = await client.get('/plugins/fixture-boot-throws').loginAs(owner)
@@ -218,13 +245,13 @@ test.group('Plugin contributions', (group) => {
     await emitDomainEvent('contact:created', {
       tenantId: tenant.id,
       contactId: 41,
-      source: 'import',
+      source: 'api',
     })
 
     const rows = await db.from('fixture_notes_events').where('tenant_id', tenant.id)
     assert.lengthOf(rows, 1)
     assert.equal(rows[0].contact_id, 41)
-    assert.equal(rows[0].source, 'import')
+    assert.equal(rows[0].source, 'api')
   })
 
   test('page renders over HTTP', async ({ client, assert }) => {

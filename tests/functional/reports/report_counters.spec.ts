@@ -29,7 +29,10 @@ const FATES: RecipientFate[] = [
 ]
 
 function parseCsv(text: string) {
-  const [header, ...lines] = text.trim().split('\n')
+  const [header, ...lines] = text
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n')
   const columns = header.split(',')
   return lines.map((line) =>
     Object.fromEntries(line.split(',').map((value, i) => [columns[i], value]))
@@ -243,19 +246,20 @@ test.group('Reports counters', (group) => {
     )
     assert.equal(
       funnel.text(),
-      [
-        'stage,count',
-        'enrolled,2',
-        'queued,2',
-        'sent,1',
-        'delivered,1',
-        'read,1',
-        'failed,1',
-        'replied,0',
-        'opted_out,0',
-        'received,0',
-        '',
-      ].join('\n')
+      '\uFEFF' +
+        [
+          'stage,count',
+          'enrolled,2',
+          'queued,2',
+          'sent,1',
+          'delivered,1',
+          'read,1',
+          'failed,1',
+          'replied,0',
+          'opted_out,0',
+          'received,0',
+          '',
+        ].join('\r\n')
     )
 
     const instances = await csvRows(client, url('instances'), owner)
@@ -285,7 +289,7 @@ test.group('Reports counters', (group) => {
 
     const nodes = await csvRows(client, url('nodes'), owner)
     assert.deepEqual(
-      nodes.map((row) => [row.node_id, row.sent, row.failed]),
+      nodes.map((row) => [row.Step, row.Sent, row.Failed]),
       [
         ['ask', '1', '0'],
         ['remind', '0', '1'],

@@ -1,8 +1,10 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
+import db from '@adonisjs/lucid/services/db'
+import { parse } from 'csv-parse/sync'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { INERTIA_HEADERS } from '#tests/helpers/audience'
-import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
+import { graphEdge, graphNode, replyFlow, sendNode } from '#tests/helpers/campaigns'
 import { publishedCampaign } from '#tests/helpers/engine'
 import Template from '#models/template'
 import { runInTenant } from '#tenancy/tenant_context'
@@ -61,5 +63,49 @@ test.group('Report steps', (group) => {
     assert.isTrue(nodes[2].preview!.startsWith('Oi {{name|você}}, temos novidades'))
     assert.isTrue(nodes[2].preview!.endsWith('…'))
     assert.equal(nodes[3].preview, 'Convite de sexta')
+  })
+
+  test('step CSV names steps and exits', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Report steps')
+    owner.locale = 'pt-BR'
+    await owner.save()
+    const campaign = await publishedCampaign(tenant.id, owner.id, replyFlow(), { listIds: [] })
+    await db.table('campaign_node_counters').multiInsert([
+      {
+        tenant_id: tenant.id,
+        campaign_id: campaign.id,
+        node_id: 'ask',
+        waiting: 0,
+        ports: '{"sent":3}',
+      },
+      {
+        tenant_id: tenant.id,
+        campaign_id: campaign.id,
+        node_id: 'branch',
+        waiting: 1,
+        ports: '{"sim":1,"no_reply":1}',
+      },
+    ])
+
+    const response = await client
+      .get(`/plugins/reports/campaigns/${campaign.id}/export?report=nodes`)
+      .loginAs(owner)
+    response.assertStatus(200)
+    const text = response.text()
+    assert.isTrue(text.startsWith('\uFEFF'))
+    assert.notInclude(text, '{"')
+    const rows = parse(text, { bom: true, columns: true, delimiter: ';' }) as Record<
+      string,
+      string
+    >[]
+    const steps = rows.map((row) => row['Etapa'])
+    assert.lengthOf(steps, 2)
+    assert.match(steps[0], /^Enviar mensagem/)
+    assert.match(steps[1], /^Ramificar pela resposta/)
+    assert.equal(rows[0]['Saíram por “Enviada”'], '3')
+    assert.equal(rows[1]['Saíram por “SIM”'], '1')
+    assert.equal(rows[1]['Saíram por “Sem resposta”'], '1')
+    assert.equal(rows[1]['Aguardando agora'], '1')
+    assert.notInclude(text, 'no_reply')
   })
 })
