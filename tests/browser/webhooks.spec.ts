@@ -20,7 +20,8 @@ test.group('Webhooks page', (group) => {
   })
 
   test('create, test-send, see the log', async ({ visit, browserContext, assert }) => {
-    const receiver = await startReceiver([202])
+    // The receiver answers late, so the page shows the delivery pending first.
+    const receiver = await startReceiver([202], { delayMs: 2000 })
     const { owner } = await createTenantWithOwner('Hooks')
     await browserContext.loginAs(owner)
 
@@ -42,16 +43,17 @@ test.group('Webhooks page', (group) => {
 
     await page.locator('[data-test-id="webhook-test"]').click()
     await page.assertTextContains('[data-test-id="flash-success"]', 'Test event queued')
+    await page.assertText('[data-test-id="delivery-status"]', 'Pending')
     await waitFor(() => receiver.requests.length === 1, 'the test event')
     await receiver.close()
     assert.equal(receiver.requests[0].headers['x-disparador-event'], 'webhook:test')
 
-    await waitFor(async () => {
-      await page.reload()
-      const status = await page.locator('[data-test-id="delivery-status"]').textContent()
-      return status?.trim() === 'Delivered'
-    }, 'the delivered attempt in the log')
+    // The log follows the attempt live: no reload of the page.
+    await page
+      .locator('[data-test-id="delivery-status"]', { hasText: 'Delivered' })
+      .waitFor({ timeout: 15_000 })
     await page.assertText('[data-test-id="attempt-status-code"]', '202')
+    await page.reload()
     await page.assertNotExists('[data-test-id="webhook-secret"]')
   })
 

@@ -23,9 +23,13 @@ export interface Receiver {
 
 /**
  * Starts an HTTP server on 127.0.0.1 that records every request and responds
- * with the next status of `statuses`, repeating the last one.
+ * with the next status of `statuses`, repeating the last one, `delayMs`
+ * after the request arrived.
  */
-export async function startReceiver(statuses: number[] = [200]): Promise<Receiver> {
+export async function startReceiver(
+  statuses: number[] = [200],
+  options: { delayMs?: number } = {}
+): Promise<Receiver> {
   const requests: ReceivedRequest[] = []
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = []
@@ -33,8 +37,11 @@ export async function startReceiver(statuses: number[] = [200]): Promise<Receive
     request.on('end', () => {
       requests.push({ headers: request.headers, body: Buffer.concat(chunks) })
       const status = statuses[Math.min(requests.length - 1, statuses.length - 1)]
-      response.writeHead(status, { 'Content-Type': 'text/plain' })
-      response.end(`answer ${requests.length}: ${status}`)
+      const count = requests.length
+      setTimeout(() => {
+        response.writeHead(status, { 'Content-Type': 'text/plain' })
+        response.end(`answer ${count}: ${status}`)
+      }, options.delayMs ?? 0)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))

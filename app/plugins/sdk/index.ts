@@ -58,6 +58,7 @@ export * from './plugin.js'
 export * from './batching.js'
 export * from './transactions.js'
 export * from './sql_time.js'
+export * from './page_notices.js'
 
 export type { HttpContext, Router } from '@adonisjs/core/http'
 export type { Logger } from '@adonisjs/core/logger'

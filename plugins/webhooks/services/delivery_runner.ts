@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq'
 import { DateTime } from 'luxon'
-import { runInTenant } from '#sdk'
+import { noticeTenantPages, runInTenant } from '#sdk'
 import WebhookEndpoint from '../models/webhook_endpoint.js'
 import WebhookDelivery from '../models/webhook_delivery.js'
 import WebhookAttempt from '../models/webhook_attempt.js'
@@ -116,6 +116,15 @@ async function failForGood(endpoint: WebhookEndpoint, delivery: WebhookDelivery)
   }
 }
 
+/** Tells the endpoint's open page that a delivery has a new attempt or a final state. */
+function noticeDelivery(delivery: WebhookDelivery) {
+  noticeTenantPages(delivery.tenantId, 'webhooks', {
+    endpointId: delivery.endpointId,
+    deliveryId: delivery.id,
+    status: delivery.status,
+  })
+}
+
 /**
  * Runs one attempt of a delivery: the BullMQ processor of the delivery
  * queue. A failed attempt throws so BullMQ retries it with backoff; the
@@ -141,13 +150,16 @@ export async function processDelivery(job: Job<DeliveryJobData>) {
     const { outcome, result, retryable } = await attempt(endpoint, delivery)
     await recordAttempt(delivery, outcome, result)
     if (result === 'success') {
-      return succeed(endpoint, delivery)
+      await succeed(endpoint, delivery)
+      noticeDelivery(delivery)
+      return
     }
 
     const lastAttempt = !retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1)
     if (lastAttempt) {
       await failForGood(endpoint, delivery)
     }
+    noticeDelivery(delivery)
     const reason = outcome.error ?? `endpoint answered ${outcome.statusCode}`
     throw retryable ? new Error(reason) : new UnrecoverableError(reason)
   })
