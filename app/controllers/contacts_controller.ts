@@ -99,10 +99,10 @@ export default class ContactsController {
     return ctx.response.redirect().back()
   }
 
-  async destroy({ params, response, bouncer, session, i18n, logger }: HttpContext) {
+  async destroy({ params, response, bouncer, session, i18n, logger, auth }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const contact = await Contact.findOrFail(params.id)
-    await deleteContact(contact)
+    await deleteContact(contact, { source: 'manual', userId: auth.user?.id ?? null })
     logger.info({ contactId: contact.id }, 'contact deleted')
     session.flash('success', i18n.t('contacts.deleted'))
     return response.redirect('/contacts')
@@ -117,10 +117,10 @@ export default class ContactsController {
     return response.redirect().back()
   }
 
-  async optIn({ params, response, bouncer, session, i18n, logger }: HttpContext) {
+  async optIn({ params, response, bouncer, session, i18n, logger, auth }: HttpContext) {
     await bouncer.authorize('workInbox')
     const contact = await Contact.findOrFail(params.id)
-    await optIn(contact, 'operator')
+    await optIn(contact, { reason: 'operator', userId: auth.user?.id ?? null })
     logger.info({ contactId: contact.id }, 'contact opted in by operator')
     session.flash('success', i18n.t('contacts.opted_in_done'))
     return response.redirect().back()

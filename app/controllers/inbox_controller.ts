@@ -236,7 +236,7 @@ export default class InboxController {
     }
     await (change === 'out'
       ? optOut(contact, { reason: 'operator', userId: auth.user?.id ?? null })
-      : optIn(contact, 'operator'))
+      : optIn(contact, { reason: 'operator', userId: auth.user?.id ?? null }))
     logger.info({ contactId: contact.id, change }, 'consent changed from the inbox')
     await publishConversation(conversation.tenantId, conversation.id)
     return { consent: contact.consent }

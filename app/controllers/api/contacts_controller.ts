@@ -41,7 +41,7 @@ export default class ApiContactsController {
 
   async destroy({ params, response }: HttpContext) {
     const contact = await Contact.findOrFail(params.id)
-    await deleteContact(contact)
+    await deleteContact(contact, { source: 'api', userId: null })
     return response.noContent()
   }
 
@@ -53,7 +53,7 @@ export default class ApiContactsController {
 
   async optIn({ params }: HttpContext) {
     const contact = await Contact.findOrFail(params.id)
-    await optIn(contact, 'api')
+    await optIn(contact, { reason: 'api' })
     return { data: await this.present(contact.id) }
   }
 

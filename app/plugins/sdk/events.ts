@@ -33,6 +33,22 @@ export interface ContactUpdatedEvent extends DomainEventBase {
   changedFields: string[]
 }
 
+/** A contact erased by a member (`manual`) or through the REST API. */
+export interface ContactDeletedEvent extends DomainEventBase {
+  contactId: number
+  source: ContactSource
+  /** The member who deleted the contact, when `source` is `manual`. */
+  userId: number | null
+}
+
+/** A contact opted back in, which only a member (`operator`) or the REST API can do. */
+export interface ContactOptedInEvent extends DomainEventBase {
+  contactId: number
+  reason: 'operator' | 'api'
+  /** The member who opted the contact in, when `reason` is `operator`. */
+  userId: number | null
+}
+
 export interface ContactOptedOutEvent extends DomainEventBase {
   contactId: number
   /** `keyword`: the contact replied with an opt-out keyword; `operator`: a member opted them out. */
@@ -171,7 +187,9 @@ export interface AuditRecordEvent extends DomainEventBase {
 export interface DomainEvents {
   'contact:created': ContactCreatedEvent
   'contact:updated': ContactUpdatedEvent
+  'contact:deleted': ContactDeletedEvent
   'contact:opted_out': ContactOptedOutEvent
+  'contact:opted_in': ContactOptedInEvent
   'campaign:scheduled': CampaignScheduledEvent
   'campaign:started': CampaignEvent
   'campaign:paused': CampaignEvent
@@ -195,7 +213,9 @@ export type DomainEventName = keyof DomainEvents
 export const DOMAIN_EVENT_NAMES: DomainEventName[] = [
   'contact:created',
   'contact:updated',
+  'contact:deleted',
   'contact:opted_out',
+  'contact:opted_in',
   'campaign:scheduled',
   'campaign:started',
   'campaign:paused',

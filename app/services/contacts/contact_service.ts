@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
-import emitter from '@adonisjs/core/services/emitter'
 import { emitDomainEvent } from '#events/domain_events'
 import { Exception } from '@adonisjs/core/exceptions'
 import Contact, { type ConsentState } from '#models/contact'
@@ -254,7 +253,11 @@ async function applyConsentInput(
     return optOut(contact, cause)
   }
   if (consent === 'opted_in' && contact.consent !== 'opted_in') {
-    return optIn(contact, origin.source === 'api' ? 'api' : 'operator')
+    const cause =
+      origin.source === 'api'
+        ? ({ reason: 'api' } as const)
+        : ({ reason: 'operator', userId: origin.userId } as const)
+    return optIn(contact, cause)
   }
   if (contact.consent !== 'opted_out') {
     const hash = (await phoneHasher())(contact.phone)
@@ -331,7 +334,7 @@ export async function addToLists(
  * Only the suppression hash of an opted-out number remains, so the person
  * stays opted out if the number is imported again.
  */
-export async function deleteContact(contact: Contact) {
+export async function deleteContact(contact: Contact, origin: ContactChangeOrigin) {
   if (contact.consent === 'opted_out') {
     await suppress(contact.phone, contact.consentSource ?? 'operator')
   }
@@ -339,5 +342,10 @@ export async function deleteContact(contact: Contact) {
   await db.from('contact_field_values').where('contact_id', contact.id).delete()
   await db.from('contact_list_members').where('contact_id', contact.id).delete()
   await contact.delete()
-  await emitter.emit('contact:deleted', { tenantId: contact.tenantId, contactId: contact.id })
+  await emitDomainEvent('contact:deleted', {
+    tenantId: contact.tenantId,
+    contactId: contact.id,
+    source: origin.source,
+    userId: origin.source === 'manual' ? origin.userId : null,
+  })
 }

@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon'
-import emitter from '@adonisjs/core/services/emitter'
 import { emitDomainEvent } from '#events/domain_events'
 import Contact from '#models/contact'
 import { audienceSettings } from '#services/contacts/audience_settings'
@@ -50,6 +49,9 @@ export function isOptOutMessage(text: string, keywords: string[]) {
  * is stored as the contact's consent source, and `contact:opted_out`
  * carries it with the keyword or the member.
  */
+/** Who opted a contact back in. */
+export type OptInCause = { reason: 'operator'; userId: number | null } | { reason: 'api' }
+
 export type OptOutCause =
   | { reason: 'keyword'; keyword: string }
   | { reason: 'operator'; userId: number | null }
@@ -77,14 +79,15 @@ export async function optOut(contact: Contact, cause: OptOutCause) {
 /**
  * Opts the contact back in, as only an operator may, and lifts the suppression.
  */
-export async function optIn(contact: Contact, source: string) {
-  contact.merge({ consent: 'opted_in', consentSource: source, consentAt: DateTime.utc() })
+export async function optIn(contact: Contact, cause: OptInCause) {
+  contact.merge({ consent: 'opted_in', consentSource: cause.reason, consentAt: DateTime.utc() })
   await contact.save()
   await unsuppress(contact.phone)
-  await emitter.emit('contact:opted_in', {
+  await emitDomainEvent('contact:opted_in', {
     tenantId: contact.tenantId,
     contactId: contact.id,
-    source,
+    reason: cause.reason,
+    userId: cause.reason === 'operator' ? cause.userId : null,
   })
 }
 

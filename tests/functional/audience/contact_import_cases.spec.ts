@@ -133,7 +133,7 @@ test.group('Contacts import cases', (group) => {
     await runInTenant(tenant.id, async () => {
       const contact = await Contact.query().firstOrFail()
       await optOut(contact, { reason: 'keyword', keyword: 'stop' })
-      await deleteContact(contact)
+      await deleteContact(contact, { source: 'manual', userId: null })
     })
     assert.lengthOf(await runInTenant(tenant.id, () => Contact.query()), 0)
 

@@ -101,7 +101,7 @@ test.group('Opt-out confirmation', (group) => {
     const contact = await createContactIn(tenant.id)
 
     await reply(instance, contact, 'STOP')
-    await runInTenant(tenant.id, () => optIn(contact, 'operator'))
+    await runInTenant(tenant.id, () => optIn(contact, { reason: 'operator', userId: null }))
     await reply(instance, contact, 'STOP')
     const sent = await outboundTo(instance, contact)
 

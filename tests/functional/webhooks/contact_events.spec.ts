@@ -19,6 +19,8 @@ const CONTACT_EVENTS: DomainEventName[] = [
   'contact:created',
   'contact:updated',
   'contact:opted_out',
+  'contact:opted_in',
+  'contact:deleted',
 ]
 
 /** Stores an endpoint of the tenant that subscribed to `events`. */
@@ -138,6 +140,60 @@ test.group('Webhook contact and import events', (group) => {
     assert.equal(data.reason, 'operator')
     assert.equal(data.userId, user.id)
     assert.isNull(data.keyword)
+  })
+
+  test('opt-in and deletion name the member', async ({ client, assert }) => {
+    const { tenant, owner: user } = await createAudienceTenant()
+    const contact = await runInTenant(tenant.id, () =>
+      saveContact(tenant, { name: 'Caio', phone: '+5511912340006' })
+    )
+    await subscribe(tenant.id, CONTACT_EVENTS)
+
+    for (const path of ['opt-out', 'opt-in']) {
+      const response = await client
+        .post(`/contacts/${contact.id}/${path}`)
+        .loginAs(user)
+        .withCsrfToken()
+      assert.oneOf(response.status(), [200, 302])
+    }
+    const removed = await client.delete(`/contacts/${contact.id}`).loginAs(user).withCsrfToken()
+    assert.oneOf(removed.status(), [200, 302])
+
+    const [, optedIn, deleted] = await deliveredBodies(tenant.id)
+    assert.deepInclude(dataOf(assert, optedIn, 'contact:opted_in', tenant.id), {
+      contactId: contact.id,
+      reason: 'operator',
+      userId: user.id,
+    })
+    assert.deepInclude(dataOf(assert, deleted, 'contact:deleted', tenant.id), {
+      contactId: contact.id,
+      source: 'manual',
+      userId: user.id,
+    })
+  })
+
+  test('api opt-in and deletion say api', async ({ client, assert }) => {
+    const { tenant } = await createAudienceTenant()
+    const contact = await runInTenant(tenant.id, () =>
+      saveContact(tenant, { name: 'Duda', phone: '+5511912340007' })
+    )
+    await subscribe(tenant.id, ['contact:opted_in', 'contact:deleted'])
+    const { plain: token } = await createTokenFor(tenant.id, 'write')
+
+    const optedIn = await apiRequest(client, 'POST', `/api/v1/contacts/${contact.id}/opt-in`, token)
+    optedIn.assertStatus(200)
+    const removed = await apiRequest(client, 'DELETE', `/api/v1/contacts/${contact.id}`, token)
+    removed.assertStatus(204)
+
+    const [first, second] = await deliveredBodies(tenant.id)
+    assert.deepInclude(dataOf(assert, first, 'contact:opted_in', tenant.id), {
+      reason: 'api',
+      userId: null,
+    })
+    assert.deepInclude(dataOf(assert, second, 'contact:deleted', tenant.id), {
+      source: 'api',
+      userId: null,
+    })
   })
 
   test('keyword opt-out names the keyword', async ({ assert }) => {
