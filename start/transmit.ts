@@ -1,50 +1,35 @@
 /**
  * Real-time routes and channel authorization, loaded by web processes only.
  * `tenants/:tenantId/...` channels are open only to members of that tenant,
- * and the inbox's channel only to members with a role that reads it.
+ * and the inbox's channel only to members with a role that reads it. Open
+ * streams are checked again while they stay open (see `closeRevokedStreams`).
  */
 import transmit from '@adonisjs/transmit/services/main'
 import type { HttpContext } from '@adonisjs/core/http'
 import { middleware } from '#start/kernel'
-import Membership from '#models/membership'
-import { runAsSystem } from '#tenancy/tenant_context'
-import { INBOX_READER_ROLE, roleAtLeast } from '#tenancy/roles'
+import { guardEventStreams, mayFollow, roleIn } from '#services/realtime/stream_access'
 
-/** Loads the user's role in the tenant, or `null` when the user is not a member. */
-async function roleIn(ctx: HttpContext, tenantId: string) {
+/** Tells whether the signed-in member may follow `rest` of the tenant's channels. */
+async function mayFollowTenant(ctx: HttpContext, tenantId: string, rest: string) {
   const user = ctx.auth.user
   if (!user) {
-    return null
+    return false
   }
-  const membership = await runAsSystem(() =>
-    Membership.query().where('user_id', user.id).where('tenant_id', Number(tenantId)).first()
-  )
-  return membership?.role ?? null
+  return mayFollow(await roleIn(user.id, Number(tenantId)), rest)
 }
 
 // Registered before the tenant wildcard below, because Transmit applies the
 // first registered pattern that matches a channel.
-transmit.authorize<{ tenantId: string }>('tenants/:tenantId/inbox', async (ctx, params) =>
-  roleAtLeast(await roleIn(ctx, params.tenantId), INBOX_READER_ROLE)
+transmit.authorize<{ tenantId: string }>('tenants/:tenantId/inbox', (ctx, params) =>
+  mayFollowTenant(ctx, params.tenantId, 'inbox')
 )
 
-transmit.authorize<{ tenantId: string }>(
-  'tenants/:tenantId/*',
-  async (ctx: HttpContext, params) => {
-    const user = ctx.auth.user
-    if (!user) {
-      return false
-    }
-    const membership = await runAsSystem(() =>
-      Membership.query()
-        .where('user_id', user.id)
-        .where('tenant_id', Number(params.tenantId))
-        .first()
-    )
-    return Boolean(membership)
-  }
+transmit.authorize<{ tenantId: string }>('tenants/:tenantId/*', (ctx, params) =>
+  mayFollowTenant(ctx, params.tenantId, '*')
 )
 
 transmit.registerRoutes((route) => {
   route.middleware([middleware.auth()])
 })
+
+guardEventStreams()

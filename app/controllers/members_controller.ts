@@ -4,6 +4,7 @@ import Invitation from '#models/invitation'
 import MembershipPolicy from '#policies/membership_policy'
 import { roleValidator } from '#validators/members'
 import { recordAudit } from '#events/audit_record'
+import { closeRevokedStreamsSoon } from '#services/realtime/stream_access'
 import { invitationLink } from '#services/invitation_service'
 
 /**
@@ -61,6 +62,7 @@ export default class MembersController {
     membership.role = role
     await membership.save()
     logger.info({ membershipId: membership.id, previous, role }, 'member role changed')
+    closeRevokedStreamsSoon()
     await recordAudit('member.role_changed', {
       targetType: 'membership',
       targetId: membership.id,
@@ -76,6 +78,7 @@ export default class MembersController {
     await bouncer.with(MembershipPolicy).authorize('delete', membership)
     await membership.delete()
     logger.info({ membershipId: membership.id }, 'member removed')
+    closeRevokedStreamsSoon()
     await recordAudit('member.removed', {
       targetType: 'membership',
       targetId: membership.id,

@@ -5,6 +5,7 @@ import env from '#start/env'
 import { localeValidator, tenantSwitchValidator } from '#validators/members'
 import { changePasswordValidator, profileNameValidator } from '#validators/auth'
 import { changePassword } from '#services/password_change_service'
+import { guardedAttempt } from '#services/guarded_attempts'
 import { stampSessionVersion } from '#services/session_version'
 
 /**
@@ -61,17 +62,21 @@ export default class ProfileController {
       duration: '1 minute',
     })
     const key = `password_change:${user.id}`
-    if (await passwordLimiter.isBlocked(key)) {
+    const attempt = await guardedAttempt(
+      passwordLimiter,
+      key,
+      () => user.verifyPassword(currentPassword),
+      (matches) => matches
+    )
+    if (attempt.blocked) {
       logger.warn({ userId: user.id }, 'password change rate limited')
       throw currentPasswordError(i18n.t('pages.profile.password_throttled'))
     }
-    if (!(await user.verifyPassword(currentPassword))) {
-      await passwordLimiter.increment(key)
+    if (!attempt.value) {
       throw currentPasswordError(i18n.t('pages.profile.current_password_wrong'))
     }
 
     await changePassword(user, password)
-    await passwordLimiter.delete(key)
     session.regenerate()
     stampSessionVersion(session, user)
     logger.info({ userId: user.id }, 'password changed')

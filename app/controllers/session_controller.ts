@@ -5,6 +5,7 @@ import env from '#start/env'
 import User from '#models/user'
 import { loginValidator } from '#validators/auth'
 import { recordFailedSignIn } from '#events/audit_record'
+import { guardedAttempt } from '#services/guarded_attempts'
 
 /**
  * Failed sign-ins allowed per address and e-mail within a minute; the next
@@ -42,7 +43,7 @@ export default class SessionController {
 
     let result
     try {
-      result = await loginLimiter.penalize(key, () =>
+      result = await guardedAttempt(loginLimiter, key, () =>
         User.verifyCredentials(email.toLowerCase(), password)
       )
     } catch (error) {
@@ -53,17 +54,15 @@ export default class SessionController {
       }
       throw error
     }
-    const [error, user] = result
-    if (error) {
+    if (result.blocked) {
       logger.warn({ ip: request.ip() }, 'login rate limited')
       await auditThrottled(key, email.toLowerCase(), request.ip()).catch(logAuditError)
       session.flashErrors({
-        E_TOO_MANY_REQUESTS: i18n.t('auth.throttled', {
-          seconds: error.response.availableIn,
-        }),
+        E_TOO_MANY_REQUESTS: i18n.t('auth.throttled', { seconds: result.availableIn }),
       })
       return response.status(429).redirect().back()
     }
+    const user = result.value
 
     await auth.use('web').login(user)
     logger.info({ userId: user.id }, 'user signed in')

@@ -3,6 +3,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { TransactionClientContract } from '@adonisjs/lucid/types/database'
 import type User from '#models/user'
 import PasswordResetToken from '#models/password_reset_token'
+import { closeRevokedStreamsSoon } from '#services/realtime/stream_access'
 
 /**
  * Sets `user`'s new password inside `trx` and increments the session
@@ -33,4 +34,5 @@ export async function changePassword(user: User, password: string) {
     user.useTransaction(trx)
     await replacePassword(user, password, trx)
   })
+  closeRevokedStreamsSoon()
 }

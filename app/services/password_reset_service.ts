@@ -8,6 +8,7 @@ import PasswordResetToken from '#models/password_reset_token'
 import { generateToken, hashToken } from '#services/secure_token'
 import { appUrl } from '#config/app'
 import { replacePassword } from '#services/password_change_service'
+import { closeRevokedStreamsSoon } from '#services/realtime/stream_access'
 
 /** Minutes a password-reset link stays valid. */
 export const RESET_TTL_MINUTES = 60
@@ -67,11 +68,13 @@ export async function findUsableResetToken(token: string) {
  */
 export async function resetPassword(token: string, password: string) {
   const row = await findUsableResetToken(token)
-  return db.transaction(async (trx) => {
-    const user = await User.findOrFail(row.userId, { client: trx })
+  const user = await db.transaction(async (trx) => {
+    const found = await User.findOrFail(row.userId, { client: trx })
     // Signs out every session of the account, which may be someone else's.
-    await replacePassword(user, password, trx)
-    logger.info({ userId: user.id }, 'password reset')
-    return user
+    await replacePassword(found, password, trx)
+    logger.info({ userId: found.id }, 'password reset')
+    return found
   })
+  closeRevokedStreamsSoon()
+  return user
 }

@@ -2,7 +2,7 @@ import type { Session } from '@adonisjs/session'
 import type User from '#models/user'
 
 /** Session key of the `users.session_version` value the session started with. */
-const SESSION_VERSION_KEY = 'auth_session_version'
+export const SESSION_VERSION_KEY = 'auth_session_version'
 
 /**
  * Stores the user's current session version in `session`, at sign-in and

@@ -6,7 +6,8 @@ import { createInstance } from '#services/channels/instance_service'
 import { sqlTime } from '#services/channels/sql_time'
 import { publishProgress } from '#engine/campaign_progress'
 import { applyAction } from '#services/campaigns/campaign_states'
-import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { closeRevokedStreams } from '#services/realtime/stream_access'
+import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
 import { oneSendFlow, phoneNumber, publishedCampaign, seedAudience } from '#tests/helpers/engine'
 import { capture } from '#tests/helpers/browser_pages'
 
@@ -188,4 +189,32 @@ test.group('Campaign list updates', () => {
     })
     assert.equal(await resume.count(), 1)
   }).timeout(60_000)
+
+  test('{case} member stops receiving changes')
+    .with([{ case: 'removed' }, { case: 'signed-out' }])
+    .run(async ({ visit, browserContext, assert }, { case: revocation }) => {
+      const { owner, campaign } = await campaignWithStoredProgress('en')
+      await db.from('campaigns').where('id', campaign.id).update({ state: 'running' })
+      const { user, membership } = await addMember(campaign.tenantId, 'viewer')
+      await browserContext.loginAs(user)
+      const page: Page = await visit('/campaigns')
+      const state = page.locator(
+        `[data-test-id="campaign-row-${campaign.id}"] [data-test-id="campaign-state"]`
+      )
+      assert.equal(await state.innerText(), 'Running')
+      await page.waitForTimeout(500)
+
+      if (revocation === 'removed') {
+        await db.from('memberships').where('id', membership.id).delete()
+      } else {
+        // A password change elsewhere signs this session out.
+        await db.from('users').where('id', user.id).increment('session_version', 1)
+      }
+      assert.isAtLeast(await closeRevokedStreams(), 1)
+      await runInTenant(campaign.tenantId, () => applyAction(campaign.id, 'pause', owner.id))
+      await page.waitForTimeout(2000)
+
+      assert.equal(await state.innerText(), 'Running')
+    })
+    .timeout(60_000)
 })

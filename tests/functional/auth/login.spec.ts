@@ -61,6 +61,27 @@ test.group('Session login', (group) => {
     rightPassword.assertStatus(429)
   })
 
+  test('parallel guesses each count', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+    const guesses = Array.from({ length: 20 }, (_, index) => `wrong password ${index}`)
+    const responses = await Promise.all(
+      guesses.map((secret) =>
+        client
+          .post('/login')
+          .form({ email: owner.email, password: secret })
+          .withCsrfToken()
+          .redirects(0)
+      )
+    )
+
+    const statuses = responses.map((response) => response.status())
+    assert.lengthOf(
+      statuses.filter((status) => status === 429),
+      15,
+      'only five guesses are checked'
+    )
+  })
+
   test('rejects a form post without the CSRF token', async ({ client, assert }) => {
     const { owner, password } = await createTenantWithOwner()
     const response = await client
