@@ -11,6 +11,14 @@ export default class InvitationsController {
   async store({ request, response, bouncer, tenant, auth, session, i18n, logger }: HttpContext) {
     const { email, role } = await request.validateUsing(inviteValidator)
     await bouncer.with(MembershipPolicy).authorize('invite', role)
+    // A new invitation replaces the address's pending one, which the member must be allowed to revoke.
+    const pending = await Invitation.query()
+      .where('email', email.toLowerCase())
+      .whereNull('accepted_at')
+      .first()
+    if (pending) {
+      await bouncer.with(MembershipPolicy).authorize('invite', pending.role)
+    }
 
     const invitation = await inviteMember(tenant, auth.getUserOrFail(), email, role, (key, data) =>
       i18n.t(key, data)

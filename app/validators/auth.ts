@@ -1,8 +1,9 @@
 import vine from '@vinejs/vine'
+import { displayName } from '#validators/display_names'
 
 const password = vine.string().minLength(8).maxLength(128)
 
-const fullName = vine.string().trim().minLength(2).maxLength(120)
+const fullName = displayName()
 
 export const signUpValidator = vine.compile(
   vine.object({
@@ -14,7 +15,7 @@ export const signUpValidator = vine.compile(
       .normalizeEmail({ all_lowercase: true })
       .unique({ table: 'users', column: 'email' }),
     password,
-    tenantName: vine.string().trim().minLength(2).maxLength(120),
+    tenantName: displayName(),
   })
 )
 

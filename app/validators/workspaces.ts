@@ -1,4 +1,5 @@
 import vine from '@vinejs/vine'
+import { displayName } from '#validators/display_names'
 import { getCountries } from 'libphonenumber-js'
 import { tenantTimeZone } from '#validators/time_zones'
 
@@ -12,7 +13,7 @@ export const WORKSPACE_COUNTRIES = getCountries()
 /** A tenant's name, default country and time zone, from "New workspace" or its settings. */
 export const workspaceValidator = vine.compile(
   vine.object({
-    name: vine.string().trim().minLength(2).maxLength(120),
+    name: displayName(),
     defaultCountry: vine.enum(WORKSPACE_COUNTRIES),
     timezone: tenantTimeZone(),
   })

@@ -88,6 +88,29 @@ test.group('Members invite', (group) => {
     assert.lengthOf(invitations, 0)
   })
 
+  test('admin cannot replace an owner invitation', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const { user: admin } = await addMember(tenant.id, 'admin')
+    const invite = (user: User, email: string, role: Role) =>
+      client
+        .post('/settings/invitations')
+        .json({ email, role })
+        .accept('json')
+        .loginAs(user)
+        .withCsrfToken()
+    const first = await invite(owner, 'co-owner@example.com', 'owner')
+    first.assertStatus(200)
+
+    const replaced = await invite(admin, 'CO-OWNER@example.com', 'viewer')
+
+    replaced.assertStatus(403)
+    const invitations = await runInTenant(tenant.id, () => Invitation.query())
+    assert.deepEqual(
+      invitations.map((invitation) => invitation.role),
+      ['owner']
+    )
+  })
+
   test('admin changes an editor to agent', async ({ client, assert }) => {
     const { tenant } = await createTenantWithOwner()
     const { user: admin } = await addMember(tenant.id, 'admin')
