@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
 import type { TenantQuietHours } from '#models/tenant'
 import type { IsoWeekday } from '#sdk'
 import { quietHoursValidator } from '#validators/quiet_hours'
@@ -33,8 +34,10 @@ export default class QuietHoursController {
         }
       : null
     if (quietHours && quietHours.start === quietHours.end) {
-      session.flashErrors({ end: i18n.t('quiet_hours.errors.empty_window') })
-      return response.redirect().back()
+      // A validation error of the field, so the form shows it under the end time.
+      throw new vineErrors.E_VALIDATION_ERROR([
+        { field: 'end', message: i18n.t('quiet_hours.errors.empty_window'), rule: 'emptyWindow' },
+      ])
     }
 
     tenant.quietHours = quietHours

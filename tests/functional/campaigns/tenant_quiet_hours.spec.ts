@@ -101,8 +101,10 @@ test.group('Tenant quiet hours settings', (group) => {
       end: '21:00',
       basis: 'contact',
     })
-    const errors = response.flashMessages().errorsBag as Record<string, string>
-    assert.equal(errors.end, 'Choose an end time different from the start time.')
+    // A field error, which the form shows under the end time, not a page-wide one.
+    const errors = response.flashMessages().inputErrorsBag as Record<string, string[]>
+    assert.deepEqual(errors.end, ['Choose an end time different from the start time.'])
+    assert.notProperty(response.flashMessages().errorsBag ?? {}, 'end')
   })
 
   test('errors name the field in the member language', async ({ client, assert }) => {
