@@ -61,20 +61,26 @@ export async function createImportFromFile(
   })
 }
 
-async function readHead(key: string) {
+/**
+ * Bytes the preview reads at most when the header is longer than
+ * HEAD_BYTES, as a file with thousands of columns has: 1 MiB.
+ */
+const WIDE_HEAD_BYTES = 1024 * 1024
+
+async function readHead(key: string, limit = HEAD_BYTES) {
   const stream = await drive.use().getStream(key)
   const chunks: Buffer[] = []
   let length = 0
   for await (const chunk of stream) {
     chunks.push(chunk as Buffer)
     length += (chunk as Buffer).length
-    if (length >= HEAD_BYTES) {
+    if (length >= limit) {
       break
     }
   }
   stream.destroy()
-  const bytes = Buffer.concat(chunks).subarray(0, HEAD_BYTES)
-  return { bytes, complete: length < HEAD_BYTES }
+  const bytes = Buffer.concat(chunks).subarray(0, limit)
+  return { bytes, complete: length < limit }
 }
 
 /**
@@ -84,17 +90,29 @@ async function readHead(key: string) {
  * out of the preview, and the import reports them.
  */
 export async function previewImport(contactImport: ContactImport) {
-  const head = await readHead(contactImport.fileKey)
-  const text = decodeHead(head.bytes, contactImport.encoding, head.complete)
+  let head = await readHead(contactImport.fileKey)
   const delimiter = contactImport.delimiter as Delimiter
+  let text = decodeHead(head.bytes, contactImport.encoding, head.complete)
   let items = readSample(text, delimiter, PREVIEW_ROWS + 1, head.complete)
+  if (items.length === 0 && !head.complete) {
+    // The header does not end in the first 64 KB: a file of thousands of columns.
+    head = await readHead(contactImport.fileKey, WIDE_HEAD_BYTES)
+    text = decodeHead(head.bytes, contactImport.encoding, head.complete)
+    items = readSample(text, delimiter, PREVIEW_ROWS + 1, head.complete)
+  }
+  let cutHeader = false
   if (items.length === 0) {
-    // No record ends in the first 64 KB, so a quote opened early is still open there.
+    // No record ends in what was read: a quote opened early is still open, or the header goes on.
     items = readSample(text, delimiter, PREVIEW_ROWS + 1, true)
+    cutHeader = !head.complete && items[0] !== undefined && 'cells' in items[0]
   }
   const [first, ...rest] = items
-  const headers = first && 'cells' in first ? first.cells : []
-  const headerProblem = first && 'problem' in first ? { line: first.line, ...first.problem } : null
+  const problem = first && 'problem' in first ? { line: first.line, ...first.problem } : null
+  const tooLong = cutHeader || problem?.code === 'record_too_long'
+  const headers = first && 'cells' in first && !tooLong ? first.cells : []
+  const headerProblem = tooLong
+    ? { line: 1, code: 'header_too_long', values: { limit: WIDE_HEAD_BYTES / 1024 } }
+    : problem
   const rows = rest.flatMap((item) => ('cells' in item ? [item.cells] : []))
   const fields = await CustomField.query().orderBy('label')
   const settings = await audienceSettings()

@@ -238,6 +238,37 @@ test.group('Contacts import checks', (group) => {
     })
   })
 
+  test('header wider than 64 KB is read whole', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+    const columns = Array.from({ length: 9000 }, (_, index) => `coluna_${index}`)
+    const file = await writeFixture(
+      'wide.csv',
+      `${[...columns, 'telefone'].join(',')}\n${[...columns.map(() => ''), '11987650911'].join(',')}\n`
+    )
+
+    const { props } = await uploadThroughPage(client, owner, file)
+
+    assert.isNull(props.headerProblem)
+    assert.lengthOf(props.headers, 9001)
+    assert.equal(props.headers.at(-1), 'telefone')
+    assert.equal(props.mapping.at(-1), 'phone')
+  })
+
+  test('header past the preview limit is named', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+    const header = Array.from({ length: 120_000 }, (_, index) => `col${index}`).join(',')
+    const file = await writeFixture('huge.csv', `${header},phone\n`)
+
+    const { props } = await uploadThroughPage(client, owner, file)
+
+    assert.deepEqual(props.headers, [])
+    assert.deepEqual(props.headerProblem, {
+      line: 1,
+      code: 'header_too_long',
+      values: { limit: 1024 },
+    })
+  })
+
   test('values over a column limit rejected', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     await runInTenant(tenant.id, () =>
