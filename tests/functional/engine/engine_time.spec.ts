@@ -11,6 +11,7 @@ import { storedTotals } from '#services/campaigns/campaign_totals'
 import {
   campaignJourneys,
   campaignMessages,
+  type ContactSeed,
   moveClockTo,
   publishedCampaign,
   seedAudience,
@@ -25,30 +26,44 @@ function utc(iso: string) {
   return DateTime.fromISO(iso, { zone: 'utc' })
 }
 
+/**
+ * Makes a tenant with a paired sandbox number and a one-send campaign to
+ * `contacts` whose quiet hours run from 21:00 to 08:00 every day, with
+ * `attributes` on top.
+ */
+async function nightQuietCampaign(contacts: ContactSeed[], attributes: Record<string, unknown>) {
+  const { tenant, owner } = await createTenantWithOwner()
+  const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+  const { listId, contactIds } = await seedAudience(tenant.id, contacts)
+  const campaign = await publishedCampaign(
+    tenant.id,
+    owner.id,
+    {
+      nodes: [graphNode('start', 'start'), sendNode('hello', 'Hello')],
+      edges: [graphEdge('start', 'next', 'hello')],
+    },
+    {
+      listIds: [listId],
+      channelInstanceIds: [instance.id],
+      quietHours: { mode: 'custom', window: { days: EVERY_DAY, start: '21:00', end: '08:00' } },
+      ...attributes,
+    }
+  )
+  return { tenant, owner, campaign, contactIds }
+}
+
 test.group('Engine time', (group) => {
   useEngineRoles(group)
 
   test('quiet hours hold São Paulo and send Manaus', async ({ assert }) => {
-    const { tenant, owner } = await createTenantWithOwner()
-    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
-    const { listId, contactIds } = await seedAudience(tenant.id, [
-      { phone: '+5511987650101', timezone: 'America/Sao_Paulo' },
-      { phone: '+5592987650102', timezone: 'America/Manaus' },
-    ])
-    const [saoPaulo, manaus] = contactIds
-    const campaign = await publishedCampaign(
-      tenant.id,
-      owner.id,
-      {
-        nodes: [graphNode('start', 'start'), sendNode('hello', 'Hello')],
-        edges: [graphEdge('start', 'next', 'hello')],
-      },
-      {
-        listIds: [listId],
-        channelInstanceIds: [instance.id],
-        quietHours: { mode: 'custom', window: { days: EVERY_DAY, start: '21:00', end: '08:00' } },
-      }
+    const { tenant, owner, campaign, contactIds } = await nightQuietCampaign(
+      [
+        { phone: '+5511987650101', timezone: 'America/Sao_Paulo' },
+        { phone: '+5592987650102', timezone: 'America/Manaus' },
+      ],
+      {}
     )
+    const [saoPaulo, manaus] = contactIds
 
     await moveClockTo(utc('2025-03-11T00:30:00Z'))
     await startCampaign(campaign, owner.id)
@@ -87,26 +102,12 @@ test.group('Engine time', (group) => {
   }).timeout(60_000)
 
   test('send gate holds a send paced into quiet hours', async ({ assert }) => {
-    const { tenant, owner } = await createTenantWithOwner()
-    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
-    const { listId } = await seedAudience(tenant.id, [
-      { phone: '+5511987650201', timezone: 'America/Sao_Paulo' },
-      { phone: '+5511987650202', timezone: 'America/Sao_Paulo' },
-    ])
-    const campaign = await publishedCampaign(
-      tenant.id,
-      owner.id,
-      {
-        nodes: [graphNode('start', 'start'), sendNode('hello', 'Hello')],
-        edges: [graphEdge('start', 'next', 'hello')],
-      },
-      {
-        listIds: [listId],
-        channelInstanceIds: [instance.id],
-        minIntervalSeconds: 600,
-        maxIntervalSeconds: 600,
-        quietHours: { mode: 'custom', window: { days: EVERY_DAY, start: '21:00', end: '08:00' } },
-      }
+    const { tenant, owner, campaign } = await nightQuietCampaign(
+      [
+        { phone: '+5511987650201', timezone: 'America/Sao_Paulo' },
+        { phone: '+5511987650202', timezone: 'America/Sao_Paulo' },
+      ],
+      { minIntervalSeconds: 600, maxIntervalSeconds: 600 }
     )
 
     // 20:55 in São Paulo: both journeys pass the check, and the second send's slot is 21:05.
