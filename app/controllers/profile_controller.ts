@@ -6,6 +6,7 @@ import { localeValidator, tenantSwitchValidator } from '#validators/members'
 import { changePasswordValidator, profileNameValidator } from '#validators/auth'
 import { changePassword } from '#services/password_change_service'
 import { guardedAttempt } from '#services/guarded_attempts'
+import { recordAuditIn } from '#events/audit_record'
 import { stampSessionVersion } from '#services/session_version'
 
 /**
@@ -54,7 +55,15 @@ export default class ProfileController {
    * Changes the password once the current one is confirmed. This session
    * stays signed in under a new id, and every other one is signed out.
    */
-  async updatePassword({ request, response, auth, session, i18n, logger }: HttpContext) {
+  async updatePassword({
+    request,
+    response,
+    auth,
+    session,
+    i18n,
+    logger,
+    memberships,
+  }: HttpContext) {
     const { currentPassword, password } = await request.validateUsing(changePasswordValidator)
     const user = auth.getUserOrFail()
     const passwordLimiter = limiter.use({
@@ -77,6 +86,13 @@ export default class ProfileController {
     }
 
     await changePassword(user, password)
+    // Every workspace of the account sees it: its other sessions there were signed out.
+    for (const membership of memberships) {
+      await recordAuditIn(membership.tenantId, 'account.password_changed', {
+        targetType: 'user',
+        targetId: user.id,
+      })
+    }
     session.regenerate()
     stampSessionVersion(session, user)
     logger.info({ userId: user.id }, 'password changed')

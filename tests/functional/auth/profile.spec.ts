@@ -62,7 +62,7 @@ test.group('Profile password', (group) => {
   }
 
   test('new password replaces the old one', async ({ client, assert }) => {
-    const { owner, password } = await createTenantWithOwner()
+    const { tenant, owner, password } = await createTenantWithOwner()
     const response = await changePassword(client, owner, {
       currentPassword: password,
       password: NEW_PASSWORD,
@@ -75,6 +75,13 @@ test.group('Profile password', (group) => {
     const user = await User.verifyCredentials(owner.email, NEW_PASSWORD)
     assert.equal(user.id, owner.id)
     assert.match(user.password, /^\$argon2id\$/)
+
+    const entries = await db
+      .from('audit_entries')
+      .where('tenant_id', tenant.id)
+      .where('action', 'account.password_changed')
+    assert.lengthOf(entries, 1)
+    assert.equal(entries[0].actor_id, owner.id)
   })
 
   test('wrong current password changes nothing', async ({ client, assert }) => {
