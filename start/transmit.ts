@@ -29,7 +29,7 @@ transmit.authorize<{ tenantId: string }>('tenants/:tenantId/*', (ctx, params) =>
 )
 
 transmit.registerRoutes((route) => {
-  route.middleware([middleware.auth()])
+  route.middleware([middleware.keepFlash(), middleware.auth()])
 })
 
 guardEventStreams()

@@ -115,15 +115,14 @@ test.group('Workspaces in the browser', () => {
     await capture(page, 'workspace-created')
     await assertFits(page, assert, '/ with two workspaces')
 
-    await switcher.selectOption(String(first.id))
-    await page.waitForFunction(
-      (id) =>
-        (document.querySelector('[data-test-id="tenant-switch"]') as HTMLSelectElement)?.value ===
-        id,
-      String(first.id)
-    )
+    // The switch is a request of its own: wait for its answer, not only for the select's value.
+    await Promise.all([
+      page.waitForResponse((response) => response.url().endsWith('/tenants/switch')),
+      switcher.selectOption(String(first.id)),
+    ])
 
     await page.goto('/settings/workspace')
+    await page.waitForLoadState('networkidle')
     await page.locator('[data-test-id="workspace-timezone"]').fill('America/Manaus')
     await page.locator('[data-test-id="workspace-submit"]').click()
     await page.assertTextContains('[data-test-id="flash-success"]', 'salvas')
@@ -143,6 +142,7 @@ test.group('Workspaces in the browser', () => {
     await browserContext.grantPermissions(['clipboard-read', 'clipboard-write'])
     const page = await visit('/settings/members')
     await page.setViewportSize(PHONE)
+    await page.waitForLoadState('networkidle')
 
     const role = page.locator('[data-test-id="invite-role"]')
     assert.equal(await role.inputValue(), 'agent')
