@@ -21,7 +21,7 @@ import {
   stopServer,
 } from '#tests/helpers/built_server'
 import { startReceiver, waitFor, type Receiver } from '#tests/helpers/webhooks'
-import { messageTableCounts } from '#tests/helpers/reports'
+import { funnelFromCsv, messageTableCounts } from '#tests/helpers/reports'
 import {
   configureSimNao,
   connectPorts,
@@ -455,19 +455,6 @@ async function funnelOnPage(page: Page) {
   return values
 }
 
-/** Parses an export of plain cells, split by `;` (Portuguese) or `,` (English). */
-function parseCsv(text: string) {
-  const [header, ...lines] = text
-    .replace(/^\uFEFF/, '')
-    .trim()
-    .split(/\r?\n/)
-  const separator = header.includes(';') ? ';' : ','
-  const columns = header.split(separator)
-  return lines.map((line) =>
-    Object.fromEntries(line.split(separator).map((value, index) => [columns[index], value]))
-  )
-}
-
 async function journeyWaitsForReply(tenantId: number, campaignId: number, phone: string) {
   const journey = await runInTenant(tenantId, () =>
     Journey.query()
@@ -728,9 +715,7 @@ test.group('First campaign', (group) => {
         await page.locator('[data-test-id="export-funnel"]').click()
         const file = await download
         const csv = await readFile((await file.path())!, 'utf8')
-        const exported = Object.fromEntries(
-          parseCsv(csv).map((row) => [row.stage, Number(row.count)])
-        )
+        const exported = funnelFromCsv(csv)
         for (const stage of Object.keys(funnel)) {
           assert.equal(exported[stage], table[stage], `csv ${stage}`)
         }

@@ -12,6 +12,8 @@ import {
 import { optOut } from '#services/contacts/opt_out'
 import { publishProgress } from '#engine/campaign_progress'
 import { createPublishedCampaign } from '#tests/helpers/campaigns'
+import reportsEnglish from '../../plugins/reports/lang/en/reports.json' with { type: 'json' }
+import reportsPortuguese from '../../plugins/reports/lang/pt-BR/reports.json' with { type: 'json' }
 
 /** What happens to each recipient of the seeded campaign, in order. */
 export type RecipientFate =
@@ -155,4 +157,30 @@ export async function messageTableCounts(campaignId: number) {
     ),
     enrolled: await count(db.from('journeys').where('campaign_id', campaignId)),
   }
+}
+
+/** Stage ids by their label in each language of the reports plugin. */
+const STAGE_IDS = new Map(
+  [reportsEnglish, reportsPortuguese].flatMap((labels) =>
+    Object.entries(labels.stages as Record<string, string>).map(([id, label]) => [label, id])
+  )
+)
+
+/**
+ * Reads the funnel CSV export, in either language and with either
+ * separator, as counts by stage id: its lines are the stage's label, then
+ * its count.
+ */
+export function funnelFromCsv(csv: string) {
+  const [header, ...lines] = csv
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r?\n/)
+  const separator = header.includes(';') ? ';' : ','
+  return Object.fromEntries(
+    lines.map((line) => {
+      const [label, count] = line.split(separator)
+      return [STAGE_IDS.get(label) ?? label, Number(count)]
+    })
+  )
 }

@@ -44,12 +44,20 @@ function toCsv(
   })
 }
 
+/** Columns of the message stages, headed in the reader's language. */
+function stageColumns(reader: CsvReader, stages: readonly string[]) {
+  return stages.map((stage) => ({ key: stage, header: reader.t(`reports.stages.${stage}`) }))
+}
+
 async function volumeCsv(reader: CsvReader, scope: ReportScope, period: Period) {
   const rows = await volume(scope, period)
   const timeColumn = period === 'hour' ? 'hour_start_utc' : 'day'
   return toCsv(
     reader,
-    [timeColumn, ...COUNTED_STAGES],
+    [
+      { key: timeColumn, header: reader.t(`reports.csv_columns.${timeColumn}`) },
+      ...stageColumns(reader, COUNTED_STAGES),
+    ],
     rows.map(({ bucket, ...counts }) => ({
       [timeColumn]: period === 'hour' ? hourStart(bucket) : bucket,
       ...counts,
@@ -61,7 +69,11 @@ async function instancesCsv(reader: CsvReader, scope: ReportScope) {
   const rows = await perInstance(scope)
   return toCsv(
     reader,
-    ['instance_id', 'instance', ...COUNTED_STAGES],
+    [
+      { key: 'instance_id', header: reader.t('reports.csv_columns.instance_id') },
+      { key: 'instance', header: reader.t('reports.instance') },
+      ...stageColumns(reader, COUNTED_STAGES),
+    ],
     rows.map(({ instanceId, name, ...counts }) => ({
       instance_id: instanceId,
       instance: name ?? '',
@@ -94,17 +106,14 @@ async function nodesCsv(reader: CsvReader, tenantId: number, campaignId: number)
   })
   const columns = [
     { key: 'step', header: reader.t('reports.node') },
-    ...COUNTED_STAGES.map((stage) => ({ key: stage, header: reader.t(`reports.stages.${stage}`) })),
+    ...stageColumns(reader, COUNTED_STAGES),
     { key: 'waiting', header: reader.t('reports.waiting') },
     ...[...exits].map(([key, header]) => ({ key, header })),
   ]
   return toCsv(reader, columns, rows)
 }
 
-/**
- * CSV of one report of a campaign with one header row. Column names are
- * English ids, except in `nodes`, whose headers are in the reader's language.
- */
+/** CSV of one report of a campaign with one header row, in the reader's language. */
 export async function campaignCsv(
   reader: CsvReader,
   tenantId: number,
@@ -117,8 +126,14 @@ export async function campaignCsv(
       const funnel = await campaignFunnel(tenantId, campaignId)
       return toCsv(
         reader,
-        ['stage', 'count'],
-        FUNNEL_COLUMNS.map((stage) => ({ stage, count: funnel[stage] }))
+        [
+          { key: 'stage', header: reader.t('reports.stage') },
+          { key: 'count', header: reader.t('reports.count') },
+        ],
+        FUNNEL_COLUMNS.map((stage) => ({
+          stage: reader.t(`reports.stages.${stage}`),
+          count: funnel[stage],
+        }))
       )
     }
     case 'hourly':
@@ -140,11 +155,16 @@ export async function overviewCsv(reader: CsvReader, tenantId: number, report: O
       const { campaigns } = await campaignsOverview(tenantId)
       return toCsv(
         reader,
-        ['campaign_id', 'campaign', 'state', ...FUNNEL_COLUMNS],
+        [
+          { key: 'campaign_id', header: reader.t('reports.csv_columns.campaign_id') },
+          { key: 'campaign', header: reader.t('reports.campaign') },
+          { key: 'state', header: reader.t('reports.state') },
+          ...stageColumns(reader, FUNNEL_COLUMNS),
+        ],
         campaigns.map((campaign) => ({
           campaign_id: campaign.id,
           campaign: campaign.name,
-          state: campaign.state,
+          state: reader.t(`campaigns.states.${campaign.state}`),
           ...campaign.funnel,
         }))
       )

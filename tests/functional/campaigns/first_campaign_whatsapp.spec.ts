@@ -17,7 +17,7 @@ import {
   startWorkerRole,
   waitForCampaignState,
 } from '#tests/helpers/engine'
-import { messageTableCounts } from '#tests/helpers/reports'
+import { funnelFromCsv, messageTableCounts } from '#tests/helpers/reports'
 import type { WhatsAppPeer } from '#tests/support/whatsapp_peer/index'
 import {
   closeWhatsAppInstances,
@@ -164,15 +164,7 @@ test.group('First campaign over WhatsApp', (group) => {
       .get(`/plugins/reports/campaigns/${campaign.id}/export?report=funnel`)
       .loginAs(owner)
     response.assertStatus(200)
-    const funnel = Object.fromEntries(
-      response
-        .text()
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((line) => line.split(','))
-        .map(([stage, count]) => [stage, Number(count)])
-    )
+    const funnel = funnelFromCsv(response.text())
     const table = await messageTableCounts(campaign.id)
     const decryptedTotal = Object.values(phones).reduce(
       (sum, phone) => sum + phone.messages.length,

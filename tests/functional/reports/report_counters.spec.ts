@@ -13,7 +13,12 @@ import Contact from '#models/contact'
 import { contactFigures } from '../../../plugins/reports/services/report_queries.js'
 import { runInTenant } from '#tenancy/tenant_context'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
-import { messageTableCounts, seedCampaignTraffic, type RecipientFate } from '#tests/helpers/reports'
+import {
+  funnelFromCsv,
+  messageTableCounts,
+  seedCampaignTraffic,
+  type RecipientFate,
+} from '#tests/helpers/reports'
 
 const FATES: RecipientFate[] = [
   'queued',
@@ -47,7 +52,7 @@ async function csvRows(client: ApiClient, url: string, user: User) {
 }
 
 function funnelOf(csv: string) {
-  return Object.fromEntries(parseCsv(csv).map((row) => [row.stage, Number(row.count)]))
+  return funnelFromCsv(csv)
 }
 
 test.group('Reports counters', (group) => {
@@ -248,16 +253,16 @@ test.group('Reports counters', (group) => {
       funnel.text(),
       '\uFEFF' +
         [
-          'stage,count',
-          'enrolled,2',
-          'queued,2',
-          'sent,1',
-          'delivered,1',
-          'read,1',
-          'failed,1',
-          'replied,0',
-          'opted_out,0',
-          'received,0',
+          'Stage,Count',
+          'Enrolled,2',
+          'Queued,2',
+          'Sent,1',
+          'Delivered,1',
+          'Read,1',
+          'Failed,1',
+          'Replied,0',
+          'Opted out,0',
+          'Received,0',
           '',
         ].join('\r\n')
     )
@@ -265,27 +270,27 @@ test.group('Reports counters', (group) => {
     const instances = await csvRows(client, url('instances'), owner)
     assert.deepEqual(instances, [
       {
-        instance_id: String(instance.id),
-        instance: instance.name,
-        queued: '2',
-        sent: '1',
-        delivered: '1',
-        read: '1',
-        failed: '1',
-        replied: '0',
-        opted_out: '0',
-        received: '0',
+        'Connection id': String(instance.id),
+        'Instance': instance.name,
+        'Queued': '2',
+        'Sent': '1',
+        'Delivered': '1',
+        'Read': '1',
+        'Failed': '1',
+        'Replied': '0',
+        'Opted out': '0',
+        'Received': '0',
       },
     ])
 
     const hourly = await csvRows(client, url('hourly'), owner)
     assert.lengthOf(hourly, 1)
-    assert.match(hourly[0].hour_start_utc!, /^\d{4}-\d\d-\d\dT\d\d:00:00\.000Z$/)
-    assert.equal(hourly[0].sent, '1')
+    assert.match(hourly[0]['Hour (UTC)']!, /^\d{4}-\d\d-\d\dT\d\d:00:00\.000Z$/)
+    assert.equal(hourly[0].Sent, '1')
 
     const daily = await csvRows(client, url('daily'), owner)
     assert.lengthOf(daily, 1)
-    assert.match(daily[0].day!, /^\d{4}-\d\d-\d\d$/)
+    assert.match(daily[0].Day!, /^\d{4}-\d\d-\d\d$/)
 
     const nodes = await csvRows(client, url('nodes'), owner)
     assert.deepEqual(
@@ -314,11 +319,11 @@ test.group('Reports counters', (group) => {
     const rows = parseCsv(response.text())
     assert.deepEqual(
       rows.map((row) => [
-        Number(row.campaign_id),
-        row.enrolled,
-        row.sent,
-        row.delivered,
-        row.failed,
+        Number(row['Campaign id']),
+        row.Enrolled,
+        row.Sent,
+        row.Delivered,
+        row.Failed,
       ]),
       [
         [second.campaign.id, '1', '1', '1', '0'],
@@ -332,7 +337,7 @@ test.group('Reports counters', (group) => {
       alpha.owner
     )
     assert.sameMembers(
-      instances.map((row) => Number(row.instance_id)),
+      instances.map((row) => Number(row['Connection id'])),
       [first.instance.id, second.instance.id]
     )
   })
