@@ -58,7 +58,7 @@ async function startWorkerProcess() {
   return child
 }
 
-/** The worker role: in this process, or in WORKER_PROCESSES processes. */
+/** Starts the worker role: in this process, or in WORKER_PROCESSES processes. */
 async function startWorkers() {
   if (WORKER_PROCESSES === 0) {
     const role = await startWorkerRole()

@@ -86,7 +86,7 @@ export default class ProfileController {
     }
 
     await changePassword(user, password)
-    // Every workspace of the account sees it: its other sessions there were signed out.
+    // Audited in every workspace of the account, because its sessions there were signed out.
     for (const membership of memberships) {
       await recordAuditIn(membership.tenantId, 'account.password_changed', {
         targetType: 'user',

@@ -12,7 +12,7 @@ export type GuardedOutcome<T> =
  * (`succeeded` returns true for its result) gives the attempts back by
  * clearing the key. One that fails, or throws, keeps its count, and its error goes
  * on. Once the key used its attempts, the check does not run and the
- * outcome says how many seconds remain.
+ * outcome gives the seconds that remain.
  */
 export async function guardedAttempt<T>(
   limiter: Limiter,

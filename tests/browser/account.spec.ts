@@ -115,7 +115,7 @@ test.group('Workspaces in the browser', () => {
     await capture(page, 'workspace-created')
     await assertFits(page, assert, '/ with two workspaces')
 
-    // The switch is a request of its own: wait for its answer, not only for the select's value.
+    // The switch is a request of its own: wait for its response, not only for the select's value.
     await Promise.all([
       page.waitForResponse((response) => response.url().endsWith('/tenants/switch')),
       switcher.selectOption(String(first.id)),

@@ -20,7 +20,7 @@ test.group('Webhooks page', (group) => {
   })
 
   test('create, test-send, see the log', async ({ visit, browserContext, assert }) => {
-    // The receiver answers late, so the page shows the delivery pending first.
+    // The receiver responds late, so the page shows the delivery pending first.
     const receiver = await startReceiver([202], { delayMs: 2000 })
     const { owner } = await createTenantWithOwner('Hooks')
     await browserContext.loginAs(owner)

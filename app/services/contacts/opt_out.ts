@@ -49,7 +49,7 @@ export function isOptOutMessage(text: string, keywords: string[]) {
  * is stored as the contact's consent source, and `contact:opted_out`
  * carries it with the keyword or the member.
  */
-/** Who opted a contact back in. */
+/** Cause of an opt-in: a member (`operator`) or the REST API. */
 export type OptInCause = { reason: 'operator'; userId: number | null } | { reason: 'api' }
 
 export type OptOutCause =
