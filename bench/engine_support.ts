@@ -198,3 +198,28 @@ export async function serverCpu() {
 export function serverCpuSpent(before: Map<string, number>, after: Map<string, number>) {
   return [...after].map(([name, ms]) => ({ name, ms: ms - (before.get(name) ?? 0) }))
 }
+
+/**
+ * Reads how often the Redis server ran each command so far, from `INFO
+ * commandstats`. The commands that Lua scripts (BullMQ's) run count as well
+ * as each `evalsha` that started them.
+ */
+export async function redisCommandCalls() {
+  const { createRedisConnection } = await import('#queues/redis_connection')
+  const redis = createRedisConnection('bench-stats')
+  const info = await redis.info('commandstats')
+  redis.disconnect()
+  const calls = new Map<string, number>()
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    calls.set(match[1], Number(match[2]))
+  }
+  return calls
+}
+
+/** Subtracts two `redisCommandCalls` readings, most called command first. */
+export function redisCallsSpent(before: Map<string, number>, after: Map<string, number>) {
+  return [...after]
+    .map(([name, calls]) => ({ name, calls: calls - (before.get(name) ?? 0) }))
+    .filter((entry) => entry.calls > 0)
+    .sort((a, b) => b.calls - a.calls)
+}

@@ -30,6 +30,8 @@ import {
   oneSendCampaign,
   processCpuMs,
   quietSandbox,
+  redisCallsSpent,
+  redisCommandCalls,
   serverCpu,
   serverCpuSpent,
   shutdown,
@@ -46,6 +48,24 @@ const { startChannelsRole } = await import('#tests/helpers/channels')
 const { startCampaign, startWorkerRole, waitForCampaignState } =
   await import('#tests/helpers/engine')
 const { startNode } = await import('#tests/helpers/processes')
+const { Session } = await import('node:inspector/promises')
+const { writeFile } = await import('node:fs/promises')
+
+/** Profiles this process's CPU until `stop` writes the profile to `file`. */
+async function startProfile(file: string | undefined) {
+  if (!file) return { stop: async () => {} }
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.start')
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop')
+      await writeFile(file, JSON.stringify(profile))
+      session.disconnect()
+    },
+  }
+}
 
 /**
  * Starts the worker role in a separate process, from the compiled entry
@@ -134,15 +154,19 @@ const queries = countQueries()
 const cpuBefore = process.cpuUsage()
 const workersBefore = await workersCpuMs(worker.pids)
 const serversBefore = await serverCpu()
+const redisBefore = await redisCommandCalls()
+const profile = await startProfile(process.env.CPU_PROFILE)
 const started = performance.now()
 await startCampaign(campaign, owner.id)
 await waitForCampaignState(campaign, 'finished', 30 * 60_000)
 const seconds = (performance.now() - started) / 1000
+await profile.stop()
 const cpu = process.cpuUsage(cpuBefore)
 const topology =
   WORKER_PROCESSES === 0 ? 'both roles in one process' : `${WORKER_PROCESSES} worker process(es)`
 const workersMs = (await workersCpuMs(worker.pids)) - workersBefore
 const servers = serverCpuSpent(serversBefore, await serverCpu())
+const redisCalls = redisCallsSpent(redisBefore, await redisCommandCalls())
 console.log(
   `engine, ${MESSAGES} messages on ${INSTANCES} number(s), ${topology}, pacing off: ${seconds.toFixed(1)} s, ${(MESSAGES / seconds).toFixed(1)} messages/s`
 )
@@ -164,6 +188,12 @@ if (WORKER_PROCESSES === 0) {
 for (const { name, ms } of servers) {
   console.log(`per message: ${(ms / MESSAGES).toFixed(2)} ms of ${name} CPU`)
 }
+const redisTotal = redisCalls.reduce((sum, entry) => sum + entry.calls, 0)
+const redisTop = redisCalls
+  .slice(0, 6)
+  .map((entry) => `${entry.name} ${(entry.calls / MESSAGES).toFixed(2)}`)
+  .join(', ')
+console.log(`per message: ${(redisTotal / MESSAGES).toFixed(1)} Redis commands (${redisTop})`)
 if (process.env.QUERY_KINDS) {
   printQueryKinds(counted.kinds)
 }
