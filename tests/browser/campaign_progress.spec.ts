@@ -6,7 +6,9 @@ import { createInstance } from '#services/channels/instance_service'
 import { sqlTime } from '#services/channels/sql_time'
 import { publishProgress } from '#engine/campaign_progress'
 import { applyAction } from '#services/campaigns/campaign_states'
-import { closeRevokedStreams } from '#services/realtime/stream_access'
+import transmit from '@adonisjs/transmit/services/main'
+import { closeRevokedStreams, streamCheckChannel } from '#services/realtime/stream_access'
+import { createRedisConnection } from '#queues/redis_connection'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
 import { oneSendFlow, phoneNumber, publishedCampaign, seedAudience } from '#tests/helpers/engine'
 import { capture } from '#tests/helpers/browser_pages'
@@ -191,7 +193,7 @@ test.group('Campaign list updates', () => {
   }).timeout(60_000)
 
   test('{case} member stops receiving changes')
-    .with([{ case: 'removed' }, { case: 'signed-out' }])
+    .with([{ case: 'removed' }, { case: 'signed-out' }, { case: 'removed elsewhere' }])
     .run(async ({ visit, browserContext, assert }, { case: revocation }) => {
       const { owner, campaign } = await campaignWithStoredProgress('en')
       await db.from('campaigns').where('id', campaign.id).update({ state: 'running' })
@@ -204,13 +206,27 @@ test.group('Campaign list updates', () => {
       assert.equal(await state.innerText(), 'Running')
       await page.waitForTimeout(500)
 
-      if (revocation === 'removed') {
-        await db.from('memberships').where('id', membership.id).delete()
-      } else {
+      if (revocation === 'signed-out') {
         // A password change elsewhere signs this session out.
         await db.from('users').where('id', user.id).increment('session_version', 1)
+      } else {
+        await db.from('memberships').where('id', membership.id).delete()
       }
-      assert.isAtLeast(await closeRevokedStreams(), 1)
+      if (revocation === 'removed elsewhere') {
+        // Another web process removed the member: its request reaches this one through Redis.
+        const streamsBefore = [...transmit.getManager().getAllSubscribers()].length
+        const otherProcess = createRedisConnection('test-other-web-process')
+        await otherProcess.publish(streamCheckChannel(), JSON.stringify({ from: 'other' }))
+        otherProcess.disconnect()
+        let streamsAfter = streamsBefore
+        for (let waited = 0; waited < 2000 && streamsAfter === streamsBefore; waited += 50) {
+          await page.waitForTimeout(50)
+          streamsAfter = [...transmit.getManager().getAllSubscribers()].length
+        }
+        assert.isBelow(streamsAfter, streamsBefore)
+      } else {
+        assert.isAtLeast(await closeRevokedStreams(), 1)
+      }
       await runInTenant(campaign.tenantId, () => applyAction(campaign.id, 'pause', owner.id))
       await page.waitForTimeout(2000)
 

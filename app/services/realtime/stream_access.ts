@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import transmit from '@adonisjs/transmit/services/main'
 import logger from '@adonisjs/core/services/logger'
 import type { HttpContext } from '@adonisjs/core/http'
@@ -6,6 +7,8 @@ import User from '#models/user'
 import { runAsSystem } from '#tenancy/tenant_context'
 import { INBOX_READER_ROLE, roleAtLeast, type Role } from '#tenancy/roles'
 import { SESSION_VERSION_KEY } from '#services/session_version'
+import { createRedisConnection, redisKeyPrefix } from '#queues/redis_connection'
+import { controlPublisher } from '#services/channels/channel_control'
 
 /** How often this process checks its open event streams against the database, in milliseconds. */
 const CHECK_INTERVAL_MS = 10_000
@@ -106,29 +109,65 @@ export async function closeRevokedStreams() {
   return closed
 }
 
+/** Identifier of this process in the check requests it publishes. */
+const processId = randomUUID()
+
+/** Returns the Redis channel on which web processes request stream checks from each other. */
+export function streamCheckChannel() {
+  return `${redisKeyPrefix()}:streams:check`
+}
+
+function checkStreams() {
+  closeRevokedStreams().catch((error) => logger.warn({ err: error }, 'event stream check failed'))
+}
+
 /**
- * Checks this process's open event streams right after a change that can
- * revoke them (a password change, a role change, a removal), instead of at
- * the next interval. Failures are logged, because the interval checks again.
+ * Checks the open event streams of every web process right after a change
+ * that can revoke them (a password change, a role change, a removal),
+ * instead of at the next interval. This process checks at once, and the
+ * others when the request published on Redis reaches them. Failures are
+ * logged, because the interval checks again.
  */
 export function closeRevokedStreamsSoon() {
-  setImmediate(() => {
-    closeRevokedStreams().catch((error) => logger.warn({ err: error }, 'event stream check failed'))
+  setImmediate(checkStreams)
+  controlPublisher()
+    .publish(streamCheckChannel(), JSON.stringify({ from: processId }))
+    .catch((error) => logger.warn({ err: error }, 'event stream check request failed'))
+}
+
+/** Runs a check when another web process publishes a request for one. */
+function followCheckRequests() {
+  const subscriber = createRedisConnection('stream-checks')
+  subscriber.on('message', (_channel, raw: string) => {
+    let from: unknown
+    try {
+      from = (JSON.parse(raw) as { from?: unknown }).from
+    } catch {
+      logger.warn({ raw: raw.slice(0, 100) }, 'event stream check request ignored: invalid JSON')
+      return
+    }
+    if (from !== processId) {
+      checkStreams()
+    }
+  })
+  subscriber.subscribe(streamCheckChannel()).catch((error) => {
+    logger.warn({ err: error }, 'event stream check requests not followed')
   })
 }
 
 let timer: NodeJS.Timeout | undefined
 
 /**
- * Starts tracking this web process's event streams and checking them every
- * CHECK_INTERVAL_MS. Call it once, where the process registers Transmit's
- * routes.
+ * Starts tracking this web process's event streams, checking them every
+ * CHECK_INTERVAL_MS and whenever another web process requests it. Call it
+ * once, where the process registers Transmit's routes.
  */
 export function guardEventStreams() {
   transmit.on('connect', ({ uid, context }) => rememberStream(uid, context as HttpContext))
   transmit.on('disconnect', ({ uid }) => owners.delete(uid))
-  timer ??= setInterval(() => {
-    closeRevokedStreams().catch((error) => logger.warn({ err: error }, 'event stream check failed'))
-  }, CHECK_INTERVAL_MS)
-  timer.unref()
+  if (!timer) {
+    timer = setInterval(checkStreams, CHECK_INTERVAL_MS)
+    timer.unref()
+    followCheckRequests()
+  }
 }
