@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import type { DateTime } from 'luxon'
 import { inRetriedTransaction } from '#plugins/sdk/transactions'
 import logger from '@adonisjs/core/services/logger'
 import transmit from '@adonisjs/transmit/services/main'
@@ -70,10 +71,14 @@ async function countBy(query: any, column: string) {
 }
 
 /**
- * Computes the campaign's counts from its journeys, steps and messages.
- * Rates are measured when the progress is published (`publishProgress`).
+ * Computes the campaign's counts from its journeys, steps and messages, and
+ * its quiet-hours hold at `now` (the engine clock when left out). Rates are
+ * measured when the progress is published (`publishProgress`).
  */
-export async function computeProgress(campaignId: number): Promise<CampaignProgressPayload> {
+export async function computeProgress(
+  campaignId: number,
+  now?: DateTime
+): Promise<CampaignProgressPayload> {
   const states = await countBy(db.from('journeys').where('campaign_id', campaignId), 'state')
   const statuses = await countBy(
     db.from('messages').where('campaign_id', campaignId).where('direction', 'out'),
@@ -94,7 +99,7 @@ export async function computeProgress(campaignId: number): Promise<CampaignProgr
     .count('* as total')
     .groupBy('node_id', 'port')
 
-  const held = await heldJourneys(campaignId)
+  const held = await heldJourneys(campaignId, now ?? (await engineNow()))
 
   const nodes: Record<string, NodeProgress> = {}
   const nodeOf = (id: string) => (nodes[id] ??= { waiting: 0, ports: {} })
@@ -126,7 +131,7 @@ export async function computeProgress(campaignId: number): Promise<CampaignProgr
  * decision always names its port), and those whose send the send gate
  * holds (see `recordHeldSend`).
  */
-async function heldJourneys(campaignId: number): Promise<CampaignHold> {
+async function heldJourneys(campaignId: number, now: DateTime): Promise<CampaignHold> {
   const [row] = await db
     .from('journeys')
     .where('campaign_id', campaignId)
@@ -135,7 +140,7 @@ async function heldJourneys(campaignId: number): Promise<CampaignHold> {
     .count('* as total')
     .min('resume_at as until')
   const deferred = Number(row.total)
-  const sends = await heldSends(campaignId, await engineNow())
+  const sends = await heldSends(campaignId, now)
   const instants = [
     deferred > 0 ? fromSqlTime(row.until)?.getTime() : undefined,
     sends.until ?? undefined,
@@ -236,15 +241,16 @@ function countsKey(progress: CampaignProgressPayload) {
  * tenant scope.
  */
 export async function publishProgress(tenantId: number, campaignId: number) {
-  const progress = await computeProgress(campaignId)
+  // One reading of the engine clock serves the hold, the rates and the wait.
+  const now = await engineNow()
+  const progress = await computeProgress(campaignId, now)
   const stored = await storedProgress(campaignId)
   if (stored?.rates && countsKey(stored) === countsKey(progress)) {
     return stored
   }
   const campaign = await Campaign.find(campaignId)
   if (campaign) {
-    const rates = await computeRates(campaign, progress.totals)
-    const now = await engineNow()
+    const rates = await computeRates(campaign, progress.totals, now)
     progress.rates = waitForHold(rates, progress, now.toJSDate())
   }
   await storeProgress(tenantId, campaignId, progress)

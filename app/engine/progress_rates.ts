@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type Campaign from '#models/campaign'
 import type { CampaignProgressRates, CampaignProgressTotals } from '#flow/progress'
 import { sqlTime } from '#services/channels/sql_time'
-import { engineNow } from '#engine/clock'
+import type { DateTime } from 'luxon'
 import { paceSendsPerMinute } from '#engine/pacing'
 import { paceOf } from '#engine/journey_sender'
 
@@ -39,12 +39,13 @@ export function etaSecondsAt(remaining: number, perMinute: number | null) {
 /**
  * Measures the campaign's rates over the last minute and estimates the
  * time left. Message times are the provider's acceptance times, on the
- * wall clock. Step times are engine times, so a test that moves the engine
- * clock measures node rates in its own time.
+ * wall clock. Step times are engine times, counted back from `engineTime`,
+ * so a test that moves the engine clock measures node rates in its own time.
  */
 export async function computeRates(
   campaign: Campaign,
-  totals: CampaignProgressTotals
+  totals: CampaignProgressTotals,
+  engineTime: DateTime
 ): Promise<CampaignProgressRates> {
   const now = new Date()
   const [sent] = await db
@@ -54,7 +55,6 @@ export async function computeRates(
     .whereIn('status', ['sent', 'delivered', 'read'])
     .where('sent_at', '>=', sqlTime(new Date(now.getTime() - RATE_WINDOW_MS)))
     .count('* as total')
-  const engineTime = await engineNow()
   const stepsSince = engineTime.minus({ milliseconds: RATE_WINDOW_MS })
   const steps = await db
     .from('journey_steps')
