@@ -97,21 +97,22 @@ const DELAYED_PAGE = 500
  * a number's queue for their slots run now instead, and the send gate
  * fails them without sending. Their slots go back to the number, so the
  * next campaign on it does not wait behind sends that will never happen.
+ * The number's next send keeps the minimum interval of the campaign whose
+ * send has the latest slot still reserved, since that send comes before it.
  */
 async function releaseCancelledSends(tenantId: number, campaignId: number) {
-  const [campaign, numbers] = await Promise.all([
-    db.from('campaigns').where('id', campaignId).select('min_interval_seconds').first(),
-    db
-      .from('messages')
-      .where('tenant_id', tenantId)
-      .where('campaign_id', campaignId)
-      .where('status', 'queued')
-      .distinct('instance_id'),
-  ])
+  const numbers = await db
+    .from('messages')
+    .where('tenant_id', tenantId)
+    .where('campaign_id', campaignId)
+    .where('status', 'queued')
+    .distinct('instance_id')
   for (const { instance_id: instanceId } of numbers) {
     const queue = getQueue(outboundQueueName(Number(instanceId)))
     const released: Job<OutboundJobData>[] = []
     let latestKept: number | null = null
+    // The campaign whose send has the latest kept slot, or the cancelled one when none is kept.
+    let gapCampaignId = campaignId
     for (let start = 0; ; start += DELAYED_PAGE) {
       const jobs = (await queue.getDelayed(
         start,
@@ -120,8 +121,9 @@ async function releaseCancelledSends(tenantId: number, campaignId: number) {
       for (const job of jobs) {
         if (job.data.journey?.campaignId === campaignId) {
           released.push(job)
-        } else {
-          latestKept = Math.max(latestKept ?? 0, slotOf(job))
+        } else if (slotOf(job) > (latestKept ?? 0)) {
+          latestKept = slotOf(job)
+          gapCampaignId = job.data.journey?.campaignId ?? campaignId
         }
       }
       if (jobs.length < DELAYED_PAGE) {
@@ -132,11 +134,16 @@ async function releaseCancelledSends(tenantId: number, campaignId: number) {
       // A job that became due meanwhile is no longer delayed and runs anyway.
       await job.promote().catch(() => undefined)
     }
+    const gapCampaign = await db
+      .from('campaigns')
+      .where('id', gapCampaignId)
+      .select('min_interval_seconds')
+      .first()
     await releasePaceSlots(
       Number(instanceId),
       released.map(slotOf),
       latestKept,
-      Number(campaign?.min_interval_seconds ?? 0)
+      Number(gapCampaign?.min_interval_seconds ?? 0)
     )
     logger.info(
       { tenantId, campaignId, instanceId, released: released.length },

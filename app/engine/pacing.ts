@@ -104,6 +104,16 @@ redis.call('HSET', KEYS[1], 'next', math.max(now, latestKept) + gap, 'last', lat
 return 1
 `
 
+/**
+ * Reads a number's pace state: the instant its next send may leave and the
+ * last reserved slot, in epoch milliseconds of engine time. `null` before
+ * its first paced send.
+ */
+export async function readPaceState(instanceId: number) {
+  const [next, last] = await engineRedis().hmget(paceKey(instanceId), 'next', 'last')
+  return next === null ? null : { next: Number(next), last: Number(last ?? 0) }
+}
+
 /** Days of cap boundaries handed to the script: enough for any cap of at least one a day. */
 const CAP_HORIZON_DAYS = 10
 

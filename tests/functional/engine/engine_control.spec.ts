@@ -5,6 +5,7 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { applyAction } from '#services/campaigns/campaign_states'
 import { SANDBOX_CONCURRENT_SENDS } from '../../../plugins/sandbox/index.js'
 import { engineNow } from '#engine/clock'
+import { readPaceState } from '#engine/pacing'
 import { computeProgress, storedProgress } from '#engine/campaign_progress'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
@@ -245,5 +246,57 @@ test.group('Engine campaign control', (group) => {
     assert.lengthOf(nextMessages, 2)
     assert.isTrue(nextMessages.every((message) => message.sentAt!.toMillis() < lastSlot - 10_000))
     assert.equal(await sandboxSendCount(instance.id), slowMessages.length - failed.length + 2)
+  }).timeout(60_000)
+
+  test('cancel keeps the pace of the sends left', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const flow = {
+      nodes: [graphNode('start', 'start'), sendNode('hello', 'Olá')],
+      edges: [graphEdge('start', 'next', 'hello')],
+    }
+    const keptAudience = await seedAudience(
+      tenant.id,
+      Array.from({ length: 3 }, (_, index) => ({ phone: phoneNumber(35, index) }))
+    )
+    const cancelledAudience = await seedAudience(
+      tenant.id,
+      Array.from({ length: 3 }, (_, index) => ({ phone: phoneNumber(36, index) }))
+    )
+    // The kept campaign's sends take slots 20 s apart, the cancelled one's follow 1 s apart.
+    const kept = await publishedCampaign(tenant.id, owner.id, flow, {
+      listIds: [keptAudience.listId],
+      channelInstanceIds: [instance.id],
+      minIntervalSeconds: 20,
+      maxIntervalSeconds: 20,
+    })
+    const cancelled = await publishedCampaign(tenant.id, owner.id, flow, {
+      listIds: [cancelledAudience.listId],
+      channelInstanceIds: [instance.id],
+      minIntervalSeconds: 1,
+      maxIntervalSeconds: 1,
+    })
+    await startCampaign(kept, owner.id)
+    await waitFor(async () => {
+      const messages = await campaignMessages(kept)
+      return messages.length === 3
+    }, 'the kept campaign to reserve its slots')
+    await startCampaign(cancelled, owner.id)
+    await waitFor(async () => {
+      const messages = await campaignMessages(cancelled)
+      return messages.length === 3
+    }, 'the cancelled campaign to reserve its slots')
+
+    await act(cancelled, 'cancel', owner.id)
+    await waitFor(async () => {
+      const messages = await campaignMessages(cancelled)
+      return messages.every((message) => message.status !== 'queued')
+    }, 'the cancelled sends to be failed')
+
+    const pace = await readPaceState(instance.id)
+    assert.isNotNull(pace)
+    // The next send waits the kept campaign's 20 s after its last slot, not the cancelled one's 1 s.
+    assert.equal(pace!.next - pace!.last, 20_000)
+    await act(kept, 'cancel', owner.id)
   }).timeout(60_000)
 })
