@@ -25,8 +25,9 @@ export interface PaceSettings {
  * slot, ms), `last` (last slot), `run` (sends since the last rest), `day`
  * and `count` (the current cap day's start and its sends). ARGV: now, gap,
  * cap (0 = none), pause-after (0 = none), pause ms, then the starts of the
- * coming days in ms, ascending. Returns the slot in ms, or -1 when the cap
- * leaves no slot in the days given.
+ * coming days in ms, ascending. Returns the slot in ms, or -1, with the
+ * state unchanged, when a capped number's slot is not before the last day
+ * start given.
  */
 const RESERVE_SLOT = `
 local now = tonumber(ARGV[1])
@@ -57,6 +58,9 @@ local function dayAfter(d)
   end
   return nil
 end
+-- The day of a slot on or after the last start given is unknown: the caller retries
+-- with days that start at the number's next free slot.
+if cap > 0 and slot >= tonumber(ARGV[#ARGV]) then return -1 end
 local current = dayOf(slot)
 if current ~= day then day = current; count = 0 end
 if cap > 0 and count >= cap then
@@ -75,7 +79,8 @@ if pauseAfter > 0 and run >= pauseAfter then
   run = 0
 end
 redis.call('HSET', KEYS[1], 'next', slot + after, 'last', slot, 'run', run, 'day', day, 'count', count)
-redis.call('PEXPIRE', KEYS[1], 10 * 86400000)
+-- Kept 10 days past the last reserved slot, which may lie weeks ahead under a daily cap.
+redis.call('PEXPIRE', KEYS[1], math.max(0, slot - now) + 10 * 86400000)
 return slot
 `
 
@@ -114,7 +119,11 @@ export async function readPaceState(instanceId: number) {
   return next === null ? null : { next: Number(next), last: Number(last ?? 0) }
 }
 
-/** Days of cap boundaries handed to the script: enough for any cap of at least one a day. */
+/**
+ * Days of cap boundaries handed to the script. They start the day before
+ * `from`, or the day before the number's next free slot when that slot
+ * lies beyond them, so a cap of at least one a day finds its slot among them.
+ */
 const CAP_HORIZON_DAYS = 10
 
 function paceKey(instanceId: number) {
@@ -155,21 +164,33 @@ export async function reservePaceSlot(instanceId: number, from: DateTime, settin
     return from
   }
   const pauseMs = settings.pauseAfterSends ? (settings.pauseMinutes ?? 0) * 60_000 : 0
-  const slot = await engineRedis().eval(
-    RESERVE_SLOT,
-    1,
-    paceKey(instanceId),
-    from.toMillis(),
-    randomGapMs(settings),
-    settings.dailyCap ?? 0,
-    settings.pauseAfterSends ?? 0,
-    pauseMs,
-    ...dayStarts(from, settings.timeZone)
-  )
-  if (Number(slot) < 0) {
-    throw new Error(`No send slot within ${CAP_HORIZON_DAYS} days for instance ${instanceId}`)
+  const gap = randomGapMs(settings)
+  const reserve = (daysFrom: DateTime) =>
+    engineRedis().eval(
+      RESERVE_SLOT,
+      1,
+      paceKey(instanceId),
+      from.toMillis(),
+      gap,
+      settings.dailyCap ?? 0,
+      settings.pauseAfterSends ?? 0,
+      pauseMs,
+      ...dayStarts(daysFrom, settings.timeZone)
+    )
+
+  let slot = Number(await reserve(from))
+  // A capped number booked beyond the days given: give the days of its next free slot.
+  for (let attempt = 0; slot < 0 && attempt < 3; attempt++) {
+    const state = await readPaceState(instanceId)
+    const nextFree = DateTime.fromMillis(Math.max(from.toMillis(), state?.next ?? 0), {
+      zone: 'utc',
+    })
+    slot = Number(await reserve(nextFree))
   }
-  return DateTime.fromMillis(Number(slot), { zone: 'utc' })
+  if (slot < 0) {
+    throw new Error(`No send slot found for instance ${instanceId}: its pace state keeps moving`)
+  }
+  return DateTime.fromMillis(slot, { zone: 'utc' })
 }
 
 /**

@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import { getQueue } from '#queues/queue_factory'
 import { runInTenant } from '#tenancy/tenant_context'
+import { applyAction } from '#services/campaigns/campaign_states'
 import { enqueueOutbound, outboundQueueName } from '#services/channels/outbound_queue'
 import { enqueueJourneyJob } from '#engine/engine_queues'
 import CustomField from '#models/custom_field'
@@ -227,5 +228,42 @@ test.group('Engine sending', (group) => {
       .whereIn('instance_id', ids)
       .count('* as total')
     assert.equal(Number(total), 6)
+  }).timeout(60_000)
+
+  test('daily cap spreads sends over weeks', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const contacts = Array.from({ length: 14 }, (_, index) => ({
+      phone: phoneNumber(12, 700 + index),
+    }))
+    const { listId } = await seedAudience(tenant.id, contacts)
+    // One send a day: the last contact's turn comes on the 14th day.
+    const campaign = await publishedCampaign(tenant.id, owner.id, oneSend('Capped'), {
+      listIds: [listId],
+      channelInstanceIds: [instance.id],
+      minIntervalSeconds: 1,
+      maxIntervalSeconds: 1,
+      dailyCapPerNumber: 1,
+    })
+
+    await startCampaign(campaign, owner.id)
+    const queue = getQueue(outboundQueueName(instance.id))
+    // A step stores its message before it adds the send, so wait for both.
+    const jobs = await waitFor(async () => {
+      const messages = await campaignMessages(campaign)
+      const found = await Promise.all(
+        messages.map((message) => queue.getJob(`message-${message.id}`))
+      )
+      return messages.length === 14 && found.every(Boolean) ? found : null
+    }, 'a send for every contact')
+
+    const days = new Set(jobs.map((job) => job!.data.dueAt!.slice(0, 10)))
+    assert.equal(days.size, 14)
+    // Today's send may have left already; every other journey waits for its day.
+    const journeys = await campaignJourneys(campaign)
+    const states = journeys.map((journey) => journey.state)
+    assert.isAtLeast(states.filter((state) => state === 'sending').length, 13)
+    assert.notInclude(states, 'failed')
+    await runInTenant(tenant.id, () => applyAction(campaign.id, 'cancel', owner.id))
   }).timeout(60_000)
 })
