@@ -40,6 +40,26 @@ export function csvSeparatorFor(locale: string): CsvSeparator {
   return SEMICOLON_LANGUAGES.includes(language) ? ';' : ','
 }
 
+/** Language and separator of the member who downloads a CSV export. */
+export interface CsvReader {
+  separator: CsvSeparator
+  t: (key: string, values?: Record<string, string | number>) => string
+}
+
+/**
+ * Returns the reader of a request's member: the separator their
+ * spreadsheet expects and their translations. Pass `ctx.i18n`.
+ */
+export function csvReaderFor(i18n: {
+  locale: string
+  t: (key: string, values?: Record<string, any>) => string
+}): CsvReader {
+  return {
+    separator: csvSeparatorFor(i18n.locale),
+    t: (key, values) => i18n.t(key, values),
+  }
+}
+
 /**
  * Prefixes a text that a spreadsheet would run as a formula with `'`, which
  * makes it plain text. A phone number such as `+5511912340001` is left as
