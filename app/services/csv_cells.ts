@@ -73,6 +73,14 @@ export function defuseFormula(text: string) {
 }
 
 /**
+ * Removes the `'` that `defuseFormula` puts before a formula, so a file that
+ * an export wrote imports back with the values as they were stored.
+ */
+export function restoreDefused(text: string) {
+  return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text
+}
+
+/**
  * Turns a value into one CSV field: defused like `defuseFormula`, then
  * quoted when it contains a separator, a quote or a line break. Numbers are
  * written as they are, so a negative figure stays a number.
