@@ -13,14 +13,14 @@ import {
 import { campaignStepNames } from '#services/campaigns/campaign_steps'
 import { recordAudit } from '#events/audit_record'
 import { pageParam } from '#services/database/page_numbers'
-import { csvSeparatorFor } from '#services/csv_cells'
+import { csvReaderFor } from '#services/csv_cells'
 
 /**
  * Delivery tracking of one campaign: every recipient's message with its
  * status and the time of each status, filterable by status and step, for
  * every member, and the same rows as CSV for editors and above. The page
- * names each step as the flow editor does, and by its node id only when
- * no version of the flow has it any more.
+ * and the CSV name each step as the flow editor does, and by its node id
+ * only when no version of the flow has it any more.
  */
 export default class CampaignMessagesController {
   async index({ params, request, inertia, bouncer, i18n }: HttpContext) {
@@ -69,9 +69,15 @@ export default class CampaignMessagesController {
     })
     logger.info({ campaignId: campaign.id, filters }, 'campaign messages exported')
 
-    const separator = csvSeparatorFor(i18n.locale)
+    const reader = csvReaderFor(i18n)
+    const stepNames = await campaignStepNames(
+      campaign.tenantId,
+      campaign.id,
+      await campaignNodeIds(campaign.id),
+      reader.t
+    )
     const csv = Readable.from(
-      campaignMessagesCsv(campaign.tenantId, campaign.id, filters, separator)
+      campaignMessagesCsv(campaign.tenantId, campaign.id, filters, reader, stepNames)
     )
     csv.on('error', (error) => {
       logger.error({ err: error, campaignId: campaign.id }, 'campaign messages export failed')

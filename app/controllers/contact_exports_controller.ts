@@ -2,15 +2,15 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { recordAudit } from '#events/audit_record'
 import { exportContacts } from '#services/contacts/contact_export'
 import { contactFiltersFrom } from '#services/contacts/contact_search'
-import { csvSeparatorFor } from '#services/csv_cells'
+import { csvReaderFor } from '#services/csv_cells'
 
 export default class ContactExportsController {
   /** Streams the contacts matching the page's filters as CSV, for editors and above. */
   async export(ctx: HttpContext) {
     await ctx.bouncer.authorize('exportContactData')
     const filters = contactFiltersFrom(ctx.request.qs())
-    const separator = csvSeparatorFor(ctx.i18n.locale)
-    const { csv, done } = await exportContacts(filters, ctx.tenant.defaultCountry, separator)
+    const reader = csvReaderFor(ctx.i18n)
+    const { csv, done } = await exportContacts(filters, ctx.tenant.defaultCountry, reader)
     await recordAudit('contacts.exported', { targetType: 'contact', after: { filters } })
     ctx.logger.info({ filters }, 'contacts exported')
 

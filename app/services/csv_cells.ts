@@ -40,6 +40,26 @@ export function csvSeparatorFor(locale: string): CsvSeparator {
   return SEMICOLON_LANGUAGES.includes(language) ? ';' : ','
 }
 
+/** Language and separator of the member who downloads a CSV export. */
+export interface CsvReader {
+  separator: CsvSeparator
+  t: (key: string, values?: Record<string, string | number>) => string
+}
+
+/**
+ * Returns the reader of a request's member: the separator their
+ * spreadsheet expects and their translations. Pass `ctx.i18n`.
+ */
+export function csvReaderFor(i18n: {
+  locale: string
+  t: (key: string, values?: Record<string, any>) => string
+}): CsvReader {
+  return {
+    separator: csvSeparatorFor(i18n.locale),
+    t: (key, values) => i18n.t(key, values),
+  }
+}
+
 /**
  * Prefixes a text that a spreadsheet would run as a formula with `'`, which
  * makes it plain text. A phone number such as `+5511912340001` is left as
@@ -50,6 +70,14 @@ export function defuseFormula(text: string) {
     return text
   }
   return FORMULA_START.test(text) ? `'${text}` : text
+}
+
+/**
+ * Removes the `'` that `defuseFormula` puts before a formula, so a file that
+ * an export wrote imports back with the values as they were stored.
+ */
+export function restoreDefused(text: string) {
+  return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text
 }
 
 /**

@@ -2,6 +2,7 @@ import { extname } from 'node:path'
 import vine from '@vinejs/vine'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
 import { DELIMITERS, ENCODINGS } from '#services/imports/csv_format'
+import { binaryKind, readFileStart, type BinaryKind } from '#services/imports/file_content'
 import { TAG_MAX_LENGTH, tagParts } from '#services/contacts/contact_service'
 
 /** Largest CSV upload, in bytes: 50 MB, the multipart limit of the body parser. */
@@ -30,9 +31,39 @@ const csvFile = vine.createRule((value, _options, field) => {
   field.report('Save the spreadsheet as CSV', 'csvFile', field, { extension: extension || '?' })
 })
 
+/** Rule reported for each kind of file that is not CSV text, with `{ fileName }`. */
+const BINARY_RULES: Record<BinaryKind, string> = {
+  excel: 'csvContentExcel',
+  opendocument: 'csvContentOpenDocument',
+  zip: 'csvContentZip',
+  pdf: 'csvContentPdf',
+  binary: 'csvContentBinary',
+}
+
+/**
+ * Rejects a file named as text whose first bytes are not text, such as a
+ * workbook renamed to `.csv` (see `binaryKind`). The message names the
+ * file and explains how to save it as CSV.
+ */
+const csvContent = vine.createRule(
+  async (value, _options, field) => {
+    const file = value as MultipartFile
+    if (!file.tmpPath) {
+      return
+    }
+    const kind = binaryKind(await readFileStart(file.tmpPath))
+    if (kind) {
+      field.report('Save the file as CSV', BINARY_RULES[kind], field, {
+        fileName: file.clientName,
+      })
+    }
+  },
+  { isAsync: true }
+)
+
 export const uploadValidator = vine.compile(
   vine.object({
-    file: vine.file({ size: '50mb' }).use(csvFile()),
+    file: vine.file({ size: '50mb' }).use(csvFile()).use(csvContent()),
   })
 )
 

@@ -2,12 +2,14 @@ import { test } from '@japa/runner'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Contact from '#models/contact'
+import ContactImport from '#models/contact_import'
 import ContactList from '#models/contact_list'
 import CustomField from '#models/custom_field'
 import Segment from '#models/segment'
 import { runInTenant } from '#tenancy/tenant_context'
 import { saveContact } from '#services/contacts/contact_service'
 import { createAudienceTenant, startImportWorker } from '#tests/helpers/audience'
+import { xlsxWorkbook } from '#tests/helpers/office_files'
 
 /**
  * Saves a full-page screenshot when SCREENSHOT_DIR is set, to review the
@@ -184,6 +186,29 @@ test.group('Contacts import problems in Portuguese', (group) => {
     await editor.locator('[data-test-id="segment-name"]').waitFor()
     await capture(editor, 'segment-date-pt')
     assert.deepEqual(pageErrors, [])
+  })
+
+  test('renamed workbook rejected on upload', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    owner.locale = 'pt-BR'
+    await owner.save()
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/contacts/imports/new')
+    await page.locator('[data-test-id="import-file"]').setInputFiles({
+      name: 'contatos.csv',
+      mimeType: 'text/csv',
+      buffer: xlsxWorkbook(),
+    })
+    await page.locator('[data-test-id="import-upload-submit"]').click()
+    await page.assertTextContains(
+      '[data-test-id="import-file-error"]',
+      '“contatos.csv” é uma pasta de trabalho do Excel, não um arquivo CSV. No Excel, use Arquivo › Salvar como › CSV UTF-8 e envie esse arquivo.'
+    )
+    await page.assertPath('/contacts/imports/new')
+    await capture(page, 'import-upload-workbook-pt')
+    const imports = await runInTenant(tenant.id, () => ContactImport.all())
+    assert.lengthOf(imports, 0)
   })
 })
 

@@ -43,8 +43,10 @@ export { campaignStepNames, campaignStepPorts } from '#services/campaigns/campai
 export {
   UTF8_BOM,
   csvLine,
+  csvReaderFor,
   csvSeparatorFor,
   csvStringifyOptions,
+  type CsvReader,
   type CsvSeparator,
 } from '#services/csv_cells'
 

@@ -1,7 +1,8 @@
+import type { DateTime } from 'luxon'
 import Message, { OUTBOUND_STATUSES, type OutboundStatus } from '#models/message'
 import { serializeMessage } from '#services/channels/channel_broadcast'
 import { runInTenant } from '#tenancy/tenant_context'
-import { UTF8_BOM, csvLine, type CsvSeparator } from '#services/csv_cells'
+import { UTF8_BOM, csvLine, type CsvReader } from '#services/csv_cells'
 
 /** Rows per page of a campaign's messages page. */
 export const CAMPAIGN_MESSAGES_PER_PAGE = 50
@@ -43,7 +44,7 @@ export function campaignMessagesQuery(campaignId: number, filters: CampaignMessa
   return query
 }
 
-/** Serializes a campaign message for the messages page and the CSV export. */
+/** Serializes a campaign message for the messages page. */
 export function serializeCampaignMessage(message: Message) {
   return {
     ...serializeMessage(message),
@@ -86,11 +87,16 @@ export async function campaignNodeIds(campaignId: number) {
   return rows.map((row) => row.nodeId!)
 }
 
+/**
+ * Columns of the CSV export, by id. Each is headed by its translation under
+ * `campaign_messages.csv_columns`.
+ */
 const CSV_COLUMNS = [
   'message_id',
   'contact_name',
   'address',
   'node_id',
+  'step',
   'status',
   'queued_at',
   'sent_at',
@@ -98,40 +104,69 @@ const CSV_COLUMNS = [
   'read_at',
   'failed_at',
   'failure_code',
+  'failure',
   'failure_reason',
+] as const
+
+/** Failure codes that `campaign_messages.failures` explains in the reader's language. */
+const EXPLAINED_FAILURES = [
+  'E_CAMPAIGN_CANCELLED',
+  'E_OPTED_OUT',
+  'E_NOT_ON_WHATSAPP',
+  'E_TEMPLATE_RENDER',
 ]
 
-function messageCells(message: Message) {
-  const row = serializeCampaignMessage(message)
+/** Writes a time as ISO 8601 in UTC, as the columns' headers say. */
+function utcTime(time: DateTime | null) {
+  return time?.toUTC().toISO() ?? null
+}
+
+/**
+ * Cells of one message in the export's column order. The step is named as
+ * the flow editor names it, or by its node id when no version of the flow
+ * has it. The status and a known failure are in the reader's language, and
+ * the channel's own reason follows as it was stored.
+ */
+function messageCells(reader: CsvReader, message: Message, stepNames: Map<string, string>) {
+  const code = message.failureCode
   return [
-    row.id,
-    row.contactName,
-    row.address,
-    row.nodeId,
-    row.status,
-    row.queuedAt,
-    row.sentAt,
-    row.deliveredAt,
-    row.readAt,
-    row.failedAt,
-    row.failureCode,
-    row.failureReason,
+    message.id,
+    (message.$extras.contact_name as string | null) ?? null,
+    message.address,
+    message.nodeId,
+    message.nodeId ? (stepNames.get(message.nodeId) ?? message.nodeId) : null,
+    reader.t(`inbox.status.${message.status}`),
+    utcTime(message.queuedAt),
+    utcTime(message.sentAt),
+    utcTime(message.deliveredAt),
+    utcTime(message.readAt),
+    utcTime(message.failedAt),
+    code,
+    code && EXPLAINED_FAILURES.includes(code)
+      ? reader.t(`campaign_messages.failures.${code}`)
+      : null,
+    message.failureReason,
   ]
 }
 
 /**
- * Yields the CSV export of the campaign's messages line by line, reading
- * the rows in chunks by id so a campaign of any size streams in bounded
- * memory. Each chunk is read inside the tenant's scope, because the
- * response stream pulls chunks outside the request's async context.
+ * Yields the CSV export of the campaign's messages line by line, for
+ * `reader`: headed in the reader's language and split by their separator.
+ * `stepNames` maps node ids to the steps' names, as `campaignStepNames`
+ * returns them. It reads the rows in chunks by id so a campaign of any
+ * size streams in bounded memory. Each chunk is read inside the tenant's
+ * scope, because the response stream pulls chunks outside the request's
+ * async context.
  */
 export async function* campaignMessagesCsv(
   tenantId: number,
   campaignId: number,
   filters: CampaignMessageFilters,
-  separator: CsvSeparator
+  reader: CsvReader,
+  stepNames: Map<string, string>
 ) {
-  yield UTF8_BOM + csvLine(CSV_COLUMNS, separator)
+  const headers = CSV_COLUMNS.map((id) => reader.t(`campaign_messages.csv_columns.${id}`))
+  yield UTF8_BOM + csvLine(headers, reader.separator)
   let afterId = 0
   while (true) {
     const after = afterId
@@ -141,7 +176,7 @@ export async function* campaignMessagesCsv(
         .limit(EXPORT_CHUNK)
     )
     for (const message of rows) {
-      yield csvLine(messageCells(message), separator)
+      yield csvLine(messageCells(reader, message, stepNames), reader.separator)
     }
     if (rows.length < EXPORT_CHUNK) {
       return

@@ -20,7 +20,8 @@ const REPEATABLE_TARGETS = new Set(['phone', 'tags', 'ignore'])
 
 /**
  * Header names, normalised by `normalizeHeader`, in English and Portuguese,
- * with the layouts of Google Contacts and Outlook exports.
+ * with the layouts of Google Contacts and Outlook exports and the headers
+ * of this application's contacts export in both languages.
  */
 const HEADER_SYNONYMS: Record<string, string[]> = {
   name: [
@@ -59,6 +60,9 @@ const HEADER_SYNONYMS: Record<string, string[]> = {
     'numero de telefone',
     'telefone celular',
     'zap',
+    'other phones',
+    'extra phones',
+    'outros telefones',
   ],
   email: ['email', 'e mail', 'email address', 'e mail address', 'mail', 'correio eletronico'],
   city: ['city', 'town', 'cidade', 'municipio'],

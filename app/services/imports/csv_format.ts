@@ -1,6 +1,7 @@
 import iconv from 'iconv-lite'
 import chardet from 'chardet'
 import { readCsvText, type CsvItem } from '#services/imports/csv_records'
+import { utf16ByteOrder } from '#services/imports/file_content'
 
 export const DELIMITERS = [',', ';', '\t'] as const
 export type Delimiter = (typeof DELIMITERS)[number]
@@ -12,10 +13,11 @@ export const ENCODINGS = ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252', 'iso-
 export const HEAD_BYTES = 64 * 1024
 
 /**
- * Detects the text encoding from the first bytes of a file: a byte order mark
- * wins; text that decodes as UTF-8 is UTF-8; anything else is what chardet
- * guesses, with Windows-1252 for the Latin-1 family, because that is what
- * spreadsheets in Western locales save.
+ * Detects the text encoding from the first bytes of a file. A byte order
+ * mark wins. NUL bytes on one side of each byte pair are UTF-16 without a
+ * mark, and text that decodes as UTF-8 is UTF-8. Anything else is what
+ * chardet guesses, with Windows-1252 for the Latin-1 family, because that
+ * is what spreadsheets in Western locales save.
  */
 export function detectEncoding(head: Buffer) {
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
@@ -26,6 +28,10 @@ export function detectEncoding(head: Buffer) {
   }
   if (head[0] === 0xfe && head[1] === 0xff) {
     return 'utf-16be'
+  }
+  const utf16 = head.includes(0) ? utf16ByteOrder(head) : null
+  if (utf16) {
+    return `utf-16${utf16}`
   }
   if (isUtf8(head)) {
     return 'utf-8'

@@ -3,6 +3,7 @@ import type CustomField from '#models/custom_field'
 import { parsePhone, timezoneForCountry, type PhoneNotice } from '#services/contacts/phone_numbers'
 import { parseFieldValue, type StoredFieldValue } from '#services/contacts/custom_field_values'
 import { TAG_MAX_LENGTH, tagParts } from '#services/contacts/contact_service'
+import { restoreDefused } from '#services/csv_cells'
 
 /** A problem or remark on one row, with the values its message names. */
 export interface RowMessage {
@@ -65,9 +66,12 @@ const FIELD_VALUE_LIMIT = 1000
 const TAG_EXCERPT_LENGTH = 30
 
 /**
- * Several numbers in one cell, as Google Contacts writes them: `a ::: b`.
+ * Separator of several numbers in one cell: ` ::: ` as Google Contacts
+ * writes them, or spaces before a `+`, as the contacts export writes the
+ * extra phones (`+5511912340001 +5521912340002`). A space inside one number
+ * such as `+55 11 91234-0001` is never followed by a `+`.
  */
-const MULTI_VALUE = /\s*:::\s*/
+const MULTI_VALUE = /\s*:::\s*|\s+(?=\+)/
 
 /**
  * Turns one CSV record into contact data, or a rejection that names the
@@ -111,10 +115,14 @@ export function readRow(row: number, cells: string[], context: RowContext): RowO
   return { ok: true, contact }
 }
 
+/**
+ * Groups the row's non-empty cells by target, trimmed and without the `'`
+ * that the exports put before a formula.
+ */
 function collect(cells: string[], mapping: string[]) {
   const values: Record<string, string[]> = {}
   mapping.forEach((target, index) => {
-    const cell = cells[index]?.trim() ?? ''
+    const cell = restoreDefused(cells[index]?.trim() ?? '').trim()
     if (target === 'ignore' || cell === '') {
       return
     }
@@ -225,7 +233,7 @@ type PhoneChoice =
   | { ok: false; rejection: RowMessage }
 
 function choosePhone(cells: string[], country: string): PhoneChoice {
-  if (cells.length === 1 && !cells[0].includes(':::')) {
+  if (cells.length === 1 && !MULTI_VALUE.test(cells[0])) {
     return readSinglePhone(cells[0], country)
   }
   const raws = cells.flatMap((cell) => cell.split(MULTI_VALUE)).filter((raw) => raw !== '')

@@ -1,12 +1,11 @@
 import emitter from '@adonisjs/core/services/emitter'
-import { csvSeparatorFor, vine, type HttpContext } from '#sdk'
+import { csvReaderFor, vine, type HttpContext } from '#sdk'
 import { findCampaign } from '../services/campaign_lookup.js'
 import {
   CAMPAIGN_EXPORTS,
   OVERVIEW_EXPORTS,
   campaignCsv,
   overviewCsv,
-  type CsvReader,
 } from '../services/report_csv.js'
 import {
   campaignFunnel,
@@ -21,14 +20,6 @@ import { tenantTimeZone } from '../services/tenant_zones.js'
 
 const campaignExportValidator = vine.compile(vine.object({ report: vine.enum(CAMPAIGN_EXPORTS) }))
 const overviewExportValidator = vine.compile(vine.object({ report: vine.enum(OVERVIEW_EXPORTS) }))
-
-/** The member's language and spreadsheet separator, for a CSV export. */
-function csvReader(ctx: HttpContext): CsvReader {
-  return {
-    separator: csvSeparatorFor(ctx.i18n.locale),
-    t: (key, values) => ctx.i18n.t(key, values),
-  }
-}
 
 /** Records the export in the audit log (when the tenant has the audit plugin) and sends the file. */
 async function sendCsv(
@@ -118,7 +109,7 @@ export default class ReportsController {
     await ctx.bouncer.authorize('viewTenant')
     const campaign = await findCampaign(ctx.tenant.id, Number(ctx.params.id))
     const { report } = await campaignExportValidator.validate(ctx.request.qs())
-    const body = await campaignCsv(csvReader(ctx), ctx.tenant.id, campaign.id, report)
+    const body = await campaignCsv(csvReaderFor(ctx.i18n), ctx.tenant.id, campaign.id, report)
     ctx.logger.info({ campaignId: campaign.id, report }, 'campaign report exported')
     return sendCsv(ctx, `campaign-${campaign.id}-${report}`, body, {
       report,
@@ -129,7 +120,7 @@ export default class ReportsController {
   async exportOverview(ctx: HttpContext) {
     await ctx.bouncer.authorize('viewTenant')
     const { report } = await overviewExportValidator.validate(ctx.request.qs())
-    const body = await overviewCsv(csvReader(ctx), ctx.tenant.id, report)
+    const body = await overviewCsv(csvReaderFor(ctx.i18n), ctx.tenant.id, report)
     ctx.logger.info({ report }, 'campaigns report exported')
     return sendCsv(ctx, `campaigns-${report}`, body, { report, campaignId: null })
   }

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync'
-import { campaignStepPorts, csvStringifyOptions, type CsvSeparator } from '#sdk'
+import { campaignStepPorts, csvStringifyOptions, type CsvReader } from '#sdk'
 import { hourStart, type Period } from './bucket_keys.js'
 import {
   campaignFunnel,
@@ -20,12 +20,6 @@ export type CampaignExport = (typeof CAMPAIGN_EXPORTS)[number]
 export type OverviewExport = (typeof OVERVIEW_EXPORTS)[number]
 
 const FUNNEL_COLUMNS = ['enrolled', ...COUNTED_STAGES] as const
-
-/** Language and separator of the member who downloads a report. */
-export interface CsvReader {
-  separator: CsvSeparator
-  t: (key: string, values?: Record<string, string | number>) => string
-}
 
 /**
  * Writes rows as CSV the way the reader's spreadsheet opens them: a byte

@@ -14,6 +14,7 @@ import { createOutboundMessage } from '#services/channels/message_service'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { createPublishedCampaign } from '#tests/helpers/campaigns'
 import { seedCampaignTraffic } from '#tests/helpers/reports'
+import { exportRecords } from '#tests/helpers/exports'
 import { uniqueMobile } from '#tests/helpers/inbox'
 import AuditEntry from '../../../plugins/audit/models/audit_entry.js'
 
@@ -89,7 +90,8 @@ test.group('CSV exports', (group) => {
     })
 
     const url = '/contacts/export.csv'
-    const { text, rows } = await download(client, url, owner)
+    const { text } = await download(client, url, owner)
+    const rows = exportRecords(text, 'contacts').records
     assert.lengthOf(rows, 2)
     assertNoFormulas(assert, rows, url)
     const risky = rows.find((row) => row.name.includes('HYPERLINK'))!
@@ -130,7 +132,8 @@ test.group('CSV exports', (group) => {
     })
 
     const url = `/campaigns/${campaign.id}/messages.csv`
-    const { text, rows } = await download(client, url, owner)
+    const { text } = await download(client, url, owner)
+    const rows = exportRecords(text, 'campaign_messages').records
     assertNoFormulas(assert, rows, url)
     assert.include(text, ',"Souza; Bia",')
     assert.sameMembers(
@@ -231,7 +234,8 @@ test.group('CSV exports', (group) => {
       })
     )
 
-    const { rows } = await download(client, '/contacts/export.csv', owner)
+    const { text } = await download(client, '/contacts/export.csv', owner)
+    const rows = exportRecords(text, 'contacts').records
     assert.equal(rows[0].phone, phone)
     assertDefused(assert, rows[0].city, '+55 11 call me')
   })
@@ -285,10 +289,8 @@ test.group('CSV exports', (group) => {
     }
 
     const { text } = await downloadRaw(client, '/contacts/export.csv', owner)
-    const rows = parse(text, { bom: true, columns: true, delimiter: ';' }) as Record<
-      string,
-      string
-    >[]
+    const { records: rows, separator } = exportRecords(text, 'contacts')
+    assert.equal(separator, ';')
     assert.equal(rows[0].name, 'João; Maria')
     assert.equal(rows[0].city, 'São Paulo')
   })

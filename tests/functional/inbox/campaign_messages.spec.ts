@@ -3,11 +3,12 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import ChannelInstance from '#models/channel_instance'
 import { runInTenant } from '#tenancy/tenant_context'
 import { applyReceipt, createOutboundMessage, markFailed } from '#services/channels/message_service'
-import { csvField } from '#services/csv_cells'
+import { csvField, defuseFormula, restoreDefused } from '#services/csv_cells'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
 import { createPublishedCampaign, graphNode, sendNode } from '#tests/helpers/campaigns'
 import { createContact } from '#tests/helpers/inbox'
 import { INERTIA_HEADERS } from '#tests/helpers/audience'
+import { exportRecords } from '#tests/helpers/exports'
 import Flow from '#models/flow'
 import FlowVersion from '#models/flow_version'
 import Template from '#models/template'
@@ -66,15 +67,83 @@ test.group('Campaign messages', (group) => {
 
     response.assertStatus(200)
     assert.include(response.header('content-type'), 'text/csv')
-    const rows = csvRows(response.text())
-    assert.equal(rows[0].split(',')[0], 'message_id')
-    assert.lengthOf(rows, 4)
-    assert.isTrue(rows[1].startsWith(`${read.id},Ana,`))
-    assert.include(rows[1], ',hello,read,')
-    assert.isTrue(rows[2].startsWith(`${delivered.id},'=cmd|calc,`))
-    assert.include(rows[2], ',later,delivered,')
-    assert.isTrue(rows[3].startsWith(`${failed.id},Caio,`))
-    assert.include(rows[3], ',E_NOT_ON_WHATSAPP,"no WhatsApp, account"')
+    const { records, headers, separator } = exportRecords(response.text(), 'campaign_messages')
+    assert.equal(separator, ',')
+    assert.deepEqual(headers, [
+      'Message id',
+      'Contact',
+      'Number',
+      'Step id',
+      'Step',
+      'Status',
+      'Queued (UTC)',
+      'Sent (UTC)',
+      'Delivered (UTC)',
+      'Read (UTC)',
+      'Failed (UTC)',
+      'Failure code',
+      'Failure',
+      'Reason given by the channel',
+    ])
+    assert.deepEqual(
+      records.map((row) => Number(row.message_id)),
+      [read.id, delivered.id, failed.id]
+    )
+    const [readRow, deliveredRow, failedRow] = records
+    assert.equal(readRow.contact_name, 'Ana')
+    assert.equal(readRow.node_id, 'hello')
+    assert.equal(readRow.step, 'hello')
+    assert.equal(readRow.status, 'Read')
+    assert.match(readRow.read_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+    assert.equal(readRow.failure, '')
+    assert.equal(deliveredRow.contact_name, "'=cmd|calc")
+    assert.equal(deliveredRow.node_id, 'later')
+    assert.equal(deliveredRow.status, 'Delivered')
+    assert.equal(deliveredRow.read_at, '')
+    assert.equal(failedRow.contact_name, 'Caio')
+    assert.equal(failedRow.status, 'Failed')
+    assert.equal(failedRow.failure_code, 'E_NOT_ON_WHATSAPP')
+    assert.equal(failedRow.failure, 'This number is not on WhatsApp.')
+    assert.equal(failedRow.failure_reason, 'no WhatsApp, account')
+    assert.include(
+      response.text(),
+      ',E_NOT_ON_WHATSAPP,This number is not on WhatsApp.,"no WhatsApp, account"'
+    )
+  })
+
+  test('export in Portuguese', async ({ client, assert }) => {
+    const { tenant, owner, campaign, failed } = await campaignWithMessages()
+    await runInTenant(tenant.id, async () => {
+      const flow = await Flow.findByOrFail('campaign_id', campaign.id)
+      flow.graph = {
+        nodes: [graphNode('start', 'start'), sendNode('later', 'Até amanhã!')],
+        edges: [],
+      }
+      await flow.save()
+    })
+    owner.locale = 'pt-BR'
+    await owner.save()
+
+    const response = await client.get(`/campaigns/${campaign.id}/messages.csv`).loginAs(owner)
+
+    response.assertStatus(200)
+    const text = response.text()
+    assert.isTrue(text.startsWith('\uFEFFId da mensagem;Contato;Número;Id da etapa;Etapa;Status;'))
+    const { records, separator, headers } = exportRecords(text, 'campaign_messages')
+    assert.equal(separator, ';')
+    assert.include(headers, 'Motivo informado pelo canal')
+    assert.deepEqual(
+      records.map((row) => row.status),
+      ['Lida', 'Entregue', 'Falhou']
+    )
+    assert.deepEqual(
+      records.map((row) => row.step),
+      ['hello', 'Enviar mensagem · Até amanhã!', 'Enviar mensagem · Até amanhã!']
+    )
+    const failedRow = records.find((row) => Number(row.message_id) === failed.id)!
+    assert.equal(failedRow.failure_code, 'E_NOT_ON_WHATSAPP')
+    assert.equal(failedRow.failure, 'Este número não está no WhatsApp.')
+    assert.equal(failedRow.failure_reason, 'no WhatsApp, account')
   })
 
   test('export needs an editor', async ({ client, assert }) => {
@@ -210,5 +279,13 @@ test.group('Campaign messages', (group) => {
     assert.equal(csvField('+55 11 98765-0001'), "'+55 11 98765-0001")
     assert.equal(csvField('+1+cmd'), "'+1+cmd")
     assert.equal(csvField(null), '')
+  })
+
+  test('defused cells are restored', ({ assert }) => {
+    for (const text of ['=SUM(A1)', '+1+cmd', '-2', '@x', '\t=1', 'plain', "'quoted", '']) {
+      assert.equal(restoreDefused(defuseFormula(text)), text, JSON.stringify(text))
+    }
+    assert.equal(restoreDefused("'+5511 +5521"), '+5511 +5521')
+    assert.equal(restoreDefused("'Ana"), "'Ana")
   })
 })
