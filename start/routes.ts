@@ -37,6 +37,14 @@ router.post('/invitations/:token', [InvitationsController, 'accept']).as('invita
 
 router.post('/logout', [SessionController, 'destroy']).as('session.destroy').use(middleware.auth())
 
+// Without the tenant middleware: an account that belongs to no workspace creates one here.
+router
+  .group(() => {
+    router.get('/workspaces/start', [WorkspacesController, 'start']).as('workspaces.start')
+    router.post('/workspaces', [WorkspacesController, 'store']).as('workspaces.store')
+  })
+  .use(middleware.auth())
+
 router
   .group(() => {
     router.get('/', [DashboardController, 'show']).as('dashboard')
@@ -51,7 +59,6 @@ router
     router.put('/profile/password', [ProfileController, 'updatePassword']).as('profile.password')
     router.post('/tenants/switch', [ProfileController, 'switchTenant']).as('tenants.switch')
     router.get('/workspaces/new', [WorkspacesController, 'create']).as('workspaces.create')
-    router.post('/workspaces', [WorkspacesController, 'store']).as('workspaces.store')
 
     router.get('/settings', ({ response }) => response.redirect('/settings/members')).as('settings')
     router.get('/settings/members', [MembersController, 'index']).as('members.index')

@@ -22,3 +22,5 @@ export const designCampaigns = atLeast('editor')
 export const exportContactData = atLeast('editor')
 export const manageMembers = atLeast('admin')
 export const manageTenant = atLeast('admin')
+/** Deleting the tenant with all its data is an owner's decision alone. */
+export const deleteTenant = atLeast('owner')

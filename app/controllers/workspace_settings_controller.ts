@@ -1,7 +1,22 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { WORKSPACE_COUNTRIES, workspaceValidator } from '#validators/workspaces'
+import { errors as vineErrors } from '@vinejs/vine'
+import {
+  WORKSPACE_COUNTRIES,
+  workspaceDeletionValidator,
+  workspaceValidator,
+} from '#validators/workspaces'
 import { forgetTenantQuietHours } from '#engine/quiet_policy'
 import { recordAudit } from '#events/audit_record'
+import Membership from '#models/membership'
+import type User from '#models/user'
+import { closeRevokedStreamsSoon } from '#services/realtime/stream_access'
+import {
+  LastOwnerException,
+  leaveTenant,
+  markTenantForDeletion,
+  switchToRemainingTenant,
+} from '#services/workspaces/workspace_exit'
+import { enqueueTenantDeletion } from '#services/workspaces/workspace_deletion'
 
 type WorkspaceFields = { name: string; defaultCountry: string; timezone: string }
 
@@ -16,14 +31,23 @@ function changedFields(before: WorkspaceFields, after: WorkspaceFields) {
   }
 }
 
+/** Returns where a member goes once a tenant is gone for them: another of theirs, or the page that creates one. */
+async function leaveFor(user: User) {
+  const next = await switchToRemainingTenant(user)
+  return next ? '/' : '/workspaces/start'
+}
+
 /**
  * Settings > Workspace: the tenant's name, the country that phone numbers
  * without a country code belong to, and the time zone of contacts without
  * one of their own. Every member reads them, owners and admins change them.
+ * Any member may leave the tenant but its last owner, and only an owner
+ * may delete it.
  */
 export default class WorkspaceSettingsController {
-  async edit({ inertia, bouncer, tenant }: HttpContext) {
+  async edit({ inertia, bouncer, tenant, membership }: HttpContext) {
     await bouncer.authorize('viewTenant')
+    const owners = await Membership.query().where('role', 'owner').count('* as total').first()
     return inertia.render('settings/workspace', {
       workspace: {
         name: tenant.name,
@@ -32,6 +56,8 @@ export default class WorkspaceSettingsController {
       },
       countries: WORKSPACE_COUNTRIES,
       canManage: await bouncer.allows('manageTenant'),
+      canDelete: await bouncer.allows('deleteTenant'),
+      isLastOwner: membership.role === 'owner' && Number(owners?.$extras.total ?? 0) <= 1,
     })
   }
 
@@ -59,5 +85,71 @@ export default class WorkspaceSettingsController {
     logger.info({ fields: Object.keys(changes.after) }, 'workspace settings changed')
     session.flash('success', i18n.t('workspaces.saved'))
     return response.redirect().back()
+  }
+
+  /**
+   * Ends the member's own membership. Their open event streams of the
+   * tenant close, and they continue in another tenant of theirs.
+   */
+  async leave({ response, auth, tenant, session, i18n, logger }: HttpContext) {
+    const user = auth.getUserOrFail()
+    let membership: Membership
+    try {
+      membership = await leaveTenant(user, tenant)
+    } catch (error) {
+      if (!(error instanceof LastOwnerException)) {
+        throw error
+      }
+      session.flashErrors({
+        E_LAST_OWNER: i18n.t('workspaces.leave_last_owner', { name: tenant.name }),
+      })
+      return response.redirect().back()
+    }
+
+    logger.info({ membershipId: membership.id, role: membership.role }, 'member left workspace')
+    closeRevokedStreamsSoon()
+    await recordAudit('member.left', {
+      targetType: 'membership',
+      targetId: membership.id,
+      before: { userId: user.id, role: membership.role },
+    })
+    session.flash('success', i18n.t('workspaces.left', { name: tenant.name }))
+    return response.redirect(await leaveFor(user))
+  }
+
+  /**
+   * Deletes the tenant once the owner typed its name. Its members lose
+   * access at once, and a background job stops its campaigns and numbers
+   * and deletes its data. The audit log goes with the tenant, so the
+   * request is recorded in the application log.
+   */
+  async destroy({ request, response, auth, bouncer, tenant, session, i18n, logger }: HttpContext) {
+    await bouncer.authorize('deleteTenant')
+    const { confirmName } = await request.validateUsing(workspaceDeletionValidator)
+    if (confirmName !== tenant.name) {
+      throw new vineErrors.E_VALIDATION_ERROR([
+        {
+          field: 'confirmName',
+          message: i18n.t('workspaces.delete_name_mismatch', { name: tenant.name }),
+          rule: 'confirmName',
+        },
+      ])
+    }
+
+    const user = auth.getUserOrFail()
+    const memberIds = await markTenantForDeletion(tenant)
+    logger.warn(
+      { userId: user.id, tenantName: tenant.name, memberIds, alreadyMarked: memberIds === null },
+      'workspace deletion requested'
+    )
+    closeRevokedStreamsSoon()
+    try {
+      await enqueueTenantDeletion(tenant.id)
+    } catch (error) {
+      // The tenant is marked, so the periodic sweep of the worker queues it again.
+      logger.error({ err: error }, 'workspace deletion not queued, left to the next sweep')
+    }
+    session.flash('success', i18n.t('workspaces.deleting', { name: tenant.name }))
+    return response.redirect(await leaveFor(user))
   }
 }

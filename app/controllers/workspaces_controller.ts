@@ -2,12 +2,29 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { WORKSPACE_COUNTRIES, workspaceValidator } from '#validators/workspaces'
 import { createWorkspace } from '#services/account_service'
 import { recordAuditIn } from '#events/audit_record'
+import { liveMemberships } from '#services/workspaces/workspace_exit'
+
+/** The columns' defaults, for a member who has no workspace to copy them from. */
+const FIRST_WORKSPACE_DEFAULTS = { defaultCountry: 'BR', timezone: 'America/Sao_Paulo' }
 
 /**
  * "New workspace": a signed-in member opens another tenant, such as one per
- * client business of an agency, without a second account.
+ * client business of an agency, without a second account. An account that
+ * belongs to no tenant any more, because it left or lost the last one,
+ * creates one on the start page.
  */
 export default class WorkspacesController {
+  async start({ inertia, response, auth }: HttpContext) {
+    const memberships = await liveMemberships(auth.getUserOrFail().id)
+    if (memberships.length > 0) {
+      return response.redirect('/')
+    }
+    return inertia.render('workspaces/start', {
+      defaults: FIRST_WORKSPACE_DEFAULTS,
+      countries: WORKSPACE_COUNTRIES,
+    })
+  }
+
   async create({ inertia, tenant }: HttpContext) {
     return inertia.render('workspaces/new', {
       defaults: { defaultCountry: tenant.defaultCountry, timezone: tenant.timezone },

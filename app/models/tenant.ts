@@ -37,6 +37,13 @@ export default class Tenant extends BaseModel {
   @column(jsonColumn<TenantQuietHours | null>(null))
   declare quietHours: TenantQuietHours | null
 
+  /**
+   * When an owner asked to delete the tenant; `null` for a live tenant. A
+   * tenant with a value has no members left and is being deleted.
+   */
+  @column.dateTime()
+  declare deletionRequestedAt: DateTime | null
+
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 

@@ -18,3 +18,13 @@ export const workspaceValidator = vine.compile(
     timezone: tenantTimeZone(),
   })
 )
+
+/**
+ * The name an owner types to confirm a tenant's deletion. The controller
+ * compares it with the tenant's name, so a typo cannot delete the wrong one.
+ */
+export const workspaceDeletionValidator = vine.compile(
+  vine.object({
+    confirmName: vine.string().trim(),
+  })
+)

@@ -1,7 +1,7 @@
 /**
  * Settings pages of the current tenant that are not members, plugins or
- * API tokens: the workspace's name, country and time zone, and its quiet
- * hours.
+ * API tokens: the workspace's name, country and time zone, leaving and
+ * deleting it, and its quiet hours.
  */
 import router from '@adonisjs/core/services/router'
 import { middleware } from '#start/kernel'
@@ -19,5 +19,11 @@ router
     router
       .put('/settings/workspace', [WorkspaceSettingsController, 'update'])
       .as('workspace_settings.update')
+    router
+      .post('/settings/workspace/leave', [WorkspaceSettingsController, 'leave'])
+      .as('workspace_settings.leave')
+    router
+      .delete('/settings/workspace', [WorkspaceSettingsController, 'destroy'])
+      .as('workspace_settings.destroy')
   })
   .use([middleware.auth(), middleware.tenant()])
