@@ -13,7 +13,8 @@ import { renderNodes } from '#services/templates/template_renderer'
 import { contactValues, isCustomFieldVariable } from '#services/templates/template_variables'
 import { delayUntil, engineNow } from '#engine/clock'
 import { rememberDelayedQueue, type JourneyJobData } from '#engine/engine_queues'
-import { reservePaceSlot, type PaceSettings } from '#engine/pacing'
+import { reservePaceSlot, type PaceSettings, type QuietEnd } from '#engine/pacing'
+import { recordHeldSend } from '#engine/quiet_holds'
 import { quietUntil } from '#engine/quiet_policy'
 import { SendDeferredSignal, SendPendingSignal } from '#engine/engine_errors'
 import type { StepContext } from '#engine/step_context'
@@ -166,7 +167,8 @@ async function addSend(
   sentJob: JourneyJobData,
   pace: PaceSettings,
   message: MessageRecord,
-  fresh: boolean
+  fresh: boolean,
+  quietEnd?: QuietEnd
 ) {
   const queue = getQueue(outboundQueueName(message.instanceId))
   const jobId = `message-${message.id}`
@@ -177,7 +179,22 @@ async function addSend(
   // Reserve from the current instant, not the step's start: the step's queries may have
   // taken long enough on a busy worker to shorten the gap after the previous send.
   const now = await engineNow()
-  const slot = await reservePaceSlot(message.instanceId, now, pace)
+  let quietMoved = false
+  const slot = await reservePaceSlot(
+    message.instanceId,
+    now,
+    pace,
+    quietEnd &&
+      (async (at) => {
+        const end = await quietEnd(at)
+        quietMoved ||= end !== null
+        return end
+      })
+  )
+  if (quietMoved) {
+    // The send waits for the quiet hours to end, which the campaign's progress shows.
+    await recordHeldSend(sentJob.campaignId, message.id, slot)
+  }
   const delay = slot > now ? await delayUntil(slot) : 0
   if (delay > 0) {
     await rememberDelayedQueue(queue.name)
@@ -195,9 +212,14 @@ async function addSend(
   })
 }
 
-/** Adds the send of the step's message (see `addSend`). */
+/**
+ * Adds the send of the step's message (see `addSend`), at a pace slot
+ * outside the quiet hours of the step's contact.
+ */
 export function enqueueSend(step: StepContext, message: MessageRecord, fresh = false) {
-  return addSend(step.data, paceOf(step.campaign, step.tenant.timezone), message, fresh)
+  return addSend(step.data, paceOf(step.campaign, step.tenant.timezone), message, fresh, (at) =>
+    quietUntil(step.campaign, at, step.contact.timezone)
+  )
 }
 
 /**

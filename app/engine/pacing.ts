@@ -24,10 +24,12 @@ export interface PaceSettings {
  * for each other. State per number in a Redis hash: `next` (earliest free
  * slot, ms), `last` (last slot), `run` (sends since the last rest), `day`
  * and `count` (the current cap day's start and its sends). ARGV: now, gap,
- * cap (0 = none), pause-after (0 = none), pause ms, then the starts of the
- * coming days in ms, ascending. Returns the slot in ms, or -1, with the
- * state unchanged, when a capped number's slot is not before the last day
- * start given.
+ * cap (0 = none), pause-after (0 = none), pause ms, commit (0 returns the
+ * slot without taking it), the `next` the caller expects (-1 for any), then
+ * the starts of the coming days in ms, ascending. Returns the slot in ms and
+ * the `next` it started from. The slot is -1, with the state unchanged, when
+ * a capped number's slot is not before the last day start given, and -2
+ * when `next` is not the one expected.
  */
 const RESERVE_SLOT = `
 local now = tonumber(ARGV[1])
@@ -35,8 +37,11 @@ local gap = tonumber(ARGV[2])
 local cap = tonumber(ARGV[3])
 local pauseAfter = tonumber(ARGV[4])
 local pauseMs = tonumber(ARGV[5])
+local commit = tonumber(ARGV[6])
+local expected = tonumber(ARGV[7])
 local state = redis.call('HMGET', KEYS[1], 'next', 'last', 'run', 'day', 'count')
 local nextFree = tonumber(state[1] or '0')
+if expected >= 0 and nextFree ~= expected then return {-2, nextFree} end
 local last = tonumber(state[2] or '0')
 local run = tonumber(state[3] or '0')
 local day = tonumber(state[4] or '0')
@@ -44,15 +49,15 @@ local count = tonumber(state[5] or '0')
 local slot = math.max(now, nextFree)
 if pauseMs > 0 and slot - last >= pauseMs then run = 0 end
 local function dayOf(t)
-  local found = tonumber(ARGV[6])
-  for i = 6, #ARGV do
+  local found = tonumber(ARGV[8])
+  for i = 8, #ARGV do
     local start = tonumber(ARGV[i])
     if start <= t then found = start end
   end
   return found
 end
 local function dayAfter(d)
-  for i = 6, #ARGV do
+  for i = 8, #ARGV do
     local start = tonumber(ARGV[i])
     if start > d then return start end
   end
@@ -60,12 +65,12 @@ local function dayAfter(d)
 end
 -- The day of a slot on or after the last start given is unknown: the caller retries
 -- with days that start at the number's next free slot.
-if cap > 0 and slot >= tonumber(ARGV[#ARGV]) then return -1 end
+if cap > 0 and slot >= tonumber(ARGV[#ARGV]) then return {-1, nextFree} end
 local current = dayOf(slot)
 if current ~= day then day = current; count = 0 end
 if cap > 0 and count >= cap then
   local following = dayAfter(current)
-  if not following then return -1 end
+  if not following then return {-1, nextFree} end
   slot = math.max(slot, following)
   day = following
   count = 0
@@ -78,10 +83,11 @@ if pauseAfter > 0 and run >= pauseAfter then
   after = math.max(gap, pauseMs)
   run = 0
 end
+if commit == 0 then return {slot, nextFree} end
 redis.call('HSET', KEYS[1], 'next', slot + after, 'last', slot, 'run', run, 'day', day, 'count', count)
 -- Kept 10 days past the last reserved slot, which may lie weeks ahead under a daily cap.
 redis.call('PEXPIRE', KEYS[1], math.max(0, slot - now) + 10 * 86400000)
-return slot
+return {slot, nextFree}
 `
 
 /**
@@ -151,6 +157,125 @@ function dayStarts(from: DateTime, zone: string) {
   )
 }
 
+/** Returns when quiet hours that are on at an instant end, or `null` when sending is allowed then. */
+export type QuietEnd = (at: DateTime) => Promise<DateTime | null>
+
+/** Times a reservation moves its start past quiet hours before it takes the slot it finds. */
+const MAX_QUIET_MOVES = 5
+
+/** Times a reservation looks again after another process took the slot it found. */
+const MAX_RESERVE_ATTEMPTS = 20
+
+/** Options of one run of the pacing script. */
+interface ScriptRun {
+  earliest: DateTime
+  gap: number
+  commit: boolean
+  /** The number's `next` the run expects, or `null` for any. */
+  expectedNext: number | null
+}
+
+/**
+ * Runs the pacing script for one number and returns the slot it found (or
+ * -2 when `expectedNext` no longer holds) and the number's `next` before
+ * the run. A capped number booked beyond the days the first call gives is
+ * called again with the days of its next free slot.
+ */
+async function runReserveScript(instanceId: number, settings: PaceSettings, options: ScriptRun) {
+  const pauseMs = settings.pauseAfterSends ? (settings.pauseMinutes ?? 0) * 60_000 : 0
+  const run = async (daysFrom: DateTime) => {
+    const [slot, nextFree] = (await engineRedis().eval(
+      RESERVE_SLOT,
+      1,
+      paceKey(instanceId),
+      options.earliest.toMillis(),
+      options.gap,
+      settings.dailyCap ?? 0,
+      settings.pauseAfterSends ?? 0,
+      pauseMs,
+      options.commit ? 1 : 0,
+      options.expectedNext ?? -1,
+      ...dayStarts(daysFrom, settings.timeZone)
+    )) as [number, number]
+    return { slot: Number(slot), nextFree: Number(nextFree) }
+  }
+
+  let result = await run(options.earliest)
+  for (let attempt = 0; result.slot === -1 && attempt < 3; attempt++) {
+    const nextFree = Math.max(options.earliest.toMillis(), result.nextFree)
+    result = await run(DateTime.fromMillis(nextFree, { zone: 'utc' }))
+  }
+  if (result.slot === -1) {
+    throw new Error(`No send slot found for instance ${instanceId}: its pace state keeps moving`)
+  }
+  return result
+}
+
+/** Reservations of this process in progress, by number, so they run one after another. */
+const numberLocks = new Map<number, Promise<unknown>>()
+
+/** Runs `work` after this process's earlier reservations on the same number settled. */
+function oneAtATime<T>(instanceId: number, work: () => Promise<T>): Promise<T> {
+  const previous = numberLocks.get(instanceId) ?? Promise.resolve()
+  const current = previous.catch(() => undefined).then(work)
+  numberLocks.set(instanceId, current)
+  void current
+    .catch(() => undefined)
+    .finally(() => {
+      if (numberLocks.get(instanceId) === current) {
+        numberLocks.delete(instanceId)
+      }
+    })
+  return current
+}
+
+/**
+ * Finds the first slot outside quiet hours without taking it, then takes it
+ * if no other reservation moved the number's pace meanwhile, else looks
+ * again. Reservations of one process on one number run one at a time, so
+ * only another process's can make it look again.
+ */
+async function reserveOutsideQuietHours(
+  instanceId: number,
+  from: DateTime,
+  settings: PaceSettings,
+  gap: number,
+  quietEnd: QuietEnd
+) {
+  for (let attempt = 0; attempt < MAX_RESERVE_ATTEMPTS; attempt++) {
+    let earliest = from
+    let found = await runReserveScript(instanceId, settings, {
+      earliest,
+      gap,
+      commit: false,
+      expectedNext: null,
+    })
+    for (let move = 0; move < MAX_QUIET_MOVES; move++) {
+      const end = await quietEnd(DateTime.fromMillis(found.slot, { zone: 'utc' }))
+      if (!end) {
+        break
+      }
+      earliest = end
+      found = await runReserveScript(instanceId, settings, {
+        earliest,
+        gap,
+        commit: false,
+        expectedNext: null,
+      })
+    }
+    const reserved = await runReserveScript(instanceId, settings, {
+      earliest,
+      gap,
+      commit: true,
+      expectedNext: found.nextFree,
+    })
+    if (reserved.slot !== -2) {
+      return DateTime.fromMillis(reserved.slot, { zone: 'utc' })
+    }
+  }
+  throw new Error(`No send slot found for instance ${instanceId}: its pace state keeps moving`)
+}
+
 /**
  * Reserves the instant at which the next message of `instanceId` may
  * leave, no earlier than `from`: after the previous reserved send plus a
@@ -158,38 +283,33 @@ function dayStarts(from: DateTime, zone: string) {
  * follows every `pauseAfterSends` sends, and on the next day once the
  * daily cap is used up. Every reservation takes its slot, so a caller must
  * send at the returned instant or leave a gap in the pace (never a burst).
+ *
+ * With `quietEnd`, a slot that falls in quiet hours is not taken: the
+ * search starts again where they end. A capped number's days start at
+ * midnight, inside the usual night-time quiet hours, so without this each
+ * day's sends would reserve slots they may not use.
  */
-export async function reservePaceSlot(instanceId: number, from: DateTime, settings: PaceSettings) {
+export async function reservePaceSlot(
+  instanceId: number,
+  from: DateTime,
+  settings: PaceSettings,
+  quietEnd?: QuietEnd
+) {
   if (isUnpaced(settings)) {
     return from
   }
-  const pauseMs = settings.pauseAfterSends ? (settings.pauseMinutes ?? 0) * 60_000 : 0
   const gap = randomGapMs(settings)
-  const reserve = (daysFrom: DateTime) =>
-    engineRedis().eval(
-      RESERVE_SLOT,
-      1,
-      paceKey(instanceId),
-      from.toMillis(),
-      gap,
-      settings.dailyCap ?? 0,
-      settings.pauseAfterSends ?? 0,
-      pauseMs,
-      ...dayStarts(daysFrom, settings.timeZone)
+  if (quietEnd) {
+    return oneAtATime(instanceId, () =>
+      reserveOutsideQuietHours(instanceId, from, settings, gap, quietEnd)
     )
-
-  let slot = Number(await reserve(from))
-  // A capped number booked beyond the days given: give the days of its next free slot.
-  for (let attempt = 0; slot < 0 && attempt < 3; attempt++) {
-    const state = await readPaceState(instanceId)
-    const nextFree = DateTime.fromMillis(Math.max(from.toMillis(), state?.next ?? 0), {
-      zone: 'utc',
-    })
-    slot = Number(await reserve(nextFree))
   }
-  if (slot < 0) {
-    throw new Error(`No send slot found for instance ${instanceId}: its pace state keeps moving`)
-  }
+  const { slot } = await runReserveScript(instanceId, settings, {
+    earliest: from,
+    gap,
+    commit: true,
+    expectedNext: null,
+  })
   return DateTime.fromMillis(slot, { zone: 'utc' })
 }
 

@@ -100,15 +100,17 @@ export async function gateOutboundSend(
 
   const tenantZone = await tenantZoneOf(message, contact)
   const pace = paceOf(campaign, tenantZone)
-  const quietEnd = await quietUntil(campaign, now, contact?.timezone || tenantZone)
+  const contactZone = contact?.timezone || tenantZone
+  const outsideQuietHours = (at: DateTime) => quietUntil(campaign, at, contactZone)
+  const quietEnd = await quietUntil(campaign, now, contactZone)
   if (quietEnd) {
-    const slot = await reservePaceSlot(message.instanceId, quietEnd, pace)
+    const slot = await reservePaceSlot(message.instanceId, quietEnd, pace, outsideQuietHours)
     await recordHeldSend(campaign.id, message.id, slot)
     requestProgress(message.tenantId, campaign.id)
     return holdUntil(job, token, slot)
   }
   if (job.data.repace) {
-    const slot = await reservePaceSlot(message.instanceId, now, pace)
+    const slot = await reservePaceSlot(message.instanceId, now, pace, outsideQuietHours)
     if (slot > now) {
       return holdUntil(job, token, slot)
     }

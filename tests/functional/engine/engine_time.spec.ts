@@ -6,6 +6,8 @@ import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
 import { pairedSandbox, waitFor } from '#tests/helpers/channels'
 import { runInTenant } from '#tenancy/tenant_context'
+import { getQueue } from '#queues/queue_factory'
+import { outboundQueueName } from '#services/channels/outbound_queue'
 import { publishProgress } from '#engine/campaign_progress'
 import { storedTotals } from '#services/campaigns/campaign_totals'
 import {
@@ -179,5 +181,55 @@ test.group('Engine time', (group) => {
     assert.lengthOf(windowSteps, 1, 'the window node was left more than once')
     assert.lengthOf(await campaignMessages(campaign), 1)
     assert.equal(journey.endReason, 'completed')
+  }).timeout(60_000)
+
+  test('daily cap sends after quiet hours', async ({ assert }) => {
+    const contacts = Array.from({ length: 6 }, (_, index) => ({
+      phone: `+551198765030${index}`,
+      timezone: 'America/Sao_Paulo',
+    }))
+    const { tenant, owner, campaign } = await nightQuietCampaign(contacts, {
+      minIntervalSeconds: 60,
+      maxIntervalSeconds: 60,
+      dailyCapPerNumber: 2,
+    })
+    await db.from('tenants').where('id', tenant.id).update({ timezone: 'America/Sao_Paulo' })
+    const sentCount = async () => {
+      const messages = await campaignMessages(campaign)
+      return messages.filter((message) => message.status === 'read').length
+    }
+
+    // 14:00 in São Paulo: two sends today, the cap's next days start at midnight.
+    await moveClockTo(utc('2025-03-11T17:00:00Z'))
+    await startCampaign(campaign, owner.id)
+    await waitFor(async () => {
+      const messages = await campaignMessages(campaign)
+      return messages.length === 6
+    }, 'every journey to reserve its send')
+    await moveClockTo(utc('2025-03-11T17:02:00Z'))
+    await waitFor(async () => (await sentCount()) === 2, 'two sends on the first day')
+
+    // Midnight in São Paulo: the next day's sends wait for 08:00 instead of leaving.
+    await moveClockTo(utc('2025-03-12T03:00:30Z'))
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+    assert.equal(await sentCount(), 2, 'a send left in quiet hours')
+
+    await moveClockTo(utc('2025-03-12T11:00:30Z'))
+    await moveClockTo(utc('2025-03-12T11:02:00Z'))
+    await waitFor(async () => (await sentCount()) === 4, 'two sends at 08:00 on the second day')
+
+    await moveClockTo(utc('2025-03-13T03:00:30Z'))
+    await moveClockTo(utc('2025-03-13T11:00:30Z'))
+    await moveClockTo(utc('2025-03-13T11:02:00Z'))
+    await waitForCampaignState(campaign, 'finished')
+    // Each send left at the slot its job was due at, in engine time.
+    const queue = getQueue(outboundQueueName(campaign.channelInstanceIds[0]))
+    const localTimes: string[] = []
+    for (const message of await campaignMessages(campaign)) {
+      const job = await queue.getJob(`message-${message.id}`)
+      const dueAt = DateTime.fromISO(job!.data.dueAt, { zone: 'America/Sao_Paulo' })
+      localTimes.push(dueAt.toFormat('dd HH:mm'))
+    }
+    assert.deepEqual(localTimes.sort().slice(2), ['12 08:00', '12 08:01', '13 08:00', '13 08:01'])
   }).timeout(60_000)
 })
