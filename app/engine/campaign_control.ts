@@ -45,8 +45,62 @@ export async function resumeCampaignJourneys(tenantId: number, campaignId: numbe
     afterId = journeys[journeys.length - 1].id
   }
   logger.info({ tenantId, campaignId, released }, 'campaign journeys released')
+  await promotePausedSends(tenantId, campaignId)
   requestProgress(tenantId, campaignId)
   return released
+}
+
+/**
+ * Runs at once the sends of a resumed campaign that the send gate held
+ * during the pause, instead of at their next look (see `PAUSED_RECHECK_MS`).
+ * Each takes a new pace slot when it passes the gate.
+ */
+async function promotePausedSends(tenantId: number, campaignId: number) {
+  for (const instanceId of await numbersWithQueuedSends(tenantId, campaignId)) {
+    const held: Job<OutboundJobData>[] = []
+    await forEachDelayedSend(instanceId, (job) => {
+      if (job.data.journey?.campaignId === campaignId && job.data.repace) {
+        held.push(job)
+      }
+    })
+    for (const job of held) {
+      // A job that came due meanwhile is no longer delayed and runs anyway.
+      await job.promote().catch(() => undefined)
+    }
+    logger.info(
+      { tenantId, campaignId, instanceId, promoted: held.length },
+      'paused campaign sends promoted'
+    )
+  }
+}
+
+/** Lists the numbers on which the campaign has messages waiting to be sent. */
+async function numbersWithQueuedSends(tenantId: number, campaignId: number) {
+  const rows = await db
+    .from('messages')
+    .where('tenant_id', tenantId)
+    .where('campaign_id', campaignId)
+    .where('status', 'queued')
+    .distinct('instance_id')
+  return rows.map((row) => Number(row.instance_id))
+}
+
+/**
+ * Calls `visit` with every delayed job of a number's outbound queue, read
+ * DELAYED_PAGE at a time. `visit` must not move jobs out of the delayed
+ * set, because that would shift the pages still to read.
+ */
+async function forEachDelayedSend(instanceId: number, visit: (job: Job<OutboundJobData>) => void) {
+  const queue = getQueue(outboundQueueName(instanceId))
+  for (let start = 0; ; start += DELAYED_PAGE) {
+    const jobs = (await queue.getDelayed(start, start + DELAYED_PAGE - 1)) as Job<OutboundJobData>[]
+    for (const job of jobs) {
+      visit(job)
+    }
+    if (jobs.length < DELAYED_PAGE) {
+      return
+    }
+  }
 }
 
 /**
@@ -101,35 +155,19 @@ const DELAYED_PAGE = 500
  * send has the latest slot still reserved, since that send comes before it.
  */
 async function releaseCancelledSends(tenantId: number, campaignId: number) {
-  const numbers = await db
-    .from('messages')
-    .where('tenant_id', tenantId)
-    .where('campaign_id', campaignId)
-    .where('status', 'queued')
-    .distinct('instance_id')
-  for (const { instance_id: instanceId } of numbers) {
-    const queue = getQueue(outboundQueueName(Number(instanceId)))
+  for (const instanceId of await numbersWithQueuedSends(tenantId, campaignId)) {
     const released: Job<OutboundJobData>[] = []
     let latestKept: number | null = null
     // The campaign whose send has the latest kept slot, or the cancelled one when none is kept.
     let gapCampaignId = campaignId
-    for (let start = 0; ; start += DELAYED_PAGE) {
-      const jobs = (await queue.getDelayed(
-        start,
-        start + DELAYED_PAGE - 1
-      )) as Job<OutboundJobData>[]
-      for (const job of jobs) {
-        if (job.data.journey?.campaignId === campaignId) {
-          released.push(job)
-        } else if (slotOf(job) > (latestKept ?? 0)) {
-          latestKept = slotOf(job)
-          gapCampaignId = job.data.journey?.campaignId ?? campaignId
-        }
+    await forEachDelayedSend(instanceId, (job) => {
+      if (job.data.journey?.campaignId === campaignId) {
+        released.push(job)
+      } else if (slotOf(job) > (latestKept ?? 0)) {
+        latestKept = slotOf(job)
+        gapCampaignId = job.data.journey?.campaignId ?? campaignId
       }
-      if (jobs.length < DELAYED_PAGE) {
-        break
-      }
-    }
+    })
     for (const job of released) {
       // A job that became due meanwhile is no longer delayed and runs anyway.
       await job.promote().catch(() => undefined)
@@ -140,7 +178,7 @@ async function releaseCancelledSends(tenantId: number, campaignId: number) {
       .select('min_interval_seconds')
       .first()
     await releasePaceSlots(
-      Number(instanceId),
+      instanceId,
       released.map(slotOf),
       latestKept,
       Number(gapCampaign?.min_interval_seconds ?? 0)

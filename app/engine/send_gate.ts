@@ -14,8 +14,17 @@ import { requestProgress } from '#engine/campaign_progress'
 import { paceOf } from '#engine/journey_sender'
 import { findCampaign, findContactWithZone } from '#engine/batched_reads'
 
-/** How often a send of a paused campaign looks again whether it was resumed, in milliseconds. */
+/**
+ * How long a send of a paused campaign first waits before it looks again
+ * whether the campaign was resumed, in milliseconds. The wait doubles at
+ * each look, up to MAX_PAUSED_RECHECK_MS, so a long pause with many held
+ * sends does not keep the worker busy. A resume promotes the held sends at
+ * once (`promotePausedSends`), so the looks only matter when that fails.
+ */
 export const PAUSED_RECHECK_MS = 5000
+
+/** Maximum wait between two looks of a paused campaign's send, in milliseconds. */
+const MAX_PAUSED_RECHECK_MS = 5 * 60_000
 
 interface GatedJobData {
   tenantId: number
@@ -23,15 +32,18 @@ interface GatedJobData {
   dueAt?: string
   /** Set while held by a pause: the send takes a new pace slot when released. */
   repace?: boolean
+  /** Looks a send held by a pause has made since the pause. */
+  pausedChecks?: number
 }
 
 async function holdUntil(
   job: Job<GatedJobData>,
   token: string | undefined,
   at: DateTime,
-  repace = false
+  repace = false,
+  pausedChecks = 0
 ): Promise<never> {
-  await job.updateData({ ...job.data, dueAt: at.toUTC().toISO()!, repace })
+  await job.updateData({ ...job.data, dueAt: at.toUTC().toISO()!, repace, pausedChecks })
   await rememberDelayedQueue(job.queueName)
   await job.moveToDelayed(Date.now() + (await delayUntil(at)), token)
   throw new DelayedError()
@@ -90,7 +102,9 @@ export async function gateOutboundSend(
   }
   const now = await engineNow()
   if (campaign.state === 'paused') {
-    return holdUntil(job, token, now.plus({ milliseconds: PAUSED_RECHECK_MS }), true)
+    const checks = job.data.pausedChecks ?? 0
+    const wait = Math.min(PAUSED_RECHECK_MS * 2 ** checks, MAX_PAUSED_RECHECK_MS)
+    return holdUntil(job, token, now.plus({ milliseconds: wait }), true, checks + 1)
   }
 
   if (contact?.consent === 'opted_out') {

@@ -214,16 +214,24 @@ test.group('Campaign list updates', () => {
       }
       if (revocation === 'removed elsewhere') {
         // Another web process removed the member: its request reaches this one through Redis.
-        const streamsBefore = [...transmit.getManager().getAllSubscribers()].length
+        // The page reconnects at once, so look for its stream's uid rather than a count.
+        const tenantStreams = () =>
+          [...transmit.getManager().getAllSubscribers()]
+            .filter(([, channels]) =>
+              [...channels].some((channel) => channel.startsWith(`tenants/${campaign.tenantId}/`))
+            )
+            .map(([stream]) => stream.getUid())
+        const [memberStream] = tenantStreams()
+        assert.isDefined(memberStream, 'the page follows no channel of its tenant')
         const otherProcess = createRedisConnection('test-other-web-process')
         await otherProcess.publish(streamCheckChannel(), JSON.stringify({ from: 'other' }))
         otherProcess.disconnect()
-        let streamsAfter = streamsBefore
-        for (let waited = 0; waited < 2000 && streamsAfter === streamsBefore; waited += 50) {
+        let open = true
+        for (let waited = 0; waited < 2000 && open; waited += 50) {
           await page.waitForTimeout(50)
-          streamsAfter = [...transmit.getManager().getAllSubscribers()].length
+          open = tenantStreams().includes(memberStream)
         }
-        assert.isBelow(streamsAfter, streamsBefore)
+        assert.isFalse(open, "the removed member's stream stayed open")
       } else {
         assert.isAtLeast(await closeRevokedStreams(), 1)
       }

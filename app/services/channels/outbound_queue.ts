@@ -14,6 +14,8 @@ export interface OutboundJobData {
    * outbound worker runs it once the send is settled.
    */
   journey?: JourneyJobData
+  /** Set by the send gate while a pause holds the send: it takes a new pace slot when released. */
+  repace?: boolean
 }
 
 /**

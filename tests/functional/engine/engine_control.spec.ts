@@ -6,6 +6,8 @@ import { applyAction } from '#services/campaigns/campaign_states'
 import { SANDBOX_CONCURRENT_SENDS } from '../../../plugins/sandbox/index.js'
 import { engineNow } from '#engine/clock'
 import { readPaceState } from '#engine/pacing'
+import { getQueue } from '#queues/queue_factory'
+import { outboundQueueName } from '#services/channels/outbound_queue'
 import { computeProgress, storedProgress } from '#engine/campaign_progress'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
@@ -103,7 +105,17 @@ test.group('Engine campaign control', (group) => {
       'a journey moved past its wait while paused'
     )
 
+    // The sends the gate held wait 5 s, then 10 s, before they look again: the resume
+    // runs them at once instead.
+    const outbound = getQueue(outboundQueueName(instance.id))
+    const heldSends = await outbound.getDelayedCount()
+    assert.isAbove(heldSends, 0, 'no send was held by the pause')
     await act(campaign, 'resume', owner.id)
+    await waitFor(
+      async () => (await outbound.getDelayedCount()) === 0,
+      'the held sends to run after the resume',
+      3000
+    )
     await waitFor(
       async () => {
         const journeys = await campaignJourneys(campaign)
