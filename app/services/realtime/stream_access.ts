@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import transmit from '@adonisjs/transmit/services/main'
 import logger from '@adonisjs/core/services/logger'
+import type { Redis } from 'ioredis'
 import type { HttpContext } from '@adonisjs/core/http'
 import Membership from '#models/membership'
 import User from '#models/user'
@@ -135,9 +136,23 @@ export function closeRevokedStreamsSoon() {
     .catch((error) => logger.warn({ err: error }, 'event stream check request failed'))
 }
 
-/** Runs a check when another web process publishes a request for one. */
+/** The connection that receives other processes' check requests, once a stream opened. */
+let checkRequests: Redis | undefined
+
+/**
+ * Runs a check when another web process publishes a request for one. The
+ * connection opens with the first stream and again with the next stream
+ * after it closed, as when every Redis connection of the process is closed
+ * to reach another server.
+ */
 function followCheckRequests() {
   const subscriber = createRedisConnection('stream-checks')
+  checkRequests = subscriber
+  subscriber.once('end', () => {
+    if (checkRequests === subscriber) {
+      checkRequests = undefined
+    }
+  })
   subscriber.on('message', (_channel, raw: string) => {
     let from: unknown
     try {
@@ -163,11 +178,15 @@ let timer: NodeJS.Timeout | undefined
  * once, where the process registers Transmit's routes.
  */
 export function guardEventStreams() {
-  transmit.on('connect', ({ uid, context }) => rememberStream(uid, context as HttpContext))
+  transmit.on('connect', ({ uid, context }) => {
+    rememberStream(uid, context as HttpContext)
+    if (!checkRequests) {
+      followCheckRequests()
+    }
+  })
   transmit.on('disconnect', ({ uid }) => owners.delete(uid))
   if (!timer) {
     timer = setInterval(checkStreams, CHECK_INTERVAL_MS)
     timer.unref()
-    followCheckRequests()
   }
 }
