@@ -83,6 +83,34 @@ test.group('Account journey', () => {
       'The e-mail or the password is wrong.'
     )
   })
+
+  test('blocked sign-in keeps the form usable', async ({ visit, assert }) => {
+    const { owner, password } = await createTenantWithOwner('Bloqueio')
+    const page = await visit('/login')
+    const email = page.locator('[data-test-id="field-email"]')
+    const secret = page.locator('[data-test-id="field-password"]')
+    for (let attempt = 1; attempt <= 7; attempt++) {
+      await email.fill(owner.email)
+      await secret.fill(`wrong password ${attempt}`)
+      await Promise.all([
+        page.waitForResponse((response) => response.url().endsWith('/login')),
+        page.locator('[data-test-id="login-submit"]').click(),
+      ])
+    }
+
+    await page.assertTextContains('[data-test-id="error-password"]', 'Too many failed sign-ins')
+    await page.assertTextContains('[data-test-id="error-password"]', 'Try again in')
+    // Inertia shows a response it cannot read as a page in a modal iframe over the form.
+    assert.equal(await page.locator('iframe').count(), 0)
+    await capture(page, 'login-throttled')
+
+    await email.fill(owner.email)
+    await secret.fill(password)
+    assert.isTrue(await secret.isEditable())
+    await page.locator('[data-test-id="login-submit"]').click()
+    await page.assertTextContains('[data-test-id="error-password"]', 'Too many failed sign-ins')
+    assert.equal(new URL(page.url()).pathname, '/login')
+  })
 })
 
 test.group('Workspaces in the browser', () => {
