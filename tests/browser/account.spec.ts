@@ -199,6 +199,23 @@ test.group('Workspaces in the browser', () => {
     await capture(page, 'members-manual-link')
   }).timeout(60_000)
 
+  test('invite form rejects a member', async ({ browserContext, visit }) => {
+    const { tenant, owner } = await portugueseOwner('Repetido')
+    const { user: editor } = await addMember(tenant.id, 'editor')
+    await browserContext.loginAs(owner)
+    const page = await visit('/settings/members')
+    await page.waitForLoadState('networkidle')
+
+    await page.locator('[data-test-id="invite-email"]').fill(editor.email)
+    await page.locator('[data-test-id="invite-submit"]').click()
+    await page.assertTextContains(
+      '[data-test-id="invite-form"] .field-error',
+      `${editor.fullName} (${editor.email}) já é membro deste espaço de trabalho, como Editor.`
+    )
+    await page.assertNotExists('[data-test-id="copy-invitation-link"]')
+    await capture(page, 'members-invite-member')
+  })
+
   test('agent menu hides admin plugins', async ({ browserContext, visit }) => {
     const { tenant } = await createTenantWithOwner('Agentes')
     const { user: agent } = await addMember(tenant.id, 'agent')
