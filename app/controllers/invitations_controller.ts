@@ -93,7 +93,8 @@ export default class InvitationsController {
         return response.redirect(`/login?next=/invitations/${params.token}`)
       }
       const payload = await request.validateUsing(acceptInvitationValidator)
-      user = await User.create({ ...payload, email: invitation.email, locale: i18n.locale })
+      // No fixed locale, so the new member's pages follow their browser until they pick one.
+      user = await User.create({ ...payload, email: invitation.email, locale: null })
     }
 
     const { joined, role } = await acceptInvitation(invitation, user)

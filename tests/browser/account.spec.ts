@@ -59,7 +59,10 @@ test.group('Account journey', () => {
 
     await signup.locator('[data-test-id="profile-link"]').click()
     await signup.waitForURL((url) => url.pathname === '/profile', { waitUntil: 'commit' })
-    await signup.locator('[data-test-id="locale-select"]').selectOption('pt-BR')
+    const localeSelect = signup.locator('[data-test-id="locale-select"]')
+    assert.equal(await localeSelect.inputValue(), 'auto')
+    assert.equal(await localeSelect.locator('option:checked').textContent(), 'Follow my browser')
+    await localeSelect.selectOption('pt-BR')
     await signup.locator('[data-test-id="locale-save"]').click()
 
     await signup.assertTextContains('[data-test-id="main-nav"]', 'Contatos')

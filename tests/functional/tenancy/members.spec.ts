@@ -38,6 +38,7 @@ test.group('Members invite', (group) => {
     accept.assertStatus(302)
 
     const carla = await User.findByOrFail('email', 'carla@example.com')
+    assert.isNull(carla.locale, 'a new member follows the browser')
     const membership = await runInTenant(tenant.id, () =>
       Membership.query().where('user_id', carla.id).firstOrFail()
     )
