@@ -118,7 +118,7 @@ async function createCampaign() {
     email,
     password,
     tenantName: `Bench ${stamp}`,
-    locale: 'en',
+    workspaceLocale: 'en',
   })
   const campaign = await runInTenant(tenant.id, async () => {
     const created = await Campaign.create({ name: `Bench ${NODES} nodes`, state: 'draft' })

@@ -6,6 +6,7 @@ import { localeValidator, tenantSwitchValidator } from '#validators/members'
 import { changePasswordValidator, profileNameValidator } from '#validators/auth'
 import { changePassword } from '#services/password_change_service'
 import { guardedAttempt } from '#services/guarded_attempts'
+import { rejectThrottled, waitText } from '#services/throttled_response'
 import { recordAuditIn } from '#events/audit_record'
 import { stampSessionVersion } from '#services/session_version'
 
@@ -55,15 +56,8 @@ export default class ProfileController {
    * Changes the password once the current one is confirmed. This session
    * stays signed in under a new id, and every other one is signed out.
    */
-  async updatePassword({
-    request,
-    response,
-    auth,
-    session,
-    i18n,
-    logger,
-    memberships,
-  }: HttpContext) {
+  async updatePassword(ctx: HttpContext) {
+    const { request, response, auth, session, i18n, logger, memberships } = ctx
     const { currentPassword, password } = await request.validateUsing(changePasswordValidator)
     const user = auth.getUserOrFail()
     const passwordLimiter = limiter.use({
@@ -79,7 +73,13 @@ export default class ProfileController {
     )
     if (attempt.blocked) {
       logger.warn({ userId: user.id }, 'password change rate limited')
-      throw currentPasswordError(i18n.t('pages.profile.password_throttled'))
+      return rejectThrottled(ctx, {
+        field: 'currentPassword',
+        message: i18n.t('pages.profile.password_throttled', {
+          wait: waitText(i18n, attempt.availableIn),
+        }),
+        availableIn: attempt.availableIn,
+      })
     }
     if (!attempt.value) {
       throw currentPasswordError(i18n.t('pages.profile.current_password_wrong'))

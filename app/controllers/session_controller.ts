@@ -6,6 +6,7 @@ import User from '#models/user'
 import { loginValidator } from '#validators/auth'
 import { recordFailedSignIn } from '#events/audit_record'
 import { guardedAttempt } from '#services/guarded_attempts'
+import { rejectThrottled, waitText } from '#services/throttled_response'
 
 /**
  * Failed sign-ins allowed per address and e-mail within a minute; the next
@@ -30,7 +31,8 @@ export default class SessionController {
     return inertia.render('auth/login', {})
   }
 
-  async store({ request, auth, response, session, i18n, logger }: HttpContext) {
+  async store(ctx: HttpContext) {
+    const { request, auth, response, i18n, logger } = ctx
     const { email, password } = await request.validateUsing(loginValidator)
     const loginLimiter = limiter.use({
       requests: FAILED_LOGINS_PER_MINUTE,
@@ -57,10 +59,11 @@ export default class SessionController {
     if (result.blocked) {
       logger.warn({ ip: request.ip() }, 'login rate limited')
       await auditThrottled(key, email.toLowerCase(), request.ip()).catch(logAuditError)
-      session.flashErrors({
-        E_TOO_MANY_REQUESTS: i18n.t('auth.throttled', { seconds: result.availableIn }),
+      return rejectThrottled(ctx, {
+        field: 'password',
+        message: i18n.t('auth.throttled', { wait: waitText(i18n, result.availableIn) }),
+        availableIn: result.availableIn,
       })
-      return response.status(429).redirect().back()
     }
     const user = result.value
 

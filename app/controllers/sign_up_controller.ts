@@ -9,7 +9,7 @@ export default class SignUpController {
 
   async store({ request, response, auth, i18n, logger }: HttpContext) {
     const payload = await request.validateUsing(signUpValidator)
-    const { user, tenant } = await signUp({ ...payload, locale: i18n.locale })
+    const { user, tenant } = await signUp({ ...payload, workspaceLocale: i18n.locale })
 
     await auth.use('web').login(user)
     logger.info({ userId: user.id, tenantId: tenant.id }, 'tenant signed up')

@@ -2,10 +2,12 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { errors as vineErrors } from '@vinejs/vine'
 import {
   WORKSPACE_COUNTRIES,
+  WORKSPACE_FIELD_NAMES,
   workspaceDeletionValidator,
   workspaceValidator,
 } from '#validators/workspaces'
 import { forgetTenantQuietHours } from '#engine/quiet_policy'
+import { validationMessages } from '#middleware/detect_user_locale_middleware'
 import { recordAudit } from '#events/audit_record'
 import Membership from '#models/membership'
 import type User from '#models/user'
@@ -61,9 +63,12 @@ export default class WorkspaceSettingsController {
     })
   }
 
-  async update({ request, response, bouncer, tenant, session, i18n, logger }: HttpContext) {
+  async update(ctx: HttpContext) {
+    const { request, response, bouncer, tenant, session, i18n, logger } = ctx
     await bouncer.authorize('manageTenant')
-    const input = await request.validateUsing(workspaceValidator)
+    const input = await request.validateUsing(workspaceValidator, {
+      messagesProvider: validationMessages(ctx, WORKSPACE_FIELD_NAMES),
+    })
     const changes = changedFields(
       { name: tenant.name, defaultCountry: tenant.defaultCountry, timezone: tenant.timezone },
       input

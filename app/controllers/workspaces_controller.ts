@@ -1,5 +1,10 @@
 import type { HttpContext } from '@adonisjs/core/http'
-import { WORKSPACE_COUNTRIES, workspaceValidator } from '#validators/workspaces'
+import {
+  WORKSPACE_COUNTRIES,
+  WORKSPACE_FIELD_NAMES,
+  workspaceValidator,
+} from '#validators/workspaces'
+import { validationMessages } from '#middleware/detect_user_locale_middleware'
 import { createWorkspace } from '#services/account_service'
 import { recordAuditIn } from '#events/audit_record'
 import { liveMemberships } from '#services/workspaces/workspace_exit'
@@ -32,8 +37,11 @@ export default class WorkspacesController {
     })
   }
 
-  async store({ request, response, auth, session, i18n, logger }: HttpContext) {
-    const input = await request.validateUsing(workspaceValidator)
+  async store(ctx: HttpContext) {
+    const { request, response, auth, session, i18n, logger } = ctx
+    const input = await request.validateUsing(workspaceValidator, {
+      messagesProvider: validationMessages(ctx, WORKSPACE_FIELD_NAMES),
+    })
     const tenant = await createWorkspace(auth.getUserOrFail(), { ...input, locale: i18n.locale })
 
     logger.info({ newTenantId: tenant.id }, 'workspace created')

@@ -20,8 +20,10 @@ function namedField(field: FieldContext): FieldContext {
 }
 
 /**
- * Validation errors use the request's language, and name a list's items
- * by the list.
+ * Returns the messages provider of a request's validation: its errors use
+ * the request's language, and name a list's items by the list.
+ * `fieldNames` maps a field to another key under `validator.shared.fields`,
+ * for a form that labels a field unlike the other forms with that field.
  *
  * The provider receives a copy of `meta`. @adonisjs/i18n 3.0.1's
  * `I18nMessagesProvider.getMessage` overwrites `meta.otherField` with the
@@ -29,13 +31,25 @@ function namedField(field: FieldContext): FieldContext {
  * after one `sameAs` failure every later `sameAs` check in the process
  * compared against a field named "the password" and failed.
  */
-RequestValidator.messagesProvider = (ctx) => {
+export function validationMessages(ctx: HttpContext, fieldNames: Record<string, string> = {}) {
   const provider = ctx.i18n.createMessagesProvider()
   return {
-    getMessage: (message: string, rule: string, field: FieldContext, meta?: Record<string, any>) =>
-      provider.getMessage(message, rule, namedField(field), meta ? { ...meta } : meta),
+    getMessage: (
+      message: string,
+      rule: string,
+      field: FieldContext,
+      meta?: Record<string, any>
+    ) => {
+      const named = namedField(field)
+      const renamed = Object.hasOwn(fieldNames, String(named.name))
+        ? { ...named, name: fieldNames[String(named.name)] }
+        : named
+      return provider.getMessage(message, rule, renamed, meta ? { ...meta } : meta)
+    },
   }
 }
+
+RequestValidator.messagesProvider = (ctx) => validationMessages(ctx)
 
 /**
  * Picks the interface language: the user's own choice when signed in, else

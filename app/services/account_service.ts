@@ -11,7 +11,11 @@ export interface SignUpInput {
   email: string
   password: string
   tenantName: string
-  locale?: string | null
+  /**
+   * Language of the new workspace, the one of the sign-up request. The
+   * owner's own `locale` starts empty, so their pages follow the browser.
+   */
+  workspaceLocale?: string | null
 }
 
 /**
@@ -60,7 +64,7 @@ export async function signUp(input: SignUpInput) {
   return runAsSystem(() =>
     db.transaction(async (trx) => {
       const tenant = await Tenant.create(
-        await newTenantAttributes(input.tenantName, input.locale, trx),
+        await newTenantAttributes(input.tenantName, input.workspaceLocale, trx),
         { client: trx }
       )
       const user = await User.create(
@@ -68,7 +72,7 @@ export async function signUp(input: SignUpInput) {
           fullName: input.fullName,
           email: input.email.toLowerCase(),
           password: input.password,
-          locale: input.locale ?? null,
+          locale: null,
           currentTenantId: tenant.id,
         },
         { client: trx }

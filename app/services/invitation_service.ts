@@ -87,12 +87,19 @@ export async function findPendingInvitation(token: string) {
   return invitation
 }
 
+/** Returns `user`'s membership in the tenant `tenantId`, or `null` when they are not a member. */
+export function membershipOf(tenantId: number, user: User) {
+  return runInTenant(tenantId, () => Membership.query().where('user_id', user.id).first())
+}
+
 /**
- * Accepts an invitation for `user`: adds the membership (or keeps the
- * stronger existing one) and marks the invitation used.
+ * Accepts an invitation for `user`: adds the membership, or keeps the one
+ * the user already has with its role, marks the invitation used and makes
+ * its tenant the user's current one. Returns whether the user joined and
+ * the role they have in the tenant now.
  */
 export async function acceptInvitation(invitation: Invitation, user: User) {
-  await runInTenant(invitation.tenantId, () =>
+  return runInTenant(invitation.tenantId, () =>
     db.transaction(async (trx) => {
       const existing = await Membership.query({ client: trx }).where('user_id', user.id).first()
       if (!existing) {
@@ -104,6 +111,7 @@ export async function acceptInvitation(invitation: Invitation, user: User) {
       user.useTransaction(trx)
       user.currentTenantId = invitation.tenantId
       await user.save()
+      return { joined: !existing, role: existing?.role ?? invitation.role }
     })
   )
 }

@@ -33,7 +33,12 @@ const knownZone = vine.createRule((value, _options, field) => {
   }
   const zone = canonicalZone(value)
   if (zone === null) {
-    field.report('Type a time zone of the IANA list, such as America/Sao_Paulo', 'timeZone', field)
+    field.report(
+      '"{value}" is not a time zone of the IANA list. Type one such as America/Sao_Paulo',
+      'timeZone',
+      field,
+      { value }
+    )
     return
   }
   field.mutate(zone, field)

@@ -19,6 +19,9 @@ export const workspaceValidator = vine.compile(
   })
 )
 
+/** Names the workspace forms' errors give their fields, as the forms label them. */
+export const WORKSPACE_FIELD_NAMES = { name: 'workspaceName' }
+
 /**
  * The name an owner types to confirm a tenant's deletion. The controller
  * compares it with the tenant's name, so a typo cannot delete the wrong one.

@@ -39,7 +39,7 @@ export default class DemoSeeder extends BaseSeeder {
         email: DEMO_EMAIL,
         password,
         tenantName: 'Demo Agency',
-        locale: null,
+        workspaceLocale: null,
       })
       logger.info({ tenantId: tenant.id, userId: user.id }, 'demo tenant seeded')
       writeFileSync(

@@ -59,7 +59,10 @@ test.group('Account journey', () => {
 
     await signup.locator('[data-test-id="profile-link"]').click()
     await signup.waitForURL((url) => url.pathname === '/profile', { waitUntil: 'commit' })
-    await signup.locator('[data-test-id="locale-select"]').selectOption('pt-BR')
+    const localeSelect = signup.locator('[data-test-id="locale-select"]')
+    assert.equal(await localeSelect.inputValue(), 'auto')
+    assert.equal(await localeSelect.locator('option:checked').textContent(), 'Follow my browser')
+    await localeSelect.selectOption('pt-BR')
     await signup.locator('[data-test-id="locale-save"]').click()
 
     await signup.assertTextContains('[data-test-id="main-nav"]', 'Contatos')
@@ -82,6 +85,34 @@ test.group('Account journey', () => {
       '[data-test-id="flash-error"]',
       'The e-mail or the password is wrong.'
     )
+  })
+
+  test('blocked sign-in keeps the form usable', async ({ visit, assert }) => {
+    const { owner, password } = await createTenantWithOwner('Bloqueio')
+    const page = await visit('/login')
+    const email = page.locator('[data-test-id="field-email"]')
+    const secret = page.locator('[data-test-id="field-password"]')
+    for (let attempt = 1; attempt <= 7; attempt++) {
+      await email.fill(owner.email)
+      await secret.fill(`wrong password ${attempt}`)
+      await Promise.all([
+        page.waitForResponse((response) => response.url().endsWith('/login')),
+        page.locator('[data-test-id="login-submit"]').click(),
+      ])
+    }
+
+    await page.assertTextContains('[data-test-id="error-password"]', 'Too many failed sign-ins')
+    await page.assertTextContains('[data-test-id="error-password"]', 'Try again in')
+    // Inertia shows a response it cannot read as a page in a modal iframe over the form.
+    assert.equal(await page.locator('iframe').count(), 0)
+    await capture(page, 'login-throttled')
+
+    await email.fill(owner.email)
+    await secret.fill(password)
+    assert.isTrue(await secret.isEditable())
+    await page.locator('[data-test-id="login-submit"]').click()
+    await page.assertTextContains('[data-test-id="error-password"]', 'Too many failed sign-ins')
+    assert.equal(new URL(page.url()).pathname, '/login')
   })
 })
 
@@ -170,6 +201,23 @@ test.group('Workspaces in the browser', () => {
     await assertFits(page, assert, '/settings/members with the link shown')
     await capture(page, 'members-manual-link')
   }).timeout(60_000)
+
+  test('invite form rejects a member', async ({ browserContext, visit }) => {
+    const { tenant, owner } = await portugueseOwner('Repetido')
+    const { user: editor } = await addMember(tenant.id, 'editor')
+    await browserContext.loginAs(owner)
+    const page = await visit('/settings/members')
+    await page.waitForLoadState('networkidle')
+
+    await page.locator('[data-test-id="invite-email"]').fill(editor.email)
+    await page.locator('[data-test-id="invite-submit"]').click()
+    await page.assertTextContains(
+      '[data-test-id="invite-form"] .field-error',
+      `${editor.fullName} (${editor.email}) já é membro deste espaço de trabalho, como Editor.`
+    )
+    await page.assertNotExists('[data-test-id="copy-invitation-link"]')
+    await capture(page, 'members-invite-member')
+  })
 
   test('agent menu hides admin plugins', async ({ browserContext, visit }) => {
     const { tenant } = await createTenantWithOwner('Agentes')

@@ -18,7 +18,7 @@ export async function createTenantWithOwner(name = 'Agency') {
     email: `owner${stamp}@example.com`,
     password,
     tenantName: `${name} ${stamp}`,
-    locale: 'en',
+    workspaceLocale: 'en',
   })
   return { tenant, owner: user, password }
 }

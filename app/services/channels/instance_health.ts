@@ -7,10 +7,12 @@ import type { AccountHealthEvent } from '#sdk'
 import ChannelInstance, { type ChannelInstanceRecord } from '#models/channel_instance'
 import Campaign from '#models/campaign'
 import User from '#models/user'
+import Tenant from '#models/tenant'
 import type { MessageRecord } from '#models/message'
 import { maskAddress } from '#sdk'
 import { rememberDelayedQueue } from '#engine/engine_queues'
 import { storeHealth } from '#services/channels/instance_state'
+import { recipientLocale } from '#services/recipient_locale'
 
 /**
  * How often a campaign send held by a health pause looks again whether the
@@ -77,8 +79,8 @@ export async function applyHealth(
 
 /**
  * E-mails the creator of each active campaign that sends through the
- * instance, in the creator's language: which number, why, until when, and
- * which campaigns wait.
+ * instance, in the language `recipientLocale` picks for the creator: which
+ * number, why, until when, and which campaigns wait.
  */
 export async function notifyDesigners(instance: ChannelInstance, event: AccountHealthEvent) {
   const campaigns = await campaignsUsing(instance.id)
@@ -90,12 +92,13 @@ export async function notifyDesigners(instance: ChannelInstance, event: AccountH
     byDesigner.set(campaign.createdBy, [...(byDesigner.get(campaign.createdBy) ?? []), campaign])
   }
 
+  const tenant = await Tenant.find(instance.tenantId)
   for (const [userId, designed] of byDesigner) {
     const user = await User.find(userId)
     if (!user) {
       continue
     }
-    const i18n = i18nManager.locale(user.locale ?? i18nManager.defaultLocale)
+    const i18n = i18nManager.locale(recipientLocale(user.locale, tenant?.locale ?? null))
     const until = event.until
       ? DateTime.fromJSDate(event.until).toUTC().toFormat('yyyy-LL-dd HH:mm') + ' UTC'
       : i18n.t('mail.instance_restricted.until_unknown')

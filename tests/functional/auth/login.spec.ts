@@ -45,6 +45,7 @@ test.group('Session login', (group) => {
       client
         .post('/login')
         .form({ email: owner.email, password: secret })
+        .header('referer', '/login')
         .withCsrfToken()
         .redirects(0)
 
@@ -54,11 +55,63 @@ test.group('Session login', (group) => {
     }
 
     const sixth = await attempt('wrong password')
-    sixth.assertStatus(429)
-    assert.property(sixth.flashMessages().errorsBag ?? {}, 'E_TOO_MANY_REQUESTS')
+    sixth.assertStatus(302)
+    sixth.assertHeader('location', '/login')
+    const fieldErrors = (sixth.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+    assert.match(
+      fieldErrors.password?.[0] ?? '',
+      /^Too many failed sign-ins for this e-mail\. Try again in (1 minute|[1-5]?\d seconds?)\.$/
+    )
 
     const rightPassword = await attempt(password)
-    rightPassword.assertStatus(429)
+    rightPassword.assertStatus(302)
+    rightPassword.assertHeader('location', '/login')
+    const dashboard = await client.get('/').redirects(0)
+    dashboard.assertHeader('location', '/login')
+  })
+
+  test('blocked sign-in message follows the language', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+    let blocked
+    for (let attempt = 1; attempt <= 6; attempt++) {
+      blocked = await client
+        .post('/login')
+        .form({ email: owner.email, password: 'wrong password' })
+        .header('referer', '/login')
+        .header('accept-language', 'pt-BR')
+        .withCsrfToken()
+        .redirects(0)
+    }
+    const fieldErrors = (blocked!.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+    assert.match(
+      fieldErrors.password?.[0] ?? '',
+      /^Muitas tentativas de login falharam para este e-mail\. Tente de novo em (1 minuto|[1-5]?\d segundos?)\.$/
+    )
+  })
+
+  test('blocked JSON sign-in returns 429', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+    const attempt = () =>
+      client
+        .post('/login')
+        .form({ email: owner.email, password: 'wrong password' })
+        .header('accept', 'application/json')
+        .withCsrfToken()
+        .redirects(0)
+    for (let failure = 1; failure <= 5; failure++) {
+      const response = await attempt()
+      assert.notEqual(response.status(), 429, `failure ${failure} is not blocked`)
+    }
+
+    const blocked = await attempt()
+    blocked.assertStatus(429)
+    const retryAfter = Number(blocked.header('retry-after'))
+    assert.isAbove(retryAfter, 0)
+    assert.isAtMost(retryAfter, 60)
+    const [error] = blocked.body().errors
+    assert.equal(error.code, 'E_TOO_MANY_REQUESTS')
+    assert.equal(error.field, 'password')
+    assert.match(error.message, /^Too many failed sign-ins for this e-mail\. Try again in /)
   })
 
   test('parallel guesses each count', async ({ client, assert }) => {
@@ -69,6 +122,7 @@ test.group('Session login', (group) => {
         client
           .post('/login')
           .form({ email: owner.email, password: secret })
+          .header('accept', 'application/json')
           .withCsrfToken()
           .redirects(0)
       )

@@ -82,4 +82,46 @@ test.group('Password reset', (group) => {
     assert.isString(response.flashMessages().success)
     assert.lengthOf(await mailsTo('nobody@example.com'), 0)
   })
+  test('limits reset links per e-mail', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+    const request = () =>
+      client
+        .post('/forgot-password')
+        .form({ email: owner.email.toUpperCase() })
+        .header('referer', '/forgot-password')
+        .withCsrfToken()
+        .redirects(0)
+    for (let sent = 1; sent <= 3; sent++) {
+      const response = await request()
+      assert.isString(response.flashMessages().success, `request ${sent} is answered normally`)
+    }
+
+    const blocked = await request()
+    blocked.assertStatus(302)
+    blocked.assertHeader('location', '/forgot-password')
+    const fieldErrors = (blocked.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+    assert.match(
+      fieldErrors.email?.[0] ?? '',
+      /^Too many reset links were requested for this e-mail\. Try again in 1[45] minutes\.$/
+    )
+    assert.lengthOf(await mailsTo(owner.email), 3)
+  })
+
+  test('limits an unknown e-mail too', async ({ client, assert }) => {
+    const email = `nobody${Date.now()}@example.com`
+    const request = () =>
+      client
+        .post('/forgot-password')
+        .form({ email })
+        .header('accept', 'application/json')
+        .withCsrfToken()
+        .redirects(0)
+    for (let sent = 1; sent <= 3; sent++) {
+      const response = await request()
+      assert.notEqual(response.status(), 429, `request ${sent} is not blocked`)
+    }
+    const blocked = await request()
+    blocked.assertStatus(429)
+    assert.isAbove(Number(blocked.header('retry-after')), 60)
+  })
 })

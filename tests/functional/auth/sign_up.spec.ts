@@ -3,6 +3,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import User from '#models/user'
 import Membership from '#models/membership'
 import { runAsSystem } from '#tenancy/tenant_context'
+import { INERTIA_HEADERS } from '#tests/helpers/audience'
 
 test.group('Sign up', (group) => {
   group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
@@ -63,5 +64,39 @@ test.group('Sign up', (group) => {
 
     const errors = response.flashMessages().inputErrorsBag ?? {}
     assert.containsSubset(Object.keys(errors), ['fullName', 'email', 'password', 'tenantName'])
+  })
+  test('new owner follows the browser language', async ({ client, assert }) => {
+    await client
+      .post('/signup')
+      .form({
+        fullName: 'Carla Dias',
+        email: 'carla.dias@example.com',
+        password: 'correct horse battery',
+        tenantName: 'Dias Digital',
+      })
+      .header('accept-language', 'pt-BR,pt;q=0.9')
+      .withCsrfToken()
+
+    const user = await User.findByOrFail('email', 'carla.dias@example.com')
+    assert.isNull(user.locale)
+    const [membership] = await runAsSystem(() =>
+      Membership.query().where('user_id', user.id).preload('tenant')
+    )
+    assert.equal(membership.tenant.locale, 'pt-BR')
+
+    const english = await client
+      .get('/profile')
+      .headers(INERTIA_HEADERS)
+      .header('accept-language', 'en-US,en;q=0.8')
+      .loginAs(user)
+    assert.equal(english.body().props.locale, 'en')
+    assert.isNull(english.body().props.user.locale)
+
+    const portuguese = await client
+      .get('/profile')
+      .headers(INERTIA_HEADERS)
+      .header('accept-language', 'pt-BR')
+      .loginAs(user)
+    assert.equal(portuguese.body().props.locale, 'pt-BR')
   })
 })

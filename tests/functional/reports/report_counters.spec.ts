@@ -271,7 +271,7 @@ test.group('Reports counters', (group) => {
     assert.deepEqual(instances, [
       {
         'Connection id': String(instance.id),
-        'Instance': instance.name,
+        'Connection': instance.name,
         'Queued': '2',
         'Sent': '1',
         'Delivered': '1',

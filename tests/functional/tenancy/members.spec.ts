@@ -9,7 +9,7 @@ import { runInTenant } from '#tenancy/tenant_context'
 import type { Role } from '#tenancy/roles'
 import { INERTIA_HEADERS } from '#tests/helpers/audience'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
-import { clearMailbox, latestLinkTo } from '#tests/helpers/mailbox'
+import { clearMailbox, latestLinkTo, mailsTo } from '#tests/helpers/mailbox'
 
 test.group('Members invite', (group) => {
   group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
@@ -38,6 +38,7 @@ test.group('Members invite', (group) => {
     accept.assertStatus(302)
 
     const carla = await User.findByOrFail('email', 'carla@example.com')
+    assert.isNull(carla.locale, 'a new member follows the browser')
     const membership = await runInTenant(tenant.id, () =>
       Membership.query().where('user_id', carla.id).firstOrFail()
     )
@@ -223,5 +224,110 @@ test.group('Members invitation link', (group) => {
     const seen = await invitationsSeenBy(client, owner)
     const second = seen.find((entry) => entry.email === 'second@example.com')
     assert.isNull(second?.link)
+  })
+})
+
+test.group('Members invite an existing member', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+  group.each.setup(() => clearMailbox())
+
+  test('rejects inviting a member', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const { user: editor } = await addMember(tenant.id, 'editor')
+
+    const response = await client
+      .post('/settings/invitations')
+      .form({ email: editor.email.toUpperCase(), role: 'admin' })
+      .header('referer', '/settings/members')
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+
+    response.assertStatus(302)
+    response.assertHeader('location', '/settings/members')
+    const fieldErrors = (response.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+    assert.equal(
+      fieldErrors.email?.[0],
+      `${editor.fullName} (${editor.email}) is already a member of this workspace, as Editor. Change their role in the list above instead.`
+    )
+    const pending = await runInTenant(tenant.id, () => Invitation.query().whereNull('accepted_at'))
+    assert.lengthOf(pending, 0)
+    assert.lengthOf(await mailsTo(editor.email), 0)
+  })
+
+  test('rejects inviting yourself', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    owner.fullName = null
+    owner.locale = null
+    await owner.save()
+
+    const response = await client
+      .post('/settings/invitations')
+      .form({ email: owner.email, role: 'agent' })
+      .header('referer', '/settings/members')
+      .header('accept-language', 'pt-BR')
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+
+    const fieldErrors = (response.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+    assert.equal(
+      fieldErrors.email?.[0],
+      `${owner.email} já é membro deste espaço de trabalho, como Proprietário. Para mudar o papel, use a lista acima.`
+    )
+    const pending = await runInTenant(tenant.id, () => Invitation.query().whereNull('accepted_at'))
+    assert.lengthOf(pending, 0)
+  })
+
+  test('invites a member of another workspace', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+    const { owner: outsider } = await createTenantWithOwner('Other')
+
+    const response = await client
+      .post('/settings/invitations')
+      .form({ email: outsider.email, role: 'agent' })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+
+    response.assertStatus(302)
+    assert.notProperty(response.flashMessages().inputErrorsBag ?? {}, 'email')
+    assert.lengthOf(await mailsTo(outsider.email), 1)
+  })
+
+  test('link of a member opens the workspace', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    await client
+      .post('/settings/invitations')
+      .form({ email: 'joana@example.com', role: 'viewer' })
+      .loginAs(owner)
+      .withCsrfToken()
+    const link = await latestLinkTo('joana@example.com')
+    // Joana joins another way while the invitation is pending.
+    const { user: joana } = await addMember(tenant.id, 'editor')
+    joana.email = 'joana@example.com'
+    joana.currentTenantId = null
+    await joana.save()
+
+    const page = await client.get(link.pathname).headers(INERTIA_HEADERS).loginAs(joana)
+    page.assertStatus(200)
+    assert.equal(page.body().props.memberRole, 'editor')
+
+    const accept = await client.post(link.pathname).loginAs(joana).withCsrfToken().redirects(0)
+    accept.assertStatus(302)
+    accept.assertHeader('location', '/')
+    assert.equal(
+      accept.flashMessages().success,
+      `You were already a member of ${tenant.name}, as Editor, so your role stays as it was. ${tenant.name} is open now.`
+    )
+
+    const membership = await runInTenant(tenant.id, () =>
+      Membership.query().where('user_id', joana.id).firstOrFail()
+    )
+    assert.equal(membership.role, 'editor')
+    await joana.refresh()
+    assert.equal(joana.currentTenantId, tenant.id)
+    const pending = await runInTenant(tenant.id, () => Invitation.query().whereNull('accepted_at'))
+    assert.lengthOf(pending, 0)
   })
 })

@@ -236,3 +236,51 @@ test.group('Workspace settings', (group) => {
     assert.isNull(await quietUntil(campaign, now, 'UTC'))
   })
 })
+
+test.group('Workspace form errors', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  test('name the fields as labelled', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+    const body = { name: '', defaultCountry: 'BR', timezone: 'Mars/Olympus' }
+    const cases = [
+      {
+        language: 'en',
+        name: 'Fill in the workspace name.',
+        timezone:
+          '“Mars/Olympus” is not a time zone of the IANA list. Type one in the time zone, such as America/Sao_Paulo.',
+      },
+      {
+        language: 'pt-BR',
+        name: 'Preencha o campo Nome do espaço de trabalho.',
+        timezone:
+          '“Mars/Olympus” não é um fuso horário da lista IANA. Digite um no campo Fuso horário, como America/Sao_Paulo.',
+      },
+    ]
+    for (const expected of cases) {
+      for (const response of [
+        await saveSettings(client, owner, body).header('accept-language', expected.language),
+        await createWorkspace(client, owner, body).header('accept-language', expected.language),
+      ]) {
+        const errors = (response.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+        assert.equal(errors.name?.[0], expected.name)
+        assert.equal(errors.timezone?.[0], expected.timezone)
+      }
+    }
+  })
+
+  test('sign-up names the agency field', async ({ client, assert }) => {
+    const response = await client
+      .post('/signup')
+      .form({
+        fullName: 'Ana',
+        email: `ana${Date.now()}@example.com`,
+        password: 'correct horse battery',
+        tenantName: '',
+      })
+      .withCsrfToken()
+      .redirects(0)
+    const errors = (response.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+    assert.equal(errors.tenantName?.[0], 'Fill in the agency or business name.')
+  })
+})

@@ -119,6 +119,9 @@ test.group('Webhook deliveries', (group) => {
     await clearMailbox()
     const receiver = await startReceiver([503])
     const { tenant, owner } = await createTenantWithOwner()
+    // An owner who follows the browser gets the mail in the workspace's language.
+    tenant.locale = 'pt-BR'
+    await tenant.save()
     const endpoint = await createEndpoint(tenant.id, receiver.url)
 
     await emitDomainEvent('message:delivered', deliveredEvent(tenant.id))
@@ -137,7 +140,7 @@ test.group('Webhook deliveries', (group) => {
       return mails.length === 1
     }, 'the mail')
     const [mail] = mails
-    assert.include(mail.subject, receiver.url)
+    assert.equal(mail.subject, `Endpoint de webhook desativado: ${receiver.url}`)
 
     await emitDomainEvent('message:delivered', deliveredEvent(tenant.id))
     const deliveries = await WebhookDelivery.query().where('endpoint_id', endpoint.id)

@@ -32,6 +32,31 @@ test.group('Webhook endpoints', (group) => {
     Object.assign(webhooksConfig, original)
   })
 
+  test('errors name the fields as labelled', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+    const cases = [
+      { language: 'en', url: 'Fill in the URL.', events: 'Pick at least one event.' },
+      { language: 'pt-BR', url: 'Preencha o campo URL.', events: 'Escolha pelo menos um evento.' },
+    ]
+    for (const expected of cases) {
+      const response = await client
+        .post('/plugins/webhooks/endpoints')
+        .json({ url: '', events: [] })
+        .accept('json')
+        .header('accept-language', expected.language)
+        .loginAs(owner)
+        .withCsrfToken()
+      assert.equal(response.status(), 422)
+      const messages = Object.fromEntries(
+        response
+          .body()
+          .errors.map((error: { field: string; message: string }) => [error.field, error.message])
+      )
+      assert.equal(messages.url, expected.url)
+      assert.equal(messages.events, expected.events)
+    }
+  })
+
   test('secret is shown once after create', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     const created = await client
