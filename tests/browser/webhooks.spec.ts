@@ -31,6 +31,10 @@ test.group('Webhooks page', (group) => {
       waitUntil: 'commit',
     })
     await page.assertExists('[data-test-id="webhooks-empty"]')
+    await page.assertText(
+      '[data-test-id="event-description-message:delivered"]',
+      "A message reached the contact's phone."
+    )
 
     await page.locator('[data-test-id="field-url"]').fill(receiver.url)
     await page.locator('[data-test-id="event-message:delivered"]').check()
