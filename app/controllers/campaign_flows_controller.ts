@@ -18,6 +18,7 @@ import { actionsFor, endedFlowConflict, isEnded } from '#services/campaigns/camp
 import { serializeVersion } from '#services/campaigns/flow_version_serializer'
 import type { FlowGraph } from '#flow/flow_graph'
 import { storedProgress } from '#engine/campaign_progress'
+import { templateIdsOf } from '#services/templates/template_usage'
 
 export default class CampaignFlowsController {
   /** The flow editor page. */
@@ -37,7 +38,16 @@ export default class CampaignFlowsController {
       .filter((entry) => entry.plugin === null || enabled.has(entry.plugin))
       .map((entry) => paletteEntry(entry, (key) => i18n.t(key), has))
 
-    const templates = await Template.query().orderBy('name').select('id', 'name')
+    // Archived templates are listed only where this campaign's flow names them, so its steps keep their names.
+    const named = new Set(
+      [draft.graph, ...versions.map((version) => version.graph)].flatMap((graph) => [
+        ...templateIdsOf(graph),
+      ])
+    )
+    const templates = await Template.query()
+      .where((query) => query.whereNull('archived_at').orWhereIn('id', [...named]))
+      .orderBy('name')
+      .select('id', 'name', 'archived_at')
     const instances = await ChannelInstance.query().orderBy('name').select('id', 'name')
 
     return inertia.render('campaigns/editor', {
@@ -57,7 +67,11 @@ export default class CampaignFlowsController {
       ports,
       palette,
       versions: versions.map(serializeVersion),
-      templates: templates.map((template) => ({ id: template.id, name: template.name })),
+      templates: templates.map((template) => ({
+        id: template.id,
+        name: template.name,
+        archived: template.archivedAt !== null,
+      })),
       instances: instances.map((instance) => ({ id: instance.id, name: instance.name })),
       variables: [...(await campaignVariables(campaign))].sort(),
       // An ended campaign's flow is final, so the editor opens read-only for every role.
