@@ -18,6 +18,7 @@ import { PROGRESS_QUEUE } from '#engine/engine_queues'
 import { computeRates } from '#engine/progress_rates'
 import { engineNow } from '#engine/clock'
 import { heldSends } from '#engine/quiet_holds'
+import { stepFailureCounts } from '#engine/step_failures'
 
 /**
  * Shortest time between two progress publications of one campaign, in
@@ -65,13 +66,18 @@ export function requestProgress(tenantId: number, campaignId: number) {
     })
 }
 
+function sumOf(counts: Map<string, number>) {
+  return [...counts.values()].reduce((sum, value) => sum + value, 0)
+}
+
 async function countBy(query: any, column: string) {
   const rows = await query.select(column).count('* as total').groupBy(column)
   return new Map<string, number>(rows.map((row: any) => [String(row[column]), Number(row.total)]))
 }
 
 /**
- * Computes the campaign's counts from its journeys, steps and messages, and
+ * Computes the campaign's counts from its journeys, steps, messages and
+ * step failures (sends that failed before their message existed), and
  * its quiet-hours hold at `now` (the engine clock when left out). Rates are
  * measured when the progress is published (`publishProgress`).
  */
@@ -100,13 +106,14 @@ export async function computeProgress(
     .groupBy('node_id', 'port')
 
   const held = await heldJourneys(campaignId, now ?? (await engineNow()))
+  const stepFailures = await stepFailureCounts(campaignId)
 
   const nodes: Record<string, NodeProgress> = {}
   const nodeOf = (id: string) => (nodes[id] ??= { waiting: 0, ports: {} })
   for (const row of waiting) nodeOf(row.node_id).waiting = Number(row.total)
   for (const row of ports) nodeOf(row.node_id).ports[row.port] = Number(row.total)
 
-  const enrolled = [...states.values()].reduce((sum, value) => sum + value, 0)
+  const enrolled = sumOf(states)
   const completed = states.get('ended') ?? 0
   const sent = ['sent', 'delivered', 'read'].reduce(
     (sum, status) => sum + (statuses.get(status) ?? 0),
@@ -119,7 +126,7 @@ export async function computeProgress(
       active: enrolled - completed,
       completed,
       sent,
-      failed: statuses.get('failed') ?? 0,
+      failed: (statuses.get('failed') ?? 0) + sumOf(stepFailures),
     },
     held,
   }

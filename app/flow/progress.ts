@@ -63,7 +63,10 @@ export interface CampaignProgressTotals {
   completed: number
   /** Messages accepted by the provider. */
   sent: number
-  /** Messages that failed for good. */
+  /**
+   * Messages that failed for good, plus send steps that failed before their
+   * message existed (a deleted template, a variable without a value).
+   */
   failed: number
 }
 
