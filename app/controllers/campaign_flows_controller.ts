@@ -17,7 +17,8 @@ import { campaignVariables } from '#services/campaigns/flow_validation_context'
 import { actionsFor, endedFlowConflict, isEnded } from '#services/campaigns/campaign_states'
 import { serializeVersion } from '#services/campaigns/flow_version_serializer'
 import type { FlowGraph } from '#flow/flow_graph'
-import { storedProgress } from '#engine/campaign_progress'
+import { currentProgress } from '#engine/campaign_progress'
+import { offlineNumbers } from '#services/campaigns/campaign_numbers'
 import { templateIdsOf } from '#services/templates/template_usage'
 
 export default class CampaignFlowsController {
@@ -49,6 +50,7 @@ export default class CampaignFlowsController {
       .orderBy('name')
       .select('id', 'name', 'archived_at')
     const instances = await ChannelInstance.query().orderBy('name').select('id', 'name')
+    const offline = await offlineNumbers([campaign])
 
     return inertia.render('campaigns/editor', {
       campaign: {
@@ -57,6 +59,7 @@ export default class CampaignFlowsController {
         state: campaign.state,
         currentVersionId: campaign.currentVersionId,
         actions: actionsFor(campaign.state),
+        offline: offline.get(campaign.id) ?? null,
       },
       draft: {
         graph: draft.graph,
@@ -76,7 +79,7 @@ export default class CampaignFlowsController {
       variables: [...(await campaignVariables(campaign))].sort(),
       // An ended campaign's flow is final, so the editor opens read-only for every role.
       canEdit: !isEnded(campaign.state) && (await bouncer.allows('designCampaigns')),
-      progress: await storedProgress(campaign.id),
+      progress: await currentProgress(campaign),
     })
   }
 

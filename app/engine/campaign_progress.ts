@@ -4,7 +4,7 @@ import { inRetriedTransaction } from '#plugins/sdk/transactions'
 import logger from '@adonisjs/core/services/logger'
 import transmit from '@adonisjs/transmit/services/main'
 import { getQueue } from '#queues/queue_factory'
-import Campaign from '#models/campaign'
+import Campaign, { type CampaignState } from '#models/campaign'
 import {
   campaignProgressChannel,
   type CampaignProgressPayload,
@@ -19,6 +19,7 @@ import { computeRates } from '#engine/progress_rates'
 import { engineNow } from '#engine/clock'
 import { heldSends } from '#engine/quiet_holds'
 import { stepFailureCounts } from '#engine/step_failures'
+import { offlineNumbers } from '#services/campaigns/campaign_numbers'
 
 /**
  * Shortest time between two progress publications of one campaign, in
@@ -175,6 +176,28 @@ function waitForHold(
   return { ...rates, etaSeconds: rates.etaSeconds + waitSeconds }
 }
 
+/** Reads the campaign's numbers that are not connected; `null` when all are. */
+async function offlineOf(campaign: { id: number; channelInstanceIds: number[] }) {
+  const offline = await offlineNumbers([campaign])
+  return offline.get(campaign.id) ?? null
+}
+
+/**
+ * Clears the estimated time left while the campaign runs, journeys remain
+ * and none of its numbers is connected, since nothing is sent until one
+ * reconnects and no estimate of when that happens exists.
+ */
+function waitForNumbers(
+  rates: CampaignProgressRates,
+  progress: CampaignProgressPayload,
+  state: CampaignState
+): CampaignProgressRates {
+  if (state !== 'running' || !progress.offline?.all || progress.totals.active === 0) {
+    return rates
+  }
+  return { ...rates, etaSeconds: null }
+}
+
 /**
  * Stores the campaign's progress, so a page opened later shows the same
  * figures. One transaction writes the totals and the node counters, so a
@@ -237,7 +260,8 @@ function countsKey(progress: CampaignProgressPayload) {
     })
     .filter(([, waiting, ports]) => waiting > 0 || ports.length > 0)
   const held = [progress.held?.journeys ?? 0, progress.held?.until ?? null]
-  return JSON.stringify([enrolled, active, completed, sent, failed, held, nodes])
+  const offline = (progress.offline?.numbers ?? []).map((number) => number.id)
+  return JSON.stringify([enrolled, active, completed, sent, failed, held, nodes, offline])
 }
 
 /**
@@ -250,15 +274,17 @@ function countsKey(progress: CampaignProgressPayload) {
 export async function publishProgress(tenantId: number, campaignId: number) {
   // One reading of the engine clock serves the hold, the rates and the wait.
   const now = await engineNow()
+  const campaign = await Campaign.find(campaignId)
   const progress = await computeProgress(campaignId, now)
+  progress.offline = campaign ? await offlineOf(campaign) : null
   const stored = await storedProgress(campaignId)
   if (stored?.rates && countsKey(stored) === countsKey(progress)) {
     return stored
   }
-  const campaign = await Campaign.find(campaignId)
   if (campaign) {
     const rates = await computeRates(campaign, progress.totals, now)
-    progress.rates = waitForHold(rates, progress, now.toJSDate())
+    const held = waitForHold(rates, progress, now.toJSDate())
+    progress.rates = waitForNumbers(held, progress, campaign.state)
   }
   await storeProgress(tenantId, campaignId, progress)
   transmit.broadcast(
@@ -272,6 +298,28 @@ export async function publishProgress(tenantId: number, campaignId: number) {
 export function storedHold(run: { held: unknown; held_until: Date | string | null }): CampaignHold {
   const until = fromSqlTime(run.held_until)
   return { journeys: Number(run.held), until: until?.toISOString() ?? null }
+}
+
+/**
+ * Reads the stored progress of a campaign (see `storedProgress`) with the
+ * numbers that are not connected now, and no estimated time left while
+ * none is connected. Pages read this one, since a number can disconnect
+ * while the campaign's counts do not move and nothing is published.
+ */
+export async function currentProgress(campaign: {
+  id: number
+  state: CampaignState
+  channelInstanceIds: number[]
+}): Promise<CampaignProgressPayload | null> {
+  const progress = await storedProgress(campaign.id)
+  if (!progress) {
+    return null
+  }
+  progress.offline = await offlineOf(campaign)
+  if (progress.rates) {
+    progress.rates = waitForNumbers(progress.rates, progress, campaign.state)
+  }
+  return progress
 }
 
 /** The stored progress of a campaign, as last published; `null` before its first publication. */
