@@ -17,7 +17,9 @@ import { campaignVariables } from '#services/campaigns/flow_validation_context'
 import { actionsFor, endedFlowConflict, isEnded } from '#services/campaigns/campaign_states'
 import { serializeVersion } from '#services/campaigns/flow_version_serializer'
 import type { FlowGraph } from '#flow/flow_graph'
-import { storedProgress } from '#engine/campaign_progress'
+import { currentProgress } from '#engine/campaign_progress'
+import { offlineNumbers } from '#services/campaigns/campaign_numbers'
+import { templateIdsOf } from '#services/templates/template_usage'
 
 export default class CampaignFlowsController {
   /** The flow editor page. */
@@ -37,8 +39,18 @@ export default class CampaignFlowsController {
       .filter((entry) => entry.plugin === null || enabled.has(entry.plugin))
       .map((entry) => paletteEntry(entry, (key) => i18n.t(key), has))
 
-    const templates = await Template.query().orderBy('name').select('id', 'name')
+    // Archived templates are listed only where this campaign's flow names them, so its steps keep their names.
+    const named = new Set(
+      [draft.graph, ...versions.map((version) => version.graph)].flatMap((graph) => [
+        ...templateIdsOf(graph),
+      ])
+    )
+    const templates = await Template.query()
+      .where((query) => query.whereNull('archived_at').orWhereIn('id', [...named]))
+      .orderBy('name')
+      .select('id', 'name', 'archived_at')
     const instances = await ChannelInstance.query().orderBy('name').select('id', 'name')
+    const offline = await offlineNumbers([campaign])
 
     return inertia.render('campaigns/editor', {
       campaign: {
@@ -47,6 +59,7 @@ export default class CampaignFlowsController {
         state: campaign.state,
         currentVersionId: campaign.currentVersionId,
         actions: actionsFor(campaign.state),
+        offline: offline.get(campaign.id) ?? null,
       },
       draft: {
         graph: draft.graph,
@@ -57,12 +70,16 @@ export default class CampaignFlowsController {
       ports,
       palette,
       versions: versions.map(serializeVersion),
-      templates: templates.map((template) => ({ id: template.id, name: template.name })),
+      templates: templates.map((template) => ({
+        id: template.id,
+        name: template.name,
+        archived: template.archivedAt !== null,
+      })),
       instances: instances.map((instance) => ({ id: instance.id, name: instance.name })),
       variables: [...(await campaignVariables(campaign))].sort(),
       // An ended campaign's flow is final, so the editor opens read-only for every role.
       canEdit: !isEnded(campaign.state) && (await bouncer.allows('designCampaigns')),
-      progress: await storedProgress(campaign.id),
+      progress: await currentProgress(campaign),
     })
   }
 

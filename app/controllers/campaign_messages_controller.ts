@@ -7,7 +7,9 @@ import {
   campaignMessagesCsv,
   campaignMessagesQuery,
   campaignNodeIds,
+  campaignStepFailures,
   deliveryCounts,
+  stepFailureNodeIds,
   serializeCampaignMessage,
 } from '#services/campaigns/campaign_messages'
 import { campaignStepNames } from '#services/campaigns/campaign_steps'
@@ -28,15 +30,17 @@ export default class CampaignMessagesController {
     const campaign = await Campaign.findOrFail(params.id)
     const filters = campaignMessageFilters(request.qs())
     const page = pageParam(request.input('page'))
-    const [messages, counts, nodeIds] = await Promise.all([
+    const [messages, counts, nodeIds, stepFailures, failureNodeIds] = await Promise.all([
       campaignMessagesQuery(campaign.id, filters).paginate(page, CAMPAIGN_MESSAGES_PER_PAGE),
       deliveryCounts(campaign.id),
       campaignNodeIds(campaign.id),
+      campaignStepFailures(campaign.id),
+      stepFailureNodeIds(campaign.id),
     ])
     const stepNames = await campaignStepNames(
       campaign.tenantId,
       campaign.id,
-      nodeIds,
+      [...nodeIds, ...failureNodeIds],
       (key, values) => i18n.t(key, values)
     )
     const nameOf = (nodeId: string | null) => (nodeId ? (stepNames.get(nodeId) ?? nodeId) : null)
@@ -53,6 +57,10 @@ export default class CampaignMessagesController {
         total: messages.total,
       },
       counts,
+      stepFailures: stepFailures.map((failure) => ({
+        ...failure,
+        stepName: nameOf(failure.nodeId),
+      })),
       steps: nodeIds.map((nodeId) => ({ nodeId, name: nameOf(nodeId)! })),
       canExport: await bouncer.allows('exportContactData'),
     })

@@ -18,6 +18,7 @@ import { engineNow } from '#engine/clock'
 import { actionsFor } from '#services/campaigns/campaign_states'
 import { draftOf } from '#services/campaigns/flow_drafts'
 import { storedTotals } from '#services/campaigns/campaign_totals'
+import { offlineNumbers } from '#services/campaigns/campaign_numbers'
 
 /** States in which a campaign may be deleted: nothing runs and nothing will. */
 const DELETABLE = ['draft', 'finished', 'cancelled']
@@ -34,6 +35,7 @@ export default class CampaignsController {
       .select('id', 'number')
     const numbers = new Map(versions.map((version) => [version.id, version.number]))
     const runs = await storedTotals(campaigns.map((campaign) => campaign.id))
+    const offline = await offlineNumbers(campaigns)
     return inertia.render('campaigns/index', {
       campaigns: campaigns.map((campaign) => ({
         id: campaign.id,
@@ -47,6 +49,7 @@ export default class CampaignsController {
         actions: actionsFor(campaign.state),
         totals: runs.get(campaign.id)?.totals ?? null,
         held: runs.get(campaign.id)?.held ?? null,
+        offline: offline.get(campaign.id) ?? null,
       })),
       canEdit: await bouncer.allows('designCampaigns'),
     })

@@ -3,6 +3,7 @@ import Campaign from '#models/campaign'
 import ChannelInstance from '#models/channel_instance'
 import Membership from '#models/membership'
 import { storedTotals } from '#services/campaigns/campaign_totals'
+import { offlineNumbers } from '#services/campaigns/campaign_numbers'
 import { unreadCounts } from '#services/inbox/inbox_queries'
 import { messageDays } from '#services/dashboard/dashboard_figures'
 
@@ -26,6 +27,7 @@ export default class DashboardController {
       messageDays(tenant.id, tenant.timezone),
     ])
     const runs = await storedTotals(campaigns.map((campaign) => campaign.id))
+    const offline = await offlineNumbers(campaigns)
     return inertia.render('dashboard', {
       memberCount: Number(members?.$extras.total ?? 0),
       days,
@@ -37,6 +39,7 @@ export default class DashboardController {
         startsAt: campaign.startsAt?.toISO() ?? null,
         totals: runs.get(campaign.id)?.totals ?? null,
         held: runs.get(campaign.id)?.held ?? null,
+        offline: offline.get(campaign.id) ?? null,
       })),
       connections: instances.map((instance) => ({
         id: instance.id,

@@ -248,7 +248,7 @@ export default class InboxController {
       Campaign.query().orderBy('id', 'desc').limit(200),
       ContactTag.query().distinct('name').orderBy('name').limit(200),
       Membership.query().preload('user').orderBy('id'),
-      Template.query().orderBy('name').limit(200),
+      Template.query().whereNull('archived_at').orderBy('name').limit(200),
     ])
     return {
       instances: instances.map((instance) => ({

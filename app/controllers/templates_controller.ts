@@ -16,11 +16,22 @@ import {
 import { previewTemplate } from '#services/templates/template_preview'
 import { knownVariables } from '#services/templates/template_variables'
 import { recordAudit } from '#events/audit_record'
+import { deleteTemplate, templateUsage } from '#services/templates/template_usage'
+
+/** Finds a template that is not archived, or raises a 404: archived ones are kept for history only. */
+function findLiveTemplate(id: unknown) {
+  return Template.query().where('id', Number(id)).whereNull('archived_at').firstOrFail()
+}
+
+/** Joins campaign names for a message, each in quotes. */
+function campaignNames(campaigns: { name: string }[]) {
+  return campaigns.map((campaign) => `“${campaign.name}”`).join(', ')
+}
 
 export default class TemplatesController {
   async index({ inertia, bouncer }: HttpContext) {
     await bouncer.authorize('viewTenant')
-    const templates = await Template.query().orderBy('name')
+    const templates = await Template.query().whereNull('archived_at').orderBy('name')
     return inertia.render('templates/index', {
       templates: templates.map((template) => ({
         id: template.id,
@@ -40,7 +51,8 @@ export default class TemplatesController {
 
   async edit({ params, inertia, bouncer }: HttpContext) {
     await bouncer.authorize('viewTenant')
-    const template = await Template.findOrFail(params.id)
+    const template = await findLiveTemplate(params.id)
+    const usage = await templateUsage(template.id)
     return inertia.render('templates/edit', {
       template: {
         id: template.id,
@@ -54,6 +66,10 @@ export default class TemplatesController {
               url: `/templates/${template.id}/media`,
             }
           : null,
+        usage: {
+          active: usage.active.map(({ id, name }) => ({ id, name })),
+          ended: usage.ended.map(({ id, name }) => ({ id, name })),
+        },
       },
       ...(await this.editorProps()),
     })
@@ -69,17 +85,47 @@ export default class TemplatesController {
 
   async update(ctx: HttpContext) {
     await ctx.bouncer.authorize('designCampaigns')
-    await this.save(ctx, await Template.findOrFail(ctx.params.id))
+    await this.save(ctx, await findLiveTemplate(ctx.params.id))
     return ctx.response.redirect().back()
   }
 
-  async destroy({ params, response, bouncer, session, i18n }: HttpContext) {
+  /**
+   * Deletes a template no campaign uses and archives one that only ended
+   * campaigns use. A template that a campaign not ended uses is rejected
+   * with a flashed error naming those campaigns (see `deleteTemplate`).
+   */
+  async destroy({ params, response, bouncer, session, i18n, logger }: HttpContext) {
     await bouncer.authorize('designCampaigns')
-    const template = await Template.findOrFail(params.id)
-    const before = templateAuditValues(template)
-    await removeMedia(template)
-    await template.delete()
-    await recordAudit('template.deleted', { targetType: 'template', targetId: template.id, before })
+    const template = await findLiveTemplate(params.id)
+    const result = await deleteTemplate(template)
+    if (result.outcome === 'in_use') {
+      logger.info(
+        { templateId: template.id, campaignIds: result.usage.active.map(({ id }) => id) },
+        'template deletion rejected: in use'
+      )
+      session.flash(
+        'error',
+        i18n.t('templates.errors.in_use', {
+          name: template.name,
+          count: result.usage.active.length,
+          campaigns: campaignNames(result.usage.active),
+        })
+      )
+      return response.redirect().back()
+    }
+    if (result.outcome === 'archived') {
+      logger.info({ templateId: template.id }, 'template archived')
+      session.flash(
+        'success',
+        i18n.t('templates.archived', {
+          name: template.name,
+          count: result.usage.ended.length,
+          campaigns: campaignNames(result.usage.ended),
+        })
+      )
+      return response.redirect('/templates')
+    }
+    logger.info({ templateId: template.id }, 'template deleted')
     session.flash('success', i18n.t('templates.deleted', { name: template.name }))
     return response.redirect('/templates')
   }
@@ -106,6 +152,7 @@ export default class TemplatesController {
 
   async media({ params, response, bouncer }: HttpContext) {
     await bouncer.authorize('viewTenant')
+    // Archived templates stay readable here, since finished campaigns sent their media.
     const template = await Template.query()
       .where('id', params.id)
       .whereNotNull('media_key')
@@ -134,6 +181,7 @@ export default class TemplatesController {
     const { problems } = await validateBody(body, input.media ? 'image' : mediaType)
     const clash = await Template.query()
       .where('name', input.name)
+      .whereNull('archived_at')
       .if(template.$isPersisted, (query) => query.whereNot('id', template.id))
       .first()
     if (clash) {

@@ -4,7 +4,7 @@ import { inRetriedTransaction } from '#plugins/sdk/transactions'
 import logger from '@adonisjs/core/services/logger'
 import transmit from '@adonisjs/transmit/services/main'
 import { getQueue } from '#queues/queue_factory'
-import Campaign from '#models/campaign'
+import Campaign, { type CampaignState } from '#models/campaign'
 import {
   campaignProgressChannel,
   type CampaignProgressPayload,
@@ -18,6 +18,8 @@ import { PROGRESS_QUEUE } from '#engine/engine_queues'
 import { computeRates } from '#engine/progress_rates'
 import { engineNow } from '#engine/clock'
 import { heldSends } from '#engine/quiet_holds'
+import { stepFailureCounts } from '#engine/step_failures'
+import { offlineNumbers } from '#services/campaigns/campaign_numbers'
 
 /**
  * Shortest time between two progress publications of one campaign, in
@@ -65,13 +67,18 @@ export function requestProgress(tenantId: number, campaignId: number) {
     })
 }
 
+function sumOf(counts: Map<string, number>) {
+  return [...counts.values()].reduce((sum, value) => sum + value, 0)
+}
+
 async function countBy(query: any, column: string) {
   const rows = await query.select(column).count('* as total').groupBy(column)
   return new Map<string, number>(rows.map((row: any) => [String(row[column]), Number(row.total)]))
 }
 
 /**
- * Computes the campaign's counts from its journeys, steps and messages, and
+ * Computes the campaign's counts from its journeys, steps, messages and
+ * step failures (sends that failed before their message existed), and
  * its quiet-hours hold at `now` (the engine clock when left out). Rates are
  * measured when the progress is published (`publishProgress`).
  */
@@ -100,13 +107,14 @@ export async function computeProgress(
     .groupBy('node_id', 'port')
 
   const held = await heldJourneys(campaignId, now ?? (await engineNow()))
+  const stepFailures = await stepFailureCounts(campaignId)
 
   const nodes: Record<string, NodeProgress> = {}
   const nodeOf = (id: string) => (nodes[id] ??= { waiting: 0, ports: {} })
   for (const row of waiting) nodeOf(row.node_id).waiting = Number(row.total)
   for (const row of ports) nodeOf(row.node_id).ports[row.port] = Number(row.total)
 
-  const enrolled = [...states.values()].reduce((sum, value) => sum + value, 0)
+  const enrolled = sumOf(states)
   const completed = states.get('ended') ?? 0
   const sent = ['sent', 'delivered', 'read'].reduce(
     (sum, status) => sum + (statuses.get(status) ?? 0),
@@ -119,7 +127,7 @@ export async function computeProgress(
       active: enrolled - completed,
       completed,
       sent,
-      failed: statuses.get('failed') ?? 0,
+      failed: (statuses.get('failed') ?? 0) + sumOf(stepFailures),
     },
     held,
   }
@@ -166,6 +174,28 @@ function waitForHold(
   }
   const waitSeconds = Math.max(0, Math.round((Date.parse(held.until) - now.getTime()) / 1000))
   return { ...rates, etaSeconds: rates.etaSeconds + waitSeconds }
+}
+
+/** Reads the campaign's numbers that are not connected; `null` when all are. */
+async function offlineOf(campaign: { id: number; channelInstanceIds: number[] }) {
+  const offline = await offlineNumbers([campaign])
+  return offline.get(campaign.id) ?? null
+}
+
+/**
+ * Clears the estimated time left while the campaign runs, journeys remain
+ * and none of its numbers is connected, since nothing is sent until one
+ * reconnects and no estimate of when that happens exists.
+ */
+function waitForNumbers(
+  rates: CampaignProgressRates,
+  progress: CampaignProgressPayload,
+  state: CampaignState
+): CampaignProgressRates {
+  if (state !== 'running' || !progress.offline?.all || progress.totals.active === 0) {
+    return rates
+  }
+  return { ...rates, etaSeconds: null }
 }
 
 /**
@@ -230,7 +260,8 @@ function countsKey(progress: CampaignProgressPayload) {
     })
     .filter(([, waiting, ports]) => waiting > 0 || ports.length > 0)
   const held = [progress.held?.journeys ?? 0, progress.held?.until ?? null]
-  return JSON.stringify([enrolled, active, completed, sent, failed, held, nodes])
+  const offline = (progress.offline?.numbers ?? []).map((number) => number.id)
+  return JSON.stringify([enrolled, active, completed, sent, failed, held, nodes, offline])
 }
 
 /**
@@ -243,15 +274,17 @@ function countsKey(progress: CampaignProgressPayload) {
 export async function publishProgress(tenantId: number, campaignId: number) {
   // One reading of the engine clock serves the hold, the rates and the wait.
   const now = await engineNow()
+  const campaign = await Campaign.find(campaignId)
   const progress = await computeProgress(campaignId, now)
+  progress.offline = campaign ? await offlineOf(campaign) : null
   const stored = await storedProgress(campaignId)
   if (stored?.rates && countsKey(stored) === countsKey(progress)) {
     return stored
   }
-  const campaign = await Campaign.find(campaignId)
   if (campaign) {
     const rates = await computeRates(campaign, progress.totals, now)
-    progress.rates = waitForHold(rates, progress, now.toJSDate())
+    const held = waitForHold(rates, progress, now.toJSDate())
+    progress.rates = waitForNumbers(held, progress, campaign.state)
   }
   await storeProgress(tenantId, campaignId, progress)
   transmit.broadcast(
@@ -265,6 +298,28 @@ export async function publishProgress(tenantId: number, campaignId: number) {
 export function storedHold(run: { held: unknown; held_until: Date | string | null }): CampaignHold {
   const until = fromSqlTime(run.held_until)
   return { journeys: Number(run.held), until: until?.toISOString() ?? null }
+}
+
+/**
+ * Reads the stored progress of a campaign (see `storedProgress`) with the
+ * numbers that are not connected now, and no estimated time left while
+ * none is connected. Pages read this one, since a number can disconnect
+ * while the campaign's counts do not move and nothing is published.
+ */
+export async function currentProgress(campaign: {
+  id: number
+  state: CampaignState
+  channelInstanceIds: number[]
+}): Promise<CampaignProgressPayload | null> {
+  const progress = await storedProgress(campaign.id)
+  if (!progress) {
+    return null
+  }
+  progress.offline = await offlineOf(campaign)
+  if (progress.rates) {
+    progress.rates = waitForNumbers(progress.rates, progress, campaign.state)
+  }
+  return progress
 }
 
 /** The stored progress of a campaign, as last published; `null` before its first publication. */

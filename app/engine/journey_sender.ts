@@ -26,6 +26,7 @@ import { requestProgress } from '#engine/campaign_progress'
 import { applyTransition } from '#engine/transition_batch'
 import { createStepMessage, findStepMessage } from '#engine/step_messages'
 import { KeyedBatcher } from '#plugins/sdk/batching'
+import { RENDER_FAILURE_CODE, recordStepFailure } from '#engine/step_failures'
 
 const DELIVERED = new Set(['sent', 'delivered', 'read'])
 
@@ -279,12 +280,14 @@ export function sendRequester(step: StepContext) {
 
     const rendered = await renderText(step, request)
     if (!rendered.ok) {
-      return {
-        status: 'failed',
-        messageId: null,
-        code: 'E_TEMPLATE_RENDER',
+      const failure = {
+        code: RENDER_FAILURE_CODE,
         reason: rendered.reason,
+        templateId: request.message.templateId ?? null,
       }
+      await recordStepFailure(step, failure)
+      requestProgress(step.journey.tenantId, step.journey.campaignId)
+      return { status: 'failed', messageId: null, code: failure.code, reason: failure.reason }
     }
 
     const instance = await findInstanceOrFail(request.instanceId ?? step.journey.instanceId)

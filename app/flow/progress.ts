@@ -13,6 +13,18 @@ export interface CampaignProgressPayload {
   rates?: CampaignProgressRates
   /** Sends the quiet-hours policy holds; left out by payloads stored before holds were counted. */
   held?: CampaignHold
+  /**
+   * The campaign's numbers that are not connected, read when the progress
+   * is published or loaded; `null` or left out while every number is connected.
+   */
+  offline?: CampaignOffline | null
+}
+
+/** Numbers of a campaign whose channel instance is not connected, so they send nothing. */
+export interface CampaignOffline {
+  numbers: { id: number; name: string; status: string }[]
+  /** Whether none of the campaign's numbers is connected, so the campaign cannot send at all. */
+  all: boolean
 }
 
 /**
@@ -40,7 +52,8 @@ export interface CampaignProgressRates {
   /**
    * Estimated seconds until the campaign is done: one send for each journey
    * not ended, at the pace, or at the measured rate when pacing is off.
-   * `null` while no rate is known.
+   * `null` while no rate is known, and while none of the campaign's numbers
+   * is connected.
    */
   etaSeconds: number | null
   /** Journeys that left each node in the last minute, by node id; nodes none left are left out. */
@@ -63,7 +76,10 @@ export interface CampaignProgressTotals {
   completed: number
   /** Messages accepted by the provider. */
   sent: number
-  /** Messages that failed for good. */
+  /**
+   * Messages that failed for good, plus send steps that failed before their
+   * message existed (a deleted template, a variable without a value).
+   */
   failed: number
 }
 

@@ -40,4 +40,13 @@ export default class Template extends withTenantScope(BaseModel) {
 
   @column.dateTime({ autoCreate: true, autoUpdate: true })
   declare updatedAt: DateTime | null
+
+  /**
+   * When the template was archived because only ended campaigns use it (see
+   * `deleteTemplate`); `null` for a template in use. Lists and pickers leave
+   * archived templates out, while step names, flows and reports of those
+   * campaigns still read them.
+   */
+  @column.dateTime()
+  declare archivedAt: DateTime | null
 }

@@ -49,6 +49,21 @@ export function sendNode(id: string, text: string) {
   })
 }
 
+/** Builds a flow whose one send node, `hello`, sends the saved template `templateId`. */
+export function templateSendFlow(templateId: number): FlowGraph {
+  return {
+    nodes: [
+      graphNode('start', 'start'),
+      graphNode('hello', 'send', {
+        message: { templateId, text: null },
+        media: null,
+        instanceId: null,
+      }),
+    ],
+    edges: [graphEdge('start', 'next', 'hello')],
+  }
+}
+
 export function graphEdge(source: string, sourcePort: string, target: string): FlowEdge {
   return { id: `${source}-${sourcePort}-${target}`, source, sourcePort, target }
 }

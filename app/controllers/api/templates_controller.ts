@@ -1,15 +1,17 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import Template from '#models/template'
 import { apiTemplateValidator, paginationValidator } from '#validators/api'
-import {
-  removeMedia,
-  templateAuditValues,
-  validateBody,
-} from '#services/templates/template_service'
+import { templateAuditValues, validateBody } from '#services/templates/template_service'
 import { recordAudit } from '#events/audit_record'
 import { ApiException } from '#services/api/api_errors'
 import { pageOf, paginated } from '#services/api/pagination'
 import { serializeTemplate } from '#services/api/api_serializers'
+import { deleteTemplate } from '#services/templates/template_usage'
+
+/** Finds a template that is not archived, or raises a 404: archived ones are kept for history only. */
+function findLiveTemplate(id: unknown) {
+  return Template.query().where('id', Number(id)).whereNull('archived_at').firstOrFail()
+}
 
 /**
  * Templates over the API carry text only.
@@ -18,7 +20,10 @@ import { serializeTemplate } from '#services/api/api_serializers'
 export default class ApiTemplatesController {
   async index({ request }: HttpContext) {
     const { page, perPage } = pageOf(await paginationValidator.validate(request.qs()))
-    const templates = await Template.query().orderBy('id').paginate(page, perPage)
+    const templates = await Template.query()
+      .whereNull('archived_at')
+      .orderBy('id')
+      .paginate(page, perPage)
     return paginated(templates, serializeTemplate)
   }
 
@@ -28,20 +33,30 @@ export default class ApiTemplatesController {
   }
 
   async show({ params }: HttpContext) {
-    return { data: serializeTemplate(await Template.findOrFail(params.id)) }
+    return { data: serializeTemplate(await findLiveTemplate(params.id)) }
   }
 
   async update({ params, request, i18n }: HttpContext) {
-    const template = await this.save(request, i18n, await Template.findOrFail(params.id))
+    const template = await this.save(request, i18n, await findLiveTemplate(params.id))
     return { data: serializeTemplate(template) }
   }
 
+  /**
+   * Deletes a template no campaign uses and archives one that only ended
+   * campaigns use, which then reads as not found here. A template that a
+   * campaign not ended uses is rejected with 409.
+   */
   async destroy({ params, response }: HttpContext) {
-    const template = await Template.findOrFail(params.id)
-    const before = templateAuditValues(template)
-    await removeMedia(template)
-    await template.delete()
-    await recordAudit('template.deleted', { targetType: 'template', targetId: template.id, before })
+    const template = await findLiveTemplate(params.id)
+    const result = await deleteTemplate(template)
+    if (result.outcome === 'in_use') {
+      const names = result.usage.active.map((campaign) => `"${campaign.name}"`).join(', ')
+      throw new ApiException(
+        `Template "${template.name}" is used by campaigns that have not ended: ${names}. ` +
+          'Change their send steps to another template, or wait until they finish, then delete it.',
+        { code: 'E_TEMPLATE_IN_USE', status: 409 }
+      )
+    }
     return response.noContent()
   }
 
@@ -53,6 +68,7 @@ export default class ApiTemplatesController {
     const input = await request.validateUsing(apiTemplateValidator)
     const clash = await Template.query()
       .where('name', input.name)
+      .whereNull('archived_at')
       .if(template.$isPersisted, (query) => query.whereNot('id', template.id))
       .first()
     if (clash) {

@@ -106,7 +106,7 @@ export const sendNode = defineNodeType({
       instanceId: context.config.instanceId,
     })
     if (outcome.status === 'failed') {
-      context.logger.info({ code: outcome.code, messageId: outcome.messageId }, 'send node failed')
+      context.logger.warn({ code: outcome.code, messageId: outcome.messageId }, 'send node failed')
     }
     return goTo(outcome.status)
   },

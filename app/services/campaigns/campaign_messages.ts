@@ -1,4 +1,6 @@
 import type { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import { fromSqlTime } from '#plugins/sdk/sql_time'
 import Message, { OUTBOUND_STATUSES, type OutboundStatus } from '#models/message'
 import { serializeMessage } from '#services/channels/channel_broadcast'
 import { runInTenant } from '#tenancy/tenant_context'
@@ -57,6 +59,8 @@ export function serializeCampaignMessage(message: Message) {
  * Counts the campaign's messages that reached each step. A message counts
  * for every step whose time it has, so a read message also counts as sent
  * and delivered, whatever order its receipts arrived in.
+ * `failedBeforeSending` counts the send steps that failed before their
+ * message existed, which no message row records.
  */
 export async function deliveryCounts(campaignId: number) {
   const [row] = await Message.query()
@@ -68,13 +72,54 @@ export async function deliveryCounts(campaignId: number) {
     .count('read_at as read')
     .count('failed_at as failed')
   const count = (name: string) => Number(row.$extras[name] ?? 0)
+  const [unsent] = await db
+    .from('step_failures')
+    .where('campaign_id', campaignId)
+    .count('* as total')
   return {
     total: count('total'),
     sent: count('sent'),
     delivered: count('delivered'),
     read: count('read'),
     failed: count('failed'),
+    failedBeforeSending: Number(unsent.total),
   }
+}
+
+/** Rows of the messages page's list of steps that failed before sending. */
+export const STEP_FAILURES_SHOWN = 50
+
+/**
+ * Lists the campaign's send steps that failed before their message
+ * existed (see `recordStepFailure`), newest first, with the contact's name.
+ */
+export async function campaignStepFailures(campaignId: number, limit = STEP_FAILURES_SHOWN) {
+  const rows = await db
+    .from('step_failures')
+    .leftJoin('contacts', 'contacts.id', 'step_failures.contact_id')
+    .where('step_failures.campaign_id', campaignId)
+    .select(
+      'step_failures.id',
+      'step_failures.node_id',
+      'step_failures.contact_id',
+      'step_failures.code',
+      'step_failures.reason',
+      'step_failures.created_at',
+      'contacts.name as contact_name',
+      'contacts.phone as contact_phone'
+    )
+    .orderBy('step_failures.id', 'desc')
+    .limit(limit)
+  return rows.map((row) => ({
+    id: Number(row.id),
+    nodeId: String(row.node_id),
+    contactId: row.contact_id === null ? null : Number(row.contact_id),
+    contactName: (row.contact_name as string | null) ?? null,
+    contactPhone: (row.contact_phone as string | null) ?? null,
+    code: String(row.code),
+    reason: String(row.reason),
+    failedAt: fromSqlTime(row.created_at)?.toISOString() ?? null,
+  }))
 }
 
 /** Lists the node ids that sent the campaign's messages, for the node filter. */
@@ -85,6 +130,16 @@ export async function campaignNodeIds(campaignId: number) {
     .distinct('node_id')
     .orderBy('node_id')
   return rows.map((row) => row.nodeId!)
+}
+
+/** Lists the node ids of the campaign's steps that failed before sending. */
+export async function stepFailureNodeIds(campaignId: number) {
+  const rows = await db
+    .from('step_failures')
+    .where('campaign_id', campaignId)
+    .distinct('node_id')
+    .orderBy('node_id')
+  return rows.map((row) => String(row.node_id))
 }
 
 /**

@@ -40,7 +40,7 @@ async function findNodes(campaignId: number, nodeIds: Set<string>) {
   return found
 }
 
-/** Reads the names of the saved templates the nodes' configurations name. */
+/** Reads the names of the saved templates the nodes' configurations name, archived ones included. */
 async function templateNamesOf(nodes: Iterable<FlowNode>) {
   const ids = new Set<number>()
   for (const node of nodes) {

@@ -7,27 +7,23 @@ import { nodeTypes } from '#flow/node_type_registry'
 import type { FlowValidationContext } from '#flow/flow_validator'
 import { parseTemplate, variablesOf } from '#services/templates/template_syntax'
 import { CAMPAIGN_PREFIX, CONTACT_VARIABLES } from '#services/templates/template_variables'
+import { templateIdsOf } from '#services/templates/template_usage'
+import { isEnded } from '#services/campaigns/campaign_states'
 
-/** Ids of the saved templates a graph names, in any configuration value of `{ templateId }` shape. */
-function templateIdsOf(graph: FlowGraph) {
-  const ids = new Set<number>()
-  for (const node of graph.nodes) {
-    for (const value of Object.values(node.config ?? {})) {
-      const templateId = (value as { templateId?: unknown } | null)?.templateId
-      if (typeof templateId === 'number') {
-        ids.add(templateId)
-      }
-    }
-  }
-  return [...ids]
-}
-
-async function templateVariables(ids: number[]) {
+/**
+ * Reads the variables of the templates with the given ids. Archived
+ * templates count only with `withArchived`, so a campaign still to run
+ * cannot be published with one, while an ended campaign's flow stays valid.
+ */
+async function templateVariables(ids: number[], withArchived: boolean) {
   const variables = new Map<number, string[]>()
   if (ids.length === 0) {
     return variables
   }
-  for (const template of await Template.query().whereIn('id', ids)) {
+  const templates = await Template.query()
+    .whereIn('id', ids)
+    .if(!withArchived, (query) => query.whereNull('archived_at'))
+  for (const template of templates) {
     const parsed = parseTemplate(template.body)
     const names = parsed.ok ? variablesOf(parsed.nodes).map((variable) => variable.name) : []
     variables.set(template.id, names)
@@ -62,7 +58,7 @@ export async function validationContextFor(
   return {
     registry: nodeTypes,
     knownVariables: await campaignVariables(campaign),
-    templateVariables: await templateVariables(templateIdsOf(graph)),
+    templateVariables: await templateVariables([...templateIdsOf(graph)], isEnded(campaign.state)),
     isAvailable: (entry) => entry.plugin === null || enabled.has(entry.plugin),
   }
 }

@@ -11,6 +11,7 @@ import Tenant from '#models/tenant'
 import type { MessageRecord } from '#models/message'
 import { maskAddress } from '#sdk'
 import { rememberDelayedQueue } from '#engine/engine_queues'
+import { requestProgress } from '#engine/campaign_progress'
 import { storeHealth } from '#services/channels/instance_state'
 import { recipientLocale } from '#services/recipient_locale'
 
@@ -48,6 +49,19 @@ export async function holdForHealth(
 export async function campaignsUsing(instanceId: number) {
   const campaigns = await Campaign.query().whereIn('state', [...ACTIVE_STATES])
   return campaigns.filter((campaign) => campaign.channelInstanceIds.includes(instanceId))
+}
+
+/**
+ * Asks for the progress of the running campaigns that send through the
+ * instance, after its status changed, so their pages show whether the
+ * number is connected although their counts did not move.
+ */
+export async function refreshCampaignsOf(instanceId: number) {
+  for (const campaign of await campaignsUsing(instanceId)) {
+    if (campaign.state === 'running') {
+      requestProgress(campaign.tenantId, campaign.id)
+    }
+  }
 }
 
 /**

@@ -35,7 +35,7 @@ import { gateOutboundSend } from '#engine/send_gate'
 import { resumeAfterSend } from '#engine/send_resume'
 import { findInstanceOrFail, findMessageToSend } from '#engine/batched_reads'
 import { enqueueJourneyJob, type JourneyJobData } from '#engine/engine_queues'
-import { applyHealth, holdForHealth } from '#services/channels/instance_health'
+import { applyHealth, holdForHealth, refreshCampaignsOf } from '#services/channels/instance_health'
 
 /**
  * Sends of one instance in flight at once when its channel does not set
@@ -266,6 +266,7 @@ export class InstanceSession {
 
     const instance = await this.#tenant(() => ChannelInstance.findOrFail(this.instanceId))
     broadcastInstance(instance)
+    await this.#tenant(() => refreshCampaignsOf(this.instanceId))
 
     if (event.status === 'open') {
       this.#startSending(instance)

@@ -130,7 +130,10 @@ async function demoList(owner: User, tenantId: number) {
 }
 
 async function demoTemplate() {
-  const existing = await Template.findBy('name', DEMO_NAMES.template)
+  const existing = await Template.query()
+    .where('name', DEMO_NAMES.template)
+    .whereNull('archived_at')
+    .first()
   if (existing) {
     return existing
   }

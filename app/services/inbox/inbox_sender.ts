@@ -62,7 +62,7 @@ function assertInstanceCanSend(instance: ChannelInstance) {
 }
 
 async function renderTemplate(templateId: number, contact: Contact | null) {
-  const template = await Template.find(templateId)
+  const template = await Template.query().where('id', templateId).whereNull('archived_at').first()
   if (!template) {
     throw new InboxSendException(
       `No template with id ${templateId} in this tenant: pick one from the list`,

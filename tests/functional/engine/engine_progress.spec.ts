@@ -103,7 +103,8 @@ test.group('Engine progress publication', (group) => {
       .header('accept', 'application/json')
       .loginAs(owner)
     page.assertStatus(200)
-    assert.deepEqual(page.body().progress, progress)
+    // The page adds the numbers not connected, read when it is requested: none here.
+    assert.deepEqual(page.body().progress, { ...progress, offline: null })
 
     await runInTenant(tenant.id, () => applyAction(campaign.id, 'cancel', owner.id))
   }).timeout(60_000)

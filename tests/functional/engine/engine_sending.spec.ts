@@ -5,12 +5,12 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { applyAction } from '#services/campaigns/campaign_states'
 import { enqueueOutbound, outboundQueueName } from '#services/channels/outbound_queue'
 import { enqueueJourneyJob } from '#engine/engine_queues'
+import { computeProgress } from '#engine/campaign_progress'
 import CustomField from '#models/custom_field'
 import Template from '#models/template'
 import { saveFieldValues } from '#services/contacts/custom_field_values'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
-import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
-import type { FlowGraph } from '#flow/flow_graph'
+import { graphEdge, graphNode, sendNode, templateSendFlow } from '#tests/helpers/campaigns'
 import { pairedSandbox, sandboxSendCount, waitFor } from '#tests/helpers/channels'
 import {
   campaignJourneys,
@@ -130,22 +130,16 @@ test.group('Engine sending', (group) => {
         Template.create({ name: 'Antigo', body: 'Mensagem antiga' }),
       ])
     )
-    const templateFlow = (templateId: number): FlowGraph => ({
-      nodes: [
-        graphNode('start', 'start'),
-        graphNode('hello', 'send', {
-          message: { templateId, text: null },
-          media: null,
-          instanceId: null,
-        }),
-      ],
-      edges: [graphEdge('start', 'next', 'hello')],
-    })
-    const edited = await publishedCampaign(tenant.id, owner.id, templateFlow(kept.id), attributes)
+    const edited = await publishedCampaign(
+      tenant.id,
+      owner.id,
+      templateSendFlow(kept.id),
+      attributes
+    )
     const orphaned = await publishedCampaign(
       tenant.id,
       owner.id,
-      templateFlow(deleted.id),
+      templateSendFlow(deleted.id),
       attributes
     )
     await runInTenant(tenant.id, async () => {
@@ -170,6 +164,22 @@ test.group('Engine sending', (group) => {
       .where('node_id', 'hello')
     assert.lengthOf(steps, 2)
     assert.isTrue(steps.every((step) => step.port === 'failed'))
+
+    // The failures have no message row, so they are recorded apart and counted as failed.
+    const failures = await db.from('step_failures').where('campaign_id', orphaned.id)
+    assert.lengthOf(failures, 2)
+    for (const failure of failures) {
+      assert.equal(failure.code, 'E_TEMPLATE_RENDER')
+      assert.equal(failure.node_id, 'hello')
+      assert.include(failure.reason, `template ${deleted.id} not found`)
+    }
+    const progress = await runInTenant(tenant.id, () => computeProgress(orphaned.id))
+    assert.equal(progress.totals.failed, 2)
+    assert.equal(progress.totals.sent, 0)
+    await waitFor(async () => {
+      const run = await db.from('campaign_runs').where('campaign_id', orphaned.id).first()
+      return run && Number(run.failed) === 2
+    }, 'the stored progress to count the two failures')
   }).timeout(30_000)
 
   test('two numbers keep their own pace in parallel', async ({ assert }) => {

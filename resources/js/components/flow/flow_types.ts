@@ -107,4 +107,13 @@ export interface CampaignProgress {
     nodesPerMinute: Record<string, number>
   }
   held?: { journeys: number; until: string | null }
+  /** The campaign's numbers that are not connected; `null` or left out while all are. */
+  offline?: CampaignOffline | null
+}
+
+/** Numbers of a campaign whose channel instance is not connected. */
+export interface CampaignOffline {
+  numbers: { id: number; name: string; status: string }[]
+  /** Whether none of the campaign's numbers is connected. */
+  all: boolean
 }
