@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import type { I18n } from '@adonisjs/i18n'
 import ChannelInstance from '#models/channel_instance'
 import {
   instanceUpdateValidator,
@@ -6,6 +7,7 @@ import {
   pairingCodeValidator,
 } from '#validators/channels'
 import { availableChannels } from '#services/channels/channel_catalog'
+import { channelConfigMessages } from '#services/channels/config_messages'
 import { serializeInstance } from '#services/channels/channel_broadcast'
 import {
   campaignsUsing,
@@ -18,6 +20,12 @@ import {
   resumeSends,
   updateInstance,
 } from '#services/channels/instance_service'
+
+/** Returns the messages of a channel's settings errors, or none for an unknown channel. */
+function configMessages(i18n: I18n, channelId: string) {
+  const channel = availableChannels().find((candidate) => candidate.id === channelId)
+  return channel ? channelConfigMessages(i18n, channel.configFields ?? []) : undefined
+}
 
 /** The connections page: the tenant's channel instances and their live sessions. */
 export default class ConnectionsController {
@@ -40,15 +48,19 @@ export default class ConnectionsController {
   async store({ request, response, bouncer, session, i18n }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const input = await request.validateUsing(instanceValidator)
-    await createInstance(input)
+    await createInstance(input, configMessages(i18n, input.channel))
     session.flash('success', i18n.t('connections.created', { name: input.name }))
     return response.redirect('/connections')
   }
 
-  async update({ params, request, response, bouncer }: HttpContext) {
+  async update({ params, request, response, bouncer, i18n }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const instance = await ChannelInstance.findOrFail(params.id)
-    await updateInstance(instance, await request.validateUsing(instanceUpdateValidator))
+    await updateInstance(
+      instance,
+      await request.validateUsing(instanceUpdateValidator),
+      configMessages(i18n, instance.channel)
+    )
     return response.redirect('/connections')
   }
 

@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Contact from '#models/contact'
 import ContactList from '#models/contact_list'
 import CustomField from '#models/custom_field'
-import { contactValidator } from '#validators/audience'
+import { CONTACT_LANGUAGES, contactValidator } from '#validators/audience'
 import {
   ContactInputException,
   deleteContact,
@@ -50,6 +50,7 @@ export default class ContactsController {
     return inertia.render('contacts/show', {
       contact: null,
       defaultCountry: tenant.defaultCountry,
+      languages: CONTACT_LANGUAGES,
       fields: fields.map(serializeField),
       lists: [],
       canEdit: true,
@@ -81,6 +82,7 @@ export default class ContactsController {
     return inertia.render('contacts/show', {
       contact: { ...serializeContact(contact), fields: values },
       defaultCountry: tenant.defaultCountry,
+      languages: CONTACT_LANGUAGES,
       fields: fields.map(serializeField),
       lists: contact.lists.map((list) => ({ id: list.id, name: list.name })),
       canEdit: await bouncer.allows('designCampaigns'),

@@ -1,8 +1,17 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
 import CustomField from '#models/custom_field'
 import { customFieldValidator } from '#validators/audience'
 import { serializeField } from '#services/contacts/contact_serializer'
 import { CONTACT_VARIABLES } from '#services/templates/template_variables'
+
+/**
+ * Returns a validation error on one field of the form, which the page shows
+ * under that field and keeps the typed values for, like a schema error.
+ */
+function fieldError(field: string, message: string) {
+  return new vineErrors.E_VALIDATION_ERROR([{ field, message, rule: field }])
+}
 
 export default class CustomFieldsController {
   async index({ inertia, bouncer }: HttpContext) {
@@ -19,18 +28,14 @@ export default class CustomFieldsController {
     const input = await request.validateUsing(customFieldValidator)
     const clash = input.key in CONTACT_VARIABLES || (await CustomField.findBy('key', input.key))
     if (clash) {
-      session.flashAll()
-      session.flashErrors({ key: i18n.t('contacts.fields.key_taken', { key: input.key }) })
-      return response.redirect().back()
+      throw fieldError('key', i18n.t('contacts.fields.key_taken', { key: input.key }))
     }
     const options = (input.options ?? '')
       .split(',')
       .map((option) => option.trim())
       .filter(Boolean)
     if (input.type === 'choice' && options.length < 2) {
-      session.flashAll()
-      session.flashErrors({ options: i18n.t('contacts.fields.options_needed') })
-      return response.redirect().back()
+      throw fieldError('options', i18n.t('contacts.fields.options_needed'))
     }
     const field = await CustomField.create({
       ...input,

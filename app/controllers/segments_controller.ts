@@ -6,7 +6,7 @@ import Segment from '#models/segment'
 import { segmentValidator } from '#validators/audience'
 import { countSegment } from '#services/segments/audience_query'
 import {
-  parseSegmentGroup,
+  parseSegmentRules,
   segmentRulesMessage,
   SegmentRulesException,
 } from '#services/segments/segment_rules'
@@ -55,7 +55,7 @@ export default class SegmentsController {
   async count({ request, response, bouncer, i18n }: HttpContext) {
     await bouncer.authorize('viewTenant')
     try {
-      const rules = parseSegmentGroup(request.input('rules'))
+      const rules = await parseSegmentRules(request.input('rules'))
       return response.json({ count: await countSegment(rules) })
     } catch (error) {
       if (error instanceof SegmentRulesException) {
@@ -72,7 +72,7 @@ export default class SegmentsController {
   private async save({ request, session, i18n, logger }: HttpContext, segment: Segment) {
     const input = await request.validateUsing(segmentValidator)
     try {
-      const rules = parseSegmentGroup(input.rules)
+      const rules = await parseSegmentRules(input.rules)
       const clash = await Segment.query()
         .where('name', input.name)
         .if(segment.$isPersisted, (query) => query.whereNot('id', segment.id))
@@ -88,7 +88,8 @@ export default class SegmentsController {
       return segment
     } catch (error) {
       if (error instanceof SegmentRulesException) {
-        session.flashErrors({ rules: segmentRulesMessage(error, i18n) })
+        session.flashAll()
+        session.flashErrors({ [error.path]: segmentRulesMessage(error, i18n) })
         return null
       }
       throw error

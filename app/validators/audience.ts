@@ -3,6 +3,9 @@ import { CONSENT_STATES } from '#models/contact'
 import { CUSTOM_FIELD_TYPES } from '#models/custom_field'
 import { contactTimeZone } from '#validators/time_zones'
 
+/** Languages a contact may be marked with: the interface's locales. */
+export const CONTACT_LANGUAGES = ['en', 'pt-BR'] as const
+
 export const contactValidator = vine.compile(
   vine.object({
     name: vine.string().trim().maxLength(160).nullable().optional(),
@@ -12,7 +15,7 @@ export const contactValidator = vine.compile(
     city: vine.string().trim().maxLength(120).nullable().optional(),
     notes: vine.string().maxLength(5000).nullable().optional(),
     timezone: contactTimeZone(),
-    language: vine.string().trim().maxLength(10).nullable().optional(),
+    language: vine.enum(CONTACT_LANGUAGES).nullable().optional(),
     tags: vine.string().trim().maxLength(1000).nullable().optional(),
     consent: vine.enum(CONSENT_STATES).optional(),
     fields: vine.record(vine.string().maxLength(1000).nullable()).optional(),

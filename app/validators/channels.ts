@@ -4,14 +4,18 @@ export const instanceValidator = vine.create(
   vine.object({
     name: vine.string().trim().minLength(1).maxLength(120),
     channel: vine.string().trim().maxLength(50),
-    config: vine.record(vine.any()).optional(),
+    /**
+     * Channel settings, checked against the channel's own schema. A setting
+     * left empty arrives as null and takes the channel's default.
+     */
+    config: vine.record(vine.any().optional()).optional(),
   })
 )
 
 export const instanceUpdateValidator = vine.create(
   vine.object({
     name: vine.string().trim().minLength(1).maxLength(120),
-    config: vine.record(vine.any()).optional(),
+    config: vine.record(vine.any().optional()).optional(),
   })
 )
 

@@ -20,6 +20,41 @@ export function canonicalZone(value: string) {
   return ZONE_NAME.test(resolved) && !resolved.startsWith('SystemV/') ? resolved : null
 }
 
+/** Returns the edit distance between two strings: insertions, deletions and substitutions. */
+function editDistance(left: string, right: string) {
+  let previous = Array.from({ length: right.length + 1 }, (_, index) => index)
+  for (let row = 1; row <= left.length; row++) {
+    const current = [row]
+    for (let column = 1; column <= right.length; column++) {
+      const substitution = previous[column - 1] + (left[row - 1] === right[column - 1] ? 0 : 1)
+      current[column] = Math.min(previous[column] + 1, current[column - 1] + 1, substitution)
+    }
+    previous = current
+  }
+  return previous[right.length]
+}
+
+/**
+ * Returns the IANA zone spelled closest to `value`, ignoring letter case,
+ * when at most a fifth of its letters (and at least 2) differ, such as
+ * `America/Sao_Paulo` for `America/Sao_Polo`. Returns null otherwise.
+ */
+export function closestZone(value: string) {
+  const typed = value.trim().toLowerCase()
+  const allowed = Math.max(2, Math.floor(typed.length / 5))
+  let best: { zone: string; distance: number } | null = null
+  for (const zone of Intl.supportedValuesOf('timeZone')) {
+    if (Math.abs(zone.length - typed.length) > allowed) {
+      continue
+    }
+    const distance = editDistance(typed, zone.toLowerCase())
+    if (distance <= allowed && (best === null || distance < best.distance)) {
+      best = { zone, distance }
+    }
+  }
+  return best?.zone ?? null
+}
+
 /**
  * Accepts only a time zone of the IANA database, such as
  * `America/Sao_Paulo`, and stores its canonical spelling. With a name that
@@ -33,6 +68,16 @@ const knownZone = vine.createRule((value, _options, field) => {
   }
   const zone = canonicalZone(value)
   if (zone === null) {
+    const suggestion = closestZone(value)
+    if (suggestion) {
+      field.report(
+        `"${value}" is not a time zone: did you mean ${suggestion}?`,
+        'timeZoneSuggestion',
+        field,
+        { value, suggestion }
+      )
+      return
+    }
     field.report(
       '"{value}" is not a time zone of the IANA list. Type one such as America/Sao_Paulo',
       'timeZone',

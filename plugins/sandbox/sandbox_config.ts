@@ -42,22 +42,23 @@ export function sandboxConfig(input: Record<string, unknown>): SandboxConfig {
   return { ...SANDBOX_DEFAULTS, ...(Object.fromEntries(defined) as SandboxConfigInput) }
 }
 
-const field = (name: keyof SandboxConfig, max: number, unit?: string): FormField => ({
+/** A number field whose range matches `sandboxConfigSchema` and whose placeholder is the default. */
+const field = (name: keyof SandboxConfig, min: number, max: number): FormField => ({
   kind: 'number',
   name,
   label: `sandbox.fields.${name}`,
-  min: 0,
+  min,
   max,
-  unit,
+  default: SANDBOX_DEFAULTS[name] as number,
 })
 
 export const sandboxConfigFields: FormField[] = [
-  field('sentDelayMs', 60_000),
-  field('deliveredDelayMs', 600_000),
-  field('readDelayMs', 3_600_000),
+  field('sentDelayMs', 0, 60_000),
+  field('deliveredDelayMs', 0, 600_000),
+  field('readDelayMs', 0, 3_600_000),
   { kind: 'boolean', name: 'readReceipts', label: 'sandbox.fields.readReceipts' },
-  field('failurePercent', 100),
-  field('notOnWhatsAppPercent', 100),
-  field('qrRefreshMs', 300_000),
-  field('qrAttempts', 50),
+  field('failurePercent', 0, 100),
+  field('notOnWhatsAppPercent', 0, 100),
+  field('qrRefreshMs', 500, 300_000),
+  field('qrAttempts', 1, 50),
 ]

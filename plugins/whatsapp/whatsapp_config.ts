@@ -50,5 +50,6 @@ export const whatsappConfigFields: FormField[] = [
     help: 'whatsapp.fields.typingMsHelp',
     min: 0,
     max: 15_000,
+    default: WHATSAPP_DEFAULTS.typingMs,
   },
 ]

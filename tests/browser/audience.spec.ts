@@ -180,7 +180,7 @@ test.group('Contacts import problems in Portuguese', (group) => {
 
     const editor = await visit(`/segments/${segment.id}`)
     await editor.assertTextContains(
-      '[data-test-id="segment-count-error"]',
+      '[data-test-id="error-rules.0"]',
       'Regra 1 (Adicionado antes de): "2025-02-30" não é uma data que existe.'
     )
     await editor.locator('[data-test-id="segment-name"]').waitFor()

@@ -1,10 +1,10 @@
 import { test } from '@japa/runner'
 import type { Assert } from '@japa/assert'
-import type { Locator, Page } from 'playwright'
+import type { Page } from 'playwright'
 import Campaign from '#models/campaign'
 import { runInTenant } from '#tenancy/tenant_context'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
-import { capture } from '#tests/helpers/browser_pages'
+import { assertMessageBeside, capture } from '#tests/helpers/browser_pages'
 
 /** Expected messages of the two broken rules, in each language. */
 const MESSAGES = {
@@ -40,24 +40,6 @@ async function saveBrokenSettings(page: Page) {
   await page.locator('[data-test-id="field-quiet-start"]').fill('21:00')
   await page.locator('[data-test-id="field-quiet-end"]').fill('21:00')
   await page.locator('[data-test-id="campaign-save"]').click()
-}
-
-/**
- * Checks that `input` is marked invalid and described by `message`, which
- * shows `text` just below the input and within its column.
- */
-async function assertMessageBeside(assert: Assert, input: Locator, message: Locator, text: string) {
-  await message.waitFor()
-  assert.equal(await message.innerText(), text)
-  assert.equal(await input.getAttribute('aria-invalid'), 'true')
-  assert.equal(await input.getAttribute('aria-describedby'), await message.getAttribute('id'))
-
-  const inputBox = (await input.boundingBox())!
-  const messageBox = (await message.boundingBox())!
-  const gap = messageBox.y - (inputBox.y + inputBox.height)
-  assert.isAtLeast(gap, 0, 'the message sits below its input')
-  assert.isBelow(gap, 24, 'the message sits right below its input')
-  assert.isBelow(Math.abs(messageBox.x - inputBox.x), 4, 'the message starts where its input does')
 }
 
 /** Checks every message of a failed save, the focus and the values typed before it. */

@@ -1,3 +1,6 @@
+import type { Assert } from '@japa/assert'
+import type { Locator } from 'playwright'
+
 /** The charts' colour of the "sent" bars, #128c7e, as RGB. */
 const SENT_COLOUR = [0x12, 0x8c, 0x7e]
 
@@ -32,4 +35,27 @@ export async function capture(
   if (process.env.SCREENSHOT_DIR) {
     await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/${name}.png`, fullPage: true })
   }
+}
+
+/**
+ * Checks that `input` is marked invalid and described by `message`, which
+ * shows `text` just below the input and within its column.
+ */
+export async function assertMessageBeside(
+  assert: Assert,
+  input: Locator,
+  message: Locator,
+  text: string
+) {
+  await message.waitFor()
+  assert.equal(await message.innerText(), text)
+  assert.equal(await input.getAttribute('aria-invalid'), 'true')
+  assert.equal(await input.getAttribute('aria-describedby'), await message.getAttribute('id'))
+
+  const inputBox = (await input.boundingBox())!
+  const messageBox = (await message.boundingBox())!
+  const gap = messageBox.y - (inputBox.y + inputBox.height)
+  assert.isAtLeast(gap, 0, 'the message sits below its input')
+  assert.isBelow(gap, 24, 'the message sits right below its input')
+  assert.isBelow(Math.abs(messageBox.x - inputBox.x), 4, 'the message starts where its input does')
 }

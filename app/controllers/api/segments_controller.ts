@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Segment from '#models/segment'
 import { apiSegmentValidator, paginationValidator } from '#validators/api'
 import { countSegment } from '#services/segments/audience_query'
-import { parseSegmentGroup } from '#services/segments/segment_rules'
+import { parseSegmentRules } from '#services/segments/segment_rules'
 import { ApiException } from '#services/api/api_errors'
 import { pageOf, paginated } from '#services/api/pagination'
 import { serializeSegment } from '#services/api/api_serializers'
@@ -37,7 +37,7 @@ export default class ApiSegmentsController {
 
   private async save(request: HttpContext['request'], segment: Segment) {
     const input = await request.validateUsing(apiSegmentValidator)
-    const rules = parseSegmentGroup(input.rules)
+    const rules = await parseSegmentRules(input.rules)
     const clash = await Segment.query()
       .where('name', input.name)
       .if(segment.$isPersisted, (query) => query.whereNot('id', segment.id))

@@ -111,6 +111,11 @@ export interface NumberFormField extends BaseFormField {
   step?: number
   /** Translation key of the unit shown after the input, such as `ui.units.percent`. */
   unit?: string
+  /**
+   * Value used when the field is left empty. The form shows it as the
+   * placeholder. @default undefined (no value)
+   */
+  default?: number
 }
 
 export interface BooleanFormField extends BaseFormField {

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
-import vine from '@vinejs/vine'
+import vine, { errors as vineErrors } from '@vinejs/vine'
+import type { MessagesProviderContact } from '@vinejs/vine/types'
 import { TERMINAL_STATUSES } from '#sdk'
 import ChannelInstance from '#models/channel_instance'
 import { getQueue } from '#queues/queue_factory'
@@ -16,21 +17,56 @@ import Campaign from '#models/campaign'
  * actions are commands to the instance's owner. Run inside the tenant scope.
  */
 
-/** Validates a configuration against the channel's `configSchema`. */
-async function validConfig(channelId: string, config: Record<string, unknown>) {
+/**
+ * Returns the configuration without the settings left empty, which take the
+ * channel's defaults. A form sends an emptied number input as `""`.
+ */
+function withoutBlankSettings(config: Record<string, unknown>) {
+  return Object.fromEntries(
+    Object.entries(config).filter(
+      ([, value]) => value !== null && !(typeof value === 'string' && value.trim() === '')
+    )
+  )
+}
+
+/**
+ * Validates a configuration against the channel's `configSchema`. A failure
+ * is raised as a validation error whose fields are `config.<setting>`, the
+ * keys of the settings form.
+ */
+async function validConfig(
+  channelId: string,
+  config: Record<string, unknown>,
+  messagesProvider?: MessagesProviderContact
+) {
   const channel = findChannel(channelId)
   if (!channel.configSchema) {
     return {}
   }
-  return (await vine.create(channel.configSchema).validate(config)) as Record<string, unknown>
+  try {
+    return (await vine
+      .create(channel.configSchema)
+      .validate(withoutBlankSettings(config), { messagesProvider })) as Record<string, unknown>
+  } catch (error) {
+    if (!(error instanceof vineErrors.E_VALIDATION_ERROR)) {
+      throw error
+    }
+    const messages = error.messages as { field: string; message: string; rule: string }[]
+    throw new vineErrors.E_VALIDATION_ERROR(
+      messages.map((message) => ({ ...message, field: `config.${message.field}` }))
+    )
+  }
 }
 
-export async function createInstance(input: {
-  name: string
-  channel: string
-  config?: Record<string, unknown>
-}) {
-  const config = await validConfig(input.channel, input.config ?? {})
+export async function createInstance(
+  input: {
+    name: string
+    channel: string
+    config?: Record<string, unknown>
+  },
+  messagesProvider?: MessagesProviderContact
+) {
+  const config = await validConfig(input.channel, input.config ?? {}, messagesProvider)
   const instance = await ChannelInstance.create({
     name: input.name,
     channel: input.channel,
@@ -46,11 +82,12 @@ export async function createInstance(input: {
 /** Changes name and configuration. A live session reads the new configuration at its next connect. */
 export async function updateInstance(
   instance: ChannelInstance,
-  input: { name: string; config?: Record<string, unknown> }
+  input: { name: string; config?: Record<string, unknown> },
+  messagesProvider?: MessagesProviderContact
 ) {
   instance.name = input.name
   if (input.config) {
-    instance.config = await validConfig(instance.channel, input.config)
+    instance.config = await validConfig(instance.channel, input.config, messagesProvider)
   }
   await instance.save()
   broadcastInstance(instance)

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon'
+import CustomField from '#models/custom_field'
 import type { I18n } from '@adonisjs/i18n'
 import { Exception } from '@adonisjs/core/exceptions'
 import { CONSENT_STATES, type ConsentState } from '#models/contact'
@@ -43,6 +44,8 @@ export interface InvalidRuleValue {
   type: string
   op: string
   value: string
+  /** Key of the message under `lists.rule_errors`. */
+  problem: 'date_invalid' | 'number_invalid' | 'value_missing'
 }
 
 /**
@@ -72,10 +75,11 @@ export function segmentRulesMessage(error: SegmentRulesException, i18n: I18n) {
     return i18n.t('lists.rules_invalid', { path: error.path, reason: error.reason })
   }
   const rule = `${i18n.t(`lists.rule_types.${invalid.type}`)} ${i18n.t(`lists.ops.${invalid.op}`)}`
-  return i18n.t('lists.rule_errors.date_invalid', {
+  return i18n.t(`lists.rule_errors.${invalid.problem}`, {
     number: ruleNumber(error.path),
     rule,
     value: invalid.value,
+    example: 1234.56,
   })
 }
 
@@ -122,20 +126,28 @@ function parseRule(input: any, path: string): SegmentRule {
   const fail = (reason: string): never => {
     throw new SegmentRulesException(path, reason)
   }
+  const missing = (reason: string): never => {
+    throw new SegmentRulesException(path, reason, {
+      type: input.type,
+      op: input.op,
+      value: '',
+      problem: 'value_missing',
+    })
+  }
   switch (input?.type) {
     case 'tag':
-      if (!['has', 'has_not'].includes(input.op) || !text(input.value))
-        fail('a tag rule needs a tag')
+      if (!['has', 'has_not'].includes(input.op)) fail('a tag rule needs has or has_not')
+      if (!text(input.value)) missing('a tag rule needs a tag')
       return { type: 'tag', op: input.op, value: text(input.value) }
     case 'field':
       if (!text(input.key) || !FIELD_OPERATORS.includes(input.op))
         fail('a field rule needs a field')
       if (!['empty', 'not_empty'].includes(input.op) && !text(input.value))
-        fail('a value is missing')
+        missing('a value is missing')
       return { type: 'field', key: text(input.key), op: input.op, value: text(input.value) }
     case 'city':
-      if (!['is', 'is_not', 'contains'].includes(input.op) || !text(input.value))
-        fail('a city is missing')
+      if (!['is', 'is_not', 'contains'].includes(input.op)) fail('unknown city operator')
+      if (!text(input.value)) missing('a city is missing')
       return { type: 'city', op: input.op, value: text(input.value) }
     case 'consent':
       if (!['is', 'is_not'].includes(input.op) || !CONSENT_STATES.includes(input.value))
@@ -148,8 +160,9 @@ function parseRule(input: any, path: string): SegmentRule {
       if (!['yes', 'no'].includes(input.op)) fail('replied needs yes or no')
       return { type: 'replied', op: input.op }
     case 'list':
-      if (!['in', 'not_in'].includes(input.op) || !Number.isInteger(Number(input.value)))
-        fail('a list is missing')
+      if (!['in', 'not_in'].includes(input.op)) fail('a list rule needs in or not_in')
+      if (!text(String(input.value ?? '')) || !Number.isInteger(Number(input.value)))
+        missing('a list is missing')
       return { type: 'list', op: input.op, value: Number(input.value) }
     default:
       return fail(`unknown rule type "${String(input?.type)}"`)
@@ -162,15 +175,90 @@ function parseRule(input: any, path: string): SegmentRule {
  * named instead of matching nothing.
  */
 function parseDateRule(input: any, value: string, path: string): SegmentRule {
-  if (!['before', 'after'].includes(input.op) || !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+  if (!['before', 'after'].includes(input.op)) {
+    throw new SegmentRulesException(path, 'a date rule needs before or after')
+  }
+  if (value === '') {
+    throw new SegmentRulesException(path, 'a date is missing', {
+      type: input.type,
+      op: input.op,
+      value,
+      problem: 'value_missing',
+    })
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     throw new SegmentRulesException(path, 'a date in the form YYYY-MM-DD is missing')
   }
   if (!DateTime.fromISO(value, { zone: 'utc' }).isValid) {
     throw new SegmentRulesException(
       path,
       `"${value}" is not a day of the calendar; use an existing date in the form YYYY-MM-DD`,
-      { type: input.type, op: input.op, value }
+      { type: input.type, op: input.op, value, problem: 'date_invalid' }
     )
   }
   return { type: input.type, op: input.op, value }
+}
+
+/** A number as the editor sends it: digits with an optional `.` decimal part, as in `-1000.5`. */
+const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/
+
+/**
+ * Checks the values of rules on number and date custom fields, which the
+ * query compares as numbers and days, and returns the rules with numbers
+ * in plain form. A decimal comma (`1000,5`) is read as a point. Thousands
+ * separators are rejected, because `1.000` is a thousand in pt-BR and one in
+ * English, so the editor sends plain numbers.
+ */
+export function checkFieldRuleValues(
+  group: SegmentGroup,
+  fieldTypes: Map<string, string>,
+  path = 'rules'
+): SegmentGroup {
+  return {
+    match: group.match,
+    rules: group.rules.map((rule, index) => {
+      const rulePath = `${path}.${index}`
+      if (isGroup(rule)) {
+        return checkFieldRuleValues(rule, fieldTypes, `${rulePath}.rules`)
+      }
+      if (rule.type !== 'field' || ['empty', 'not_empty', 'contains'].includes(rule.op)) {
+        return rule
+      }
+      const fieldType = fieldTypes.get(rule.key)
+      const value = rule.value ?? ''
+      if (fieldType === 'number') {
+        const plain = value.replace(/^(-?\d+),(\d+)$/, '$1.$2')
+        if (!PLAIN_NUMBER.test(plain)) {
+          throw new SegmentRulesException(rulePath, `"${value}" is not a number`, {
+            type: 'field',
+            op: rule.op,
+            value,
+            problem: 'number_invalid',
+          })
+        }
+        return { ...rule, value: plain }
+      }
+      const isDay = /^\d{4}-\d{2}-\d{2}$/.test(value) && DateTime.fromISO(value).isValid
+      if (fieldType === 'date' && !isDay) {
+        throw new SegmentRulesException(rulePath, `"${value}" is not a date`, {
+          type: 'field',
+          op: rule.op,
+          value,
+          problem: 'date_invalid',
+        })
+      }
+      return rule
+    }),
+  }
+}
+
+/**
+ * Checks rules from a request against the tenant's custom fields, and
+ * returns them with the values of number fields in plain form. Run inside
+ * the tenant scope.
+ */
+export async function parseSegmentRules(input: unknown) {
+  const fields = await CustomField.all()
+  const fieldTypes = new Map(fields.map((field) => [field.key, field.type as string]))
+  return checkFieldRuleValues(parseSegmentGroup(input), fieldTypes)
 }

@@ -162,7 +162,7 @@ test.group('Segments count', (group) => {
       assert.include(count.body().message, message)
       form.assertStatus(302)
       const errors = (form.flashMessages().errorsBag ?? {}) as Record<string, string>
-      assert.include(errors.rules, message)
+      assert.include(errors['rules.1'], message)
       assert.equal(api.status(), 422, value)
       assert.equal(api.body().errors[0].code, 'E_SEGMENT_INVALID')
       assert.include(api.body().errors[0].message, message)
@@ -194,6 +194,60 @@ test.group('Segments count', (group) => {
     assert.include(
       response.body().message,
       'Regra 1 (Último contato depois de): "2024-04-31" não é uma data que existe.'
+    )
+  })
+
+  test('number values in plain form', async ({ client, assert }) => {
+    const { owner } = await seedAudience()
+    const count = (value: string) =>
+      client
+        .post('/segments/count')
+        .json({
+          rules: { match: 'all', rules: [{ type: 'field', key: 'score', op: 'gt', value }] },
+        })
+        .loginAs(owner)
+        .withCsrfToken()
+
+    const plain = await count('7.5')
+    plain.assertStatus(200)
+    assert.equal(plain.body().count, 1, 'Ana, because Dani opted out')
+    const comma = await count('7,5')
+    assert.equal(comma.body().count, 1)
+
+    for (const value of ['1.000,00', 'abc', '1,000.00']) {
+      const rejected = await count(value)
+      rejected.assertStatus(422)
+      assert.equal(rejected.body().path, 'rules.0')
+      assert.equal(
+        rejected.body().message,
+        `Rule 1 (Custom field greater than): "${value}" is not a number. ` +
+          'Type a number such as 1,234.56.'
+      )
+    }
+  })
+
+  test('empty value is an error', async ({ client, assert }) => {
+    const { owner } = await seedAudience()
+    owner.locale = 'pt-BR'
+    await owner.save()
+    const response = await client
+      .post('/segments/count')
+      .json({
+        rules: {
+          match: 'any',
+          rules: [
+            { type: 'city', op: 'is', value: 'Santos' },
+            { match: 'all', rules: [{ type: 'field', key: 'score', op: 'lt', value: ' ' }] },
+          ],
+        },
+      })
+      .loginAs(owner)
+      .withCsrfToken()
+    response.assertStatus(422)
+    assert.equal(response.body().path, 'rules.1.rules.0')
+    assert.equal(
+      response.body().message,
+      'Regra 2.1 (Campo personalizado menor que): falta o valor. Preencha-o ou remova a regra.'
     )
   })
 
