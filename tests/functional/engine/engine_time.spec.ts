@@ -202,9 +202,14 @@ test.group('Engine time', (group) => {
     // 14:00 in São Paulo: two sends today, the cap's next days start at midnight.
     await moveClockTo(utc('2025-03-11T17:00:00Z'))
     await startCampaign(campaign, owner.id)
+    // A step stores its message before it reserves the send's slot, so wait for the sends.
+    const queue = getQueue(outboundQueueName(campaign.channelInstanceIds[0]))
     await waitFor(async () => {
       const messages = await campaignMessages(campaign)
-      return messages.length === 6
+      const jobs = await Promise.all(
+        messages.map((message) => queue.getJob(`message-${message.id}`))
+      )
+      return messages.length === 6 && jobs.every(Boolean)
     }, 'every journey to reserve its send')
     await moveClockTo(utc('2025-03-11T17:02:00Z'))
     await waitFor(async () => (await sentCount()) === 2, 'two sends on the first day')
@@ -223,7 +228,6 @@ test.group('Engine time', (group) => {
     await moveClockTo(utc('2025-03-13T11:02:00Z'))
     await waitForCampaignState(campaign, 'finished')
     // Each send left at the slot its job was due at, in engine time.
-    const queue = getQueue(outboundQueueName(campaign.channelInstanceIds[0]))
     const localTimes: string[] = []
     for (const message of await campaignMessages(campaign)) {
       const job = await queue.getJob(`message-${message.id}`)

@@ -218,7 +218,7 @@ test.group('CSV exports', (group) => {
     const campaignUrl = `/plugins/reports/campaigns/${campaign.id}/export?report=instances`
     const { rows } = await download(client, campaignUrl, owner)
     assertNoFormulas(assert, rows, campaignUrl)
-    assertDefused(assert, rows[0].Instance, FORMULAS.at)
+    assertDefused(assert, rows[0].Connection, FORMULAS.at)
   })
 
   test('phone numbers export unchanged', async ({ client, assert }) => {

@@ -213,7 +213,14 @@ test.group('Campaign messages', (group) => {
       props.messages.map((row: { id: number }) => row.id),
       [read.id]
     )
-    assert.deepEqual(props.counts, { total: 3, sent: 2, delivered: 2, read: 1, failed: 1 })
+    assert.deepEqual(props.counts, {
+      total: 3,
+      sent: 2,
+      delivered: 2,
+      read: 1,
+      failed: 1,
+      failedBeforeSending: 0,
+    })
     assert.deepEqual(props.steps, [
       { nodeId: 'hello', name: 'hello' },
       { nodeId: 'later', name: 'later' },
