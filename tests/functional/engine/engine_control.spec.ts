@@ -290,16 +290,19 @@ test.group('Engine campaign control', (group) => {
       minIntervalSeconds: 1,
       maxIntervalSeconds: 1,
     })
+    // A step stores its message before it reserves the send's slot, so wait for the sends.
+    const outbound = getQueue(outboundQueueName(instance.id))
+    const sendsAdded = async (campaign: Campaign) => {
+      const messages = await campaignMessages(campaign)
+      const jobs = await Promise.all(
+        messages.map((message) => outbound.getJob(`message-${message.id}`))
+      )
+      return messages.length === 3 && jobs.every(Boolean)
+    }
     await startCampaign(kept, owner.id)
-    await waitFor(async () => {
-      const messages = await campaignMessages(kept)
-      return messages.length === 3
-    }, 'the kept campaign to reserve its slots')
+    await waitFor(() => sendsAdded(kept), 'the kept campaign to reserve its slots')
     await startCampaign(cancelled, owner.id)
-    await waitFor(async () => {
-      const messages = await campaignMessages(cancelled)
-      return messages.length === 3
-    }, 'the cancelled campaign to reserve its slots')
+    await waitFor(() => sendsAdded(cancelled), 'the cancelled campaign to reserve its slots')
 
     await act(cancelled, 'cancel', owner.id)
     await waitFor(async () => {
