@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
 import db from '@adonisjs/lucid/services/db'
 import Contact from '#models/contact'
 import ContactList from '#models/contact_list'
@@ -103,24 +104,38 @@ export default class ContactListsController {
 
   /**
    * Adds contacts by id or by phone number in any format. JSON requests get
-   * the counts back; form posts go back to the page.
+   * the counts back. Form posts go back to the page, where the entries that
+   * are not phone numbers or match no contact show under the textarea, after
+   * the other contacts have been added.
    */
   async addContacts({ params, request, response, bouncer, session, i18n, tenant }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const list = await ContactList.findOrFail(params.id)
     const { contactIds = [], phones = [] } = await request.validateUsing(listMembersValidator)
-    const { added, notFound } = await addListMembers(
+    const { added, invalid, notFound } = await addListMembers(
       list,
       { contactIds, phones },
       tenant.defaultCountry
     )
     if (request.accepts(['html', 'json']) === 'json') {
-      return response.json({ added, notFound })
+      return response.json({ added, invalid, notFound })
     }
-    if (notFound.length > 0) {
-      session.flashErrors({ phones: i18n.t('lists.not_found', { phones: notFound.join(', ') }) })
-    } else {
+    if (added > 0 || (invalid.length === 0 && notFound.length === 0)) {
       session.flash('success', i18n.t('lists.added', { count: added }))
+    }
+    const problems = [
+      invalid.length > 0 &&
+        i18n.t('lists.invalid_phones', {
+          count: invalid.length,
+          values: invalid.map((value) => `"${value}"`).join(', '),
+        }),
+      notFound.length > 0 &&
+        i18n.t('lists.not_found', { count: notFound.length, phones: notFound.join(', ') }),
+    ].filter((message): message is string => Boolean(message))
+    if (problems.length > 0) {
+      throw new vineErrors.E_VALIDATION_ERROR([
+        { field: 'phones', message: problems.join('\n'), rule: 'phones' },
+      ])
     }
     return response.redirect().back()
   }

@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
 import drive from '@adonisjs/drive/services/main'
 import Contact from '#models/contact'
 import Template from '#models/template'
@@ -17,6 +18,14 @@ import { previewTemplate } from '#services/templates/template_preview'
 import { knownVariables } from '#services/templates/template_variables'
 import { recordAudit } from '#events/audit_record'
 import { deleteTemplate, templateUsage } from '#services/templates/template_usage'
+
+/**
+ * Returns a validation error on one field of the editor, which the page
+ * shows under that field while keeping what was typed.
+ */
+function fieldError(field: string, message: string) {
+  return new vineErrors.E_VALIDATION_ERROR([{ field, message, rule: field }])
+}
 
 /** Finds a template that is not archived, or raises a 404: archived ones are kept for history only. */
 function findLiveTemplate(id: unknown) {
@@ -78,9 +87,7 @@ export default class TemplatesController {
   async store(ctx: HttpContext) {
     await ctx.bouncer.authorize('designCampaigns')
     const template = await this.save(ctx, new Template())
-    return template
-      ? ctx.response.redirect(`/templates/${template.id}`)
-      : ctx.response.redirect().back()
+    return ctx.response.redirect(`/templates/${template.id}`)
   }
 
   async update(ctx: HttpContext) {
@@ -171,9 +178,7 @@ export default class TemplatesController {
     if (input.media) {
       const problem = mediaProblem(input.media)
       if (problem) {
-        session.flashAll()
-        session.flashErrors({ media: i18n.t(problem.key, problem.values) })
-        return null
+        throw fieldError('media', i18n.t(problem.key, problem.values))
       }
     }
 
@@ -185,18 +190,13 @@ export default class TemplatesController {
       .if(template.$isPersisted, (query) => query.whereNot('id', template.id))
       .first()
     if (clash) {
-      session.flashAll()
-      session.flashErrors({ name: i18n.t('templates.errors.name_taken', { name: input.name }) })
-      return null
+      throw fieldError('name', i18n.t('templates.errors.name_taken', { name: input.name }))
     }
     if (problems.length > 0) {
-      session.flashAll()
-      session.flashErrors({
-        body: problems
-          .map((problem) => i18n.t(`templates.errors.${problem.code}`, { ...problem }))
-          .join(' '),
-      })
-      return null
+      const messages = problems.map((problem) =>
+        i18n.t(`templates.errors.${problem.code}`, { ...problem })
+      )
+      throw fieldError('body', messages.join('\n'))
     }
 
     const before = template.$isPersisted ? templateAuditValues(template) : null

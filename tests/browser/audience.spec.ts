@@ -10,6 +10,7 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { saveContact } from '#services/contacts/contact_service'
 import { createAudienceTenant, startImportWorker } from '#tests/helpers/audience'
 import { xlsxWorkbook } from '#tests/helpers/office_files'
+import { submitCsvUpload } from '#tests/helpers/browser_pages'
 
 /**
  * Saves a full-page screenshot when SCREENSHOT_DIR is set, to review the
@@ -109,12 +110,7 @@ test.group('Contacts import problems in Portuguese', (group) => {
     ].join('\n')
 
     const page = await visit('/contacts/imports/new')
-    await page.locator('[data-test-id="import-file"]').setInputFiles({
-      name: 'feira.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(csv),
-    })
-    await page.locator('[data-test-id="import-upload-submit"]').click()
+    await submitCsvUpload(page, 'feira.csv', csv)
     await page.locator('[data-test-id="import-mapping"]').waitFor()
     await page.locator('label', { hasText: 'Feira de maio' }).locator('input').check()
     await capture(page, 'import-mapping-pt')
@@ -165,12 +161,7 @@ test.group('Contacts import problems in Portuguese', (group) => {
     await browserContext.loginAs(owner)
 
     const page = await visit('/contacts/imports/new')
-    await page.locator('[data-test-id="import-file"]').setInputFiles({
-      name: 'cabecalho.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from('nome,"celular\nAna,11990003101\n'),
-    })
-    await page.locator('[data-test-id="import-upload-submit"]').click()
+    await submitCsvUpload(page, 'cabecalho.csv', 'nome,"celular\nAna,11990003101\n')
     await page.assertTextContains(
       '[data-test-id="header-problem"]',
       'O cabeçalho na linha 1 não pode ser lido, porque tem uma aspa que nunca é fechada, aqui: nome,"celular.'
@@ -195,12 +186,7 @@ test.group('Contacts import problems in Portuguese', (group) => {
     await browserContext.loginAs(owner)
 
     const page = await visit('/contacts/imports/new')
-    await page.locator('[data-test-id="import-file"]').setInputFiles({
-      name: 'contatos.csv',
-      mimeType: 'text/csv',
-      buffer: xlsxWorkbook(),
-    })
-    await page.locator('[data-test-id="import-upload-submit"]').click()
+    await submitCsvUpload(page, 'contatos.csv', xlsxWorkbook())
     await page.assertTextContains(
       '[data-test-id="import-file-error"]',
       '“contatos.csv” é uma pasta de trabalho do Excel, não um arquivo CSV. No Excel, use Arquivo › Salvar como › CSV UTF-8 e envie esse arquivo.'

@@ -59,3 +59,20 @@ export async function assertMessageBeside(
   assert.isBelow(gap, 24, 'the message sits right below its input')
   assert.isBelow(Math.abs(messageBox.x - inputBox.x), 4, 'the message starts where its input does')
 }
+
+/**
+ * Uploads `content` as a CSV file named `name` on the import page and
+ * submits it, without waiting for the next page.
+ */
+export async function submitCsvUpload(
+  page: { locator(selector: string): Locator },
+  name: string,
+  content: string | Buffer
+) {
+  await page.locator('[data-test-id="import-file"]').setInputFiles({
+    name,
+    mimeType: 'text/csv',
+    buffer: Buffer.isBuffer(content) ? content : Buffer.from(content),
+  })
+  await page.locator('[data-test-id="import-upload-submit"]').click()
+}

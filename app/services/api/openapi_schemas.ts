@@ -126,6 +126,7 @@ export const SCHEMAS: Record<string, object> = {
     properties: {
       added: { type: 'integer' },
       removed: { type: 'integer' },
+      invalid: { type: 'array', items: { type: 'string' } },
       notFound: { type: 'array', items: { type: 'string' } },
     },
   },

@@ -5,8 +5,9 @@ import { parsePhone } from '#services/contacts/phone_numbers'
 
 /**
  * Adds contacts of the current tenant to a static list by id or by phone
- * number in any format. Returns how many were added and the phones that
- * match no contact.
+ * number in any format. Returns how many were added, the entries that are
+ * not phone numbers (`invalid`) and the numbers that match no contact
+ * (`notFound`), each as typed.
  */
 export async function addListMembers(
   list: ContactList,
@@ -24,9 +25,15 @@ export async function addListMembers(
   )
 
   const found = new Set(contacts.map((contact) => contact.phone))
-  const notFound = input.phones.filter((_, index) => {
+  const invalid: string[] = []
+  const notFound: string[] = []
+  input.phones.forEach((phone, index) => {
     const number = numbers[index]
-    return !number.ok || !found.has(number.e164)
+    if (!number.ok) {
+      invalid.push(phone)
+    } else if (!found.has(number.e164)) {
+      notFound.push(phone)
+    }
   })
-  return { added: contacts.length, notFound }
+  return { added: contacts.length, invalid, notFound }
 }

@@ -124,9 +124,12 @@ export function normalizeHeader(header: string) {
 }
 
 /**
- * Guesses the target of each column. A mapping the tenant chose before for
- * the same header wins; then custom fields by key or label; then the
- * synonyms. A target other than phone and tags goes to its first column only.
+ * Guesses the target of each column. Headers are compared by
+ * `normalizeHeader`, so case and accents do not matter. A mapping the tenant
+ * chose before for the same header wins, then custom fields by key or label,
+ * then the synonyms. A custom field also beats a remembered "ignore", because
+ * that column was most likely ignored while the field did not exist yet. A
+ * target other than phone and tags goes to its first column only.
  */
 export function guessMapping(
   headers: string[],
@@ -143,7 +146,9 @@ export function guessMapping(
 
   return headers.map((header) => {
     const key = normalizeHeader(header)
-    const candidates = [remembered[key], fieldIndex.get(key), SYNONYM_INDEX.get(key), numbered(key)]
+    const field = fieldIndex.get(key)
+    const choice = remembered[key] === 'ignore' && field ? undefined : remembered[key]
+    const candidates = [choice, field, SYNONYM_INDEX.get(key), numbered(key)]
     const target = candidates.find((entry) => entry !== undefined && valid.has(entry)) ?? 'ignore'
     if (used.has(target) && !REPEATABLE_TARGETS.has(target)) {
       return 'ignore'

@@ -50,6 +50,10 @@ export interface TemplateProblem {
   column?: number
   value?: string
   limit?: number
+  /** Characters in the body, for `too_long`. */
+  characters?: number
+  /** Characters above `limit`, for `too_long`. */
+  over?: number
 }
 
 /**
@@ -78,8 +82,9 @@ export async function validateBody(body: string, mediaType: TemplateMediaType | 
     }))
 
   const limit = mediaType === 'image' || mediaType === 'document' ? CAPTION_LIMIT : TEXT_LIMIT
-  if ([...body].length > limit) {
-    problems.push({ code: 'too_long', limit })
+  const characters = [...body].length
+  if (characters > limit) {
+    problems.push({ code: 'too_long', limit, characters, over: characters - limit })
   }
   return { problems, nodes: parsed.nodes }
 }

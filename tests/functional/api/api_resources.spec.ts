@@ -114,10 +114,11 @@ test.group('Api resources', (group) => {
     const { plain } = await createTokenFor(tenant.id, 'write')
 
     const added = await apiRequest(client, 'POST', `/api/v1/lists/${listId}/contacts`, plain, {
-      phones: [contact.phone, '+5511900000000'],
+      phones: [contact.phone, '+5511900000000', 'abc'],
     })
     assert.equal(added.body().data.added, 1)
     assert.deepEqual(added.body().data.notFound, ['+5511900000000'])
+    assert.deepEqual(added.body().data.invalid, ['abc'])
 
     const members = await apiRequest(client, 'GET', `/api/v1/lists/${listId}/contacts`, plain)
     assert.equal(members.body().meta.total, 1)

@@ -148,6 +148,11 @@ test.group('Contacts import checks', (group) => {
 
     const csvRows = reportCsvRows(reportCsv)
     assert.include(csvRows.get(5), 'Bad')
+    assert.include(
+      csvRows.get(5),
+      'is not a phone number. Include the area code, such as (11) 98765-4321, ' +
+        'or the country code, such as +1 415 555 0100.'
+    )
     assert.include(csvRows.get(7), 'Same number as row 2.')
     const page = await client
       .get(`/contacts/imports/${finished.id}`)
@@ -345,5 +350,49 @@ test.group('Contacts import checks', (group) => {
     const errors = (start.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
     assert.include(String(errors.tags), 'x'.repeat(61))
     assert.include(String(errors.tags), '60')
+  })
+  test('custom field columns matched by label and key', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    await runInTenant(tenant.id, () =>
+      CustomField.createMany([
+        { key: 'aniversario', label: 'Aniversário', type: 'date', options: [] },
+        { key: 'valor_gasto', label: 'Valor gasto', type: 'number', options: [] },
+        { key: 'pedido', label: 'Número do pedido', type: 'text', options: [] },
+      ])
+    )
+    const file = await writeFixture(
+      'fields.csv',
+      'Nome,Telefone,Aniversário,VALOR GASTO,Pedido\nAna,11987651201,1990-05-04,10,A1\n'
+    )
+
+    const { props } = await uploadThroughPage(client, owner, file)
+
+    assert.deepEqual(props.mapping, [
+      'name',
+      'phone',
+      'field:aniversario',
+      'field:valor_gasto',
+      'field:pedido',
+    ])
+  })
+
+  test('new custom field beats a remembered ignore', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const content = 'Nome,Telefone,Aniversario,Valor gasto\nAna,11987651301,1990-05-04,10\n'
+    await importThroughPages(client, owner, tenant.id, await writeFixture('before.csv', content))
+    await runInTenant(tenant.id, () =>
+      CustomField.createMany([
+        { key: 'aniversario', label: 'Aniversário', type: 'date', options: [] },
+        { key: 'valor_gasto', label: 'Valor gasto', type: 'number', options: [] },
+      ])
+    )
+
+    const { props } = await uploadThroughPage(
+      client,
+      owner,
+      await writeFixture('after.csv', content)
+    )
+
+    assert.deepEqual(props.mapping, ['name', 'phone', 'field:aniversario', 'field:valor_gasto'])
   })
 })

@@ -79,11 +79,53 @@ test.group('Templates save', (group) => {
       .withCsrfToken()
       .redirects(0)
     response.assertStatus(302)
-    const errors = response.flashMessages().errorsBag ?? response.flashMessages().inputErrorsBag
-    assert.include(JSON.stringify(response.flashMessages()), 'pedido')
-    assert.include(JSON.stringify(response.flashMessages()), 'line 1, column 26')
-    assert.exists(errors)
+    const errors = response.flashMessages().inputErrorsBag as Record<string, string[]>
+    assert.include(errors.body[0], '“pedido” at line 1, column 26')
+    const banner = (response.flashMessages().errorsBag ?? {}) as Record<string, string>
+    assert.deepEqual(
+      Object.keys(banner).filter((code) => code !== 'E_VALIDATION_ERROR'),
+      []
+    )
     assert.lengthOf(await runInTenant(tenant.id, () => Template.all()), 0)
+  })
+
+  test('too long body is rejected', async ({ client, assert }) => {
+    const { owner, tenant } = await createAudienceTenant()
+    const response = await client
+      .post('/templates')
+      .form({ name: 'Longa', body: 'a'.repeat(5000) })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+
+    response.assertStatus(302)
+    const errors = response.flashMessages().inputErrorsBag as Record<string, string[]>
+    assert.deepEqual(errors.body, [
+      'The message has 5,000 characters, 904 over the 4,096 that WhatsApp allows. ' +
+        'Remove at least 904 characters to save it.',
+    ])
+    assert.lengthOf(await runInTenant(tenant.id, () => Template.all()), 0)
+  })
+
+  test('preview marks unknown variables', async ({ client, assert }) => {
+    const { owner, tenant } = await createAudienceTenant()
+    await runInTenant(tenant.id, () => saveContact(tenant, { name: 'Ana', phone: '11977770003' }))
+
+    const response = await client
+      .post('/templates/preview')
+      .json({ body: 'Olá {{nome}} {{sobrenome}} {{sobrenome|x}}' })
+      .loginAs(owner)
+      .withCsrfToken()
+
+    response.assertStatus(200)
+    const preview = response.body()
+    assert.isFalse(preview.ok)
+    assert.equal(preview.text, 'Olá Ana {{sobrenome}} {{sobrenome}}')
+    assert.deepEqual(preview.unknown, ['sobrenome'])
+    assert.deepEqual(
+      preview.problems.map((problem: { code: string }) => problem.code),
+      ['unknown_variable', 'unknown_variable']
+    )
   })
 
   test('preview names contacts without the value', async ({ client, assert }) => {
