@@ -1,3 +1,4 @@
+import type { DateTime } from 'luxon'
 import logger from '@adonisjs/core/services/logger'
 import type { Logger } from '@adonisjs/core/logger'
 import type { NodeDecision, NodeResume } from '#sdk'
@@ -16,6 +17,7 @@ import { sendRequester } from '#engine/journey_sender'
 import { checkFinished } from '#engine/campaign_finish'
 import { findCampaign, findContactWithZone, findJourney } from '#engine/batched_reads'
 import { SendDeferredSignal, SendPendingSignal, StepNotReadyError } from '#engine/engine_errors'
+import { claimEarlierReply } from '#engine/reply_router'
 import {
   awaitReplyAtNode,
   endJourney,
@@ -242,6 +244,22 @@ async function handleSignal(step: StepContext, error: unknown): Promise<string> 
   throw error
 }
 
+/** Returns the journey as `awaitReplyAtNode` left it, parked at the next step. */
+function parkedJourney(
+  step: StepContext,
+  until: DateTime,
+  state: Record<string, unknown> | null
+): JourneyRecord {
+  return {
+    ...step.journey,
+    state: 'awaiting_reply',
+    step: step.data.step + 1,
+    resumeAt: until,
+    nodeState: state,
+    replyMessageId: null,
+  }
+}
+
 async function applyDecision(step: StepContext, decision: NodeDecision, resume: NodeResume | null) {
   const replyId = step.journey.replyMessageId
   const claimGuard =
@@ -261,6 +279,10 @@ async function applyDecision(step: StepContext, decision: NodeDecision, resume: 
         : await waitAtNode(step, decision.until, decision.port)
   } else if (decision.kind === 'await_reply') {
     applied = await awaitReplyAtNode(step, decision.until, decision.state)
+    if (applied && decision.repliesSinceLastSend) {
+      // NOTE: a crash right after parking skips this claim: the step then waits for a new reply.
+      await claimEarlierReply(parkedJourney(step, decision.until, decision.state))
+    }
   } else {
     applied = await endJourney(step, decision.reason, null, claimGuard)
   }
