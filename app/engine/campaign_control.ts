@@ -20,9 +20,12 @@ const CONTROL_BATCH = 500
 /**
  * Releases the journeys a paused campaign held: each gets the job that
  * moves it on from where it stopped. Journeys whose jobs have not come due
- * yet were never held and keep their jobs.
+ * yet were never held and keep their jobs. What waits for quiet hours is
+ * checked first against the policy in force now, which may have changed
+ * or ended during the pause, before the released journeys reserve slots.
  */
 export async function resumeCampaignJourneys(tenantId: number, campaignId: number) {
+  await reevaluateQuietHolds({ tenantId, campaignId })
   let released = 0
   let afterId = 0
   for (;;) {
@@ -50,8 +53,6 @@ export async function resumeCampaignJourneys(tenantId: number, campaignId: numbe
   }
   logger.info({ tenantId, campaignId, released }, 'campaign journeys released')
   await promotePausedSends(tenantId, campaignId)
-  // Quiet hours may have changed, or ended, during the pause.
-  await reevaluateQuietHolds({ tenantId, campaignId })
   requestProgress(tenantId, campaignId)
   return released
 }
