@@ -154,7 +154,7 @@ test.group('Quiet hours changes in the engine', (group) => {
     assert.equal(await sandboxSendCount(instance.id), 3)
   }).timeout(90_000)
 
-  test('campaign window change moves the wait', async ({ assert }) => {
+  test('campaign window change moves the wait', async ({ assert, client }) => {
     const { tenant, owner } = await saoPauloTenant({ start: '22:00', end: '07:00' })
     const { campaign, instance } = await pacedCampaign(tenant, owner.id, 2, {
       quietHours: { mode: 'custom', window: { days: EVERY_DAY, start: '22:00', end: '07:00' } },
@@ -176,12 +176,29 @@ test.group('Quiet hours changes in the engine', (group) => {
     assert.equal(moved.held?.until, '2025-03-11T12:00:00.000Z')
     assert.equal(await sandboxSendCount(instance.id), 0)
 
-    stored.quietHours = {
-      mode: 'custom',
-      window: { days: EVERY_DAY, start: '23:30', end: '04:30' },
-    }
-    await runInTenant(tenant.id, () => stored.save())
-    await quietHoursChanged({ tenantId: tenant.id, campaignId: campaign.id })
+    // Saved through the settings form, as a member does while the campaign runs.
+    const response = await client
+      .put(`/campaigns/${campaign.id}`)
+      .json({
+        name: stored.name,
+        listIds: stored.listIds,
+        segmentIds: [],
+        channelInstanceIds: [instance.id],
+        variables: [],
+        startMode: 'now',
+        startsAtLocal: null,
+        minIntervalSeconds: INTERVAL_SECONDS,
+        maxIntervalSeconds: INTERVAL_SECONDS,
+        dailyCapPerNumber: null,
+        pauseAfterSends: null,
+        pauseMinutes: null,
+        quietHours: { mode: 'custom', window: { days: EVERY_DAY, start: '23:30', end: '04:30' } },
+      })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+    response.assertStatus(302)
+    assert.isUndefined(response.flashMessages().inputErrorsBag, 'the settings were rejected')
     await waitFor(async () => (await sandboxSendCount(instance.id)) === 1, 'the first send')
     const [slot] = await waitFor(async () => {
       const found = await queuedSlots(campaign, instance.id)
