@@ -1,4 +1,3 @@
-import type { DateTime } from 'luxon'
 import logger from '@adonisjs/core/services/logger'
 import type { Logger } from '@adonisjs/core/logger'
 import type { NodeDecision, NodeResume } from '#sdk'
@@ -17,7 +16,7 @@ import { sendRequester } from '#engine/journey_sender'
 import { checkFinished } from '#engine/campaign_finish'
 import { findCampaign, findContactWithZone, findJourney } from '#engine/batched_reads'
 import { SendDeferredSignal, SendPendingSignal, StepNotReadyError } from '#engine/engine_errors'
-import { claimEarlierReply } from '#engine/reply_router'
+import { findEarlierReply } from '#engine/reply_router'
 import {
   awaitReplyAtNode,
   endJourney,
@@ -244,22 +243,6 @@ async function handleSignal(step: StepContext, error: unknown): Promise<string> 
   throw error
 }
 
-/** Returns the journey as `awaitReplyAtNode` left it, parked at the next step. */
-function parkedJourney(
-  step: StepContext,
-  until: DateTime,
-  state: Record<string, unknown> | null
-): JourneyRecord {
-  return {
-    ...step.journey,
-    state: 'awaiting_reply',
-    step: step.data.step + 1,
-    resumeAt: until,
-    nodeState: state,
-    replyMessageId: null,
-  }
-}
-
 async function applyDecision(step: StepContext, decision: NodeDecision, resume: NodeResume | null) {
   const replyId = step.journey.replyMessageId
   const claimGuard =
@@ -278,11 +261,9 @@ async function applyDecision(step: StepContext, decision: NodeDecision, resume: 
         ? await followPort(step, decision.port, claimGuard)
         : await waitAtNode(step, decision.until, decision.port)
   } else if (decision.kind === 'await_reply') {
-    applied = await awaitReplyAtNode(step, decision.until, decision.state)
-    if (applied && decision.repliesSinceLastSend) {
-      // NOTE: a crash right after parking skips this claim: the step then waits for a new reply.
-      await claimEarlierReply(parkedJourney(step, decision.until, decision.state))
-    }
+    // Only this job moves an active journey, so the reply found stays unclaimed until it parks.
+    const earlierReply = decision.repliesSinceLastSend ? await findEarlierReply(step.journey) : null
+    applied = await awaitReplyAtNode(step, decision.until, decision.state, earlierReply?.id ?? null)
   } else {
     applied = await endJourney(step, decision.reason, null, claimGuard)
   }

@@ -106,27 +106,20 @@ async function firstReplySince(
 }
 
 /**
- * Resumes a step that just parked for a reply with the first reply the
- * contact sent since the journey's last sent message, such as one that
- * came during a wait before the step. A reply an earlier step of the
- * journey took is skipped, and the claim is conditional like a live
- * reply's, so one inbound message resumes one step. `journey` is the
- * journey as the step parked it. Returns the message claimed, if any.
+ * Finds the first reply the contact sent since the journey's last sent
+ * message, such as one that came during a wait before the step that now
+ * parks for a reply. A reply an earlier step of the journey took is
+ * skipped (see `claimStep`). Returns `null` when there is none.
  */
-export async function claimEarlierReply(journey: JourneyRecord) {
+export async function findEarlierReply(journey: JourneyRecord) {
   const sent = await lastSentMessage(journey.id)
   if (!sent) {
     return null
   }
-  const reply = await firstReplySince(journey, sent, journey.lastReplyMessageId)
-  if (!reply || !(await claimStep(journey, reply.id))) {
-    return null
-  }
-  await resumeNow({ ...journey, replyMessageId: reply.id })
-  return reply.id
+  return firstReplySince(journey, sent, journey.lastReplyMessageId)
 }
 
-async function resumeNow(journey: JourneyRecord) {
+async function resumeNow(journey: Journey) {
   const job = await getJourneyJob({
     campaignId: journey.campaignId,
     journeyId: journey.id,
