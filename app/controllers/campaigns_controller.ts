@@ -15,6 +15,7 @@ import {
 } from '#services/campaigns/campaign_settings'
 import { countAudience } from '#services/campaigns/campaign_audience'
 import { engineNow } from '#engine/clock'
+import { quietHoursChanged } from '#engine/quiet_reevaluation'
 import { actionsFor } from '#services/campaigns/campaign_states'
 import { draftOf } from '#services/campaigns/flow_drafts'
 import { storedTotals } from '#services/campaigns/campaign_totals'
@@ -129,9 +130,15 @@ export default class CampaignsController {
         }))
       )
     }
+    const quietHoursBefore = JSON.stringify(campaign.quietHours ?? null)
     applySettings(campaign, input, tenant.timezone)
     await campaign.save()
     logger.info({ campaignId: campaign.id }, 'campaign settings saved')
+    const started = campaign.state === 'running' || campaign.state === 'paused'
+    if (started && JSON.stringify(campaign.quietHours) !== quietHoursBefore) {
+      // The contacts waiting for the old quiet hours to end go by the new ones.
+      await quietHoursChanged({ tenantId: tenant.id, campaignId: campaign.id })
+    }
     session.flash('success', i18n.t('campaigns.saved'))
   }
 

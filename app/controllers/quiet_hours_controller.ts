@@ -3,7 +3,7 @@ import { errors as vineErrors } from '@vinejs/vine'
 import type { TenantQuietHours } from '#models/tenant'
 import type { IsoWeekday } from '#sdk'
 import { quietHoursValidator } from '#validators/quiet_hours'
-import { forgetTenantQuietHours } from '#engine/quiet_policy'
+import { quietHoursChanged } from '#engine/quiet_reevaluation'
 import { recordAudit } from '#events/audit_record'
 
 /**
@@ -42,7 +42,7 @@ export default class QuietHoursController {
 
     tenant.quietHours = quietHours
     await tenant.save()
-    forgetTenantQuietHours(tenant.id)
+    await quietHoursChanged({ tenantId: tenant.id, campaignId: null })
     await recordAudit('settings.quiet_hours_changed', {
       targetType: 'tenant',
       targetId: tenant.id,

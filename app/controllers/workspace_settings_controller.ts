@@ -6,8 +6,8 @@ import {
   workspaceDeletionValidator,
   workspaceValidator,
 } from '#validators/workspaces'
-import { forgetTenantQuietHours } from '#engine/quiet_policy'
 import { validationMessages } from '#middleware/detect_user_locale_middleware'
+import { quietHoursChanged } from '#engine/quiet_reevaluation'
 import { recordAudit } from '#events/audit_record'
 import Membership from '#models/membership'
 import type User from '#models/user'
@@ -80,8 +80,10 @@ export default class WorkspaceSettingsController {
 
     tenant.merge(input)
     await tenant.save()
-    // The cached quiet-hours policy carries the tenant's time zone too.
-    forgetTenantQuietHours(tenant.id)
+    if (changes.after.timezone !== undefined) {
+      // The tenant's quiet hours may be read in its time zone, so a new zone moves them.
+      await quietHoursChanged({ tenantId: tenant.id, campaignId: null })
+    }
     await recordAudit('settings.workspace_changed', {
       targetType: 'tenant',
       targetId: tenant.id,

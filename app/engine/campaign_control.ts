@@ -6,9 +6,13 @@ import { sqlTime } from '#services/channels/sql_time'
 import { engineNow } from '#engine/clock'
 import { ensureJourneyJob } from '#engine/journey_transitions'
 import { requestProgress } from '#engine/campaign_progress'
-import { releasePaceSlots } from '#engine/pacing'
-import { getQueue } from '#queues/queue_factory'
-import { outboundQueueName, type OutboundJobData } from '#services/channels/outbound_queue'
+import { reevaluateQuietHolds } from '#engine/quiet_reevaluation'
+import type { OutboundJobData } from '#services/channels/outbound_queue'
+import {
+  forEachDelayedSend,
+  numbersWithQueuedSends,
+  releaseQueuedSends,
+} from '#engine/queued_sends'
 
 /** Journeys released or ended per query when a campaign resumes or is cancelled. */
 const CONTROL_BATCH = 500
@@ -16,9 +20,12 @@ const CONTROL_BATCH = 500
 /**
  * Releases the journeys a paused campaign held: each gets the job that
  * moves it on from where it stopped. Journeys whose jobs have not come due
- * yet were never held and keep their jobs.
+ * yet were never held and keep their jobs. What waits for quiet hours is
+ * checked first against the policy in force now, which may have changed
+ * or ended during the pause, before the released journeys reserve slots.
  */
 export async function resumeCampaignJourneys(tenantId: number, campaignId: number) {
+  await reevaluateQuietHolds({ tenantId, campaignId })
   let released = 0
   let afterId = 0
   for (;;) {
@@ -74,35 +81,6 @@ async function promotePausedSends(tenantId: number, campaignId: number) {
   }
 }
 
-/** Lists the numbers on which the campaign has messages waiting to be sent. */
-async function numbersWithQueuedSends(tenantId: number, campaignId: number) {
-  const rows = await db
-    .from('messages')
-    .where('tenant_id', tenantId)
-    .where('campaign_id', campaignId)
-    .where('status', 'queued')
-    .distinct('instance_id')
-  return rows.map((row) => Number(row.instance_id))
-}
-
-/**
- * Calls `visit` with every delayed job of a number's outbound queue, read
- * DELAYED_PAGE at a time. `visit` must not move jobs out of the delayed
- * set, because that would shift the pages still to read.
- */
-async function forEachDelayedSend(instanceId: number, visit: (job: Job<OutboundJobData>) => void) {
-  const queue = getQueue(outboundQueueName(instanceId))
-  for (let start = 0; ; start += DELAYED_PAGE) {
-    const jobs = (await queue.getDelayed(start, start + DELAYED_PAGE - 1)) as Job<OutboundJobData>[]
-    for (const job of jobs) {
-      visit(job)
-    }
-    if (jobs.length < DELAYED_PAGE) {
-      return
-    }
-  }
-}
-
 /**
  * Ends every unended journey of a cancelled campaign. Their pending jobs
  * find the journey ended and do nothing; sends not yet made are failed by
@@ -138,51 +116,20 @@ export async function cancelCampaignJourneys(tenantId: number, campaignId: numbe
   return ended
 }
 
-/** Returns the engine instant, in epoch milliseconds, of the pace slot a delayed send waits for. */
-function slotOf(job: Job<OutboundJobData>) {
-  return Date.parse(job.data.dueAt ?? '') || job.timestamp + job.delay
-}
-
-/** Delayed jobs read from an outbound queue at a time while releasing a cancelled campaign's sends. */
-const DELAYED_PAGE = 500
-
 /**
  * Frees the numbers of a cancelled campaign at once. Its sends waiting in
  * a number's queue for their slots run now instead, and the send gate
- * fails them without sending. Their slots go back to the number, so the
- * next campaign on it does not wait behind sends that will never happen.
- * The number's next send keeps the minimum interval of the campaign whose
- * send has the latest slot still reserved, since that send comes before it.
+ * fails them without sending. Their slots go back to the number (see
+ * `releaseQueuedSends`), so the next campaign on it does not wait behind
+ * sends that will never happen.
  */
 async function releaseCancelledSends(tenantId: number, campaignId: number) {
   for (const instanceId of await numbersWithQueuedSends(tenantId, campaignId)) {
-    const released: Job<OutboundJobData>[] = []
-    let latestKept: number | null = null
-    // The campaign whose send has the latest kept slot, or the cancelled one when none is kept.
-    let gapCampaignId = campaignId
-    await forEachDelayedSend(instanceId, (job) => {
-      if (job.data.journey?.campaignId === campaignId) {
-        released.push(job)
-      } else if (slotOf(job) > (latestKept ?? 0)) {
-        latestKept = slotOf(job)
-        gapCampaignId = job.data.journey?.campaignId ?? campaignId
-      }
-    })
+    const released = await releaseQueuedSends(instanceId, new Set([campaignId]))
     for (const job of released) {
       // A job that became due meanwhile is no longer delayed and runs anyway.
       await job.promote().catch(() => undefined)
     }
-    const gapCampaign = await db
-      .from('campaigns')
-      .where('id', gapCampaignId)
-      .select('min_interval_seconds')
-      .first()
-    await releasePaceSlots(
-      instanceId,
-      released.map(slotOf),
-      latestKept,
-      Number(gapCampaign?.min_interval_seconds ?? 0)
-    )
     logger.info(
       { tenantId, campaignId, instanceId, released: released.length },
       'cancelled campaign sends released'

@@ -16,6 +16,7 @@ import { sendRequester } from '#engine/journey_sender'
 import { checkFinished } from '#engine/campaign_finish'
 import { findCampaign, findContactWithZone, findJourney } from '#engine/batched_reads'
 import { SendDeferredSignal, SendPendingSignal, StepNotReadyError } from '#engine/engine_errors'
+import { findEarlierReply } from '#engine/reply_router'
 import {
   awaitReplyAtNode,
   endJourney,
@@ -260,7 +261,9 @@ async function applyDecision(step: StepContext, decision: NodeDecision, resume: 
         ? await followPort(step, decision.port, claimGuard)
         : await waitAtNode(step, decision.until, decision.port)
   } else if (decision.kind === 'await_reply') {
-    applied = await awaitReplyAtNode(step, decision.until, decision.state)
+    // Only this job moves an active journey, so the reply found stays unclaimed until it parks.
+    const earlierReply = decision.repliesSinceLastSend ? await findEarlierReply(step.journey) : null
+    applied = await awaitReplyAtNode(step, decision.until, decision.state, earlierReply?.id ?? null)
   } else {
     applied = await endJourney(step, decision.reason, null, claimGuard)
   }

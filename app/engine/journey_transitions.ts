@@ -169,13 +169,23 @@ export async function waitAtNode(step: StepContext, until: DateTime, port: strin
   return moved
 }
 
-/** Parks the journey at its node for a reply until `until`. */
+/**
+ * Parks the journey at its node for a reply until `until`. With
+ * `replyMessageId`, a reply that came before the step, the same update
+ * claims it as `routeReply` claims a live one, so the node resumes at once
+ * and no later step takes that reply again.
+ */
 export async function awaitReplyAtNode(
   step: StepContext,
   until: DateTime,
-  state: Record<string, unknown> | null
+  state: Record<string, unknown> | null,
+  replyMessageId: number | null = null
 ) {
   const nextStep = step.data.step + 1
+  const claim: Record<string, number> =
+    replyMessageId === null
+      ? {}
+      : { reply_message_id: replyMessageId, last_reply_message_id: replyMessageId }
   const moved = await transition(
     step,
     {
@@ -184,12 +194,13 @@ export async function awaitReplyAtNode(
       step: nextStep,
       resume_at: sqlTime(until),
       node_state: state === null ? null : JSON.stringify(state),
+      ...claim,
     },
     { nodeId: step.journey.nodeId, port: null }
   )
   if (moved) {
     const job = { ...baseJob(step, step.journey.nodeId, nextStep), phase: 'resume' as const }
-    await enqueueJourneyJob(job, until)
+    await enqueueJourneyJob(job, replyMessageId === null ? until : null)
     requestProgress(step.journey.tenantId, step.journey.campaignId)
   }
   return moved

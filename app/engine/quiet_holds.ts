@@ -48,3 +48,14 @@ export async function heldSends(campaignId: number, now: DateTime) {
   const first = results?.[2]?.[1] as string[] | undefined
   return { count, until: count > 0 && first?.[1] ? Number(first[1]) : null }
 }
+
+/**
+ * Drops the records of the campaign's held sends `messageIds`, when they
+ * pass the send gate again after a quiet-hours change. The gate records
+ * again those it still holds.
+ */
+export async function forgetHeldSends(campaignId: number, messageIds: number[]) {
+  if (messageIds.length > 0) {
+    await engineRedis().zrem(heldSendsKey(campaignId), ...messageIds.map(String))
+  }
+}

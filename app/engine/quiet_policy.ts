@@ -1,12 +1,18 @@
 import type { DateTime } from 'luxon'
+import type { Redis } from 'ioredis'
+import logger from '@adonisjs/core/services/logger'
 import type { CampaignRecord } from '#models/campaign'
 import Tenant, { type TenantQuietHours } from '#models/tenant'
 import { currentWindowClose } from '#flow/local_time'
+import { createRedisConnection, redisKeyPrefix } from '#queues/redis_connection'
+import { engineRedis } from '#engine/engine_redis'
 
 /**
  * How long a process keeps a tenant's quiet hours before reading them
- * again, in milliseconds. Saving them refreshes the saving process's copy
- * at once, and other processes apply the change within this time.
+ * again, in milliseconds. A change is announced to every process at once
+ * (see `announceTenantQuietHoursChange`), so this only bounds how long a
+ * process that missed the announcement, say during a lost Redis
+ * connection, keeps the old policy.
  */
 const TENANT_POLICY_TTL_MS = 30_000
 
@@ -18,7 +24,36 @@ interface TenantPolicy {
 
 const tenantPolicies = new Map<number, TenantPolicy>()
 
+/** Redis channel on which a tenant id is published when that tenant's quiet hours or time zone change. */
+function changesChannel() {
+  return `${redisKeyPrefix()}:engine:tenant-quiet-hours-changed`
+}
+
+let subscriber: Redis | undefined
+
+/**
+ * Subscribes this process, once, to the announced changes, so each drops
+ * its copy of the tenant's policy. Every (re)connection also drops all
+ * copies, because announcements published while it was down are lost.
+ */
+function listenForChanges() {
+  if (subscriber) {
+    return
+  }
+  const created = createRedisConnection('engine-quiet-hours')
+  created.on('ready', () => tenantPolicies.clear())
+  created.on('message', (_channel, raw: string) => tenantPolicies.delete(Number(raw)))
+  created.once('end', () => {
+    if (subscriber === created) subscriber = undefined
+  })
+  created.subscribe(changesChannel()).catch((error) => {
+    logger.warn({ err: error }, 'quiet hours change subscription failed')
+  })
+  subscriber = created
+}
+
 async function tenantPolicy(tenantId: number) {
+  listenForChanges()
   const cached = tenantPolicies.get(tenantId)
   if (cached && Date.now() - cached.loadedAt < TENANT_POLICY_TTL_MS) {
     return cached
@@ -32,6 +67,16 @@ async function tenantPolicy(tenantId: number) {
 /** Drops this process's copy of the tenant's quiet hours, after they change. */
 export function forgetTenantQuietHours(tenantId: number) {
   tenantPolicies.delete(tenantId)
+}
+
+/**
+ * Drops every process's copy of the tenant's quiet hours, after they or
+ * the tenant's time zone changed: this one's at once, the others' when the
+ * Redis message reaches them.
+ */
+export async function announceTenantQuietHoursChange(tenantId: number) {
+  forgetTenantQuietHours(tenantId)
+  await engineRedis().publish(changesChannel(), String(tenantId))
 }
 
 /**

@@ -5,6 +5,7 @@ import { enrollCampaign, type EnrollmentJobData } from '#engine/enrollment'
 import { cancelCampaignJourneys, resumeCampaignJourneys } from '#engine/campaign_control'
 import { routeReply } from '#engine/reply_router'
 import { publishProgress } from '#engine/campaign_progress'
+import { reevaluateQuietHolds, type QuietHoursChange } from '#engine/quiet_reevaluation'
 
 interface CampaignJobData {
   tenantId: number
@@ -36,6 +37,14 @@ export const cancelJob = defineJob<CampaignJobData>({
   defaults: { attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
   handle: ({ data }) =>
     runInTenant(data.tenantId, () => cancelCampaignJourneys(data.tenantId, data.campaignId)),
+})
+
+/** Checks again what waits for quiet hours to end, after a change of the quiet hours. */
+export const quietHoursJob = defineJob<QuietHoursChange>({
+  queue: CONTROL_QUEUE,
+  name: 'quiet-hours',
+  defaults: { attempts: 10, backoff: { type: 'exponential', delay: 1000 } },
+  handle: ({ data }) => runInTenant(data.tenantId, () => reevaluateQuietHolds(data)),
 })
 
 /** Resumes the journeys parked for a reply from an inbound message's sender. */

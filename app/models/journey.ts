@@ -71,6 +71,13 @@ export default class Journey extends withTenantScope(BaseModel) {
   @column()
   declare replyMessageId: number | null
 
+  /**
+   * The last inbound message that resumed a step of this journey, kept
+   * after the step, so a later step never takes the same reply again.
+   */
+  @column()
+  declare lastReplyMessageId: number | null
+
   /** Step of the send in progress, with the message it created (see `journey_sender`). */
   @column()
   declare sendStep: number | null

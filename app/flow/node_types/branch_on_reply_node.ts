@@ -100,7 +100,9 @@ function ruleMatches(rule: Rule, text: string) {
 /**
  * Branch on reply: waits up to a timeout for the contact's reply, then
  * follows the first rule that matches it, `any` for another reply, or
- * `no_reply` when the timeout passes.
+ * `no_reply` when the timeout passes. Unless `countEarlierReplies` is
+ * false, a reply received since the journey's last sent message, such as
+ * one sent during a wait before this step, is taken at once.
  */
 export const branchOnReplyNode = defineNodeType({
   type: 'branch_on_reply',
@@ -112,6 +114,8 @@ export const branchOnReplyNode = defineNodeType({
   configSchema: vine.object({
     timeout: durationSchema(MAX_TIMEOUT_SECONDS),
     rules: vine.array(ruleSchema).maxLength(20).distinct('id'),
+    // Optional, because flows published before the option existed count earlier replies too.
+    countEarlierReplies: vine.boolean().optional(),
   }),
   defaults: {
     timeout: { amount: 1, unit: 'days' as const },
@@ -124,6 +128,7 @@ export const branchOnReplyNode = defineNodeType({
         pattern: null,
       },
     ],
+    countEarlierReplies: true,
   },
   localizedDefaults: (translate) => ({
     timeout: { amount: 1, unit: 'days' as const },
@@ -136,6 +141,7 @@ export const branchOnReplyNode = defineNodeType({
         pattern: null,
       },
     ],
+    countEarlierReplies: true,
   }),
   fields: [
     {
@@ -145,6 +151,12 @@ export const branchOnReplyNode = defineNodeType({
       units: ['seconds', 'minutes', 'hours', 'days'],
       maxSeconds: MAX_TIMEOUT_SECONDS,
       required: true,
+    },
+    {
+      kind: 'boolean',
+      name: 'countEarlierReplies',
+      label: 'flow_nodes.branch_on_reply.fields.count_earlier_replies',
+      help: 'flow_nodes.branch_on_reply.fields.count_earlier_replies_help',
     },
     {
       kind: 'list',
@@ -202,7 +214,10 @@ export const branchOnReplyNode = defineNodeType({
   alwaysPauses: true,
   execute({ config, contact, now, resume }) {
     if (resume === null) {
-      return awaitReply({ until: addDuration(now, config.timeout, contact.timeZone) })
+      return awaitReply({
+        until: addDuration(now, config.timeout, contact.timeZone),
+        repliesSinceLastSend: config.countEarlierReplies !== false,
+      })
     }
     if (resume.reason === 'timeout') {
       return goTo('no_reply')

@@ -96,7 +96,13 @@ export interface NodeExecutionContext<Config = Record<string, unknown>> {
 export type NodeDecision =
   | { kind: 'goto'; port: string }
   | { kind: 'wait'; until: DateTime; port: string }
-  | { kind: 'await_reply'; until: DateTime; state: Record<string, unknown> | null }
+  | {
+      kind: 'await_reply'
+      until: DateTime
+      state: Record<string, unknown> | null
+      /** Whether a reply received since the journey's last sent message resumes the node at once. */
+      repliesSinceLastSend?: boolean
+    }
   | { kind: 'end'; reason: string }
 
 /** Continues the journey at `port` now. */
@@ -115,13 +121,23 @@ export function waitUntil(until: DateTime, port: string): NodeDecision {
 /**
  * Parks the journey until the contact replies on the journey's instance or
  * `until` passes, whichever comes first. The engine then runs the executor
- * again with `resume` set and `state` as given here.
+ * again with `resume` set and `state` as given here. With
+ * `repliesSinceLastSend`, a reply that arrived after the journey's last
+ * sent message, and that no earlier step of the journey took, resumes the
+ * node at once.
  */
 export function awaitReply(options: {
   until: DateTime
   state?: Record<string, unknown>
+  /** @default false */
+  repliesSinceLastSend?: boolean
 }): NodeDecision {
-  return { kind: 'await_reply', until: options.until.toUTC(), state: options.state ?? null }
+  return {
+    kind: 'await_reply',
+    until: options.until.toUTC(),
+    state: options.state ?? null,
+    repliesSinceLastSend: options.repliesSinceLastSend ?? false,
+  }
 }
 
 /** Ends the journey here. `reason` is stored on the journey, such as `goal`. */

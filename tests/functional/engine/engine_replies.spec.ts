@@ -12,7 +12,7 @@ import { sqlTime } from '#services/channels/sql_time'
 import { engineNow } from '#engine/clock'
 import { storedProgress } from '#engine/campaign_progress'
 import { createAudienceTenant, importThroughPages } from '#tests/helpers/audience'
-import { replyFlow } from '#tests/helpers/campaigns'
+import { graphEdge, graphNode, replyFlow, sendNode } from '#tests/helpers/campaigns'
 import { loadInstance, pairedSandbox, sandboxSendCount, waitFor } from '#tests/helpers/channels'
 import {
   campaignJourneys,
@@ -117,6 +117,111 @@ function waitForParked(campaign: Campaign, count: number, timeoutMs = 60_000) {
     `${count} journeys to wait for a reply`,
     timeoutMs
   )
+}
+
+/** Moves the engine clock `seconds` forward and runs the jobs that came due. */
+async function moveClockBy(seconds: number) {
+  const now = await engineNow()
+  await moveClockTo(now.plus({ seconds }))
+}
+
+/**
+ * Builds the flow Send → Wait 60 s → Branch on reply (SIM, 1 min), with a
+ * second branch after SIM when `secondBranch` is set, so a test can tell
+ * whether one reply resumed both.
+ */
+function waitThenBranchFlow(options: { countEarlierReplies?: boolean; secondBranch?: boolean }) {
+  const branch = (id: string) =>
+    graphNode(id, 'branch_on_reply', {
+      timeout: { amount: 1, unit: 'minutes' },
+      rules: [{ id: 'sim', name: 'SIM', match: 'keywords', keywords: ['SIM'], pattern: null }],
+      ...(options.countEarlierReplies === undefined
+        ? {}
+        : { countEarlierReplies: options.countEarlierReplies }),
+    })
+  const nodes = [
+    graphNode('start', 'start'),
+    sendNode('ask', 'Vem amanhã? Responda SIM'),
+    graphNode('pause', 'wait', { duration: { amount: 60, unit: 'seconds' } }),
+    branch('branch'),
+    sendNode('yes', 'Até amanhã!'),
+    sendNode('silent', 'Não recebemos sua resposta.'),
+  ]
+  const edges = [
+    graphEdge('start', 'next', 'ask'),
+    graphEdge('ask', 'sent', 'pause'),
+    graphEdge('pause', 'next', 'branch'),
+    graphEdge('branch', 'no_reply', 'silent'),
+  ]
+  if (options.secondBranch) {
+    nodes.push(branch('again'))
+    edges.push(graphEdge('branch', 'sim', 'again'), graphEdge('again', 'sim', 'yes'))
+  } else {
+    edges.push(graphEdge('branch', 'sim', 'yes'))
+  }
+  return { nodes, edges }
+}
+
+/** Reads the ports the journeys of the campaign left the branch nodes by, in order. */
+async function branchPorts(campaign: Campaign) {
+  const steps = await db
+    .from('journey_steps')
+    .where('campaign_id', campaign.id)
+    .whereIn('node_id', ['branch', 'again'])
+    .whereNotNull('port')
+    .orderBy('step')
+  return steps.map((step) => `${step.node_id}:${step.port}`)
+}
+
+/**
+ * Starts a one-contact campaign of `flow`, lets the contact reply `text`
+ * while the journey waits at the Wait step, then moves the clock past the
+ * wait and past each branch that still waits. Returns the campaign and its
+ * number once the journey ended.
+ */
+async function replyDuringWait(flow: ReturnType<typeof waitThenBranchFlow>, text: string) {
+  const { tenant, owner } = await createAudienceTenant()
+  const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+  const phone = `+55119876${String(50_800 + tenant.id).slice(-5)}`
+  const { listId } = await seedAudience(tenant.id, [{ phone }])
+  const campaign = await publishedCampaign(tenant.id, owner.id, flow, {
+    listIds: [listId],
+    channelInstanceIds: [instance.id],
+  })
+  await startCampaign(campaign, owner.id)
+  await waitFor(async () => {
+    const journeys = await campaignJourneys(campaign)
+    return journeys[0]?.state === 'waiting' && journeys[0].nodeId === 'pause'
+  }, 'the journey to wait after the invitation')
+
+  await reply(tenant.id, instance.id, { from: phone, text })
+  await waitFor(async () => {
+    const inbound = await runInTenant(tenant.id, () =>
+      Message.query().where('instance_id', instance.id).where('direction', 'in')
+    )
+    return inbound.length === 1
+  }, 'the reply to be stored')
+  const [waiting] = await campaignJourneys(campaign)
+  if (waiting.state !== 'waiting' || waiting.nodeId !== 'pause') {
+    throw new Error(
+      `the reply moved the journey during the wait: ${waiting.state} at ${waiting.nodeId}`
+    )
+  }
+
+  await moveClockBy(61)
+  // A step that takes an earlier reply parks with it claimed, so one still without a reply times out.
+  for (;;) {
+    const parked = await waitFor(async () => {
+      const [journey] = await campaignJourneys(campaign)
+      const waitsForReply = journey.state === 'awaiting_reply' && journey.replyMessageId === null
+      return journey.state === 'ended' || waitsForReply ? journey : null
+    }, 'the journey to end or wait for a reply')
+    if (parked.state === 'ended') {
+      break
+    }
+    await moveClockBy(61)
+  }
+  return { campaign, instance }
 }
 
 async function countBy(query: any, column: string) {
@@ -354,5 +459,66 @@ test.group('Engine replies', (group) => {
       steps.map((step) => step.port),
       ['nao']
     )
+  }).timeout(60_000)
+
+  test('reply during a wait counts', async ({ assert }) => {
+    const { campaign } = await replyDuringWait(waitThenBranchFlow({}), 'sim')
+    assert.deepEqual(await branchPorts(campaign), ['branch:sim'])
+    const messages = await campaignMessages(campaign)
+    assert.deepEqual(
+      messages.map((message) => message.nodeId),
+      ['ask', 'yes']
+    )
+  }).timeout(60_000)
+
+  test('one reply resumes one branch', async ({ assert }) => {
+    const { campaign } = await replyDuringWait(waitThenBranchFlow({ secondBranch: true }), 'SIM')
+    assert.deepEqual(await branchPorts(campaign), ['branch:sim', 'again:no_reply'])
+    // The second branch's `no_reply` port leads nowhere, so the journey ends without a send.
+    const messages = await campaignMessages(campaign)
+    assert.deepEqual(
+      messages.map((message) => message.nodeId),
+      ['ask']
+    )
+  }).timeout(60_000)
+
+  test('earlier replies switched off', async ({ assert }) => {
+    const flow = waitThenBranchFlow({ countEarlierReplies: false })
+    const { campaign } = await replyDuringWait(flow, 'sim')
+    assert.deepEqual(await branchPorts(campaign), ['branch:no_reply'])
+  }).timeout(60_000)
+
+  test('reply before the invitation ignored', async ({ assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const phone = '+5511987650881'
+    const { listId } = await seedAudience(tenant.id, [{ phone }])
+    const campaign = await publishedCampaign(tenant.id, owner.id, waitThenBranchFlow({}), {
+      listIds: [listId],
+      channelInstanceIds: [instance.id],
+    })
+    await reply(tenant.id, instance.id, { from: phone, text: 'SIM' })
+    await waitFor(async () => {
+      const inbound = await runInTenant(tenant.id, () =>
+        Message.query().where('instance_id', instance.id).where('direction', 'in')
+      )
+      return inbound.length === 1
+    }, 'the early reply to be stored')
+    // Times are stored in whole seconds: the invitation leaves in a later second.
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+
+    await startCampaign(campaign, owner.id)
+    await waitFor(async () => {
+      const journeys = await campaignJourneys(campaign)
+      return journeys[0]?.state === 'waiting' && journeys[0].nodeId === 'pause'
+    }, 'the journey to wait after the invitation')
+    await moveClockBy(61)
+    await waitFor(async () => {
+      const [journey] = await campaignJourneys(campaign)
+      return journey.state === 'awaiting_reply' && journey.nodeId === 'branch'
+    }, 'the branch to wait for a reply')
+    await moveClockBy(61)
+    await waitForCampaignState(campaign, 'finished')
+    assert.deepEqual(await branchPorts(campaign), ['branch:no_reply'])
   }).timeout(60_000)
 })

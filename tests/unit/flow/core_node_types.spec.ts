@@ -252,6 +252,26 @@ test.group('Branch on reply node', () => {
     assert.equal(untilOf(decision), '2025-03-10T14:00:00.000Z')
   })
 
+  test('counts earlier replies unless switched off', async ({ assert }) => {
+    const cases: [boolean | undefined, boolean][] = [
+      [undefined, true],
+      [true, true],
+      [false, false],
+    ]
+    for (const [option, expected] of cases) {
+      const { context } = createNodeContext({
+        config: { ...config, countEarlierReplies: option },
+      })
+      const decision = await branchOnReplyNode.execute(context)
+      assert.equal(decision.kind, 'await_reply')
+      assert.equal(
+        decision.kind === 'await_reply' && decision.repliesSinceLastSend,
+        expected,
+        `option ${option}`
+      )
+    }
+  })
+
   test('follows no_reply on timeout', async ({ assert }) => {
     const { context } = createNodeContext({ config, resume: { reason: 'timeout' } })
     assert.deepEqual(await branchOnReplyNode.execute(context), { kind: 'goto', port: 'no_reply' })
