@@ -6,6 +6,7 @@ import { applyAction } from '#services/campaigns/campaign_states'
 import { SANDBOX_CONCURRENT_SENDS } from '../../../plugins/sandbox/index.js'
 import { engineNow } from '#engine/clock'
 import { readPaceState } from '#engine/pacing'
+import { CONTROL_QUEUE } from '#engine/engine_queues'
 import { getQueue } from '#queues/queue_factory'
 import { outboundQueueName } from '#services/channels/outbound_queue'
 import { computeProgress, storedProgress } from '#engine/campaign_progress'
@@ -315,5 +316,58 @@ test.group('Engine campaign control', (group) => {
     // The next send waits the kept campaign's 20 s after its last slot, not the cancelled one's 1 s.
     assert.equal(pace!.next - pace!.last, 20_000)
     await act(kept, 'cancel', owner.id)
+  }).timeout(60_000)
+
+  test('cancel fails a send added after it', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const audience = await seedAudience(
+      tenant.id,
+      Array.from({ length: 3 }, (_, index) => ({ phone: phoneNumber(37, index) }))
+    )
+    const campaign = await publishedCampaign(
+      tenant.id,
+      owner.id,
+      {
+        nodes: [graphNode('start', 'start'), sendNode('hello', 'Olá')],
+        edges: [graphEdge('start', 'next', 'hello')],
+      },
+      {
+        listIds: [audience.listId],
+        channelInstanceIds: [instance.id],
+        minIntervalSeconds: 60,
+        maxIntervalSeconds: 60,
+      }
+    )
+    const outbound = getQueue(outboundQueueName(instance.id))
+    await startCampaign(campaign, owner.id)
+    const jobs = await waitFor(async () => {
+      const messages = await campaignMessages(campaign)
+      const found = await Promise.all(
+        messages.map((message) => outbound.getJob(`message-${message.id}`))
+      )
+      return messages.length === 3 && found.every(Boolean) ? found : null
+    }, 'every send to be added')
+
+    // The last send stands for one that a running step adds after the cancel's first pass.
+    const late = jobs.toSorted((a, b) => b!.delay - a!.delay)[0]!
+    const lateMessageId = late.data.messageId
+    await late.remove()
+    await act(campaign, 'cancel', owner.id)
+    await waitFor(async () => {
+      const messages = await campaignMessages(campaign)
+      return messages.filter((message) => message.status === 'queued').length === 1
+    }, 'the first pass to fail the sends it found')
+    await outbound.add(late.name, late.data, { jobId: late.id, delay: 60_000 })
+
+    const secondPass = await getQueue(CONTROL_QUEUE).getJob(`cancel-${campaign.id}-again`)
+    assert.isDefined(secondPass, 'no second pass of the cancel was queued')
+    await secondPass!.promote()
+    const failed = await waitFor(async () => {
+      const messages = await campaignMessages(campaign)
+      const message = messages.find((candidate) => candidate.id === lateMessageId)
+      return message?.status === 'failed' ? message : null
+    }, 'the late send to be failed')
+    assert.equal(failed.failureCode, 'E_CAMPAIGN_CANCELLED')
   }).timeout(60_000)
 })
