@@ -292,4 +292,23 @@ test.group('Template editor', () => {
     await page.locator('[data-test-id="template-body"]').fill('')
     await problems.getByText('Write a message or attach a file.').waitFor()
   })
+
+  test('editor fits a phone screen', async ({ browserContext, visit, assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    await runInTenant(tenant.id, () =>
+      saveContact(tenant, { name: '"Dudu" Ferreira', phone: '11990002002' })
+    )
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/templates/new')
+    await page.setViewportSize({ width: 390, height: 844 })
+    await page.locator('[data-test-id="template-body"]').fill('Oi {{nome}}')
+    // The name starts with a quote: the avatar shows the first letter instead.
+    await page.locator('[data-test-id="phone-avatar"]', { hasText: 'D' }).waitFor()
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      window: document.documentElement.clientWidth,
+    }))
+    assert.isAtMost(widths.page, widths.window, 'the page scrolls sideways')
+  })
 })
