@@ -8,6 +8,8 @@ import Journey from '#models/journey'
 import Message from '#models/message'
 import type { FlowGraph } from '#flow/flow_graph'
 import { runInTenant } from '#tenancy/tenant_context'
+import { getQueue } from '#queues/queue_factory'
+import { outboundQueueName } from '#services/channels/outbound_queue'
 import { WorkerRole } from '#processes/worker_role'
 import { publishDraft } from '#services/campaigns/flow_publisher'
 import { draftOf } from '#services/campaigns/flow_drafts'
@@ -195,6 +197,24 @@ export function campaignMessages(campaign: Campaign) {
   return runInTenant(campaign.tenantId, () =>
     Message.query().where('campaign_id', campaign.id).where('direction', 'out').orderBy('id')
   )
+}
+
+/**
+ * Waits until the campaign has `count` messages and each has its send job,
+ * and returns those jobs in message order. A journey step stores its
+ * message before it reserves the send's pace slot and adds the job, so
+ * the messages alone do not show that the sends are queued.
+ */
+export async function waitForSends(campaign: Campaign, count: number, what: string) {
+  return waitFor(async () => {
+    const messages = await campaignMessages(campaign)
+    const jobs = await Promise.all(
+      messages.map((message) =>
+        getQueue(outboundQueueName(message.instanceId)).getJob(`message-${message.id}`)
+      )
+    )
+    return messages.length === count && jobs.every(Boolean) ? jobs.map((job) => job!) : null
+  }, what)
 }
 
 export async function reloadCampaign(campaign: Campaign) {

@@ -22,6 +22,7 @@ import {
   seedAudience,
   startCampaign,
   useEngineRoles,
+  waitForSends,
   waitForCampaignState,
 } from '#tests/helpers/engine'
 
@@ -291,19 +292,10 @@ test.group('Engine campaign control', (group) => {
       minIntervalSeconds: 1,
       maxIntervalSeconds: 1,
     })
-    // A step stores its message before it reserves the send's slot, so wait for the sends.
-    const outbound = getQueue(outboundQueueName(instance.id))
-    const sendsAdded = async (campaign: Campaign) => {
-      const messages = await campaignMessages(campaign)
-      const jobs = await Promise.all(
-        messages.map((message) => outbound.getJob(`message-${message.id}`))
-      )
-      return messages.length === 3 && jobs.every(Boolean)
-    }
     await startCampaign(kept, owner.id)
-    await waitFor(() => sendsAdded(kept), 'the kept campaign to reserve its slots')
+    await waitForSends(kept, 3, 'the kept campaign to reserve its slots')
     await startCampaign(cancelled, owner.id)
-    await waitFor(() => sendsAdded(cancelled), 'the cancelled campaign to reserve its slots')
+    await waitForSends(cancelled, 3, 'the cancelled campaign to reserve its slots')
 
     await act(cancelled, 'cancel', owner.id)
     await waitFor(async () => {
@@ -341,16 +333,10 @@ test.group('Engine campaign control', (group) => {
     )
     const outbound = getQueue(outboundQueueName(instance.id))
     await startCampaign(campaign, owner.id)
-    const jobs = await waitFor(async () => {
-      const messages = await campaignMessages(campaign)
-      const found = await Promise.all(
-        messages.map((message) => outbound.getJob(`message-${message.id}`))
-      )
-      return messages.length === 3 && found.every(Boolean) ? found : null
-    }, 'every send to be added')
+    const jobs = await waitForSends(campaign, 3, 'every send to be added')
 
     // The last send stands for one that a running step adds after the cancel's first pass.
-    const late = jobs.toSorted((a, b) => b!.delay - a!.delay)[0]!
+    const late = jobs.toSorted((a, b) => b.delay - a.delay)[0]
     const lateMessageId = late.data.messageId
     await late.remove()
     await act(campaign, 'cancel', owner.id)

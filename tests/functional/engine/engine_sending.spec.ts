@@ -21,6 +21,7 @@ import {
   startCampaign,
   useEngineRoles,
   waitForCampaignState,
+  waitForSends,
 } from '#tests/helpers/engine'
 
 function oneSend(text: string) {
@@ -257,17 +258,9 @@ test.group('Engine sending', (group) => {
     })
 
     await startCampaign(campaign, owner.id)
-    const queue = getQueue(outboundQueueName(instance.id))
-    // A step stores its message before it adds the send, so wait for both.
-    const jobs = await waitFor(async () => {
-      const messages = await campaignMessages(campaign)
-      const found = await Promise.all(
-        messages.map((message) => queue.getJob(`message-${message.id}`))
-      )
-      return messages.length === 14 && found.every(Boolean) ? found : null
-    }, 'a send for every contact')
+    const jobs = await waitForSends(campaign, 14, 'a send for every contact')
 
-    const days = new Set(jobs.map((job) => job!.data.dueAt!.slice(0, 10)))
+    const days = new Set(jobs.map((job) => job.data.dueAt!.slice(0, 10)))
     assert.equal(days.size, 14)
     // Today's send may have left already; every other journey waits for its day.
     const journeys = await campaignJourneys(campaign)

@@ -6,8 +6,6 @@ import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
 import { pairedSandbox, waitFor } from '#tests/helpers/channels'
 import { runInTenant } from '#tenancy/tenant_context'
-import { getQueue } from '#queues/queue_factory'
-import { outboundQueueName } from '#services/channels/outbound_queue'
 import { publishProgress } from '#engine/campaign_progress'
 import { storedTotals } from '#services/campaigns/campaign_totals'
 import {
@@ -20,6 +18,7 @@ import {
   startCampaign,
   useEngineRoles,
   waitForCampaignState,
+  waitForSends,
 } from '#tests/helpers/engine'
 
 const EVERY_DAY: IsoWeekday[] = [1, 2, 3, 4, 5, 6, 7]
@@ -202,15 +201,7 @@ test.group('Engine time', (group) => {
     // 14:00 in São Paulo: two sends today, the cap's next days start at midnight.
     await moveClockTo(utc('2025-03-11T17:00:00Z'))
     await startCampaign(campaign, owner.id)
-    // A step stores its message before it reserves the send's slot, so wait for the sends.
-    const queue = getQueue(outboundQueueName(campaign.channelInstanceIds[0]))
-    await waitFor(async () => {
-      const messages = await campaignMessages(campaign)
-      const jobs = await Promise.all(
-        messages.map((message) => queue.getJob(`message-${message.id}`))
-      )
-      return messages.length === 6 && jobs.every(Boolean)
-    }, 'every journey to reserve its send')
+    await waitForSends(campaign, 6, 'every journey to reserve its send')
     await moveClockTo(utc('2025-03-11T17:02:00Z'))
     await waitFor(async () => (await sentCount()) === 2, 'two sends on the first day')
 
@@ -228,12 +219,10 @@ test.group('Engine time', (group) => {
     await moveClockTo(utc('2025-03-13T11:02:00Z'))
     await waitForCampaignState(campaign, 'finished')
     // Each send left at the slot its job was due at, in engine time.
-    const localTimes: string[] = []
-    for (const message of await campaignMessages(campaign)) {
-      const job = await queue.getJob(`message-${message.id}`)
-      const dueAt = DateTime.fromISO(job!.data.dueAt, { zone: 'America/Sao_Paulo' })
-      localTimes.push(dueAt.toFormat('dd HH:mm'))
-    }
+    const jobs = await waitForSends(campaign, 6, 'the sends of every contact')
+    const localTimes = jobs.map((job) =>
+      DateTime.fromISO(job.data.dueAt!, { zone: 'America/Sao_Paulo' }).toFormat('dd HH:mm')
+    )
     assert.deepEqual(localTimes.sort().slice(2), ['12 08:00', '12 08:01', '13 08:00', '13 08:01'])
   }).timeout(60_000)
 })
