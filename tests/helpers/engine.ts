@@ -64,8 +64,9 @@ export async function seedAudience(tenantId: number, contacts: ContactSeed[]) {
     created_at: now,
   })
   const ids: number[] = []
-  for (let start = 0; start < contacts.length; start += 1000) {
-    const chunk = contacts.slice(start, start + 1000)
+  // SQLite takes at most 500 rows in one multi-row insert.
+  for (let start = 0; start < contacts.length; start += 500) {
+    const chunk = contacts.slice(start, start + 500)
     await db.table('contacts').insert(
       chunk.map((contact) => ({
         tenant_id: tenantId,
