@@ -1,3 +1,4 @@
+import Campaign from '#models/campaign'
 import type { HttpContext } from '@adonisjs/core/http'
 import ContactList from '#models/contact_list'
 import ContactTag from '#models/contact_tag'
@@ -100,7 +101,9 @@ export default class SegmentsController {
     const fields = await CustomField.query().orderBy('label')
     const lists = await ContactList.query().orderBy('name')
     const tags = await ContactTag.query().distinct('name').orderBy('name').limit(500)
+    const campaigns = await Campaign.query().orderBy('id', 'desc').select('id', 'name').limit(500)
     return {
+      campaigns: campaigns.map((campaign) => ({ id: campaign.id, name: campaign.name })),
       fields: fields.map(serializeField),
       tags: tags.map((tag) => tag.name),
       lists: lists.map((list) => ({ id: list.id, name: list.name })),

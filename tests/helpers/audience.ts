@@ -3,6 +3,7 @@ import type { Worker } from 'bullmq'
 import logger from '@adonisjs/core/services/logger'
 import type { ApiClient } from '@japa/api-client'
 import drive from '@adonisjs/drive/services/main'
+import db from '@adonisjs/lucid/services/db'
 import ContactImport from '#models/contact_import'
 import type User from '#models/user'
 import type { ReportEntry } from '#services/imports/contact_import_runner'
@@ -126,4 +127,43 @@ export async function createAudienceTenant() {
   const account = await createTenantWithOwner()
   await account.tenant.refresh()
   return account
+}
+
+/** A message of a contact's history, as `storeMessages` writes it. */
+export interface StoredMessage {
+  contactId: number
+  instanceId: number
+  direction: 'in' | 'out'
+  campaignId?: number
+  at: string
+  /** Whether the channel accepted an outbound message; a failed send has no `sent_at`. */
+  sent?: boolean
+}
+
+let sequence = 0
+
+/**
+ * Stores messages of contacts' histories as rows, in the given order, so
+ * their ids follow it, for queries that read the history.
+ */
+export async function storeMessages(tenantId: number, messages: StoredMessage[]) {
+  for (const message of messages) {
+    sequence += 1
+    const at = new Date(message.at)
+    await db.table('messages').insert({
+      tenant_id: tenantId,
+      direction: message.direction,
+      instance_id: message.instanceId,
+      contact_id: message.contactId,
+      campaign_id: message.campaignId ?? null,
+      provider_message_id: `history-${sequence}`,
+      address: '+5511990000000',
+      body: 'Oi',
+      status: message.direction === 'in' ? 'received' : message.sent === false ? 'failed' : 'sent',
+      sent_at: message.direction === 'out' && message.sent !== false ? at : null,
+      failed_at: message.sent === false ? at : null,
+      received_at: message.direction === 'in' ? at : null,
+      created_at: at,
+    })
+  }
 }

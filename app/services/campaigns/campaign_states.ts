@@ -2,6 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import { DateTime } from 'luxon'
 import { Exception } from '@adonisjs/core/exceptions'
 import db from '@adonisjs/lucid/services/db'
+import { sqlTime } from '#plugins/sdk/sql_time'
 import logger from '@adonisjs/core/services/logger'
 import Campaign, { type CampaignState } from '#models/campaign'
 import { broadcastCampaignState } from '#services/campaigns/campaign_broadcast'
@@ -165,7 +166,7 @@ export async function startDueCampaigns(now = DateTime.utc()) {
       .from('campaigns')
       .where('id', row.id)
       .where('state', 'scheduled')
-      .update({ state: 'running', started_at: now.toJSDate(), updated_at: now.toJSDate() })
+      .update({ state: 'running', started_at: sqlTime(now), updated_at: sqlTime(now) })
     if (Number(updated) === 1 || (Array.isArray(updated) && Number(updated[0]) === 1)) {
       started.push(row.id)
       broadcastCampaignState(row.tenant_id, row.id, 'running')

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import Contact, { CONSENT_STATES, type ConsentState } from '#models/contact'
 import { phoneSearchTerm } from '#services/contacts/phone_numbers'
+import { sqlTime } from '#plugins/sdk/sql_time'
 
 export interface ContactFilters {
   /** Name, e-mail, tag, or phone number in any format. */
@@ -112,6 +113,6 @@ function applyDateFilter(
   }
   const date = DateTime.fromISO(value, { zone: 'utc' })
   if (date.isValid) {
-    query.where('contacts.created_at', operator, date[edge]('day').toJSDate())
+    query.where('contacts.created_at', operator, sqlTime(date[edge]('day')))
   }
 }

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon'
 import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybuilder'
 import Contact from '#models/contact'
+import { sqlTime } from '#plugins/sdk/sql_time'
 import CustomField from '#models/custom_field'
 import { isGroup, type SegmentGroup, type SegmentRule } from '#services/segments/segment_rules'
 
@@ -82,19 +83,23 @@ function applyRule(builder: Builder, rule: SegmentRule, fields: Map<string, Cust
       return rule.op === 'is'
         ? builder.where('contacts.consent', rule.value)
         : builder.whereNot('contacts.consent', rule.value)
-    case 'created':
-    case 'last_contacted': {
-      const column = rule.type === 'created' ? 'contacts.created_at' : 'contacts.last_contacted_at'
-      const day = DateTime.fromISO(rule.value, { zone: 'utc' })
+    case 'created': {
+      const { start, end } = dayBounds(rule.value)
       return rule.op === 'before'
-        ? builder.where(column, '<', day.startOf('day').toJSDate())
-        : builder.where(column, '>', day.endOf('day').toJSDate())
+        ? builder.where('contacts.created_at', '<', start)
+        : builder.where('contacts.created_at', '>=', end)
+    }
+    case 'last_contacted': {
+      const { start, end } = dayBounds(rule.value)
+      if (rule.op === 'after') {
+        return builder.whereExists((sub) => sentTo(sub, end))
+      }
+      return builder.whereExists((sub) => sentTo(sub)).whereNotExists((sub) => sentTo(sub, start))
     }
     case 'replied':
-      // NOTE: counts a reply to any campaign until campaign messages are stored per campaign.
       return rule.op === 'yes'
-        ? builder.whereNotNull('contacts.last_replied_at')
-        : builder.whereNull('contacts.last_replied_at')
+        ? builder.whereExists((sub) => repliesTo(sub, rule.value))
+        : builder.whereNotExists((sub) => repliesTo(sub, rule.value))
     case 'list':
       return rule.op === 'in'
         ? builder.whereExists((sub) => memberOf(sub, rule.value))
@@ -102,6 +107,55 @@ function applyRule(builder: Builder, rule: SegmentRule, fields: Map<string, Cust
     case 'field':
       return applyFieldRule(builder, rule, fields.get(rule.key))
   }
+}
+
+/**
+ * Returns the start of a UTC day written `YYYY-MM-DD` and the start of the
+ * next, as SQL time text. SQLite cannot bind a `Date`: it would compare the
+ * date's number with the column's text.
+ */
+function dayBounds(day: string) {
+  const start = DateTime.fromISO(day, { zone: 'utc' }).startOf('day')
+  return { start: sqlTime(start), end: sqlTime(start.plus({ days: 1 })) }
+}
+
+/**
+ * Selects the messages that left for the contact, sent at or after `from` when given.
+ * A message counts once the channel accepted it (`sent_at`), whether a
+ * campaign or a person in the inbox sent it.
+ */
+function sentTo(sub: any, from?: string) {
+  sub
+    .from('messages as sent')
+    .whereColumn('sent.tenant_id', 'contacts.tenant_id')
+    .whereColumn('sent.contact_id', 'contacts.id')
+    .where('sent.direction', 'out')
+    .whereNotNull('sent.sent_at')
+  return from ? sub.where('sent.sent_at', '>=', from) : sub
+}
+
+/**
+ * Selects the contact's replies to a campaign message: inbound messages on
+ * a number that had sent the contact a campaign message before them. A reply
+ * belongs to the latest campaign message sent to the contact on that number
+ * before it, as the reports count it. With `campaignId`, only the replies
+ * that belong to that campaign match.
+ */
+function repliesTo(sub: any, campaignId?: number) {
+  sub
+    .from('messages as reply')
+    .whereColumn('reply.tenant_id', 'contacts.tenant_id')
+    .whereColumn('reply.contact_id', 'contacts.id')
+    .where('reply.direction', 'in')
+  const answered = `select answered.campaign_id from messages as answered
+    where answered.tenant_id = reply.tenant_id and answered.contact_id = reply.contact_id
+      and answered.instance_id = reply.instance_id and answered.direction = 'out'
+      and answered.campaign_id is not null and answered.sent_at is not null
+      and answered.id < reply.id
+    order by answered.id desc limit 1`
+  return campaignId === undefined
+    ? sub.whereRaw(`exists (${answered})`)
+    : sub.whereRaw(`(${answered}) = ?`, [campaignId])
 }
 
 function memberOf(sub: any, listId: number) {

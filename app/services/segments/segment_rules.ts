@@ -10,7 +10,8 @@ export type SegmentRule =
   | { type: 'city'; op: 'is' | 'is_not' | 'contains'; value: string }
   | { type: 'consent'; op: 'is' | 'is_not'; value: ConsentState }
   | { type: 'created' | 'last_contacted'; op: 'before' | 'after'; value: string }
-  | { type: 'replied'; op: 'yes' | 'no' }
+  /** `value`: the campaign replied to; any campaign when left out. */
+  | { type: 'replied'; op: 'yes' | 'no'; value?: number }
   | { type: 'list'; op: 'in' | 'not_in'; value: number }
 
 export type FieldOperator = 'is' | 'is_not' | 'contains' | 'gt' | 'lt' | 'empty' | 'not_empty'
@@ -158,7 +159,12 @@ function parseRule(input: any, path: string): SegmentRule {
       return parseDateRule(input, text(input.value), path)
     case 'replied':
       if (!['yes', 'no'].includes(input.op)) fail('replied needs yes or no')
-      return { type: 'replied', op: input.op }
+      if (input.value === undefined || input.value === null || input.value === '') {
+        return { type: 'replied', op: input.op }
+      }
+      if (!Number.isInteger(Number(input.value)) || Number(input.value) < 1)
+        fail('a replied rule names a campaign by its id')
+      return { type: 'replied', op: input.op, value: Number(input.value) }
     case 'list':
       if (!['in', 'not_in'].includes(input.op)) fail('a list rule needs in or not_in')
       if (!text(String(input.value ?? '')) || !Number.isInteger(Number(input.value)))

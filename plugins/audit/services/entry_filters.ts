@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon'
-import { MAX_PAGE, vine } from '#sdk'
+import { MAX_PAGE, sqlTime, vine } from '#sdk'
 import AuditEntry from '../models/audit_entry.js'
 
 export const filtersValidator = vine.create(
@@ -40,14 +40,14 @@ export function filteredEntries(tenantId: number, filters: EntryFilters) {
     query.where(
       'created_at',
       '>=',
-      DateTime.fromJSDate(filters.from, { zone: 'utc' }).startOf('day').toJSDate()
+      sqlTime(DateTime.fromJSDate(filters.from, { zone: 'utc' }).startOf('day'))
     )
   }
   if (filters.to) {
     query.where(
       'created_at',
       '<',
-      DateTime.fromJSDate(filters.to, { zone: 'utc' }).plus({ days: 1 }).startOf('day').toJSDate()
+      sqlTime(DateTime.fromJSDate(filters.to, { zone: 'utc' }).plus({ days: 1 }).startOf('day'))
     )
   }
   return query.orderBy('created_at', 'desc').orderBy('id', 'desc')

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon'
 import { test } from '@japa/runner'
 import { readFile } from 'node:fs/promises'
 import db from '@adonisjs/lucid/services/db'
@@ -103,5 +104,63 @@ test.group('SQLite campaign', (group) => {
       .count('* as total')
     assert.isAtLeast(charted('delivered'), delivered.length)
     assert.equal(charted('delivered'), Number(stored.total))
+
+    // Segments read the message history with SQLite's text timestamps.
+    const answering = messages[0]
+    await session.json('POST', `/simulator/${answering.instance_id}/reply`, {
+      contactId: answering.contact_id,
+      text: 'Quero saber mais',
+    })
+    await withServerOutput(() =>
+      waitFor(
+        () =>
+          sqlite
+            .from('messages')
+            .where('direction', 'in')
+            .where('contact_id', answering.contact_id)
+            .first(),
+        'the reply',
+        30_000
+      )
+    )
+    const count = async (rule: Record<string, unknown>) => {
+      const counted = await session.json('POST', '/segments/count', {
+        rules: { match: 'all', rules: [rule] },
+      })
+      return counted.count
+    }
+    const today = DateTime.utc()
+    const day = (offset: number) => today.plus({ days: offset }).toISODate()
+    assert.equal(await count({ type: 'replied', op: 'yes', value: campaign.id }), 1)
+    assert.equal(await count({ type: 'replied', op: 'yes', value: campaign.id + 1000 }), 0)
+    const contacted = new Set(messages.map((message) => message.contact_id)).size
+    assert.equal(await count({ type: 'last_contacted', op: 'after', value: day(-1) }), contacted)
+    assert.equal(await count({ type: 'last_contacted', op: 'before', value: day(0) }), 0)
+    assert.equal(await count({ type: 'last_contacted', op: 'before', value: day(1) }), contacted)
+    const [audience] = await sqlite
+      .from('contacts')
+      .where('tenant_id', campaign.tenant_id)
+      .whereNot('consent', 'opted_out')
+      .count('* as total')
+    assert.equal(await count({ type: 'created', op: 'before', value: day(1) }), audience.total)
+    assert.equal(await count({ type: 'created', op: 'after', value: day(0) }), 0)
+
+    // So do the contact list's and the audit log's date filters.
+    const [everyone] = await sqlite
+      .from('contacts')
+      .where('tenant_id', campaign.tenant_id)
+      .count('* as total')
+    const total = async (path: string) => {
+      const props = await session.props(path)
+      return props.pagination.total
+    }
+    const listed = (query: string) => total(`/contacts?${query}`)
+    assert.equal(await listed(`createdAfter=${day(0)}`), everyone.total)
+    assert.equal(await listed(`createdAfter=${day(1)}`), 0)
+    assert.equal(await listed(`createdBefore=${day(-1)}`), 0)
+    const audited = (query: string) => total(`/plugins/audit/entries?${query}`)
+    assert.isAbove(await audited(`from=${day(0)}`), 0)
+    assert.equal(await audited(`from=${day(1)}`), 0)
+    assert.equal(await audited(`to=${day(-1)}`), 0)
   }).timeout(120_000)
 })
