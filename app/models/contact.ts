@@ -60,12 +60,6 @@ export default class Contact extends withTenantScope(BaseModel) {
   @column()
   declare phoneWarning: string | null
 
-  @column.dateTime()
-  declare lastContactedAt: DateTime | null
-
-  @column.dateTime()
-  declare lastRepliedAt: DateTime | null
-
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime
 
