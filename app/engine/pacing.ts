@@ -96,21 +96,29 @@ return {slot, nextFree}
  * ARGV: now, gap, the latest slot still reserved (0 for none), then the
  * released slots. The next free slot becomes one gap after the later of
  * now and the latest slot still reserved, and the released slots of the
- * current cap day no longer count against the cap.
+ * current cap day no longer count against the cap. The number's last
+ * reserved slot stays reserved unless it is among the released ones, so a
+ * send that passed the gate while the caller read the queue keeps its gap.
  */
 const RELEASE_SLOTS = `
 local now = tonumber(ARGV[1])
 local gap = tonumber(ARGV[2])
 local latestKept = tonumber(ARGV[3])
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-local state = redis.call('HMGET', KEYS[1], 'run', 'day', 'count')
+local state = redis.call('HMGET', KEYS[1], 'run', 'day', 'count', 'last')
 local run = tonumber(state[1] or '0')
 local day = tonumber(state[2] or '0')
 local count = tonumber(state[3] or '0')
+local last = tonumber(state[4] or '0')
+local lastReleased = false
 for i = 4, #ARGV do
-  if tonumber(ARGV[i]) >= day then count = math.max(0, count - 1) end
+  local slot = tonumber(ARGV[i])
+  if slot == last then lastReleased = true end
+  if slot >= day then count = math.max(0, count - 1) end
   run = math.max(0, run - 1)
 end
+-- A send that took a slot while the caller listed the released ones keeps it.
+if not lastReleased then latestKept = math.max(latestKept, last) end
 redis.call('HSET', KEYS[1], 'next', math.max(now, latestKept) + gap, 'last', latestKept, 'run', run, 'count', count)
 return 1
 `
@@ -336,9 +344,10 @@ export function paceSendsPerMinute(settings: PaceSettings) {
 /**
  * Releases the reserved slots `released` (epoch milliseconds of engine
  * time) of one number, keeping `latestKept`, the latest slot other sends still
- * hold (`null` for none). The number's next send waits `gapSeconds` after
- * the later of now and `latestKept`, so it never leaves right after the send
- * before it.
+ * hold (`null` for none). The number's last reserved slot counts as kept
+ * unless it is released. The number's next send waits `gapSeconds` after
+ * the later of now and the latest kept slot, so it never leaves right after
+ * the send before it.
  */
 export async function releasePaceSlots(
   instanceId: number,

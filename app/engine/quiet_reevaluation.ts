@@ -208,8 +208,6 @@ async function releaseHeldSends(tenantId: number, campaigns: Campaign[]) {
 }
 
 async function releaseNumberSends(instanceId: number, touched: Set<number>) {
-  // NOTE: a send that passes the gate while this runs keeps the slot it took, but the number's
-  // next slot is reset without it, so another send may leave less than a gap after it.
   const released = await releaseQueuedSends(instanceId, touched)
   for (const job of released) {
     await forgetHeldSends(job.data.journey!.campaignId, [job.data.messageId])

@@ -4,7 +4,8 @@ import type { IsoWeekday } from '#sdk'
 import { currentWindowClose } from '#flow/local_time'
 import { engineRedis } from '#engine/engine_redis'
 import { redisKeyPrefix } from '#queues/redis_connection'
-import { reservePaceSlot, type PaceSettings } from '#engine/pacing'
+import { engineNow } from '#engine/clock'
+import { readPaceState, releasePaceSlots, reservePaceSlot, type PaceSettings } from '#engine/pacing'
 
 const ZONE = 'America/Sao_Paulo'
 const EVERY_DAY: IsoWeekday[] = [1, 2, 3, 4, 5, 6, 7]
@@ -19,6 +20,9 @@ const CAPPED: PaceSettings = {
   pauseMinutes: null,
   timeZone: ZONE,
 }
+
+/** One send a minute, with no cap. */
+const EVERY_MINUTE: PaceSettings = { ...CAPPED, dailyCap: null }
 
 const quietEnd = async (at: DateTime) => currentWindowClose(at, NIGHT, ZONE)
 
@@ -72,5 +76,49 @@ test.group('Engine pacing', () => {
 
     assert.isTrue(otherProcessRan)
     assert.equal(slot.setZone(ZONE).toFormat('dd HH:mm'), '12 08:00')
+  })
+
+  test('release keeps a slot taken meanwhile', async ({ assert }) => {
+    const instanceId = await freshNumber()
+    const now = await engineNow()
+    const from = now.plus({ hours: 1 })
+    const held = [
+      await reservePaceSlot(instanceId, from, EVERY_MINUTE),
+      await reservePaceSlot(instanceId, from, EVERY_MINUTE),
+    ]
+    // A send passes the gate after the caller listed the held sends, before the release.
+    const meanwhile = await reservePaceSlot(instanceId, from, EVERY_MINUTE)
+
+    await releasePaceSlots(
+      instanceId,
+      held.map((slot) => slot.toMillis()),
+      null,
+      60
+    )
+
+    const state = await readPaceState(instanceId)
+    assert.equal(state!.last, meanwhile.toMillis())
+    assert.equal(state!.next, meanwhile.toMillis() + 60_000)
+  })
+
+  test('release frees the last slot', async ({ assert }) => {
+    const instanceId = await freshNumber()
+    const now = await engineNow()
+    const from = now.plus({ hours: 1 })
+    const kept = await reservePaceSlot(instanceId, from, EVERY_MINUTE)
+    const released = [
+      await reservePaceSlot(instanceId, from, EVERY_MINUTE),
+      await reservePaceSlot(instanceId, from, EVERY_MINUTE),
+    ]
+
+    await releasePaceSlots(
+      instanceId,
+      released.map((slot) => slot.toMillis()),
+      kept.toMillis(),
+      60
+    )
+
+    const state = await readPaceState(instanceId)
+    assert.equal(state!.next, kept.toMillis() + 60_000)
   })
 })
