@@ -284,6 +284,7 @@ export function sendRequester(step: StepContext) {
         code: RENDER_FAILURE_CODE,
         reason: rendered.reason,
         templateId: request.message.templateId ?? null,
+        instanceId: request.instanceId ?? step.journey.instanceId,
       }
       await recordStepFailure(step, failure)
       requestProgress(step.journey.tenantId, step.journey.campaignId)

@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import { sqlTime } from '#services/channels/sql_time'
 import type { StepContext } from '#engine/step_context'
+import { emitDomainEvent } from '#events/domain_events'
 
 /** Code of a send step that failed because its text could not be rendered. */
 export const RENDER_FAILURE_CODE = 'E_TEMPLATE_RENDER'
@@ -11,14 +12,16 @@ const REASON_LIMIT = 500
 
 /**
  * Records a send step that failed before its message existed, such as a
- * deleted template or a variable without a value, and logs it as a
- * warning. The campaign's failed count adds these rows, because no
- * `messages` row records the failure. A step that runs again after a crash
- * keeps its first row, through the unique `(journey_id, step)` key.
+ * deleted template or a variable without a value, logs it as a warning and
+ * emits `step:failed`. The campaign's failed count adds these rows, because
+ * no `messages` row records the failure. A step that runs again after a
+ * crash keeps its first row, through the unique `(journey_id, step)` key,
+ * and emits the event again, because the first run may have stopped before
+ * its event.
  */
 export async function recordStepFailure(
   step: StepContext,
-  failure: { code: string; reason: string; templateId: number | null }
+  failure: { code: string; reason: string; templateId: number | null; instanceId: number }
 ) {
   const { journey, data } = step
   logger.warn(
@@ -50,6 +53,18 @@ export async function recordStepFailure(
     })
     .onConflict(['journey_id', 'step'])
     .ignore()
+  await emitDomainEvent('step:failed', {
+    tenantId: journey.tenantId,
+    occurredAt: step.now.toUTC().toISO()!,
+    campaignId: journey.campaignId,
+    contactId: step.contact.id,
+    journeyId: journey.id,
+    step: data.step,
+    nodeId: journey.nodeId,
+    instanceId: failure.instanceId,
+    code: failure.code,
+    reason: failure.reason,
+  })
 }
 
 /** Counts a campaign's steps that failed before sending, by failure code. */

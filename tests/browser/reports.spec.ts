@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
-import { seedCampaignTraffic, type RecipientFate } from '#tests/helpers/reports'
+import { emitStepFailure, seedCampaignTraffic, type RecipientFate } from '#tests/helpers/reports'
 import { capture, sentBarPixels } from '#tests/helpers/browser_pages'
 
 const FATES: RecipientFate[] = [
@@ -20,7 +20,9 @@ const FATES: RecipientFate[] = [
 test.group('Reports page', () => {
   test('campaign funnel in both languages', async ({ visit, browserContext, assert }) => {
     const { tenant, owner } = await createTenantWithOwner('Reports')
-    const { campaign } = await seedCampaignTraffic(tenant.id, FATES)
+    const { campaign, instance } = await seedCampaignTraffic(tenant.id, FATES)
+    // One more contact's send step failed before its message existed.
+    await emitStepFailure(campaign, instance.id)
     await browserContext.loginAs(owner)
 
     const page = await visit('/')
@@ -37,8 +39,16 @@ test.group('Reports page', () => {
     await page.assertText('[data-test-id="funnel-enrolled"]', '14')
     await page.assertText('[data-test-id="funnel-sent"]', '13')
     await page.assertText('[data-test-id="funnel-replied"]', '2')
-    await page.assertText('[data-test-id="funnel-failed"]', '1')
+    await page.assertText('[data-test-id="funnel-failed"]', '2')
     await page.assertText('[data-test-id="funnel-opted_out"]', '1')
+    await page.assertTextContains(
+      '[data-test-id="report-failures-E_TEMPLATE_RENDER"]',
+      'the message could not be filled in for the contact'
+    )
+    await page.assertTextContains(
+      '[data-test-id="report-failures-E_NOT_ON_WHATSAPP"]',
+      'The number is not on WhatsApp.'
+    )
     await page.assertTextContains('[data-test-id="contacts-reached"]', '13')
     await page.assertTextContains(
       '[data-test-id="contacts-replied"]',
@@ -60,6 +70,10 @@ test.group('Reports page', () => {
     await page.assertTextContains('[data-test-id="volume-day"]', 'Por dia')
     await page.assertText('[data-test-id="funnel-sent"]', '13')
     await page.assertTextContains('[data-test-id="contacts-replied"]', 'dos contatos alcançados')
+    await page.assertTextContains(
+      '[data-test-id="report-failures-E_TEMPLATE_RENDER"]',
+      'a mensagem não pôde ser preenchida para o contato'
+    )
     await capture(page, 'report-pt')
 
     assert.isAbove(funnelSentPixels, 100)

@@ -11,6 +11,8 @@ import {
 } from '#services/channels/message_service'
 import { optOut } from '#services/contacts/opt_out'
 import { publishProgress } from '#engine/campaign_progress'
+import { emitDomainEvent } from '#events/domain_events'
+import type { StepFailedEvent } from '#sdk'
 import { createPublishedCampaign } from '#tests/helpers/campaigns'
 import reportsEnglish from '../../plugins/reports/lang/en/reports.json' with { type: 'json' }
 import reportsPortuguese from '../../plugins/reports/lang/pt-BR/reports.json' with { type: 'json' }
@@ -127,6 +129,31 @@ async function driveTo(
   if (fate === 'opted_out') {
     await optOut(contact, { reason: 'keyword', keyword: 'stop' })
   }
+}
+
+/**
+ * Emits `step:failed` for the campaign's first journey at step 2 of node
+ * `remind`, as the engine does for a send step whose text has no value for
+ * a variable. `changes` replaces any field of the event.
+ */
+export async function emitStepFailure(
+  campaign: { id: number; tenantId: number },
+  instanceId: number,
+  changes: Partial<StepFailedEvent> = {}
+) {
+  const journey = await db.from('journeys').where('campaign_id', campaign.id).first()
+  await emitDomainEvent('step:failed', {
+    tenantId: campaign.tenantId,
+    campaignId: campaign.id,
+    contactId: Number(journey.contact_id),
+    journeyId: Number(journey.id),
+    step: 2,
+    nodeId: 'remind',
+    instanceId,
+    code: 'E_TEMPLATE_RENDER',
+    reason: 'no value for name',
+    ...changes,
+  })
 }
 
 /** What the messages table says about a campaign, counted the slow way. */

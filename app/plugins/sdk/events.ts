@@ -108,6 +108,30 @@ export interface MessageFailedEvent extends MessageEvent {
   reason: string
 }
 
+/**
+ * A campaign's send step that failed before its message existed, such as a
+ * template deleted since publishing or a variable without a value for the
+ * contact. No `message:*` event reports it, and the contact's journey leaves
+ * the step by its `failed` port. A step that runs again after a crash may
+ * emit it again with the same `journeyId` and `step`, so count the pair once.
+ */
+export interface StepFailedEvent extends DomainEventBase {
+  campaignId: number
+  /** The contact the message was for. */
+  contactId: number
+  journeyId: number
+  /** Number of the step in the journey, starting at 1. */
+  step: number
+  /** The flow node of the send step. */
+  nodeId: string
+  /** The channel instance the message would have been sent through. */
+  instanceId: number
+  /** Error code, such as `E_TEMPLATE_RENDER`. */
+  code: string
+  /** Human-readable reason, in English, for logs and audit. */
+  reason: string
+}
+
 export interface MessageReceivedEvent extends DomainEventBase {
   messageId: number
   /** The contact who wrote, or `null` when the sender is not a contact yet. */
@@ -202,6 +226,7 @@ export interface DomainEvents {
   'message:read': MessageEvent
   'message:failed': MessageFailedEvent
   'message:received': MessageReceivedEvent
+  'step:failed': StepFailedEvent
   'instance:status_changed': InstanceStatusChangedEvent
   'import:finished': ImportFinishedEvent
   'audit:record': AuditRecordEvent
@@ -228,6 +253,7 @@ export const DOMAIN_EVENT_NAMES: DomainEventName[] = [
   'message:read',
   'message:failed',
   'message:received',
+  'step:failed',
   'instance:status_changed',
   'import:finished',
   'audit:record',

@@ -3,15 +3,56 @@ import logger from '@adonisjs/core/services/logger'
 import Campaign from '#models/campaign'
 import Flow from '#models/flow'
 import FlowVersion from '#models/flow_version'
-import { compileFlow } from '#flow/flow_compiler'
+import { FlowInvalidException, compileFlow } from '#flow/flow_compiler'
+import type { FlowGraph } from '#flow/flow_graph'
+import { problem } from '#flow/flow_problems'
+import type { Transaction } from '#plugins/sdk/transactions'
 import { draftOf } from '#services/campaigns/flow_drafts'
 import { validationContextFor } from '#services/campaigns/flow_validation_context'
+import { isEnded } from '#services/campaigns/campaign_states'
+import { lockRows } from '#services/database/batch_sql'
+import { templateIdsOf } from '#services/templates/template_usage'
+
+/**
+ * Locks the saved templates the graph sends until the publish commits, and
+ * raises `FlowInvalidException` with a `template_missing` problem at each
+ * node whose template was deleted, or archived while the campaign has not
+ * ended, since the draft was validated. A template's deletion locks the
+ * same row for its usage check (see `deleteTemplate`), so the two never
+ * interleave on MariaDB and MySQL. SQLite runs one writing transaction at
+ * a time.
+ */
+async function lockTemplates(trx: Transaction, campaign: Campaign, graph: FlowGraph) {
+  const ids = [...templateIdsOf(graph)]
+  if (ids.length === 0) {
+    return
+  }
+  const rows = await lockRows(trx, 'templates', ids, campaign.tenantId, ['id', 'archived_at'])
+  const usable = new Set(
+    rows
+      .filter((row) => row.archived_at === null || isEnded(campaign.state))
+      .map((row) => Number(row.id))
+  )
+  const problems = graph.nodes.flatMap((node) =>
+    Object.entries(node.config ?? {}).flatMap(([field, value]) => {
+      const templateId = (value as { templateId?: unknown } | null)?.templateId
+      if (typeof templateId !== 'number' || usable.has(templateId)) {
+        return []
+      }
+      return [problem('template_missing', node.id, { field, values: { id: templateId } })]
+    })
+  )
+  if (problems.length > 0) {
+    throw new FlowInvalidException(problems)
+  }
+}
 
 /**
  * Publishes the campaign's draft as its next numbered version and makes it
  * the version new journeys start on. Journeys already running keep the
  * version they started on. Raises `FlowInvalidException` (E_FLOW_INVALID)
- * while the draft has problems; nothing is written then.
+ * while the draft has problems, including a template deleted or archived
+ * while it was being published; nothing is written then.
  */
 export async function publishDraft(campaign: Campaign, userId: number) {
   const draft = await draftOf(campaign)
@@ -22,6 +63,7 @@ export async function publishDraft(campaign: Campaign, userId: number) {
       .where('id', campaign.id)
       .forUpdate()
       .firstOrFail()
+    await lockTemplates(trx, locked, draft.graph)
     const last = await FlowVersion.query({ client: trx })
       .where('campaign_id', campaign.id)
       .max('number as max_number')

@@ -15,6 +15,14 @@ export const TABLE_STAGES = ['sent', 'delivered', 'read', 'replied', 'failed', '
 /** Figures of one report row by stage; a stage without a figure reads as zero. */
 export type Counts = { [stage in (typeof FUNNEL_STAGES)[number] | 'queued' | 'received']?: number }
 
+/** A campaign's failures of one failure code; `code` is `null` for failures counted without one. */
+export interface FailureReasonRow {
+  code: string | null
+  /** Whether `reports.failure_reasons` describes the code. */
+  explained: boolean
+  failed: number
+}
+
 /**
  * Returns the figure of `key` in a report row, zero when the row has none.
  */

@@ -10,6 +10,7 @@ import {
 import {
   campaignFunnel,
   contactFigures,
+  failureReasons,
   campaignsOverview,
   perInstance,
   perNode,
@@ -86,9 +87,11 @@ export default class ReportsController {
       perNode(tenantId, campaign.id),
       tenantTimeZone(tenantId),
     ])
+    const failures = await failureReasons(tenantId, campaign.id, funnel.failed)
     return reportsPlugin().render(ctx, 'campaign', {
       campaign,
       funnel,
+      failures,
       contacts,
       hourly,
       daily,

@@ -9,12 +9,14 @@ import {
   type Transaction,
 } from './counter_store.js'
 import { readMessageStages } from './message_stages.js'
+import { addFailureReasons } from './failure_counting.js'
 import type { CountedStage, StageEvent } from './stages.js'
 import { tenantTimeZone } from './tenant_zones.js'
 
 interface FreshStages {
   message: CountedMessage
   events: StageEvent[]
+  failureCode: string | null
 }
 
 /** Concurrent counts of one tenant's messages, gathered into one transaction per flush. */
@@ -35,7 +37,8 @@ export function countMessageStages(tenantId: number, messageId: number) {
  * Counts the stages of many messages of one tenant with a fixed number of
  * statements: one read of the messages, then one transaction that locks
  * their mark rows (creating the missing ones), sets the flags of the stages
- * not counted yet and adds them to the buckets with one multi-row upsert.
+ * not counted yet and adds them to the buckets with one multi-row upsert,
+ * and the new failures to the breakdown by reason.
  */
 async function countMessages(tenantId: number, messageIds: number[]) {
   const read = await readMessageStages(tenantId, messageIds)
@@ -53,14 +56,26 @@ async function countMessages(tenantId: number, messageIds: number[]) {
       found.map((entry) => entry.message)
     )
     const fresh = found
-      .map(({ message, stages }) => {
+      .map(({ message, stages, failureCode }) => {
         const mark = marks.get(message.messageId)
-        return { message, events: stages.filter((event) => !Number(mark?.[event.stage] ?? 0)) }
+        const events = stages.filter((event) => !Number(mark?.[event.stage] ?? 0))
+        return { message, events, failureCode }
       })
       .filter((entry) => entry.events.length > 0)
     await setFlags(trx, fresh)
     await addToBuckets(trx, fresh, timeZone)
+    await addFailureReasons(trx, tenantId, failuresOf(fresh))
   })
+}
+
+/** Lists the messages whose fresh stages include `failed`, by campaign and failure code. */
+function failuresOf(fresh: FreshStages[]) {
+  return fresh
+    .filter(({ events }) => events.some((event) => event.stage === 'failed'))
+    .map(({ message, failureCode }) => ({
+      campaignId: message.campaignId,
+      code: failureCode ?? 'E_SEND_FAILED',
+    }))
 }
 
 function readMarksForUpdate(trx: Transaction, messageIds: number[]) {

@@ -5,15 +5,19 @@ import { tenantTimeZone } from './tenant_zones.js'
 
 export type { Transaction }
 
-/** The message a count belongs to, and where its buckets are. */
-export interface CountedMessage {
+/** The tenant, campaign, instance and flow node whose buckets a count adds to. */
+export interface BucketOwner {
   tenantId: number
-  messageId: number
   /** `null` for a message sent from the inbox or an inbound message. */
   campaignId: number | null
   instanceId: number
   /** The flow node that sent it, `null` outside campaigns. */
   nodeId: string | null
+}
+
+/** The message a count belongs to, and where its buckets are. */
+export interface CountedMessage extends BucketOwner {
+  messageId: number
 }
 
 export const BUCKET_KEY = ['tenant_id', 'period', 'bucket', 'campaign_id', 'instance_id', 'node_id']
@@ -89,9 +93,10 @@ async function claimStages(trx: Transaction, message: CountedMessage, stages: St
   return fresh
 }
 
-async function addToBuckets(
+/** Adds one to the hour and day buckets of each event's stage. */
+export async function addToBuckets(
   trx: Transaction,
-  message: CountedMessage,
+  owner: BucketOwner,
   events: StageEvent[],
   timeZone: string
 ) {
@@ -109,19 +114,19 @@ async function addToBuckets(
   }
 
   for (const { period, bucket, counts } of increments.values()) {
-    await incrementBucket(trx, { ...bucketColumns(message), period, bucket }, counts)
+    await incrementBucket(trx, { ...bucketColumns(owner), period, bucket }, counts)
   }
 }
 
 export type Counts = Partial<Record<CountedStage, number>>
 
 /** Returns the tenant, campaign, instance and node columns of a message's mark and bucket rows. */
-export function bucketColumns(message: CountedMessage) {
+export function bucketColumns(owner: BucketOwner) {
   return {
-    tenant_id: message.tenantId,
-    campaign_id: message.campaignId ?? 0,
-    instance_id: message.instanceId,
-    node_id: message.nodeId ?? '',
+    tenant_id: owner.tenantId,
+    campaign_id: owner.campaignId ?? 0,
+    instance_id: owner.instanceId,
+    node_id: owner.nodeId ?? '',
   }
 }
 

@@ -9,6 +9,7 @@ import {
 import { countStages } from './counter_store.js'
 import { countMessageStages } from './batch_counting.js'
 import { answeredCampaignMessage } from './reply_attribution.js'
+import { countStepFailure } from './failure_counting.js'
 
 const MESSAGE_EVENTS = [
   'message:queued',
@@ -83,4 +84,5 @@ export function subscribeCounters(plugin: PluginApi) {
   }
   plugin.on('message:received', countInbound)
   plugin.on('contact:opted_out', countOptOut)
+  plugin.on('step:failed', countStepFailure)
 }

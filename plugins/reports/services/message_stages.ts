@@ -8,6 +8,7 @@ import { MESSAGE_STAGES, type StageEvent } from './stages.js'
  * a stage without an event for it (a `delivered` receipt for a message never
  * reported `sent` sets both times), so the row, not the event, decides what
  * is counted. Ids of other tenants' or deleted messages are left out.
+ * `failureCode` is the message's stored failure code, `null` when it has none.
  */
 export async function readMessageStages(tenantId: number, messageIds: number[]) {
   const rows = await db
@@ -44,7 +45,8 @@ function stagesOfRow(tenantId: number, row: Record<string, any>) {
     instanceId: Number(row.instance_id),
     nodeId: row.node_id,
   }
-  return { message, stages }
+  const failureCode = row.failure_code === null ? null : String(row.failure_code)
+  return { message, stages, failureCode }
 }
 
 function timeColumn(stage: string) {

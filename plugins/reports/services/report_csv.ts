@@ -4,15 +4,24 @@ import { hourStart, type Period } from './bucket_keys.js'
 import {
   campaignFunnel,
   campaignsOverview,
+  failureReasons,
   perInstance,
   perNode,
   volume,
+  type FailureReason,
   type ReportScope,
 } from './report_queries.js'
 import { COUNTED_STAGES } from './stages.js'
 
 /** Reports of one campaign that export as CSV. */
-export const CAMPAIGN_EXPORTS = ['funnel', 'hourly', 'daily', 'instances', 'nodes'] as const
+export const CAMPAIGN_EXPORTS = [
+  'funnel',
+  'failures',
+  'hourly',
+  'daily',
+  'instances',
+  'nodes',
+] as const
 /** Reports across campaigns that export as CSV. */
 export const OVERVIEW_EXPORTS = ['campaigns', 'hourly', 'daily', 'instances'] as const
 
@@ -107,6 +116,35 @@ async function nodesCsv(reader: CsvReader, tenantId: number, campaignId: number)
   return toCsv(reader, columns, rows)
 }
 
+/** Describes a failure code in the reader's language, or names the code when no text describes it. */
+function failureText(reader: CsvReader, reason: FailureReason) {
+  if (reason.code === null) {
+    return reader.t('reports.failure_unrecorded')
+  }
+  return reason.explained
+    ? reader.t(`reports.failure_reasons.${reason.code}`)
+    : reader.t('reports.failure_other', { code: reason.code })
+}
+
+/** CSV of a campaign's failures by reason: the code, its description and the count. */
+async function failuresCsv(reader: CsvReader, tenantId: number, campaignId: number) {
+  const funnel = await campaignFunnel(tenantId, campaignId)
+  const reasons = await failureReasons(tenantId, campaignId, funnel.failed)
+  return toCsv(
+    reader,
+    [
+      { key: 'code', header: reader.t('reports.csv_columns.failure_code') },
+      { key: 'reason', header: reader.t('reports.failure_reason') },
+      { key: 'failed', header: reader.t('reports.stages.failed') },
+    ],
+    reasons.map((reason) => ({
+      code: reason.code ?? '',
+      reason: failureText(reader, reason),
+      failed: reason.failed,
+    }))
+  )
+}
+
 /** CSV of one report of a campaign with one header row, in the reader's language. */
 export async function campaignCsv(
   reader: CsvReader,
@@ -130,6 +168,8 @@ export async function campaignCsv(
         }))
       )
     }
+    case 'failures':
+      return failuresCsv(reader, tenantId, campaignId)
     case 'hourly':
       return volumeCsv(reader, scope, 'hour')
     case 'daily':

@@ -1,6 +1,6 @@
 import { db } from '#sdk'
 import { bucketRange, type Period } from './bucket_keys.js'
-import { COUNTED_STAGES, type CountedStage } from './stages.js'
+import { COUNTED_STAGES, EXPLAINED_FAILURES, type CountedStage } from './stages.js'
 
 export type StageCounts = Record<CountedStage, number>
 
@@ -192,6 +192,44 @@ function parsePorts(value: unknown): Record<string, number> {
     return {}
   }
   return JSON.parse(value) as Record<string, number>
+}
+
+/** Failed campaign messages and send steps of one failure code. */
+export interface FailureReason {
+  /** The failure code, or `null` for failures counted before the reports stored codes. */
+  code: string | null
+  /** Whether `reports.failure_reasons` describes the code. */
+  explained: boolean
+  failed: number
+}
+
+/**
+ * Counts a campaign's failures by failure code, most first. The funnel's
+ * `failed` count also holds failures counted before the reports stored
+ * their codes, so the part of `failedTotal` no code covers is a row with
+ * `code` `null`, and the rows always add up to the funnel.
+ */
+export async function failureReasons(
+  tenantId: number,
+  campaignId: number,
+  failedTotal: number
+): Promise<FailureReason[]> {
+  const rows = await db
+    .from('reports_failures')
+    .where('tenant_id', tenantId)
+    .where('campaign_id', campaignId)
+    .where('failed', '>', 0)
+    .select('code', 'failed')
+  const reasons: FailureReason[] = rows.map((row) => ({
+    code: String(row.code),
+    explained: EXPLAINED_FAILURES.includes(String(row.code)),
+    failed: Number(row.failed),
+  }))
+  const unrecorded = failedTotal - reasons.reduce((sum, reason) => sum + reason.failed, 0)
+  if (unrecorded > 0) {
+    reasons.push({ code: null, explained: false, failed: unrecorded })
+  }
+  return reasons.sort((a, b) => b.failed - a.failed || (a.code ?? '~').localeCompare(b.code ?? '~'))
 }
 
 /** Contacts of one campaign: the ones reached by a sent message, and how many of them replied or opted out. */

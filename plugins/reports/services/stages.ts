@@ -16,3 +16,16 @@ export interface StageEvent {
   stage: CountedStage
   at: Date
 }
+
+/**
+ * Failure codes the reports describe in the reader's language, under
+ * `reports.failure_reasons`. Other codes are shown as they are stored.
+ */
+export const EXPLAINED_FAILURES = [
+  'E_TEMPLATE_RENDER',
+  'E_NOT_ON_WHATSAPP',
+  'E_OPTED_OUT',
+  'E_RECIPIENT_INVALID',
+  'E_SEND_TIMEOUT',
+  'E_SEND_FAILED',
+]

@@ -14,6 +14,7 @@ import { contactFigures } from '../../../plugins/reports/services/report_queries
 import { runInTenant } from '#tenancy/tenant_context'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
 import {
+  emitStepFailure,
   funnelFromCsv,
   messageTableCounts,
   seedCampaignTraffic,
@@ -197,6 +198,49 @@ test.group('Reports counters', (group) => {
     assert.equal(funnel.read, 1)
     assert.equal(funnel.failed, 1)
     assert.equal(funnel.queued, 2)
+  })
+
+  test('step failures count once by reason', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Reports')
+    const { campaign, instance } = await seedCampaignTraffic(tenant.id, ['read', 'failed'])
+    // A step that runs again after a crash emits its failure again.
+    await emitStepFailure(campaign, instance.id)
+    await emitStepFailure(campaign, instance.id)
+    await emitStepFailure(campaign, instance.id, { step: 3, code: 'E_MADE_UP' })
+    const url = (report: string) =>
+      `/plugins/reports/campaigns/${campaign.id}/export?report=${report}`
+
+    const funnelResponse = await client.get(url('funnel')).loginAs(owner)
+    const funnel = funnelOf(funnelResponse.text())
+    assert.equal(funnel.failed, 3)
+    assert.equal(funnel.sent, 1)
+    const failures = await client.get(url('failures')).loginAs(owner)
+    failures.assertStatus(200)
+    assert.equal(
+      failures.text(),
+      '\uFEFF' +
+        [
+          'Failure code,Reason,Failed',
+          'E_MADE_UP,Other failure (E_MADE_UP),1',
+          'E_NOT_ON_WHATSAPP,The number is not on WhatsApp.,1',
+          'E_TEMPLATE_RENDER,"Not sent: the message could not be filled in for the contact, or its ' +
+            'template no longer exists.",1',
+          '',
+        ].join('\r\n')
+    )
+    const nodes = await csvRows(client, url('nodes'), owner)
+    assert.deepEqual(
+      nodes.map((row) => [row.Step, row.Sent, row.Failed]),
+      [
+        ['ask', '1', '0'],
+        ['remind', '0', '3'],
+      ]
+    )
+    const instances = await csvRows(client, url('instances'), owner)
+    assert.deepEqual(
+      instances.map((row) => [row['Connection id'], row.Failed]),
+      [[String(instance.id), '3']]
+    )
   })
 
   test('delivered without sent counts both', async ({ client, assert }) => {
