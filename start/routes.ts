@@ -15,6 +15,7 @@ const MembersController = () => import('#controllers/members_controller')
 const ProfileController = () => import('#controllers/profile_controller')
 const DashboardController = () => import('#controllers/dashboard_controller')
 const WorkspacesController = () => import('#controllers/workspaces_controller')
+const WorkspaceDeletionsController = () => import('#controllers/workspace_deletions_controller')
 
 router.get('/health', [HealthController, 'health'])
 router.get('/ready', [HealthController, 'ready'])
@@ -37,11 +38,20 @@ router.post('/invitations/:token', [InvitationsController, 'accept']).as('invita
 
 router.post('/logout', [SessionController, 'destroy']).as('session.destroy').use(middleware.auth())
 
-// Without the tenant middleware: an account that belongs to no workspace creates one here.
+// Without the tenant middleware: an account that belongs to no workspace creates one here,
+// and the members of a workspace being deleted follow its deletion.
 router
   .group(() => {
     router.get('/workspaces/start', [WorkspacesController, 'start']).as('workspaces.start')
     router.post('/workspaces', [WorkspacesController, 'store']).as('workspaces.store')
+    router
+      .get('/workspaces/deletions/:id', [WorkspaceDeletionsController, 'show'])
+      .where('id', /^\d+$/)
+      .as('workspaces.deletions.show')
+    router
+      .post('/workspaces/deletions/:id/continue', [WorkspaceDeletionsController, 'continue'])
+      .where('id', /^\d+$/)
+      .as('workspaces.deletions.continue')
   })
   .use(middleware.auth())
 

@@ -19,6 +19,7 @@ import {
   switchToRemainingTenant,
 } from '#services/workspaces/workspace_exit'
 import { enqueueTenantDeletion } from '#services/workspaces/workspace_deletion'
+import { deletionOfTenant } from '#services/workspaces/deletion_records'
 
 type WorkspaceFields = { name: string; defaultCountry: string; timezone: string }
 
@@ -128,7 +129,8 @@ export default class WorkspaceSettingsController {
    * Deletes the tenant once the owner typed its name. Its members lose
    * access at once, and a background job stops its campaigns and numbers
    * and deletes its data. The audit log goes with the tenant, so the
-   * request is recorded in the application log.
+   * request is recorded on the deletion's own record and in the
+   * application log. The owner goes on to the deletion's progress page.
    */
   async destroy({ request, response, auth, bouncer, tenant, session, i18n, logger }: HttpContext) {
     await bouncer.authorize('deleteTenant')
@@ -144,9 +146,15 @@ export default class WorkspaceSettingsController {
     }
 
     const user = auth.getUserOrFail()
-    const memberIds = await markTenantForDeletion(tenant)
+    const marked = await markTenantForDeletion(tenant, user)
+    const deletion = marked?.deletion ?? (await deletionOfTenant(tenant.id))
     logger.warn(
-      { userId: user.id, tenantName: tenant.name, memberIds, alreadyMarked: memberIds === null },
+      {
+        deletionId: deletion?.id ?? null,
+        tenantName: tenant.name,
+        memberIds: marked?.memberIds ?? null,
+        alreadyMarked: marked === null,
+      },
       'workspace deletion requested'
     )
     closeRevokedStreamsSoon()
@@ -157,6 +165,9 @@ export default class WorkspaceSettingsController {
       logger.error({ err: error }, 'workspace deletion not queued, left to the next sweep')
     }
     session.flash('success', i18n.t('workspaces.deleting', { name: tenant.name }))
-    return response.redirect(await leaveFor(user))
+    if (!deletion) {
+      return response.redirect(await leaveFor(user))
+    }
+    return response.redirect(`/workspaces/deletions/${deletion.id}`)
   }
 }

@@ -11,7 +11,8 @@ import {
 /**
  * Deletes one tenant an owner marked for deletion. The job's progress is
  * the share of its steps started, from 0 to 100, with the current step's
- * name beside it.
+ * name beside it. Members follow the finer progress that the deletion's
+ * record stores and broadcasts.
  */
 export const deleteWorkspaceJob = defineJob<{ tenantId: number }>({
   queue: WORKSPACE_DELETION_QUEUE,
@@ -20,8 +21,11 @@ export const deleteWorkspaceJob = defineJob<{ tenantId: number }>({
   // Several minutes for a large tenant, so a worker that dies recovers the job soon.
   lockDuration: 60_000,
   async handle(job) {
-    const deleted = await deleteMarkedTenant(job.data.tenantId, (step, index) =>
-      job.updateProgress({ step, percent: Math.round((index / DELETION_STEPS.length) * 100) })
+    const deleted = await deleteMarkedTenant(
+      job.data.tenantId,
+      (step, index) =>
+        job.updateProgress({ step, percent: Math.round((index / DELETION_STEPS.length) * 100) }),
+      logger.child({ jobId: job.id })
     )
     await job.updateProgress({ step: 'done', percent: 100 })
     return { deleted }
@@ -29,9 +33,9 @@ export const deleteWorkspaceJob = defineJob<{ tenantId: number }>({
 })
 
 /**
- * Queues again the deletions of marked tenants that are neither waiting
- * nor running: one whose last attempt failed, or whose job never reached
- * Redis. A job that a dying worker left running needs no sweep, because
+ * Queues again the deletions that are not complete and neither waiting
+ * nor running: one whose last attempt failed, whose job never reached
+ * Redis, or whose members' e-mails were not all sent. A job that a dying worker left running needs no sweep, because
  * BullMQ runs a stalled job again once its lock runs out. Runs every ten
  * minutes.
  */

@@ -6,6 +6,20 @@ import { INBOX_READER_ROLE, ROLES, roleAtLeast } from '#tenancy/roles'
 import { runInTenant } from '#tenancy/tenant_context'
 import { pluginNavFor } from '#plugins/plugin_nav'
 import { unreadCounts } from '#services/inbox/inbox_queries'
+import { openDeletionsSeenBy } from '#services/workspaces/deletion_records'
+
+/** Lists the unfinished deletions of workspaces the user was a member of, for the notice above every page. */
+async function workspaceDeletionsOf(userId: number | undefined) {
+  if (userId === undefined) {
+    return []
+  }
+  const deletions = await openDeletionsSeenBy(userId)
+  return deletions.map((deletion) => ({
+    id: deletion.id,
+    workspaceName: deletion.workspaceName,
+    percent: deletion.progress.percent,
+  }))
+}
 
 /**
  * Counts the unread conversations of the request's tenant for the inbox
@@ -24,7 +38,8 @@ async function inboxUnreadFor(ctx: Partial<HttpContext>) {
  * Props every page receives: the user, the current tenant and role, the
  * tenants the user can switch to, the interface language with its
  * translations, flash messages, the navigation entries of the plugins the
- * tenant has enabled, and the count of unread conversations of the inbox.
+ * tenant has enabled, the count of unread conversations of the inbox, and
+ * the deletions under way of workspaces the user was a member of.
  */
 export default class InertiaMiddleware extends BaseInertiaMiddleware {
   async share(ctx: HttpContext) {
@@ -64,6 +79,7 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
       pluginNav: ctx.inertia.always(await pluginNavFor(ctx)),
       inboxUnread: ctx.inertia.always(await inboxUnreadFor(ctx)),
       roles: ctx.inertia.always([...ROLES]),
+      workspaceDeletions: ctx.inertia.always(await workspaceDeletionsOf(user?.id)),
       tenants: ctx.inertia.always(
         (ctx.memberships ?? []).map((membership) => ({
           id: membership.tenantId,

@@ -13,6 +13,7 @@ import {
   type PluginManifest,
   type PluginSettingsDefinition,
   type ScheduledTaskDefinition,
+  type TenantDeletionHandler,
 } from '#sdk'
 import * as coreAbilities from '#abilities/main'
 import { PluginError } from '#plugins/plugin_errors'
@@ -34,6 +35,7 @@ export interface Contributions {
   nav: NavEntry[]
   settings: PluginSettingsDefinition | null
   schedules: ScheduledTaskDefinition[]
+  tenantDeletion: TenantDeletionHandler[]
 }
 
 /** The parts of the host a plugin's API reads through. */
@@ -123,6 +125,7 @@ export class PluginApiImpl implements PluginApi {
     nav: [],
     settings: null,
     schedules: [],
+    tenantDeletion: [],
   }
   readonly metrics
   #open = true
@@ -220,6 +223,11 @@ export class PluginApiImpl implements PluginApi {
     const taken = this.contributions.schedules.map((task) => task.name)
     this.#contribute('a scheduled task', scheduleProblems(definition, taken))
     this.contributions.schedules.push(definition)
+  }
+
+  onTenantDeletion(handler: TenantDeletionHandler) {
+    this.#contribute('a tenant deletion handler', requireFunction(handler, 'onTenantDeletion()'))
+    this.contributions.tenantDeletion.push(handler)
   }
 
   render(ctx: HttpContext, page: string, props: Record<string, unknown> = {}) {

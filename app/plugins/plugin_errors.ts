@@ -20,6 +20,7 @@ export const PLUGIN_RULES = {
   E_PLUGIN_REGISTER_FAILED: 'register() threw',
   E_PLUGIN_REGISTER_CLOSED: 'a contribution was made after register() returned',
   E_PLUGIN_BOOT_FAILED: 'boot() threw',
+  E_PLUGIN_TENANT_DELETION_FAILED: 'a tenant deletion handler threw',
 } as const
 
 export type PluginRuleCode = keyof typeof PLUGIN_RULES

@@ -323,12 +323,18 @@ export class PluginHost {
   }
 
   /**
-   * Whether the tenant has the plugin: active in this process, and switched
-   * on by the tenant or on by default.
+   * Whether the tenant has the plugin: active in this process, switched on
+   * by the tenant or on by default, and the tenant not being deleted. A
+   * tenant marked for deletion has no plugin from then on (within
+   * `tenantStateTtlMs` in other processes), so plugins get no more of its
+   * events or per-tenant tasks.
    */
   async isEnabledFor(name: string, tenantId: number) {
     const record = this.get(name)
     if (!record || !this.isActive(name)) {
+      return false
+    }
+    if (await this.tenantState.isBeingDeleted(tenantId)) {
       return false
     }
     const enabled = await this.tenantState.enabledSwitch(tenantId, name)

@@ -1,8 +1,11 @@
+import db from '@adonisjs/lucid/services/db'
 import TenantPlugin from '#models/tenant_plugin'
 import { runInTenant } from '#tenancy/tenant_context'
 
 interface TenantEntry {
   loadedAt: number
+  /** Whether the tenant is gone or an owner asked to delete it. */
+  deleting: boolean
   rows: Map<string, { enabled: boolean | null; settings: Record<string, unknown> | null }>
 }
 
@@ -22,14 +25,26 @@ export class TenantPluginState {
       return cached
     }
     const rows = await runInTenant(tenantId, () => TenantPlugin.query())
+    const tenant = await db
+      .from('tenants')
+      .where('id', tenantId)
+      .select('deletion_requested_at')
+      .first()
     const entry: TenantEntry = {
       loadedAt: Date.now(),
+      deleting: !tenant || tenant.deletion_requested_at !== null,
       rows: new Map(
         rows.map((row) => [row.pluginName, { enabled: row.enabled, settings: row.settings }])
       ),
     }
     this.#cache.set(tenantId, entry)
     return entry
+  }
+
+  /** Resolves with whether the tenant is gone or marked for deletion, as this process last read it. */
+  async isBeingDeleted(tenantId: number) {
+    const entry = await this.#entry(tenantId)
+    return entry.deleting
   }
 
   /** The tenant's switch for a plugin, `null` when never changed. */
@@ -62,6 +77,11 @@ export class TenantPluginState {
         new TenantPlugin().merge({ pluginName, enabled: null, settings: null })
       await row.merge(values).save()
     })
+    this.#cache.delete(tenantId)
+  }
+
+  /** Forgets one tenant, so this process reads it again at its next use. */
+  forget(tenantId: number) {
     this.#cache.delete(tenantId)
   }
 

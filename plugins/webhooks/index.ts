@@ -3,7 +3,11 @@ import { definePlugin } from '#sdk'
 import { WEBHOOK_EVENTS } from './validators.js'
 import { initWebhooksContext } from './services/plugin_context.js'
 import { deliverEvent } from './services/delivery_service.js'
-import { closeDeliveryQueue, startDeliveryWorker } from './services/delivery_queue.js'
+import {
+  closeDeliveryQueue,
+  removeTenantDeliveries,
+  startDeliveryWorker,
+} from './services/delivery_queue.js'
 import { processDelivery } from './services/delivery_runner.js'
 
 const EndpointsController = () => import('./controllers/endpoints_controller.js')
@@ -27,6 +31,11 @@ export default definePlugin({
     // development Vite's middleware serves this folder's index.ts at the bare
     // /plugins/webhooks before the router receives the request.
     plugin.nav({ label: 'webhooks.nav', path: '/endpoints', icon: '↗', ability: 'manageTenant' })
+
+    // The core deletes the endpoint and delivery rows after this; the queued jobs are ours to remove.
+    plugin.onTenantDeletion(async ({ tenantId }) => ({
+      queuedDeliveries: await removeTenantDeliveries(tenantId),
+    }))
 
     plugin.routes((router) => {
       router.get('/endpoints', [EndpointsController, 'index']).as('webhooks.index')

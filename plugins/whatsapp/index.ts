@@ -3,6 +3,7 @@ import { WhatsAppDriver } from './whatsapp_driver.js'
 import { whatsappConfigFields, whatsappConfigSchema } from './whatsapp_config.js'
 import { newMessageId } from './message_id.js'
 import { readSettings } from './whatsapp_settings.js'
+import { deleteInstanceData } from './tenant_cleanup.js'
 
 /**
  * The WhatsApp channel: each instance is one number linked as a WhatsApp
@@ -31,5 +32,6 @@ export default definePlugin({
       readSettings()
     }
     plugin.channel(whatsappChannel)
+    plugin.onTenantDeletion(({ instanceIds }) => deleteInstanceData(instanceIds))
   },
 })

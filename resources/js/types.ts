@@ -22,4 +22,6 @@ export interface SharedProps {
   tenants: { id: number; name: string; role: Role }[]
   /** Unread conversations of the tenant's inbox, `null` for a role that does not read it. */
   inboxUnread: number | null
+  /** Deletions under way of workspaces the user was a member of. */
+  workspaceDeletions?: { id: number; workspaceName: string; percent: number }[]
 }

@@ -75,14 +75,20 @@ test.group('Workspace leave and delete in the browser', () => {
 
     await page.locator('[data-test-id="field-confirmName"]').fill(doomed.name)
     await page.locator('[data-test-id="workspace-delete-button"]').click()
-    await page.waitForURL((url) => url.pathname === '/', { waitUntil: 'commit' })
+    await page.waitForURL((url) => url.pathname.startsWith('/workspaces/deletions/'), {
+      waitUntil: 'commit',
+    })
     await page.assertTextContains(
       '[data-test-id="flash-success"]',
       `Workspace ${doomed.name} is being deleted.`
     )
-    await page.assertTextContains('.tenant-name', other.name)
+    await page.assertTextContains('h1', `Deleting ${doomed.name}`)
     const marked = await Tenant.findOrFail(doomed.id)
     assert.isNotNull(marked.deletionRequestedAt)
     assert.equal(await membershipCount(owner.id, doomed.id), 0)
+
+    await page.locator('[data-test-id="deletion-continue"]').click()
+    await page.waitForURL((url) => url.pathname === '/', { waitUntil: 'commit' })
+    await page.assertTextContains('.tenant-name', other.name)
   }).timeout(60_000)
 })

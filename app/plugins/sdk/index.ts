@@ -61,6 +61,12 @@ export * from './batching.js'
 export * from './transactions.js'
 export * from './sql_time.js'
 export * from './page_notices.js'
+export * from './tenants.js'
+/**
+ * Removes a tenant's jobs that have not started from a BullMQ queue of the
+ * plugin's own, for its tenant deletion handler.
+ */
+export { removeTenantJobs, PENDING_JOB_STATES } from '#queues/tenant_jobs'
 
 export type { HttpContext, Router } from '@adonisjs/core/http'
 export type { Logger } from '@adonisjs/core/logger'

@@ -111,6 +111,42 @@ export interface ScheduledTaskDefinition {
   handler(context: ScheduledTaskContext): Promise<void>
 }
 
+/** The argument of a plugin's tenant deletion handler. */
+export interface TenantDeletionContext {
+  /**
+   * The tenant being deleted. Its members lost access when the deletion was
+   * requested, and its rows are still there while the handler runs.
+   */
+  tenantId: number
+  /**
+   * Ids of the channel instances the tenant had when its deletion started.
+   * The instances are deleted by the time the handler runs, so a plugin
+   * that keeps rows per instance finds them here.
+   */
+  instanceIds: number[]
+  /** Logger carrying `pluginName`, `tenantId` and `deletionId`. */
+  logger: Logger
+}
+
+/**
+ * Removes what the plugin keeps for a tenant that is being deleted and the
+ * core cannot remove: jobs in the plugin's own queues, files outside the
+ * core's folders, rows keyed by something other than `tenant_id`, data in
+ * other systems. The core deletes the rows of every table with a
+ * `tenant_id` column after the handler returns, the plugin's own tables
+ * included. Returns counts of what it removed by a name of the plugin's
+ * choosing, such as `{ queuedDeliveries: 3 }`, which the deletion's record
+ * keeps, or nothing.
+ *
+ * A deletion that a crash interrupted runs again from the start, so the
+ * handler must be safe to run twice. A thrown error stops the deletion,
+ * which is retried later and leaves the tenant's rows until every handler
+ * succeeded.
+ */
+export type TenantDeletionHandler = (
+  context: TenantDeletionContext
+) => Promise<Record<string, number> | void>
+
 /**
  * Prometheus metrics of the plugin, in prom-client's default registry.
  * Names are prefixed with `disparador_plugin_<name>_` (dashes become
@@ -170,6 +206,14 @@ export interface PluginApi {
 
   /** Declares a scheduled task. */
   schedule(definition: ScheduledTaskDefinition): void
+
+  /**
+   * Declares how the plugin removes what it keeps for a tenant that is
+   * being deleted. The workspace deletion job calls the handler in the
+   * worker process, for every active plugin whether or not the tenant had
+   * it enabled.
+   */
+  onTenantDeletion(handler: TenantDeletionHandler): void
 
   /**
    * Renders one of the plugin's Inertia pages: `pages/<page>.vue` in the

@@ -5,6 +5,8 @@ import Membership from '#models/membership'
 import Tenant from '#models/tenant'
 import type User from '#models/user'
 import { runAsSystem } from '#tenancy/tenant_context'
+import pluginHost from '#plugins/main'
+import { recordDeletionRequest } from '#services/workspaces/deletion_records'
 
 /**
  * Raised when the only owner of a tenant tries to leave it: a tenant
@@ -71,27 +73,41 @@ export async function leaveTenant(user: User, tenant: Tenant) {
 }
 
 /**
- * Starts the deletion of a tenant: marks it, and ends every membership,
- * pending invitation and API token in the same transaction, so nobody
- * reaches the tenant from then on. The workspace deletion job does the
- * rest. Returns the ids of the users who were members, or `null` when the
+ * Starts the deletion of a tenant: marks it, records who requested it and
+ * who its members were, and ends every membership, pending invitation and
+ * API token in the same transaction, so nobody reaches the tenant from
+ * then on. The workspace deletion job does the rest. Returns the deletion's
+ * record with the ids of the users who were members, or `null` when the
  * tenant was already being deleted.
  */
-export async function markTenantForDeletion(tenant: Tenant) {
-  return runAsSystem(() =>
+export async function markTenantForDeletion(tenant: Tenant, requester: User | null = null) {
+  const marked = await runAsSystem(() =>
     db.transaction(async (trx) => {
       const locked = await Tenant.query({ client: trx }).where('id', tenant.id).forUpdate().first()
       if (!locked || locked.deletionRequestedAt !== null) {
         return null
       }
-      const members = await trx.from('memberships').where('tenant_id', tenant.id).select('user_id')
+      const members = await trx
+        .from('memberships')
+        .where('tenant_id', tenant.id)
+        .orderBy('id')
+        .select('user_id', 'role')
       locked.deletionRequestedAt = DateTime.utc()
       await locked.useTransaction(trx).save()
+      const deletion = await recordDeletionRequest(
+        trx,
+        locked,
+        requester,
+        members.map((row) => ({ userId: Number(row.user_id), role: String(row.role) }))
+      )
       await trx.from('memberships').where('tenant_id', tenant.id).delete()
       await trx.from('invitations').where('tenant_id', tenant.id).delete()
       await trx.from('api_tokens').where('tenant_id', tenant.id).delete()
       tenant.deletionRequestedAt = locked.deletionRequestedAt
-      return members.map((row) => Number(row.user_id))
+      return { deletion, memberIds: members.map((row) => Number(row.user_id)) }
     })
   )
+  // This process stops calling plugins for the tenant at once; others within their cache's TTL.
+  pluginHost?.tenantState.forget(tenant.id)
+  return marked
 }

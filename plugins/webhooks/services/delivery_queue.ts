@@ -1,5 +1,5 @@
 import { Queue, Worker, type ConnectionOptions, type Processor } from 'bullmq'
-import type { Logger } from '#sdk'
+import { removeTenantJobs, type Logger } from '#sdk'
 import { webhooksConfig } from '../config.js'
 
 /** BullMQ queue of webhook deliveries. */
@@ -89,6 +89,21 @@ export function startDeliveryWorker(processor: Processor<DeliveryJobData>, logge
     logger.warn({ err: error, jobId: job?.id, attempt }, 'webhook delivery attempt failed')
   })
   return worker
+}
+
+/**
+ * Removes the tenant's delivery jobs: waiting and delayed ones, which would
+ * still post, and finished ones kept for the log. A running one finishes
+ * and finds its tenant being deleted. Returns how many went.
+ */
+export function removeTenantDeliveries(tenantId: number) {
+  return removeTenantJobs(deliveryQueue(), tenantId, [
+    'waiting',
+    'delayed',
+    'prioritized',
+    'completed',
+    'failed',
+  ])
 }
 
 export async function closeDeliveryQueue() {

@@ -1,6 +1,6 @@
 import { UnrecoverableError, type Job } from 'bullmq'
 import { DateTime } from 'luxon'
-import { noticeTenantPages, runInTenant } from '#sdk'
+import { isTenantBeingDeleted, noticeTenantPages, runInTenant } from '#sdk'
 import WebhookEndpoint from '../models/webhook_endpoint.js'
 import WebhookDelivery from '../models/webhook_delivery.js'
 import WebhookAttempt from '../models/webhook_attempt.js'
@@ -138,6 +138,14 @@ export async function processDelivery(job: Job<DeliveryJobData>) {
       ? await WebhookEndpoint.forTenant(tenantId).where('id', delivery.endpointId).first()
       : null
     if (!delivery || !endpoint) {
+      return
+    }
+    if (await isTenantBeingDeleted(tenantId)) {
+      // Its queued jobs are being removed too, but one may have started first.
+      webhooksContext().logger.info(
+        { tenantId, deliveryId, jobId: job.id },
+        'webhook delivery dropped: its workspace is being deleted'
+      )
       return
     }
     if (!endpoint.enabled && delivery.event !== TEST_EVENT) {

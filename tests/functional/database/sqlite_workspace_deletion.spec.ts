@@ -48,7 +48,8 @@ test.group('SQLite workspace deletion', (group) => {
       form
     )
     assert.equal(response.status, 302)
-    assert.equal(response.headers.get('location'), '/')
+    const [deletion] = await sqlite.from('workspace_deletions').where('workspace_id', doomed.id)
+    assert.equal(response.headers.get('location'), `/workspaces/deletions/${deletion.id}`)
 
     await withServerOutput(() =>
       waitFor(
@@ -61,7 +62,17 @@ test.group('SQLite workspace deletion', (group) => {
     assert.lengthOf(leftLists, 0)
     const memberships = await sqlite.from('memberships').where('tenant_id', kept.id)
     assert.lengthOf(memberships, 1)
+    // The first page after the end says the workspace was deleted, on the page it was asked for.
+    const moved = await session.request('GET', '/profile', undefined, form)
+    assert.equal(moved.status, 302)
+    assert.equal(moved.headers.get('location'), '/profile')
     const { tenant: current } = await session.props('/profile')
     assert.equal(current.id, kept.id)
+    const [finished] = await sqlite.from('workspace_deletions').where('workspace_id', doomed.id)
+    assert.equal(finished.status, 'finished')
+    assert.isNotNull(finished.finished_at)
+    const progress = JSON.parse(finished.progress)
+    assert.equal(progress.percent, 100)
+    assert.deepEqual(progress.tables.contact_lists, { total: 1, removed: 1 })
   }).timeout(90_000)
 })

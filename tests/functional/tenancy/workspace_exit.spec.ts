@@ -6,6 +6,7 @@ import emitter from '@adonisjs/core/services/emitter'
 import env from '#start/env'
 import Membership from '#models/membership'
 import Tenant from '#models/tenant'
+import WorkspaceDeletion from '#models/workspace_deletion'
 import User from '#models/user'
 import { runAsSystem, runInTenant } from '#tenancy/tenant_context'
 import type { Role } from '#tenancy/roles'
@@ -244,27 +245,36 @@ test.group('Workspace delete request', () => {
     // Marked only: no worker runs in this group, so the rows stay and the access checks show.
     const response = await requestDeletion(client, owner, ` ${doomed.name} `)
     response.assertStatus(302)
-    response.assertHeader('location', '/workspaces/start')
+    const deletion = await WorkspaceDeletion.findByOrFail('workspaceId', doomed.id)
+    response.assertHeader('location', `/workspaces/deletions/${deletion.id}`)
     await doomed.refresh()
     assert.isNotNull(doomed.deletionRequestedAt)
     assert.isNull(await membershipOf(agent.id, doomed.id))
 
+    // A member who worked in it is sent to its deletion page, and can go on into another workspace.
     const first = await client.get('/contacts').loginAs(agent).headers(INERTIA_HEADERS).redirects(0)
     first.assertStatus(302)
-    first.assertHeader('location', '/contacts')
-    const errors = first.flashMessages().errorsBag as Record<string, string>
-    assert.equal(
-      errors.E_WORKSPACE_ACCESS_ENDED,
-      `You no longer have access to the workspace you were working in. You are now working in ${other.name}.`
-    )
+    first.assertHeader('location', `/workspaces/deletions/${deletion.id}`)
+    const moved = await client
+      .post(`/workspaces/deletions/${deletion.id}/continue`)
+      .loginAs(agent)
+      .withCsrfToken()
+      .redirects(0)
+    moved.assertHeader('location', '/')
     const next = await client.get('/contacts').loginAs(agent).headers(INERTIA_HEADERS)
     next.assertStatus(200)
     assert.equal(next.body().props.tenant.id, other.id)
     await agent.refresh()
     assert.equal(agent.currentTenantId, other.id)
 
-    const lonely = await client.get('/').loginAs(loner).redirects(0)
+    const lonely = await client
+      .post(`/workspaces/deletions/${deletion.id}/continue`)
+      .loginAs(loner)
+      .withCsrfToken()
+      .redirects(0)
     lonely.assertHeader('location', '/workspaces/start')
+    const start = await client.get('/').loginAs(loner).redirects(0)
+    start.assertHeader('location', '/workspaces/start')
     const switched = await client
       .post('/tenants/switch')
       .form({ tenantId: doomed.id })
