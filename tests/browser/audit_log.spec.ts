@@ -184,4 +184,43 @@ test.group('Audit log page', () => {
     assert.notInclude(webhookChanges, '[')
     await capture(page, 'audit-log-values-pt-BR')
   }).timeout(60_000)
+
+  test('phone keeps words whole', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Audit')
+    const entry = await AuditEntry.create({
+      tenantId: tenant.id,
+      action: 'contact.opted_out',
+      actorId: owner.id,
+      actorLabel: 'operadora.longa@example.com',
+      targetType: 'contact',
+      targetId: '999999',
+      ipAddress: '127.0.0.1',
+      before: null,
+      after: { reason: 'operator' },
+    })
+    owner.locale = 'pt-BR'
+    await owner.save()
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/plugins/audit/entries')
+    await page.setViewportSize({ width: 390, height: 844 })
+    const row = page.locator(`[data-test-id="audit-entry-${entry.id}"]`)
+    await row.waitFor()
+    const cells = await row.locator('td').evaluateAll((elements) =>
+      elements.map((element) => ({
+        text: element.textContent!.trim(),
+        width: element.clientWidth,
+      }))
+    )
+    for (const cell of cells.filter(({ text }) => text !== '')) {
+      // 7rem at 16 px: a cell narrower than that breaks "Descadastrado" into letters.
+      assert.isAtLeast(cell.width, 112, cell.text)
+    }
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      window: window.innerWidth,
+    }))
+    assert.isAtMost(widths.page, widths.window, 'the table widens the page instead of scrolling')
+    await capture(page, 'audit-log-phone')
+  }).timeout(60_000)
 })
