@@ -1,6 +1,8 @@
 import { test } from '@japa/runner'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { createCampaign } from '#tests/helpers/campaigns'
+import ContactList from '#models/contact_list'
+import { runInTenant } from '#tenancy/tenant_context'
 import AuditEntry from '../../plugins/audit/models/audit_entry.js'
 
 /** Saves a full-page screenshot when SCREENSHOT_DIR is set, to review the page by eye. */
@@ -111,5 +113,114 @@ test.group('Audit log page', () => {
     assert.includeMembers(options, ['Campanha', 'Importação de contatos'])
     assert.notInclude(options.join(' '), 'contact_import')
     await capture(page, 'audit-log-targets-pt-BR')
+  }).timeout(60_000)
+
+  test('changes in words, not JSON', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Audit')
+    const list = await runInTenant(tenant.id, () => ContactList.create({ name: 'Clientes VIP' }))
+    const entry = (
+      action: string,
+      before: Record<string, unknown> | null,
+      after: Record<string, unknown>
+    ) =>
+      AuditEntry.create({
+        tenantId: tenant.id,
+        action,
+        actorId: null,
+        actorLabel: null,
+        targetType: null,
+        targetId: null,
+        ipAddress: null,
+        before,
+        after,
+      })
+    const imported = await entry('import.finished', null, {
+      status: 'finished',
+      listIds: [list.id],
+      created: 1500,
+    })
+    const connected = await entry(
+      'instance.connected',
+      { status: 'connecting' },
+      { status: 'open', channel: 'whatsapp', reason: null }
+    )
+    const optedOut = await entry('contact.opted_out', null, { reason: 'keyword', keyword: 'SAIR' })
+    const webhook = await entry('webhook.endpoint_created', null, {
+      url: 'https://crm.example.com/hook',
+      events: ['message:sent', 'contact:opted_out'],
+      enabled: true,
+    })
+    owner.locale = 'pt-BR'
+    await owner.save()
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/plugins/audit/entries')
+    await page.setViewportSize({ width: 1280, height: 900 })
+    const changes = async (id: number) => {
+      await page.locator(`[data-test-id="audit-toggle-${id}"]`).click()
+      const diff = page.locator(`[data-test-id="audit-diff-${id}"]`)
+      await diff.waitFor()
+      return diff.innerText()
+    }
+
+    const importChanges = await changes(imported.id)
+    assert.include(importChanges, 'Clientes VIP')
+    assert.include(importChanges, 'Concluída')
+    assert.include(importChanges, '1.500')
+    assert.notInclude(importChanges, '"finished"')
+    const connectionChanges = await changes(connected.id)
+    assert.include(connectionChanges, 'Conectando')
+    assert.include(connectionChanges, 'Conectado')
+    assert.notInclude(connectionChanges, 'null')
+    assert.notInclude(connectionChanges, '"open"')
+    const optOutChanges = await changes(optedOut.id)
+    assert.include(optOutChanges, 'Respondeu com uma palavra de descadastro')
+    assert.include(optOutChanges, 'SAIR')
+    assert.notInclude(optOutChanges, '"')
+    const webhookChanges = await changes(webhook.id)
+    assert.include(webhookChanges, 'message:sent, contact:opted_out')
+    assert.include(webhookChanges, 'Sim')
+    assert.notInclude(webhookChanges, 'true')
+    assert.notInclude(webhookChanges, '[')
+    await capture(page, 'audit-log-values-pt-BR')
+  }).timeout(60_000)
+
+  test('phone keeps words whole', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Audit')
+    const entry = await AuditEntry.create({
+      tenantId: tenant.id,
+      action: 'contact.opted_out',
+      actorId: owner.id,
+      actorLabel: 'operadora.longa@example.com',
+      targetType: 'contact',
+      targetId: '999999',
+      ipAddress: '127.0.0.1',
+      before: null,
+      after: { reason: 'operator' },
+    })
+    owner.locale = 'pt-BR'
+    await owner.save()
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/plugins/audit/entries')
+    await page.setViewportSize({ width: 390, height: 844 })
+    const row = page.locator(`[data-test-id="audit-entry-${entry.id}"]`)
+    await row.waitFor()
+    const cells = await row.locator('td').evaluateAll((elements) =>
+      elements.map((element) => ({
+        text: element.textContent!.trim(),
+        width: element.clientWidth,
+      }))
+    )
+    for (const cell of cells.filter(({ text }) => text !== '')) {
+      // 7rem at 16 px: a cell narrower than that breaks "Descadastrado" into letters.
+      assert.isAtLeast(cell.width, 112, cell.text)
+    }
+    const widths = await page.evaluate(() => ({
+      page: document.documentElement.scrollWidth,
+      window: window.innerWidth,
+    }))
+    assert.isAtMost(widths.page, widths.window, 'the table widens the page instead of scrolling')
+    await capture(page, 'audit-log-phone')
   }).timeout(60_000)
 })

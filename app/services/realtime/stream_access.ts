@@ -57,6 +57,18 @@ function rememberStream(uid: string, context: HttpContext) {
 }
 
 /**
+ * Ends an event stream and drops every message sent to it afterwards.
+ * Transmit keeps listing the stream until its HTTP response closes, and a
+ * broadcast or keep-alive ping that reaches it in between would write after
+ * end: the stream would emit an error that nothing listens to, which stops
+ * the whole process.
+ */
+function endStream(stream: { writeMessage(...args: never[]): boolean; end(): unknown }) {
+  stream.writeMessage = () => true
+  stream.end()
+}
+
+/**
  * Closes this process's event streams whose member may no longer follow
  * their channels. That happens when the password changed since the stream
  * opened (which signs other sessions out), when the membership of a
@@ -103,7 +115,7 @@ export async function closeRevokedStreams() {
         'event stream closed: its member may no longer follow it'
       )
       owners.delete(stream.getUid())
-      stream.end()
+      endStream(stream)
       closed++
     }
   }

@@ -10,6 +10,7 @@ import {
 import { presentEntry } from '../services/entry_presenter.js'
 import { stepNamesOf } from '../services/entry_steps.js'
 import { targetNamesOf } from '../services/entry_targets.js'
+import { referenceNamesOf } from '../services/entry_references.js'
 import { auditPlugin } from '../services/plugin_context.js'
 import { recordEntry } from '../services/recorder.js'
 
@@ -69,7 +70,7 @@ async function readFilters(ctx: HttpContext) {
  * no route that changes or removes an entry.
  */
 export default class EntriesController {
-  /** Lists a page of entries, with the names of the campaign steps their values refer to. */
+  /** Lists a page of entries, with the names of the steps and records their values refer to. */
   async index(ctx: HttpContext) {
     await ctx.bouncer.authorize('manageTenant')
     const { page, filters } = await readFilters(ctx)
@@ -84,6 +85,7 @@ export default class EntriesController {
         targetName: targetNames.get(entry.id) ?? null,
         steps: steps.get(entry.id) ?? {},
       })),
+      references: await referenceNamesOf(ctx.tenant.id, entries.all()),
       pagination: entries.getMeta(),
       filters: ctx.request.qs(),
       options: await filterOptions(ctx.tenant.id),

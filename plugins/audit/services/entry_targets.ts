@@ -9,6 +9,7 @@ import type AuditEntry from '../models/audit_entry.js'
  */
 const NAME_SOURCES: Record<string, { table: string; column: string }> = {
   campaign: { table: 'campaigns', column: 'name' },
+  contact_list: { table: 'contact_lists', column: 'name' },
   channel_instance: { table: 'channel_instances', column: 'name' },
   contact_import: { table: 'contact_imports', column: 'file_name' },
   contact: { table: 'contacts', column: 'name' },
@@ -33,7 +34,8 @@ async function namesOf(tenantId: number, targetType: string, ids: string[]) {
   )
 }
 
-function targetRows(
+/** Reads the id and name of the tenant's records of one kind of target, such as `campaign`. */
+export function targetRows(
   tenantId: number,
   targetType: string,
   ids: number[]

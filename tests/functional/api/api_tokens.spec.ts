@@ -170,6 +170,27 @@ test.group('Api tokens settings', (group) => {
     assert.notInclude(page.text(), token.tokenHash)
   })
 
+  test('rate limit error names the field', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+    const expected = {
+      'en': 'Use 100000 or less in the requests per minute.',
+      'pt-BR': 'Use 100000 ou menos no campo Requisições por minuto.',
+    }
+    for (const [locale, message] of Object.entries(expected)) {
+      owner.locale = locale
+      await owner.save()
+      const response = await client
+        .post('/settings/api-tokens')
+        .form({ name: 'CRM', scope: 'read', rateLimitPerMinute: 999999 })
+        .loginAs(owner)
+        .withCsrfToken()
+        .redirects(0)
+
+      const errors = (response.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+      assert.deepEqual(errors.rateLimitPerMinute, [message], locale)
+    }
+  })
+
   test('owner revokes a token', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     const { token, plain } = await createTokenFor(tenant.id, 'read')
