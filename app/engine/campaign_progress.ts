@@ -1,4 +1,5 @@
 import db from '@adonisjs/lucid/services/db'
+import { CAMPAIGN_CANCELLED_CODE } from '#sdk'
 import type { DateTime } from 'luxon'
 import { inRetriedTransaction } from '#plugins/sdk/transactions'
 import logger from '@adonisjs/core/services/logger'
@@ -87,10 +88,7 @@ export async function computeProgress(
   now?: DateTime
 ): Promise<CampaignProgressPayload> {
   const states = await countBy(db.from('journeys').where('campaign_id', campaignId), 'state')
-  const statuses = await countBy(
-    db.from('messages').where('campaign_id', campaignId).where('direction', 'out'),
-    'status'
-  )
+  const { statuses, cancelled } = await countStatuses(campaignId)
   const waiting = await db
     .from('journeys')
     .where('campaign_id', campaignId)
@@ -127,10 +125,34 @@ export async function computeProgress(
       active: enrolled - completed,
       completed,
       sent,
-      failed: (statuses.get('failed') ?? 0) + sumOf(stepFailures),
+      failed: (statuses.get('failed') ?? 0) - cancelled + sumOf(stepFailures),
+      cancelled,
     },
     held,
   }
+}
+
+/**
+ * Counts the campaign's outbound messages by status, and the failed ones
+ * that its cancel stopped before their send. One query reads both, so a
+ * send stopped in between cannot count as cancelled but not as failed.
+ */
+async function countStatuses(campaignId: number) {
+  const rows = await db
+    .from('messages')
+    .where('campaign_id', campaignId)
+    .where('direction', 'out')
+    .select('status')
+    .count('* as total')
+    .select(
+      db.raw('sum(case when failure_code = ? then 1 else 0 end) as cancelled', [
+        CAMPAIGN_CANCELLED_CODE,
+      ])
+    )
+    .groupBy('status')
+  const statuses = new Map<string, number>(rows.map((row) => [row.status, Number(row.total)]))
+  const cancelled = rows.reduce((sum, row) => sum + Number(row.cancelled ?? 0), 0)
+  return { statuses, cancelled }
 }
 
 /**
@@ -248,7 +270,7 @@ async function storeProgress(
 
 /** Serializes the counts of a payload in a fixed order, leaving out nodes that have none. */
 function countsKey(progress: CampaignProgressPayload) {
-  const { enrolled, active, completed, sent, failed } = progress.totals
+  const { enrolled, active, completed, sent, failed, cancelled = 0 } = progress.totals
   const nodes = Object.keys(progress.nodes)
     .sort()
     .map((id) => {
@@ -261,7 +283,17 @@ function countsKey(progress: CampaignProgressPayload) {
     .filter(([, waiting, ports]) => waiting > 0 || ports.length > 0)
   const held = [progress.held?.journeys ?? 0, progress.held?.until ?? null]
   const offline = (progress.offline?.numbers ?? []).map((number) => number.id)
-  return JSON.stringify([enrolled, active, completed, sent, failed, held, nodes, offline])
+  return JSON.stringify([
+    enrolled,
+    active,
+    completed,
+    sent,
+    failed,
+    cancelled,
+    held,
+    nodes,
+    offline,
+  ])
 }
 
 /**
@@ -339,6 +371,7 @@ export async function storedProgress(campaignId: number): Promise<CampaignProgre
     completed: Number(run.completed),
     sent: Number(run.sent),
     failed: Number(run.failed),
+    cancelled: Number(run.cancelled ?? 0),
   }
   const rates: CampaignProgressRates | undefined = run.rates ? JSON.parse(run.rates) : undefined
   const held = storedHold(run)

@@ -79,8 +79,15 @@ export interface CampaignProgressTotals {
   /**
    * Messages that failed for good, plus send steps that failed before their
    * message existed (a deleted template, a variable without a value).
+   * Sends a cancel stopped are in `cancelled`, not here.
    */
   failed: number
+  /**
+   * Messages the campaign's cancel stopped before their send (failure code
+   * `E_CAMPAIGN_CANCELLED`). Payloads stored before they were counted apart
+   * leave it out.
+   */
+  cancelled?: number
 }
 
 /** Transmit channel of a campaign's progress. */

@@ -1,4 +1,7 @@
 import db from '@adonisjs/lucid/services/db'
+import type { ApiClient } from '@japa/api-client'
+import { parse } from 'csv-parse/sync'
+import type User from '#models/user'
 import ChannelInstance from '#models/channel_instance'
 import Contact from '#models/contact'
 import Journey from '#models/journey'
@@ -210,4 +213,19 @@ export function funnelFromCsv(csv: string) {
       return [STAGE_IDS.get(label) ?? label, Number(count)]
     })
   )
+}
+
+/** Fetches an English CSV export as `user` and returns its records keyed by header. */
+export async function csvRecords(client: ApiClient, url: string, user: User) {
+  const response = await client.get(url).loginAs(user)
+  response.assertStatus(200)
+  return parse(response.text().replace(/^\uFEFF/, ''), { columns: true }) as Record<
+    string,
+    string
+  >[]
+}
+
+/** Sums one column of CSV records or of report rows. */
+export function columnTotal(records: Record<string, string | number>[], column: string) {
+  return records.reduce((sum, record) => sum + Number(record[column]), 0)
 }

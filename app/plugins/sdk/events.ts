@@ -96,11 +96,23 @@ export interface MessageEvent extends DomainEventBase {
 
 /**
  * Failure code of a campaign message that its campaign's cancel stopped
- * before the send. The message was never sent, so counts of failed sends
- * leave it out.
+ * before the send. The row keeps status `failed` with this code. The
+ * message was never sent, so the pages and the reports count it as
+ * cancelled, not failed, and `message:cancelled` reports it instead of
+ * `message:failed`.
  */
 export const CAMPAIGN_CANCELLED_CODE = 'E_CAMPAIGN_CANCELLED'
 
+/**
+ * A campaign message that its campaign's cancel stopped before the send.
+ * `occurredAt` is when the send was stopped (the row's `failed_at`).
+ */
+export interface MessageCancelledEvent extends MessageEvent {
+  /** Always `CAMPAIGN_CANCELLED_CODE`, as stored in the row's `failure_code`. */
+  code: typeof CAMPAIGN_CANCELLED_CODE
+}
+
+/** A message that could not be sent. A send a campaign's cancel stopped is `message:cancelled`. */
 export interface MessageFailedEvent extends MessageEvent {
   /** Error code, such as `E_NOT_ON_WHATSAPP`. */
   code: string
@@ -225,6 +237,7 @@ export interface DomainEvents {
   'message:delivered': MessageEvent
   'message:read': MessageEvent
   'message:failed': MessageFailedEvent
+  'message:cancelled': MessageCancelledEvent
   'message:received': MessageReceivedEvent
   'step:failed': StepFailedEvent
   'instance:status_changed': InstanceStatusChangedEvent
@@ -252,6 +265,7 @@ export const DOMAIN_EVENT_NAMES: DomainEventName[] = [
   'message:delivered',
   'message:read',
   'message:failed',
+  'message:cancelled',
   'message:received',
   'step:failed',
   'instance:status_changed',

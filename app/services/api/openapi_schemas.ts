@@ -224,6 +224,11 @@ export const SCHEMAS: Record<string, object> = {
           completed: { type: 'integer' },
           sent: { type: 'integer' },
           failed: { type: 'integer' },
+          cancelled: {
+            type: 'integer',
+            description:
+              "Messages the campaign's cancel stopped before their send; not counted in failed.",
+          },
         },
       },
       nodes: {

@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
+import { CAMPAIGN_CANCELLED_CODE } from '#sdk'
 import { fromSqlTime } from '#plugins/sdk/sql_time'
 import Message, { OUTBOUND_STATUSES, type OutboundStatus } from '#models/message'
 import { serializeMessage } from '#services/channels/channel_broadcast'
@@ -12,16 +13,36 @@ export const CAMPAIGN_MESSAGES_PER_PAGE = 50
 /** Rows read at a time while the CSV export streams. */
 const EXPORT_CHUNK = 1000
 
+/**
+ * A campaign message's status as its pages show it: the stored status,
+ * except `cancelled` for a message its campaign's cancel stopped before the
+ * send, which is stored as `failed` with failure code `E_CAMPAIGN_CANCELLED`.
+ */
+export type CampaignMessageStatus = OutboundStatus | 'cancelled'
+
+const CAMPAIGN_MESSAGE_STATUSES: CampaignMessageStatus[] = [...OUTBOUND_STATUSES, 'cancelled']
+
 export interface CampaignMessageFilters {
-  status?: OutboundStatus
+  status?: CampaignMessageStatus
   nodeId?: string
+}
+
+/** Returns the status a campaign's pages show for a message (see `CampaignMessageStatus`). */
+export function campaignMessageStatus(message: {
+  status: string
+  failureCode: string | null
+}): string {
+  if (message.status === 'failed' && message.failureCode === CAMPAIGN_CANCELLED_CODE) {
+    return 'cancelled'
+  }
+  return message.status
 }
 
 /** Reads the filters of the messages page; an unknown status is ignored. */
 export function campaignMessageFilters(input: { status?: unknown; nodeId?: unknown }) {
   const filters: CampaignMessageFilters = {}
-  if (OUTBOUND_STATUSES.includes(input.status as OutboundStatus)) {
-    filters.status = input.status as OutboundStatus
+  if (CAMPAIGN_MESSAGE_STATUSES.includes(input.status as CampaignMessageStatus)) {
+    filters.status = input.status as CampaignMessageStatus
   }
   if (typeof input.nodeId === 'string' && input.nodeId.trim() !== '') {
     filters.nodeId = input.nodeId.trim().slice(0, 64)
@@ -37,7 +58,17 @@ export function campaignMessagesQuery(campaignId: number, filters: CampaignMessa
     .where('messages.campaign_id', campaignId)
     .where('messages.direction', 'out')
     .orderBy('messages.id')
-  if (filters.status) {
+  if (filters.status === 'cancelled') {
+    query.where('messages.status', 'failed').where('messages.failure_code', CAMPAIGN_CANCELLED_CODE)
+  } else if (filters.status === 'failed') {
+    query
+      .where('messages.status', 'failed')
+      .where((failed) =>
+        failed
+          .whereNull('messages.failure_code')
+          .orWhereNot('messages.failure_code', CAMPAIGN_CANCELLED_CODE)
+      )
+  } else if (filters.status) {
     query.where('messages.status', filters.status)
   }
   if (filters.nodeId) {
@@ -58,7 +89,8 @@ export function serializeCampaignMessage(message: Message) {
 /**
  * Counts the campaign's messages that reached each step. A message counts
  * for every step whose time it has, so a read message also counts as sent
- * and delivered, whatever order its receipts arrived in.
+ * and delivered, whatever order its receipts arrived in. A message its
+ * campaign's cancel stopped counts as `cancelled`, not `failed`.
  * `failedBeforeSending` counts the send steps that failed before their
  * message existed, which no message row records.
  */
@@ -70,7 +102,12 @@ export async function deliveryCounts(campaignId: number) {
     .count('sent_at as sent')
     .count('delivered_at as delivered')
     .count('read_at as read')
-    .count('failed_at as failed')
+    .count('failed_at as stopped')
+    .select(
+      db.raw('sum(case when failure_code = ? then 1 else 0 end) as cancelled', [
+        CAMPAIGN_CANCELLED_CODE,
+      ])
+    )
   const count = (name: string) => Number(row.$extras[name] ?? 0)
   const [unsent] = await db
     .from('step_failures')
@@ -81,7 +118,8 @@ export async function deliveryCounts(campaignId: number) {
     sent: count('sent'),
     delivered: count('delivered'),
     read: count('read'),
-    failed: count('failed'),
+    failed: count('stopped') - count('cancelled'),
+    cancelled: count('cancelled'),
     failedBeforeSending: Number(unsent.total),
   }
 }
@@ -190,7 +228,7 @@ function messageCells(reader: CsvReader, message: Message, stepNames: Map<string
     message.address,
     message.nodeId,
     message.nodeId ? (stepNames.get(message.nodeId) ?? message.nodeId) : null,
-    reader.t(`inbox.status.${message.status}`),
+    reader.t(`inbox.status.${campaignMessageStatus(message)}`),
     utcTime(message.queuedAt),
     utcTime(message.sentAt),
     utcTime(message.deliveredAt),

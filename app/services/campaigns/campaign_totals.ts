@@ -23,6 +23,7 @@ export async function storedTotals(campaignIds: number[]) {
       'completed',
       'sent',
       'failed',
+      'cancelled',
       'held',
       'held_until'
     )
@@ -36,6 +37,7 @@ export async function storedTotals(campaignIds: number[]) {
           completed: Number(row.completed),
           sent: Number(row.sent),
           failed: Number(row.failed),
+          cancelled: Number(row.cancelled),
         },
         held: storedHold(row),
       },

@@ -1,7 +1,14 @@
 import { DateTime } from 'luxon'
 import { instanceRowFinder } from '#services/database/batch_sql'
 import logger from '@adonisjs/core/services/logger'
-import type { DeliveryReceipt, InboundMessage, MediaValue, ReceiptStatus, SendResult } from '#sdk'
+import {
+  CAMPAIGN_CANCELLED_CODE,
+  type DeliveryReceipt,
+  type InboundMessage,
+  type MediaValue,
+  type ReceiptStatus,
+  type SendResult,
+} from '#sdk'
 import Message, { type MessageRecord } from '#models/message'
 import type ChannelInstance from '#models/channel_instance'
 import { emitDomainEvent } from '#events/domain_events'
@@ -231,6 +238,10 @@ async function emitMessageEvent(
     campaignId: message.campaignId,
     instanceId: message.instanceId,
     providerMessageId: message.providerMessageId,
+  }
+  if (status === 'failed' && failure?.code === CAMPAIGN_CANCELLED_CODE) {
+    await emitDomainEvent('message:cancelled', { ...base, code: CAMPAIGN_CANCELLED_CODE })
+    return
   }
   if (status === 'failed') {
     await emitDomainEvent('message:failed', {

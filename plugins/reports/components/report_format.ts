@@ -6,11 +6,20 @@ export const FUNNEL_STAGES = [
   'read',
   'replied',
   'failed',
+  'cancelled',
   'opted_out',
 ] as const
 
 /** Stages a volume chart and the per-instance and per-node tables show. */
-export const TABLE_STAGES = ['sent', 'delivered', 'read', 'replied', 'failed', 'opted_out'] as const
+export const TABLE_STAGES = [
+  'sent',
+  'delivered',
+  'read',
+  'replied',
+  'failed',
+  'cancelled',
+  'opted_out',
+] as const
 
 /** Figures of one report row by stage; a stage without a figure reads as zero. */
 export type Counts = { [stage in (typeof FUNNEL_STAGES)[number] | 'queued' | 'received']?: number }
@@ -40,6 +49,7 @@ export const STAGE_COLOURS: Record<string, string> = {
   read: '#075e54',
   replied: '#7b61ff',
   failed: '#c62828',
+  cancelled: '#b0bec5',
   opted_out: '#f29900',
   received: '#8d6e63',
 }

@@ -17,6 +17,7 @@ const MESSAGE_EVENTS = [
   'message:delivered',
   'message:read',
   'message:failed',
+  'message:cancelled',
 ] as const
 
 /** Counts every stage the message's row shows, each once whatever the events repeat. */

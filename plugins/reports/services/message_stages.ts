@@ -7,7 +7,9 @@ import { MESSAGE_STAGES, type StageEvent } from './stages.js'
  * shows it reached, at their stored times. A receipt may move a message past
  * a stage without an event for it (a `delivered` receipt for a message never
  * reported `sent` sets both times), so the row, not the event, decides what
- * is counted. Ids of other tenants' or deleted messages are left out.
+ * is counted. A failure with `CAMPAIGN_CANCELLED_CODE` is the stage
+ * `cancelled`, at the failure's time. Ids of other tenants' or deleted
+ * messages are left out.
  * `failureCode` is the message's stored failure code, `null` when it has none.
  */
 export async function readMessageStages(tenantId: number, messageIds: number[]) {
@@ -30,13 +32,12 @@ function stagesOfRow(tenantId: number, row: Record<string, any>) {
   const stages: StageEvent[] = []
   for (const stage of MESSAGE_STAGES) {
     const at = fromSqlTime(row[timeColumn(stage)])
-    // A message a cancel stopped before its send did not fail to send: it is not counted as failed.
-    if (stage === 'failed' && row.failure_code === CAMPAIGN_CANCELLED_CODE) {
+    if (!at) {
       continue
     }
-    if (at) {
-      stages.push({ stage, at })
-    }
+    // A message a cancel stopped before its send was never sent, so it counts as cancelled.
+    const cancelled = stage === 'failed' && row.failure_code === CAMPAIGN_CANCELLED_CODE
+    stages.push({ stage: cancelled ? 'cancelled' : stage, at })
   }
   const message: CountedMessage = {
     tenantId,

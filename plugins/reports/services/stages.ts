@@ -2,11 +2,19 @@
 export const MESSAGE_STAGES = ['queued', 'sent', 'delivered', 'read', 'failed'] as const
 
 /**
- * Everything a bucket counts. `replied` and `opted_out` are counted on the
- * outbound campaign message they answer (see `reply_attribution.ts`);
- * `received` counts inbound messages.
+ * Everything a bucket counts. `cancelled` counts campaign messages that
+ * their campaign's cancel stopped before the send, which are stored as
+ * failed but never counted as `failed` (see `message_stages.ts`).
+ * `replied` and `opted_out` are counted on the outbound campaign message
+ * they answer (see `reply_attribution.ts`); `received` counts inbound messages.
  */
-export const COUNTED_STAGES = [...MESSAGE_STAGES, 'replied', 'opted_out', 'received'] as const
+export const COUNTED_STAGES = [
+  ...MESSAGE_STAGES,
+  'cancelled',
+  'replied',
+  'opted_out',
+  'received',
+] as const
 
 export type MessageStage = (typeof MESSAGE_STAGES)[number]
 export type CountedStage = (typeof COUNTED_STAGES)[number]

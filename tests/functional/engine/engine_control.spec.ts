@@ -153,6 +153,7 @@ test.group('Engine campaign control', (group) => {
       completed: audience,
       sent: audience * 2,
       failed: 0,
+      cancelled: 0,
     })
     assert.equal(progress.nodes.hello.ports.sent, audience)
     assert.equal(progress.nodes.later.ports.next, audience)

@@ -331,6 +331,7 @@ test.group('Engine replies', (group) => {
       completed: AUDIENCE,
       sent: AUDIENCE * 2,
       failed: 0,
+      cancelled: 0,
     })
     const page = await client
       .get(`/campaigns/${campaign.id}/progress`)

@@ -126,7 +126,7 @@ test.group('Reports counters', (group) => {
     assert.deepEqual(contacts, { reached: 8, replied: 2, optedOut: 1 })
   })
 
-  test('cancelled sends are not failures', async ({ client, assert }) => {
+  test('cancelled sends count as cancelled', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner('Reports')
     const { campaign, messages } = await seedCampaignTraffic(tenant.id, ['queued', 'read'])
     const readFunnel = async () => {
@@ -145,6 +145,7 @@ test.group('Reports counters', (group) => {
     const funnel = await readFunnel()
 
     assert.equal(funnel.failed, 0)
+    assert.equal(funnel.cancelled, 1)
     assert.equal(funnel.sent, 1)
     assert.equal(funnel.queued, 2)
   })
@@ -304,6 +305,7 @@ test.group('Reports counters', (group) => {
           'Delivered,1',
           'Read,1',
           'Failed,1',
+          'Cancelled,0',
           'Replied,0',
           'Opted out,0',
           'Received,0',
@@ -321,6 +323,7 @@ test.group('Reports counters', (group) => {
         'Delivered': '1',
         'Read': '1',
         'Failed': '1',
+        'Cancelled': '0',
         'Replied': '0',
         'Opted out': '0',
         'Received': '0',

@@ -1,13 +1,11 @@
 import { test } from '@japa/runner'
-import type { ApiClient } from '@japa/api-client'
-import { parse } from 'csv-parse/sync'
 import db from '@adonisjs/lucid/services/db'
 import Template from '#models/template'
-import type User from '#models/user'
 import { runInTenant } from '#tenancy/tenant_context'
 import { computeProgress } from '#engine/campaign_progress'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { INERTIA_HEADERS } from '#tests/helpers/audience'
+import { columnTotal, csvRecords } from '#tests/helpers/reports'
 import { templateSendFlow } from '#tests/helpers/campaigns'
 import { pairedSandbox, waitFor } from '#tests/helpers/channels'
 import {
@@ -20,21 +18,6 @@ import {
   waitForCampaignState,
   waitForSends,
 } from '#tests/helpers/engine'
-
-/** Fetches an English CSV export of the reports and returns its records keyed by header. */
-async function csvRecords(client: ApiClient, url: string, user: User) {
-  const response = await client.get(url).loginAs(user)
-  response.assertStatus(200)
-  return parse(response.text().replace(/^\uFEFF/, ''), { columns: true }) as Record<
-    string,
-    string
-  >[]
-}
-
-/** Sums one column of CSV records. */
-function total(records: Record<string, string>[], column: string) {
-  return records.reduce((sum, record) => sum + Number(record[column]), 0)
-}
 
 test.group('Reports step failures', (group) => {
   useEngineRoles(group)
@@ -99,8 +82,8 @@ test.group('Reports step failures', (group) => {
       ]),
       [[instance.id, 1]]
     )
-    assert.equal(total(props.daily, 'failed'), 1)
-    assert.equal(total(props.hourly, 'failed'), 1)
+    assert.equal(columnTotal(props.daily, 'failed'), 1)
+    assert.equal(columnTotal(props.hourly, 'failed'), 1)
 
     // The report's CSV exports.
     const base = `/plugins/reports/campaigns/${campaign.id}/export?report=`
@@ -121,8 +104,8 @@ test.group('Reports step failures', (group) => {
     assert.equal(nodes[0].Failed, '1')
     assert.equal(nodes[0].Sent, '2')
     const instances = await csvRecords(client, `${base}instances`, owner)
-    assert.equal(total(instances, 'Failed'), 1)
-    assert.equal(total(await csvRecords(client, `${base}daily`, owner), 'Failed'), 1)
-    assert.equal(total(await csvRecords(client, `${base}hourly`, owner), 'Failed'), 1)
+    assert.equal(columnTotal(instances, 'Failed'), 1)
+    assert.equal(columnTotal(await csvRecords(client, `${base}daily`, owner), 'Failed'), 1)
+    assert.equal(columnTotal(await csvRecords(client, `${base}hourly`, owner), 'Failed'), 1)
   }).timeout(60_000)
 })

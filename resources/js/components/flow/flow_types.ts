@@ -98,7 +98,15 @@ export interface VersionSummary {
 /** Mirrors `CampaignProgressPayload` of `app/flow/progress.ts`. */
 export interface CampaignProgress {
   nodes: Record<string, { waiting: number; ports: Record<string, number> }>
-  totals: { enrolled: number; active: number; completed: number; sent: number; failed: number }
+  totals: {
+    enrolled: number
+    active: number
+    completed: number
+    sent: number
+    failed: number
+    /** Messages the campaign's cancel stopped before their send, absent from older payloads. */
+    cancelled?: number
+  }
   rates?: {
     at: string
     sentPerMinute: number
