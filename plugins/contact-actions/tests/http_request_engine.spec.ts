@@ -23,7 +23,7 @@ interface ReceivedCall {
   body: string
 }
 
-/** Starts a receiver on 127.0.0.1 that answers every call with `status` after `delayMs`. */
+/** Starts a receiver on 127.0.0.1 that responds to every call with `status` after `delayMs`. */
 async function startReceiver(status: number, delayMs = 0) {
   const calls: ReceivedCall[] = []
   const server: Server = createServer((request, response) => {
@@ -74,7 +74,7 @@ function httpFlow(config: Record<string, unknown>): FlowGraph {
   }
 }
 
-/** Runs a one-contact campaign of `httpFlow(config)` and returns the body it sent. */
+/** Runs a one-contact campaign of `httpFlow(config)` and returns the text of the message it sent. */
 async function runCall(config: Record<string, unknown>) {
   const { tenant, owner } = await createTenantWithOwner()
   const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
