@@ -12,7 +12,8 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { engineNow } from '#engine/clock'
 import type { JourneyJobData, JourneyPhase } from '#engine/engine_queues'
 import type { StepContext } from '#engine/step_context'
-import { sendRequester } from '#engine/journey_sender'
+import { renderStepText, sendRequester } from '#engine/journey_sender'
+import { updateContact } from '#engine/contact_updates'
 import { checkFinished } from '#engine/campaign_finish'
 import { findCampaign, findContactWithZone, findJourney } from '#engine/batched_reads'
 import { SendDeferredSignal, SendPendingSignal, StepNotReadyError } from '#engine/engine_errors'
@@ -204,17 +205,19 @@ async function executeNode(step: StepContext) {
     decision = await nodeTypes.getOrFail(node.type).definition.execute({
       config: node.config as never,
       node: { id: node.id, type: node.type, version: node.typeVersion },
-      journey: { id: journey.id, campaignId: journey.campaignId },
+      journey: { id: journey.id, campaignId: journey.campaignId, step: step.data.step },
       tenant: { id: step.tenant.id, timeZone: step.tenant.timezone },
       contact: {
         id: step.contact.id,
         timeZone: step.contact.timezone,
         fields: { name: step.contact.name, phone: step.contact.phone, city: step.contact.city },
+        update: (changes) => updateContact(step.contact.id, changes),
       },
       now: step.now,
       resume,
       state: journey.nodeState,
       requestSend: sendRequester(step),
+      renderText: (text) => renderStepText(step, text),
       // Built on first use: most steps log nothing.
       get logger() {
         nodeLogger ??= logger.child({

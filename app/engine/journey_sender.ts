@@ -1,5 +1,5 @@
 import type { JobsOptions } from 'bullmq'
-import type { SendOutcome, SendRequest } from '#sdk'
+import type { RenderedText, SendOutcome, SendRequest } from '#sdk'
 import Message, { type MessageRecord } from '#models/message'
 import { markFailed } from '#services/channels/message_service'
 import {
@@ -102,6 +102,24 @@ async function renderText(step: StepContext, request: SendRequest) {
     return { ok: false as const, reason: `no value for ${rendered.missing.join(', ')}` }
   }
   return { ok: true as const, text: rendered.text }
+}
+
+/**
+ * Renders a node's text with `{{variables}}` for the step's contact, as a
+ * send renders its message. A text that does not parse is returned as
+ * written.
+ */
+export async function renderStepText(step: StepContext, text: string): Promise<RenderedText> {
+  const parsed = parseBody(text)
+  if (!parsed.ok) {
+    return { text, missing: [] }
+  }
+  const customFields = variablesOf(parsed.nodes).some((variable) =>
+    isCustomFieldVariable(variable.name)
+  )
+  const values = await contactValues(step.contact, step.campaign.variables, { customFields })
+  const rendered = renderNodes(parsed.nodes, values, `${step.journey.nodeId}:${step.contact.id}`)
+  return { text: rendered.text, missing: rendered.ok ? [] : rendered.missing }
 }
 
 /**

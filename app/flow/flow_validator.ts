@@ -27,6 +27,10 @@ export interface FlowValidationContext {
   knownVariables: Set<string>
   /** Variables of the saved templates the flow names, by template id; a missing id is a missing template. */
   templateVariables: Map<number, string[]>
+  /** The tenant's custom fields by key. @default none */
+  customFields?: Map<string, { type: string }>
+  /** The tenant's contact lists by name, with their id. @default none */
+  contactLists?: Map<string, number>
   /**
    * Whether the tenant may use a registered node type, such as one of a
    * plugin it has disabled. A type it may not use counts as unknown.
@@ -290,6 +294,8 @@ function checkVariables(
     }
     const issues = entry.definition.validate?.(config as never, {
       knownVariables: context.knownVariables,
+      customFields: context.customFields ?? new Map(),
+      contactLists: context.contactLists ?? new Map(),
     })
     for (const issue of issues ?? []) {
       const values = issue.values ?? {}

@@ -28,6 +28,24 @@ export { default as drive } from '@adonisjs/drive/services/main'
  * URLs a tenant entered.
  */
 export { isBlockedAddress } from '#services/network/blocked_addresses'
+/**
+ * The guard of URLs a tenant entered: `resolveTarget(url, allowPrivate)`
+ * checks the scheme and resolves the host, rejecting blocked addresses with
+ * `HttpTargetRejectedError`, and `sendHttpRequest` sends one request to the
+ * checked address without resolving the name again.
+ */
+export {
+  HttpTargetRejectedError,
+  parseTargetUrl,
+  resolveTarget,
+  type HttpTargetProblem,
+  type ResolvedTarget,
+} from '#services/network/http_targets'
+export {
+  sendHttpRequest,
+  type HttpRequestOptions,
+  type HttpRequestOutcome,
+} from '#services/network/http_request'
 /** Highest page number a paginated list accepts; plugin lists cap theirs with it too. */
 export { MAX_PAGE } from '#services/database/page_numbers'
 /**

@@ -33,6 +33,49 @@ export interface NodeContact {
   timeZone: string
   /** Custom fields and standard attributes (`name`, `phone`), for conditions. */
   fields: Record<string, unknown>
+  /**
+   * Changes the contact in the journey's tenant. Each part is a set
+   * operation, so running the same update again (the engine may run a step
+   * again after a crash) leaves the contact as the first run left it. The
+   * whole update is applied in one transaction, or not at all when it fails.
+   */
+  update(changes: ContactUpdate): Promise<ContactUpdateResult>
+}
+
+/** Changes to a contact, for `context.contact.update`. Every part is optional. */
+export interface ContactUpdate {
+  /** Tags to add; tags the contact has stay once. Names are trimmed and cut to 60 characters. */
+  addTags?: string[]
+  /** Tags to remove; tags the contact does not have are ignored. */
+  removeTags?: string[]
+  /**
+   * Custom field values by field key, read with the contact form's rules:
+   * numbers as `1.234,56` or `1,234.56`, dates as `2024-12-31` or
+   * `31/12/2024`, booleans as yes/no words, choices as one of the options.
+   * An empty value clears the field.
+   */
+  fields?: Record<string, string>
+  /** Ids of the tenant's contact lists to add the contact to. */
+  addToLists?: number[]
+}
+
+/**
+ * Outcome of `context.contact.update`. A failed update changed nothing:
+ * `code` is `E_CONTACT_FIELD_UNKNOWN`, `E_CONTACT_FIELD_INVALID` or
+ * `E_CONTACT_LIST_UNKNOWN`, `subject` the field key or list id at fault,
+ * and `reason` an English sentence for logs.
+ */
+export type ContactUpdateResult =
+  { status: 'updated' } | { status: 'failed'; code: string; subject: string; reason: string }
+
+/**
+ * Outcome of `context.renderText`: the text with each `{{variable}}`
+ * replaced. `missing` lists the variables that had no value and no
+ * fallback, whose places are left empty in `text`.
+ */
+export interface RenderedText {
+  text: string
+  missing: string[]
 }
 
 /** A reply that resumed a node parked with `awaitReply`. */
@@ -69,7 +112,11 @@ export interface NodeExecutionContext<Config = Record<string, unknown>> {
   /** The node's configuration, validated against the node type's `configSchema`. */
   config: Config
   node: { id: string; type: string; version: number }
-  journey: { id: number; campaignId: number | null }
+  /**
+   * `step` is the journey's step number, one more at each node it enters. A
+   * node run again after a crash sees the same number.
+   */
+  journey: { id: number; campaignId: number | null; step: number }
   tenant: { id: number; timeZone: string }
   contact: NodeContact
   /** The engine's current instant, in UTC. Executors read time only from here. */
@@ -85,6 +132,13 @@ export interface NodeExecutionContext<Config = Record<string, unknown>> {
    * the first request's message instead of sending a second one.
    */
   requestSend(request: SendRequest): Promise<SendOutcome>
+  /**
+   * Renders a text with `{{variables}}` for the journey's contact as the
+   * engine renders message text: contact attributes, custom fields,
+   * `campaign.<name>` variables, fallbacks and variations, the same
+   * variation for the same contact on every run.
+   */
+  renderText(text: string): Promise<RenderedText>
   /** Logger carrying `tenantId`, `journeyId` and `nodeId`. */
   logger: Logger
 }
@@ -174,6 +228,10 @@ export interface NodeIssue {
 export interface NodeValidationContext {
   /** Variables the campaign's contacts have: standard attributes and custom fields. */
   knownVariables: Set<string>
+  /** The tenant's custom fields by key, with their type (`text`, `number`, `date`, `boolean`, `choice`). */
+  customFields: Map<string, { type: string }>
+  /** The tenant's contact lists by name, with their id. */
+  contactLists: Map<string, number>
 }
 
 /**

@@ -1,5 +1,6 @@
 import pluginHost from '#plugins/main'
 import CustomField from '#models/custom_field'
+import ContactList from '#models/contact_list'
 import Template from '#models/template'
 import type Campaign from '#models/campaign'
 import type { FlowGraph } from '#flow/flow_graph'
@@ -47,18 +48,23 @@ export async function campaignVariables(campaign: Campaign) {
 
 /**
  * Builds the validator's context for a campaign's graph inside the current
- * tenant: its variables, the templates the graph names, and the node types
- * of the core and of the plugins the tenant has enabled.
+ * tenant: its variables, custom fields and contact lists, the templates
+ * the graph names, and the node types of the core and of the plugins the
+ * tenant has enabled.
  */
 export async function validationContextFor(
   campaign: Campaign,
   graph: FlowGraph
 ): Promise<FlowValidationContext> {
   const enabled = new Set(await pluginHost.enabledFor(campaign.tenantId))
+  const fields = await CustomField.query().select('key', 'type')
+  const lists = await ContactList.query().select('id', 'name')
   return {
     registry: nodeTypes,
     knownVariables: await campaignVariables(campaign),
     templateVariables: await templateVariables([...templateIdsOf(graph)], isEnded(campaign.state)),
+    customFields: new Map(fields.map((field) => [field.key, { type: field.type }])),
+    contactLists: new Map(lists.map((list) => [list.name, list.id])),
     isAvailable: (entry) => entry.plugin === null || enabled.has(entry.plugin),
   }
 }

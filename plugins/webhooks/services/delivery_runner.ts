@@ -1,12 +1,17 @@
 import { UnrecoverableError, type Job } from 'bullmq'
 import { DateTime } from 'luxon'
-import { isTenantBeingDeleted, noticeTenantPages, runInTenant } from '#sdk'
+import {
+  isTenantBeingDeleted,
+  noticeTenantPages,
+  runInTenant,
+  sendHttpRequest,
+  type HttpRequestOutcome,
+} from '#sdk'
 import WebhookEndpoint from '../models/webhook_endpoint.js'
 import WebhookDelivery from '../models/webhook_delivery.js'
 import WebhookAttempt from '../models/webhook_attempt.js'
 import { webhooksConfig } from '../config.js'
 import type { DeliveryJobData } from './delivery_queue.js'
-import { postOnce, type SendOutcome } from './http_sender.js'
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signatureHeader } from './signature.js'
 import { TargetRejectedError, resolveTarget } from './target_guard.js'
 import { webhooksContext } from './plugin_context.js'
@@ -15,7 +20,7 @@ import { notifyEndpointDisabled } from './failure_notice.js'
 
 type AttemptResult = 'success' | 'http_error' | 'network_error' | 'rejected'
 
-function resultOf(outcome: SendOutcome): AttemptResult {
+function resultOf(outcome: HttpRequestOutcome): AttemptResult {
   if (outcome.statusCode === null) {
     return 'network_error'
   }
@@ -24,7 +29,7 @@ function resultOf(outcome: SendOutcome): AttemptResult {
 
 async function recordAttempt(
   delivery: WebhookDelivery,
-  outcome: SendOutcome,
+  outcome: HttpRequestOutcome,
   result: AttemptResult
 ) {
   delivery.attempts += 1
@@ -61,16 +66,17 @@ async function attempt(endpoint: WebhookEndpoint, delivery: WebhookDelivery) {
   }
 
   const timestamp = Math.floor(Date.now() / 1000)
-  const outcome = await postOnce(
-    target,
-    delivery.body,
-    {
+  const outcome = await sendHttpRequest(target, {
+    body: delivery.body,
+    headers: {
+      'User-Agent': 'Disparador-Webhooks/1.0',
       [SIGNATURE_HEADER]: signatureHeader(endpoint.revealSecret(), timestamp, delivery.body),
       [DELIVERY_HEADER]: delivery.id,
       [EVENT_HEADER]: delivery.event,
     },
-    { timeoutMs: webhooksConfig.timeoutMs, snippetBytes: webhooksConfig.responseSnippetBytes }
-  )
+    timeoutMs: webhooksConfig.timeoutMs,
+    snippetBytes: webhooksConfig.responseSnippetBytes,
+  })
   return { outcome, result: resultOf(outcome), retryable: true }
 }
 

@@ -1,6 +1,11 @@
-import { isIP } from 'node:net'
-import { lookup } from 'node:dns/promises'
-import { Exception, isBlockedAddress } from '#sdk'
+import {
+  Exception,
+  HttpTargetRejectedError,
+  resolveTarget as resolveHttpTarget,
+  type HttpTargetProblem,
+} from '#sdk'
+
+export type { ResolvedTarget } from '#sdk'
 
 /**
  * Raised for a webhook URL the install does not let endpoints reach: a bad
@@ -13,86 +18,25 @@ export class TargetRejectedError extends Exception {
 
   constructor(
     readonly url: string,
-    readonly reason: 'invalid_url' | 'scheme' | 'credentials' | 'unresolvable' | 'blocked_address',
+    readonly reason: HttpTargetProblem,
     detail: string
   ) {
     super(`Webhook URL "${url}" is rejected: ${detail}`, { code: TargetRejectedError.code })
   }
 }
 
-/** A checked target: the URL and the one address the request connects to. */
-export interface ResolvedTarget {
-  url: URL
-  address: string
-  family: 4 | 6
-}
-
 /**
- * Parses a webhook URL and checks what can be checked without DNS: an
- * `http` or `https` scheme, no credentials in it, and, for an IP literal,
- * that the address is allowed.
+ * Checks a webhook URL with the SDK's target guard (`resolveTarget`) and
+ * returns the address to connect to, raising `TargetRejectedError` for a
+ * rejected one.
  */
-export function parseTargetUrl(value: string, allowPrivate: boolean) {
-  let url: URL
+export async function resolveTarget(value: string, allowPrivate: boolean) {
   try {
-    url = new URL(value)
-  } catch {
-    throw new TargetRejectedError(value, 'invalid_url', 'it is not an absolute URL')
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new TargetRejectedError(value, 'scheme', `use http:// or https://, not ${url.protocol}//`)
-  }
-  if (url.username || url.password) {
-    throw new TargetRejectedError(value, 'credentials', 'remove the user name and password from it')
-  }
-  const literal = url.hostname.replace(/^\[|\]$/g, '')
-  if (isIP(literal) && !allowPrivate && isBlockedAddress(literal)) {
-    throw blocked(value, literal)
-  }
-  return url
-}
-
-function blocked(url: string, address: string) {
-  return new TargetRejectedError(
-    url,
-    'blocked_address',
-    `${address} is a loopback, private, link-local or metadata address; point it at a public host`
-  )
-}
-
-/**
- * Resolves the URL's host with the system resolver and returns the address
- * to connect to. Every address the name resolves to must be allowed, so a
- * name that mixes public and private addresses is rejected as a whole. The
- * caller connects to the returned address, never resolving the name again,
- * so a DNS answer that changes between the check and the request cannot
- * swap the target.
- */
-export async function resolveTarget(value: string, allowPrivate: boolean): Promise<ResolvedTarget> {
-  const url = parseTargetUrl(value, allowPrivate)
-  const host = url.hostname.replace(/^\[|\]$/g, '')
-  const literalFamily = isIP(host)
-  if (literalFamily) {
-    return { url, address: host, family: literalFamily as 4 | 6 }
-  }
-
-  let addresses: { address: string; family: number }[]
-  try {
-    addresses = await lookup(host, { all: true, verbatim: true })
+    return await resolveHttpTarget(value, allowPrivate)
   } catch (error) {
-    throw new TargetRejectedError(
-      value,
-      'unresolvable',
-      `the host "${host}" did not resolve (${(error as NodeJS.ErrnoException).code ?? 'error'})`
-    )
+    if (error instanceof HttpTargetRejectedError) {
+      throw new TargetRejectedError(error.url, error.reason, error.detail)
+    }
+    throw error
   }
-  if (addresses.length === 0) {
-    throw new TargetRejectedError(value, 'unresolvable', `the host "${host}" has no address`)
-  }
-  const forbidden = addresses.find((entry) => isBlockedAddress(entry.address))
-  if (forbidden && !allowPrivate) {
-    throw blocked(value, forbidden.address)
-  }
-  const [first] = addresses
-  return { url, address: first.address, family: first.family as 4 | 6 }
 }

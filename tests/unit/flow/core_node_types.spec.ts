@@ -206,7 +206,11 @@ test.group('Send node', () => {
       media: null,
       instanceId: null,
     }
-    const issues = sendNode.validate!(config, { knownVariables: new Set(['name', 'city']) })
+    const issues = sendNode.validate!(config, {
+      knownVariables: new Set(['name', 'city']),
+      customFields: new Map(),
+      contactLists: new Map(),
+    })
     assert.deepEqual(issues, [
       {
         field: 'message.text',

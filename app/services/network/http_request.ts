@@ -1,10 +1,10 @@
 import http from 'node:http'
 import https from 'node:https'
 import type { LookupFunction } from 'node:net'
-import type { ResolvedTarget } from './target_guard.js'
+import type { ResolvedTarget } from '#services/network/http_targets'
 
-/** Outcome of one POST to an endpoint. */
-export interface SendOutcome {
+/** Outcome of one HTTP request to a checked target. */
+export interface HttpRequestOutcome {
   /** HTTP status of the response, `null` when none arrived. */
   statusCode: number | null
   durationMs: number
@@ -28,26 +28,39 @@ function pinnedLookup(target: ResolvedTarget): LookupFunction {
   }
 }
 
+/** Options of `sendHttpRequest`. */
+export interface HttpRequestOptions {
+  /** @default 'POST' */
+  method?: 'GET' | 'POST'
+  /** JSON text sent as the body with `Content-Type: application/json`; `null` sends none. */
+  body: string | null
+  /** Headers added to the request, such as a signature. */
+  headers: Record<string, string>
+  /** Time the target has to respond, connection included, in milliseconds. */
+  timeoutMs: number
+  /** Bytes of the response body kept in `responseSnippet`; the rest is not read. */
+  snippetBytes: number
+}
+
 /**
- * POSTs `body` to the target's URL, connecting to `target.address`. The
- * `Host` header and, for https, the TLS server name and certificate check
- * still use the URL's host name. Redirects are not followed, because a
- * redirect could point anywhere. Resolves with a failure in the outcome
+ * Sends one request to the target's URL, connecting to `target.address`.
+ * The `Host` header and, for https, the TLS server name and certificate
+ * check still use the URL's host name. Redirects are not followed, because
+ * a redirect could point anywhere. Resolves with a failure in the outcome
  * instead of rejecting.
  */
-export function postOnce(
+export function sendHttpRequest(
   target: ResolvedTarget,
-  body: string,
-  headers: Record<string, string>,
-  options: { timeoutMs: number; snippetBytes: number }
-): Promise<SendOutcome> {
+  options: HttpRequestOptions
+): Promise<HttpRequestOutcome> {
+  const { body, headers } = options
   const started = performance.now()
   const transport = target.url.protocol === 'https:' ? https : http
 
   return new Promise((resolve) => {
     let settled = false
     let deadline: NodeJS.Timeout | undefined
-    const finish = (outcome: Omit<SendOutcome, 'durationMs'>) => {
+    const finish = (outcome: Omit<HttpRequestOutcome, 'durationMs'>) => {
       if (!settled) {
         settled = true
         clearTimeout(deadline)
@@ -58,12 +71,15 @@ export function postOnce(
     const request = transport.request(
       target.url,
       {
-        method: 'POST',
+        method: options.method ?? 'POST',
         lookup: pinnedLookup(target),
         headers: {
-          'Content-Type': 'application/json; charset=utf-8',
-          'Content-Length': String(Buffer.byteLength(body)),
-          'User-Agent': 'Disparador-Webhooks/1.0',
+          ...(body === null
+            ? {}
+            : {
+                'Content-Type': 'application/json; charset=utf-8',
+                'Content-Length': String(Buffer.byteLength(body)),
+              }),
           ...headers,
         },
         agent: false,
@@ -98,6 +114,6 @@ export function postOnce(
     request.on('error', (error) => {
       finish({ statusCode: null, responseSnippet: '', error: error.message })
     })
-    request.end(body)
+    request.end(body ?? undefined)
   })
 }

@@ -1,0 +1,81 @@
+import db from '@adonisjs/lucid/services/db'
+import type { ContactUpdate, ContactUpdateResult } from '#sdk'
+import CustomField from '#models/custom_field'
+import ContactList from '#models/contact_list'
+import { currentTenantId } from '#tenancy/tenant_context'
+import { addTags, addToLists, splitTags } from '#services/contacts/contact_service'
+import {
+  parseFieldValue,
+  saveFieldValues,
+  type StoredFieldValue,
+} from '#services/contacts/custom_field_values'
+
+function failure(code: string, subject: string, reason: string): ContactUpdateResult {
+  return { status: 'failed', code, subject, reason }
+}
+
+/** Reads the field values with the contact form's rules, or returns the first failure. */
+async function readFields(fields: Record<string, string>) {
+  const keys = Object.keys(fields)
+  const known = keys.length > 0 ? await CustomField.query().whereIn('key', keys) : []
+  const entries: { fieldId: number; value: StoredFieldValue }[] = []
+  for (const key of keys) {
+    const field = known.find((candidate) => candidate.key === key)
+    if (!field) {
+      return failure('E_CONTACT_FIELD_UNKNOWN', key, `custom field "${key}" does not exist`)
+    }
+    const parsed = parseFieldValue(field, fields[key])
+    if (!parsed.ok) {
+      const reason = `value "${parsed.value}" is not a valid ${parsed.reason} for field "${key}"`
+      return failure('E_CONTACT_FIELD_INVALID', key, reason)
+    }
+    entries.push({ fieldId: field.id, value: parsed.value })
+  }
+  return entries
+}
+
+/**
+ * Applies a node's contact update inside the current tenant, in one
+ * transaction. Tags, field values and list memberships are written as sets
+ * (insert-or-ignore, upsert, delete), so the same update run again after a
+ * crash finds nothing left to change.
+ *
+ * NOTE: no `contact:updated` event is emitted for these changes yet, so
+ * event subscribers such as webhooks do not hear of them.
+ */
+export async function updateContact(
+  contactId: number,
+  changes: ContactUpdate
+): Promise<ContactUpdateResult> {
+  const entries = await readFields(changes.fields ?? {})
+  if (!Array.isArray(entries)) {
+    return entries
+  }
+  const listIds = [...new Set(changes.addToLists ?? [])]
+  const lists = listIds.length > 0 ? await ContactList.query().whereIn('id', listIds) : []
+  const missingList = listIds.find((id) => !lists.some((list) => list.id === id))
+  if (missingList !== undefined) {
+    return failure('E_CONTACT_LIST_UNKNOWN', String(missingList), `list ${missingList} not found`)
+  }
+
+  const tenantId = currentTenantId()!
+  const added = splitTags(changes.addTags ?? [])
+  const removed = splitTags(changes.removeTags ?? []).filter((tag) => !added.includes(tag))
+  await db.transaction(async (trx) => {
+    if (removed.length > 0) {
+      await trx
+        .from('contact_tags')
+        .where('tenant_id', tenantId)
+        .where('contact_id', contactId)
+        .whereIn('name', removed)
+        .delete()
+    }
+    await addTags([contactId], added, trx)
+    await saveFieldValues(
+      entries.map((entry) => ({ ...entry, contactId })),
+      trx
+    )
+    await addToLists([contactId], listIds, trx)
+  })
+  return { status: 'updated' }
+}
