@@ -17,6 +17,7 @@ import { checkFinished } from '#engine/campaign_finish'
 import { findCampaign, findContactWithZone, findJourney } from '#engine/batched_reads'
 import { SendDeferredSignal, SendPendingSignal, StepNotReadyError } from '#engine/engine_errors'
 import { findEarlierReply } from '#engine/reply_router'
+import { contactFieldsOf } from '#services/contacts/contact_field_view'
 import {
   awaitReplyAtNode,
   endJourney,
@@ -198,10 +199,11 @@ async function executeNode(step: StepContext) {
     return 'early'
   }
 
+  const entry = nodeTypes.getOrFail(node.type)
   let nodeLogger: Logger | undefined
   let decision: NodeDecision
   try {
-    decision = await nodeTypes.getOrFail(node.type).definition.execute({
+    decision = await entry.definition.execute({
       config: node.config as never,
       node: { id: node.id, type: node.type, version: node.typeVersion },
       journey: { id: journey.id, campaignId: journey.campaignId },
@@ -209,7 +211,7 @@ async function executeNode(step: StepContext) {
       contact: {
         id: step.contact.id,
         timeZone: step.contact.timezone,
-        fields: { name: step.contact.name, phone: step.contact.phone, city: step.contact.city },
+        fields: await fieldsFor(entry.plugin, step.contact),
       },
       now: step.now,
       resume,
@@ -229,6 +231,17 @@ async function executeNode(step: StepContext) {
     return handleSignal(step, error)
   }
   return applyDecision(step, decision, resume)
+}
+
+/**
+ * Builds the contact's fields for an executor. Custom fields and tags cost
+ * a read, and only plugins' node types use them.
+ */
+function fieldsFor(plugin: string | null, contact: ContactRecord) {
+  if (plugin === null) {
+    return { name: contact.name, phone: contact.phone, city: contact.city }
+  }
+  return contactFieldsOf(contact)
 }
 
 async function handleSignal(step: StepContext, error: unknown): Promise<string> {

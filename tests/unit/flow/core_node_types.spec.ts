@@ -206,7 +206,10 @@ test.group('Send node', () => {
       media: null,
       instanceId: null,
     }
-    const issues = sendNode.validate!(config, { knownVariables: new Set(['name', 'city']) })
+    const issues = sendNode.validate!(config, {
+      knownVariables: new Set(['name', 'city']),
+      contactFields: new Map(),
+    })
     assert.deepEqual(issues, [
       {
         field: 'message.text',
