@@ -63,7 +63,7 @@ export function parseNumber(value: string): number | undefined {
   return Number.isFinite(number) ? number : undefined
 }
 
-/** Reads a date as `yyyy-MM-dd`, from ISO or day-first forms; `undefined` when it is none. */
+/** Reads a date as `yyyy-MM-dd`, from ISO or day-first forms; `undefined` when it is not a date. */
 export function parseDate(value: string): string | undefined {
   for (const format of DATE_FORMATS) {
     const date = DateTime.fromFormat(value.trim(), format, { zone: 'utc' })
@@ -126,7 +126,7 @@ function contains(actual: unknown, expected: string) {
 }
 
 /**
- * Whether a contact's field value matches the rule. An empty field matches
+ * Tells whether a contact's field value matches the rule. An empty field matches
  * only `is_empty`, `is_not` and `not_contains`: a contact without a city
  * is not in São Paulo.
  */

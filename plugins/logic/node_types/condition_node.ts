@@ -45,7 +45,7 @@ interface Rule {
   value?: string | null
 }
 
-/** The key of `contact.fields` a rule reads. */
+/** Returns the key of `contact.fields` that a rule reads. */
 function fieldKey(rule: Rule) {
   return rule.field === 'custom' ? (rule.customField ?? '').trim() : rule.field
 }

@@ -22,7 +22,7 @@ interface SplitPath {
   name?: string | null
 }
 
-/** The port label of a path: the designer's name, else its letter (A, B, ...). */
+/** Returns a path's port label: the designer's name, else its letter (A, B, ...). */
 function pathLabel(path: SplitPath, index: number) {
   const name = path.name?.trim()
   return name ? name : String.fromCharCode(65 + index)

@@ -38,6 +38,7 @@ test.group('Logic split', () => {
   })
 
   test('other nodes draw independently', ({ assert }) => {
+    // Two independent 50/50 draws agree half the time: 5,000 ± 50 (one deviation).
     let same = 0
     for (let journeyId = 1; journeyId <= JOURNEYS; journeyId++) {
       if (pickPath([50, 50], journeyId, 'first') === pickPath([50, 50], journeyId, 'second')) same++
