@@ -22,6 +22,9 @@ import { heldSends } from '#engine/quiet_holds'
 import { stepFailureCounts } from '#engine/step_failures'
 import { offlineNumbers } from '#services/campaigns/campaign_numbers'
 
+/** The end reason of a journey that reached a goal, counted per node (`NodeProgress.goals`). */
+export const GOAL_REASON = 'goal'
+
 /**
  * Shortest time between two progress publications of one campaign, in
  * milliseconds: at most two a second.
@@ -104,6 +107,15 @@ export async function computeProgress(
     .count('* as total')
     .groupBy('node_id', 'port')
 
+  const goals = await db
+    .from('journeys')
+    .where('campaign_id', campaignId)
+    .where('state', 'ended')
+    .where('end_reason', GOAL_REASON)
+    .select('node_id')
+    .count('* as total')
+    .groupBy('node_id')
+
   const held = await heldJourneys(campaignId, now ?? (await engineNow()))
   const stepFailures = await stepFailureCounts(campaignId)
 
@@ -111,6 +123,7 @@ export async function computeProgress(
   const nodeOf = (id: string) => (nodes[id] ??= { waiting: 0, ports: {} })
   for (const row of waiting) nodeOf(row.node_id).waiting = Number(row.total)
   for (const row of ports) nodeOf(row.node_id).ports[row.port] = Number(row.total)
+  for (const row of goals) nodeOf(row.node_id).goals = Number(row.total)
 
   const enrolled = sumOf(states)
   const completed = states.get('ended') ?? 0
@@ -256,9 +269,10 @@ async function storeProgress(
           node_id: nodeId,
           waiting: node.waiting,
           ports: JSON.stringify(node.ports),
+          goals: node.goals ?? 0,
         })
         .onConflict(['campaign_id', 'node_id'])
-        .merge({ waiting: node.waiting, ports: JSON.stringify(node.ports) })
+        .merge({ waiting: node.waiting, ports: JSON.stringify(node.ports), goals: node.goals ?? 0 })
     }
     await trx
       .from('campaign_node_counters')
@@ -278,9 +292,9 @@ function countsKey(progress: CampaignProgressPayload) {
       const ports = Object.keys(node.ports)
         .sort()
         .map((port) => [port, node.ports[port]])
-      return [id, node.waiting, ports] as const
+      return [id, node.waiting, ports, node.goals ?? 0] as const
     })
-    .filter(([, waiting, ports]) => waiting > 0 || ports.length > 0)
+    .filter(([, waiting, ports, goals]) => waiting > 0 || ports.length > 0 || goals > 0)
   const held = [progress.held?.journeys ?? 0, progress.held?.until ?? null]
   const offline = (progress.offline?.numbers ?? []).map((number) => number.id)
   return JSON.stringify([
@@ -363,7 +377,12 @@ export async function storedProgress(campaignId: number): Promise<CampaignProgre
   const counters = await db.from('campaign_node_counters').where('campaign_id', campaignId)
   const nodes: Record<string, NodeProgress> = {}
   for (const row of counters) {
-    nodes[row.node_id] = { waiting: Number(row.waiting), ports: JSON.parse(row.ports ?? '{}') }
+    const node: NodeProgress = {
+      waiting: Number(row.waiting),
+      ports: JSON.parse(row.ports ?? '{}'),
+    }
+    if (Number(row.goals) > 0) node.goals = Number(row.goals)
+    nodes[row.node_id] = node
   }
   const totals = {
     enrolled: Number(run.enrolled),

@@ -18,6 +18,7 @@ import { checkFinished } from '#engine/campaign_finish'
 import { findCampaign, findContactWithZone, findJourney } from '#engine/batched_reads'
 import { SendDeferredSignal, SendPendingSignal, StepNotReadyError } from '#engine/engine_errors'
 import { findEarlierReply } from '#engine/reply_router'
+import { contactFieldsOf } from '#services/contacts/contact_field_view'
 import {
   awaitReplyAtNode,
   endJourney,
@@ -199,10 +200,11 @@ async function executeNode(step: StepContext) {
     return 'early'
   }
 
+  const entry = nodeTypes.getOrFail(node.type)
   let nodeLogger: Logger | undefined
   let decision: NodeDecision
   try {
-    decision = await nodeTypes.getOrFail(node.type).definition.execute({
+    decision = await entry.definition.execute({
       config: node.config as never,
       node: { id: node.id, type: node.type, version: node.typeVersion },
       journey: { id: journey.id, campaignId: journey.campaignId, step: step.data.step },
@@ -210,7 +212,7 @@ async function executeNode(step: StepContext) {
       contact: {
         id: step.contact.id,
         timeZone: step.contact.timezone,
-        fields: { name: step.contact.name, phone: step.contact.phone, city: step.contact.city },
+        fields: await fieldsFor(entry.plugin, step.contact),
         update: (changes) => updateContact(step.contact.id, changes),
       },
       now: step.now,
@@ -232,6 +234,17 @@ async function executeNode(step: StepContext) {
     return handleSignal(step, error)
   }
   return applyDecision(step, decision, resume)
+}
+
+/**
+ * Builds the contact's fields for an executor. Custom fields and tags cost
+ * a read, and only plugins' node types use them.
+ */
+function fieldsFor(plugin: string | null, contact: ContactRecord) {
+  if (plugin === null) {
+    return { name: contact.name, phone: contact.phone, city: contact.city }
+  }
+  return contactFieldsOf(contact)
 }
 
 async function handleSignal(step: StepContext, error: unknown): Promise<string> {

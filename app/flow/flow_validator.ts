@@ -1,4 +1,4 @@
-import type { PortDefinition, TemplateValue } from '#sdk'
+import type { ContactFieldType, PortDefinition, TemplateValue } from '#sdk'
 import { portsOf } from '#sdk'
 import {
   NodeConfigInvalidException,
@@ -13,6 +13,7 @@ import {
   type FlowNode,
 } from '#flow/flow_graph'
 import { problem, type FlowProblem } from '#flow/flow_problems'
+import { STANDARD_CONTACT_FIELDS } from '#flow/contact_fields'
 import { configProblems } from '#flow/config_problems'
 import { cyclicComponents } from '#flow/flow_loops'
 import { parseTemplate, variablesOf } from '#services/templates/template_syntax'
@@ -25,6 +26,12 @@ export interface FlowValidationContext {
   registry: NodeTypeRegistry
   /** Variable names a message may use: contact attributes, custom fields, `campaign.<name>`. */
   knownVariables: Set<string>
+  /**
+   * Contact field names and types that node types may read.
+   *
+   * @default the standard attributes only
+   */
+  contactFields?: Map<string, ContactFieldType>
   /** Variables of the saved templates the flow names, by template id; a missing id is a missing template. */
   templateVariables: Map<number, string[]>
   /** The tenant's custom fields by key. @default none */
@@ -296,6 +303,7 @@ function checkVariables(
       knownVariables: context.knownVariables,
       customFields: context.customFields ?? new Map(),
       contactLists: context.contactLists ?? new Map(),
+      contactFields: context.contactFields ?? new Map(Object.entries(STANDARD_CONTACT_FIELDS)),
     })
     for (const issue of issues ?? []) {
       const values = issue.values ?? {}

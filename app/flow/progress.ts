@@ -65,6 +65,11 @@ export interface NodeProgress {
   waiting: number
   /** Journeys that left the node through each port, by port id, since the campaign started. */
   ports: Record<string, number>
+  /**
+   * Journeys that ended at this node with the reason `goal` (a goal node's
+   * decision), since the campaign started; left out while none did.
+   */
+  goals?: number
 }
 
 export interface CampaignProgressTotals {

@@ -5,10 +5,15 @@ import type { Page } from 'playwright'
  * person does, for browser tests.
  */
 
-/** Ids of the nodes of a type on the canvas, in DOM order. */
+/**
+ * Ids of the nodes of a type on the canvas, in DOM order. The editor names
+ * a new node after its type with characters other than letters, digits,
+ * `_` and `-` replaced by `-`, so `logic.condition` nodes are `logic-condition-…`.
+ */
 export async function nodeIdsOfType(page: Page, type: string) {
+  const prefix = type.replace(/[^A-Za-z0-9_-]/g, '-')
   const ids = await page
-    .locator(`[data-test-id^="flow-node-${type}-"]`)
+    .locator(`[data-test-id^="flow-node-${prefix}-"]`)
     .evaluateAll((elements) => elements.map((element) => element.getAttribute('data-test-id')!))
   return ids.map((id) => id.replace('flow-node-', ''))
 }

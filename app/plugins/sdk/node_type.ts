@@ -31,7 +31,19 @@ export interface NodeContact {
    * none, such as `America/Sao_Paulo`. All local-time rules use it.
    */
   timeZone: string
-  /** Custom fields and standard attributes (`name`, `phone`), for conditions. */
+  /**
+   * The contact's standard attributes and custom fields by name, for
+   * conditions. Standard attributes: `name`, `first_name`, `phone` (E.164),
+   * `email`, `city` and `language` (a BCP 47 tag such as `pt-BR`), each a
+   * string or `null`, and `tags`, an array of tag names. Custom fields by
+   * key, only those the contact has a value for: a `number` field as a
+   * number, a `boolean` field as a boolean, a `date` field as `yyyy-MM-dd`,
+   * and `text` and `choice` fields as strings. A custom field whose key is
+   * a standard attribute's name is hidden by the attribute. The engine
+   * fills the custom fields and tags for plugins' node types only, because
+   * the core's executors read none of them: the core's own see `name`,
+   * `phone` and `city`.
+   */
   fields: Record<string, unknown>
   /**
    * Changes the contact in the journey's tenant. Each part is a set
@@ -77,6 +89,9 @@ export interface RenderedText {
   text: string
   missing: string[]
 }
+
+/** Type of a value in `NodeContact.fields`: a custom field's type, or `tags` for the tag list. */
+export type ContactFieldType = 'text' | 'number' | 'date' | 'boolean' | 'choice' | 'tags'
 
 /** A reply that resumed a node parked with `awaitReply`. */
 export interface InboundReply {
@@ -232,6 +247,12 @@ export interface NodeValidationContext {
   customFields: Map<string, { type: string }>
   /** The tenant's contact lists by name, with their id. */
   contactLists: Map<string, number>
+  /**
+   * Every name of `NodeContact.fields` with its type: the standard
+   * attributes (`text`, and `tags` for `tags`) and the tenant's custom
+   * fields, for node types that check the fields a configuration names.
+   */
+  contactFields: Map<string, ContactFieldType>
 }
 
 /**

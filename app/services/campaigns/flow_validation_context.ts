@@ -10,6 +10,7 @@ import { parseTemplate, variablesOf } from '#services/templates/template_syntax'
 import { CAMPAIGN_PREFIX, CONTACT_VARIABLES } from '#services/templates/template_variables'
 import { templateIdsOf } from '#services/templates/template_usage'
 import { isEnded } from '#services/campaigns/campaign_states'
+import { contactFieldTypes } from '#services/contacts/contact_field_view'
 
 /**
  * Reads the variables of the templates with the given ids. Archived
@@ -62,6 +63,7 @@ export async function validationContextFor(
   return {
     registry: nodeTypes,
     knownVariables: await campaignVariables(campaign),
+    contactFields: await contactFieldTypes(),
     templateVariables: await templateVariables([...templateIdsOf(graph)], isEnded(campaign.state)),
     customFields: new Map(fields.map((field) => [field.key, { type: field.type }])),
     contactLists: new Map(lists.map((list) => [list.name, list.id])),

@@ -1,5 +1,5 @@
 import emitter from '@adonisjs/core/services/emitter'
-import { csvReaderFor, vine, type HttpContext } from '#sdk'
+import { campaignStepNames, csvReaderFor, vine, type HttpContext } from '#sdk'
 import { findCampaign } from '../services/campaign_lookup.js'
 import {
   CAMPAIGN_EXPORTS,
@@ -88,6 +88,12 @@ export default class ReportsController {
       tenantTimeZone(tenantId),
     ])
     const failures = await failureReasons(tenantId, campaign.id, funnel.failed)
+    const stepNames = await campaignStepNames(
+      tenantId,
+      campaign.id,
+      campaign.nodes.map((node) => node.id),
+      (key, values) => ctx.i18n.t(key, values)
+    )
     return reportsPlugin().render(ctx, 'campaign', {
       campaign,
       funnel,
@@ -97,6 +103,7 @@ export default class ReportsController {
       daily,
       instances,
       nodes,
+      stepNames: Object.fromEntries(stepNames),
       timeZone,
     })
   }

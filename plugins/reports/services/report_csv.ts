@@ -88,9 +88,9 @@ async function instancesCsv(reader: CsvReader, scope: ReportScope) {
 /**
  * CSV of the per-step counts, for a reader who never saw the flow's node
  * ids: one row per step under its name as the flow editor shows it, the
- * message stages, the journeys waiting, then one column per exit (port)
- * label with the journeys that left the step through it. Headers are in
- * the reader's language.
+ * message stages, the journeys waiting, the journeys that reached a goal
+ * at the step, then one column per exit (port) label with the journeys
+ * that left the step through it. Headers are in the reader's language.
  */
 async function nodesCsv(reader: CsvReader, tenantId: number, campaignId: number) {
   const nodes = await perNode(tenantId, campaignId)
@@ -111,6 +111,7 @@ async function nodesCsv(reader: CsvReader, tenantId: number, campaignId: number)
     { key: 'step', header: reader.t('reports.node') },
     ...stageColumns(reader, COUNTED_STAGES),
     { key: 'waiting', header: reader.t('reports.waiting') },
+    { key: 'goals', header: reader.t('reports.goals') },
     ...[...exits].map(([key, header]) => ({ key, header })),
   ]
   return toCsv(reader, columns, rows)

@@ -165,15 +165,21 @@ export async function perNode(tenantId: number, campaignId: number) {
       .from('campaign_node_counters')
       .where('tenant_id', tenantId)
       .where('campaign_id', campaignId)
-      .select('node_id', 'waiting', 'ports'),
+      .select('node_id', 'waiting', 'ports', 'goals'),
   ])
   const nodes = new Map<string, NodeCounts>()
   for (const row of rows) {
-    nodes.set(String(row.node_id), { ...toCounts(row), waiting: 0, ports: {} })
+    nodes.set(String(row.node_id), { ...toCounts(row), waiting: 0, goals: 0, ports: {} })
   }
   for (const row of engine) {
-    const node = nodes.get(String(row.node_id)) ?? { ...emptyCounts(), waiting: 0, ports: {} }
+    const node = nodes.get(String(row.node_id)) ?? {
+      ...emptyCounts(),
+      waiting: 0,
+      goals: 0,
+      ports: {},
+    }
     node.waiting = Number(row.waiting)
+    node.goals = Number(row.goals)
     node.ports = parsePorts(row.ports)
     nodes.set(String(row.node_id), node)
   }
@@ -183,6 +189,8 @@ export async function perNode(tenantId: number, campaignId: number) {
 export interface NodeCounts extends StageCounts {
   /** Journeys held at the node now. */
   waiting: number
+  /** Journeys that ended at the node with the reason `goal`, such as at a goal node. */
+  goals: number
   /** Journeys that left the node, by port id. */
   ports: Record<string, number>
 }

@@ -108,4 +108,44 @@ test.group('Report steps', (group) => {
     assert.equal(rows[1]['Aguardando agora'], '1')
     assert.notInclude(text, 'no_reply')
   })
+
+  test('goal steps show names and counts', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Report goals')
+    const campaign = await publishedCampaign(
+      tenant.id,
+      owner.id,
+      {
+        nodes: [
+          graphNode('start', 'start'),
+          graphNode('bought', 'logic.goal', { label: 'Bought' }),
+        ],
+        edges: [graphEdge('start', 'next', 'bought')],
+      },
+      { listIds: [] }
+    )
+    await db.table('campaign_node_counters').insert({
+      tenant_id: tenant.id,
+      campaign_id: campaign.id,
+      node_id: 'bought',
+      waiting: 0,
+      ports: '{}',
+      goals: 4,
+    })
+
+    const page = await client
+      .get(`/plugins/reports/campaigns/${campaign.id}`)
+      .headers(INERTIA_HEADERS)
+      .loginAs(owner)
+    page.assertStatus(200)
+    assert.equal(page.body().props.stepNames.bought, 'Goal reached · Bought')
+    assert.equal(page.body().props.nodes.bought.goals, 4)
+
+    const response = await client
+      .get(`/plugins/reports/campaigns/${campaign.id}/export?report=nodes`)
+      .loginAs(owner)
+    response.assertStatus(200)
+    const rows = parse(response.text(), { bom: true, columns: true }) as Record<string, string>[]
+    assert.equal(rows[0]['Step'], 'Goal reached · Bought')
+    assert.equal(rows[0]['Reached goal'], '4')
+  })
 })

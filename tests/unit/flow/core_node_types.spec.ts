@@ -210,6 +210,7 @@ test.group('Send node', () => {
       knownVariables: new Set(['name', 'city']),
       customFields: new Map(),
       contactLists: new Map(),
+      contactFields: new Map(),
     })
     assert.deepEqual(issues, [
       {

@@ -97,7 +97,7 @@ export interface VersionSummary {
 
 /** Mirrors `CampaignProgressPayload` of `app/flow/progress.ts`. */
 export interface CampaignProgress {
-  nodes: Record<string, { waiting: number; ports: Record<string, number> }>
+  nodes: Record<string, { waiting: number; ports: Record<string, number>; goals?: number }>
   totals: {
     enrolled: number
     active: number
