@@ -12,6 +12,7 @@ import { TargetRejectedError, resolveTarget } from './target_guard.js'
 import { webhooksContext } from './plugin_context.js'
 import { TEST_EVENT } from './delivery_service.js'
 import { notifyEndpointDisabled } from './failure_notice.js'
+import { classifyRejection } from './attempt_failure.js'
 
 type AttemptResult = 'success' | 'http_error' | 'network_error' | 'rejected'
 
@@ -37,6 +38,7 @@ async function recordAttempt(
     durationMs: outcome.durationMs,
     responseSnippet: outcome.responseSnippet || null,
     error: outcome.error?.slice(0, 500) ?? null,
+    failure: outcome.failure,
   })
   const { attempts, attemptDuration } = webhooksContext()
   attempts.inc({ result })
@@ -56,7 +58,13 @@ async function attempt(endpoint: WebhookEndpoint, delivery: WebhookDelivery) {
     if (!(error instanceof TargetRejectedError)) {
       throw error
     }
-    const outcome = { statusCode: null, durationMs: 0, responseSnippet: '', error: error.message }
+    const outcome: SendOutcome = {
+      statusCode: null,
+      durationMs: 0,
+      responseSnippet: '',
+      error: error.message,
+      failure: classifyRejection(error.reason),
+    }
     return { outcome, result: 'rejected' as const, retryable: error.reason === 'unresolvable' }
   }
 

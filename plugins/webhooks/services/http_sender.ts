@@ -2,6 +2,7 @@ import http from 'node:http'
 import https from 'node:https'
 import type { LookupFunction } from 'node:net'
 import type { ResolvedTarget } from './target_guard.js'
+import { classifyRequestError, type AttemptFailure } from './attempt_failure.js'
 
 /** Outcome of one POST to an endpoint. */
 export interface SendOutcome {
@@ -12,6 +13,8 @@ export interface SendOutcome {
   responseSnippet: string
   /** Reason no response arrived (timeout, connection refused), `null` otherwise. */
   error: string | null
+  /** The kind of that reason, `null` when a response arrived. */
+  failure: AttemptFailure | null
 }
 
 /**
@@ -78,6 +81,7 @@ export function postOnce(
               .subarray(0, options.snippetBytes)
               .toString('utf8'),
             error: null,
+            failure: null,
           })
         response.on('data', (chunk: Buffer) => {
           chunks.push(chunk)
@@ -92,11 +96,18 @@ export function postOnce(
         response.on('error', done)
       }
     )
+    let timedOut = false
     deadline = setTimeout(() => {
+      timedOut = true
       request.destroy(new Error(`no complete response within ${options.timeoutMs} ms`))
     }, options.timeoutMs)
     request.on('error', (error) => {
-      finish({ statusCode: null, responseSnippet: '', error: error.message })
+      finish({
+        statusCode: null,
+        responseSnippet: '',
+        error: error.message,
+        failure: timedOut ? 'timed_out' : classifyRequestError(error),
+      })
     })
     request.end(body)
   })
