@@ -14,7 +14,12 @@ import {
   saveDraft,
 } from '#services/campaigns/flow_drafts'
 import { campaignVariables } from '#services/campaigns/flow_validation_context'
-import { actionsFor, endedFlowConflict, isEnded } from '#services/campaigns/campaign_states'
+import {
+  actionsFor,
+  endedFlowConflict,
+  isEnded,
+  startBlockers,
+} from '#services/campaigns/campaign_states'
 import { serializeVersion } from '#services/campaigns/flow_version_serializer'
 import type { FlowGraph } from '#flow/flow_graph'
 import { currentProgress } from '#engine/campaign_progress'
@@ -59,6 +64,7 @@ export default class CampaignFlowsController {
         state: campaign.state,
         currentVersionId: campaign.currentVersionId,
         actions: actionsFor(campaign.state),
+        startBlockers: campaign.state === 'draft' ? startBlockers(campaign) : [],
         offline: offline.get(campaign.id) ?? null,
       },
       draft: {

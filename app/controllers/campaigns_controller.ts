@@ -16,7 +16,7 @@ import {
 import { countAudience } from '#services/campaigns/campaign_audience'
 import { engineNow } from '#engine/clock'
 import { quietHoursChanged } from '#engine/quiet_reevaluation'
-import { actionsFor } from '#services/campaigns/campaign_states'
+import { actionsFor, startBlockers } from '#services/campaigns/campaign_states'
 import { draftOf } from '#services/campaigns/flow_drafts'
 import { storedTotals } from '#services/campaigns/campaign_totals'
 import { offlineNumbers } from '#services/campaigns/campaign_numbers'
@@ -48,6 +48,7 @@ export default class CampaignsController {
         startsAt: campaign.startsAt?.toISO() ?? null,
         startedAt: campaign.startedAt?.toISO() ?? null,
         actions: actionsFor(campaign.state),
+        startBlockers: campaign.state === 'draft' ? startBlockers(campaign) : [],
         totals: runs.get(campaign.id)?.totals ?? null,
         held: runs.get(campaign.id)?.held ?? null,
         offline: offline.get(campaign.id) ?? null,

@@ -1,6 +1,15 @@
 import { test } from '@japa/runner'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
-import { startReceiver, startWebhookWorker, waitFor } from '#tests/helpers/webhooks'
+import { createServer } from 'node:net'
+import type { AddressInfo } from 'node:net'
+import {
+  createDelivery,
+  createEndpoint,
+  startReceiver,
+  startWebhookWorker,
+  waitFor,
+} from '#tests/helpers/webhooks'
+import { enqueueDelivery } from '../../plugins/webhooks/services/delivery_queue.js'
 import { webhooksConfig } from '../../plugins/webhooks/config.js'
 
 /**
@@ -87,4 +96,55 @@ test.group('Webhooks page', (group) => {
       webhooksConfig.allowPrivateTargets = true
     }
   }).timeout(60_000)
+
+  test('failures named in pt-BR', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Hooks')
+    owner.locale = 'pt-BR'
+    await owner.save()
+    await browserContext.loginAs(owner)
+    const endpoint = await createEndpoint(tenant.id, `http://127.0.0.1:${await closedPort()}/hooks`)
+
+    await visit('/')
+    const page = await visit(`/plugins/webhooks/endpoints/${endpoint.id}`)
+    await page.locator('[data-test-id="webhook-test"]').click()
+    const refused = page.locator('[data-test-id="attempt-failure"]', {
+      hasText: 'Conexão recusada',
+    })
+    await refused.waitFor({ timeout: 15_000 })
+    assert.include(await refused.getAttribute('title'), 'ECONNREFUSED')
+    await page.locator('[data-test-id="attempt-error-detail"] summary').first().click()
+    await page.assertTextContains('[data-test-id="attempt-error-detail"]', 'ECONNREFUSED')
+    const log = await page.locator('[data-test-id^="delivery-"]').first().innerText()
+    assert.notInclude(log, 'Sem resposta: connect')
+
+    // A queued delivery whose target is no longer allowed is rejected by the job.
+    webhooksConfig.allowPrivateTargets = false
+    try {
+      const queued = await createDelivery(endpoint, '{"event":"message:delivered"}')
+      await enqueueDelivery({ tenantId: tenant.id, deliveryId: queued.id }, queued.id)
+      await waitFor(async () => {
+        await queued.refresh()
+        return queued.status === 'failed'
+      }, 'the job to reject the target')
+    } finally {
+      webhooksConfig.allowPrivateTargets = true
+    }
+    await page.reload()
+    await page
+      .locator('[data-test-id="attempt-failure"]', { hasText: 'Endereço não permitido' })
+      .waitFor()
+    if (process.env.SCREENSHOT_DIR) {
+      await page.setViewportSize({ width: 390, height: 900 })
+      await page.screenshot({ path: `${process.env.SCREENSHOT_DIR}/webhook-failures-390.png` })
+    }
+  }).timeout(60_000)
 })
+
+/** Returns a port on 127.0.0.1 that nothing listens on: one the system handed out and closed. */
+async function closedPort() {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}

@@ -46,6 +46,13 @@ export {
   type HttpRequestOptions,
   type HttpRequestOutcome,
 } from '#services/network/http_request'
+/** Names why a request got no usable response: `connection_refused`, `timed_out`, `tls` and the like. */
+export {
+  classifyRejection,
+  classifyRequestError,
+  failureOfErrorCode,
+  type RequestFailure,
+} from '#services/network/request_failure'
 /** Highest page number a paginated list accepts; plugin lists cap theirs with it too. */
 export { MAX_PAGE } from '#services/database/page_numbers'
 /**

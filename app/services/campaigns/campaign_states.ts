@@ -57,17 +57,30 @@ export function actionsFor(state: CampaignState) {
   return CAMPAIGN_ACTIONS.filter((action) => ALLOWED_FROM[action].includes(state))
 }
 
-function readinessProblem(campaign: Campaign) {
+/** A reason a campaign cannot start yet, the key under `campaigns.errors` that explains it. */
+export type StartBlocker = 'not_published' | 'no_audience' | 'no_instance'
+
+/**
+ * Lists every reason the campaign cannot start yet, in the order a member
+ * fixes them: publish the flow, choose an audience, choose a number. The
+ * pages show them beside the Start button, and starting checks them again.
+ */
+export function startBlockers(campaign: Campaign): StartBlocker[] {
+  const blockers: StartBlocker[] = []
   if (campaign.currentVersionId === null) {
-    return 'not_published'
+    blockers.push('not_published')
   }
   if (campaign.listIds.length === 0 && campaign.segmentIds.length === 0) {
-    return 'no_audience'
+    blockers.push('no_audience')
   }
   if (campaign.channelInstanceIds.length === 0) {
-    return 'no_instance'
+    blockers.push('no_instance')
   }
-  return null
+  return blockers
+}
+
+function readinessProblem(campaign: Campaign) {
+  return startBlockers(campaign)[0] ?? null
 }
 
 function nextState(campaign: Campaign, action: CampaignAction, now: DateTime): CampaignState {

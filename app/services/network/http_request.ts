@@ -2,6 +2,7 @@ import http from 'node:http'
 import https from 'node:https'
 import type { LookupFunction } from 'node:net'
 import type { ResolvedTarget } from '#services/network/http_targets'
+import { classifyRequestError, type RequestFailure } from '#services/network/request_failure'
 
 /** Outcome of one HTTP request to a checked target. */
 export interface HttpRequestOutcome {
@@ -12,6 +13,8 @@ export interface HttpRequestOutcome {
   responseSnippet: string
   /** Reason no response arrived (timeout, connection refused), `null` otherwise. */
   error: string | null
+  /** The kind of that reason, `null` when a response arrived. */
+  failure: RequestFailure | null
 }
 
 /**
@@ -94,6 +97,7 @@ export function sendHttpRequest(
               .subarray(0, options.snippetBytes)
               .toString('utf8'),
             error: null,
+            failure: null,
           })
         response.on('data', (chunk: Buffer) => {
           chunks.push(chunk)
@@ -108,11 +112,18 @@ export function sendHttpRequest(
         response.on('error', done)
       }
     )
+    let timedOut = false
     deadline = setTimeout(() => {
+      timedOut = true
       request.destroy(new Error(`no complete response within ${options.timeoutMs} ms`))
     }, options.timeoutMs)
     request.on('error', (error) => {
-      finish({ statusCode: null, responseSnippet: '', error: error.message })
+      finish({
+        statusCode: null,
+        responseSnippet: '',
+        error: error.message,
+        failure: timedOut ? 'timed_out' : classifyRequestError(error),
+      })
     })
     request.end(body ?? undefined)
   })

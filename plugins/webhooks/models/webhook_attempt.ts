@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
+import type { AttemptFailure } from '../services/attempt_failure.js'
 
 /** One HTTP request of a delivery, as the delivery log shows it. */
 export default class WebhookAttempt extends BaseModel {
@@ -32,6 +33,10 @@ export default class WebhookAttempt extends BaseModel {
   /** Reason the attempt failed without a response (timeout, rejected target). */
   @column()
   declare error: string | null
+
+  /** The kind of `error` (connection refused, timed out, ...), `null` when a response arrived. */
+  @column()
+  declare failure: AttemptFailure | null
 
   @column.dateTime({ autoCreate: true })
   declare createdAt: DateTime

@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq'
 import { DateTime } from 'luxon'
 import {
+  classifyRejection,
   isTenantBeingDeleted,
   noticeTenantPages,
   runInTenant,
@@ -42,6 +43,7 @@ async function recordAttempt(
     durationMs: outcome.durationMs,
     responseSnippet: outcome.responseSnippet || null,
     error: outcome.error?.slice(0, 500) ?? null,
+    failure: outcome.failure,
   })
   const { attempts, attemptDuration } = webhooksContext()
   attempts.inc({ result })
@@ -61,7 +63,13 @@ async function attempt(endpoint: WebhookEndpoint, delivery: WebhookDelivery) {
     if (!(error instanceof TargetRejectedError)) {
       throw error
     }
-    const outcome = { statusCode: null, durationMs: 0, responseSnippet: '', error: error.message }
+    const outcome: HttpRequestOutcome = {
+      statusCode: null,
+      durationMs: 0,
+      responseSnippet: '',
+      error: error.message,
+      failure: classifyRejection(error.reason),
+    }
     return { outcome, result: 'rejected' as const, retryable: error.reason === 'unresolvable' }
   }
 

@@ -1,6 +1,7 @@
 import type WebhookEndpoint from '../models/webhook_endpoint.js'
 import type WebhookDelivery from '../models/webhook_delivery.js'
 import type WebhookAttempt from '../models/webhook_attempt.js'
+import { classifyStoredError } from './attempt_failure.js'
 
 /** Converts an endpoint to the shape the pages show, without its secret. */
 export function presentEndpoint(endpoint: WebhookEndpoint) {
@@ -30,6 +31,7 @@ export function presentDelivery(delivery: WebhookDelivery, attempts: WebhookAtte
       durationMs: attempt.durationMs,
       responseSnippet: attempt.responseSnippet,
       error: attempt.error,
+      failure: attempt.failure ?? (attempt.error ? classifyStoredError(attempt.error) : null),
       createdAt: attempt.createdAt.toISO(),
     })),
   }

@@ -173,8 +173,8 @@ test.group('Api tokens settings', (group) => {
   test('rate limit error names the field', async ({ client, assert }) => {
     const { owner } = await createTenantWithOwner()
     const expected = {
-      'en': 'Use 100000 or less in the requests per minute.',
-      'pt-BR': 'Use 100000 ou menos no campo Requisições por minuto.',
+      'en': 'Use 100,000 or less in the requests per minute.',
+      'pt-BR': 'Use 100.000 ou menos no campo Requisições por minuto.',
     }
     for (const [locale, message] of Object.entries(expected)) {
       owner.locale = locale

@@ -233,6 +233,21 @@ test.group('Campaign settings errors', (group) => {
     ])
   })
 
+  test('limits formatted for the language', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+    owner.locale = 'pt-BR'
+    await owner.save()
+    const response = await saveNew(client, owner, { dailyCapPerNumber: 250_000 })
+    assert.deepEqual(fieldErrors(response).dailyCapPerNumber, [
+      'Use 100.000 ou menos no campo Limite diário por número.',
+    ])
+
+    owner.locale = 'en'
+    await owner.save()
+    const english = await saveNew(client, owner, { dailyCapPerNumber: 250_000 })
+    assert.include(fieldErrors(english).dailyCapPerNumber[0], '100,000 or less')
+  })
+
   test('api names the quiet hours end', async ({ client, assert }) => {
     const { tenant } = await createTenantWithOwner()
     const { plain } = await createTokenFor(tenant.id, 'write')

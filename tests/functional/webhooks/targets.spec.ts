@@ -103,6 +103,7 @@ test.group('Webhook targets', (group) => {
     const [rejected] = await WebhookAttempt.query().where('delivery_id', queued.id)
     assert.isNull(rejected.statusCode)
     assert.include(rejected.error, '127.0.0.1')
+    assert.equal(rejected.failure, 'address_not_allowed')
     assert.lengthOf(receiver.requests, 0)
 
     webhooksConfig.allowPrivateTargets = true
