@@ -80,7 +80,7 @@ test.group('Campaign messages', (group) => {
       'Sent (UTC)',
       'Delivered (UTC)',
       'Read (UTC)',
-      'Failed (UTC)',
+      'Failed or cancelled (UTC)',
       'Failure code',
       'Failure',
       'Reason given by the channel',
@@ -219,6 +219,7 @@ test.group('Campaign messages', (group) => {
       delivered: 2,
       read: 1,
       failed: 1,
+      cancelled: 0,
       failedBeforeSending: 0,
     })
     assert.deepEqual(props.steps, [
