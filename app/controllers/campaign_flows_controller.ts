@@ -25,6 +25,7 @@ import type { FlowGraph } from '#flow/flow_graph'
 import { currentProgress } from '#engine/campaign_progress'
 import { offlineNumbers } from '#services/campaigns/campaign_numbers'
 import { templateIdsOf } from '#services/templates/template_usage'
+import { contactChoices, upgradeGraph } from '#services/campaigns/flow_editor_choices'
 
 export default class CampaignFlowsController {
   /** The flow editor page. */
@@ -56,6 +57,7 @@ export default class CampaignFlowsController {
       .select('id', 'name', 'archived_at')
     const instances = await ChannelInstance.query().orderBy('name').select('id', 'name')
     const offline = await offlineNumbers([campaign])
+    const { contactFields, contactLists } = await contactChoices((key) => i18n.t(key))
 
     return inertia.render('campaigns/editor', {
       campaign: {
@@ -68,7 +70,7 @@ export default class CampaignFlowsController {
         offline: offline.get(campaign.id) ?? null,
       },
       draft: {
-        graph: draft.graph,
+        graph: upgradeGraph(draft.graph, contactLists),
         revision: draft.revision,
         basedOnVersionId: draft.basedOnVersionId,
       },
@@ -82,6 +84,8 @@ export default class CampaignFlowsController {
         archived: template.archivedAt !== null,
       })),
       instances: instances.map((instance) => ({ id: instance.id, name: instance.name })),
+      contactFields,
+      contactLists,
       variables: [...(await campaignVariables(campaign))].sort(),
       // An ended campaign's flow is final, so the editor opens read-only for every role.
       canEdit: !isEnded(campaign.state) && (await bouncer.allows('designCampaigns')),

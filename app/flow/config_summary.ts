@@ -13,11 +13,40 @@ const DURATION_UNITS = new Set(['seconds', 'minutes', 'hours', 'days'])
 /** Returns the message of a translation key in the reader's language, filled with `values`. */
 export type SummaryTranslate = (key: string, values?: Record<string, string | number>) => string
 
-/** The part of a node type's form field that its summary depends on. */
+/** Options of a field's `summary`, as `FieldSummary` of the plugin SDK documents them. */
+export interface SummaryOptions {
+  prefix?: string
+  separator?: string
+  items?: 'all' | 'first'
+  more?: string
+}
+
+/**
+ * The part of a node type's form field that its summary depends on, with
+ * `label` of options and `unit` already in the reader's language.
+ */
 export interface SummarizedField {
   name: string
   kind: string
+  summary?: boolean | SummaryOptions
+  visibleWhen?: { field: string; in: unknown[] }
+  options?: { value: string | number; label: string }[]
+  unit?: string
+  itemFields?: SummarizedField[]
 }
+
+/** Names a summary reads by id or key besides the configuration. */
+export interface SummarySources {
+  /** Name of a saved template. */
+  templateName: (templateId: number) => string | undefined
+  /** Label of a standard attribute or custom field, by key. */
+  contactFieldLabel: (key: string) => string | undefined
+  /** Name of a contact list, by id. */
+  contactListName: (listId: number) => string | undefined
+}
+
+const NODE_SEPARATOR = ' · '
+const ITEM_SEPARATOR = ' '
 
 /** Collapses whitespace to single spaces and cuts text longer than MAX_SUMMARY_LENGTH. */
 export function clipSummary(text: string) {
@@ -59,4 +88,115 @@ export function summarizeFieldValue(
     default:
       return ''
   }
+}
+
+function optionsOf(field: SummarizedField): SummaryOptions {
+  return typeof field.summary === 'object' ? field.summary : {}
+}
+
+function isVisible(field: SummarizedField, values: Record<string, unknown>) {
+  return !field.visibleWhen || field.visibleWhen.in.includes(values[field.visibleWhen.field])
+}
+
+/** Joins the summaries of the visible fields marked with `summary`, skipping empty ones. */
+function joinFields(
+  fields: SummarizedField[],
+  values: Record<string, unknown>,
+  sources: SummarySources,
+  t: SummaryTranslate,
+  separator: string
+) {
+  let text = ''
+  for (const field of fields) {
+    if (!field.summary || !isVisible(field, values)) {
+      continue
+    }
+    const part = summarizePart(field, values[field.name], sources, t)
+    if (part !== '') {
+      text = text === '' ? part : `${text}${optionsOf(field).separator ?? separator}${part}`
+    }
+  }
+  return text
+}
+
+function summarizeList(
+  field: SummarizedField,
+  value: unknown,
+  sources: SummarySources,
+  t: SummaryTranslate
+) {
+  const items = (Array.isArray(value) ? value : []).filter(
+    (item): item is Record<string, unknown> => typeof item === 'object' && item !== null
+  )
+  const summarize = (item: Record<string, unknown>) =>
+    joinFields(field.itemFields ?? [], item, sources, t, ITEM_SEPARATOR)
+  const options = optionsOf(field)
+  if (options.items !== 'first') {
+    return items.map(summarize).filter(Boolean).join(NODE_SEPARATOR)
+  }
+  const first = items.length > 0 ? summarize(items[0]) : ''
+  const more = items.length > 1 && options.more ? t(options.more, { count: items.length - 1 }) : ''
+  return [first, more].filter(Boolean).join(NODE_SEPARATOR)
+}
+
+/** Summarises one field marked with `summary`, without its prefix. */
+function summarizeValue(
+  field: SummarizedField,
+  value: unknown,
+  sources: SummarySources,
+  t: SummaryTranslate
+): string {
+  switch (field.kind) {
+    case 'select':
+      return field.options?.find((option) => option.value === value)?.label ?? ''
+    case 'contact-field':
+      return typeof value === 'string' && value !== ''
+        ? (sources.contactFieldLabel(value) ?? value)
+        : ''
+    case 'contact-list':
+      return typeof value === 'number' ? (sources.contactListName(value) ?? '') : ''
+    case 'number':
+      if (typeof value !== 'number') {
+        return ''
+      }
+      return field.unit ? `${value} ${field.unit}` : String(value)
+    case 'list':
+      return summarizeList(field, value, sources, t)
+    default:
+      return summarizeFieldValue(field, value, sources.templateName, t)
+  }
+}
+
+function summarizePart(
+  field: SummarizedField,
+  value: unknown,
+  sources: SummarySources,
+  t: SummaryTranslate
+) {
+  const prefix = optionsOf(field).prefix ?? ''
+  if (field.kind === 'keywords') {
+    const words = Array.isArray(value) ? value.filter((word) => typeof word === 'string') : []
+    return words.map((word) => `${prefix}${word}`).join(' ')
+  }
+  const text = summarizeValue(field, value, sources, t)
+  return text === '' ? '' : `${prefix}${text}`
+}
+
+/**
+ * Summarises a node's configuration from its type's form fields: the
+ * fields marked with `summary`, in form order, or the first field when
+ * none is marked. `fields` carry labels in the reader's language.
+ */
+export function summarizeConfig(
+  fields: SummarizedField[],
+  config: Record<string, unknown> | null | undefined,
+  sources: SummarySources,
+  t: SummaryTranslate
+) {
+  const values = config ?? {}
+  if (!fields.some((field) => field.summary)) {
+    const first = fields[0]
+    return summarizeFieldValue(first, values[first?.name ?? ''], sources.templateName, t)
+  }
+  return clipSummary(joinFields(fields, values, sources, t, NODE_SEPARATOR))
 }

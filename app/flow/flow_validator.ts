@@ -130,7 +130,7 @@ async function checkNodes(
       continue
     }
     checkMaxVisits(node, problems)
-    const config = await normaliseConfig(node, entry, context.registry, problems)
+    const config = await normaliseConfig(node, entry, context, problems)
     const nodePorts = config ? portsOf(entry.definition, config as never) : rawPorts(entry, node)
     if (nodePorts) {
       ports.set(node.id, nodePorts)
@@ -159,11 +159,15 @@ function checkMaxVisits(node: FlowNode, problems: FlowProblem[]) {
 async function normaliseConfig(
   node: FlowNode,
   entry: RegisteredNodeType,
-  registry: NodeTypeRegistry,
+  context: FlowValidationContext,
   problems: FlowProblem[]
 ) {
+  const { registry } = context
+  const config = registry.upgradeConfig(node.type, node.config, {
+    contactLists: context.contactLists ?? new Map(),
+  })
   try {
-    return await registry.validateConfig(node.type, node.config)
+    return await registry.validateConfig(node.type, config)
   } catch (error) {
     if (!(error instanceof NodeConfigInvalidException)) {
       throw error

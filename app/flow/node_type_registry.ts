@@ -1,7 +1,13 @@
 import vine, { errors as vineErrors } from '@vinejs/vine'
 import { Exception } from '@adonisjs/core/exceptions'
 import type { HttpContext } from '@adonisjs/core/http'
-import { portsOf, type NodeTypeDefinition, type PortDefinition } from '#sdk'
+import logger from '@adonisjs/core/services/logger'
+import {
+  portsOf,
+  type ConfigUpgradeContext,
+  type NodeTypeDefinition,
+  type PortDefinition,
+} from '#sdk'
 import {
   formFieldProblems,
   isObjectSchema,
@@ -95,6 +101,7 @@ export function nodeTypeProblems(definition: NodeTypeDefinition, plugin: string 
     ...requireFunction(definition.execute, 'execute'),
     ...requireFunction(definition.validate, 'validate', true),
     ...requireFunction(definition.localizedDefaults, 'localizedDefaults', true),
+    ...requireFunction(definition.upgradeConfig, 'upgradeConfig', true),
   ].map((problem) => `${where}: ${problem}`)
 }
 
@@ -210,6 +217,28 @@ export class NodeTypeRegistry {
       return (await entry.validator.validate(config)) as Record<string, unknown>
     } catch (error) {
       throw new NodeConfigInvalidException(type, validationMessages(error))
+    }
+  }
+
+  /**
+   * Returns a node's configuration in its type's current shape, through
+   * the type's `upgradeConfig`. An unknown type, a type without the hook,
+   * or a hook that throws leaves the configuration as stored.
+   */
+  upgradeConfig(type: string, config: unknown, context: ConfigUpgradeContext) {
+    const entry = this.get(type)
+    const upgrade = entry?.definition.upgradeConfig
+    if (!upgrade || typeof config !== 'object' || config === null || Array.isArray(config)) {
+      return config
+    }
+    try {
+      return upgrade(config as Record<string, unknown>, context)
+    } catch (error) {
+      logger.error(
+        { err: error, nodeType: type, pluginName: entry.plugin },
+        'upgradeConfig failed, keeping the stored configuration'
+      )
+      return config
     }
   }
 

@@ -1,6 +1,8 @@
 import type { NodeTypeRegistry } from '#flow/node_type_registry'
 import { ENTRY_NODE_TYPE, type FlowNode } from '#flow/flow_graph'
-import { summarizeFieldValue } from '#flow/config_summary'
+import { summarizeConfig, type SummarizedField } from '#flow/config_summary'
+import { STANDARD_CONTACT_FIELDS } from '#flow/contact_fields'
+import { translateFields } from '#flow/palette'
 
 /** Returns the message of a translation key in the reader's language, filled with `values`. */
 export type Translate = (key: string, values?: Record<string, string | number>) => string
@@ -10,6 +12,22 @@ export interface StepNameSources {
   registry: NodeTypeRegistry
   /** Names of the tenant's saved templates, by id. */
   templateNames: Map<number, string>
+  /** Labels of the tenant's custom fields, by key. @default none */
+  customFieldLabels?: Map<string, string>
+  /** Names of the tenant's contact lists, by id. @default none */
+  contactListNames?: Map<number, string>
+}
+
+/** Returns the label of a standard attribute or custom field in the reader's language. */
+export function contactFieldLabel(
+  key: string,
+  customFieldLabels: Map<string, string> | undefined,
+  t: Translate
+) {
+  if (Object.hasOwn(STANDARD_CONTACT_FIELDS, key)) {
+    return t(`flow.contact_fields.${key}`)
+  }
+  return customFieldLabels?.get(key)
 }
 
 /**
@@ -26,11 +44,15 @@ export function stepName(node: FlowNode, sources: StepNameSources, t: Translate)
     return node.type
   }
   const type = t(definition.label)
-  const firstField = definition.fields[0]
-  const summary = summarizeFieldValue(
-    firstField,
-    node.config?.[firstField?.name ?? ''],
-    (templateId) => sources.templateNames.get(templateId),
+  const fields = translateFields(definition.fields, t) as unknown as SummarizedField[]
+  const summary = summarizeConfig(
+    fields,
+    node.config,
+    {
+      templateName: (templateId) => sources.templateNames.get(templateId),
+      contactFieldLabel: (key) => contactFieldLabel(key, sources.customFieldLabels, t),
+      contactListName: (listId) => sources.contactListNames?.get(listId),
+    },
     t
   )
   return summary ? t('flow.step_name', { type, summary }) : type

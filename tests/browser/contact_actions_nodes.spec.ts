@@ -8,7 +8,7 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { createCampaign, graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
 import type { FlowGraph, FlowNode } from '#flow/flow_graph'
-import { select } from '#tests/helpers/flow_canvas'
+import { select, waitSaved } from '#tests/helpers/flow_canvas'
 import { capture } from '#tests/helpers/browser_pages'
 
 /** Places a node on row `row` of the canvas, so no card covers another. */
@@ -88,6 +88,13 @@ test.group('Contact action nodes in the flow editor', () => {
             box: element.clientWidth,
           }))
           assert.isAtMost(widths.content, widths.box, `${nodeId} panel overflows at ${width}`)
+          if (nodeId === 'tag') {
+            // The version 1 list name opens as the list picked by id.
+            const list = panel.locator('[data-test-id="field-listId-input"]')
+            assert.equal(await list.locator('option:checked').innerText(), 'Clientes ouro')
+            const card = page.locator('[data-test-id="flow-node-tag"] .flow-node-subtitle')
+            assert.equal(await card.innerText(), '+cliente −lead · Plano · Clientes ouro')
+          }
           await capture(page, `contact-actions-${nodeId}-${width}-${locale}`)
         }
       }
@@ -97,6 +104,14 @@ test.group('Contact action nodes in the flow editor', () => {
 
   test('publishes a flow with both steps', async ({ visit, browserContext, assert }) => {
     const { page, campaign, tenant } = await openEditor(visit, browserContext, 'en')
+    const vip = await runInTenant(tenant.id, () => ContactList.create({ name: 'VIP' }))
+    await page.reload()
+    await select(page, 'tag')
+    await page.locator('[data-test-id="field-listId-input"]').selectOption(String(vip.id))
+    await page.locator('[data-test-id="field-fieldKey-input"]').selectOption('plano')
+    const card = page.locator('[data-test-id="flow-node-tag"] .flow-node-subtitle')
+    assert.equal(await card.innerText(), '+cliente −lead · Plano · VIP')
+    await waitSaved(page)
 
     await page
       .locator('[data-test-id="flow-problems"]')
@@ -115,5 +130,7 @@ test.group('Contact action nodes in the flow editor', () => {
       version.graph.nodes.map((node) => node.type),
       ['start', 'contact-actions.update_contact', 'contact-actions.http_request', 'send']
     )
+    assert.equal(version.plan.nodes.tag.config.listId, vip.id)
+    assert.equal(version.plan.nodes.tag.typeVersion, 2)
   })
 })

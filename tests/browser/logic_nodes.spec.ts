@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import type { Page } from 'playwright'
 import Flow from '#models/flow'
+import CustomField from '#models/custom_field'
 import { runInTenant } from '#tenancy/tenant_context'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { createCampaign, graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
@@ -32,6 +33,13 @@ async function openEditor(visit: any, browserContext: any, locale: string, graph
   await page.setViewportSize({ width: 1280, height: 900 })
   await page.locator('[data-test-id="flow-node-start"]').waitFor()
   return { page, campaign, tenant }
+}
+
+const TAG_OPERATORS = ['contains', 'not_contains', 'is_empty', 'is_filled']
+const NUMBER_OPERATORS = ['is', 'is_not', 'is_empty', 'is_filled', 'greater', 'less']
+
+function valuesOf(options: Element[]) {
+  return options.map((option) => (option as HTMLOptionElement).value)
 }
 
 /** Places a node on row `row` of the canvas, so no card covers another. */
@@ -78,6 +86,10 @@ function logicFlow(): FlowGraph {
 test.group('Logic nodes in the flow editor', () => {
   test('adds, fills and publishes a condition', async ({ visit, browserContext, assert }) => {
     const { page, campaign, tenant } = await openEditor(visit, browserContext, 'en')
+    await runInTenant(tenant.id, () =>
+      CustomField.create({ key: 'gasto', label: 'Gasto', type: 'number', options: [] })
+    )
+    await page.reload()
 
     const condition = await dropNode(page, 'logic.condition')
     await connectPorts(page, 'start', 'next', condition)
@@ -88,9 +100,15 @@ test.group('Logic nodes in the flow editor', () => {
     await page.locator('[data-test-id="field-rules.0.operator-input"]').selectOption('is')
     await page.locator('[data-test-id="field-rules.0.value-input"]').fill('São Paulo')
     await page.locator('[data-test-id="field-rules-add"]').click()
+    const operator = page.locator('[data-test-id="field-rules.1.operator-input"]')
     await page.locator('[data-test-id="field-rules.1.field-input"]').selectOption('tags')
-    await page.locator('[data-test-id="field-rules.1.operator-input"]').selectOption('contains')
-    await page.locator('[data-test-id="field-rules.1.value-input"]').fill('VIP')
+    assert.deepEqual(await operator.locator('option').evaluateAll(valuesOf), TAG_OPERATORS)
+    await page.locator('[data-test-id="field-rules.1.field-input"]').selectOption('gasto')
+    assert.deepEqual(await operator.locator('option').evaluateAll(valuesOf), NUMBER_OPERATORS)
+    await operator.selectOption('greater')
+    await page.locator('[data-test-id="field-rules.1.value-input"]').fill('100')
+    const card = page.locator(`[data-test-id="flow-node-${condition}"] .flow-node-subtitle`)
+    assert.equal(await card.innerText(), 'City is São Paulo · +1 rule')
 
     const messages: Record<string, string> = { yes: 'Offer for you', no: 'News for everyone' }
     for (const [port, text] of Object.entries(messages)) {
@@ -116,7 +134,7 @@ test.group('Logic nodes in the flow editor', () => {
     const rules = stored.config.rules as { field: string; operator: string; value: string }[]
     assert.deepEqual(
       rules.map((rule) => `${rule.field} ${rule.operator} ${rule.value}`),
-      ['city is São Paulo', 'tags contains VIP']
+      ['city is São Paulo', 'gasto greater 100']
     )
     const ports = flow.graph.edges.filter((edge) => edge.source === condition)
     assert.sameMembers(
@@ -134,6 +152,10 @@ test.group('Logic nodes in the flow editor', () => {
       'en': { check: 'Condition', ab: 'Random split', bought: 'Goal reached' },
       'pt-BR': { check: 'Condição', ab: 'Divisão aleatória', bought: 'Meta atingida' },
     }
+    const summaries: Record<string, Record<string, string>> = {
+      'en': { check: 'City is São Paulo · +1 rule', ab: 'Cupom 30 % · 70 %' },
+      'pt-BR': { check: 'Cidade é São Paulo · +1 regra', ab: 'Cupom 30 % · 70 %' },
+    }
     for (const locale of ['en', 'pt-BR']) {
       const { page } = await openEditor(visit, browserContext, locale, logicFlow())
       for (const width of [1280, 390]) {
@@ -147,9 +169,15 @@ test.group('Logic nodes in the flow editor', () => {
             box: element.clientWidth,
           }))
           assert.isAtMost(widths.content, widths.box, `${nodeId} panel overflows at ${width}`)
+          const card = page.locator(`[data-test-id="flow-node-${nodeId}"] .flow-node-subtitle`)
+          if (summaries[locale][nodeId]) {
+            assert.equal(await card.innerText(), summaries[locale][nodeId])
+          }
           if (nodeId === 'check') {
-            // The tenant has no custom field "plano": the problem shows under that rule's key.
-            const keyError = panel.locator('[data-test-id="field-rules.1.customField-error"]')
+            // The version 1 rule names "plano", which the tenant lacks: the picker shows it missing.
+            const picker = panel.locator('[data-test-id="field-rules.1.field-input"]')
+            assert.include(await picker.locator('option:checked').innerText(), 'plano')
+            const keyError = panel.locator('[data-test-id="field-rules.1.field-error"]')
             assert.include(await keyError.innerText(), 'plano')
             assert.equal(await panel.locator('[data-test-id="field-rules-error"]').count(), 0)
           }

@@ -7,6 +7,8 @@
  * form and the schema is the contract.
  */
 
+import type { ContactFieldType } from './node_type.js'
+
 /** Unit of a duration value. */
 export type DurationUnit = 'seconds' | 'minutes' | 'hours' | 'days'
 
@@ -83,6 +85,47 @@ export interface BaseFormField {
    * @default undefined (always shown)
    */
   visibleWhen?: { field: string; in: unknown[] }
+  /**
+   * Puts this field's value in the node's summary, the line under the
+   * type's name on the editor's cards and in step names. `true` uses the
+   * defaults of `FieldSummary`. Fields of a `list` item with `summary`
+   * make up the summary of one item. When no field of a node type sets
+   * it, the first field is summarised.
+   *
+   * @default undefined (left out of the summary)
+   */
+  summary?: boolean | FieldSummary
+}
+
+/**
+ * How a field's value reads in the node's summary. Each kind reads its own
+ * way: text as it is, a `select` option by its label, a `contact-field` by
+ * the field's label, a `contact-list` by the list's name, a number with its
+ * unit, `keywords` as the words, and a `list` by the summaries of its items.
+ */
+export interface FieldSummary {
+  /** Literal text put before the value, or before each word of `keywords`, such as `+`. @default '' */
+  prefix?: string
+  /**
+   * Literal text between this field's summary and the previous part.
+   *
+   * @default ' · ' between a node's fields, ' ' between the fields of a list item
+   */
+  separator?: string
+  /**
+   * For a `list` field: `all` joins the summary of every item with ` · `,
+   * `first` shows the first item followed by `more`.
+   *
+   * @default 'all'
+   */
+  items?: 'all' | 'first'
+  /**
+   * For `items: 'first'`: translation key of the text that counts the
+   * other items, an ICU message with `{count}`, such as
+   * `+{count, plural, one {# rule} other {# rules}}`. Left out when there
+   * is no other item.
+   */
+  more?: string
 }
 
 export interface TextFormField extends BaseFormField {
@@ -136,11 +179,25 @@ export interface SelectOption {
   value: string | number
   /** Translation key of the option label. */
   label: string
+  /**
+   * Offers the option only while the contact field chosen in the sibling
+   * `contact-field` picker that `fieldTypeFrom` names has one of these
+   * types. @default undefined (offered for every type)
+   */
+  fieldTypes?: ContactFieldType[]
 }
 
 export interface SelectFormField extends BaseFormField {
   kind: 'select'
   options: SelectOption[]
+  /**
+   * Name of a sibling `contact-field` picker whose chosen field's type
+   * filters the options by their `fieldTypes`. When the type changes and
+   * the value is no longer offered, the editor picks the first option
+   * offered. While no field is chosen, or the chosen one no longer exists,
+   * every option is offered. @default undefined (no filter)
+   */
+  fieldTypeFrom?: string
 }
 
 export interface TemplateFormField extends BaseFormField {
@@ -170,6 +227,34 @@ export interface MediaFormField extends BaseFormField {
 /** Picker of one of the tenant's channel instances; `null` means the campaign's instance. */
 export interface InstanceFormField extends BaseFormField {
   kind: 'instance'
+}
+
+/**
+ * Picker of a contact field, shown by its label and stored as its key
+ * (a string), such as `city` or `plan`. The editor offers the standard
+ * attributes (`name`, `first_name`, `phone`, `email`, `city`, `language`,
+ * `tags`) and the tenant's custom fields. A key the tenant no longer has
+ * is shown as missing. The keys and types are those of `NodeContact.fields`,
+ * so `NodeValidationContext.contactFields` checks a stored key at publish.
+ */
+export interface ContactFieldFormField extends BaseFormField {
+  kind: 'contact-field'
+  /**
+   * Which fields are offered: `all`, or only the tenant's `custom` fields
+   * (the ones `ContactUpdate.fields` can set). @default 'all'
+   */
+  include?: 'all' | 'custom'
+  /** Whether "none" is offered, stored as `null`. @default false */
+  allowNone?: boolean
+}
+
+/**
+ * Picker of one of the tenant's contact lists, shown by its name and
+ * stored as its id (a number), so renaming the list keeps the node working.
+ * A list deleted since is shown as missing. "None" is stored as `null`.
+ */
+export interface ContactListFormField extends BaseFormField {
+  kind: 'contact-list'
 }
 
 /** A repeated group of fields whose value is an array of objects. */
@@ -202,6 +287,8 @@ export type FormField =
   | TimeWindowFormField
   | MediaFormField
   | InstanceFormField
+  | ContactFieldFormField
+  | ContactListFormField
   | ListFormField
 
 export type FormFieldKind = FormField['kind']
@@ -219,5 +306,7 @@ export const FORM_FIELD_KINDS: FormFieldKind[] = [
   'time-window',
   'media',
   'instance',
+  'contact-field',
+  'contact-list',
   'list',
 ]

@@ -255,6 +255,12 @@ export interface NodeValidationContext {
   contactFields: Map<string, ContactFieldType>
 }
 
+/** The tenant's data that `upgradeConfig` may read. */
+export interface ConfigUpgradeContext {
+  /** The tenant's contact lists by name, with their id. */
+  contactLists: Map<string, number>
+}
+
 /**
  * A flow node type, contributed with `plugin.nodeType(defineNodeType({...}))`.
  * The five core node types are defined the same way.
@@ -322,6 +328,21 @@ export interface NodeTypeDefinition<Schema extends SchemaTypes = SchemaTypes> {
    * @default false
    */
   alwaysPauses?: boolean | ((config: Infer<Schema>) => boolean)
+  /**
+   * Rewrites a configuration saved in an older shape, before `version` was
+   * raised, into the current shape, so old drafts open and publish without
+   * a database migration. The core applies it to a draft's nodes before the
+   * editor shows them and before `configSchema` checks them. Plans published
+   * before reach `execute` unchanged, so `execute` must still read the old
+   * shapes. It must return a current configuration as it is, and must not
+   * throw: the core logs an error and keeps the stored configuration.
+   *
+   * @default undefined (the shape never changed)
+   */
+  upgradeConfig?: (
+    config: Record<string, unknown>,
+    context: ConfigUpgradeContext
+  ) => Record<string, unknown>
   /**
    * Checks beyond the schema when a flow is published, such as unknown
    * template variables.

@@ -1,6 +1,8 @@
 import Flow from '#models/flow'
 import FlowVersion from '#models/flow_version'
 import Template from '#models/template'
+import CustomField from '#models/custom_field'
+import ContactList from '#models/contact_list'
 import { nodeTypes } from '#flow/node_type_registry'
 import { stepName, type Translate } from '#flow/step_names'
 import { ENTRY_NODE_TYPE, ENTRY_PORT, type FlowNode } from '#flow/flow_graph'
@@ -78,7 +80,14 @@ export async function campaignStepNames(
   }
   return runInTenant(tenantId, async () => {
     const nodes = await findNodes(campaignId, requested)
-    const sources = { registry: nodeTypes, templateNames: await templateNamesOf(nodes.values()) }
+    const fields = await CustomField.query().select('key', 'label')
+    const lists = await ContactList.query().select('id', 'name')
+    const sources = {
+      registry: nodeTypes,
+      templateNames: await templateNamesOf(nodes.values()),
+      customFieldLabels: new Map(fields.map((field) => [field.key, field.label])),
+      contactListNames: new Map(lists.map((list) => [list.id, list.name])),
+    }
     const names = new Map(
       [...nodes.values()].map((node) => [node.id, stepName(node, sources, t)] as const)
     )

@@ -1,4 +1,13 @@
-import { db, defineNodeType, goTo, vine, type NodeExecutionContext, type NodeIssue } from '#sdk'
+import {
+  db,
+  defineNodeType,
+  goTo,
+  vine,
+  type ConfigUpgradeContext,
+  type NodeExecutionContext,
+  type NodeIssue,
+  type NodeValidationContext,
+} from '#sdk'
 
 /** Most characters of a tag name, as the contact form keeps them. */
 const TAG_MAX_LENGTH = 60
@@ -8,7 +17,10 @@ const configSchema = vine.object({
   removeTags: vine.array(vine.string().trim().maxLength(TAG_MAX_LENGTH)).maxLength(50),
   fieldKey: vine.string().trim().maxLength(100).nullable(),
   fieldValue: vine.string().maxLength(1000).nullable(),
-  listName: vine.string().trim().maxLength(255).nullable(),
+  listId: vine.number().withoutDecimals().positive().nullable().optional(),
+  // Version 1 named the list. A version 2 configuration keeps the name only
+  // while no list has it, so publishing can name the list at fault.
+  listName: vine.string().trim().maxLength(255).nullable().optional(),
 })
 
 type UpdateContactConfig = {
@@ -16,7 +28,54 @@ type UpdateContactConfig = {
   removeTags: string[]
   fieldKey: string | null
   fieldValue: string | null
-  listName: string | null
+  listId?: number | null
+  listName?: string | null
+}
+
+/**
+ * Rewrites a version 1 configuration, which named its list, to the list's
+ * id. A name no list has stays in `listName`, with `listId` null.
+ */
+export function upgradeUpdateContact(
+  config: Record<string, unknown>,
+  { contactLists }: ConfigUpgradeContext
+) {
+  if (!('listName' in config)) {
+    return config
+  }
+  const { listName, ...rest } = config
+  const name = typeof listName === 'string' ? listName.trim() : ''
+  if (typeof rest.listId === 'number' || name === '') {
+    return { ...rest, listId: rest.listId ?? null }
+  }
+  const listId = contactLists.get(name)
+  return listId === undefined ? { ...rest, listId: null, listName: name } : { ...rest, listId }
+}
+
+function listIssues(config: UpdateContactConfig, context: NodeValidationContext): NodeIssue[] {
+  if (typeof config.listId === 'number') {
+    const exists = [...context.contactLists.values()].includes(config.listId)
+    return exists
+      ? []
+      : [
+          {
+            field: 'listId',
+            message: 'contact-actions.issues.deleted_list',
+            text: 'The list chosen here was deleted: choose another list',
+          },
+        ]
+  }
+  if (config.listName && !context.contactLists.has(config.listName)) {
+    return [
+      {
+        field: 'listId',
+        message: 'contact-actions.issues.unknown_list',
+        values: { name: config.listName },
+        text: 'No list is called {name}: choose a list',
+      },
+    ]
+  }
+  return []
 }
 
 function tagIssues(config: UpdateContactConfig) {
@@ -33,7 +92,10 @@ function tagIssues(config: UpdateContactConfig) {
   return issues
 }
 
-/** Finds the id of the tenant's list with the given name, or `null`. */
+/**
+ * Finds the id of the tenant's list with the given name, or `null`, for
+ * plans published with version 1, which named the list.
+ */
 async function listIdOf(tenantId: number, name: string) {
   const row = await db
     .from('contact_lists')
@@ -56,7 +118,9 @@ async function changesOf(context: NodeExecutionContext<UpdateContactConfig>) {
     fields[config.fieldKey] = rendered.text
   }
   const addToLists: number[] = []
-  if (config.listName) {
+  if (typeof config.listId === 'number') {
+    addToLists.push(config.listId)
+  } else if (config.listName) {
     const listId = await listIdOf(context.tenant.id, config.listName)
     if (listId === null) {
       return { failure: `list "${config.listName}" not found` }
@@ -75,26 +139,35 @@ async function changesOf(context: NodeExecutionContext<UpdateContactConfig>) {
  */
 export const updateContactNode = defineNodeType({
   type: 'contact-actions.update_contact',
-  version: 1,
+  version: 2,
   label: 'contact-actions.update_contact.label',
   description: 'contact-actions.update_contact.description',
   icon: 'contact',
   category: 'contact',
   configSchema,
-  defaults: { addTags: [], removeTags: [], fieldKey: null, fieldValue: null, listName: null },
+  defaults: { addTags: [], removeTags: [], fieldKey: null, fieldValue: null, listId: null },
+  upgradeConfig: upgradeUpdateContact,
   fields: [
-    { kind: 'keywords', name: 'addTags', label: 'contact-actions.update_contact.fields.add_tags' },
+    {
+      kind: 'keywords',
+      name: 'addTags',
+      label: 'contact-actions.update_contact.fields.add_tags',
+      summary: { prefix: '+' },
+    },
     {
       kind: 'keywords',
       name: 'removeTags',
       label: 'contact-actions.update_contact.fields.remove_tags',
+      summary: { prefix: '−', separator: ' ' },
     },
     {
-      kind: 'text',
+      kind: 'contact-field',
       name: 'fieldKey',
       label: 'contact-actions.update_contact.fields.field_key',
       help: 'contact-actions.update_contact.fields.field_key_help',
-      maxLength: 100,
+      include: 'custom',
+      allowNone: true,
+      summary: true,
     },
     {
       kind: 'text',
@@ -104,11 +177,11 @@ export const updateContactNode = defineNodeType({
       maxLength: 1000,
     },
     {
-      kind: 'text',
-      name: 'listName',
-      label: 'contact-actions.update_contact.fields.list_name',
-      help: 'contact-actions.update_contact.fields.list_name_help',
-      maxLength: 255,
+      kind: 'contact-list',
+      name: 'listId',
+      label: 'contact-actions.update_contact.fields.list',
+      help: 'contact-actions.update_contact.fields.list_help',
+      summary: true,
     },
   ],
   ports: [
@@ -122,18 +195,10 @@ export const updateContactNode = defineNodeType({
         field: 'fieldKey',
         message: 'contact-actions.issues.unknown_field',
         values: { key: config.fieldKey },
-        text: 'Unknown custom field {key}: create it under Contacts or fix the key',
+        text: 'No custom field has the key {key}: choose another field',
       })
     }
-    if (config.listName && !context.contactLists.has(config.listName)) {
-      issues.push({
-        field: 'listName',
-        message: 'contact-actions.issues.unknown_list',
-        values: { name: config.listName },
-        text: 'Unknown list {name}: create it under Lists or fix the name',
-      })
-    }
-    return issues
+    return [...issues, ...listIssues(config, context)]
   },
   async execute(context) {
     const built = await changesOf(context)

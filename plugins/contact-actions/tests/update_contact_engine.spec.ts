@@ -1,6 +1,8 @@
 import { test } from '@japa/runner'
 import db from '@adonisjs/lucid/services/db'
 import CustomField from '#models/custom_field'
+import FlowVersion from '#models/flow_version'
+import type Campaign from '#models/campaign'
 import { runInTenant } from '#tenancy/tenant_context'
 import { getQueue } from '#queues/queue_factory'
 import { enqueueJourneyJob } from '#engine/engine_queues'
@@ -28,7 +30,7 @@ function updateNode(config: Record<string, unknown>) {
     removeTags: [],
     fieldKey: null,
     fieldValue: null,
-    listName: null,
+    listId: null,
     ...config,
   })
 }
@@ -89,6 +91,32 @@ async function createList(tenantId: number, name: string) {
   return Number(id)
 }
 
+/** Runs a published campaign of one contact to its end and returns that contact's list ids. */
+async function runToEnd(campaign: Campaign, ownerId: number, contactId: number) {
+  await startCampaign(campaign, ownerId)
+  await waitForCampaignState(campaign, 'finished')
+  return listIdsOf(contactId)
+}
+
+function currentVersion(campaign: Campaign) {
+  return runInTenant(campaign.tenantId, () => FlowVersion.findOrFail(campaign.currentVersionId))
+}
+
+/** Rewrites the update node of a campaign's published plan as version 1 stored it. */
+async function downgradePlan(campaign: Campaign, listName: string) {
+  await runInTenant(campaign.tenantId, async () => {
+    const version = await FlowVersion.findOrFail(campaign.currentVersionId)
+    const node = version.plan.nodes.update
+    const config: Record<string, unknown> = { ...node.config, listName }
+    delete config.listId
+    version.plan = {
+      ...version.plan,
+      nodes: { ...version.plan.nodes, update: { ...node, typeVersion: 1, config } },
+    }
+    await version.save()
+  })
+}
+
 /** Waits until the journey queue has no job left to run. */
 function waitForIdleJourneys(what: string) {
   return waitFor(async () => {
@@ -121,12 +149,14 @@ test.group('Update contact step', (group) => {
       removeTags: ['lead'],
       fieldKey: 'plan',
       fieldValue: 'Gold for {{first_name}}',
-      listName: 'Buyers',
+      listId: buyers,
     })
     const campaign = await publishedCampaign(tenant.id, owner.id, graph, {
       listIds: [listId],
       channelInstanceIds: [instance.id],
     })
+    // The node stores the list's id, so renaming the list after publishing keeps it working.
+    await db.from('contact_lists').where('id', buyers).update({ name: 'Clientes' })
 
     await startCampaign(campaign, owner.id)
     await waitForCampaignState(campaign, 'finished')
@@ -170,6 +200,47 @@ test.group('Update contact step', (group) => {
     assert.equal(await sandboxSendCount(instance.id), 2, 'the repeated step sent again')
   }).timeout(60_000)
 
+  test('version 1 draft publishes and runs', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const buyers = await createList(tenant.id, 'Buyers')
+    const { listId, contactIds } = await seedAudience(tenant.id, [
+      { phone: '+5511987651021', name: 'Dora' },
+    ])
+    const legacy = updateFlow({ addTags: ['vip'] })
+    const node = legacy.nodes.find((item) => item.id === 'update')!
+    node.config = { ...node.config, listName: 'Buyers' }
+    delete node.config.listId
+    const campaign = await publishedCampaign(tenant.id, owner.id, legacy, {
+      listIds: [listId],
+      channelInstanceIds: [instance.id],
+    })
+
+    const version = await currentVersion(campaign)
+    assert.equal(version.plan.nodes.update.config.listId, buyers)
+    assert.notProperty(version.plan.nodes.update.config, 'listName')
+    assert.include(await runToEnd(campaign, owner.id, contactIds[0]), buyers)
+  }).timeout(60_000)
+
+  test('version 1 plan still runs', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const buyers = await createList(tenant.id, 'Buyers')
+    const { listId, contactIds } = await seedAudience(tenant.id, [
+      { phone: '+5511987651031', name: 'Edu' },
+    ])
+    const graph = updateFlow({ listId: buyers })
+    const campaign = await publishedCampaign(tenant.id, owner.id, graph, {
+      listIds: [listId],
+      channelInstanceIds: [instance.id],
+    })
+    await downgradePlan(campaign, 'Buyers')
+
+    assert.include(await runToEnd(campaign, owner.id, contactIds[0]), buyers)
+    const [message] = await campaignMessages(campaign)
+    assert.equal(message.body, 'Done')
+  }).timeout(60_000)
+
   test('invalid number value follows failed', async ({ assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
@@ -199,10 +270,11 @@ test.group('Update contact step', (group) => {
     await runInTenant(tenant.id, () =>
       CustomField.create({ key: 'plan', label: 'Plan', type: 'text' })
     )
-    await createList(tenant.id, 'Buyers')
+    const buyers = await createList(tenant.id, 'Buyers')
     const cases = [
       { config: { fieldKey: 'plna', fieldValue: 'x' }, field: 'fieldKey', key: 'unknown_field' },
-      { config: { listName: 'Byers' }, field: 'listName', key: 'unknown_list' },
+      { config: { listId: null, listName: 'Byers' }, field: 'listId', key: 'unknown_list' },
+      { config: { listId: buyers + 1000 }, field: 'listId', key: 'deleted_list' },
       { config: { addTags: ['vip', ' '] }, field: 'addTags', key: 'empty_tag' },
     ]
     for (const { config, field, key } of cases) {
@@ -211,7 +283,7 @@ test.group('Update contact step', (group) => {
       assert.equal(found?.nodeId, 'update', `${key} was not reported on the node`)
       assert.equal(found?.message, `contact-actions.issues.${key}`)
     }
-    const valid = { fieldKey: 'plan', fieldValue: 'x', listName: 'Buyers', addTags: ['vip'] }
+    const valid = { fieldKey: 'plan', fieldValue: 'x', listId: buyers, addTags: ['vip'] }
     assert.deepEqual(await publishProblems(tenant.id, owner.id, updateFlow(valid)), [])
   })
 })

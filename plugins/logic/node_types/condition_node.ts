@@ -17,38 +17,64 @@ import {
   type Operator,
 } from '../rule_matching.js'
 
-/** Standard contact attributes offered in the field picker; `custom` names a custom field. */
-export const STANDARD_FIELDS = [
-  'name',
-  'first_name',
-  'phone',
-  'email',
-  'city',
-  'language',
-  'tags',
-] as const
-const FIELD_CHOICES = [...STANDARD_FIELDS, 'custom'] as const
-
 const MAX_RULES = 20
 
+const FIELD_TYPES: ContactFieldType[] = ['text', 'number', 'date', 'boolean', 'choice', 'tags']
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/**
+ * Version 1 stored a custom field as `field: 'custom'` with its key in
+ * `customField`. Version 2 stores every field's key in `field`, and still
+ * accepts `customField` so version 1 drafts validate.
+ */
+const LEGACY_CUSTOM = 'custom'
+
 const ruleSchema = vine.object({
-  field: vine.enum(FIELD_CHOICES),
+  field: vine.string().trim().maxLength(60).nullable(),
   customField: vine.string().trim().maxLength(60).nullable().optional(),
   operator: vine.enum(OPERATORS),
   value: vine.string().trim().maxLength(200).nullable().optional(),
 })
 
 interface Rule {
-  field: (typeof FIELD_CHOICES)[number]
+  field: string | null
   customField?: string | null
   operator: Operator
   value?: string | null
 }
 
-/** Returns the key of `contact.fields` that a rule reads. */
-function fieldKey(rule: Rule) {
-  return rule.field === 'custom' ? (rule.customField ?? '').trim() : rule.field
+/** Returns the key of `contact.fields` that a rule of either version reads. */
+export function fieldKey(rule: Rule) {
+  const legacyKey = rule.customField?.trim()
+  if (rule.field === LEGACY_CUSTOM && legacyKey) {
+    return legacyKey
+  }
+  return (rule.field ?? '').trim()
 }
+
+/** Rewrites a version 1 rule (`field: 'custom'` and `customField`) as a version 2 rule. */
+export function upgradeRule(rule: Record<string, unknown>) {
+  if (!('customField' in rule)) {
+    return rule
+  }
+  const legacyKey = typeof rule.customField === 'string' ? rule.customField.trim() : ''
+  const upgraded: Record<string, unknown> = {
+    ...rule,
+    field: rule.field === LEGACY_CUSTOM ? legacyKey || null : rule.field,
+  }
+  delete upgraded.customField
+  return upgraded
+}
+
+/** The operators of the picker, each offered only for the field types that accept it. */
+const operatorOptions = OPERATORS.map((operator) => ({
+  value: operator,
+  label: `logic.operators.${operator}`,
+  fieldTypes: FIELD_TYPES.filter((type) => OPERATORS_BY_TYPE[type].includes(operator)),
+}))
 
 const T = 'logic.nodes.condition'
 
@@ -75,12 +101,12 @@ function ruleIssues(rule: Rule, index: number, fields: NodeValidationContext['co
   const at = (name: string) => `rules.${index}.${name}`
   const key = fieldKey(rule)
   if (key === '') {
-    return [issue(at('customField'), 'missing_field', 'Choose the custom field to check', {})]
+    return [issue(at('field'), 'missing_field', 'Choose the field this rule checks', {})]
   }
   const type = fields.get(key)
   if (type === undefined) {
     return [
-      issue(at('customField'), 'unknown_field', 'No custom field is called “{field}”', {
+      issue(at('field'), 'unknown_field', 'No contact field has the key “{field}”', {
         field: key,
       }),
     ]
@@ -120,7 +146,7 @@ function ruleIssues(rule: Rule, index: number, fields: NodeValidationContext['co
  */
 export const conditionNode = defineNodeType({
   type: 'logic.condition',
-  version: 1,
+  version: 2,
   label: `${T}.label`,
   description: `${T}.description`,
   icon: 'condition',
@@ -131,7 +157,11 @@ export const conditionNode = defineNodeType({
   }),
   defaults: {
     match: 'all' as const,
-    rules: [{ field: 'city' as const, customField: null, operator: 'is' as const, value: '' }],
+    rules: [{ field: 'city', operator: 'is' as const, value: '' }],
+  },
+  upgradeConfig(config) {
+    const rules = Array.isArray(config.rules) ? config.rules : []
+    return { ...config, rules: rules.map((rule) => (isObject(rule) ? upgradeRule(rule) : rule)) }
   },
   fields: [
     {
@@ -151,32 +181,16 @@ export const conditionNode = defineNodeType({
       itemLabel: `${T}.fields.rule_item`,
       minItems: 1,
       maxItems: MAX_RULES,
+      summary: { items: 'first', more: `${T}.summary_more` },
       itemFields: [
-        {
-          kind: 'select',
-          name: 'field',
-          label: `${T}.fields.field`,
-          options: FIELD_CHOICES.map((field) => ({
-            value: field,
-            label: `logic.contact_fields.${field}`,
-          })),
-        },
-        {
-          kind: 'text',
-          name: 'customField',
-          label: `${T}.fields.custom_field`,
-          help: `${T}.fields.custom_field_help`,
-          maxLength: 60,
-          visibleWhen: { field: 'field', in: ['custom'] },
-        },
+        { kind: 'contact-field', name: 'field', label: `${T}.fields.field`, summary: true },
         {
           kind: 'select',
           name: 'operator',
           label: `${T}.fields.operator`,
-          options: OPERATORS.map((operator) => ({
-            value: operator,
-            label: `logic.operators.${operator}`,
-          })),
+          options: operatorOptions,
+          fieldTypeFrom: 'field',
+          summary: true,
         },
         {
           kind: 'text',
@@ -184,6 +198,7 @@ export const conditionNode = defineNodeType({
           label: `${T}.fields.value`,
           help: `${T}.fields.value_help`,
           maxLength: 200,
+          summary: true,
           visibleWhen: {
             field: 'operator',
             in: OPERATORS.filter((operator) => !VALUELESS_OPERATORS.includes(operator)),

@@ -90,13 +90,8 @@ test.group('Logic condition', () => {
     const config = {
       match: 'all' as const,
       rules: [
-        { field: 'city' as const, operator: 'is' as const, value: 'são paulo' },
-        {
-          field: 'custom' as const,
-          customField: 'spent',
-          operator: 'greater' as const,
-          value: '100',
-        },
+        { field: 'city', operator: 'is' as const, value: 'são paulo' },
+        { field: 'spent', operator: 'greater' as const, value: '100' },
       ],
     }
     const fields = { city: 'São Paulo', spent: 150 }
@@ -105,6 +100,55 @@ test.group('Logic condition', () => {
 
     const poorer = createNodeContext({ config, contactFields: { ...fields, spent: 90 } })
     assert.deepEqual(await conditionNode.execute(poorer.context), { kind: 'goto', port: 'no' })
+  })
+
+  test('version 1 custom field rule runs', async ({ assert }) => {
+    const config = {
+      match: 'all' as const,
+      rules: [
+        { field: 'custom', customField: 'spent', operator: 'greater' as const, value: '100' },
+      ],
+    }
+    const richer = createNodeContext({ config, contactFields: { custom: 'x', spent: 150 } })
+    assert.deepEqual(await conditionNode.execute(richer.context), { kind: 'goto', port: 'yes' })
+    const poorer = createNodeContext({ config, contactFields: { spent: 90 } })
+    assert.deepEqual(await conditionNode.execute(poorer.context), { kind: 'goto', port: 'no' })
+  })
+
+  test('upgrade moves the custom field key', ({ assert }) => {
+    const upgraded = conditionNode.upgradeConfig!(
+      {
+        match: 'any',
+        rules: [
+          { field: 'custom', customField: ' plano ', operator: 'is', value: 'ouro' },
+          { field: 'custom', customField: '', operator: 'is_empty', value: null },
+          { field: 'city', customField: null, operator: 'is', value: 'Natal' },
+          { field: 'email', operator: 'is_filled', value: null },
+        ],
+      },
+      { contactLists: new Map() }
+    )
+    assert.deepEqual(upgraded, {
+      match: 'any',
+      rules: [
+        { field: 'plano', operator: 'is', value: 'ouro' },
+        { field: null, operator: 'is_empty', value: null },
+        { field: 'city', operator: 'is', value: 'Natal' },
+        { field: 'email', operator: 'is_filled', value: null },
+      ],
+    })
+  })
+
+  test('operator options follow field types', ({ assert }) => {
+    const rules = conditionNode.fields.find((field) => field.name === 'rules')
+    assert.equal(rules?.kind, 'list')
+    const operator = rules?.kind === 'list' ? rules.itemFields[1] : undefined
+    assert.equal(operator?.kind === 'select' ? operator.fieldTypeFrom : undefined, 'field')
+    const options = operator?.kind === 'select' ? operator.options : []
+    const typesOf = (value: string) => options.find((option) => option.value === value)?.fieldTypes
+    assert.deepEqual(typesOf('greater'), ['number', 'date'])
+    assert.deepEqual(typesOf('contains'), ['text', 'choice', 'tags'])
+    assert.deepEqual(typesOf('is'), ['text', 'number', 'date', 'boolean', 'choice'])
   })
 
   test('yes when any rule matches', async ({ assert }) => {
@@ -124,22 +168,22 @@ test.group('Logic condition', () => {
   test('validation names the field at fault', ({ assert }) => {
     assert.deepEqual(
       validateRules([
-        { field: 'custom', customField: 'plano', operator: 'is', value: 'gold' },
+        { field: 'plano', operator: 'is', value: 'gold' },
         { field: 'city', operator: 'is', value: '' },
         { field: 'city', operator: 'greater', value: '10' },
-        { field: 'custom', customField: 'spent', operator: 'less', value: 'muito' },
-        { field: 'custom', customField: 'birthday', operator: 'greater', value: '31/02/2025' },
+        { field: 'spent', operator: 'less', value: 'muito' },
+        { field: 'birthday', operator: 'greater', value: '31/02/2025' },
         { field: 'tags', operator: 'is', value: 'vip' },
-        { field: 'custom', customField: '', operator: 'is_empty', value: null },
+        { field: null, operator: 'is_empty', value: null },
       ]),
       [
-        'rules.0.customField:logic.issues.unknown_field',
+        'rules.0.field:logic.issues.unknown_field',
         'rules.1.value:logic.issues.missing_value',
         'rules.2.operator:logic.issues.operator_text',
         'rules.3.value:logic.issues.invalid_number',
         'rules.4.value:logic.issues.invalid_date',
         'rules.5.operator:logic.issues.operator_tags',
-        'rules.6.customField:logic.issues.missing_field',
+        'rules.6.field:logic.issues.missing_field',
       ]
     )
   })
@@ -147,11 +191,11 @@ test.group('Logic condition', () => {
   test('validation accepts fitting rules', ({ assert }) => {
     assert.deepEqual(
       validateRules([
-        { field: 'custom', customField: 'spent', operator: 'greater', value: '1.234,50' },
-        { field: 'custom', customField: 'birthday', operator: 'less', value: '31/12/2000' },
-        { field: 'custom', customField: 'vip', operator: 'is', value: 'sim' },
+        { field: 'spent', operator: 'greater', value: '1.234,50' },
+        { field: 'birthday', operator: 'less', value: '31/12/2000' },
+        { field: 'vip', operator: 'is', value: 'sim' },
         { field: 'name', operator: 'is_filled', value: null },
-        { field: 'custom', customField: 'plan', operator: 'contains', value: 'ouro' },
+        { field: 'plan', operator: 'contains', value: 'ouro' },
       ]),
       []
     )

@@ -1,5 +1,5 @@
 import { test } from '@japa/runner'
-import { MAX_SUMMARY_LENGTH, summarizeFieldValue } from '#flow/config_summary'
+import { MAX_SUMMARY_LENGTH, summarizeConfig, summarizeFieldValue } from '#flow/config_summary'
 
 const templateNames = new Map([[7, 'Welcome']])
 
@@ -50,5 +50,100 @@ test.group('Node configuration summary', () => {
       ),
       ''
     )
+  })
+})
+
+const sources = {
+  templateName: () => undefined,
+  contactFieldLabel: (key: string) => ({ city: 'City', plan: 'Plan' })[key],
+  contactListName: (listId: number) => (listId === 4 ? 'Buyers' : undefined),
+}
+const translate = (key: string, values?: Record<string, string | number>) =>
+  key === 'more' ? `+${values?.count} more` : key
+
+const ruleFields = [
+  { name: 'field', kind: 'contact-field', summary: true },
+  {
+    name: 'operator',
+    kind: 'select',
+    summary: true,
+    options: [
+      { value: 'is', label: 'is' },
+      { value: 'is_empty', label: 'is empty' },
+    ],
+  },
+  { name: 'value', kind: 'text', summary: true, visibleWhen: { field: 'operator', in: ['is'] } },
+]
+
+test.group('Node configuration summary of marked fields', () => {
+  test('first list item and a count', ({ assert }) => {
+    const fields = [
+      { name: 'match', kind: 'select', options: [{ value: 'all', label: 'All' }] },
+      {
+        name: 'rules',
+        kind: 'list',
+        summary: { items: 'first', more: 'more' } as const,
+        itemFields: ruleFields,
+      },
+    ]
+    const rules = [
+      { field: 'city', operator: 'is', value: 'São Paulo' },
+      { field: 'plan', operator: 'is_empty', value: 'stale' },
+    ]
+    assert.equal(
+      summarizeConfig(fields, { match: 'all', rules }, sources, translate),
+      'City is São Paulo · +1 more'
+    )
+    assert.equal(
+      summarizeConfig(fields, { match: 'all', rules: rules.slice(1) }, sources, translate),
+      'Plan is empty'
+    )
+  })
+
+  test('every list item with a unit', ({ assert }) => {
+    const fields = [
+      {
+        name: 'paths',
+        kind: 'list',
+        summary: true,
+        itemFields: [
+          { name: 'name', kind: 'text', summary: true },
+          { name: 'percent', kind: 'number', unit: '%', summary: true },
+        ],
+      },
+    ]
+    const paths = [
+      { name: 'A', percent: 30 },
+      { name: 'B', percent: 70 },
+    ]
+    assert.equal(summarizeConfig(fields, { paths }, sources, translate), 'A 30 % · B 70 %')
+  })
+
+  test('prefixes, separators and pickers', ({ assert }) => {
+    const fields = [
+      { name: 'add', kind: 'keywords', summary: { prefix: '+' } },
+      { name: 'remove', kind: 'keywords', summary: { prefix: '−', separator: ' ' } },
+      { name: 'field', kind: 'contact-field', summary: true },
+      { name: 'list', kind: 'contact-list', summary: true },
+    ]
+    const config = { add: ['cliente'], remove: ['lead'], field: 'plan', list: 4 }
+    assert.equal(
+      summarizeConfig(fields, config, sources, translate),
+      '+cliente −lead · Plan · Buyers'
+    )
+    assert.equal(
+      summarizeConfig(
+        fields,
+        { add: [], remove: ['lead'], field: 'gone', list: 9 },
+        sources,
+        translate
+      ),
+      '−lead · gone'
+    )
+  })
+
+  test('first field when none is marked', ({ assert }) => {
+    const fields = [{ name: 'text', kind: 'text' }]
+    assert.equal(summarizeConfig(fields, { text: 'Olá' }, sources, translate), 'Olá')
   })
 })

@@ -1,4 +1,5 @@
 import type { InjectionKey } from 'vue'
+import type { ContactFieldChoice } from './flow_types'
 
 /** What the generated forms need from the page: choices for pickers and the campaign to preview for. */
 export interface FlowEditorContext {
@@ -6,6 +7,10 @@ export interface FlowEditorContext {
   /** Templates to pick from; archived ones are listed only where the campaign's flow names them. */
   templates: { id: number; name: string; archived?: boolean }[]
   instances: { id: number; name: string }[]
+  /** Standard attributes and custom fields the `contact-field` pickers offer. */
+  contactFields: ContactFieldChoice[]
+  /** Contact lists the `contact-list` pickers offer. */
+  contactLists: { id: number; name: string }[]
   variables: string[]
   readOnly: boolean
 }

@@ -5,6 +5,8 @@
  * of `app/flow/progress.ts`.
  */
 
+import type { SummaryOptions } from '../../../../app/flow/config_summary'
+
 export const ENTRY_NODE_TYPE = 'start'
 
 export interface FlowNode {
@@ -35,6 +37,15 @@ export interface PortInfo {
   required?: boolean
 }
 
+/** A contact field the editor's pickers offer, as `flow_editor_choices.ts` reads it. */
+export interface ContactFieldChoice {
+  key: string
+  label: string
+  /** `text`, `number`, `date`, `boolean`, `choice` or `tags`. */
+  type: string
+  custom: boolean
+}
+
 /** A form field as the palette sends it: labels, help and options translated. */
 export interface PaletteField {
   kind: string
@@ -44,7 +55,11 @@ export interface PaletteField {
   placeholder?: string
   required?: boolean
   visibleWhen?: { field: string; in: unknown[] }
-  options?: { value: string | number; label: string }[]
+  options?: { value: string | number; label: string; fieldTypes?: string[] }[]
+  fieldTypeFrom?: string
+  include?: 'all' | 'custom'
+  allowNone?: boolean
+  summary?: boolean | SummaryOptions
   itemFields?: PaletteField[]
   addLabel?: string
   /** Translated name of one list item, which the editor shows numbered. */

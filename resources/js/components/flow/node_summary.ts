@@ -1,4 +1,4 @@
-import { summarizeFieldValue } from '../../../../app/flow/config_summary'
+import { summarizeConfig } from '../../../../app/flow/config_summary'
 import type { FlowEditorContext } from './flow_editor_context'
 import type { PaletteEntry } from './flow_types'
 
@@ -6,8 +6,9 @@ type Translate = (key: string, values?: Record<string, unknown>) => string
 
 /**
  * A one-line summary of a node's configuration for its card, from the
- * kind of its first field, so no node type needs code of its own here.
- * Step names on other pages use the same summary.
+ * fields its type marks with `summary` (or its first field), so no node
+ * type needs code of its own here. Step names on other pages use the same
+ * summary.
  */
 export function summarizeNode(
   entry: PaletteEntry | undefined,
@@ -15,11 +16,15 @@ export function summarizeNode(
   context: FlowEditorContext,
   t: Translate
 ) {
-  const field = entry?.fields[0]
-  return summarizeFieldValue(
-    field,
-    field ? config[field.name] : undefined,
-    (templateId) => context.templates.find((template) => template.id === templateId)?.name,
+  return summarizeConfig(
+    entry?.fields ?? [],
+    config,
+    {
+      templateName: (templateId) =>
+        context.templates.find((template) => template.id === templateId)?.name,
+      contactFieldLabel: (key) => context.contactFields.find((field) => field.key === key)?.label,
+      contactListName: (listId) => context.contactLists.find((list) => list.id === listId)?.name,
+    },
     t
   )
 }
