@@ -24,6 +24,14 @@ export const TABLE_STAGES = [
 /** Figures of one report row by stage; a stage without a figure reads as zero. */
 export type Counts = { [stage in (typeof FUNNEL_STAGES)[number] | 'queued' | 'received']?: number }
 
+/** What the range form shows besides the range: the days as typed, the translated errors by field, the quick choices. */
+export interface RangeForm {
+  input: { from: string; to: string }
+  errors: Partial<Record<'from' | 'to', string>>
+  /** Quick choices, each ending today in the tenant's time zone. */
+  presets: { key: string; from: string; to: string }[]
+}
+
 /** A campaign's failures of one failure code; `code` is `null` for failures counted without one. */
 export interface FailureReasonRow {
   code: string | null

@@ -1,5 +1,5 @@
 import emitter from '@adonisjs/core/services/emitter'
-import { campaignStepNames, csvReaderFor, vine, type HttpContext } from '#sdk'
+import { campaignStepNames, csvReaderFor, Exception, vine, type HttpContext } from '#sdk'
 import { findCampaign } from '../services/campaign_lookup.js'
 import {
   CAMPAIGN_EXPORTS,
@@ -18,9 +18,60 @@ import {
 } from '../services/report_queries.js'
 import { reportsPlugin } from '../services/plugin_context.js'
 import { tenantTimeZone } from '../services/tenant_zones.js'
+import {
+  MAX_RANGE_DAYS,
+  parseRange,
+  rangePresets,
+  type ReportRange,
+} from '../services/report_range.js'
 
 const campaignExportValidator = vine.compile(vine.object({ report: vine.enum(CAMPAIGN_EXPORTS) }))
 const overviewExportValidator = vine.compile(vine.object({ report: vine.enum(OVERVIEW_EXPORTS) }))
+
+/**
+ * Reads the report's range of days from the query string, in the tenant's
+ * time zone, and the props the page's range form shows: the days as typed,
+ * the translated errors by field, and the quick choices.
+ */
+function readRange(ctx: HttpContext, timeZone: string) {
+  const query = ctx.request.qs()
+  const parsed = parseRange(query, timeZone)
+  const errors = Object.fromEntries(
+    Object.entries(parsed.errors ?? {}).map(([field, key]) => [
+      field,
+      ctx.i18n.t(key, { days: MAX_RANGE_DAYS }),
+    ])
+  )
+  return {
+    range: parsed.range,
+    props: {
+      range: parsed.range ? { from: parsed.range.from, to: parsed.range.to } : null,
+      rangeForm: {
+        input: { from: String(query.from ?? ''), to: String(query.to ?? '') },
+        errors,
+        presets: rangePresets(timeZone),
+      },
+    },
+  }
+}
+
+/** Reads the range of an export, raising a 422 that names the problem when it is invalid. */
+async function exportRange(ctx: HttpContext) {
+  const parsed = parseRange(ctx.request.qs(), await tenantTimeZone(ctx.tenant.id))
+  if (parsed.errors) {
+    const [field, key] = Object.entries(parsed.errors)[0]
+    throw new Exception(`${field}: ${ctx.i18n.t(key, { days: MAX_RANGE_DAYS })}`, {
+      status: 422,
+      code: 'E_INVALID_REPORT_RANGE',
+    })
+  }
+  return parsed.range
+}
+
+/** Names an export's file: the report, the range when there is one, and today's date. */
+function exportName(name: string, range: ReportRange | null) {
+  return range ? `${name}-${range.from}-to-${range.to}` : name
+}
 
 /** Records the export in the audit log (when the tenant has the audit plugin) and sends the file. */
 async function sendCsv(
@@ -57,12 +108,14 @@ export default class ReportsController {
   async index(ctx: HttpContext) {
     await ctx.bouncer.authorize('viewTenant')
     const tenantId = ctx.tenant.id
-    const [overview, hourly, daily, instances, timeZone] = await Promise.all([
-      campaignsOverview(tenantId),
-      volume({ tenantId }, 'hour'),
-      volume({ tenantId }, 'day'),
-      perInstance({ tenantId }),
-      tenantTimeZone(tenantId),
+    const timeZone = await tenantTimeZone(tenantId)
+    const { range, props } = readRange(ctx, timeZone)
+    const scope = { tenantId, range }
+    const [overview, hourly, daily, instances] = await Promise.all([
+      campaignsOverview(tenantId, range),
+      volume(scope, 'hour'),
+      volume(scope, 'day'),
+      perInstance(scope),
     ])
     return reportsPlugin().render(ctx, 'campaigns', {
       ...overview,
@@ -70,6 +123,7 @@ export default class ReportsController {
       daily,
       instances,
       timeZone,
+      ...props,
     })
   }
 
@@ -77,17 +131,20 @@ export default class ReportsController {
     await ctx.bouncer.authorize('viewTenant')
     const tenantId = ctx.tenant.id
     const campaign = await findCampaign(tenantId, Number(ctx.params.id))
-    const scope = { tenantId, campaignId: campaign.id }
-    const [funnel, contacts, hourly, daily, instances, nodes, timeZone] = await Promise.all([
-      campaignFunnel(tenantId, campaign.id),
-      contactFigures(tenantId, campaign.id),
+    const timeZone = await tenantTimeZone(tenantId)
+    const { range, props } = readRange(ctx, timeZone)
+    const scope = { tenantId, campaignId: campaign.id, range }
+    const [funnel, wholeRun, contacts, hourly, daily, instances, nodes] = await Promise.all([
+      campaignFunnel(tenantId, campaign.id, range),
+      range ? campaignFunnel(tenantId, campaign.id) : null,
+      contactFigures(tenantId, campaign.id, range),
       volume(scope, 'hour'),
       volume(scope, 'day'),
       perInstance(scope),
-      perNode(tenantId, campaign.id),
-      tenantTimeZone(tenantId),
+      perNode(tenantId, campaign.id, range),
     ])
-    const failures = await failureReasons(tenantId, campaign.id, funnel.failed)
+    // The counts by failure code keep no dates, so they add up to the whole run's failures.
+    const failures = await failureReasons(tenantId, campaign.id, (wholeRun ?? funnel).failed)
     const stepNames = await campaignStepNames(
       tenantId,
       campaign.id,
@@ -105,6 +162,7 @@ export default class ReportsController {
       nodes,
       stepNames: Object.fromEntries(stepNames),
       timeZone,
+      ...props,
     })
   }
 
@@ -119,9 +177,11 @@ export default class ReportsController {
     await ctx.bouncer.authorize('viewTenant')
     const campaign = await findCampaign(ctx.tenant.id, Number(ctx.params.id))
     const { report } = await campaignExportValidator.validate(ctx.request.qs())
-    const body = await campaignCsv(csvReaderFor(ctx.i18n), ctx.tenant.id, campaign.id, report)
+    const range = await exportRange(ctx)
+    const reader = csvReaderFor(ctx.i18n)
+    const body = await campaignCsv(reader, ctx.tenant.id, campaign.id, report, range)
     ctx.logger.info({ campaignId: campaign.id, report }, 'campaign report exported')
-    return sendCsv(ctx, `campaign-${campaign.id}-${report}`, body, {
+    return sendCsv(ctx, exportName(`campaign-${campaign.id}-${report}`, range), body, {
       report,
       campaignId: campaign.id,
     })
@@ -130,8 +190,12 @@ export default class ReportsController {
   async exportOverview(ctx: HttpContext) {
     await ctx.bouncer.authorize('viewTenant')
     const { report } = await overviewExportValidator.validate(ctx.request.qs())
-    const body = await overviewCsv(csvReaderFor(ctx.i18n), ctx.tenant.id, report)
+    const range = await exportRange(ctx)
+    const body = await overviewCsv(csvReaderFor(ctx.i18n), ctx.tenant.id, report, range)
     ctx.logger.info({ report }, 'campaigns report exported')
-    return sendCsv(ctx, `campaigns-${report}`, body, { report, campaignId: null })
+    return sendCsv(ctx, exportName(`campaigns-${report}`, range), body, {
+      report,
+      campaignId: null,
+    })
   }
 }

@@ -12,6 +12,7 @@ import {
   type ReportScope,
 } from './report_queries.js'
 import { COUNTED_STAGES } from './stages.js'
+import type { ReportRange } from './report_range.js'
 
 /** Reports of one campaign that export as CSV. */
 export const CAMPAIGN_EXPORTS = [
@@ -52,8 +53,17 @@ function stageColumns(reader: CsvReader, stages: readonly string[]) {
   return stages.map((stage) => ({ key: stage, header: reader.t(`reports.stages.${stage}`) }))
 }
 
+/** Returns how many buckets a volume export of `range` contains: all of its days, or all of its hours and two partial ones. */
+function exportLimit(range: ReportRange | null | undefined, period: Period) {
+  if (!range) {
+    return undefined
+  }
+  const days = (range.end.getTime() - range.start.getTime()) / 86_400_000
+  return period === 'day' ? Math.round(days) : Math.ceil(days * 24) + 2
+}
+
 async function volumeCsv(reader: CsvReader, scope: ReportScope, period: Period) {
-  const rows = await volume(scope, period)
+  const rows = await volume(scope, period, exportLimit(scope.range, period))
   const timeColumn = period === 'hour' ? 'hour_start_utc' : 'day'
   return toCsv(
     reader,
@@ -92,8 +102,10 @@ async function instancesCsv(reader: CsvReader, scope: ReportScope) {
  * at the step, then one column per exit (port) label with the journeys
  * that left the step through it. Headers are in the reader's language.
  */
-async function nodesCsv(reader: CsvReader, tenantId: number, campaignId: number) {
-  const nodes = await perNode(tenantId, campaignId)
+async function nodesCsv(reader: CsvReader, scope: Required<ReportScope>) {
+  const { tenantId, campaignId, range } = scope
+  const nodes = await perNode(tenantId, campaignId, range)
+  const wholeRun = (header: string) => (range ? unfiltered(reader, header) : header)
   const steps = await campaignStepPorts(tenantId, campaignId, Object.keys(nodes), reader.t)
   const exits = new Map<string, string>()
   const rows = Object.entries(nodes).map(([nodeId, { ports, ...counts }]) => {
@@ -102,7 +114,7 @@ async function nodesCsv(reader: CsvReader, tenantId: number, campaignId: number)
     for (const [portId, journeys] of Object.entries(ports)) {
       const label = step?.ports.get(portId) ?? portId
       const key = `exit:${label}`
-      exits.set(key, reader.t('reports.left_by', { port: label }))
+      exits.set(key, wholeRun(reader.t('reports.left_by', { port: label })))
       row[key] = Number(row[key] ?? 0) + journeys
     }
     return row
@@ -110,8 +122,8 @@ async function nodesCsv(reader: CsvReader, tenantId: number, campaignId: number)
   const columns = [
     { key: 'step', header: reader.t('reports.node') },
     ...stageColumns(reader, COUNTED_STAGES),
-    { key: 'waiting', header: reader.t('reports.waiting') },
-    { key: 'goals', header: reader.t('reports.goals') },
+    { key: 'waiting', header: wholeRun(reader.t('reports.waiting')) },
+    { key: 'goals', header: wholeRun(reader.t('reports.goals')) },
     ...[...exits].map(([key, header]) => ({ key, header })),
   ]
   return toCsv(reader, columns, rows)
@@ -127,16 +139,27 @@ function failureText(reader: CsvReader, reason: FailureReason) {
     : reader.t('reports.failure_other', { code: reason.code })
 }
 
-/** CSV of a campaign's failures by reason: the code, its description and the count. */
-async function failuresCsv(reader: CsvReader, tenantId: number, campaignId: number) {
+/** Marks a column's header as counted over the whole run, whatever the range asked for. */
+function unfiltered(reader: CsvReader, header: string) {
+  return `${header} (${reader.t('reports.not_filtered')})`
+}
+
+/**
+ * CSV of a campaign's failures by reason: the code, its description and
+ * the count. The counts by code keep no dates, so a ranged export still
+ * contains the whole run and its count column says so.
+ */
+async function failuresCsv(reader: CsvReader, scope: Required<ReportScope>) {
+  const { tenantId, campaignId } = scope
   const funnel = await campaignFunnel(tenantId, campaignId)
   const reasons = await failureReasons(tenantId, campaignId, funnel.failed)
+  const failed = reader.t('reports.stages.failed')
   return toCsv(
     reader,
     [
       { key: 'code', header: reader.t('reports.csv_columns.failure_code') },
       { key: 'reason', header: reader.t('reports.failure_reason') },
-      { key: 'failed', header: reader.t('reports.stages.failed') },
+      { key: 'failed', header: scope.range ? unfiltered(reader, failed) : failed },
     ],
     reasons.map((reason) => ({
       code: reason.code ?? '',
@@ -146,17 +169,21 @@ async function failuresCsv(reader: CsvReader, tenantId: number, campaignId: numb
   )
 }
 
-/** CSV of one report of a campaign with one header row, in the reader's language. */
+/**
+ * CSV of one report of a campaign in `range` (the whole run when `null`),
+ * with one header row, in the reader's language.
+ */
 export async function campaignCsv(
   reader: CsvReader,
   tenantId: number,
   campaignId: number,
-  report: CampaignExport
+  report: CampaignExport,
+  range: ReportRange | null = null
 ) {
-  const scope = { tenantId, campaignId }
+  const scope = { tenantId, campaignId, range }
   switch (report) {
     case 'funnel': {
-      const funnel = await campaignFunnel(tenantId, campaignId)
+      const funnel = await campaignFunnel(tenantId, campaignId, range)
       return toCsv(
         reader,
         [
@@ -164,13 +191,16 @@ export async function campaignCsv(
           { key: 'count', header: reader.t('reports.count') },
         ],
         FUNNEL_COLUMNS.map((stage) => ({
-          stage: reader.t(`reports.stages.${stage}`),
+          stage:
+            range && stage === 'enrolled'
+              ? unfiltered(reader, reader.t(`reports.stages.${stage}`))
+              : reader.t(`reports.stages.${stage}`),
           count: funnel[stage],
         }))
       )
     }
     case 'failures':
-      return failuresCsv(reader, tenantId, campaignId)
+      return failuresCsv(reader, scope)
     case 'hourly':
       return volumeCsv(reader, scope, 'hour')
     case 'daily':
@@ -178,23 +208,30 @@ export async function campaignCsv(
     case 'instances':
       return instancesCsv(reader, scope)
     case 'nodes':
-      return nodesCsv(reader, tenantId, campaignId)
+      return nodesCsv(reader, scope)
   }
 }
 
-/** CSV of one report across the tenant's campaigns. */
-export async function overviewCsv(reader: CsvReader, tenantId: number, report: OverviewExport) {
-  const scope = { tenantId }
+/** CSV of one report across the tenant's campaigns in `range` (all time when `null`). */
+export async function overviewCsv(
+  reader: CsvReader,
+  tenantId: number,
+  report: OverviewExport,
+  range: ReportRange | null = null
+) {
+  const scope = { tenantId, range }
   switch (report) {
     case 'campaigns': {
-      const { campaigns } = await campaignsOverview(tenantId)
+      const { campaigns } = await campaignsOverview(tenantId, range)
+      const [enrolled, ...stages] = stageColumns(reader, FUNNEL_COLUMNS)
       return toCsv(
         reader,
         [
           { key: 'campaign_id', header: reader.t('reports.csv_columns.campaign_id') },
           { key: 'campaign', header: reader.t('reports.campaign') },
           { key: 'state', header: reader.t('reports.state') },
-          ...stageColumns(reader, FUNNEL_COLUMNS),
+          range ? { ...enrolled, header: unfiltered(reader, enrolled.header) } : enrolled,
+          ...stages,
         ],
         campaigns.map((campaign) => ({
           campaign_id: campaign.id,

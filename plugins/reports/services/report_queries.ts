@@ -1,5 +1,6 @@
-import { db } from '#sdk'
+import { db, sqlTime } from '#sdk'
 import { bucketRange, type Period } from './bucket_keys.js'
+import type { ReportRange } from './report_range.js'
 import { COUNTED_STAGES, EXPLAINED_FAILURES, type CountedStage } from './stages.js'
 
 export type StageCounts = Record<CountedStage, number>
@@ -12,10 +13,11 @@ export interface Funnel extends StageCounts {
 /** Latest buckets a volume report shows: three days of hours, about three months of days. */
 export const VOLUME_LIMITS: Record<Period, number> = { hour: 72, day: 90 }
 
-/** The buckets a report reads: the tenant's, narrowed to one campaign when given. */
+/** The buckets a report reads: the tenant's, narrowed to one campaign and to a range of days when given. */
 export interface ReportScope {
   tenantId: number
   campaignId?: number
+  range?: ReportRange | null
 }
 
 function emptyCounts(): StageCounts {
@@ -31,10 +33,13 @@ function toCounts(row: Record<string, unknown> | undefined): StageCounts {
 }
 
 /** Day buckets of the scope with the sum of every stage selected; group it as needed. */
-function summedDays(scope: ReportScope) {
+export function summedDays(scope: ReportScope) {
   const query = db.from('reports_buckets').where('tenant_id', scope.tenantId).where('period', 'day')
   if (scope.campaignId !== undefined) {
     query.where('campaign_id', scope.campaignId)
+  }
+  if (scope.range) {
+    query.whereBetween('bucket', [scope.range.from, scope.range.to])
   }
   for (const stage of COUNTED_STAGES) {
     query.sum({ [stage]: stage })
@@ -42,10 +47,18 @@ function summedDays(scope: ReportScope) {
   return query
 }
 
-/** Sums the funnel of one campaign: `enrolled` from the engine's stored run, stages from the buckets. */
-export async function campaignFunnel(tenantId: number, campaignId: number): Promise<Funnel> {
+/**
+ * Sums the funnel of one campaign: `enrolled` from the engine's stored run,
+ * stages from the buckets of `range`. The run keeps no enrolment times, so
+ * `enrolled` is always the whole run's.
+ */
+export async function campaignFunnel(
+  tenantId: number,
+  campaignId: number,
+  range: ReportRange | null = null
+): Promise<Funnel> {
   const [row, run] = await Promise.all([
-    summedDays({ tenantId, campaignId }).first(),
+    summedDays({ tenantId, campaignId, range }).first(),
     db
       .from('campaign_runs')
       .where('tenant_id', tenantId)
@@ -56,15 +69,18 @@ export async function campaignFunnel(tenantId: number, campaignId: number): Prom
   return { enrolled: Number(run?.enrolled ?? 0), ...toCounts(row) }
 }
 
-/** Lists every campaign of the tenant, newest first, with its funnel, and sums the funnel of them all. */
-export async function campaignsOverview(tenantId: number) {
+/**
+ * Lists every campaign of the tenant, newest first, with its funnel in
+ * `range`, and sums the funnel of them all. `enrolled` is the whole run's.
+ */
+export async function campaignsOverview(tenantId: number, range: ReportRange | null = null) {
   const [campaigns, sums, runs] = await Promise.all([
     db
       .from('campaigns')
       .where('tenant_id', tenantId)
       .orderBy('id', 'desc')
       .select('id', 'name', 'state'),
-    summedDays({ tenantId })
+    summedDays({ tenantId, range })
       .where('campaign_id', '>', 0)
       .groupBy('campaign_id')
       .select('campaign_id'),
@@ -95,39 +111,62 @@ function addFunnels(funnels: Funnel[]): Funnel {
   return total
 }
 
+/** First and last bucket keys of `range` in `period`, up to now for the last. */
+function rangeKeys(range: ReportRange, period: Period) {
+  return period === 'hour'
+    ? { first: range.firstHour, last: range.lastHour, shownLast: range.chartLastHour }
+    : { first: range.from, last: range.to, shownLast: range.chartTo }
+}
+
 /**
  * Counts per hour (keys `yyyy-MM-ddTHH`, UTC) or per day (`yyyy-MM-dd` in the
- * tenant's time zone), from the first to the last bucket with counts, at
- * most the latest `VOLUME_LIMITS[period]`, with empty buckets as zeros.
+ * tenant's time zone), with empty buckets as zeros, at most the latest
+ * `limit` buckets. Without a range they run from the first to the last
+ * bucket with counts. With one they run over the range up to now, and the
+ * hours are the UTC hours that overlap the range's days.
  */
-export async function volume(scope: ReportScope, period: Period) {
+export async function volume(scope: ReportScope, period: Period, limit = VOLUME_LIMITS[period]) {
+  const keys = scope.range ? rangeKeys(scope.range, period) : null
+  const rows = await volumeQuery(scope, period, limit)
+  if (rows.length === 0 && !keys) {
+    return []
+  }
+
+  const countsOf = new Map(rows.map((row) => [String(row.bucket), toCounts(row)]))
+  const first = keys ? keys.first : String(rows[rows.length - 1].bucket)
+  const last = keys ? maxKey(keys.shownLast, rows[0]?.bucket) : String(rows[0].bucket)
+  return bucketRange(period, first, last, limit).map((bucket) => ({
+    bucket,
+    ...(countsOf.get(bucket) ?? emptyCounts()),
+  }))
+}
+
+/** Builds the query of the latest `limit` buckets of the scope in `period` with their sums, latest first. */
+export function volumeQuery(scope: ReportScope, period: Period, limit: number) {
+  const keys = scope.range ? rangeKeys(scope.range, period) : null
   const query = db
     .from('reports_buckets')
     .where('tenant_id', scope.tenantId)
     .where('period', period)
     .groupBy('bucket')
     .orderBy('bucket', 'desc')
-    .limit(VOLUME_LIMITS[period])
+    .limit(limit)
     .select('bucket')
   if (scope.campaignId !== undefined) {
     query.where('campaign_id', scope.campaignId)
   }
+  if (keys) {
+    query.whereBetween('bucket', [keys.first, keys.last])
+  }
   for (const stage of COUNTED_STAGES) {
     query.sum({ [stage]: stage })
   }
-  const rows = await query
-  if (rows.length === 0) {
-    return []
-  }
+  return query
+}
 
-  const countsOf = new Map(rows.map((row) => [String(row.bucket), toCounts(row)]))
-  const keys = bucketRange(
-    period,
-    String(rows[rows.length - 1].bucket),
-    String(rows[0].bucket),
-    VOLUME_LIMITS[period]
-  )
-  return keys.map((bucket) => ({ bucket, ...(countsOf.get(bucket) ?? emptyCounts()) }))
+/** Returns the later of a key and the latest counted bucket, which a clock behind the counter's may put after now. */
+function maxKey(key: string, counted: unknown) {
+  return typeof counted === 'string' && counted > key ? counted : key
 }
 
 /** Counts per channel instance, with the instance's name (`null` once it was deleted). */
@@ -151,13 +190,18 @@ export async function perInstance(scope: ReportScope) {
 }
 
 /**
- * Counts per flow node of a campaign: message stages from the buckets, and
- * the journeys waiting at the node and the ones that left by each port from
- * the engine's stored node counters.
+ * Counts per flow node of a campaign: message stages from the buckets of
+ * `range`, and the journeys waiting at the node and the ones that left by
+ * each port from the engine's stored node counters. Those counters keep no
+ * times, so they are always the whole run's.
  */
-export async function perNode(tenantId: number, campaignId: number) {
+export async function perNode(
+  tenantId: number,
+  campaignId: number,
+  range: ReportRange | null = null
+) {
   const [rows, engine] = await Promise.all([
-    summedDays({ tenantId, campaignId })
+    summedDays({ tenantId, campaignId, range })
       .where('node_id', '!=', '')
       .groupBy('node_id')
       .select('node_id'),
@@ -250,18 +294,27 @@ export interface ContactFigures {
 /**
  * Counts a campaign's contacts, each once however many of its messages
  * they got or replied to. The funnel counts messages, so a contact who
- * replied to two messages is two replies there and one contact here.
+ * replied to two messages is two replies there and one contact here. With
+ * a range, only the messages sent in it count, whenever the reply came.
  */
 export async function contactFigures(
   tenantId: number,
-  campaignId: number
+  campaignId: number,
+  range: ReportRange | null = null
 ): Promise<ContactFigures> {
-  const campaignMessages = () =>
-    db
+  const campaignMessages = () => {
+    const query = db
       .from('messages')
       .where('messages.tenant_id', tenantId)
       .where('messages.campaign_id', campaignId)
       .where('messages.direction', 'out')
+    if (range) {
+      query
+        .where('messages.sent_at', '>=', sqlTime(range.start))
+        .where('messages.sent_at', '<', sqlTime(range.end))
+    }
+    return query
+  }
   const [reached, answered] = await Promise.all([
     campaignMessages().whereNotNull('sent_at').countDistinct('contact_id as total').first(),
     campaignMessages()

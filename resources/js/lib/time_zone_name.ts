@@ -20,3 +20,15 @@ export function timeZoneName(zone: string, locale: string) {
   }
   return city && !name.includes(city) ? `${name} (${city})` : name
 }
+
+/**
+ * Lists the time zones the browser supports as `{ code, name }` in
+ * `locale`, sorted by name and then code, so zones with the same time sit
+ * together and each city follows its neighbours.
+ */
+export function timeZoneOptions(locale: string) {
+  const collator = new Intl.Collator(locale)
+  return Intl.supportedValuesOf('timeZone')
+    .map((code) => ({ code, name: timeZoneName(code, locale) }))
+    .sort((a, b) => collator.compare(a.name, b.name) || collator.compare(a.code, b.code))
+}
