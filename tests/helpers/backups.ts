@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { createConnection } from 'mysql2/promise'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
+import { createRedisConnection } from '#queues/redis_connection'
 import { runAce } from '#tests/helpers/processes'
 
 export type DatabaseKind = 'sqlite' | 'mysql'
@@ -46,10 +47,15 @@ export async function createInstall(kind: DatabaseKind, name: string): Promise<T
   const id = `${name}_${process.pid}`
   const storagePath = app.tmpPath(`backup-${id}-files`)
   await mkdir(storagePath, { recursive: true })
+  const tmpPath = app.tmpPath(`backup-${id}-tmp`)
+  await mkdir(tmpPath, { recursive: true })
   const env = {
     REDIS_PREFIX: `${process.env.REDIS_PREFIX ?? 'disparador-test'}-backup-${id}`,
     STORAGE_PATH: storagePath,
     LOG_LEVEL: 'info',
+    // Heartbeat files live in the OS temporary folder, which other installs
+    // on this machine share.
+    TMPDIR: tmpPath,
   }
   const connection = `backup_${id}`
 
@@ -101,7 +107,9 @@ function demoLoginFile(install: TestInstall) {
 export async function dropInstall(install: TestInstall) {
   await db.manager.close(install.connection, true)
   await rm(install.storagePath, { recursive: true, force: true })
+  await rm(install.env.TMPDIR, { recursive: true, force: true })
   await rm(demoLoginFile(install), { force: true })
+  await deleteRedisKeys(install.env.REDIS_PREFIX)
   if (install.sqlitePath) {
     for (const suffix of ['', '-wal', '-shm']) {
       await rm(`${install.sqlitePath}${suffix}`, { force: true })
@@ -109,6 +117,22 @@ export async function dropInstall(install: TestInstall) {
   }
   if (install.database) {
     await onMysqlServer(`DROP DATABASE IF EXISTS \`${install.database}\``)
+  }
+}
+
+async function deleteRedisKeys(prefix: string) {
+  const redis = createRedisConnection('backup-test-cleanup')
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500)
+      cursor = next
+      if (keys.length > 0) {
+        await redis.del(...keys)
+      }
+    } while (cursor !== '0')
+  } finally {
+    redis.disconnect()
   }
 }
 
