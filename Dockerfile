@@ -25,6 +25,11 @@ ENV NODE_ENV=production \
     LOG_LEVEL=info \
     SESSION_DRIVER=cookie
 WORKDIR /app
+# The MariaDB client programs (mariadb-dump, mariadb) that `node ace backup`
+# and `node ace restore` run for a MySQL or MariaDB database.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends mariadb-client \
+  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build ./
 RUN npm ci --omit=dev --no-audit --no-fund \
   && npm cache clean --force \
