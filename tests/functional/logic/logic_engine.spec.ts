@@ -274,7 +274,7 @@ test.group('Logic nodes publish', (group) => {
     assert.deepEqual(
       problems.map((item) => `${item.nodeId}:${item.field}:${item.message}`),
       [
-        'check:rules.0.customField:logic.issues.unknown_field',
+        'check:rules.0.field:logic.issues.unknown_field',
         'check:rules.1.operator:logic.issues.operator_text',
         'check:rules.2.value:logic.issues.missing_value',
         'ab:paths:logic.issues.split_total',
