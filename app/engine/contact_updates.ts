@@ -4,6 +4,7 @@ import CustomField from '#models/custom_field'
 import ContactList from '#models/contact_list'
 import { currentTenantId } from '#tenancy/tenant_context'
 import { addTags, addToLists, splitTags } from '#services/contacts/contact_service'
+import { emitContactUpdated, snapshotContact } from '#services/contacts/contact_changes'
 import {
   parseFieldValue,
   saveFieldValues,
@@ -40,12 +41,14 @@ async function readFields(fields: Record<string, string>) {
  * (insert-or-ignore, upsert, delete), so the same update run again after a
  * crash finds nothing left to change.
  *
- * NOTE: no `contact:updated` event is emitted for these changes yet, so
- * event subscribers such as webhooks do not hear of them.
+ * Emits `contact:updated` with source `flow` after the commit, for what the
+ * update changed. An update that changed nothing, such as the same step run
+ * again, emits nothing.
  */
 export async function updateContact(
   contactId: number,
-  changes: ContactUpdate
+  changes: ContactUpdate,
+  journey: { campaignId: number; journeyId: number }
 ): Promise<ContactUpdateResult> {
   const entries = await readFields(changes.fields ?? {})
   if (!Array.isArray(entries)) {
@@ -61,7 +64,8 @@ export async function updateContact(
   const tenantId = currentTenantId()!
   const added = splitTags(changes.addTags ?? [])
   const removed = splitTags(changes.removeTags ?? []).filter((tag) => !added.includes(tag))
-  await db.transaction(async (trx) => {
+  const snapshots = await db.transaction(async (trx) => {
+    const before = await snapshotContact(contactId, trx)
     if (removed.length > 0) {
       await trx
         .from('contact_tags')
@@ -76,6 +80,11 @@ export async function updateContact(
       trx
     )
     await addToLists([contactId], listIds, trx)
+    return { before, after: await snapshotContact(contactId, trx) }
+  })
+  await emitContactUpdated(tenantId, contactId, snapshots.before, snapshots.after, {
+    source: 'flow',
+    ...journey,
   })
   return { status: 'updated' }
 }

@@ -213,7 +213,11 @@ async function executeNode(step: StepContext) {
         id: step.contact.id,
         timeZone: step.contact.timezone,
         fields: await fieldsFor(entry.plugin, step.contact),
-        update: (changes) => updateContact(step.contact.id, changes),
+        update: (changes) =>
+          updateContact(step.contact.id, changes, {
+            campaignId: journey.campaignId,
+            journeyId: journey.id,
+          }),
       },
       now: step.now,
       resume,

@@ -8,7 +8,7 @@ import type { DomainEventName, DomainEvents } from '#sdk'
  * event's tenant has disabled are skipped. `occurredAt` defaults to now.
  *
  * @example
- * await emitDomainEvent('contact:created', { tenantId, contactId, source: 'import' })
+ * await emitDomainEvent('contact:created', { tenantId, contactId, source: 'api', userId: null })
  */
 export async function emitDomainEvent<Event extends DomainEventName>(
   event: Event,

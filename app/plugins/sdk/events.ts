@@ -7,7 +7,8 @@
  * Every payload carries the `tenantId` it belongs to and `occurredAt`, an
  * ISO-8601 UTC timestamp of the change. Ids are database ids of the core's
  * rows. Payloads never carry message bodies of outbound campaign messages or
- * full contact records: a subscriber that needs more reads it by id.
+ * full contact records (`contact:updated` carries the changed values only):
+ * a subscriber that needs more reads it by id.
  */
 export interface DomainEventBase {
   /** Tenant whose data changed. Subscribers run inside this tenant's scope. */
@@ -22,15 +23,76 @@ export interface DomainEventBase {
  */
 export type ContactSource = 'manual' | 'api'
 
+/**
+ * A new contact, from a member's form or the REST API. Its first values are
+ * not in the payload: a subscriber reads the contact by id. Later changes
+ * are `contact:updated`.
+ */
 export interface ContactCreatedEvent extends DomainEventBase {
   contactId: number
   source: ContactSource
+  /** The member who sent the form, when `source` is `manual`, else `null`. */
+  userId: number | null
 }
 
+/**
+ * Origin of a contact change: a member's form (`manual`), the REST API, or
+ * a campaign's Update contact step (`flow`).
+ */
+export type ContactChangeSource = ContactSource | 'flow'
+
+/** A value before and after a change; `null` is an empty value. */
+export interface ValueChange<Value> {
+  old: Value | null
+  new: Value | null
+}
+
+/**
+ * What a change did to a contact. Only what differs is listed: an attribute
+ * or field saved with its old value is left out, and so are the tags and
+ * lists of the contact that stayed.
+ */
+export interface ContactChanges {
+  /**
+   * Attributes of the contact by name: `name`, `phone`, `extraPhones` (an
+   * array of E.164 numbers), `email`, `city`, `notes`, `timezone`, `language`.
+   */
+  attributes: Record<string, ValueChange<string | string[]>>
+  /** Custom field values by field key, as text the way the contact page shows them. */
+  fields: Record<string, ValueChange<string>>
+  /** Tag names the contact gained and lost, sorted. */
+  tags: { added: string[]; removed: string[] }
+  /** Ids of the static lists the contact joined and left, ascending. */
+  lists: { joined: number[]; left: number[] }
+}
+
+/**
+ * A contact that a member's form, the REST API or a campaign's Update
+ * contact step changed. A save that changes nothing emits no event, so an
+ * Update contact step that runs again after a crash emits nothing for the
+ * changes its first run made. Consent changes are `contact:opted_out` and
+ * `contact:opted_in`, and a new contact is `contact:created`, never this.
+ *
+ * Imports emit no per-contact events: a file of 100,000 rows would become
+ * 100,000 webhook deliveries. An import reports itself once with
+ * `import:finished` and its counts, and a subscriber that needs the
+ * contacts reads the members of the import's `listIds`.
+ */
 export interface ContactUpdatedEvent extends DomainEventBase {
   contactId: number
-  /** Names of the changed attributes, such as `['name', 'fields.city']`. */
+  source: ContactChangeSource
+  /** The member who sent the form, when `source` is `manual`, else `null`. */
+  userId: number | null
+  /** The campaign whose step changed the contact, when `source` is `flow`, else `null`. */
+  campaignId: number | null
+  /** The journey of that step, when `source` is `flow`, else `null`. */
+  journeyId: number | null
+  /**
+   * Names of what changed: attribute names, `fields.<key>` for custom
+   * fields, `tags` and `lists`, such as `['name', 'fields.city', 'tags']`.
+   */
   changedFields: string[]
+  changes: ContactChanges
 }
 
 /** A contact erased by a member (`manual`) or through the REST API. */

@@ -7,16 +7,13 @@ import ContactTag from '#models/contact_tag'
 import CustomField from '#models/custom_field'
 import type Tenant from '#models/tenant'
 import { parsePhone, timezoneForCountry } from '#services/contacts/phone_numbers'
-import {
-  fieldValuesOf,
-  parseFieldValue,
-  saveFieldValues,
-} from '#services/contacts/custom_field_values'
+import { parseFieldValue, saveFieldValues } from '#services/contacts/custom_field_values'
 import { phoneHasher, suppress, suppressedHashes } from '#services/contacts/suppressions'
 import { optIn, optOut } from '#services/contacts/opt_out'
 import { currentTenantId } from '#tenancy/tenant_context'
 import { insertRows, type Client } from '#services/contacts/bulk_writes'
 import { sqlTime } from '#services/channels/sql_time'
+import { emitContactUpdated, snapshotContact } from '#services/contacts/contact_changes'
 
 export interface ContactInput {
   name?: string | null
@@ -40,18 +37,6 @@ export interface ContactChangeOrigin {
   source: 'manual' | 'api'
   userId: number | null
 }
-
-/** Attributes of `ContactInput` that `contact:updated` names when they change. */
-const TRACKED_ATTRIBUTES = [
-  'name',
-  'phone',
-  'extraPhones',
-  'email',
-  'city',
-  'notes',
-  'timezone',
-  'language',
-] as const
 
 /**
  * A contact form value that cannot be saved. `field` names the form field,
@@ -92,7 +77,9 @@ export function splitTags(value: string | string[] | null | undefined) {
 
 /**
  * Creates a contact, or updates `existing`, from form or API input, and
- * emits `contact:created` or, when something changed, `contact:updated`.
+ * emits `contact:created` or, when something besides consent changed,
+ * `contact:updated`. Consent changes emit `contact:opted_out` or
+ * `contact:opted_in` instead.
  * The phone is read with the tenant's default country; a number of another
  * contact, or an invalid one, raises `ContactInputException`.
  */
@@ -134,8 +121,7 @@ export async function saveContact(
   }
 
   const fieldValues = await readFieldInputs(input.fields ?? {})
-  const before = existing ? await snapshotOf(existing) : null
-  const changedAttributes = TRACKED_ATTRIBUTES.filter((name) => name in contact.$dirty)
+  const before = existing ? await snapshotContact(existing.id) : null
   await contact.save()
   await saveFieldValues(fieldValues.map((entry) => ({ ...entry, contactId: contact.id })))
   if (input.tags) {
@@ -148,48 +134,16 @@ export async function saveContact(
       tenantId: contact.tenantId,
       contactId: contact.id,
       source: origin.source,
+      userId: origin.source === 'manual' ? origin.userId : null,
     })
     return contact
   }
-  const changedFields = [...changedAttributes, ...changesSince(before, await snapshotOf(contact))]
-  if (changedFields.length > 0) {
-    await emitDomainEvent('contact:updated', {
-      tenantId: contact.tenantId,
-      contactId: contact.id,
-      changedFields,
-    })
-  }
+  const after = await snapshotContact(contact.id)
+  await emitContactUpdated(contact.tenantId, contact.id, before, after, {
+    source: origin.source,
+    userId: origin.source === 'manual' ? origin.userId : null,
+  })
   return contact
-}
-
-/** Custom values, tags and consent of a saved contact, to compare before and after a save. */
-async function snapshotOf(contact: Contact) {
-  const values = await fieldValuesOf([contact.id])
-  const tags = await ContactTag.query().where('contact_id', contact.id).select('name')
-  return {
-    fields: values.get(contact.id) ?? {},
-    tags: tags.map((tag) => tag.name).sort(),
-    consent: contact.consent,
-  }
-}
-
-/** Names the custom values (`fields.<key>`), `tags` and `consent` that differ. */
-function changesSince(
-  before: Awaited<ReturnType<typeof snapshotOf>>,
-  after: Awaited<ReturnType<typeof snapshotOf>>
-) {
-  const keys = new Set([...Object.keys(before.fields), ...Object.keys(after.fields)])
-  const changed = [...keys]
-    .filter((key) => (before.fields[key] ?? null) !== (after.fields[key] ?? null))
-    .sort()
-    .map((key) => `fields.${key}`)
-  if (before.tags.join('\n') !== after.tags.join('\n')) {
-    changed.push('tags')
-  }
-  if (before.consent !== after.consent) {
-    changed.push('consent')
-  }
-  return changed
 }
 
 function parseExtraPhones(values: string[], country: string) {

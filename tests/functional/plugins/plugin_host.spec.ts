@@ -246,6 +246,7 @@ test.group('Plugin contributions', (group) => {
       tenantId: tenant.id,
       contactId: 41,
       source: 'api',
+      userId: null,
     })
 
     const rows = await db.from('fixture_notes_events').where('tenant_id', tenant.id)
@@ -297,11 +298,13 @@ test.group('Plugin tenant switches', (group) => {
       tenantId: a.tenant.id,
       contactId: 1,
       source: 'manual',
+      userId: null,
     })
     await emitDomainEvent('contact:created', {
       tenantId: b.tenant.id,
       contactId: 2,
       source: 'manual',
+      userId: null,
     })
     assert.lengthOf(await db.from('fixture_notes_events').where('tenant_id', a.tenant.id), 0)
     assert.lengthOf(await db.from('fixture_notes_events').where('tenant_id', b.tenant.id), 1)
