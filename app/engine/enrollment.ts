@@ -4,7 +4,11 @@ import type { Job } from 'bullmq'
 import Campaign from '#models/campaign'
 import FlowVersion from '#models/flow_version'
 import Segment from '#models/segment'
-import { fieldsByKey, listAudienceQuery, segmentQuery } from '#services/segments/audience_query'
+import {
+  listAudienceQuery,
+  loadSegmentContext,
+  segmentQuery,
+} from '#services/segments/audience_query'
 import { sqlTime } from '#services/channels/sql_time'
 import { getQueue } from '#queues/queue_factory'
 import { engineNow } from '#engine/clock'
@@ -42,10 +46,10 @@ export interface EnrollmentJobData {
 async function audienceSources(campaign: Campaign) {
   const sources = campaign.listIds.map((listId) => () => listAudienceQuery(listId))
   if (campaign.segmentIds.length > 0) {
-    const fields = await fieldsByKey()
+    const context = await loadSegmentContext()
     const segments = await Segment.query().whereIn('id', campaign.segmentIds).orderBy('id')
     for (const segment of segments) {
-      sources.push(() => segmentQuery(segment.rules, fields))
+      sources.push(() => segmentQuery(segment.rules, context))
     }
   }
   return sources

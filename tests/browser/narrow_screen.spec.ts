@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import type { Page } from 'playwright'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { capture } from '#tests/helpers/browser_pages'
 import { runInTenant } from '#tenancy/tenant_context'
@@ -6,6 +7,14 @@ import { createInstance } from '#services/channels/instance_service'
 
 /** A phone's window, in CSS pixels. */
 const PHONE = { width: 390, height: 844 }
+
+/** Returns the page's full width and the window's, in CSS pixels. */
+function pageWidths(page: Page) {
+  return page.evaluate(() => ({
+    page: document.documentElement.scrollWidth,
+    window: window.innerWidth,
+  }))
+}
 
 /**
  * A member on a phone: the navigation folds behind the menu button, opens
@@ -44,10 +53,7 @@ test.group('Narrow screen', () => {
     ]) {
       await page.goto(path)
       await page.waitForLoadState('networkidle')
-      const widths = await page.evaluate(() => ({
-        page: document.documentElement.scrollWidth,
-        window: window.innerWidth,
-      }))
+      const widths = await pageWidths(page)
       assert.isAtMost(widths.page, widths.window, `${path} is wider than the window`)
     }
     await capture(page, 'narrow-settings')
@@ -70,5 +76,23 @@ test.group('Narrow screen', () => {
     }))
     assert.isAtMost(widths.content, widths.shown, 'the status is cut')
     await capture(page, 'narrow-connection-status')
+  }).timeout(60_000)
+
+  test('segment rules fit in Portuguese', async ({ browserContext, visit, assert }) => {
+    const { owner } = await createTenantWithOwner('Phone')
+    owner.locale = 'pt-BR'
+    await owner.save()
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/segments/new')
+    await page.setViewportSize(PHONE)
+    await page.locator('[data-test-id="add-rule"]').click()
+    await page.locator('[data-test-id="add-group"]').click()
+    await page.locator('.rule-row select').first().selectOption('replied')
+    await page.waitForLoadState('networkidle')
+
+    const widths = await pageWidths(page)
+    assert.isAtMost(widths.page, widths.window, 'the segment form is wider than the window')
+    await capture(page, 'narrow-segment-rules')
   }).timeout(60_000)
 })

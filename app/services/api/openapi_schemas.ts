@@ -20,7 +20,7 @@ const segmentGroup = {
       type: 'array',
       maxItems: 100,
       description:
-        'Rules (`{ type, op, value }` with type tag, field, city, consent, created, last_contacted, replied or list) or nested groups. A `replied` rule (op `yes` or `no`) takes a campaign id as its value, or no value for any campaign; a reply answers the latest campaign message sent to the contact on that number before it. `last_contacted` reads the messages the channel accepted.',
+        'Rules (`{ type, op, value }` with type tag, field, city, consent, created, last_contacted, replied or list) or nested groups. A `replied` rule (op `yes` or `no`) takes a campaign id as its value, or no value for any campaign; a reply answers the latest campaign message sent to the contact on that number before it. `last_contacted` reads the messages the channel accepted. The days of `created` and `last_contacted` (`YYYY-MM-DD`) begin at midnight in the workspace time zone.',
       items: { type: 'object' },
     },
   },

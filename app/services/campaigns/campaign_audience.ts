@@ -1,6 +1,11 @@
 import Contact from '#models/contact'
 import Segment from '#models/segment'
-import { fieldsByKey, listAudienceQuery, segmentQuery } from '#services/segments/audience_query'
+import {
+  listAudienceQuery,
+  loadSegmentContext,
+  segmentQuery,
+  type SegmentContext,
+} from '#services/segments/audience_query'
 
 /**
  * Loads what a campaign audience's query needs and returns a function that
@@ -10,15 +15,11 @@ import { fieldsByKey, listAudienceQuery, segmentQuery } from '#services/segments
  */
 export async function audienceQuery(listIds: number[], segmentIds: number[]) {
   const segments = segmentIds.length > 0 ? await Segment.query().whereIn('id', segmentIds) : []
-  const fields = await fieldsByKey()
-  return () => buildAudienceQuery(listIds, segments, fields)
+  const context = await loadSegmentContext()
+  return () => buildAudienceQuery(listIds, segments, context)
 }
 
-function buildAudienceQuery(
-  listIds: number[],
-  segments: Segment[],
-  fields: Awaited<ReturnType<typeof fieldsByKey>>
-) {
+function buildAudienceQuery(listIds: number[], segments: Segment[], context: SegmentContext) {
   const query = Contact.query().whereNot('contacts.consent', 'opted_out')
   if (listIds.length === 0 && segments.length === 0) {
     return query.whereRaw('1 = 0')
@@ -28,7 +29,7 @@ function buildAudienceQuery(
       any.orWhereIn('contacts.id', listAudienceQuery(listId).select('contacts.id'))
     }
     for (const segment of segments) {
-      any.orWhereIn('contacts.id', segmentQuery(segment.rules, fields).select('contacts.id'))
+      any.orWhereIn('contacts.id', segmentQuery(segment.rules, context).select('contacts.id'))
     }
   })
 }

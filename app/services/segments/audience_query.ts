@@ -3,17 +3,27 @@ import type { DatabaseQueryBuilderContract } from '@adonisjs/lucid/types/querybu
 import Contact from '#models/contact'
 import { sqlTime } from '#plugins/sdk/sql_time'
 import CustomField from '#models/custom_field'
+import Tenant from '#models/tenant'
+import { currentTenantId } from '#tenancy/tenant_context'
 import { isGroup, type SegmentGroup, type SegmentRule } from '#services/segments/segment_rules'
 
 type Builder = DatabaseQueryBuilderContract<any> | ReturnType<typeof Contact.query>
+
+/** Tenant data a segment query reads besides its rules, loaded once per query. */
+export interface SegmentContext {
+  /** The tenant's custom fields by key, which field rules compare. */
+  fields: Map<string, CustomField>
+  /** The tenant's IANA time zone, in which the date rules' days begin and end. */
+  timeZone: string
+}
 
 /**
  * Builds the query of a segment's contacts in the current tenant. Opted-out
  * contacts are never part of an audience, whatever the rules say.
  */
-export function segmentQuery(group: SegmentGroup, fields: Map<string, CustomField>) {
+export function segmentQuery(group: SegmentGroup, context: SegmentContext) {
   const query = Contact.query().whereNot('contacts.consent', 'opted_out')
-  query.where((builder) => applyGroup(builder, group, fields))
+  query.where((builder) => applyGroup(builder, group, context))
   return query
 }
 
@@ -28,11 +38,18 @@ export function listAudienceQuery(listId: number) {
 }
 
 /**
- * Loads the tenant's custom fields by key, which segment queries compare.
+ * Loads the current tenant's custom fields and time zone, which segment
+ * queries read.
  */
-export async function fieldsByKey() {
-  const fields = await CustomField.all()
-  return new Map(fields.map((field) => [field.key, field]))
+export async function loadSegmentContext(): Promise<SegmentContext> {
+  const [fields, tenant] = await Promise.all([
+    CustomField.all(),
+    Tenant.findOrFail(currentTenantId()),
+  ])
+  return {
+    fields: new Map(fields.map((field) => [field.key, field])),
+    timeZone: tenant.timezone,
+  }
 }
 
 export async function countListAudience(listId: number) {
@@ -41,18 +58,18 @@ export async function countListAudience(listId: number) {
 }
 
 export async function countSegment(group: SegmentGroup) {
-  const query = segmentQuery(group, await fieldsByKey())
+  const query = segmentQuery(group, await loadSegmentContext())
   const result = await query.count('* as total').first()
   return Number(result?.$extras.total ?? 0)
 }
 
-function applyGroup(builder: Builder, group: SegmentGroup, fields: Map<string, CustomField>) {
+function applyGroup(builder: Builder, group: SegmentGroup, context: SegmentContext) {
   for (const rule of group.rules) {
     const apply = (inner: Builder) => {
       if (isGroup(rule)) {
-        inner.where((nested) => applyGroup(nested, rule, fields))
+        inner.where((nested) => applyGroup(nested, rule, context))
       } else {
-        applyRule(inner, rule, fields)
+        applyRule(inner, rule, context)
       }
     }
     if (group.match === 'all') {
@@ -63,7 +80,7 @@ function applyGroup(builder: Builder, group: SegmentGroup, fields: Map<string, C
   }
 }
 
-function applyRule(builder: Builder, rule: SegmentRule, fields: Map<string, CustomField>) {
+function applyRule(builder: Builder, rule: SegmentRule, context: SegmentContext) {
   switch (rule.type) {
     case 'tag': {
       const tagged = (sub: any) =>
@@ -84,13 +101,13 @@ function applyRule(builder: Builder, rule: SegmentRule, fields: Map<string, Cust
         ? builder.where('contacts.consent', rule.value)
         : builder.whereNot('contacts.consent', rule.value)
     case 'created': {
-      const { start, end } = dayBounds(rule.value)
+      const { start, end } = dayBounds(rule.value, context.timeZone)
       return rule.op === 'before'
         ? builder.where('contacts.created_at', '<', start)
         : builder.where('contacts.created_at', '>=', end)
     }
     case 'last_contacted': {
-      const { start, end } = dayBounds(rule.value)
+      const { start, end } = dayBounds(rule.value, context.timeZone)
       if (rule.op === 'after') {
         return builder.whereExists((sub) => sentTo(sub, end))
       }
@@ -105,17 +122,17 @@ function applyRule(builder: Builder, rule: SegmentRule, fields: Map<string, Cust
         ? builder.whereExists((sub) => memberOf(sub, rule.value))
         : builder.whereNotExists((sub) => memberOf(sub, rule.value))
     case 'field':
-      return applyFieldRule(builder, rule, fields.get(rule.key))
+      return applyFieldRule(builder, rule, context.fields.get(rule.key))
   }
 }
 
 /**
- * Returns the start of a UTC day written `YYYY-MM-DD` and the start of the
- * next, as SQL time text. SQLite cannot bind a `Date`: it would compare the
- * date's number with the column's text.
+ * Returns the start of a day written `YYYY-MM-DD` in `timeZone` and the
+ * start of the next, as UTC SQL time text. SQLite cannot bind a `Date`: it
+ * would compare the date's number with the column's text.
  */
-function dayBounds(day: string) {
-  const start = DateTime.fromISO(day, { zone: 'utc' }).startOf('day')
+function dayBounds(day: string, timeZone: string) {
+  const start = DateTime.fromISO(day, { zone: timeZone }).startOf('day')
   return { start: sqlTime(start), end: sqlTime(start.plus({ days: 1 })) }
 }
 

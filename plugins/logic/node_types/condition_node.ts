@@ -96,6 +96,16 @@ function valueFits(type: ContactFieldType, value: string) {
   }
 }
 
+/**
+ * Names a rule's field in a problem: its key, and as `fieldKey` the core's
+ * translation key of a standard field's label, such as "Cidade" for `city`
+ * in Portuguese. The editor shows that label in place of the key, and keeps
+ * the key of a custom field, which has no such translation.
+ */
+function fieldValues(key: string) {
+  return { field: key, fieldKey: `flow.contact_fields.${key}` }
+}
+
 /** Problems of one rule: an unknown field, an operator its type lacks, a missing or unreadable value. */
 function ruleIssues(rule: Rule, index: number, fields: NodeValidationContext['contactFields']) {
   const at = (name: string) => `rules.${index}.${name}`
@@ -113,9 +123,12 @@ function ruleIssues(rule: Rule, index: number, fields: NodeValidationContext['co
   }
   if (!OPERATORS_BY_TYPE[type].includes(rule.operator)) {
     return [
-      issue(at('operator'), `operator_${type}`, `“{field}” cannot be compared that way`, {
-        field: key,
-      }),
+      issue(
+        at('operator'),
+        `operator_${type}`,
+        `“{field}” cannot be compared that way`,
+        fieldValues(key)
+      ),
     ]
   }
   if (VALUELESS_OPERATORS.includes(rule.operator)) {
@@ -124,15 +137,18 @@ function ruleIssues(rule: Rule, index: number, fields: NodeValidationContext['co
   const value = rule.value?.trim() ?? ''
   if (value === '') {
     return [
-      issue(at('value'), 'missing_value', 'Type the value to compare “{field}” with', {
-        field: key,
-      }),
+      issue(
+        at('value'),
+        'missing_value',
+        'Type the value to compare “{field}” with',
+        fieldValues(key)
+      ),
     ]
   }
   if (!valueFits(type, value)) {
     return [
       issue(at('value'), `invalid_${type}`, '“{value}” is not a valid value for “{field}”', {
-        field: key,
+        ...fieldValues(key),
         value,
       }),
     ]

@@ -1,5 +1,7 @@
 import { test } from '@japa/runner'
+import i18nManager from '@adonisjs/i18n/services/main'
 import { createNodeContext } from '#sdk/testing'
+import { problemText } from '#flow/problem_text'
 import { matchesRule, parseDate, parseNumber } from '../rule_matching.js'
 import { conditionNode } from '../node_types/condition_node.js'
 
@@ -186,6 +188,38 @@ test.group('Logic condition', () => {
         'rules.6.field:logic.issues.missing_field',
       ]
     )
+  })
+
+  test('problems name standard fields in Portuguese', ({ assert }) => {
+    const config = {
+      match: 'all' as const,
+      rules: [
+        { field: 'city', operator: 'greater', value: '10' },
+        { field: 'name', operator: 'is', value: '' },
+        { field: 'spent', operator: 'is', value: '' },
+      ] as never,
+    }
+    const issues = conditionNode.validate!(config, {
+      knownVariables: new Set(),
+      contactFields: new Map(CONTACT_FIELDS),
+      customFields: new Map(),
+      contactLists: new Map(),
+    })
+    const i18n = i18nManager.locale('pt-BR')
+    const translator = {
+      translate: (key: string, values?: Record<string, string | number>) => i18n.t(key, values),
+      has: (key: string) => i18n.hasMessage(key) || i18n.hasFallbackMessage(key),
+    }
+    const texts = issues.map((issue) =>
+      problemText(
+        { code: 'node_issue', nodeId: 'check', message: issue.message, values: issue.values ?? {} },
+        translator
+      )
+    )
+
+    assert.match(texts[0], /^“Cidade” é texto:/)
+    assert.equal(texts[1], 'Digite o valor com que comparar “Nome”.')
+    assert.equal(texts[2], 'Digite o valor com que comparar “spent”.')
   })
 
   test('validation accepts fitting rules', ({ assert }) => {

@@ -6,7 +6,7 @@ import { saveContact } from '#services/contacts/contact_service'
 import { createAudienceTenant, storeMessages } from '#tests/helpers/audience'
 import { createCampaign } from '#tests/helpers/campaigns'
 import { parseSegmentRules } from '#services/segments/segment_rules'
-import { fieldsByKey, segmentQuery } from '#services/segments/audience_query'
+import { loadSegmentContext, segmentQuery } from '#services/segments/audience_query'
 
 /**
  * Creates a tenant whose contacts have a message history on two numbers:
@@ -98,7 +98,7 @@ async function seedHistory() {
 async function matching(tenantId: number, rule: Record<string, unknown>) {
   return runInTenant(tenantId, async () => {
     const rules = await parseSegmentRules({ match: 'all', rules: [rule] })
-    const contacts = await segmentQuery(rules, await fieldsByKey())
+    const contacts = await segmentQuery(rules, await loadSegmentContext())
     return contacts.map((contact) => contact.name).sort()
   })
 }
@@ -150,6 +150,29 @@ test.group('Segments on message history', (group) => {
       'Edu',
     ])
     assert.deepEqual(await matching(tenant.id, rule('before', '2025-03-01')), [])
+  })
+
+  test('last contacted uses workspace days', async ({ assert }) => {
+    const { tenant } = await createAudienceTenant()
+    assert.equal(tenant.timezone, 'America/Sao_Paulo')
+    const { contactId, instanceId } = await runInTenant(tenant.id, async () => {
+      const instance = await ChannelInstance.create({
+        name: 'Loja',
+        channel: 'sandbox',
+        config: {},
+      })
+      const contact = await saveContact(tenant, { name: 'Ana', phone: '11991000000' })
+      return { contactId: contact.id, instanceId: instance.id }
+    })
+    // 01:30 UTC on 10 March is 22:30 on 9 March in São Paulo.
+    await storeMessages(tenant.id, [
+      { contactId, instanceId, direction: 'out', at: '2025-03-10T01:30:00Z' },
+    ])
+    const rule = (op: string, value: string) => ({ type: 'last_contacted', op, value })
+
+    assert.deepEqual(await matching(tenant.id, rule('before', '2025-03-10')), ['Ana'])
+    assert.deepEqual(await matching(tenant.id, rule('after', '2025-03-09')), [])
+    assert.deepEqual(await matching(tenant.id, rule('after', '2025-03-08')), ['Ana'])
   })
 
   test('replied rule needs a campaign id', async ({ client, assert }) => {
