@@ -239,13 +239,16 @@ test.group('Profile in the browser', () => {
 
     await page.locator('[data-test-id="field-fullName"]').fill('Gabriela Rocha Lima')
     await page.locator('[data-test-id="profile-name-save"]').click()
-    await page.assertTextContains('[data-test-id="flash-success"]', 'Nome salvo')
+    // The flash arrives with the response, after the click returns.
+    await page.locator('[data-test-id="flash-success"]', { hasText: 'Nome salvo' }).waitFor()
 
     await page.locator('[data-test-id="field-currentPassword"]').fill('not my password')
     await page.locator('[data-test-id="field-password"]').fill('purple staple monitor')
     await page.locator('[data-test-id="field-passwordConfirmation"]').fill('purple staple monitor')
     await page.locator('[data-test-id="profile-password-save"]').click()
-    await page.assertTextContains('[data-test-id="error-currentPassword"]', 'senha atual')
+    await page
+      .locator('[data-test-id="error-currentPassword"]', { hasText: 'senha atual' })
+      .waitFor()
     await assertFits(page, assert, '/profile')
     await capture(page, 'profile-password-error')
 
@@ -253,7 +256,7 @@ test.group('Profile in the browser', () => {
     await page.locator('[data-test-id="field-password"]').fill('purple staple monitor')
     await page.locator('[data-test-id="field-passwordConfirmation"]').fill('purple staple monitor')
     await page.locator('[data-test-id="profile-password-save"]').click()
-    await page.assertTextContains('[data-test-id="flash-success"]', 'Senha trocada')
+    await page.locator('[data-test-id="flash-success"]', { hasText: 'Senha trocada' }).waitFor()
     await capture(page, 'profile-password-changed')
 
     await owner.refresh()
