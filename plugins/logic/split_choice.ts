@@ -12,7 +12,7 @@ export function splitPoint(journeyId: number, nodeId: string) {
 }
 
 /**
- * Picks the index of the path whose share holds the journey's point: with
+ * Picks the index of the path whose share contains the journey's point: with
  * shares 30 and 70, points below 30 take the first path. Shares add up to
  * 100, and a point past the last share (rounding) takes the last path.
  */

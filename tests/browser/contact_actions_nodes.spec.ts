@@ -8,7 +8,7 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { createCampaign, graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
 import type { FlowGraph, FlowNode } from '#flow/flow_graph'
-import { select, waitSaved } from '#tests/helpers/flow_canvas'
+import { openPanel, select, waitSaved } from '#tests/helpers/flow_canvas'
 import { capture } from '#tests/helpers/browser_pages'
 
 /** Places a node on row `row` of the canvas, so no card covers another. */
@@ -16,7 +16,7 @@ function placed(node: FlowNode, row: number): FlowNode {
   return { ...node, position: { x: 40 + (row % 2) * 240, y: 160 + row * 180 } }
 }
 
-/** A flow that updates the contact, calls a URL and sends on success. */
+/** Builds a flow that updates the contact, calls a URL and sends on success. */
 function actionsFlow(listName: string): FlowGraph {
   return {
     nodes: [
@@ -80,14 +80,7 @@ test.group('Contact action nodes in the flow editor', () => {
       for (const width of [1280, 390]) {
         await page.setViewportSize({ width, height: width < 500 ? 844 : 900 })
         for (const [nodeId, title] of Object.entries(titles[locale])) {
-          await select(page, nodeId)
-          const panel = page.locator('[data-test-id="flow-panel"]')
-          assert.equal(await panel.locator('[data-test-id="flow-panel-title"]').innerText(), title)
-          const widths = await panel.evaluate((element) => ({
-            content: element.scrollWidth,
-            box: element.clientWidth,
-          }))
-          assert.isAtMost(widths.content, widths.box, `${nodeId} panel overflows at ${width}`)
+          const panel = await openPanel(page, assert, { nodeId, title, width })
           if (nodeId === 'tag') {
             // The version 1 list name opens as the list picked by id.
             const list = panel.locator('[data-test-id="field-listId-input"]')

@@ -9,6 +9,7 @@ import type { FlowGraph, FlowNode } from '#flow/flow_graph'
 import {
   connectPorts,
   dropNode,
+  openPanel,
   select,
   tidy,
   waitSaved,
@@ -47,7 +48,7 @@ function placed(node: FlowNode, row: number): FlowNode {
   return { ...node, position: { x: 40 + (row % 2) * 240, y: 160 + row * 180 } }
 }
 
-/** A flow with one node of each logic type, for looking at their forms. */
+/** Builds a flow with one node of each logic type, for looking at their forms. */
 function logicFlow(): FlowGraph {
   return {
     nodes: [
@@ -161,14 +162,7 @@ test.group('Logic nodes in the flow editor', () => {
       for (const width of [1280, 390]) {
         await page.setViewportSize({ width, height: width < 500 ? 844 : 900 })
         for (const [nodeId, title] of Object.entries(titles[locale])) {
-          await select(page, nodeId)
-          const panel = page.locator('[data-test-id="flow-panel"]')
-          assert.equal(await panel.locator('[data-test-id="flow-panel-title"]').innerText(), title)
-          const widths = await panel.evaluate((element) => ({
-            content: element.scrollWidth,
-            box: element.clientWidth,
-          }))
-          assert.isAtMost(widths.content, widths.box, `${nodeId} panel overflows at ${width}`)
+          const panel = await openPanel(page, assert, { nodeId, title, width })
           const card = page.locator(`[data-test-id="flow-node-${nodeId}"] .flow-node-subtitle`)
           if (summaries[locale][nodeId]) {
             assert.equal(await card.innerText(), summaries[locale][nodeId])

@@ -150,6 +150,13 @@ export async function storeMessages(tenantId: number, messages: StoredMessage[])
   for (const message of messages) {
     sequence += 1
     const at = new Date(message.at)
+    const failed = message.sent === false
+    let status = 'sent'
+    if (message.direction === 'in') {
+      status = 'received'
+    } else if (failed) {
+      status = 'failed'
+    }
     await db.table('messages').insert({
       tenant_id: tenantId,
       direction: message.direction,
@@ -159,9 +166,9 @@ export async function storeMessages(tenantId: number, messages: StoredMessage[])
       provider_message_id: `history-${sequence}`,
       address: '+5511990000000',
       body: 'Oi',
-      status: message.direction === 'in' ? 'received' : message.sent === false ? 'failed' : 'sent',
-      sent_at: message.direction === 'out' && message.sent !== false ? at : null,
-      failed_at: message.sent === false ? at : null,
+      status,
+      sent_at: message.direction === 'out' && !failed ? at : null,
+      failed_at: failed ? at : null,
       received_at: message.direction === 'in' ? at : null,
       created_at: at,
     })

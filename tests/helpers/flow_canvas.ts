@@ -1,4 +1,5 @@
 import type { Page } from 'playwright'
+import type { Assert } from '@japa/assert'
 
 /**
  * Steps on the flow editor's canvas done with the mouse and keyboard, as a
@@ -75,6 +76,30 @@ export async function waitSaved(page: Page) {
 
 export async function select(page: Page, nodeId: string) {
   await page.locator(`[data-test-id="flow-node-${nodeId}"] .flow-node-head`).click()
+}
+
+/**
+ * Selects a node and checks its side panel: the title, and that the form
+ * fits the panel's width at `width` px. Returns the panel.
+ */
+export async function openPanel(
+  page: Page,
+  assert: Assert,
+  options: { nodeId: string; title: string; width: number }
+) {
+  await select(page, options.nodeId)
+  const panel = page.locator('[data-test-id="flow-panel"]')
+  assert.equal(await panel.locator('[data-test-id="flow-panel-title"]').innerText(), options.title)
+  const widths = await panel.evaluate((element) => ({
+    content: element.scrollWidth,
+    box: element.clientWidth,
+  }))
+  assert.isAtMost(
+    widths.content,
+    widths.box,
+    `${options.nodeId} panel overflows at ${options.width}`
+  )
+  return panel
 }
 
 export async function writeMessage(page: Page, nodeId: string, text: string) {

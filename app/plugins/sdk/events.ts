@@ -48,7 +48,7 @@ export interface ValueChange<Value> {
 }
 
 /**
- * What a change did to a contact. Only what differs is listed: an attribute
+ * Changes made to a contact. Only what differs is listed: an attribute
  * or field saved with its old value is left out, and so are the tags and
  * lists of the contact that stayed.
  */

@@ -240,7 +240,7 @@ export interface InstanceFormField extends BaseFormField {
 export interface ContactFieldFormField extends BaseFormField {
   kind: 'contact-field'
   /**
-   * Which fields are offered: `all`, or only the tenant's `custom` fields
+   * Fields offered: `all`, or only the tenant's `custom` fields
    * (the ones `ContactUpdate.fields` can set). @default 'all'
    */
   include?: 'all' | 'custom'

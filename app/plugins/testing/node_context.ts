@@ -25,7 +25,7 @@ export interface NodeContextOptions<Config> {
   sendOutcome?: SendOutcome
   contactFields?: Record<string, unknown>
   /**
-   * What `contact.update` resolves with, playing the engine's part.
+   * Result that `contact.update` resolves with, playing the engine's part.
    *
    * @default `{ status: 'updated' }`
    */

@@ -27,7 +27,7 @@ export interface ContactSnapshot {
 }
 
 /**
- * Who or what changed a contact. `campaignId` and `journeyId` are set for
+ * Origin of a contact change. `campaignId` and `journeyId` are set for
  * `flow`, `userId` for a member's form.
  */
 export interface ContactUpdateOrigin {

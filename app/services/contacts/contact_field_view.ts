@@ -8,11 +8,11 @@ import { currentTenantId, runInTenant } from '#tenancy/tenant_context'
 
 /**
  * The contact as node executors see it (`NodeContact.fields`): standard
- * attributes and typed custom field values, and what the validator tells
- * node types about them.
+ * attributes and typed custom field values, and the field types the
+ * validator passes to node types.
  */
 
-/** Every field name a node type may read, with its type, for the current tenant. */
+/** Lists every field name a node type may read, with its type, for the current tenant. */
 export async function contactFieldTypes() {
   const fields = await CustomField.query().select('key', 'type')
   const types = new Map<string, ContactFieldType>(fields.map((field) => [field.key, field.type]))

@@ -3,14 +3,14 @@ import { lookup } from 'node:dns/promises'
 import { Exception } from '@adonisjs/core/exceptions'
 import { isBlockedAddress } from '#services/network/blocked_addresses'
 
-/** Why a URL was rejected as a target of an outgoing request. */
+/** Reason a URL was rejected as a target of an outgoing request. */
 export type HttpTargetProblem =
   'invalid_url' | 'scheme' | 'credentials' | 'unresolvable' | 'blocked_address'
 
 /**
  * Raised for a URL that a tenant entered and the install does not let
  * requests reach: a bad scheme, credentials in the URL, or a host that is
- * or resolves to a blocked address. `detail` says what to change.
+ * or resolves to a blocked address. `detail` names what to change.
  */
 export class HttpTargetRejectedError extends Exception {
   static code = 'E_HTTP_TARGET_REJECTED'

@@ -1,7 +1,7 @@
 import type { HttpTargetProblem } from '#services/network/http_targets'
 
 /**
- * Why an HTTP request got no usable response, as a word pages translate
+ * Reason an HTTP request got no usable response, as a word pages translate
  * (the webhooks' delivery log, the HTTP request step). The raw error text
  * stays beside it for the developer of the receiving system.
  */

@@ -24,7 +24,10 @@ export const TABLE_STAGES = [
 /** Figures of one report row by stage; a stage without a figure reads as zero. */
 export type Counts = { [stage in (typeof FUNNEL_STAGES)[number] | 'queued' | 'received']?: number }
 
-/** What the range form shows besides the range: the days as typed, the translated errors by field, the quick choices. */
+/**
+ * State of the range form besides the range: the days as typed, the
+ * translated errors by field and the quick choices.
+ */
 export interface RangeForm {
   input: { from: string; to: string }
   errors: Partial<Record<'from' | 'to', string>>

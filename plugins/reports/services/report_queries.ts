@@ -257,7 +257,7 @@ export interface FailureReason {
 
 /**
  * Counts a campaign's failures by failure code, most first. The funnel's
- * `failed` count also holds failures counted before the reports stored
+ * `failed` count also contains failures counted before the reports stored
  * their codes, so the part of `failedTotal` no code covers is a row with
  * `code` `null`, and the rows always add up to the funnel.
  */

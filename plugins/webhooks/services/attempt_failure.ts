@@ -1,7 +1,7 @@
 import { failureOfErrorCode, type RequestFailure } from '#sdk'
 
 /**
- * Why an attempt got no usable response, in a word the delivery log
+ * Reason an attempt got no usable response, as a word the delivery log
  * translates (`webhooks.failures.*`).
  */
 export type AttemptFailure = RequestFailure

@@ -19,7 +19,7 @@ function chosenFieldType(
   return contactFields.find((choice) => choice.key === key)?.type
 }
 
-/** The options a select offers beside these sibling values: all, or those of the chosen field's type. */
+/** Returns the options a select offers beside these sibling values: all, or those of the chosen field's type. */
 export function offeredOptions(
   field: PaletteField,
   siblings: Values,
