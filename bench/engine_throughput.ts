@@ -48,6 +48,8 @@ const { startChannelsRole } = await import('#tests/helpers/channels')
 const { startCampaign, startWorkerRole, waitForCampaignState } =
   await import('#tests/helpers/engine')
 const { startNode } = await import('#tests/helpers/processes')
+const { keepSqliteStatistics } = await import('#services/database/sqlite_statistics')
+const { default: logger } = await import('@adonisjs/core/services/logger')
 const { Session } = await import('node:inspector/promises')
 const { writeFile } = await import('node:fs/promises')
 
@@ -82,7 +84,15 @@ async function startWorkerProcess() {
 async function startWorkers() {
   if (WORKER_PROCESSES === 0) {
     const role = await startWorkerRole()
-    return { pids: [] as number[], stop: () => role.stop() }
+    // As a process of the product does, keep SQLite's statistics current.
+    const stopStatistics = keepSqliteStatistics(logger)
+    return {
+      pids: [] as number[],
+      stop: () => {
+        stopStatistics()
+        return role.stop()
+      },
+    }
   }
   const children = await Promise.all(
     Array.from({ length: WORKER_PROCESSES }, () => startWorkerProcess())

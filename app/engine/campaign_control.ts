@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq'
 import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
-import Journey from '#models/journey'
+import Journey, { OPEN_JOURNEY_STATES } from '#models/journey'
 import { sqlTime } from '#services/channels/sql_time'
 import { engineNow } from '#engine/clock'
 import { ensureJourneyJob } from '#engine/journey_transitions'
@@ -93,7 +93,7 @@ export async function cancelCampaignJourneys(tenantId: number, campaignId: numbe
     const ids = await db
       .from('journeys')
       .where('campaign_id', campaignId)
-      .whereNot('state', 'ended')
+      .whereIn('state', OPEN_JOURNEY_STATES)
       .limit(CONTROL_BATCH)
       .select('id')
     if (ids.length === 0) {

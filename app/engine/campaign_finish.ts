@@ -2,6 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import logger from '@adonisjs/core/services/logger'
 import { KeyedBatcher } from '#plugins/sdk/batching'
 import { finishCampaign } from '#services/campaigns/campaign_states'
+import { OPEN_JOURNEY_STATES } from '#models/journey'
 
 /**
  * Concurrent finish checks of one campaign, run as one. A check starts
@@ -29,7 +30,7 @@ async function finishIfDone(tenantId: number, campaignId: number) {
     .where('campaign_id', campaignId)
     .whereNotNull('enrollment_finished_at')
     .whereNotExists((open) =>
-      open.from('journeys').where('campaign_id', campaignId).whereNot('state', 'ended')
+      open.from('journeys').where('campaign_id', campaignId).whereIn('state', OPEN_JOURNEY_STATES)
     )
     .select('campaign_id')
     .first()

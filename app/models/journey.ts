@@ -18,6 +18,18 @@ import { jsonColumn } from '#models/json_column'
 export type JourneyState = 'active' | 'waiting' | 'awaiting_reply' | 'sending' | 'ended'
 
 /**
+ * The states of a journey that has not ended. Queries for a campaign's
+ * open journeys list them, so the `(campaign_id, state)` index reads those
+ * journeys only, where `state <> 'ended'` would walk the ended ones too.
+ */
+export const OPEN_JOURNEY_STATES: JourneyState[] = [
+  'active',
+  'waiting',
+  'awaiting_reply',
+  'sending',
+]
+
+/**
  * One contact walking one published flow version of one campaign. Unique
  * per campaign and contact, so enrolling twice never makes a second one.
  * `step` counts the nodes the journey ran, from 1; every job of the journey

@@ -8,6 +8,7 @@ import { ChannelsRole } from '#processes/channels_role'
 import { closeQueues } from '#queues/queue_factory'
 import { closeRedisConnections } from '#queues/redis_connection'
 import { syncJobSchedulers } from '#plugins/plugin_schedules'
+import { keepSqliteStatistics } from '#services/database/sqlite_statistics'
 
 export type ProcessRoleName = 'web' | 'worker' | 'channels'
 
@@ -62,9 +63,11 @@ export async function startRoles(app: ApplicationService, roles: ProcessRoleName
   }
 
   const heartbeat = startHeartbeat(roles.filter((role) => role !== 'web'))
+  const stopStatistics = keepSqliteStatistics(logger)
 
   app.terminating(async () => {
     clearInterval(heartbeat)
+    stopStatistics()
     for (const role of started.reverse()) {
       await role.stop()
     }
@@ -102,7 +105,12 @@ export async function startExtraRoles(app: ApplicationService) {
   if (extra.length > 0) {
     await startRoles(app, extra)
   } else {
-    app.terminating(closeRedisUsers)
+    const logger = await app.container.make('logger')
+    const stopStatistics = keepSqliteStatistics(logger)
+    app.terminating(async () => {
+      stopStatistics()
+      await closeRedisUsers()
+    })
   }
 }
 

@@ -81,3 +81,26 @@ export function useSqliteServer(
 
   return { demoLoginFile, withServerOutput }
 }
+
+/**
+ * Opens a fresh SQLite file as the Lucid connection `connection` for the
+ * tests of `group`, with the core's migrations configured but not run.
+ * After the group it closes the connection and deletes the files.
+ */
+export function useSqliteFile(group: Group, connection: string) {
+  const file = app.tmpPath(`${connection}-${process.pid}.sqlite3`)
+  group.setup(() => {
+    db.manager.add(connection, {
+      client: 'better-sqlite3',
+      connection: { filename: file },
+      useNullAsDefault: true,
+      migrations: { naturalSort: true, paths: ['database/migrations'] },
+    })
+    return async () => {
+      await db.manager.close(connection)
+      for (const suffix of ['', '-wal', '-shm']) {
+        await rm(`${file}${suffix}`, { force: true })
+      }
+    }
+  })
+}

@@ -41,7 +41,7 @@ export default class ApiCampaignsController {
    */
   async progress({ params }: HttpContext) {
     const campaign = await Campaign.findOrFail(params.id)
-    const progress = (await storedProgress(campaign.id)) ?? (await computeProgress(campaign.id))
+    const progress = (await storedProgress(campaign.id)) ?? (await computeProgress(campaign))
     return { data: { campaignId: campaign.id, state: campaign.state, ...progress } }
   }
 

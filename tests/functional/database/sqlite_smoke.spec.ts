@@ -1,5 +1,4 @@
 import { test } from '@japa/runner'
-import { rm } from 'node:fs/promises'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import { MigrationRunner } from '@adonisjs/lucid/migration'
@@ -7,6 +6,7 @@ import Tenant from '#models/tenant'
 import User from '#models/user'
 import Membership from '#models/membership'
 import { runInTenant } from '#tenancy/tenant_context'
+import { useSqliteFile } from '#tests/helpers/sqlite_server'
 
 const CONNECTION = 'sqlite_smoke'
 
@@ -15,22 +15,7 @@ const CONNECTION = 'sqlite_smoke'
  * them on a fresh SQLite file, uses the models there, and rolls them back.
  */
 test.group('SQLite migrations', (group) => {
-  const file = app.tmpPath(`sqlite-smoke-${process.pid}.sqlite3`)
-
-  group.setup(async () => {
-    db.manager.add(CONNECTION, {
-      client: 'better-sqlite3',
-      connection: { filename: file },
-      useNullAsDefault: true,
-      migrations: { naturalSort: true, paths: ['database/migrations'] },
-    })
-    return async () => {
-      await db.manager.close(CONNECTION)
-      await rm(file, { force: true })
-      await rm(`${file}-wal`, { force: true })
-      await rm(`${file}-shm`, { force: true })
-    }
-  })
+  useSqliteFile(group, CONNECTION)
 
   test('migrations run, models work, rollback empties', async ({ assert }) => {
     const up = new MigrationRunner(db, app, { direction: 'up', connectionName: CONNECTION })

@@ -145,7 +145,7 @@ test.group('Engine campaign control', (group) => {
     // Rates change with time; the stored counts are the ones computed now.
     assert.deepEqual(
       { nodes: progress.nodes, totals: progress.totals, held: progress.held },
-      await computeProgress(campaign.id)
+      await computeProgress(campaign)
     )
     assert.deepEqual(progress.totals, {
       enrolled: audience,

@@ -174,7 +174,7 @@ test.group('Engine sending', (group) => {
       assert.equal(failure.node_id, 'hello')
       assert.include(failure.reason, `template ${deleted.id} not found`)
     }
-    const progress = await runInTenant(tenant.id, () => computeProgress(orphaned.id))
+    const progress = await runInTenant(tenant.id, () => computeProgress(orphaned))
     assert.equal(progress.totals.failed, 2)
     assert.equal(progress.totals.sent, 0)
     await waitFor(async () => {

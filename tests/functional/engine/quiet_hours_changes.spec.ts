@@ -108,7 +108,7 @@ async function queuedSlots(campaign: Campaign, instanceId: number) {
 }
 
 function progressOf(campaign: Campaign) {
-  return runInTenant(campaign.tenantId, () => computeProgress(campaign.id))
+  return runInTenant(campaign.tenantId, () => computeProgress(campaign))
 }
 
 /** Asserts that consecutive slots lie at least one pace interval apart. */

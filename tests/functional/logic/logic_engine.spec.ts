@@ -168,7 +168,7 @@ test.group('Logic nodes engine', (group) => {
     assert.isAbove(bought, 0, 'no journey took path A')
     assert.isBelow(bought, 40, 'no journey took path B')
 
-    const progress = await runInTenant(tenant.id, () => computeProgress(campaign.id))
+    const progress = await runInTenant(tenant.id, () => computeProgress(campaign))
     assert.equal(progress.nodes.bought?.goals, bought)
     assert.equal(progress.nodes.left?.goals, 40 - bought)
     assert.equal(progress.nodes.ab.ports.a, bought)

@@ -108,7 +108,7 @@ test.group('Reports cancelled sends', (group) => {
     assert.equal(sent + stopped, AUDIENCE)
 
     // The campaign's figures: its progress totals, the campaign list and the messages page.
-    const progress = await runInTenant(tenant.id, () => computeProgress(campaign.id))
+    const progress = await runInTenant(tenant.id, () => computeProgress(campaign))
     assert.equal(progress.totals.cancelled, stopped)
     assert.equal(progress.totals.failed, 0)
     assert.equal(progress.totals.sent, sent)

@@ -52,7 +52,7 @@ test.group('Reports step failures', (group) => {
     }, 'the stored progress to count the failure')
 
     // The campaign's figures: its progress totals and its messages page.
-    const progress = await runInTenant(tenant.id, () => computeProgress(campaign.id))
+    const progress = await runInTenant(tenant.id, () => computeProgress(campaign))
     assert.equal(progress.totals.failed, 1)
     const messagesPage = await client
       .get(`/campaigns/${campaign.id}/messages`)
