@@ -116,6 +116,26 @@ async function runEnrollingProcess(campaignId: number, userId: number) {
   })
 }
 
+/**
+ * Publishes the enrolled campaign's progress three times and prints the
+ * mean cost and the spacing between publications that cost gives.
+ */
+async function measureProgressPublication(campaign: { id: number; tenantId: number }) {
+  const { runInTenant } = await import('#tenancy/tenant_context')
+  const { progressSpacing, publishProgress, recordPublicationCost } =
+    await import('#engine/campaign_progress')
+  let totalMs = 0
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now()
+    await runInTenant(campaign.tenantId, () => publishProgress(campaign.tenantId, campaign.id))
+    totalMs += performance.now() - started
+  }
+  recordPublicationCost(campaign.id, totalMs / 3)
+  console.log(
+    `progress publication: ${(totalMs / 3).toFixed(0)} ms, next one after ${progressSpacing(campaign.id)} ms`
+  )
+}
+
 async function seedAndMeasure() {
   const app = await bootApp()
   const { default: db } = await import('@adonisjs/lucid/services/db')
@@ -146,6 +166,7 @@ async function seedAndMeasure() {
     .count('* as total')
   const queued = await getQueue(JOURNEY_QUEUE).getWaitingCount()
   console.log(`journeys: ${Number(total)}, first steps queued: ${queued}`)
+  await measureProgressPublication(campaign)
 
   await getQueue(JOURNEY_QUEUE).obliterate({ force: true })
   await shutdown(app)

@@ -32,24 +32,62 @@ export const GOAL_REASON = 'goal'
 export const PROGRESS_INTERVAL_MS = 500
 
 /**
+ * Largest share of a process's time that one campaign's progress
+ * publications may take. The counts read every journey and message of
+ * the campaign. For a campaign of a million contacts a publication takes
+ * a large part of a second, so two a second would keep the database busy
+ * with little else.
+ */
+const MAX_PUBLICATION_SHARE = 0.1
+
+/** Campaigns whose publication cost this process remembers, at most. */
+const REMEMBERED_COSTS = 1000
+
+/** How long the last publication of each campaign took in this process, in milliseconds. */
+const publicationCosts = new Map<number, number>()
+
+/** Records how long a publication of the campaign's progress took, in milliseconds. */
+export function recordPublicationCost(campaignId: number, ms: number) {
+  publicationCosts.delete(campaignId)
+  publicationCosts.set(campaignId, ms)
+  if (publicationCosts.size > REMEMBERED_COSTS) {
+    publicationCosts.delete(publicationCosts.keys().next().value!)
+  }
+}
+
+/**
+ * Returns the time between two publications of the campaign's progress,
+ * in milliseconds: PROGRESS_INTERVAL_MS, or more when the last one took
+ * more than MAX_PUBLICATION_SHARE of it. It is a multiple of
+ * PROGRESS_INTERVAL_MS, so a small change of cost keeps the same intervals.
+ */
+export function progressSpacing(campaignId: number) {
+  const cost = publicationCosts.get(campaignId) ?? 0
+  const intervals = Math.ceil(cost / MAX_PUBLICATION_SHARE / PROGRESS_INTERVAL_MS)
+  return Math.max(1, intervals) * PROGRESS_INTERVAL_MS
+}
+
+/**
  * The last interval this process requested per campaign: the job of an
  * interval is added once, not once per journey change in it.
  */
-const requestedIntervals = new Map<number, number>()
+const requestedIntervals = new Map<number, string>()
 
 /**
  * Asks for the campaign's progress to be computed, stored and broadcast
- * within PROGRESS_INTERVAL_MS. Requests of one interval share one job, by
- * its job id, and that job runs after the interval ends, so it reads every
- * change requested in it. A fixed id per campaign would lose the request
- * that arrives while the previous job runs (BullMQ ignores an id that is
- * still active), and the stored figures would stay behind. Failures are
- * logged: progress is refreshed by the next request.
+ * within its spacing (see `progressSpacing`). Requests of one interval
+ * share one job, by its job id, and that job runs after the interval
+ * ends, so it reads every change requested in it. A fixed id per campaign
+ * would lose the request that arrives while the previous job runs (BullMQ
+ * ignores an id that is still active), and the stored figures would stay
+ * behind. Failures are logged: progress is refreshed by the next request.
  */
 export function requestProgress(tenantId: number, campaignId: number) {
-  // NOTE: jobs of consecutive intervals run about PROGRESS_INTERVAL_MS apart; one that
-  // takes longer than that could store its older figures after the newer ones.
-  const interval = Math.floor(Date.now() / PROGRESS_INTERVAL_MS)
+  // NOTE: jobs of consecutive intervals run one spacing apart, at least ten times the last
+  // publication's cost. A publication far slower than the one before could still store its
+  // older figures after the newer ones.
+  const spacing = progressSpacing(campaignId)
+  const interval = `${spacing}-${Math.floor(Date.now() / spacing)}`
   if (requestedIntervals.get(campaignId) === interval) {
     return
   }
@@ -60,7 +98,7 @@ export function requestProgress(tenantId: number, campaignId: number) {
       { tenantId, campaignId },
       {
         jobId: `progress-${campaignId}-${interval}`,
-        delay: PROGRESS_INTERVAL_MS,
+        delay: spacing,
         removeOnComplete: true,
         removeOnFail: true,
       }
@@ -154,7 +192,7 @@ export async function computeProgress(
 async function countStatuses(tenantId: number, campaignId: number) {
   const rows = await db
     .from('messages')
-    // The tenant leads the messages' campaign index; without it the count reads the whole table.
+    // The tenant leads the messages' campaign index. Without it the count reads the whole table.
     .where('tenant_id', tenantId)
     .where('campaign_id', campaignId)
     .where('direction', 'out')

@@ -4,7 +4,7 @@ import { CONTROL_QUEUE, PROGRESS_QUEUE } from '#engine/engine_queues'
 import { enrollCampaign, type EnrollmentJobData } from '#engine/enrollment'
 import { cancelCampaignJourneys, resumeCampaignJourneys } from '#engine/campaign_control'
 import { routeReply } from '#engine/reply_router'
-import { publishProgress } from '#engine/campaign_progress'
+import { publishProgress, recordPublicationCost } from '#engine/campaign_progress'
 import { reevaluateQuietHolds, type QuietHoursChange } from '#engine/quiet_reevaluation'
 
 interface CampaignJobData {
@@ -62,7 +62,9 @@ export const progressJob = defineJob<CampaignJobData>({
   concurrency: 5,
   handle: ({ data }) =>
     runInTenant(data.tenantId, async () => {
+      const started = performance.now()
       await publishProgress(data.tenantId, data.campaignId)
+      recordPublicationCost(data.campaignId, performance.now() - started)
       return 'published'
     }),
 })

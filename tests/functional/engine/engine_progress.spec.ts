@@ -3,7 +3,15 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { applyAction } from '#services/campaigns/campaign_states'
 import { paceSendsPerMinute, type PaceSettings } from '#engine/pacing'
 import { etaSecondsAt } from '#engine/progress_rates'
-import { PROGRESS_INTERVAL_MS, storedProgress } from '#engine/campaign_progress'
+import {
+  PROGRESS_INTERVAL_MS,
+  progressSpacing,
+  recordPublicationCost,
+  requestProgress,
+  storedProgress,
+} from '#engine/campaign_progress'
+import { PROGRESS_QUEUE } from '#engine/engine_queues'
+import { getQueue } from '#queues/queue_factory'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { pairedSandbox, sandboxSendCount, waitFor } from '#tests/helpers/channels'
 import {
@@ -51,6 +59,35 @@ test.group('Engine progress rates', () => {
       1
     )
     assert.equal(paceSendsPerMinute(pace({ dailyCap: 720 })), 0.5)
+  })
+
+  test('slow publications are spaced out', ({ assert }) => {
+    const campaignId = 900_001
+    assert.equal(progressSpacing(campaignId), PROGRESS_INTERVAL_MS)
+    recordPublicationCost(campaignId, 20)
+    assert.equal(progressSpacing(campaignId), PROGRESS_INTERVAL_MS)
+    // 120 ms takes more than a tenth of half a second: the next publication waits 1.5 s.
+    recordPublicationCost(campaignId, 120)
+    assert.equal(progressSpacing(campaignId), 3 * PROGRESS_INTERVAL_MS)
+    recordPublicationCost(campaignId, 800)
+    assert.equal(progressSpacing(campaignId), 16 * PROGRESS_INTERVAL_MS)
+    recordPublicationCost(campaignId, 10)
+    assert.equal(progressSpacing(campaignId), PROGRESS_INTERVAL_MS)
+    assert.equal(progressSpacing(campaignId + 1), PROGRESS_INTERVAL_MS)
+  })
+
+  test('slow campaign requests a later publication', async ({ assert }) => {
+    const campaignId = 900_101
+    recordPublicationCost(campaignId, 300)
+    requestProgress(1, campaignId)
+    const queue = getQueue(PROGRESS_QUEUE)
+    const job = await waitFor(async () => {
+      const delayed = await queue.getDelayed()
+      return delayed.find((candidate) => candidate.data.campaignId === campaignId) ?? null
+    }, 'the progress job')
+    await job.remove()
+    assert.equal(job.opts.delay, 3000)
+    assert.match(job.id!, /^progress-900101-3000-\d+$/)
   })
 
   test('time left from the rate', ({ assert }) => {
