@@ -8,7 +8,7 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { createCampaign, graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
 import type { FlowGraph, FlowNode } from '#flow/flow_graph'
-import { openPanel, select, waitSaved } from '#tests/helpers/flow_canvas'
+import { openPanel, select, waitReadyToPublish, waitSaved } from '#tests/helpers/flow_canvas'
 import { capture } from '#tests/helpers/browser_pages'
 
 /** Places a node on row `row` of the canvas, so no card covers another. */
@@ -106,10 +106,7 @@ test.group('Contact action nodes in the flow editor', () => {
     assert.equal(await card.innerText(), '+cliente −lead · Plano · VIP')
     await waitSaved(page)
 
-    await page
-      .locator('[data-test-id="flow-problems"]')
-      .getByText('The flow is ready to publish.')
-      .waitFor()
+    await waitReadyToPublish(page)
     await page.locator('[data-test-id="flow-publish"]').click()
     await page
       .locator('[data-test-id="flow-notice"]')

@@ -15,6 +15,7 @@ import {
   nodeIdsOfType,
   select,
   tidy,
+  waitReadyToPublish,
   waitSaved,
   writeMessage,
 } from '#tests/helpers/flow_canvas'
@@ -98,10 +99,7 @@ test.group('Flow editor building', () => {
       await writeMessage(page, send, text)
     }
     await waitSaved(page)
-    await page
-      .locator('[data-test-id="flow-problems"]')
-      .getByText('The flow is ready to publish.')
-      .waitFor()
+    await waitReadyToPublish(page)
 
     await page.locator('[data-test-id="flow-publish"]').click()
     await page

@@ -12,6 +12,7 @@ import {
   openPanel,
   select,
   tidy,
+  waitReadyToPublish,
   waitSaved,
   writeMessage,
 } from '#tests/helpers/flow_canvas'
@@ -119,10 +120,7 @@ test.group('Logic nodes in the flow editor', () => {
       await writeMessage(page, send, text)
     }
     await waitSaved(page)
-    await page
-      .locator('[data-test-id="flow-problems"]')
-      .getByText('The flow is ready to publish.')
-      .waitFor()
+    await waitReadyToPublish(page)
     await page.locator('[data-test-id="flow-publish"]').click()
     await page
       .locator('[data-test-id="flow-notice"]')

@@ -33,8 +33,28 @@ export async function dropNode(page: Page, type: string) {
   return added
 }
 
+/**
+ * Waits until the canvas stops moving: the view and every step keep their
+ * place from one frame to the next. A drag measured while the view still
+ * moves, as after a selection centres its step, would miss its target.
+ */
+export async function waitCanvasStill(page: Page) {
+  await page.waitForFunction(() => {
+    const placeOf = () => {
+      const pane = document.querySelector<HTMLElement>('.vue-flow__transformationpane')
+      const steps = Array.from(document.querySelectorAll<HTMLElement>('.vue-flow__node'))
+      return [pane?.style.transform, ...steps.map((step) => step.style.transform)].join(';')
+    }
+    const before = placeOf()
+    return new Promise<boolean>((resolve) => {
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(placeOf() === before)))
+    })
+  })
+}
+
 /** Drags from a node's output port to another node's input with the mouse, as a person does. */
 export async function connectPorts(page: Page, source: string, port: string, target: string) {
+  await waitCanvasStill(page)
   const from = (await page.locator(`[data-test-id="flow-handle-${source}-${port}"]`).boundingBox())!
   const to = (await page
     .locator(`[data-test-id="flow-node-${target}"] .flow-handle-in`)
@@ -52,6 +72,7 @@ export async function dropPortAt(
   port: string,
   point: { x: number; y: number }
 ) {
+  await waitCanvasStill(page)
   const from = (await page.locator(`[data-test-id="flow-handle-${source}-${port}"]`).boundingBox())!
   await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2)
   await page.mouse.down()
@@ -65,9 +86,27 @@ export async function nodeCenter(page: Page, nodeId: string) {
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 }
 }
 
+/** Clicks Tidy and waits until its layout is applied and the canvas is still. */
 export async function tidy(page: Page) {
   await page.locator('[data-test-id="flow-tidy"]').click()
-  await page.waitForTimeout(150)
+  await page.locator('[data-test-id="flow-tidy"][aria-busy="false"]').waitFor()
+  await waitCanvasStill(page)
+}
+
+/**
+ * Waits until the problems list shows that the flow is ready to publish.
+ * On timeout it fails with the problems the list shows instead.
+ */
+export async function waitReadyToPublish(page: Page) {
+  const problems = page.locator('[data-test-id="flow-problems"]')
+  try {
+    await problems.getByText('The flow is ready to publish.').waitFor()
+  } catch (error) {
+    const listed = await problems.innerText().catch(() => 'no problems list')
+    throw new Error(`the flow is not ready to publish, and the editor lists: ${listed}`, {
+      cause: error,
+    })
+  }
 }
 
 export async function waitSaved(page: Page) {

@@ -1,7 +1,10 @@
 import { test } from '@japa/runner'
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import db from '@adonisjs/lucid/services/db'
 import type { FlowGraph } from '#flow/flow_graph'
+import CustomField from '#models/custom_field'
+import { runInTenant } from '#tenancy/tenant_context'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
 import { pairedSandbox } from '#tests/helpers/channels'
@@ -74,12 +77,20 @@ function httpFlow(config: Record<string, unknown>): FlowGraph {
   }
 }
 
-/** Runs a one-contact campaign of `httpFlow(config)` and returns the text of the message it sent. */
-async function runCall(config: Record<string, unknown>) {
+/**
+ * Runs a one-contact campaign of `httpFlow(config)` and returns the text
+ * of the message it sent. `prepare` runs before the start, with the
+ * contact's tenant and id.
+ */
+async function runCall(
+  config: Record<string, unknown>,
+  prepare?: (tenantId: number, contactId: number) => Promise<void>
+) {
   const { tenant, owner } = await createTenantWithOwner()
   const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
   const phone = `+55119876520${String(Math.floor(Math.random() * 100)).padStart(2, '0')}`
   const { listId, contactIds } = await seedAudience(tenant.id, [{ phone, name: 'Ana Souza' }])
+  await prepare?.(tenant.id, contactIds[0])
   const campaign = await publishedCampaign(tenant.id, owner.id, httpFlow(config), {
     listIds: [listId],
     channelInstanceIds: [instance.id],
@@ -106,10 +117,21 @@ test.group('HTTP request step', (group) => {
       { id: 'item_1', name: 'greeting', value: 'Hi {{first_name}}, {{campaign.promo}}' },
     ]
 
-    const { campaign, journey, body, contactId, phone } = await runCall({
-      url: receiver.url,
-      extras,
-    })
+    const { campaign, journey, body, contactId, phone } = await runCall(
+      { url: receiver.url, extras },
+      async (tenantId, id) => {
+        const field = await runInTenant(tenantId, () =>
+          CustomField.create({ key: 'plan', label: 'Plan', type: 'text' })
+        )
+        await db.table('contact_field_values').insert({
+          tenant_id: tenantId,
+          contact_id: id,
+          custom_field_id: field.id,
+          text_value: 'Gold',
+        })
+        await db.table('contact_tags').insert({ tenant_id: tenantId, contact_id: id, name: 'vip' })
+      }
+    )
 
     assert.equal(body, 'Called')
     assert.lengthOf(receiver.calls, 1)
@@ -121,6 +143,8 @@ test.group('HTTP request step', (group) => {
     assert.equal(sent.contact.id, contactId)
     assert.equal(sent.contact.phone, phone)
     assert.equal(sent.contact.name, 'Ana Souza')
+    assert.equal(sent.contact.plan, 'Gold')
+    assert.deepEqual(sent.contact.tags, ['vip'])
     assert.equal(sent.campaignId, campaign.id)
     assert.equal(sent.journeyId, journey.id)
     assert.deepEqual(sent.extra, { greeting: 'Hi Ana, BF24' })
