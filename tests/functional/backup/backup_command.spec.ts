@@ -1,6 +1,6 @@
 import { test } from '@japa/runner'
 import { createHash } from 'node:crypto'
-import { readFile, rm } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import app from '@adonisjs/core/services/app'
 import Database from 'better-sqlite3'
@@ -94,6 +94,44 @@ for (const kind of ['sqlite', 'mysql'] as DatabaseKind[]) {
   })
 }
 
+test.group('Backup rotation', (group) => {
+  let install: TestInstall
+  const parent = app.tmpPath(`backups-rotation-${process.pid}`)
+
+  group.setup(async () => {
+    install = await createInstall('sqlite', 'backup_rotation')
+    await seedInstall(install)
+    return async () => {
+      await dropInstall(install)
+      await rm(parent, { recursive: true, force: true })
+    }
+  })
+
+  test('keep deletes the oldest backups', async ({ assert }) => {
+    const older = [
+      'disparador-backup-2020-01-01T00-00-00-000Z',
+      'disparador-backup-2021-06-30T12-00-00-000Z',
+    ]
+    const others = ['disparador-backup-2019-01-01T00-00-00-000Z.partial', 'notes']
+    for (const name of [...older, ...others]) {
+      await mkdir(join(parent, name), { recursive: true })
+    }
+
+    const result = await runAce(['backup', '--to', parent, '--keep', '2'], install.env)
+
+    assert.equal(result.code, 0, result.output)
+    const entries = await readdir(parent)
+    const left = entries.sort()
+    assert.notInclude(left, older[0])
+    assert.include(left, older[1])
+    assert.include(left, others[0], 'a partial folder was deleted')
+    assert.include(left, 'notes')
+    const complete = left.filter((name) => /^disparador-backup-.*Z$/.test(name))
+    assert.lengthOf(complete, 2)
+    assert.include(result.output, 'old backup deleted')
+  })
+})
+
 test.group('Backup command errors', () => {
   test('folder inside STORAGE_PATH is rejected', async ({ assert }) => {
     const storage = app.tmpPath(`backup-inside-${process.pid}`)
@@ -109,6 +147,23 @@ test.group('Backup command errors', () => {
     assert.equal(result.code, 1, result.output)
     assert.include(result.output, 'E_BACKUP_TARGET_INVALID')
     assert.include(result.output, 'Choose another folder with --to')
+  })
+
+  test('invalid keep count is named', async ({ assert }) => {
+    const parent = app.tmpPath(`backup-keep-zero-${process.pid}`)
+    const result = await runAce(['backup', '--to', parent, '--keep', '0'], {
+      DB_CONNECTION: 'sqlite',
+      SQLITE_PATH: app.tmpPath(`backup-keep-zero-${process.pid}.sqlite3`),
+      LOG_LEVEL: 'info',
+    })
+    const folders = await backupFolders(parent)
+    await rm(parent, { recursive: true, force: true })
+    await rm(app.tmpPath(`backup-keep-zero-${process.pid}.sqlite3`), { force: true })
+
+    assert.equal(result.code, 1, result.output)
+    assert.include(result.output, 'Invalid --keep value 0:')
+    assert.include(result.output, 'E_BACKUP_KEEP_INVALID')
+    assert.lengthOf(folders, 0)
   })
 
   test('missing dump program names what to install', async ({ assert }) => {
