@@ -34,7 +34,11 @@ test.group('Report ranges page', () => {
     await page.assertText('[data-test-id="funnel-sent"]', '2')
     await page.assertTextContains('[data-test-id="funnel-enrolled-unfiltered"]', 'Enrolled')
     assert.equal(await page.locator('[data-test-id="funnel-enrolled"]').count(), 0)
-    await page.assertTextContains('[data-test-id="failures-unfiltered"]', 'not filtered by date')
+    await page.assertText('[data-test-id="report-failures-E_NOT_ON_WHATSAPP"] td.number', '1')
+    assert.notInclude(
+      await page.locator('[data-test-id="report-failures-section"]').innerText(),
+      'not filtered'
+    )
     const exportHref = await page.locator('[data-test-id="export-daily"]').getAttribute('href')
     assert.include(exportHref, `to=${today}`)
     await capture(page, 'report-range-1280')
@@ -44,6 +48,10 @@ test.group('Report ranges page', () => {
     await page.locator('[data-test-id="range-apply"]').click()
     await page.waitForURL((url) => url.search === '?from=2020-01-01&to=2020-01-31')
     await page.assertText('[data-test-id="funnel-sent"]', '0')
+    await page.assertText(
+      '[data-test-id="report-failures-empty"]',
+      'No message of this campaign failed in these days.'
+    )
 
     const shared = await browserContext.newPage()
     await shared.goto(page.url())
@@ -55,6 +63,15 @@ test.group('Report ranges page', () => {
     await page.locator('[data-test-id="range-whole"]').click()
     await page.waitForURL((url) => url.search === '')
     await page.assertText('[data-test-id="funnel-sent"]', '2')
+
+    owner.locale = 'pt-BR'
+    await owner.save()
+    await page.goto(`${path}?from=${today}&to=${today}`)
+    await page.assertTextContains(
+      '[data-test-id="report-failures-E_NOT_ON_WHATSAPP"]',
+      'O número não está no WhatsApp.'
+    )
+    await capture(page, 'report-range-campaign-pt-1280')
   })
 
   test('range errors in both languages', async ({ visit, browserContext }) => {

@@ -84,17 +84,22 @@ export function useSqliteServer(
 
 /**
  * Opens a fresh SQLite file as the Lucid connection `connection` for the
- * tests of `group`, with the core's migrations configured but not run.
- * After the group it closes the connection and deletes the files.
+ * tests of `group`, with the migrations of `migrationPaths` (the core's by
+ * default) configured but not run. After the group it closes the
+ * connection and deletes the files.
  */
-export function useSqliteFile(group: Group, connection: string) {
+export function useSqliteFile(
+  group: Group,
+  connection: string,
+  migrationPaths = ['database/migrations']
+) {
   const file = app.tmpPath(`${connection}-${process.pid}.sqlite3`)
   group.setup(() => {
     db.manager.add(connection, {
       client: 'better-sqlite3',
       connection: { filename: file },
       useNullAsDefault: true,
-      migrations: { naturalSort: true, paths: ['database/migrations'] },
+      migrations: { naturalSort: true, paths: migrationPaths },
     })
     return async () => {
       await db.manager.close(connection)

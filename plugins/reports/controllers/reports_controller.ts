@@ -134,17 +134,15 @@ export default class ReportsController {
     const timeZone = await tenantTimeZone(tenantId)
     const { range, props } = readRange(ctx, timeZone)
     const scope = { tenantId, campaignId: campaign.id, range }
-    const [funnel, wholeRun, contacts, hourly, daily, instances, nodes] = await Promise.all([
+    const [funnel, contacts, hourly, daily, instances, nodes] = await Promise.all([
       campaignFunnel(tenantId, campaign.id, range),
-      range ? campaignFunnel(tenantId, campaign.id) : null,
       contactFigures(tenantId, campaign.id, range),
       volume(scope, 'hour'),
       volume(scope, 'day'),
       perInstance(scope),
       perNode(tenantId, campaign.id, range),
     ])
-    // The counts by failure code keep no dates, so they add up to the whole run's failures.
-    const failures = await failureReasons(tenantId, campaign.id, (wholeRun ?? funnel).failed)
+    const failures = await failureReasons(tenantId, campaign.id, funnel.failed, range)
     const stepNames = await campaignStepNames(
       tenantId,
       campaign.id,

@@ -9,8 +9,8 @@ import {
   type Transaction,
 } from './counter_store.js'
 import { readMessageStages } from './message_stages.js'
-import { addFailureReasons } from './failure_counting.js'
-import type { CountedStage, StageEvent } from './stages.js'
+import { addFailureReasons, type CountedFailure } from './failure_counting.js'
+import { DEFAULT_FAILURE_CODE, type CountedStage, type StageEvent } from './stages.js'
 import { tenantTimeZone } from './tenant_zones.js'
 
 interface FreshStages {
@@ -64,18 +64,21 @@ async function countMessages(tenantId: number, messageIds: number[]) {
       .filter((entry) => entry.events.length > 0)
     await setFlags(trx, fresh)
     await addToBuckets(trx, fresh, timeZone)
-    await addFailureReasons(trx, tenantId, failuresOf(fresh))
+    await addFailureReasons(trx, tenantId, failuresOf(fresh), timeZone)
   })
 }
 
-/** Lists the messages whose fresh stages include `failed`, by campaign and failure code. */
-function failuresOf(fresh: FreshStages[]) {
-  return fresh
-    .filter(({ events }) => events.some((event) => event.stage === 'failed'))
-    .map(({ message, failureCode }) => ({
-      campaignId: message.campaignId,
-      code: failureCode ?? 'E_SEND_FAILED',
-    }))
+/** Lists the failures among the fresh stages, with their campaign, failure code and time. */
+function failuresOf(fresh: FreshStages[]): CountedFailure[] {
+  return fresh.flatMap(({ message, events, failureCode }) => {
+    const failed = events.find((event) => event.stage === 'failed')
+    if (!failed) {
+      return []
+    }
+    return [
+      { campaignId: message.campaignId, code: failureCode ?? DEFAULT_FAILURE_CODE, at: failed.at },
+    ]
+  })
 }
 
 function readMarksForUpdate(trx: Transaction, messageIds: number[]) {

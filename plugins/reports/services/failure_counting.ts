@@ -1,4 +1,5 @@
 import type { StepFailedEvent } from '#sdk'
+import { dayBucket } from './bucket_keys.js'
 import { addToBuckets, inCountTransaction, type Transaction } from './counter_store.js'
 import { tenantTimeZone } from './tenant_zones.js'
 
@@ -7,33 +8,45 @@ export interface CountedFailure {
   /** `null` for a message outside campaigns. */
   campaignId: number | null
   code: string
+  /** Instant of the failure, the one its `failed` stage is counted at in the buckets. */
+  at: Date
 }
 
+/** Columns of the unique key of `reports_failures`, in index order. */
+const FAILURE_KEY = ['tenant_id', 'campaign_id', 'day', 'code']
+
 /**
- * Adds failures to the tenant's counts by campaign and failure code, with
- * one upsert per distinct pair, in key order so two transactions lock
- * shared rows in the same order.
+ * Adds failures to the tenant's counts by campaign, day and failure code,
+ * with one upsert per key, in key order so two transactions lock shared
+ * rows in the same order. The day is the failure's day bucket in
+ * `timeZone`, the one its `failed` stage is counted on, so the counts by
+ * code of a range of days add up to the range's `failed` count.
  */
 export async function addFailureReasons(
   trx: Transaction,
   tenantId: number,
-  failures: CountedFailure[]
+  failures: CountedFailure[],
+  timeZone: string
 ) {
-  const totals = new Map<string, { campaignId: number; code: string; failed: number }>()
+  const totals = new Map<
+    string,
+    { campaignId: number; day: string; code: string; failed: number }
+  >()
   for (const failure of failures) {
     const campaignId = failure.campaignId ?? 0
-    const key = `${String(campaignId).padStart(10, '0')}|${failure.code}`
-    const entry = totals.get(key) ?? { campaignId, code: failure.code, failed: 0 }
+    const day = dayBucket(failure.at, timeZone)
+    const key = `${String(campaignId).padStart(10, '0')}|${day}|${failure.code}`
+    const entry = totals.get(key) ?? { campaignId, day, code: failure.code, failed: 0 }
     entry.failed += 1
     totals.set(key, entry)
   }
 
   for (const key of [...totals.keys()].sort()) {
-    const { campaignId, code, failed } = totals.get(key)!
+    const { campaignId, day, code, failed } = totals.get(key)!
     await trx
       .table('reports_failures')
-      .insert({ tenant_id: tenantId, campaign_id: campaignId, code, failed })
-      .onConflict(['tenant_id', 'campaign_id', 'code'])
+      .insert({ tenant_id: tenantId, campaign_id: campaignId, day, code, failed })
+      .onConflict(FAILURE_KEY)
       .merge({ failed: trx.raw('?? + ?', ['failed', failed]) })
   }
 }
@@ -80,8 +93,11 @@ export async function countStepFailure(event: StepFailedEvent) {
       nodeId: event.nodeId,
     }
     await addToBuckets(trx, owner, [{ stage: 'failed', at }], timeZone)
-    await addFailureReasons(trx, event.tenantId, [
-      { campaignId: event.campaignId, code: event.code },
-    ])
+    await addFailureReasons(
+      trx,
+      event.tenantId,
+      [{ campaignId: event.campaignId, code: event.code, at }],
+      timeZone
+    )
   })
 }

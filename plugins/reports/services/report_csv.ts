@@ -144,22 +144,17 @@ function unfiltered(reader: CsvReader, header: string) {
   return `${header} (${reader.t('reports.not_filtered')})`
 }
 
-/**
- * CSV of a campaign's failures by reason: the code, its description and
- * the count. The counts by code keep no dates, so a ranged export still
- * contains the whole run and its count column says so.
- */
+/** CSV of a campaign's failures by reason in the scope's range: the code, its description and the count. */
 async function failuresCsv(reader: CsvReader, scope: Required<ReportScope>) {
-  const { tenantId, campaignId } = scope
-  const funnel = await campaignFunnel(tenantId, campaignId)
-  const reasons = await failureReasons(tenantId, campaignId, funnel.failed)
-  const failed = reader.t('reports.stages.failed')
+  const { tenantId, campaignId, range } = scope
+  const funnel = await campaignFunnel(tenantId, campaignId, range)
+  const reasons = await failureReasons(tenantId, campaignId, funnel.failed, range)
   return toCsv(
     reader,
     [
       { key: 'code', header: reader.t('reports.csv_columns.failure_code') },
       { key: 'reason', header: reader.t('reports.failure_reason') },
-      { key: 'failed', header: scope.range ? unfiltered(reader, failed) : failed },
+      { key: 'failed', header: reader.t('reports.stages.failed') },
     ],
     reasons.map((reason) => ({
       code: reason.code ?? '',

@@ -248,7 +248,7 @@ function parsePorts(value: unknown): Record<string, number> {
 
 /** Failed campaign messages and send steps of one failure code. */
 export interface FailureReason {
-  /** The failure code, or `null` for failures counted before the reports stored codes. */
+  /** The failure code, or `null` for failures whose code or day the reports did not keep. */
   code: string | null
   /** Whether `reports.failure_reasons` describes the code. */
   explained: boolean
@@ -256,22 +256,31 @@ export interface FailureReason {
 }
 
 /**
- * Counts a campaign's failures by failure code, most first. The funnel's
- * `failed` count also contains failures counted before the reports stored
- * their codes, so the part of `failedTotal` no code covers is a row with
- * `code` `null`, and the rows always add up to the funnel.
+ * Counts a campaign's failures in `range` (the whole run when `null`) by
+ * failure code, most first. `failedTotal` is the funnel's `failed` count
+ * over the same days. It also contains failures whose code or day the
+ * reports did not keep, so the part of `failedTotal` no code covers is a
+ * row with `code` `null`, and the rows add up to the funnel. The one
+ * exception is a day that `rebuildFailureDays` moved, as its NOTE says.
  */
 export async function failureReasons(
   tenantId: number,
   campaignId: number,
-  failedTotal: number
+  failedTotal: number,
+  range: ReportRange | null = null
 ): Promise<FailureReason[]> {
-  const rows = await db
+  const query = db
     .from('reports_failures')
     .where('tenant_id', tenantId)
     .where('campaign_id', campaignId)
     .where('failed', '>', 0)
-    .select('code', 'failed')
+    .groupBy('code')
+    .select('code')
+    .sum('failed as failed')
+  if (range) {
+    query.whereBetween('day', [range.from, range.to])
+  }
+  const rows = await query
   const reasons: FailureReason[] = rows.map((row) => ({
     code: String(row.code),
     explained: EXPLAINED_FAILURES.includes(String(row.code)),

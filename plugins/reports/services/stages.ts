@@ -37,3 +37,9 @@ export const EXPLAINED_FAILURES = [
   'E_SEND_TIMEOUT',
   'E_SEND_FAILED',
 ]
+
+/**
+ * Code counted for a failed message stored without a failure code, as the
+ * core's `message:failed` event names such a failure.
+ */
+export const DEFAULT_FAILURE_CODE = 'E_SEND_FAILED'
