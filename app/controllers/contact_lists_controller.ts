@@ -5,7 +5,7 @@ import Contact from '#models/contact'
 import ContactList from '#models/contact_list'
 import Segment from '#models/segment'
 import { listMembersValidator, listValidator } from '#validators/audience'
-import { addListMembers } from '#services/contacts/list_members'
+import { addListMembers, deleteList, removeListMembers } from '#services/contacts/list_members'
 import { countListAudience, countSegment } from '#services/segments/audience_query'
 import { serializeContact } from '#services/contacts/contact_serializer'
 import { pageParam } from '#services/database/page_numbers'
@@ -93,11 +93,10 @@ export default class ContactListsController {
     return response.redirect().back()
   }
 
-  async destroy({ params, response, bouncer, session, i18n }: HttpContext) {
+  async destroy({ params, response, bouncer, session, i18n, auth }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const list = await ContactList.findOrFail(params.id)
-    await db.from('contact_list_members').where('contact_list_id', list.id).delete()
-    await list.delete()
+    await deleteList(list, { source: 'manual', userId: auth.getUserOrFail().id })
     session.flash('success', i18n.t('lists.deleted', { name: list.name }))
     return response.redirect('/lists')
   }
@@ -108,14 +107,16 @@ export default class ContactListsController {
    * are not phone numbers or match no contact show under the textarea, after
    * the other contacts have been added.
    */
-  async addContacts({ params, request, response, bouncer, session, i18n, tenant }: HttpContext) {
+  async addContacts(ctx: HttpContext) {
+    const { params, request, response, bouncer, session, i18n, tenant, auth } = ctx
     await bouncer.authorize('designCampaigns')
     const list = await ContactList.findOrFail(params.id)
     const { contactIds = [], phones = [] } = await request.validateUsing(listMembersValidator)
     const { added, invalid, notFound } = await addListMembers(
       list,
       { contactIds, phones },
-      tenant.defaultCountry
+      tenant.defaultCountry,
+      { source: 'manual', userId: auth.getUserOrFail().id }
     )
     if (request.accepts(['html', 'json']) === 'json') {
       return response.json({ added, invalid, notFound })
@@ -140,15 +141,14 @@ export default class ContactListsController {
     return response.redirect().back()
   }
 
-  async removeContacts({ params, request, response, bouncer }: HttpContext) {
+  async removeContacts({ params, request, response, bouncer, auth }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const list = await ContactList.findOrFail(params.id)
     const { contactIds = [] } = await request.validateUsing(listMembersValidator)
-    const removed = await db
-      .from('contact_list_members')
-      .where('contact_list_id', list.id)
-      .whereIn('contact_id', contactIds)
-      .delete()
+    const removed = await removeListMembers(list, contactIds, {
+      source: 'manual',
+      userId: auth.getUserOrFail().id,
+    })
     if (request.accepts(['html', 'json']) === 'json') {
       return response.json({ removed })
     }

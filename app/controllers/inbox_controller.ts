@@ -26,7 +26,9 @@ import {
   olderMessagesValidator,
   tagValidator,
 } from '#validators/inbox'
-import { addTags, splitTags } from '#services/contacts/contact_service'
+import { splitTags } from '#services/contacts/contact_service'
+import { addTags, removeTags } from '#services/contacts/contact_tags'
+import { changeContact } from '#services/contacts/contact_changes'
 
 /** Reads the list filters from the query string; unknown or malformed values are ignored. */
 function filtersFrom(request: HttpContext['request'], userId: number): InboxFilters {
@@ -176,24 +178,26 @@ export default class InboxController {
     return response.created({ note: serializeNote(note) })
   }
 
-  async addTags({ params, request, response, bouncer }: HttpContext) {
+  async addTags({ params, request, response, bouncer, auth }: HttpContext) {
     await bouncer.authorize('workInbox')
     const contact = await this.#contactOf(params.id)
     if (!contact) {
       return response.unprocessableEntity(withoutContact(params.id))
     }
     const { name } = await request.validateUsing(tagValidator)
-    await addTags([contact.id], splitTags(name))
+    const origin = { source: 'manual', userId: auth.getUserOrFail().id } as const
+    await changeContact(contact.id, origin, (trx) => addTags([contact.id], splitTags(name), trx))
     return { tags: await tagsOf(contact.id) }
   }
 
-  async removeTag({ params, response, bouncer }: HttpContext) {
+  async removeTag({ params, response, bouncer, auth }: HttpContext) {
     await bouncer.authorize('workInbox')
     const contact = await this.#contactOf(params.id)
     if (!contact) {
       return response.unprocessableEntity(withoutContact(params.id))
     }
-    await ContactTag.query().where('contact_id', contact.id).where('name', params.name).delete()
+    const origin = { source: 'manual', userId: auth.getUserOrFail().id } as const
+    await changeContact(contact.id, origin, (trx) => removeTags(contact.id, [params.name], trx))
     return { tags: await tagsOf(contact.id) }
   }
 

@@ -1,10 +1,9 @@
-import db from '@adonisjs/lucid/services/db'
 import type { ContactUpdate, ContactUpdateResult } from '#sdk'
 import CustomField from '#models/custom_field'
 import ContactList from '#models/contact_list'
-import { currentTenantId } from '#tenancy/tenant_context'
-import { addTags, addToLists, splitTags } from '#services/contacts/contact_service'
-import { emitContactUpdated, snapshotContact } from '#services/contacts/contact_changes'
+import { addToLists, splitTags } from '#services/contacts/contact_service'
+import { addTags, removeTags, tagKey } from '#services/contacts/contact_tags'
+import { changeContact } from '#services/contacts/contact_changes'
 import {
   parseFieldValue,
   saveFieldValues,
@@ -61,18 +60,12 @@ export async function updateContact(
     return failure('E_CONTACT_LIST_UNKNOWN', String(missingList), `list ${missingList} not found`)
   }
 
-  const tenantId = currentTenantId()!
   const added = splitTags(changes.addTags ?? [])
-  const removed = splitTags(changes.removeTags ?? []).filter((tag) => !added.includes(tag))
-  const snapshots = await db.transaction(async (trx) => {
-    const before = await snapshotContact(contactId, trx)
+  const addedKeys = new Set(added.map(tagKey))
+  const removed = splitTags(changes.removeTags ?? []).filter((tag) => !addedKeys.has(tagKey(tag)))
+  await changeContact(contactId, { source: 'flow', ...journey }, async (trx) => {
     if (removed.length > 0) {
-      await trx
-        .from('contact_tags')
-        .where('tenant_id', tenantId)
-        .where('contact_id', contactId)
-        .whereIn('name', removed)
-        .delete()
+      await removeTags(contactId, removed, trx)
     }
     await addTags([contactId], added, trx)
     await saveFieldValues(
@@ -80,11 +73,6 @@ export async function updateContact(
       trx
     )
     await addToLists([contactId], listIds, trx)
-    return { before, after: await snapshotContact(contactId, trx) }
-  })
-  await emitContactUpdated(tenantId, contactId, snapshots.before, snapshots.after, {
-    source: 'flow',
-    ...journey,
   })
   return { status: 'updated' }
 }

@@ -1,9 +1,10 @@
 import Contact from '#models/contact'
 import Conversation from '#models/conversation'
 import Message from '#models/message'
-import type ChannelInstance from '#models/channel_instance'
+import ChannelInstance from '#models/channel_instance'
 import { runInTenant } from '#tenancy/tenant_context'
 import { performAction } from '#services/channels/instance_service'
+import { createOutboundMessage } from '#services/channels/message_service'
 import { waitFor } from '#tests/helpers/channels'
 
 let sequence = 0
@@ -19,6 +20,27 @@ export function createContact(tenantId: number, name: string, phone = uniqueMobi
   return runInTenant(tenantId, () =>
     Contact.create({ name, phone, timezone: 'America/Sao_Paulo', consent: 'opted_in' })
   )
+}
+
+/**
+ * Sends `Olá` to the contact from a new open sandbox instance of its tenant
+ * and returns the instance and the id of the conversation it opened.
+ */
+export function openConversation(contact: Contact) {
+  return runInTenant(contact.tenantId, async () => {
+    const instance = await ChannelInstance.create({
+      name: `Inbox ${Date.now()}-${(sequence += 1)}`,
+      channel: 'sandbox',
+      status: 'open',
+    })
+    const sent = await createOutboundMessage({
+      instance,
+      address: contact.phone,
+      body: 'Olá',
+      contactId: contact.id,
+    })
+    return { instance, conversationId: sent.conversationId! }
+  })
 }
 
 /**

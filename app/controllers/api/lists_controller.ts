@@ -4,12 +4,14 @@ import Contact from '#models/contact'
 import ContactList from '#models/contact_list'
 import { listMembersValidator, listValidator } from '#validators/audience'
 import { paginationValidator } from '#validators/api'
-import { addListMembers } from '#services/contacts/list_members'
+import { addListMembers, deleteList, removeListMembers } from '#services/contacts/list_members'
 import { serializeContact } from '#services/contacts/contact_serializer'
 import { countListAudience } from '#services/segments/audience_query'
 import { ApiException } from '#services/api/api_errors'
 import { pageOf, paginated } from '#services/api/pagination'
 import { serializeList } from '#services/api/api_serializers'
+
+const API_ORIGIN = { source: 'api' } as const
 
 export default class ApiListsController {
   async index({ request }: HttpContext) {
@@ -46,8 +48,7 @@ export default class ApiListsController {
 
   async destroy({ params, response }: HttpContext) {
     const list = await ContactList.findOrFail(params.id)
-    await db.from('contact_list_members').where('contact_list_id', list.id).delete()
-    await list.delete()
+    await deleteList(list, API_ORIGIN)
     return response.noContent()
   }
 
@@ -71,18 +72,16 @@ export default class ApiListsController {
   async addContacts({ params, request, tenant }: HttpContext) {
     const list = await ContactList.findOrFail(params.id)
     const { contactIds = [], phones = [] } = await request.validateUsing(listMembersValidator)
-    return { data: await addListMembers(list, { contactIds, phones }, tenant.defaultCountry) }
+    return {
+      data: await addListMembers(list, { contactIds, phones }, tenant.defaultCountry, API_ORIGIN),
+    }
   }
 
   async removeContacts({ params, request }: HttpContext) {
     const list = await ContactList.findOrFail(params.id)
     const { contactIds = [] } = await request.validateUsing(listMembersValidator)
-    const removed = await db
-      .from('contact_list_members')
-      .where('contact_list_id', list.id)
-      .whereIn('contact_id', contactIds)
-      .delete()
-    return { data: { removed: Number(removed) } }
+    const removed = await removeListMembers(list, contactIds, API_ORIGIN)
+    return { data: { removed } }
   }
 
   private async memberCount(listId: number) {

@@ -67,11 +67,14 @@ export interface ContactChanges {
 }
 
 /**
- * A contact that a member's form, the REST API or a campaign's Update
- * contact step changed. A save that changes nothing emits no event, so an
- * Update contact step that runs again after a crash emits nothing for the
- * changes its first run made. Consent changes are `contact:opted_out` and
- * `contact:opted_in`, and a new contact is `contact:created`, never this.
+ * A contact that a member (the contacts page, tags in the inbox, the list
+ * pages), the REST API or a campaign's Update contact step changed. Adding
+ * contacts to a list, removing them, and deleting a list emit one event per
+ * contact whose memberships changed. A save that changes nothing emits no
+ * event, so an Update contact step that runs again after a crash emits
+ * nothing for the changes its first run made. Consent changes are
+ * `contact:opted_out` and `contact:opted_in`, and a new contact is
+ * `contact:created`, never this.
  *
  * Imports emit no per-contact events: a file of 100,000 rows would become
  * 100,000 webhook deliveries. An import reports itself once with
@@ -81,7 +84,7 @@ export interface ContactChanges {
 export interface ContactUpdatedEvent extends DomainEventBase {
   contactId: number
   source: ContactChangeSource
-  /** The member who sent the form, when `source` is `manual`, else `null`. */
+  /** The member who made the change, when `source` is `manual`, else `null`. */
   userId: number | null
   /** The campaign whose step changed the contact, when `source` is `flow`, else `null`. */
   campaignId: number | null

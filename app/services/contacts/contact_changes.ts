@@ -2,7 +2,7 @@ import db from '@adonisjs/lucid/services/db'
 import type { ContactChanges, ContactChangeSource, ValueChange } from '#sdk'
 import { emitDomainEvent } from '#events/domain_events'
 import { currentTenantId } from '#tenancy/tenant_context'
-import type { Client } from '#services/contacts/bulk_writes'
+import { chunked, type Client } from '#services/contacts/bulk_writes'
 
 /** Attributes of a contact that `contact:updated` reports, as named in `ContactChanges`. */
 const ATTRIBUTES = {
@@ -140,6 +140,16 @@ export function changedFieldNames(changes: ContactChanges) {
   return names
 }
 
+/** The origin as `contact:updated` reports it, `null` where it does not apply. */
+function originFields(origin: ContactUpdateOrigin) {
+  return {
+    source: origin.source,
+    userId: origin.userId ?? null,
+    campaignId: origin.campaignId ?? null,
+    journeyId: origin.journeyId ?? null,
+  }
+}
+
 /**
  * Emits `contact:updated` for what differs between the snapshots, or
  * nothing when they are equal. Call it after the change is committed.
@@ -159,11 +169,73 @@ export async function emitContactUpdated(
   await emitDomainEvent('contact:updated', {
     tenantId,
     contactId,
-    source: origin.source,
-    userId: origin.userId ?? null,
-    campaignId: origin.campaignId ?? null,
-    journeyId: origin.journeyId ?? null,
+    ...originFields(origin),
     changedFields,
     changes,
   })
+}
+
+/**
+ * Runs `change` in one transaction between two snapshots of the contact,
+ * then emits `contact:updated` for what it changed once it is committed.
+ * Returns what `change` returned.
+ */
+export async function changeContact<Result>(
+  contactId: number,
+  origin: ContactUpdateOrigin,
+  change: (trx: Client) => Promise<Result>
+) {
+  const tenantId = currentTenantId()!
+  const outcome = await db.transaction(async (trx) => {
+    const before = await snapshotContact(contactId, trx)
+    const result = await change(trx)
+    return { before, result, after: await snapshotContact(contactId, trx) }
+  })
+  await emitContactUpdated(tenantId, contactId, outcome.before, outcome.after, origin)
+  return outcome.result
+}
+
+/**
+ * Events that `emitListChanges` emits at once. Subscribers that batch
+ * their work per tenant, such as the webhooks plugin's endpoint lookup,
+ * then handle a batch together.
+ */
+const EVENT_BATCH_SIZE = 500
+
+/**
+ * Emits `contact:updated` for each contact that joined (`joined`) or left
+ * (`left`) the static list `listId`, `EVENT_BATCH_SIZE` events at a time,
+ * all with the same `occurredAt`. Call it after the change is committed.
+ */
+export async function emitListChanges(
+  tenantId: number,
+  listId: number,
+  change: 'joined' | 'left',
+  contactIds: number[],
+  origin: ContactUpdateOrigin
+) {
+  const occurredAt = new Date().toISOString()
+  const lists = {
+    joined: change === 'joined' ? [listId] : [],
+    left: change === 'left' ? [listId] : [],
+  }
+  for (const chunk of chunked(contactIds, EVENT_BATCH_SIZE)) {
+    await Promise.all(
+      chunk.map((contactId) =>
+        emitDomainEvent('contact:updated', {
+          tenantId,
+          occurredAt,
+          contactId,
+          ...originFields(origin),
+          changedFields: ['lists'],
+          changes: {
+            attributes: {},
+            fields: {},
+            tags: { added: [], removed: [] },
+            lists: { joined: [...lists.joined], left: [...lists.left] },
+          },
+        })
+      )
+    )
+  }
 }

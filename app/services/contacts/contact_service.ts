@@ -3,7 +3,6 @@ import db from '@adonisjs/lucid/services/db'
 import { emitDomainEvent } from '#events/domain_events'
 import { Exception } from '@adonisjs/core/exceptions'
 import Contact, { type ConsentState } from '#models/contact'
-import ContactTag from '#models/contact_tag'
 import CustomField from '#models/custom_field'
 import type Tenant from '#models/tenant'
 import { parsePhone, timezoneForCountry } from '#services/contacts/phone_numbers'
@@ -14,6 +13,7 @@ import { currentTenantId } from '#tenancy/tenant_context'
 import { insertRows, type Client } from '#services/contacts/bulk_writes'
 import { sqlTime } from '#services/channels/sql_time'
 import { emitContactUpdated, snapshotContact } from '#services/contacts/contact_changes'
+import { replaceTags, tagKey } from '#services/contacts/contact_tags'
 
 export interface ContactInput {
   name?: string | null
@@ -68,11 +68,19 @@ export function tagParts(value: string | string[] | null | undefined) {
 }
 
 /**
- * Splits a tag cell or input into clean tag names, each once and cut to
- * `TAG_MAX_LENGTH` characters.
+ * Splits a tag cell or input into clean tag names, cut to `TAG_MAX_LENGTH`
+ * characters. Names with the same `tagKey` appear once, in their first
+ * spelling.
  */
 export function splitTags(value: string | string[] | null | undefined) {
-  return [...new Set(tagParts(value).map((tag) => tag.slice(0, TAG_MAX_LENGTH)))]
+  const tags = new Map<string, string>()
+  for (const part of tagParts(value)) {
+    const tag = part.slice(0, TAG_MAX_LENGTH)
+    if (!tags.has(tagKey(tag))) {
+      tags.set(tagKey(tag), tag)
+    }
+  }
+  return [...tags.values()]
 }
 
 /**
@@ -225,40 +233,6 @@ async function applyConsentInput(
       await contact.save()
     }
   }
-}
-
-export async function replaceTags(contactId: number, tags: string[]) {
-  await ContactTag.query().where('contact_id', contactId).whereNotIn('name', tags).delete()
-  await addTags([contactId], tags)
-}
-
-/**
- * Adds tags to many contacts; tags a contact already has are left alone.
- */
-export async function addTags(
-  contactIds: number[],
-  tags: string[],
-  client: Client = db.connection()
-) {
-  await addContactTags(
-    contactIds.flatMap((contactId) => tags.map((name) => ({ contactId, name }))),
-    client
-  )
-}
-
-/**
- * Adds each `{ contactId, name }` tag in one insert per few thousand rows;
- * tags a contact already has are left alone.
- */
-export async function addContactTags(
-  tags: { contactId: number; name: string }[],
-  client: Client = db.connection()
-) {
-  const tenantId = currentTenantId()!
-  const rows = tags.map(({ contactId, name }) => [tenantId, contactId, name])
-  await insertRows(client, 'contact_tags', ['tenant_id', 'contact_id', 'name'], rows, {
-    ignoreConflicts: ['contact_id', 'name'],
-  })
 }
 
 /**

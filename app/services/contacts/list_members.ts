@@ -1,28 +1,55 @@
+import db from '@adonisjs/lucid/services/db'
 import Contact from '#models/contact'
 import type ContactList from '#models/contact_list'
 import { addToLists } from '#services/contacts/contact_service'
 import { parsePhone } from '#services/contacts/phone_numbers'
+import { MAX_BINDINGS, chunked, type Client } from '#services/contacts/bulk_writes'
+import { emitListChanges, type ContactUpdateOrigin } from '#services/contacts/contact_changes'
+
+/** Returns which of `contactIds` are members of the list, in one query per chunk of ids. */
+async function membersAmong(client: Client, listId: number, contactIds: number[]) {
+  const members = new Set<number>()
+  for (const chunk of chunked([...new Set(contactIds)], MAX_BINDINGS - 1)) {
+    const rows = await client
+      .from('contact_list_members')
+      .where('contact_list_id', listId)
+      .whereIn('contact_id', chunk)
+      .select('contact_id')
+    for (const row of rows) {
+      members.add(Number(row.contact_id))
+    }
+  }
+  return members
+}
 
 /**
  * Adds contacts of the current tenant to a static list by id or by phone
- * number in any format. Returns how many were added, the entries that are
- * not phone numbers (`invalid`) and the numbers that match no contact
- * (`notFound`), each as typed.
+ * number in any format, and emits `contact:updated` for each contact that
+ * was not a member yet. Returns how many contacts were found (`added`, the
+ * members among them included), the entries that are not phone numbers
+ * (`invalid`) and the numbers that match no contact (`notFound`), each as
+ * typed.
  */
 export async function addListMembers(
   list: ContactList,
   input: { contactIds: number[]; phones: string[] },
-  defaultCountry: string
+  defaultCountry: string,
+  origin: ContactUpdateOrigin
 ) {
   const numbers = input.phones.map((phone) => parsePhone(phone, defaultCountry))
   const valid = numbers.flatMap((number) => (number.ok ? [number.e164] : []))
   const contacts = await Contact.query()
     .where((query) => query.whereIn('id', input.contactIds).orWhereIn('phone', valid))
     .select('id', 'phone')
-  await addToLists(
-    contacts.map((contact) => contact.id),
-    [list.id]
-  )
+  const ids = contacts.map((contact) => contact.id)
+  // NOTE: a contact that another request adds to the list between the read
+  // and the insert is reported by both requests.
+  const joined = await db.transaction(async (trx) => {
+    const members = await membersAmong(trx, list.id, ids)
+    await addToLists(ids, [list.id], trx)
+    return ids.filter((id) => !members.has(id))
+  })
+  await emitListChanges(list.tenantId, list.id, 'joined', joined, origin)
 
   const found = new Set(contacts.map((contact) => contact.phone))
   const invalid: string[] = []
@@ -36,4 +63,46 @@ export async function addListMembers(
     }
   })
   return { added: contacts.length, invalid, notFound }
+}
+
+/**
+ * Removes contacts from a static list and emits `contact:updated` for each
+ * contact that was a member. Returns how many memberships were removed.
+ */
+export async function removeListMembers(
+  list: ContactList,
+  contactIds: number[],
+  origin: ContactUpdateOrigin
+) {
+  const left = await db.transaction(async (trx) => {
+    const members = [...(await membersAmong(trx, list.id, contactIds))]
+    for (const chunk of chunked(members, MAX_BINDINGS - 1)) {
+      await trx
+        .from('contact_list_members')
+        .where('contact_list_id', list.id)
+        .whereIn('contact_id', chunk)
+        .delete()
+    }
+    return members
+  })
+  await emitListChanges(list.tenantId, list.id, 'left', left, origin)
+  return left.length
+}
+
+/**
+ * Deletes a static list with its memberships, and emits `contact:updated`
+ * with the list in `lists.left` for each of its members, so a copy of the
+ * contacts kept elsewhere drops the list too.
+ */
+export async function deleteList(list: ContactList, origin: ContactUpdateOrigin) {
+  const left = await db.transaction(async (trx) => {
+    const rows = await trx
+      .from('contact_list_members')
+      .where('contact_list_id', list.id)
+      .select('contact_id')
+    await trx.from('contact_list_members').where('contact_list_id', list.id).delete()
+    await list.useTransaction(trx).delete()
+    return rows.map((row) => Number(row.contact_id))
+  })
+  await emitListChanges(list.tenantId, list.id, 'left', left, origin)
 }

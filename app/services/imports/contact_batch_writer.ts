@@ -1,5 +1,6 @@
 import db from '@adonisjs/lucid/services/db'
-import { addContactTags, addToLists } from '#services/contacts/contact_service'
+import { addToLists } from '#services/contacts/contact_service'
+import { addContactTags } from '#services/contacts/contact_tags'
 import { saveFieldValues } from '#services/contacts/custom_field_values'
 import { suppressedHashes } from '#services/contacts/suppressions'
 import { MAX_BINDINGS, chunked, insertRows, type Client } from '#services/contacts/bulk_writes'

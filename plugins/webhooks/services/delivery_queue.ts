@@ -56,6 +56,17 @@ export function deliveryQueue() {
   return queue
 }
 
+/** BullMQ options of one run of a delivery, retried up to `attempts` runs. */
+function runOptions(jobId: string, attempts: number) {
+  return {
+    jobId,
+    attempts,
+    backoff: { type: 'exponential', delay: webhooksConfig.backoffMs },
+    removeOnComplete: 1000,
+    removeOnFail: 5000,
+  }
+}
+
 /**
  * Enqueues one run of a delivery. `jobId` is the delivery id for the first
  * run and `<id>-redeliver-<n>` for a redelivery, so enqueueing the same run
@@ -67,13 +78,21 @@ export function enqueueDelivery(
   jobId: string,
   attempts = webhooksConfig.maxAttempts
 ) {
-  return deliveryQueue().add('deliver', data, {
-    jobId,
-    attempts,
-    backoff: { type: 'exponential', delay: webhooksConfig.backoffMs },
-    removeOnComplete: 1000,
-    removeOnFail: 5000,
-  })
+  return deliveryQueue().add('deliver', data, runOptions(jobId, attempts))
+}
+
+/**
+ * Enqueues the first run of each delivery, as `enqueueDelivery` does, in
+ * one Redis round trip.
+ */
+export function enqueueDeliveries(deliveries: DeliveryJobData[]) {
+  return deliveryQueue().addBulk(
+    deliveries.map((data) => ({
+      name: 'deliver',
+      data,
+      opts: runOptions(data.deliveryId, webhooksConfig.maxAttempts),
+    }))
+  )
 }
 
 /** Starts a worker on the delivery queue; the caller closes it. */

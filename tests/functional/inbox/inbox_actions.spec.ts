@@ -1,14 +1,13 @@
 import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
-import ChannelInstance from '#models/channel_instance'
 import Contact from '#models/contact'
 import ContactTag from '#models/contact_tag'
 import Conversation from '#models/conversation'
 import ConversationNote from '#models/conversation_note'
 import { runInTenant } from '#tenancy/tenant_context'
-import { createOutboundMessage, storeInbound } from '#services/channels/message_service'
+import { storeInbound } from '#services/channels/message_service'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
-import { createContact, uniqueMobile } from '#tests/helpers/inbox'
+import { createContact, openConversation, uniqueMobile } from '#tests/helpers/inbox'
 
 /** Creates a conversation with a contact, and one with a sender who is not a contact. */
 async function conversations() {
@@ -16,18 +15,8 @@ async function conversations() {
   const agent = await addMember(tenant.id, 'agent')
   const viewer = await addMember(tenant.id, 'viewer')
   const contact = await createContact(tenant.id, 'Nina Alves')
+  const { instance, conversationId } = await openConversation(contact)
   return runInTenant(tenant.id, async () => {
-    const instance = await ChannelInstance.create({
-      name: `Actions ${Date.now()}`,
-      channel: 'sandbox',
-      status: 'open',
-    })
-    const sent = await createOutboundMessage({
-      instance,
-      address: contact.phone,
-      body: 'Olá',
-      contactId: contact.id,
-    })
     const { message } = await storeInbound(instance, {
       providerMessageId: `actions-${Date.now()}`,
       from: uniqueMobile(),
@@ -43,7 +32,7 @@ async function conversations() {
       agent,
       viewer,
       contact,
-      withContact: sent.conversationId!,
+      withContact: conversationId,
       stranger: message.conversationId!,
     }
   })
