@@ -2,6 +2,7 @@ import { DateTime } from 'luxon'
 import Contact, { CONSENT_STATES, type ConsentState } from '#models/contact'
 import { phoneSearchTerm } from '#services/contacts/phone_numbers'
 import { sqlTime } from '#plugins/sdk/sql_time'
+import { whereTagNamed } from '#services/contacts/contact_tags'
 
 export interface ContactFilters {
   /** Name, e-mail, tag, or phone number in any format. */
@@ -67,10 +68,10 @@ export function contactSearchQuery(filters: ContactFilters, defaultCountry: stri
           containing(term.toLowerCase()),
         ])
         .orWhereExists((tags) =>
-          tags
-            .from('contact_tags')
-            .whereColumn('contact_tags.contact_id', 'contacts.id')
-            .where('contact_tags.name', term)
+          whereTagNamed(
+            tags.from('contact_tags').whereColumn('contact_tags.contact_id', 'contacts.id'),
+            term
+          )
         )
       if (digits) {
         group.orWhere('contacts.phone', 'like', `%${digits}%`)
@@ -83,10 +84,10 @@ export function contactSearchQuery(filters: ContactFilters, defaultCountry: stri
   }
   if (filters.tag) {
     query.whereExists((tags) =>
-      tags
-        .from('contact_tags')
-        .whereColumn('contact_tags.contact_id', 'contacts.id')
-        .where('contact_tags.name', filters.tag!)
+      whereTagNamed(
+        tags.from('contact_tags').whereColumn('contact_tags.contact_id', 'contacts.id'),
+        filters.tag!
+      )
     )
   }
   if (filters.listId) {

@@ -11,11 +11,42 @@ import { MAX_BINDINGS, chunked, insertRows, type Client } from '#services/contac
  * SQLite compares bytes. Every write goes through this key, so both
  * databases keep the spelling the contact got first.
  *
- * NOTE: lookups by tag name (filters, segment rules, search) still compare
- * in the database, so on SQLite they match the stored spelling only.
+ * Lookups by tag name (filters, segment rules, search) go through
+ * `whereTagNamed`, so they match the same tags on both databases.
  */
 export function tagKey(name: string) {
   return name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
+}
+
+/**
+ * Tells whether `query` runs on MariaDB or MySQL: from a Lucid query's
+ * dialect, or from the driver of the Knex builder under it (a Lucid
+ * sub-query has no client of its own). Falls back to the default connection.
+ */
+function usesMysql(query: any) {
+  const name =
+    query.client?.dialect?.name ??
+    query.knexQuery?.client?.config?.client ??
+    query.client?.config?.client
+  return (name ?? db.connection().dialect.name).startsWith('mysql')
+}
+
+/**
+ * Limits a query of `table` (`contact_tags` or an alias of it) to the tag
+ * `name`, matched as `tagKey` matches. MariaDB and MySQL compare `name`
+ * under their case- and accent-insensitive collation, which keeps the
+ * unique `(contact_id, name)` key in use. SQLite compares the stored
+ * `name_key`, since it compares names byte by byte.
+ */
+export function whereTagNamed<Query extends { where: (...args: any[]) => any }>(
+  query: Query,
+  name: string,
+  table = 'contact_tags'
+): Query {
+  if (usesMysql(query)) {
+    return query.where(`${table}.name`, name)
+  }
+  return query.where(`${table}.name_key`, tagKey(name))
 }
 
 /** Reads the tags of the contacts, in one query per chunk of ids. */
@@ -73,10 +104,10 @@ export async function addContactTags(
     const identity = `${contactId}:${tagKey(name)}`
     if (!existing.has(identity)) {
       existing.add(identity)
-      rows.push([tenantId, contactId, name])
+      rows.push([tenantId, contactId, name, tagKey(name)])
     }
   }
-  await insertRows(client, 'contact_tags', ['tenant_id', 'contact_id', 'name'], rows, {
+  await insertRows(client, 'contact_tags', ['tenant_id', 'contact_id', 'name', 'name_key'], rows, {
     ignoreConflicts: ['contact_id', 'name'],
   })
 }

@@ -4,6 +4,7 @@ import Message from '#models/message'
 import { containing } from '#services/contacts/contact_search'
 import { phoneSearchTerm } from '#services/contacts/phone_numbers'
 import { sqlTime } from '#services/channels/sql_time'
+import { whereTagNamed } from '#services/contacts/contact_tags'
 
 /** Conversations per page of the list. */
 export const CONVERSATIONS_PER_PAGE = 50
@@ -122,10 +123,10 @@ function applyTag(query: ReturnType<typeof Conversation.query>, tag: string) {
     return
   }
   query.whereExists((tags) => {
-    tags
-      .from('contact_tags')
-      .whereColumn('contact_tags.contact_id', 'conversations.contact_id')
-      .where('contact_tags.name', tag)
+    whereTagNamed(
+      tags.from('contact_tags').whereColumn('contact_tags.contact_id', 'conversations.contact_id'),
+      tag
+    )
   })
 }
 

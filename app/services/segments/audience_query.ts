@@ -6,6 +6,7 @@ import CustomField from '#models/custom_field'
 import Tenant from '#models/tenant'
 import { currentTenantId } from '#tenancy/tenant_context'
 import { isGroup, type SegmentGroup, type SegmentRule } from '#services/segments/segment_rules'
+import { whereTagNamed } from '#services/contacts/contact_tags'
 
 type Builder = DatabaseQueryBuilderContract<any> | ReturnType<typeof Contact.query>
 
@@ -84,10 +85,10 @@ function applyRule(builder: Builder, rule: SegmentRule, context: SegmentContext)
   switch (rule.type) {
     case 'tag': {
       const tagged = (sub: any) =>
-        sub
-          .from('contact_tags')
-          .whereColumn('contact_tags.contact_id', 'contacts.id')
-          .where('contact_tags.name', rule.value)
+        whereTagNamed(
+          sub.from('contact_tags').whereColumn('contact_tags.contact_id', 'contacts.id'),
+          rule.value
+        )
       return rule.op === 'has' ? builder.whereExists(tagged) : builder.whereNotExists(tagged)
     }
     case 'city':

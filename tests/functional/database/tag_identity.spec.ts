@@ -5,7 +5,13 @@ import { MigrationRunner } from '@adonisjs/lucid/migration'
 import { runInTenant } from '#tenancy/tenant_context'
 import { sqlTime } from '#services/channels/sql_time'
 import { splitTags } from '#services/contacts/contact_service'
-import { addContactTags, addTags, removeTags, replaceTags } from '#services/contacts/contact_tags'
+import {
+  addContactTags,
+  addTags,
+  removeTags,
+  replaceTags,
+  whereTagNamed,
+} from '#services/contacts/contact_tags'
 import { useSqliteFile } from '#tests/helpers/sqlite_server'
 
 const SQLITE = 'sqlite_tag_identity'
@@ -71,6 +77,28 @@ async function checkTagIdentity(assert: any, connection: string) {
 
   await runInTenant(tenantId, () => removeTags(contactId, ['Vip', 'NOVO'], client))
   assert.deepEqual(await storedNames(connection, contactId), ['lead'])
+
+  await runInTenant(tenantId, () => addTags([contactId], ['Promoção'], client))
+  for (const spelling of ['promoção', 'PROMOCAO', 'Lead']) {
+    assert.deepEqual(await taggedContacts(connection, tenantId, spelling), [contactId], spelling)
+  }
+  assert.deepEqual(await taggedContacts(connection, tenantId, 'vip'), [])
+}
+
+/** Returns the ids of the tenant's contacts that have the tag, read as the tag filters read them. */
+async function taggedContacts(connection: string, tenantId: number, tag: string) {
+  const rows = await db
+    .connection(connection)
+    .from('contacts')
+    .where('contacts.tenant_id', tenantId)
+    .whereExists((tags) =>
+      whereTagNamed(
+        tags.from('contact_tags').whereColumn('contact_tags.contact_id', 'contacts.id'),
+        tag
+      )
+    )
+    .select('contacts.id')
+  return rows.map((row) => Number(row.id))
 }
 
 test.group('Tag identity', () => {
@@ -99,5 +127,45 @@ test.group('Tag identity on SQLite', (group) => {
 
   test('tags ignore case and accents on SQLite', async ({ assert }) => {
     await checkTagIdentity(assert, SQLITE)
+  })
+
+  test('migration fills the keys of stored tags', async ({ assert }) => {
+    const down = new MigrationRunner(db, app, {
+      direction: 'down',
+      step: 1,
+      connectionName: SQLITE,
+    })
+    await down.run()
+    assert.notExists(down.error, String(down.error))
+    assert.deepEqual(Object.keys(down.migratedFiles), [
+      'database/migrations/1764002330000_add_contact_tag_keys',
+    ])
+    const { tenantId, contactId } = await contactOn(SQLITE)
+    await db
+      .connection(SQLITE)
+      .table('contact_tags')
+      .multiInsert([
+        { tenant_id: tenantId, contact_id: contactId, name: 'Promoção' },
+        { tenant_id: tenantId, contact_id: contactId, name: 'VIP' },
+      ])
+
+    const up = new MigrationRunner(db, app, { direction: 'up', connectionName: SQLITE })
+    await up.run()
+    assert.notExists(up.error, String(up.error))
+
+    const rows = await db
+      .connection(SQLITE)
+      .from('contact_tags')
+      .where('contact_id', contactId)
+      .orderBy('id')
+      .select('name', 'name_key')
+    assert.deepEqual(
+      rows.map((row) => [row.name, row.name_key]),
+      [
+        ['Promoção', 'promocao'],
+        ['VIP', 'vip'],
+      ]
+    )
+    assert.deepEqual(await taggedContacts(SQLITE, tenantId, 'vip'), [contactId])
   })
 })
