@@ -195,6 +195,9 @@ export async function changeContact<Result>(
   return outcome.result
 }
 
+/** How a list change moved its contacts: into the list or out of it. */
+export type ListChange = 'joined' | 'left'
+
 /**
  * Events that `emitListChanges` emits at once. Subscribers that batch
  * their work per tenant, such as the webhooks plugin's endpoint lookup,
@@ -205,16 +208,18 @@ const EVENT_BATCH_SIZE = 500
 /**
  * Emits `contact:updated` for each contact that joined (`joined`) or left
  * (`left`) the static list `listId`, `EVENT_BATCH_SIZE` events at a time,
- * all with the same `occurredAt`. Call it after the change is committed.
+ * all with the same `occurredAt` (now, unless given). Call it after the
+ * change is committed.
  */
 export async function emitListChanges(
   tenantId: number,
   listId: number,
-  change: 'joined' | 'left',
+  change: ListChange,
   contactIds: number[],
-  origin: ContactUpdateOrigin
+  origin: ContactUpdateOrigin,
+  options: { occurredAt?: string } = {}
 ) {
-  const occurredAt = new Date().toISOString()
+  const occurredAt = options.occurredAt ?? new Date().toISOString()
   const lists = {
     joined: change === 'joined' ? [listId] : [],
     left: change === 'left' ? [listId] : [],

@@ -4,7 +4,56 @@ import type ContactList from '#models/contact_list'
 import { addToLists } from '#services/contacts/contact_service'
 import { parsePhone } from '#services/contacts/phone_numbers'
 import { MAX_BINDINGS, chunked, type Client } from '#services/contacts/bulk_writes'
-import { emitListChanges, type ContactUpdateOrigin } from '#services/contacts/contact_changes'
+import {
+  emitListChanges,
+  type ContactUpdateOrigin,
+  type ListChange,
+} from '#services/contacts/contact_changes'
+import { getQueue } from '#queues/queue_factory'
+import {
+  CONTACT_EVENTS_QUEUE,
+  listChangeEventsJob,
+  type ListChangeEventsData,
+} from '#jobs/list_change_events_job'
+
+/** Contacts of a list change whose events the request emits itself. */
+export const INLINE_LIST_EVENTS = 500
+
+/** Contacts of one background job of a larger list change. */
+const CONTACTS_PER_EVENT_JOB = 5000
+
+/**
+ * Emits `contact:updated` for the contacts a committed list change moved.
+ * Up to INLINE_LIST_EVENTS contacts are emitted before this returns. A
+ * larger change, such as deleting a list of 100,000 members, is handed to
+ * background jobs of CONTACTS_PER_EVENT_JOB contacts, so the request
+ * returns at once and a worker process emits the events.
+ */
+export async function announceListChanges(
+  tenantId: number,
+  listId: number,
+  change: ListChange,
+  contactIds: number[],
+  origin: ContactUpdateOrigin
+) {
+  if (contactIds.length <= INLINE_LIST_EVENTS) {
+    await emitListChanges(tenantId, listId, change, contactIds, origin)
+    return
+  }
+  const occurredAt = new Date().toISOString()
+  const jobs = [...chunked(contactIds, CONTACTS_PER_EVENT_JOB)].map((part) => {
+    const data: ListChangeEventsData = {
+      tenantId,
+      listId,
+      change,
+      contactIds: part,
+      origin,
+      occurredAt,
+    }
+    return { name: listChangeEventsJob.name, data, opts: listChangeEventsJob.defaults }
+  })
+  await getQueue(CONTACT_EVENTS_QUEUE).addBulk(jobs)
+}
 
 /** Returns which of `contactIds` are members of the list, in one query per chunk of ids. */
 async function membersAmong(client: Client, listId: number, contactIds: number[]) {
@@ -49,7 +98,7 @@ export async function addListMembers(
     await addToLists(ids, [list.id], trx)
     return ids.filter((id) => !members.has(id))
   })
-  await emitListChanges(list.tenantId, list.id, 'joined', joined, origin)
+  await announceListChanges(list.tenantId, list.id, 'joined', joined, origin)
 
   const found = new Set(contacts.map((contact) => contact.phone))
   const invalid: string[] = []
@@ -85,7 +134,7 @@ export async function removeListMembers(
     }
     return members
   })
-  await emitListChanges(list.tenantId, list.id, 'left', left, origin)
+  await announceListChanges(list.tenantId, list.id, 'left', left, origin)
   return left.length
 }
 
@@ -104,5 +153,5 @@ export async function deleteList(list: ContactList, origin: ContactUpdateOrigin)
     await list.useTransaction(trx).delete()
     return rows.map((row) => Number(row.contact_id))
   })
-  await emitListChanges(list.tenantId, list.id, 'left', left, origin)
+  await announceListChanges(list.tenantId, list.id, 'left', left, origin)
 }

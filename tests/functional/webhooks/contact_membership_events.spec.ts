@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import type { Job } from 'bullmq'
 import db from '@adonisjs/lucid/services/db'
 import type { DomainEventName } from '#sdk'
 import ContactList from '#models/contact_list'
@@ -8,6 +9,12 @@ import { addToLists } from '#services/contacts/contact_service'
 import { addTags } from '#services/contacts/contact_tags'
 import { insertRows } from '#services/contacts/bulk_writes'
 import { sqlTime } from '#services/channels/sql_time'
+import { createWorker } from '#queues/queue_factory'
+import {
+  CONTACT_EVENTS_QUEUE,
+  listChangeEventsJob,
+  type ListChangeEventsData,
+} from '#jobs/list_change_events_job'
 import { addMember } from '#tests/helpers/accounts'
 import { apiRequest, createTokenFor } from '#tests/helpers/api'
 import { createAudienceTenant } from '#tests/helpers/audience'
@@ -86,7 +93,12 @@ test.group('Webhook contact tag and list events', (group) => {
   group.setup(async () => {
     Object.assign(webhooksConfig, { allowPrivateTargets: true, backoffMs: 20 })
     const stopWebhooks = await startWebhookWorker()
+    const events = createWorker(CONTACT_EVENTS_QUEUE, (job: Job<ListChangeEventsData>) =>
+      listChangeEventsJob.handle(job)
+    )
+    await events.waitUntilReady()
     return async () => {
+      await events.close()
       await stopWebhooks()
       Object.assign(webhooksConfig, original)
     }
@@ -269,6 +281,15 @@ test.group('Webhook contact tag and list events', (group) => {
     added.assertStatus(200)
     assert.equal(added.body().data.added, count)
 
+    // More than the request emits itself: background jobs emit the events.
+    await waitFor(
+      async () => {
+        const updates = await storedUpdates(tenant.id)
+        return updates.length >= count - 300
+      },
+      'the events of the background jobs',
+      60_000
+    )
     const stored = await storedUpdates(tenant.id)
     const contactIds = stored.map((data) => data.contactId).sort((a, b) => a - b)
     const expected = ids.slice(300).sort((a, b) => a - b)
