@@ -10,10 +10,21 @@ export interface RetriedTransactionOptions {
 }
 
 /**
- * Runs `work` in a transaction, and runs it again when InnoDB rolls it
- * back as a deadlock victim (`ER_LOCK_DEADLOCK`). The rollback undoes the
- * whole try, so `work` starts again from the state before it. Other errors
- * are raised at once.
+ * Maximum wait before the second try, in milliseconds, doubled at each
+ * later try. Each wait is a random part of it, so transactions that
+ * deadlocked together do not start again together and meet once more.
+ */
+const RETRY_WAIT_MS = 10
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/**
+ * Runs `work` in a transaction, and runs it again after a short random
+ * wait when InnoDB rolls it back as a deadlock victim (`ER_LOCK_DEADLOCK`).
+ * The rollback undoes the whole try, so `work` starts again from the state
+ * before it. Other errors are raised at once.
  */
 export async function inRetriedTransaction<Result>(
   work: (trx: Transaction) => Promise<Result>,
@@ -27,6 +38,7 @@ export async function inRetriedTransaction<Result>(
       if ((error as { code?: string }).code !== 'ER_LOCK_DEADLOCK' || attempt >= attempts) {
         throw error
       }
+      await sleep(Math.random() * RETRY_WAIT_MS * 2 ** (attempt - 1))
     }
   }
 }
