@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import db from '@adonisjs/lucid/services/db'
 
 /** A transaction of the install's database, as `db.transaction` passes it. */
@@ -15,10 +16,6 @@ export interface RetriedTransactionOptions {
  * deadlocked together do not start again together and meet once more.
  */
 const RETRY_WAIT_MS = 10
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}
 
 /**
  * Runs `work` in a transaction, and runs it again after a short random

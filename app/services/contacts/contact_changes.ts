@@ -140,7 +140,7 @@ export function changedFieldNames(changes: ContactChanges) {
   return names
 }
 
-/** The origin as `contact:updated` reports it, `null` where it does not apply. */
+/** Returns the origin fields of `contact:updated`, with `null` where one does not apply. */
 function originFields(origin: ContactUpdateOrigin) {
   return {
     source: origin.source,
@@ -195,7 +195,7 @@ export async function changeContact<Result>(
   return outcome.result
 }
 
-/** How a list change moved its contacts: into the list or out of it. */
+/** Direction of a list change: its contacts joined the list or left it. */
 export type ListChange = 'joined' | 'left'
 
 /**

@@ -261,7 +261,7 @@ export interface FailureReason {
  * over the same days. It also contains failures whose code or day the
  * reports did not keep, so the part of `failedTotal` no code covers is a
  * row with `code` `null`, and the rows add up to the funnel. The one
- * exception is a day that `rebuildFailureDays` moved, as its NOTE says.
+ * exception is a day that `rebuildFailureDays` moved, as its NOTE explains.
  */
 export async function failureReasons(
   tenantId: number,
