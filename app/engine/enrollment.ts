@@ -20,6 +20,7 @@ import {
 } from '#engine/engine_queues'
 import { requestProgress } from '#engine/campaign_progress'
 import { checkFinished } from '#engine/campaign_finish'
+import { checkSqliteStatisticsNow } from '#services/database/sqlite_statistics'
 
 /** Contacts inserted as journeys and enqueued per batch. */
 export const ENROLLMENT_BATCH = 1000
@@ -223,6 +224,7 @@ export async function enrollCampaign(job: Job<EnrollmentJobData>) {
   // next batch's adds start only after them, so at most one batch's jobs are on their
   // way to Redis. The job's position moves past a batch only once its jobs are added.
   let adding: Promise<unknown> = Promise.resolve()
+  let batches = 0
   while (source < sources.length) {
     const bound = await batchBound(sources[source](), after)
     const jobs = await enrollBatch(campaign, version, sources[source], after, bound)
@@ -237,8 +239,15 @@ export async function enrollCampaign(job: Job<EnrollmentJobData>) {
     adding = addFirstSteps(jobs).then(() => job.updateData(position))
     adding.catch(() => undefined)
     requestProgress(campaign.tenantId, campaign.id)
+    batches += 1
+    if ((batches & (batches - 1)) === 0) {
+      // Each doubling of the journeys gives SQLite's planner new figures, so the first
+      // steps read their journeys by key instead of walking the workspace's.
+      await checkSqliteStatisticsNow(logger)
+    }
   }
   await adding
+  await checkSqliteStatisticsNow(logger)
 
   await markEnrollment(campaign, 'enrollment_finished_at')
   logger.info({ tenantId: campaign.tenantId, campaignId }, 'campaign enrollment finished')

@@ -24,6 +24,24 @@ export async function refreshSqliteStatistics(connection: QueryClientContract) {
 }
 
 /**
+ * Checks the statistics of the default connection at once when it is
+ * SQLite, as after a step that grew a table many times over, such as a
+ * campaign's enrollment. A failed check is logged and skipped, since the
+ * periodic check comes soon.
+ */
+export async function checkSqliteStatisticsNow(logger: Logger) {
+  const connection = db.connection()
+  if (connection.dialect.name !== 'better-sqlite3') {
+    return
+  }
+  try {
+    await refreshSqliteStatistics(connection)
+  } catch (error) {
+    logger.warn({ err: error }, 'sqlite statistics check failed')
+  }
+}
+
+/**
  * Keeps SQLite's statistics current while the process runs. Without them,
  * SQLite guesses that `tenant_id = ?` selects a few rows. A read such as
  * `WHERE id IN (...) AND tenant_id = ?` then walks every row of the

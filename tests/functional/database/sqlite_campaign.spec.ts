@@ -57,6 +57,11 @@ test.group('SQLite campaign', (group) => {
       )
     )
 
+    // The enrollment checked SQLite's statistics at once, without waiting for the periodic
+    // check, so the first steps read their journeys by key.
+    const journeyStatistics = await sqlite.from('sqlite_stat1').where('tbl', 'journeys')
+    assert.isAbove(journeyStatistics.length, 0, 'the enrollment left journeys without statistics')
+
     const messages = await sqlite.from('messages').where('campaign_id', campaign.id)
     assert.lengthOf(messages, journeys.length)
     const steps = new Set(
