@@ -19,6 +19,7 @@ export interface SummaryOptions {
   separator?: string
   items?: 'all' | 'first'
   more?: string
+  fallback?: 'item-letter'
 }
 
 /**
@@ -47,6 +48,15 @@ export interface SummarySources {
 
 const NODE_SEPARATOR = ' · '
 const ITEM_SEPARATOR = ' '
+
+/** Returns the letter of a list item by its position: A for 0, Z for 25, AA for 26. */
+export function itemLetter(position: number) {
+  let letters = ''
+  for (let rest = position + 1; rest > 0; rest = Math.floor((rest - 1) / 26)) {
+    letters = `${String.fromCharCode(65 + ((rest - 1) % 26))}${letters}`
+  }
+  return letters
+}
 
 /** Collapses whitespace to single spaces and cuts text longer than MAX_SUMMARY_LENGTH. */
 export function clipSummary(text: string) {
@@ -98,20 +108,24 @@ function isVisible(field: SummarizedField, values: Record<string, unknown>) {
   return !field.visibleWhen || field.visibleWhen.in.includes(values[field.visibleWhen.field])
 }
 
-/** Joins the summaries of the visible fields marked with `summary`, skipping empty ones. */
+/**
+ * Joins the summaries of the visible fields marked with `summary`, skipping
+ * empty ones. `position` is the index of the list item `values` belongs to.
+ */
 function joinFields(
   fields: SummarizedField[],
   values: Record<string, unknown>,
   sources: SummarySources,
   t: SummaryTranslate,
-  separator: string
+  separator: string,
+  position?: number
 ) {
   let text = ''
   for (const field of fields) {
     if (!field.summary || !isVisible(field, values)) {
       continue
     }
-    const part = summarizePart(field, values[field.name], sources, t)
+    const part = summarizePart(field, values[field.name], sources, t, position)
     if (part !== '') {
       text = text === '' ? part : `${text}${optionsOf(field).separator ?? separator}${part}`
     }
@@ -125,11 +139,14 @@ function summarizeList(
   sources: SummarySources,
   t: SummaryTranslate
 ) {
-  const items = (Array.isArray(value) ? value : []).filter(
-    (item): item is Record<string, unknown> => typeof item === 'object' && item !== null
-  )
-  const summarize = (item: Record<string, unknown>) =>
-    joinFields(field.itemFields ?? [], item, sources, t, ITEM_SEPARATOR)
+  const items = (Array.isArray(value) ? value : [])
+    .map((item: unknown, position) => ({ item, position }))
+    .filter(
+      (entry): entry is { item: Record<string, unknown>; position: number } =>
+        typeof entry.item === 'object' && entry.item !== null
+    )
+  const summarize = ({ item, position }: (typeof items)[number]) =>
+    joinFields(field.itemFields ?? [], item, sources, t, ITEM_SEPARATOR, position)
   const options = optionsOf(field)
   if (options.items !== 'first') {
     return items.map(summarize).filter(Boolean).join(NODE_SEPARATOR)
@@ -171,14 +188,20 @@ function summarizePart(
   field: SummarizedField,
   value: unknown,
   sources: SummarySources,
-  t: SummaryTranslate
+  t: SummaryTranslate,
+  position?: number
 ) {
-  const prefix = optionsOf(field).prefix ?? ''
+  const options = optionsOf(field)
+  const prefix = options.prefix ?? ''
   if (field.kind === 'keywords') {
     const words = Array.isArray(value) ? value.filter((word) => typeof word === 'string') : []
     return words.map((word) => `${prefix}${word}`).join(' ')
   }
-  const text = summarizeValue(field, value, sources, t)
+
+  let text = summarizeValue(field, value, sources, t)
+  if (text === '' && options.fallback === 'item-letter' && position !== undefined) {
+    text = itemLetter(position)
+  }
   return text === '' ? '' : `${prefix}${text}`
 }
 

@@ -142,6 +142,35 @@ test.group('Logic nodes in the flow editor', () => {
     )
   })
 
+  test('split card names every path', async ({ visit, browserContext, assert }) => {
+    for (const locale of ['en', 'pt-BR']) {
+      const { page } = await openEditor(visit, browserContext, locale)
+      const split = await dropNode(page, 'logic.split')
+      await connectPorts(page, 'start', 'next', split)
+      await tidy(page)
+      await select(page, split)
+      const card = page.locator(`[data-test-id="flow-node-${split}"] .flow-node-subtitle`)
+
+      await page.locator('[data-test-id="field-paths.0.name-input"]').fill('')
+      assert.equal(await card.innerText(), 'A 50 % · B 50 %', locale)
+      await page.locator('[data-test-id="field-paths.1.name-input"]').fill('Cupom')
+      assert.equal(await card.innerText(), 'A 50 % · Cupom 50 %', locale)
+
+      await page.locator('[data-test-id="field-paths-add"]').click()
+      assert.equal(await card.innerText(), 'A 50 % · Cupom 50 % · C', locale)
+      await page.locator('[data-test-id="field-paths.1.percent-input"]').fill('30')
+      await page.locator('[data-test-id="field-paths.2.percent-input"]').fill('20')
+      assert.equal(await card.innerText(), 'A 50 % · Cupom 30 % · C 20 %', locale)
+
+      // The ports come from the server once the draft is saved, labelled as the summary reads.
+      await page.locator(`[data-test-id="flow-port-${split}-item_3"]`).waitFor()
+      const ports = page.locator(`[data-test-id="flow-node-${split}"] .flow-port-label`)
+      assert.deepEqual(await ports.allInnerTexts(), ['A', 'Cupom', 'C'], locale)
+      await capture(page, `logic-split-letters-${locale}`)
+      await page.close()
+    }
+  })
+
   test('forms fit narrow and wide windows in both languages', async ({
     visit,
     browserContext,
@@ -152,8 +181,8 @@ test.group('Logic nodes in the flow editor', () => {
       'pt-BR': { check: 'Condição', ab: 'Divisão aleatória', bought: 'Meta atingida' },
     }
     const summaries: Record<string, Record<string, string>> = {
-      'en': { check: 'City is São Paulo · +1 rule', ab: 'Cupom 30 % · 70 %' },
-      'pt-BR': { check: 'Cidade é São Paulo · +1 regra', ab: 'Cupom 30 % · 70 %' },
+      'en': { check: 'City is São Paulo · +1 rule', ab: 'Cupom 30 % · B 70 %' },
+      'pt-BR': { check: 'Cidade é São Paulo · +1 regra', ab: 'Cupom 30 % · B 70 %' },
     }
     for (const locale of ['en', 'pt-BR']) {
       const { page } = await openEditor(visit, browserContext, locale, logicFlow())

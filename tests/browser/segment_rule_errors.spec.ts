@@ -1,6 +1,7 @@
 import { test } from '@japa/runner'
 import CustomField from '#models/custom_field'
 import { runInTenant } from '#tenancy/tenant_context'
+import Segment from '#models/segment'
 import { saveContact } from '#services/contacts/contact_service'
 import { createAudienceTenant } from '#tests/helpers/audience'
 import { assertMessageBeside, capture } from '#tests/helpers/browser_pages'
@@ -26,8 +27,16 @@ test.group('Segment rule errors page', () => {
     await rule.locator('[data-test-id="rule-type"]').selectOption('field')
     await rule.locator('[data-test-id="rule-op"]').selectOption('gt')
     const value = rule.locator('[data-test-id="rule-value"]')
+    await page.assertTextContains(
+      '[data-test-id="segment-count"]',
+      'Preencha a nova regra para ver a contagem'
+    )
+    assert.equal(await page.locator('[data-test-id="error-rules.0"]').count(), 0)
+    await capture(page, 'segment-new-rule-pt-BR')
 
-    // An empty value is an error on the rule, not the unfiltered total.
+    // Once left empty, the value is an error on the rule, not the unfiltered total.
+    await value.focus()
+    await value.blur()
     await assertMessageBeside(
       assert,
       value,
@@ -63,5 +72,69 @@ test.group('Segment rule errors page', () => {
     await page.waitForURL((url) => /^\/segments\/\d+$/.test(url.pathname))
     await page.assertTextContains('[data-test-id="segment-count"]', '2 contatos')
     assert.equal(await page.locator('[data-test-id="rule-value"]').inputValue(), '400')
+  }).timeout(60_000)
+
+  test('new rule error waits for blur or save', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    await runInTenant(tenant.id, async () => {
+      await saveContact(tenant, { phone: '11990000021', city: 'Santos', tags: ['vip'] })
+      await saveContact(tenant, { phone: '11990000022', city: 'Recife', tags: ['vip'] })
+    })
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/segments/new')
+    const count = '[data-test-id="segment-count"]'
+    await page.assertTextContains(count, '2 contacts match')
+    await page.locator('[data-test-id="add-rule"]').first().click()
+    const value = page.locator('[data-test-id="rule-rules.0"] [data-test-id="rule-value"]')
+    await page.assertTextContains(count, 'Fill in the new rule to see the count')
+    assert.equal(await page.locator('[data-test-id="error-rules.0"]').count(), 0)
+    assert.equal(await value.getAttribute('aria-invalid'), 'false')
+
+    // A filled value counts at once, before the member leaves it.
+    await value.fill('vip')
+    await page.assertTextContains(count, '2 contacts match')
+    await value.blur()
+
+    // A rule of a new group waits as well, until a save shows its error.
+    await page.locator('[data-test-id="add-group"]').click()
+    const nested = page.locator('[data-test-id="rule-rules.1.rules.0"]')
+    await nested.locator('[data-test-id="rule-type"]').selectOption('city')
+    await page.assertTextContains(count, 'Fill in the new rule to see the count')
+    assert.equal(await page.locator('[data-test-id="error-rules.1.rules.0"]').count(), 0)
+    await capture(page, 'segment-new-rule-en')
+
+    await page.locator('[data-test-id="segment-name"]').fill('VIP por cidade')
+    await page.locator('[data-test-id="segment-save"]').click()
+    const nestedValue = nested.locator('[data-test-id="rule-value"]')
+    await assertMessageBeside(
+      assert,
+      nestedValue,
+      page.locator('[data-test-id="error-rules.1.rules.0"]'),
+      'Rule 2.1 (City is): the value is missing. Fill it in or remove the rule.'
+    )
+    await page.assertTextContains(count, 'Fix the marked rule to see the count')
+    await capture(page, 'segment-save-missing-value-en')
+
+    // The failed save keeps what was entered.
+    await page.assertPath('/segments/new')
+    assert.equal(await page.locator('[data-test-id="segment-name"]').inputValue(), 'VIP por cidade')
+    assert.equal(await value.inputValue(), 'vip')
+    assert.equal(await nested.locator('[data-test-id="rule-type"]').inputValue(), 'city')
+    assert.lengthOf(await runInTenant(tenant.id, () => Segment.all()), 0)
+
+    await nestedValue.fill('Santos')
+    await page.assertTextContains(count, '1 contact matches')
+    assert.equal(await page.locator('[data-test-id="error-rules.1.rules.0"]').count(), 0)
+    await page.locator('[data-test-id="segment-save"]').click()
+    await page.waitForURL((url) => /^\/segments\/\d+$/.test(url.pathname))
+    const saved = await runInTenant(tenant.id, () => Segment.findByOrFail('name', 'VIP por cidade'))
+    assert.deepEqual(saved.rules, {
+      match: 'all',
+      rules: [
+        { type: 'tag', op: 'has', value: 'vip' },
+        { match: 'any', rules: [{ type: 'city', op: 'is', value: 'Santos' }] },
+      ],
+    })
   }).timeout(60_000)
 })

@@ -126,6 +126,14 @@ export interface FieldSummary {
    * is no other item.
    */
   more?: string
+  /**
+   * For a field of a `list` item: what the summary shows while the value
+   * is empty. `item-letter` shows the item's letter by its position, A for
+   * the first item, so an unnamed item still reads apart from the others.
+   *
+   * @default undefined (an empty value is left out)
+   */
+  fallback?: 'item-letter'
 }
 
 export interface TextFormField extends BaseFormField {

@@ -62,7 +62,14 @@ export const splitNode = defineNodeType({
       maxItems: MAX_PATHS,
       summary: true,
       itemFields: [
-        { kind: 'text', name: 'name', label: `${T}.fields.name`, maxLength: 40, summary: true },
+        {
+          kind: 'text',
+          name: 'name',
+          label: `${T}.fields.name`,
+          maxLength: 40,
+          // An unnamed path reads by its letter, as its port does.
+          summary: { fallback: 'item-letter' },
+        },
         {
           kind: 'number',
           name: 'percent',

@@ -52,4 +52,15 @@ test.group('Logic summaries', () => {
     }
     assert.equal(summaryOf(splitNode, config), 'A 30 % · B 70 %')
   })
+
+  test('split names unnamed paths by letter', ({ assert }) => {
+    const config = {
+      paths: [
+        { id: 'a', name: 'Cupom', percent: 30 },
+        { id: 'b', name: null, percent: 30 },
+        { id: 'c', name: '', percent: 40 },
+      ],
+    }
+    assert.equal(summaryOf(splitNode, config), 'Cupom 30 % · B 30 % · C 40 %')
+  })
 })

@@ -1,5 +1,10 @@
 import { test } from '@japa/runner'
-import { MAX_SUMMARY_LENGTH, summarizeConfig, summarizeFieldValue } from '#flow/config_summary'
+import {
+  itemLetter,
+  MAX_SUMMARY_LENGTH,
+  summarizeConfig,
+  summarizeFieldValue,
+} from '#flow/config_summary'
 
 const templateNames = new Map([[7, 'Welcome']])
 
@@ -118,6 +123,43 @@ test.group('Node configuration summary of marked fields', () => {
     ]
     assert.equal(summarizeConfig(fields, { paths }, sources, translate), 'A 30 % · B 70 %')
   })
+
+  test('empty item name falls back to its letter', ({ assert }) => {
+    const fields = [
+      {
+        name: 'paths',
+        kind: 'list',
+        summary: true,
+        itemFields: [
+          { name: 'name', kind: 'text', summary: { fallback: 'item-letter' } as const },
+          { name: 'percent', kind: 'number', unit: '%', summary: true },
+        ],
+      },
+    ]
+    const paths = [
+      { name: 'Cupom', percent: 20 },
+      { name: '', percent: 30 },
+      { name: '  ', percent: 40 },
+      { percent: 10 },
+    ]
+    assert.equal(
+      summarizeConfig(fields, { paths }, sources, translate),
+      'Cupom 20 % · B 30 % · C 40 % · D 10 %'
+    )
+  })
+
+  test('item {position} is letter {letter}')
+    .with([
+      { position: 0, letter: 'A' },
+      { position: 25, letter: 'Z' },
+      { position: 26, letter: 'AA' },
+      { position: 27, letter: 'AB' },
+      { position: 701, letter: 'ZZ' },
+      { position: 702, letter: 'AAA' },
+    ])
+    .run(({ assert }, { position, letter }) => {
+      assert.equal(itemLetter(position), letter)
+    })
 
   test('prefixes, separators and pickers', ({ assert }) => {
     const fields = [
