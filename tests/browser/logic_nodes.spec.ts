@@ -166,6 +166,14 @@ test.group('Logic nodes in the flow editor', () => {
       await page.locator(`[data-test-id="flow-port-${split}-item_3"]`).waitFor()
       const ports = page.locator(`[data-test-id="flow-node-${split}"] .flow-port-label`)
       assert.deepEqual(await ports.allInnerTexts(), ['A', 'Cupom', 'C'], locale)
+      // The form's item titles count by the same letters.
+      const titles = page.locator('[data-test-id^="field-paths-item-"] > legend')
+      const word = locale === 'en' ? 'Path' : 'Caminho'
+      assert.deepEqual(
+        await titles.allInnerTexts(),
+        ['A', 'B', 'C'].map((letter) => `${word} ${letter}`),
+        locale
+      )
       await capture(page, `logic-split-letters-${locale}`)
       await page.close()
     }

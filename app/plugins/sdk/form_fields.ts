@@ -277,6 +277,13 @@ export interface ListFormField extends BaseFormField {
    * item ("Reply rule 2"). @default the word "Item"
    */
   itemLabel?: string
+  /**
+   * Counting of the items after `itemLabel`: `numbers` (1, 2, 3) or
+   * `letters` (A, B, C), for items whose ports or summaries read by letter.
+   *
+   * @default 'numbers'
+   */
+  itemNumbering?: 'numbers' | 'letters'
   /** Fewest items. @default 0 */
   minItems?: number
   /** Most items. @default undefined */

@@ -58,6 +58,7 @@ export const splitNode = defineNodeType({
       help: `${T}.fields.paths_help`,
       addLabel: `${T}.fields.add_path`,
       itemLabel: `${T}.fields.path_item`,
+      itemNumbering: 'letters',
       minItems: MIN_PATHS,
       maxItems: MAX_PATHS,
       summary: true,

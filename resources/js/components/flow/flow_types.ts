@@ -64,6 +64,7 @@ export interface PaletteField {
   addLabel?: string
   /** Translated name of one list item, which the editor shows numbered. */
   itemLabel?: string
+  itemNumbering?: 'numbers' | 'letters'
   minItems?: number
   maxItems?: number
   units?: string[]
