@@ -73,7 +73,14 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
           : null
       ),
       tenant: ctx.inertia.always(
-        ctx.tenant ? { id: ctx.tenant.id, name: ctx.tenant.name, slug: ctx.tenant.slug } : null
+        ctx.tenant
+          ? {
+              id: ctx.tenant.id,
+              name: ctx.tenant.name,
+              slug: ctx.tenant.slug,
+              timezone: ctx.tenant.timezone,
+            }
+          : null
       ),
       role: ctx.inertia.always(ctx.membership?.role ?? null),
       pluginNav: ctx.inertia.always(await pluginNavFor(ctx)),

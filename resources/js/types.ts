@@ -16,7 +16,8 @@ export interface SharedProps {
     initials: string
     locale: string | null
   } | null
-  tenant: { id: number; name: string; slug: string } | null
+  /** The current workspace; pages show times in its IANA time zone, `timezone`. */
+  tenant: { id: number; name: string; slug: string; timezone: string } | null
   role: Role | null
   roles: Role[]
   tenants: { id: number; name: string; role: Role }[]

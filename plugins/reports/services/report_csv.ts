@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync'
-import { campaignStepPorts, csvStringifyOptions, type CsvReader } from '#sdk'
+import { DateTime, campaignStepPorts, csvStringifyOptions, type CsvReader } from '#sdk'
 import { hourStart, type Period } from './bucket_keys.js'
+import { tenantTimeZone } from './tenant_zones.js'
 import {
   campaignFunnel,
   campaignsOverview,
@@ -64,17 +65,37 @@ function exportLimit(range: ReportRange | null | undefined, period: Period) {
 
 async function volumeCsv(reader: CsvReader, scope: ReportScope, period: Period) {
   const rows = await volume(scope, period, exportLimit(scope.range, period))
-  const timeColumn = period === 'hour' ? 'hour_start_utc' : 'day'
+  if (period === 'day') {
+    return toCsv(
+      reader,
+      [
+        { key: 'day', header: reader.t('reports.csv_columns.day') },
+        ...stageColumns(reader, COUNTED_STAGES),
+      ],
+      rows.map(({ bucket, ...counts }) => ({ day: bucket, ...counts }))
+    )
+  }
+  // Hours are stored in UTC. The workspace's own hour sits beside it, with its offset, as the chart shows it.
+  const zone = await tenantTimeZone(scope.tenantId)
   return toCsv(
     reader,
     [
-      { key: timeColumn, header: reader.t(`reports.csv_columns.${timeColumn}`) },
+      { key: 'hour_start_utc', header: reader.t('reports.csv_columns.hour_start_utc') },
+      {
+        key: 'hour_start_local',
+        header: reader.t('reports.csv_columns.hour_start_local', { zone }),
+      },
       ...stageColumns(reader, COUNTED_STAGES),
     ],
-    rows.map(({ bucket, ...counts }) => ({
-      [timeColumn]: period === 'hour' ? hourStart(bucket) : bucket,
-      ...counts,
-    }))
+    rows.map(({ bucket, ...counts }) => {
+      const start = hourStart(bucket)
+      const local = DateTime.fromISO(start, { zone: 'utc' }).setZone(zone)
+      return {
+        hour_start_utc: start,
+        hour_start_local: local.toISO({ suppressMilliseconds: true }),
+        ...counts,
+      }
+    })
   )
 }
 

@@ -1,4 +1,6 @@
 import { test } from '@japa/runner'
+import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
 import type { ApiClient } from '@japa/api-client'
 import type User from '#models/user'
 import testUtils from '@adonisjs/core/services/test_utils'
@@ -333,6 +335,12 @@ test.group('Reports counters', (group) => {
     const hourly = await csvRows(client, url('hourly'), owner)
     assert.lengthOf(hourly, 1)
     assert.match(hourly[0]['Hour (UTC)']!, /^\d{4}-\d\d-\d\dT\d\d:00:00\.000Z$/)
+    // The workspace's hour sits beside the UTC one, as the report's chart shows it.
+    const utcHour = DateTime.fromISO(hourly[0]['Hour (UTC)']!, { zone: 'utc' })
+    const { timezone } = await db.from('tenants').where('id', tenant.id).firstOrFail()
+    assert.notEqual(timezone, 'UTC')
+    const localHour = utcHour.setZone(timezone).toISO({ suppressMilliseconds: true })
+    assert.equal(hourly[0][`Hour (${timezone})`], localHour)
     assert.equal(hourly[0].Sent, '1')
 
     const daily = await csvRows(client, url('daily'), owner)
