@@ -301,7 +301,7 @@ test.group('Flow editor in Portuguese', () => {
     await capture(page, 'flow-editor-new-steps-pt-BR')
   })
 
-  test('configuration problems read in Portuguese', async ({ visit, browserContext }) => {
+  test('configuration problems read in Portuguese', async ({ visit, browserContext, assert }) => {
     const graph: FlowGraph = {
       nodes: [
         graphNode('start', 'start'),
@@ -325,6 +325,10 @@ test.group('Flow editor in Portuguese', () => {
       .getByText('“Mensagem” não é válido: escolha um modelo salvo ou escreva um texto.')
       .waitFor()
     await listed('branch').getByText('“Expressão regular” não pode ser (a+)+$:').waitFor()
+    // Each step reads apart by its summary, or by its id while it has none.
+    const named = (nodeId: string) => listed(nodeId).locator('button').first().innerText()
+    assert.equal(await named('empty'), 'Enviar mensagem · empty')
+    assert.match(await named('branch'), /^Ramificar pela resposta · \S/)
 
     await select(page, 'branch')
     await page
