@@ -21,6 +21,7 @@ export type FlowProblemCode =
   | 'template_missing'
   | 'message_syntax'
   | 'unknown_variable'
+  | 'unknown_campaign_variable'
   | 'node_issue'
   | 'unbounded_loop'
 

@@ -16,7 +16,8 @@ import { problem, type FlowProblem } from '#flow/flow_problems'
 import { STANDARD_CONTACT_FIELDS } from '#flow/contact_fields'
 import { configProblems } from '#flow/config_problems'
 import { cyclicComponents } from '#flow/flow_loops'
-import { parseTemplate, variablesOf } from '#services/templates/template_syntax'
+import { parseTemplate } from '#services/templates/template_syntax'
+import { CAMPAIGN_PREFIX, variablesToDefine } from '#services/templates/template_variables'
 
 /** Largest `maxVisits` a node accepts. */
 export const MAX_VISITS_LIMIT = 1000
@@ -32,7 +33,11 @@ export interface FlowValidationContext {
    * @default the standard attributes only
    */
   contactFields?: Map<string, ContactFieldType>
-  /** Variables of the saved templates the flow names, by template id; a missing id is a missing template. */
+  /**
+   * Variables that must exist (see `variablesToDefine`) of the saved
+   * templates the flow names, by template id. A missing id is a missing
+   * template.
+   */
   templateVariables: Map<number, string[]>
   /** The tenant's custom fields by key. @default none */
   customFields?: Map<string, { type: string }>
@@ -68,6 +73,8 @@ export interface FlowValidation {
   /** Edges whose both ends and port exist, by source node then port. */
   edgesByPort: Map<string, Map<string, FlowEdge[]>>
 }
+
+const UNKNOWN_VARIABLE_CODES = new Set<string>(['unknown_variable', 'unknown_campaign_variable'])
 
 const ENTRY_PORTS: PortDefinition[] = [{ id: ENTRY_PORT, label: 'flow.entry.port', required: true }]
 
@@ -312,7 +319,7 @@ function checkVariables(
     for (const issue of issues ?? []) {
       const values = issue.values ?? {}
       const duplicate = found.some(
-        (other) => other.code === 'unknown_variable' && other.values.name === values.name
+        (other) => UNKNOWN_VARIABLE_CODES.has(other.code) && other.values.name === values.name
       )
       if (!(issue.message.endsWith('.unknown_variable') && duplicate)) {
         found.push({
@@ -350,11 +357,20 @@ function messageProblems(
         }),
       ]
     }
-    names = variablesOf(parsed.nodes).map((variable) => variable.name)
+    names = variablesToDefine(parsed.nodes)
   }
   return [...new Set(names)]
     .filter((name) => !context.knownVariables.has(name))
-    .map((name) => problem('unknown_variable', nodeId, { field, values: { name } }))
+    .map((name) => unknownVariableProblem(nodeId, field, name))
+}
+
+/** Reports a variable that no contact field or campaign variable fills. */
+function unknownVariableProblem(nodeId: string, field: string, name: string) {
+  if (!name.startsWith(CAMPAIGN_PREFIX)) {
+    return problem('unknown_variable', nodeId, { field, values: { name } })
+  }
+  const variable = name.slice(CAMPAIGN_PREFIX.length)
+  return problem('unknown_campaign_variable', nodeId, { field, values: { name, variable } })
 }
 
 /**

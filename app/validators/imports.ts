@@ -1,7 +1,7 @@
 import { extname } from 'node:path'
 import vine from '@vinejs/vine'
 import type { MultipartFile } from '@adonisjs/core/bodyparser'
-import { DELIMITERS, ENCODINGS } from '#services/imports/csv_format'
+import { DELIMITERS, ENCODINGS, HEAD_BYTES, missingRowsProblem } from '#services/imports/csv_format'
 import { binaryKind, readFileStart, type BinaryKind } from '#services/imports/file_content'
 import { TAG_MAX_LENGTH, tagParts } from '#services/contacts/contact_service'
 
@@ -61,9 +61,39 @@ const csvContent = vine.createRule(
   { isAsync: true }
 )
 
+/** Rule reported for each reason a CSV file contains no contact, with `{ fileName }`. */
+const MISSING_ROWS_RULES = { empty: 'csvEmpty', no_rows: 'csvNoRows' } as const
+
+/**
+ * Rejects a CSV file without a contact to import: an empty file, or one
+ * with a header and no row below it (see `missingRowsProblem`). The
+ * message names the file and what it must contain.
+ */
+const csvRows = vine.createRule(
+  async (value, _options, field) => {
+    const file = value as MultipartFile
+    if (!file.tmpPath) {
+      return
+    }
+    const head = await readFileStart(file.tmpPath, HEAD_BYTES)
+    const problem = missingRowsProblem(head, file.size <= HEAD_BYTES)
+    if (problem) {
+      field.report(
+        'Choose a CSV file with a header row and at least one contact',
+        MISSING_ROWS_RULES[problem],
+        field,
+        {
+          fileName: file.clientName,
+        }
+      )
+    }
+  },
+  { isAsync: true }
+)
+
 export const uploadValidator = vine.compile(
   vine.object({
-    file: vine.file({ size: '50mb' }).use(csvFile()).use(csvContent()),
+    file: vine.file({ size: '50mb' }).use(csvFile()).use(csvContent()).use(csvRows()),
   })
 )
 

@@ -50,6 +50,33 @@ test.group('Template editor errors page', () => {
     assert.lengthOf(await runInTenant(tenant.id, () => Template.all()), 0)
   }).timeout(60_000)
 
+  test('campaign variables are no contact problem', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    owner.locale = 'pt-BR'
+    await owner.save()
+    await runInTenant(tenant.id, () => saveContact(tenant, { name: 'Ana', phone: '11990005002' }))
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/templates/new')
+    await page
+      .locator('[data-test-id="template-body"]')
+      .fill('Oi {{nome}}, use {{campaign.cupom}} até {{campaign.data_fim|domingo}}')
+
+    const note = page.locator('[data-test-id="preview-campaign"]')
+    await note.waitFor()
+    assert.equal(
+      await note.innerText(),
+      'Cada campanha preenche campaign.cupom, campaign.data_fim com as suas variáveis de ' +
+        'campanha. Uma campanha sem uma delas envia o valor padrão e, sem valor padrão, não ' +
+        'pode ser publicada.'
+    )
+    const bubble = page.locator('[data-test-id="phone-bubble"] .bubble-text')
+    assert.equal(await bubble.innerText(), 'Oi Ana, use {{campaign.cupom}} até domingo')
+    assert.equal(await page.locator('[data-test-id="preview-missing"]').count(), 0)
+    assert.equal(await page.locator('[data-test-id="bubble-mark"]').count(), 0)
+    await capture(page, 'template-campaign-variables-pt-BR')
+  }).timeout(60_000)
+
   test('too long text blocks saving', async ({ visit, browserContext, assert }) => {
     const { tenant, owner } = await createAudienceTenant()
     owner.locale = 'pt-BR'

@@ -3,8 +3,8 @@ import { defineNodeType, goTo, vine, type NodeIssue } from '#sdk'
 import { mediaSchema, templateSchema } from '#flow/node_types/schema_parts'
 import { currentTenantId } from '#tenancy/tenant_context'
 import { isTenantMediaSource, mediaUrlProblem } from '#services/channels/media_sources'
-
-const VARIABLE = /\{\{\s*([\w.]+)\s*(?:\|[^}]*)?\}\}/g
+import { parseTemplate } from '#services/templates/template_syntax'
+import { variablesToDefine } from '#services/templates/template_variables'
 
 /**
  * Text of a new Send step, in English. A page in another language offers
@@ -28,9 +28,13 @@ export function isExampleText(text: string) {
     .some((locale) => i18nManager.getTranslationsFor(locale)[EXAMPLE_TEXT_KEY] === trimmed)
 }
 
-/** Names of the `{{variables}}` of an inline text. */
-export function variablesOf(text: string) {
-  return [...text.matchAll(VARIABLE)].map((match) => match[1])
+/**
+ * Variables of an inline text that must exist. A text that does not parse
+ * has none here, because the flow validator reports its syntax.
+ */
+function variablesToDefineIn(text: string) {
+  const parsed = parseTemplate(text)
+  return parsed.ok ? variablesToDefine(parsed.nodes) : []
 }
 
 /**
@@ -79,7 +83,7 @@ export const sendNode = defineNodeType({
     if (config.message.templateId === null && isExampleText(config.message.text ?? '')) {
       issues.push({ field: 'message.text', message: 'flow_nodes.issues.example_text' })
     }
-    for (const name of variablesOf(config.message.text ?? '')) {
+    for (const name of variablesToDefineIn(config.message.text ?? '')) {
       if (!context.knownVariables.has(name)) {
         issues.push({
           field: 'message.text',

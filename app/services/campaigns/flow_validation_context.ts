@@ -6,16 +6,21 @@ import type Campaign from '#models/campaign'
 import type { FlowGraph } from '#flow/flow_graph'
 import { nodeTypes } from '#flow/node_type_registry'
 import type { FlowValidationContext } from '#flow/flow_validator'
-import { parseTemplate, variablesOf } from '#services/templates/template_syntax'
-import { CAMPAIGN_PREFIX, CONTACT_VARIABLES } from '#services/templates/template_variables'
+import { parseTemplate } from '#services/templates/template_syntax'
+import {
+  CAMPAIGN_PREFIX,
+  CONTACT_VARIABLES,
+  variablesToDefine,
+} from '#services/templates/template_variables'
 import { templateIdsOf } from '#services/templates/template_usage'
 import { isEnded } from '#services/campaigns/campaign_states'
 import { contactFieldTypes } from '#services/contacts/contact_field_view'
 
 /**
- * Reads the variables of the templates with the given ids. Archived
- * templates count only with `withArchived`, so a campaign still to run
- * cannot be published with one, while an ended campaign's flow stays valid.
+ * Reads the variables that must exist of the templates with the given ids
+ * (see `variablesToDefine`). Archived templates count only with
+ * `withArchived`, so a campaign still to run cannot be published with one,
+ * while an ended campaign's flow stays valid.
  */
 async function templateVariables(ids: number[], withArchived: boolean) {
   const variables = new Map<number, string[]>()
@@ -27,8 +32,7 @@ async function templateVariables(ids: number[], withArchived: boolean) {
     .if(!withArchived, (query) => query.whereNull('archived_at'))
   for (const template of templates) {
     const parsed = parseTemplate(template.body)
-    const names = parsed.ok ? variablesOf(parsed.nodes).map((variable) => variable.name) : []
-    variables.set(template.id, names)
+    variables.set(template.id, parsed.ok ? variablesToDefine(parsed.nodes) : [])
   }
   return variables
 }

@@ -112,3 +112,24 @@ export function readSample(
 ): CsvItem[] {
   return readCsvText(text, delimiter, complete).slice(0, limit)
 }
+
+/**
+ * Returns why a CSV file contains no contact, from its first bytes `head`.
+ * It is `empty` when the file has only a byte order mark and blank lines,
+ * and `no_rows` when only blank lines or rows of empty cells follow the
+ * header. Returns null when a row follows, and when `head` is not the
+ * whole file (`complete` false), because more rows may follow.
+ */
+export function missingRowsProblem(head: Buffer, complete: boolean) {
+  const encoding = detectEncoding(head)
+  const text = decodeHead(head, encoding, complete)
+  if (text.trim() === '') {
+    return complete ? ('empty' as const) : null
+  }
+  const delimiter = detectDelimiter(text, complete)
+  const [, ...rows] = readSample(text, delimiter, Number.POSITIVE_INFINITY, complete)
+  const hasRow = rows.some(
+    (item) => !('cells' in item) || item.cells.some((cell) => cell.trim() !== '')
+  )
+  return hasRow || !complete ? null : ('no_rows' as const)
+}

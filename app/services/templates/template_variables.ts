@@ -4,6 +4,7 @@ import CustomField from '#models/custom_field'
 import { fieldValuesOf } from '#services/contacts/custom_field_values'
 import { currentTenantId, runInTenant } from '#tenancy/tenant_context'
 import { KeyedBatcher } from '#plugins/sdk/batching'
+import { variablesOf, type TemplateNode } from '#services/templates/template_syntax'
 
 /**
  * Contact attributes a template can use, with their Portuguese names, so
@@ -39,6 +40,21 @@ export async function knownVariables() {
 /** Tells whether a variable name is read from the contact's custom fields. */
 export function isCustomFieldVariable(name: string) {
   return !(name in CONTACT_VARIABLES) && !name.startsWith(CAMPAIGN_PREFIX)
+}
+
+/**
+ * Returns the names, once each, of the variables of parsed nodes that must
+ * exist before a flow using them is published. A campaign variable with a
+ * fallback need not, because each campaign may define it or not and the
+ * renderer sends the fallback when it does not. Contact fields are checked
+ * even with a fallback: the tenant's fields are the same in every campaign,
+ * so an unknown name is a typo or a deleted field.
+ */
+export function variablesToDefine(nodes: TemplateNode[]) {
+  const names = variablesOf(nodes)
+    .filter((variable) => variable.fallback === null || !variable.name.startsWith(CAMPAIGN_PREFIX))
+    .map((variable) => variable.name)
+  return [...new Set(names)]
 }
 
 export function isKnownVariable(name: string, fieldKeys: Set<string>) {

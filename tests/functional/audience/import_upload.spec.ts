@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import testUtils from '@adonisjs/core/services/test_utils'
 import type { ApiClient } from '@japa/api-client'
 import type User from '#models/user'
+import i18nManager from '@adonisjs/i18n/services/main'
 import ContactImport from '#models/contact_import'
 import { runInTenant } from '#tenancy/tenant_context'
 import { INERTIA_HEADERS, createAudienceTenant } from '#tests/helpers/audience'
@@ -224,6 +225,138 @@ test.group('Contacts import upload', (group) => {
       assert.deepEqual(headers, ['nome', 'telefone'], file.filename)
       assert.deepEqual(rows, [['Luís', '+5511912340001']], file.filename)
     }
+  })
+
+  test('empty file is rejected in en', async ({ client, assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+
+    const response = await uploadAsJson(client, owner, Buffer.alloc(0), 'people.csv')
+
+    response.assertStatus(422)
+    const [error] = response.body().errors
+    assert.equal(error.field, 'file')
+    assert.equal(error.rule, 'csvEmpty')
+    assert.equal(
+      error.message,
+      '“people.csv” is empty. Choose a CSV file with a header row and at least one contact below it, then upload that file.'
+    )
+    assert.equal(await importCount(tenant.id), 0)
+  })
+
+  test('empty file is rejected in pt-BR', async ({ client, assert }) => {
+    const { owner } = await createAudienceTenant()
+    await switchLocale(owner, 'pt-BR')
+
+    const response = await uploadAsJson(client, owner, Buffer.alloc(0), 'contatos.csv')
+
+    response.assertStatus(422)
+    const [error] = response.body().errors
+    assert.equal(
+      error.message,
+      '“contatos.csv” está vazio. Escolha um arquivo CSV com uma linha de cabeçalho e pelo menos um contato abaixo dela e envie esse arquivo.'
+    )
+  })
+
+  test('file without contacts is rejected: {name}')
+    .with([
+      {
+        name: 'byte order mark and blank lines',
+        content: Buffer.from('\uFEFF\r\n\n  \n'),
+        rule: 'csvEmpty',
+      },
+      { name: 'header only', content: Buffer.from('name,phone\n'), rule: 'csvNoRows' },
+      { name: 'header without line break', content: Buffer.from('name;phone'), rule: 'csvNoRows' },
+      {
+        name: 'header and blank rows',
+        content: Buffer.from('name,phone\r\n\r\n,\r\n'),
+        rule: 'csvNoRows',
+      },
+      {
+        name: 'utf-16 header only',
+        content: Buffer.from('\uFEFFnome,telefone\n', 'utf16le'),
+        rule: 'csvNoRows',
+      },
+    ])
+    .run(async ({ client, assert }, file) => {
+      const { tenant, owner } = await createAudienceTenant()
+
+      const response = await uploadAsJson(client, owner, file.content, 'people.csv')
+
+      response.assertStatus(422)
+      const [error] = response.body().errors
+      assert.equal(error.rule, file.rule)
+      assert.include(error.message, '“people.csv”')
+      assert.equal(await importCount(tenant.id), 0)
+    })
+
+  test('header-only file names the fix', async ({ client, assert }) => {
+    const { owner } = await createAudienceTenant()
+
+    const response = await uploadAsJson(client, owner, Buffer.from('name,phone\n'), 'people.csv')
+
+    const [error] = response.body().errors
+    assert.equal(
+      error.message,
+      '“people.csv” has a header row but no contacts below it. Add at least one contact on the lines after the header, then upload the file again.'
+    )
+  })
+
+  test('one contact after the header is accepted', async ({ client, assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+
+    const response = await client
+      .post('/contacts/imports')
+      .file('file', Buffer.from('name,phone\n\n,+5511912340001'), { filename: 'people.csv' })
+      .redirects(0)
+      .loginAs(owner)
+      .withCsrfToken()
+
+    response.assertStatus(302)
+    assert.equal(await importCount(tenant.id), 1)
+  })
+
+  test('start without columns names the fix', async ({ client, assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    await switchLocale(owner, 'pt-BR')
+    const contactImport = await runInTenant(tenant.id, () =>
+      ContactImport.create({
+        userId: owner.id,
+        fileName: 'vazio.csv',
+        fileKey: 'imports/missing.csv',
+        fileSize: 0,
+        encoding: 'utf-8',
+        delimiter: ',',
+        status: 'uploaded',
+        mapping: [],
+        options: { duplicates: 'skip', tags: [], listIds: [] },
+      })
+    )
+
+    const response = await client
+      .post(`/contacts/imports/${contactImport.id}/start`)
+      .json({ mapping: [], duplicates: 'skip' })
+      .accept('json')
+      .loginAs(owner)
+      .withCsrfToken()
+
+    response.assertStatus(422)
+    const [error] = response.body().errors
+    assert.equal(error.field, 'mapping')
+    assert.equal(
+      error.message,
+      'Este arquivo não tem colunas para importar. Envie um arquivo CSV com uma linha de cabeçalho e pelo menos um contato.'
+    )
+  })
+
+  test('summary counts zero rows in the plural', async ({ assert }) => {
+    const portuguese = i18nManager.locale('pt-BR')
+    assert.equal(portuguese.t('imports.progress', { rows: 0 }), '0 linhas lidas')
+    assert.equal(portuguese.t('imports.progress', { rows: 1 }), '1 linha lida')
+    assert.equal(portuguese.t('imports.progress', { rows: 2 }), '2 linhas lidas')
+    const english = i18nManager.locale('en')
+    assert.equal(english.t('imports.progress', { rows: 0 }), '0 rows read')
+    assert.equal(english.t('imports.progress', { rows: 1 }), '1 row read')
+    assert.equal(english.t('imports.progress', { rows: 2 }), '2 rows read')
   })
 
   test('csv file is accepted', async ({ client }) => {

@@ -128,6 +128,26 @@ test.group('Templates save', (group) => {
     )
   })
 
+  test('preview shows campaign variables as placeholders', async ({ client, assert }) => {
+    const { owner, tenant } = await createAudienceTenant()
+    await runInTenant(tenant.id, () => saveContact(tenant, { name: 'Ana', phone: '11977770004' }))
+
+    const response = await client
+      .post('/templates/preview')
+      .json({ body: 'Oi {{nome}}, use {{campaign.cupom}} até {{campaign.data_fim|domingo}}' })
+      .loginAs(owner)
+      .withCsrfToken()
+
+    response.assertStatus(200)
+    const preview = response.body()
+    assert.isTrue(preview.ok)
+    assert.equal(preview.text, 'Oi Ana, use {{campaign.cupom}} até domingo')
+    assert.deepEqual(preview.campaign, ['campaign.cupom', 'campaign.data_fim'])
+    assert.deepEqual(preview.missing, [])
+    assert.deepEqual(preview.unknown, [])
+    assert.deepEqual(preview.lacking, [])
+  })
+
   test('preview names contacts without the value', async ({ client, assert }) => {
     const { owner, tenant } = await createAudienceTenant()
     await runInTenant(tenant.id, async () => {

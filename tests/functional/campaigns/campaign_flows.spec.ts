@@ -7,6 +7,9 @@ import { runInTenant } from '#tenancy/tenant_context'
 import { createTenantWithOwner, addMember } from '#tests/helpers/accounts'
 import { createCampaign, graphEdge, graphNode, replyFlow, sendNode } from '#tests/helpers/campaigns'
 import type { FlowGraph } from '#flow/flow_graph'
+import type { FlowProblem } from '#flow/flow_problems'
+import Template from '#models/template'
+import i18nManager from '@adonisjs/i18n/services/main'
 
 function saveFlow(client: any, user: User, campaignId: number, graph: FlowGraph, revision: number) {
   return client
@@ -318,4 +321,81 @@ test.group('Campaign flows of ended campaigns', (group) => {
       )
       assert.lengthOf(versions, 1)
     })
+})
+
+test.group('Campaign flows variables', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  /** A flow of one Send step, `hello`, with an inline text, followed by a saved template. */
+  function twoSends(text: string, templateId: number): FlowGraph {
+    return {
+      nodes: [
+        graphNode('start', 'start'),
+        sendNode('hello', text),
+        graphNode('reminder', 'send', {
+          message: { templateId, text: null },
+          media: null,
+          instanceId: null,
+        }),
+      ],
+      edges: [graphEdge('start', 'next', 'hello'), graphEdge('hello', 'sent', 'reminder')],
+    }
+  }
+
+  test('publishes campaign variables with a fallback', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const campaign = await createCampaign(tenant.id, { variables: { cupom: 'SOL10' } })
+    const template = await runInTenant(tenant.id, () =>
+      Template.create({ name: 'Lembrete', body: 'Vale até {{campaign.data_fim|domingo}}' })
+    )
+    const graph = twoSends('Use {{campaign.cupom}} até {{campaign.data_fim|domingo}}', template.id)
+    await saveFlow(client, owner, campaign.id, graph, 0)
+
+    const response = await publish(client, owner, campaign.id)
+    response.assertStatus(201)
+    assert.equal(response.body().version.number, 1)
+  })
+
+  test('rejects a campaign variable without a fallback', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const campaign = await createCampaign(tenant.id)
+    const template = await runInTenant(tenant.id, () =>
+      Template.create({ name: 'Lembrete', body: 'Vale até {{campaign.data_fim}}' })
+    )
+    const graph = twoSends('Use {{campaign.cupom}}, {{cpf|sem CPF}}', template.id)
+    await saveFlow(client, owner, campaign.id, graph, 0)
+
+    const response = await publish(client, owner, campaign.id)
+    response.assertStatus(422)
+    const problems = response.body().problems as FlowProblem[]
+    const summary = problems.map((item) => `${item.code}@${item.nodeId}:${item.values.name}`)
+    assert.sameMembers(summary, [
+      'unknown_campaign_variable@hello:campaign.cupom',
+      'unknown_variable@hello:cpf',
+      'unknown_campaign_variable@reminder:campaign.data_fim',
+    ])
+    const cupom = problems.find((item) => item.values.name === 'campaign.cupom')!
+    assert.equal(cupom.message, 'flow.problems.unknown_campaign_variable')
+    assert.equal(cupom.values.variable, 'cupom')
+  })
+
+  test('names the fix for an unknown campaign variable', async ({ assert }) => {
+    const values = { name: 'campaign.data_fim', variable: 'data_fim' }
+    const english = i18nManager.locale('en').t('flow.problems.unknown_campaign_variable', values)
+    assert.equal(
+      english,
+      'The message uses campaign.data_fim, but this campaign has no variable data_fim. ' +
+        'Add it under Settings → Campaign variables, or add a fallback such as ' +
+        '{{campaign.data_fim|text}}.'
+    )
+    const portuguese = i18nManager
+      .locale('pt-BR')
+      .t('flow.problems.unknown_campaign_variable', values)
+    assert.equal(
+      portuguese,
+      'A mensagem usa campaign.data_fim, mas esta campanha não tem a variável data_fim. ' +
+        'Adicione-a em Configurações → Variáveis da campanha ou coloque um valor padrão, ' +
+        'como {{campaign.data_fim|texto}}.'
+    )
+  })
 })

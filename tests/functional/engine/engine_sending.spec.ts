@@ -117,6 +117,30 @@ test.group('Engine sending', (group) => {
     assert.equal(bodyOf(contactIds[1]), 'Seu plano: básico')
   }).timeout(30_000)
 
+  test('campaign variable fallback fills the message', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const { listId, contactIds } = await seedAudience(tenant.id, [{ phone: phoneNumber(83, 1) }])
+    const template = await runInTenant(tenant.id, () =>
+      Template.create({
+        name: 'Promoção',
+        body: 'Cupom {{campaign.cupom|NENHUM}} até {{campaign.data_fim|domingo}}',
+      })
+    )
+    const campaign = await publishedCampaign(tenant.id, owner.id, templateSendFlow(template.id), {
+      listIds: [listId],
+      channelInstanceIds: [instance.id],
+      variables: { cupom: 'SOL10' },
+    })
+
+    await startCampaign(campaign, owner.id)
+    await waitForCampaignState(campaign, 'finished')
+
+    const [message] = await campaignMessages(campaign)
+    assert.equal(message.contactId, contactIds[0])
+    assert.equal(message.body, 'Cupom SOL10 até domingo')
+  }).timeout(30_000)
+
   test('template sends read its latest text', async ({ assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })

@@ -240,6 +240,22 @@ const cases: Case[] = [
       nodes: [start, send('a', 'Code {{campaign.coupon}}'), wait('w')],
       edges: [edge('start', 'next', 'a'), edge('a', 'sent', 'w'), edge('w', 'next', 'w')],
     },
+    expected: ['unknown_campaign_variable@a'],
+  },
+  {
+    title: 'unknown campaign variable with a fallback',
+    graph: {
+      nodes: [start, send('a', 'Until {{campaign.end_date|Sunday}}'), wait('w')],
+      edges: [edge('start', 'next', 'a'), edge('a', 'sent', 'w'), edge('w', 'next', 'w')],
+    },
+    expected: [],
+  },
+  {
+    title: 'unknown contact field with a fallback',
+    graph: {
+      nodes: [start, send('a', 'Hi {{cty|there}}'), wait('w')],
+      edges: [edge('start', 'next', 'a'), edge('a', 'sent', 'w'), edge('w', 'next', 'w')],
+    },
     expected: ['unknown_variable@a'],
   },
   {
