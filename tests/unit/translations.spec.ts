@@ -1,19 +1,18 @@
 import { test } from '@japa/runner'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { TYPE, parse, type MessageFormatElement } from '@formatjs/icu-messageformat-parser'
 
-/** Folders that hold translation files, one subfolder per language. */
-const LANGUAGE_ROOTS = [
-  'resources/lang',
-  ...['audit', 'reports', 'sandbox', 'webhooks', 'whatsapp'].map(
-    (plugin) => `plugins/${plugin}/lang`
-  ),
-]
+/** Folders that hold translation files, one subfolder per language: the core's and every plugin's. */
+async function languageRoots() {
+  const plugins = await readdir('plugins')
+  return ['resources/lang', ...plugins.map((plugin) => `plugins/${plugin}/lang`)]
+}
 
 /** Lists the translation files under the roots that exist, as paths from the project root. */
 async function translationFiles() {
   const files: string[] = []
-  for (const root of LANGUAGE_ROOTS) {
+  for (const root of await languageRoots()) {
     const languages = await readdir(root).catch(() => [] as string[])
     for (const language of languages) {
       const names = await readdir(join(root, language))
@@ -23,6 +22,31 @@ async function translationFiles() {
     }
   }
   return files
+}
+
+/** Returns the messages of a translation file, flattened, by key. */
+function messagesOf(value: unknown, prefix = ''): [string, string][] {
+  if (typeof value === 'string') return [[prefix.slice(0, -1), value]]
+  if (value === null || typeof value !== 'object') return []
+  return Object.entries(value).flatMap(([key, item]) => messagesOf(item, `${prefix}${key}.`))
+}
+
+/** Returns the option sets of every plural in a parsed message, nested ones included. */
+function pluralOptions(elements: MessageFormatElement[]): string[][] {
+  return elements.flatMap((element) => {
+    if (element.type === TYPE.plural) {
+      const nested = Object.values(element.options).flatMap((option) => pluralOptions(option.value))
+      return [Object.keys(element.options), ...nested]
+    }
+    if (element.type === TYPE.select || element.type === TYPE.tag) {
+      const children =
+        element.type === TYPE.tag
+          ? element.children
+          : Object.values(element.options).flatMap((option) => option.value)
+      return pluralOptions(children)
+    }
+    return []
+  })
 }
 
 /** Returns the keys a JSON text repeats inside one object, which JSON.parse would silently merge. */
@@ -66,5 +90,25 @@ test.group('Translation files', () => {
         flatten(JSON.parse(await readFile(file, 'utf8'))).sort()
       assert.deepEqual(await keysOf(portuguese), await keysOf(english), portuguese)
     }
+  })
+
+  test('count zero in the plural in Portuguese', async ({ assert }) => {
+    // Brazilian Portuguese puts 0 in the "one" category ("0 linha"), so every plural with a
+    // singular form spells zero out with the plural words ("0 linhas").
+    const allFiles = await translationFiles()
+    const files = allFiles.filter((file) => file.includes('/pt-BR/'))
+    assert.isAbove(files.length, 10)
+    let plurals = 0
+    for (const file of files) {
+      for (const [key, message] of messagesOf(JSON.parse(await readFile(file, 'utf8')))) {
+        for (const options of pluralOptions(parse(message))) {
+          plurals += 1
+          if (options.includes('one')) {
+            assert.include(options, '=0', `${file}: ${key}`)
+          }
+        }
+      }
+    }
+    assert.isAbove(plurals, 40)
   })
 })
