@@ -9,6 +9,7 @@ import FlowVersion from '#models/flow_version'
 import { campaignSettingsValidator, audienceCountValidator } from '#validators/campaigns'
 import {
   applySettings,
+  changedSettings,
   serializeSettings,
   settingsErrors,
   unknownChoices,
@@ -20,6 +21,7 @@ import { actionsFor, startBlockers } from '#services/campaigns/campaign_states'
 import { draftOf } from '#services/campaigns/flow_drafts'
 import { storedTotals } from '#services/campaigns/campaign_totals'
 import { offlineNumbers } from '#services/campaigns/campaign_numbers'
+import { recordAudit } from '#events/audit_record'
 
 /** States in which a campaign may be deleted: nothing runs and nothing will. */
 const DELETABLE = ['draft', 'finished', 'cancelled']
@@ -71,6 +73,11 @@ export default class CampaignsController {
     campaign.merge({ state: 'draft', createdBy: ctx.auth.user!.id })
     await this.save(ctx, campaign)
     await draftOf(campaign)
+    await recordAudit('campaign.created', {
+      targetType: 'campaign',
+      targetId: campaign.id,
+      after: { name: campaign.name },
+    })
     return ctx.response.redirect(`/campaigns/${campaign.id}/flow`)
   }
 
@@ -87,7 +94,16 @@ export default class CampaignsController {
   async update(ctx: HttpContext) {
     await ctx.bouncer.authorize('designCampaigns')
     const campaign = await Campaign.findOrFail(ctx.params.id)
-    await this.save(ctx, campaign)
+    const settings = await this.save(ctx, campaign)
+    // Only the names of the changed settings are recorded: variables may hold
+    // values the audit log should not keep, such as coupon codes.
+    if (settings.length > 0) {
+      await recordAudit('campaign.settings_changed', {
+        targetType: 'campaign',
+        targetId: campaign.id,
+        after: { settings },
+      })
+    }
     return ctx.response.redirect().back()
   }
 
@@ -99,6 +115,11 @@ export default class CampaignsController {
       return response.redirect().back()
     }
     await campaign.delete()
+    await recordAudit('campaign.deleted', {
+      targetType: 'campaign',
+      targetId: campaign.id,
+      before: { name: campaign.name },
+    })
     session.flash('success', i18n.t('campaigns.deleted', { name: campaign.name }))
     return response.redirect('/campaigns')
   }
@@ -111,7 +132,8 @@ export default class CampaignsController {
   }
 
   /**
-   * Validates the form and saves it onto `campaign`. Errors of the rules
+   * Validates the form and saves it onto `campaign`, and returns the names
+   * of the settings that changed on a stored campaign. Errors of the rules
    * between fields and unknown choices raise the same validation error as
    * the schema does, so every message reaches the form under its field key.
    */
@@ -133,6 +155,7 @@ export default class CampaignsController {
     }
     const quietHoursBefore = JSON.stringify(campaign.quietHours ?? null)
     applySettings(campaign, input, tenant.timezone)
+    const changed = changedSettings(campaign)
     await campaign.save()
     logger.info({ campaignId: campaign.id }, 'campaign settings saved')
     const started = campaign.state === 'running' || campaign.state === 'paused'
@@ -141,6 +164,7 @@ export default class CampaignsController {
       await quietHoursChanged({ tenantId: tenant.id, campaignId: campaign.id })
     }
     session.flash('success', i18n.t('campaigns.saved'))
+    return changed
   }
 
   /** Options of the settings form, with the tenant's quiet hours that the campaign may keep. */

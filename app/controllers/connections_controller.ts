@@ -20,6 +20,7 @@ import {
   resumeSends,
   updateInstance,
 } from '#services/channels/instance_service'
+import { recordAudit, requestActorId } from '#events/audit_record'
 
 /** Returns the messages of a channel's settings errors, or none for an unknown channel. */
 function configMessages(i18n: I18n, channelId: string) {
@@ -48,7 +49,13 @@ export default class ConnectionsController {
   async store({ request, response, bouncer, session, i18n }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const input = await request.validateUsing(instanceValidator)
-    await createInstance(input, configMessages(i18n, input.channel))
+    const instance = await createInstance(input, configMessages(i18n, input.channel))
+    // The configuration may contain API keys, so only the name and channel are recorded.
+    await recordAudit('instance.created', {
+      targetType: 'channel_instance',
+      targetId: instance.id,
+      after: { name: instance.name, channel: instance.channel },
+    })
     session.flash('success', i18n.t('connections.created', { name: input.name }))
     return response.redirect('/connections')
   }
@@ -65,15 +72,21 @@ export default class ConnectionsController {
   }
 
   async connect(ctx: HttpContext) {
-    return this.#command(ctx, requestConnect)
+    return this.#command(ctx, requestConnect, 'instance.connect_requested')
   }
 
   async disconnect(ctx: HttpContext) {
-    return this.#command(ctx, requestDisconnect)
+    const userId = requestActorId(ctx)
+    return this.#command(
+      ctx,
+      (instance) => requestDisconnect(instance, userId),
+      'instance.disconnected'
+    )
   }
 
   async logout(ctx: HttpContext) {
-    return this.#command(ctx, requestLogout)
+    const userId = requestActorId(ctx)
+    return this.#command(ctx, (instance) => requestLogout(instance, userId), 'instance.logged_out')
   }
 
   async drop(ctx: HttpContext) {
@@ -106,21 +119,46 @@ export default class ConnectionsController {
       session.flash('error', i18n.t('connections.in_use', { name: instance.name, campaigns }))
       return response.redirect('/connections')
     }
-    await deleteInstance(instance)
+    await deleteInstance(instance, requestActorId())
+    await recordAudit('instance.deleted', {
+      targetType: 'channel_instance',
+      targetId: instance.id,
+      before: {
+        name: instance.name,
+        channel: instance.channel,
+        accountAddress: instance.accountAddress,
+      },
+    })
     return response.redirect('/connections')
   }
 
+  /**
+   * Runs a command on the instance and flashes its error code when it
+   * fails. A command that succeeds is recorded as `auditAction` of the
+   * member, with the status before and after it.
+   */
   async #command(
     { params, response, bouncer, session }: HttpContext,
-    run: (instance: ChannelInstance) => Promise<unknown>
+    run: (instance: ChannelInstance) => Promise<unknown>,
+    auditAction?: string
   ) {
     await bouncer.authorize('designCampaigns')
     const instance = await ChannelInstance.findOrFail(params.id)
+    const statusBefore = instance.status
     try {
       await run(instance)
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'E_CHANNEL_COMMAND_FAILED'
       session.flash('error', code)
+      return response.redirect('/connections')
+    }
+    if (auditAction) {
+      await recordAudit(auditAction, {
+        targetType: 'channel_instance',
+        targetId: instance.id,
+        before: { status: statusBefore },
+        after: { status: instance.status },
+      })
     }
     return response.redirect('/connections')
   }

@@ -6,6 +6,7 @@ import ContactList from '#models/contact_list'
 import Segment from '#models/segment'
 import { listMembersValidator, listValidator } from '#validators/audience'
 import { addListMembers, deleteList, removeListMembers } from '#services/contacts/list_members'
+import { recordAudit } from '#events/audit_record'
 import { countListAudience, countSegment } from '#services/segments/audience_query'
 import { serializeContact } from '#services/contacts/contact_serializer'
 import { pageParam } from '#services/database/page_numbers'
@@ -56,6 +57,11 @@ export default class ContactListsController {
       return response.redirect().back()
     }
     const list = await ContactList.create(input)
+    await recordAudit('list.created', {
+      targetType: 'contact_list',
+      targetId: list.id,
+      after: { name: list.name },
+    })
     return response.redirect(`/lists/${list.id}`)
   }
 
@@ -96,7 +102,12 @@ export default class ContactListsController {
   async destroy({ params, response, bouncer, session, i18n, auth }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const list = await ContactList.findOrFail(params.id)
-    await deleteList(list, { source: 'manual', userId: auth.getUserOrFail().id })
+    const contacts = await deleteList(list, { source: 'manual', userId: auth.getUserOrFail().id })
+    await recordAudit('list.deleted', {
+      targetType: 'contact_list',
+      targetId: list.id,
+      before: { name: list.name, contacts },
+    })
     session.flash('success', i18n.t('lists.deleted', { name: list.name }))
     return response.redirect('/lists')
   }

@@ -21,6 +21,15 @@ export async function recordAudit(action: string, details: AuditDetails = {}) {
 }
 
 /**
+ * Returns the member behind the current request: the signed-in user, or
+ * over the REST API the member who created the API token; `null` for
+ * neither.
+ */
+export function requestActorId(ctx: HttpContext = HttpContext.getOrFail()) {
+  return ctx.auth?.user?.id ?? ctx.apiToken?.createdBy ?? null
+}
+
+/**
  * Emits `audit:record` like `recordAudit`, in the tenant `tenantId` rather
  * than the request's tenant, such as a tenant the member just created.
  */
@@ -29,7 +38,7 @@ export async function recordAuditIn(tenantId: number, action: string, details: A
   await emitDomainEvent('audit:record', {
     tenantId,
     action,
-    actorId: ctx.auth?.user?.id ?? ctx.apiToken?.createdBy ?? null,
+    actorId: requestActorId(ctx),
     ipAddress: ctx.request.ip(),
     targetType: details.targetType ?? null,
     targetId: details.targetId ?? null,

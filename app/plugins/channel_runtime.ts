@@ -52,6 +52,8 @@ export class UnknownChannelError extends Error {
  */
 export class ChannelRuntime {
   #sessions = new Map<number, Session>()
+  /** The member whose request an instance's driver is carrying out, by instance id. */
+  #requesters = new Map<number, number>()
   #listeners: { [Event in keyof ChannelDriverEvents]: Set<RuntimeListener<Event>> } = {
     status: new Set(),
     receipt: new Set(),
@@ -151,15 +153,22 @@ export class ChannelRuntime {
       )
       const from = previous
       previous = payload.status
-      emitDomainEvent('instance:status_changed', {
-        tenantId: instance.tenantId,
-        instanceId: instance.id,
-        channel: instance.channel,
-        status: payload.status,
-        previousStatus: from,
-        reason: payload.reason ?? null,
-        occurredAt: payload.at.toISOString(),
-      }).catch((error) => logger.error({ err: error }, 'instance status event failed'))
+      // A driver repeats a status on a new QR code: the listeners still get
+      // it, but the status did not change. A driver that `close` forgot
+      // reports its last statuses for a session that is over or handed over.
+      const current = this.#sessions.get(instance.id)?.driver === driver
+      if (current && payload.status !== from) {
+        emitDomainEvent('instance:status_changed', {
+          tenantId: instance.tenantId,
+          instanceId: instance.id,
+          channel: instance.channel,
+          status: payload.status,
+          previousStatus: from,
+          reason: payload.reason ?? null,
+          userId: this.#requesters.get(instance.id) ?? null,
+          occurredAt: payload.at.toISOString(),
+        }).catch((error) => logger.error({ err: error }, 'instance status event failed'))
+      }
       this.#forward('status', instance, payload)
     })
     driver.on('receipt', (payload) => this.#forward('receipt', instance, payload))
@@ -190,7 +199,32 @@ export class ChannelRuntime {
     }
   }
 
-  /** Disconnects an instance and forgets its driver. */
+  /**
+   * Ends an instance's session at a member's request and keeps its driver,
+   * whose status listeners end the session once it is terminal. The status
+   * changes the driver reports meanwhile carry `userId`, the member who
+   * requested it, or `null` for the system.
+   */
+  async disconnect(instanceId: number, options: { logout?: boolean; userId?: number | null } = {}) {
+    const session = this.#sessions.get(instanceId)
+    if (!session) {
+      return
+    }
+    if (options.userId !== null && options.userId !== undefined) {
+      this.#requesters.set(instanceId, options.userId)
+    }
+    try {
+      await session.driver.disconnect({ logout: options.logout })
+    } finally {
+      this.#requesters.delete(instanceId)
+    }
+  }
+
+  /**
+   * Forgets an instance's driver and disconnects it. The statuses the
+   * driver reports from then on reach the listeners but become no domain
+   * event.
+   */
   async close(instanceId: number, options: { logout?: boolean } = {}) {
     const session = this.#sessions.get(instanceId)
     if (!session) {

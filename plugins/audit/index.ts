@@ -9,7 +9,8 @@ let stopListening: (() => void) | null = null
 
 /**
  * Audit log: an append-only record of sign-ins, member, campaign, channel,
- * import and settings actions, with a filtered page and CSV export.
+ * contact list, import and settings actions, with a filtered page and CSV
+ * export.
  */
 export default definePlugin({
   register(plugin) {

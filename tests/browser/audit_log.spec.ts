@@ -185,6 +185,83 @@ test.group('Audit log page', () => {
     await capture(page, 'audit-log-values-pt-BR')
   }).timeout(60_000)
 
+  test('connection, list and campaign actions', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Audit')
+    const campaign = await createCampaign(tenant.id, { name: 'Black Friday' })
+    const entry = (action: string, targetType: string, values: Partial<AuditEntry>) =>
+      AuditEntry.create({
+        tenantId: tenant.id,
+        action,
+        actorId: owner.id,
+        actorLabel: owner.email,
+        targetType,
+        targetId: '999999',
+        ipAddress: '127.0.0.1',
+        before: null,
+        after: null,
+        ...values,
+      })
+    const deleted = await entry('instance.deleted', 'channel_instance', {
+      before: { name: 'Sales', channel: 'whatsapp', accountAddress: '+5511987650001' },
+    })
+    const listCreated = await entry('list.created', 'contact_list', { after: { name: 'Leads' } })
+    const settingsChanged = await entry('campaign.settings_changed', 'campaign', {
+      targetId: String(campaign.id),
+      after: { settings: ['channelInstanceIds', 'quietHours'] },
+    })
+    // Per entry: the words of its row, then the words of its changes once expanded.
+    const expected = {
+      'en': {
+        deleted: [
+          ['Deleted a connection', 'Connection #999999'],
+          ['Number', '+5511987650001'],
+        ],
+        listCreated: [['Created a contact list', 'Contact list #999999'], ['Leads']],
+        settingsChanged: [
+          ["Changed a campaign's settings", 'Campaign · Black Friday'],
+          ['Settings changed', 'Numbers, Quiet hours'],
+        ],
+      },
+      'pt-BR': {
+        deleted: [
+          ['Excluiu uma conexão', 'Conexão #999999'],
+          ['Número', '+5511987650001'],
+        ],
+        listCreated: [['Criou uma lista de contatos', 'Lista de contatos #999999'], ['Leads']],
+        settingsChanged: [
+          ['Alterou as configurações de uma campanha', 'Campanha · Black Friday'],
+          ['Configurações alteradas', 'Números, Horário de silêncio'],
+        ],
+      },
+    }
+    const rows = { deleted, listCreated, settingsChanged }
+    await browserContext.loginAs(owner)
+
+    for (const locale of ['en', 'pt-BR'] as const) {
+      owner.locale = locale
+      await owner.save()
+      const page = await visit('/plugins/audit/entries')
+      await page.setViewportSize({ width: 1280, height: 900 })
+      for (const [name, row] of Object.entries(rows)) {
+        const [rowWords, changeWords] = expected[locale][name as keyof typeof rows]
+        const locator = page.locator(`[data-test-id="audit-entry-${row.id}"]`)
+        await locator.waitFor()
+        const rowText = await locator.innerText()
+        for (const words of rowWords) {
+          assert.include(rowText, words, `${locale} ${name}`)
+        }
+        await page.locator(`[data-test-id="audit-toggle-${row.id}"]`).click()
+        const diff = page.locator(`[data-test-id="audit-diff-${row.id}"]`)
+        await diff.waitFor()
+        const diffText = await diff.innerText()
+        for (const words of changeWords) {
+          assert.include(diffText, words, `${locale} ${name} changes`)
+        }
+      }
+      await capture(page, `audit-log-resources-${locale}`)
+    }
+  }).timeout(60_000)
+
   test('phone keeps words whole', async ({ visit, browserContext, assert }) => {
     const { tenant, owner } = await createTenantWithOwner('Audit')
     const entry = await AuditEntry.create({

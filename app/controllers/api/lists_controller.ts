@@ -5,6 +5,7 @@ import ContactList from '#models/contact_list'
 import { listMembersValidator, listValidator } from '#validators/audience'
 import { paginationValidator } from '#validators/api'
 import { addListMembers, deleteList, removeListMembers } from '#services/contacts/list_members'
+import { recordAudit } from '#events/audit_record'
 import { serializeContact } from '#services/contacts/contact_serializer'
 import { countListAudience } from '#services/segments/audience_query'
 import { ApiException } from '#services/api/api_errors'
@@ -24,6 +25,11 @@ export default class ApiListsController {
     const input = await request.validateUsing(listValidator)
     await this.assertNameFree(input.name)
     const list = await ContactList.create(input)
+    await recordAudit('list.created', {
+      targetType: 'contact_list',
+      targetId: list.id,
+      after: { name: list.name },
+    })
     return response.created({ data: serializeList(list, 0) })
   }
 
@@ -48,7 +54,12 @@ export default class ApiListsController {
 
   async destroy({ params, response }: HttpContext) {
     const list = await ContactList.findOrFail(params.id)
-    await deleteList(list, API_ORIGIN)
+    const contacts = await deleteList(list, API_ORIGIN)
+    await recordAudit('list.deleted', {
+      targetType: 'contact_list',
+      targetId: list.id,
+      before: { name: list.name, contacts },
+    })
     return response.noContent()
   }
 

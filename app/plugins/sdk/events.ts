@@ -231,6 +231,14 @@ export interface InstanceStatusChangedEvent extends DomainEventBase {
   previousStatus: InstanceStatus | null
   /** Why the status changed, when the driver said (`restricted`, `logged_out`, `reconnecting`). */
   reason: string | null
+  /**
+   * The member whose request caused the change (Disconnect or Log out on
+   * the connections page, or deleting the connection), or `null` when the
+   * channel reported it by itself, such as a dropped phone or a completed
+   * pairing. Every event the core emits sets it. It is optional so that
+   * plugins written before it existed still type-check.
+   */
+  userId?: number | null
 }
 
 export interface ImportFinishedEvent extends DomainEventBase {
@@ -261,8 +269,9 @@ export interface ImportFinishedEvent extends DomainEventBase {
 /**
  * An action worth an audit entry that no other event of the catalogue
  * describes: invitations, role changes, template and settings changes,
- * exports, API tokens. The core emits it where the action happens; the
- * audit plugin stores it.
+ * exports, API tokens, a member's connection, contact list and campaign
+ * changes. The core emits it where the action happens; the audit plugin
+ * stores it.
  */
 export interface AuditRecordEvent extends DomainEventBase {
   /** What happened, `<noun>.<verb>` in snake case, such as `member.role_changed`. */

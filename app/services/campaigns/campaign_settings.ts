@@ -176,6 +176,52 @@ export function applySettings(campaign: Campaign, input: CampaignSettingsInput, 
   })
 }
 
+/** Campaign attributes that the settings form sets, in the form's order. */
+const SETTING_NAMES = [
+  'name',
+  'listIds',
+  'segmentIds',
+  'channelInstanceIds',
+  'variables',
+  'startMode',
+  'startsAt',
+  'minIntervalSeconds',
+  'maxIntervalSeconds',
+  'dailyCapPerNumber',
+  'pauseAfterSends',
+  'pauseMinutes',
+  'quietHours',
+] as const
+
+/**
+ * Returns the names of the settings whose values differ from the stored
+ * ones, such as `['listIds', 'quietHours']`, read from Lucid's dirty
+ * attributes. Call it after `applySettings` and before the save. A campaign
+ * not stored yet has no changes.
+ */
+export function changedSettings(campaign: Campaign): string[] {
+  if (!campaign.$isPersisted) {
+    return []
+  }
+  const dirty = campaign.$dirty
+  return SETTING_NAMES.filter((setting) => {
+    if (setting === 'startsAt') {
+      return startsAtChanged(campaign)
+    }
+    return Object.hasOwn(dirty, setting)
+  })
+}
+
+/**
+ * Compares the start time as an instant. Lucid's dirty check also compares
+ * the time zone, and the stored value is read in UTC while the form's is
+ * converted from the tenant's zone.
+ */
+function startsAtChanged(campaign: Campaign) {
+  const stored = campaign.$original.startsAt as DateTime | null
+  return (stored?.toMillis() ?? null) !== (campaign.startsAt?.toMillis() ?? null)
+}
+
 /** The settings form's values, with the start time in the tenant's time zone. */
 export function serializeSettings(campaign: Campaign, timeZone: string) {
   return {

@@ -15,6 +15,8 @@ export interface ControlCommand {
   /** Channel action name, for `perform`. */
   name?: string
   input?: Record<string, unknown>
+  /** The member who requested a `disconnect` or `logout`, or `null` for the system. */
+  userId?: number | null
   /** Redis channel the handler publishes its `ControlReply` on. */
   replyTo: string
 }

@@ -10,6 +10,7 @@ import { broadcastCommand, controlPublisher, sendCommand } from '#services/chann
 import { broadcastInstance, broadcastInstanceDeleted } from '#services/channels/channel_broadcast'
 import { outboundQueueName } from '#services/channels/outbound_queue'
 import Campaign from '#models/campaign'
+import { emitDomainEvent } from '#events/domain_events'
 
 /**
  * What web processes do to channel instances. Live sessions run in a
@@ -118,23 +119,31 @@ export async function requestConnect(instance: ChannelInstance) {
   await broadcastCommand({ instanceId: instance.id, action: 'connect' })
 }
 
-/** Ends the instance's session and keeps its credentials, so the next connect needs no pairing. */
-export function requestDisconnect(instance: ChannelInstance) {
-  return endSession(instance, 'disconnect')
+/**
+ * Ends the instance's session and keeps its credentials, so the next
+ * connect needs no pairing. `userId` is the member who requested it, or `null`.
+ */
+export function requestDisconnect(instance: ChannelInstance, userId: number | null = null) {
+  return endSession(instance, 'disconnect', userId)
 }
 
 /** Ends the session and revokes the credentials: the next connect pairs again. */
-export function requestLogout(instance: ChannelInstance) {
-  return endSession(instance, 'logout')
+export function requestLogout(instance: ChannelInstance, userId: number | null = null) {
+  return endSession(instance, 'logout', userId)
 }
 
-async function endSession(instance: ChannelInstance, action: 'disconnect' | 'logout') {
+async function endSession(
+  instance: ChannelInstance,
+  action: 'disconnect' | 'logout',
+  userId: number | null
+) {
   if (await isOwned(instance.id)) {
-    await sendCommand({ instanceId: instance.id, action })
+    await sendCommand({ instanceId: instance.id, action, userId })
     await instance.refresh()
     return instance
   }
 
+  const previousStatus = instance.status
   instance.merge({
     status: action === 'logout' ? 'logged_out' : 'closed',
     statusAt: DateTime.utc(),
@@ -147,6 +156,17 @@ async function endSession(instance: ChannelInstance, action: 'disconnect' | 'log
   }
   await instance.save()
   broadcastInstance(instance)
+  if (instance.status !== previousStatus) {
+    await emitDomainEvent('instance:status_changed', {
+      tenantId: instance.tenantId,
+      instanceId: instance.id,
+      channel: instance.channel,
+      status: instance.status,
+      previousStatus,
+      reason: null,
+      userId,
+    })
+  }
   return instance
 }
 
@@ -192,11 +212,11 @@ export async function campaignsUsing(instanceId: number) {
 /**
  * Logs the session out (so a linked device is unlinked at the provider and
  * the driver deletes what it stored), drops the outbound queue and deletes
- * the instance with its messages.
+ * the instance with its messages. `userId` is the member who requested it, or `null`.
  */
-export async function deleteInstance(instance: ChannelInstance) {
+export async function deleteInstance(instance: ChannelInstance, userId: number | null = null) {
   if (await isOwned(instance.id)) {
-    await sendCommand({ instanceId: instance.id, action: 'logout' })
+    await sendCommand({ instanceId: instance.id, action: 'logout', userId })
   }
   await getQueue(outboundQueueName(instance.id)).obliterate({ force: true })
   await instance.delete()

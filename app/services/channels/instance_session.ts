@@ -138,7 +138,10 @@ export class InstanceSession {
       return {}
     }
     if (command.action === 'disconnect' || command.action === 'logout') {
-      await driver.disconnect({ logout: command.action === 'logout' })
+      await this.options.runtime.disconnect(this.instanceId, {
+        logout: command.action === 'logout',
+        userId: command.userId,
+      })
       await this.#events
       return {}
     }

@@ -141,7 +141,8 @@ export async function removeListMembers(
 /**
  * Deletes a static list with its memberships, and emits `contact:updated`
  * with the list in `lists.left` for each of its members, so a copy of the
- * contacts kept elsewhere drops the list too.
+ * contacts kept elsewhere drops the list too. Returns how many contacts the
+ * list had.
  */
 export async function deleteList(list: ContactList, origin: ContactUpdateOrigin) {
   const left = await db.transaction(async (trx) => {
@@ -154,4 +155,5 @@ export async function deleteList(list: ContactList, origin: ContactUpdateOrigin)
     return rows.map((row) => Number(row.contact_id))
   })
   await announceListChanges(list.tenantId, list.id, 'left', left, origin)
+  return left.length
 }

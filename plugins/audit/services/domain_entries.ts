@@ -44,9 +44,15 @@ function onCampaign(event: CampaignEventName, payload: DomainEvents[CampaignEven
   })
 }
 
+/**
+ * Records a status the channel reported by itself, such as a dropped phone
+ * or a completed pairing, as the system's. A change a member requested
+ * carries `userId` and is skipped, because the core records the member's
+ * request with `audit:record` where it is made.
+ */
 async function onInstanceStatus(payload: DomainEvents['instance:status_changed']) {
   const action = INSTANCE_ACTIONS[payload.status]
-  if (!action) {
+  if (!action || (payload.userId !== null && payload.userId !== undefined)) {
     return
   }
   await recordEntry({
@@ -54,6 +60,8 @@ async function onInstanceStatus(payload: DomainEvents['instance:status_changed']
     action,
     targetType: 'channel_instance',
     targetId: payload.instanceId,
+    actorId: null,
+    ipAddress: null,
     before: payload.previousStatus ? { status: payload.previousStatus } : null,
     after: { status: payload.status, channel: payload.channel, reason: payload.reason },
   })
