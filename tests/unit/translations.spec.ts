@@ -111,4 +111,15 @@ test.group('Translation files', () => {
     }
     assert.isAbove(plurals, 40)
   })
+
+  test('contain no invisible characters', async ({ assert }) => {
+    // A soft hyphen or a zero-width space shows as nothing, so an example such as a
+    // garbled accent would read wrong on the page.
+    const invisible = /[\u00AD\u200B-\u200F\u2060\uFEFF]/u
+    for (const file of await translationFiles()) {
+      for (const [key, message] of messagesOf(JSON.parse(await readFile(file, 'utf8')))) {
+        assert.notMatch(message, invisible, `${file}: ${key}`)
+      }
+    }
+  })
 })
