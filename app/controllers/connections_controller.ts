@@ -69,7 +69,7 @@ export default class ConnectionsController {
   }
 
   async disconnect(ctx: HttpContext) {
-    return this.#command(ctx, requestDisconnect)
+    return this.#command(ctx, requestDisconnect, 'connections.disconnected')
   }
 
   async logout(ctx: HttpContext) {
@@ -110,14 +110,21 @@ export default class ConnectionsController {
     return response.redirect('/connections')
   }
 
+  /**
+   * Runs a command on a connection and returns to the list. `doneKey`, when
+   * given, is the translation key of the success message, which receives
+   * the connection's `name`.
+   */
   async #command(
-    { params, response, bouncer, session }: HttpContext,
-    run: (instance: ChannelInstance) => Promise<unknown>
+    { params, response, bouncer, session, i18n }: HttpContext,
+    run: (instance: ChannelInstance) => Promise<unknown>,
+    doneKey?: string
   ) {
     await bouncer.authorize('designCampaigns')
     const instance = await ChannelInstance.findOrFail(params.id)
     try {
       await run(instance)
+      if (doneKey) session.flash('success', i18n.t(doneKey, { name: instance.name }))
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'E_CHANNEL_COMMAND_FAILED'
       session.flash('error', code)
