@@ -72,21 +72,22 @@ export default class ConnectionsController {
   }
 
   async connect(ctx: HttpContext) {
-    return this.#command(ctx, requestConnect, 'instance.connect_requested')
+    return this.#command(ctx, requestConnect, { auditAction: 'instance.connect_requested' })
   }
 
   async disconnect(ctx: HttpContext) {
     const userId = requestActorId(ctx)
-    return this.#command(
-      ctx,
-      (instance) => requestDisconnect(instance, userId),
-      'instance.disconnected'
-    )
+    return this.#command(ctx, (instance) => requestDisconnect(instance, userId), {
+      auditAction: 'instance.disconnected',
+      doneKey: 'connections.disconnected',
+    })
   }
 
   async logout(ctx: HttpContext) {
     const userId = requestActorId(ctx)
-    return this.#command(ctx, (instance) => requestLogout(instance, userId), 'instance.logged_out')
+    return this.#command(ctx, (instance) => requestLogout(instance, userId), {
+      auditAction: 'instance.logged_out',
+    })
   }
 
   async drop(ctx: HttpContext) {
@@ -133,27 +134,31 @@ export default class ConnectionsController {
   }
 
   /**
-   * Runs a command on the instance and flashes its error code when it
-   * fails. A command that succeeds is recorded as `auditAction` of the
-   * member, with the status before and after it.
+   * Runs a command on a connection and returns to the list, flashing its
+   * error code when it fails. A command that succeeds is recorded as
+   * `auditAction` of the member, with the status before and after it, and
+   * shows `doneKey`, a translation key that receives the connection's `name`.
    */
   async #command(
-    { params, response, bouncer, session }: HttpContext,
+    { params, response, bouncer, session, i18n }: HttpContext,
     run: (instance: ChannelInstance) => Promise<unknown>,
-    auditAction?: string
+    options: { auditAction?: string; doneKey?: string } = {}
   ) {
     await bouncer.authorize('designCampaigns')
     const instance = await ChannelInstance.findOrFail(params.id)
     const statusBefore = instance.status
     try {
       await run(instance)
+      if (options.doneKey) {
+        session.flash('success', i18n.t(options.doneKey, { name: instance.name }))
+      }
     } catch (error) {
       const code = (error as { code?: string }).code ?? 'E_CHANNEL_COMMAND_FAILED'
       session.flash('error', code)
       return response.redirect('/connections')
     }
-    if (auditAction) {
-      await recordAudit(auditAction, {
+    if (options.auditAction) {
+      await recordAudit(options.auditAction, {
         targetType: 'channel_instance',
         targetId: instance.id,
         before: { status: statusBefore },

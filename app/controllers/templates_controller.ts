@@ -1,5 +1,6 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import { errors as vineErrors } from '@vinejs/vine'
+import type { Infer } from '@vinejs/vine/types'
 import drive from '@adonisjs/drive/services/main'
 import Contact from '#models/contact'
 import Template from '#models/template'
@@ -19,12 +20,41 @@ import { knownVariables } from '#services/templates/template_variables'
 import { recordAudit } from '#events/audit_record'
 import { deleteTemplate, templateUsage } from '#services/templates/template_usage'
 
+type TemplateInput = Infer<typeof templateValidator>
+
+/** One field's message in a validation error, which the page shows under that field. */
+interface FieldMessage {
+  field: string
+  message: string
+  rule: string
+}
+
+function fieldMessage(field: string, message: string): FieldMessage {
+  return { field, message, rule: field }
+}
+
 /**
- * Returns a validation error on one field of the editor, which the page
- * shows under that field while keeping what was typed.
+ * Reads the editor's fields as sent, for the checks that still run when
+ * the schema rejected another field.
  */
-function fieldError(field: string, message: string) {
-  return new vineErrors.E_VALIDATION_ERROR([{ field, message, rule: field }])
+function rawInput(request: HttpContext['request']) {
+  const text = (value: unknown) => (typeof value === 'string' ? value : '')
+  return {
+    name: text(request.input('name')).trim(),
+    body: text(request.input('body')),
+    media: request.file('media'),
+    removeMedia: ['1', 'true', 'on'].includes(String(request.input('removeMedia'))),
+  }
+}
+
+/** Whether another template that is not archived has this name. */
+async function nameTaken(name: string, template: Template) {
+  const clash = await Template.query()
+    .where('name', name)
+    .whereNull('archived_at')
+    .if(template.$isPersisted, (query) => query.whereNot('id', template.id))
+    .first()
+  return clash !== null
 }
 
 /** Finds a template that is not archived, or raises a 404: archived ones are kept for history only. */
@@ -172,32 +202,10 @@ export default class TemplatesController {
     return response.stream(await drive.use().getStream(template.mediaKey!))
   }
 
-  private async save({ request, session, i18n, logger }: HttpContext, template: Template) {
-    const input = await request.validateUsing(templateValidator)
+  private async save(ctx: HttpContext, template: Template) {
+    const { session, i18n, logger } = ctx
+    const input = await this.validateInput(ctx, template)
     const body = input.body ?? ''
-    if (input.media) {
-      const problem = mediaProblem(input.media)
-      if (problem) {
-        throw fieldError('media', i18n.t(problem.key, problem.values))
-      }
-    }
-
-    const mediaType = input.media ? null : input.removeMedia ? null : template.mediaType
-    const { problems } = await validateBody(body, input.media ? 'image' : mediaType)
-    const clash = await Template.query()
-      .where('name', input.name)
-      .whereNull('archived_at')
-      .if(template.$isPersisted, (query) => query.whereNot('id', template.id))
-      .first()
-    if (clash) {
-      throw fieldError('name', i18n.t('templates.errors.name_taken', { name: input.name }))
-    }
-    if (problems.length > 0) {
-      const messages = problems.map((problem) =>
-        i18n.t(`templates.errors.${problem.code}`, { ...problem })
-      )
-      throw fieldError('body', messages.join('\n'))
-    }
 
     const before = template.$isPersisted ? templateAuditValues(template) : null
     template.merge({ name: input.name, body })
@@ -218,6 +226,48 @@ export default class TemplatesController {
     logger.info({ templateId: template.id }, 'template saved')
     session.flash('success', i18n.t('templates.saved'))
     return template
+  }
+
+  /**
+   * Validates the editor's fields, then checks the media, the name's
+   * uniqueness and the body, and raises one validation error listing every
+   * invalid field, so a single save reports them all.
+   */
+  private async validateInput({ request, i18n }: HttpContext, template: Template) {
+    const messages: FieldMessage[] = []
+    let input: TemplateInput | null = null
+    try {
+      input = await request.validateUsing(templateValidator)
+    } catch (error) {
+      if (!(error instanceof vineErrors.E_VALIDATION_ERROR)) throw error
+      messages.push(...(error.messages as FieldMessage[]))
+    }
+    const failed = (field: string) => messages.some((message) => message.field === field)
+    // Fields the schema accepted are checked further even when another one failed.
+    const fields = input ?? rawInput(request)
+
+    if (fields.media && !failed('media')) {
+      const problem = mediaProblem(fields.media)
+      if (problem) messages.push(fieldMessage('media', i18n.t(problem.key, problem.values)))
+    }
+    if (fields.name && !failed('name') && (await nameTaken(fields.name, template))) {
+      messages.push(
+        fieldMessage('name', i18n.t('templates.errors.name_taken', { name: fields.name }))
+      )
+    }
+    if (!failed('body')) {
+      const mediaType = fields.media ? 'image' : fields.removeMedia ? null : template.mediaType
+      const { problems } = await validateBody(fields.body ?? '', mediaType)
+      const texts = problems.map((problem) =>
+        i18n.t(`templates.errors.${problem.code}`, { ...problem })
+      )
+      if (texts.length > 0) messages.push(fieldMessage('body', texts.join('\n')))
+    }
+
+    if (!input || messages.length > 0) {
+      throw new vineErrors.E_VALIDATION_ERROR(messages)
+    }
+    return input
   }
 
   private async editorProps() {
