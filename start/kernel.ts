@@ -32,5 +32,4 @@ export const middleware = router.named({
   auth: () => import('#middleware/auth_middleware'),
   tenant: () => import('#middleware/tenant_middleware'),
   apiToken: () => import('#middleware/api_token_middleware'),
-  keepFlash: () => import('#middleware/keep_flash_middleware'),
 })

@@ -41,7 +41,7 @@ transmit.authorize<{ deletionId: string }>(
 )
 
 transmit.registerRoutes((route) => {
-  route.middleware([middleware.keepFlash(), middleware.auth()])
+  route.middleware([middleware.auth()])
 })
 
 guardEventStreams()

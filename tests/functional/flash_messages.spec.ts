@@ -40,4 +40,69 @@ test.group('Flash messages', () => {
     const props = await session.props('/profile')
     assert.isString(props.flash.success)
   })
+
+  test('real-time requests write no session', async ({ assert }) => {
+    const { tenant, owner, password } = await createTenantWithOwner()
+    const session = await signIn(BASE, owner.email, password)
+    const uid = randomUUID()
+    const stop = new AbortController()
+    const stream = await fetch(`${BASE}/__transmit/events?uid=${uid}`, {
+      headers: { cookie: session.cookieHeader(), accept: 'text/event-stream' },
+      signal: stop.signal,
+    })
+    assert.equal(stream.status, 200)
+
+    // A request that read the session before a form's response and wrote it back after
+    // would drop what the form stored, so these requests never write it.
+    const subscribed = await session.request('POST', '/__transmit/subscribe', {
+      uid,
+      channel: `tenants/${tenant.id}/campaigns`,
+    })
+    assert.equal(subscribed.status, 204)
+    const written = (response: Response) =>
+      response.headers.getSetCookie().filter((cookie) => cookie.startsWith('disparador-session='))
+    assert.deepEqual(written(subscribed), [])
+    assert.deepEqual(written(stream), [])
+    stop.abort()
+
+    // Another member's workspace stays closed to the session.
+    const other = await createTenantWithOwner()
+    const denied = await session.request('POST', '/__transmit/subscribe', {
+      uid,
+      channel: `tenants/${other.tenant.id}/campaigns`,
+    })
+    assert.notEqual(denied.status, 204)
+  })
+
+  test('survive a partial reload', async ({ assert }) => {
+    const { owner, password } = await createTenantWithOwner()
+    const session = await signIn(BASE, owner.email, password)
+    const page = await session.props('/connections')
+    assert.isArray(page.instances)
+
+    const created = await session.request(
+      'POST',
+      '/connections',
+      { name: '', channel: 'sandbox' },
+      { 'x-inertia': 'true', 'accept': 'text/html, application/xhtml+xml' }
+    )
+    assert.equal(created.status, 302)
+    // The page's live reload of its connections lands before the redirect's page.
+    const partial = (version: string) =>
+      session.request('GET', '/connections', undefined, {
+        'x-inertia': 'true',
+        'x-inertia-version': version,
+        'x-inertia-partial-data': 'instances',
+        'x-inertia-partial-component': 'connections/index',
+      })
+    let reload = await partial('')
+    if (reload.status === 409) {
+      const stale = await reload.json()
+      reload = await partial(stale.version)
+    }
+    assert.equal(reload.status, 200)
+
+    const props = await session.props('/connections')
+    assert.property(props.errors, 'name')
+  })
 })

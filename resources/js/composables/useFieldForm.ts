@@ -1,5 +1,5 @@
 import { watch } from 'vue'
-import { useForm } from '@inertiajs/vue3'
+import { useForm, usePage } from '@inertiajs/vue3'
 import type { FormDataType } from '@inertiajs/core'
 
 /**
@@ -59,6 +59,21 @@ export function useFieldForm<TForm extends FormDataType<TForm>>(data: TForm) {
       }
     },
     { deep: true }
+  )
+
+  // The page's live reload can reach the server just after a submit and take its errors,
+  // so the form also takes its own fields' errors from any response of the page.
+  const page = usePage()
+  const adoptPageErrors = (errors: Record<string, string> | undefined) => {
+    const fields = Object.keys(form.data())
+    const own = Object.entries(errors ?? {}).filter(([key]) => fields.includes(key.split('.')[0]))
+    if (own.length > 0) {
+      form.setError(Object.fromEntries(own) as Parameters<typeof form.setError>[0])
+    }
+  }
+  watch(
+    () => page.props.errors,
+    (errors) => adoptPageErrors(errors as Record<string, string> | undefined)
   )
 
   // A reset is no fix by the member: clearing the password after a failed
