@@ -18,9 +18,10 @@ export default class ContactImportsController {
     return inertia.render('imports/index', { imports: imports.map(serializeImport) })
   }
 
-  async create({ inertia, bouncer }: HttpContext) {
+  async create({ request, inertia, bouncer }: HttpContext) {
     await bouncer.authorize('designCampaigns')
-    return inertia.render('imports/create', {})
+    const list = await preselectedList(request.input('list'))
+    return inertia.render('imports/create', { list: list && { id: list.id, name: list.name } })
   }
 
   async store({ request, response, bouncer, auth, tenant, logger }: HttpContext) {
@@ -28,10 +29,12 @@ export default class ContactImportsController {
     const { file } = await request.validateUsing(uploadValidator)
     const contactImport = await createImport(file, auth.getUserOrFail().id, tenant.id)
     logger.info({ importId: contactImport.id, bytes: file.size }, 'contact import uploaded')
-    return response.redirect(`/contacts/imports/${contactImport.id}`)
+    const list = await preselectedList(request.input('list'))
+    const query = list ? `?list=${list.id}` : ''
+    return response.redirect(`/contacts/imports/${contactImport.id}${query}`)
   }
 
-  async show({ params, inertia, bouncer }: HttpContext) {
+  async show({ params, request, inertia, bouncer }: HttpContext) {
     await bouncer.authorize('viewTenant')
     const contactImport = await ContactImport.findOrFail(params.id)
     if (contactImport.status !== 'uploaded') {
@@ -44,6 +47,7 @@ export default class ContactImportsController {
 
     const preview = await previewImport(contactImport)
     const lists = await ContactList.query().orderBy('name')
+    const preselected = await preselectedList(request.input('list'))
     return inertia.render('imports/mapping', {
       contactImport: serializeImport(contactImport),
       headers: preview.headers,
@@ -52,6 +56,7 @@ export default class ContactImportsController {
       mapping: preview.mapping,
       fields: preview.fields.map((field) => ({ key: field.key, label: field.label })),
       lists: lists.map((list) => ({ id: list.id, name: list.name })),
+      selectedListIds: preselected ? [preselected.id] : [],
       encodings: [...ENCODINGS],
       delimiters: [...DELIMITERS],
     })
@@ -147,4 +152,17 @@ export function serializeImport(contactImport: ContactImport) {
     createdAt: contactImport.createdAt.toISO(),
     finishedAt: contactImport.finishedAt?.toISO() ?? null,
   }
+}
+
+/**
+ * Finds the list an import was opened from (`?list=` on the upload and
+ * mapping pages), whose box the mapping page ticks. Returns `null` for a
+ * value that is not the id of one of the tenant's lists.
+ */
+async function preselectedList(value: unknown) {
+  const id = Number(value)
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    return null
+  }
+  return ContactList.find(id)
 }

@@ -15,6 +15,8 @@ export default class SimulatorController {
   async show({ inertia, bouncer, request }: HttpContext) {
     await bouncer.authorize('viewTenant')
     const instances = await ChannelInstance.query().where('channel', 'sandbox').orderBy('name')
+    // The page sorts the contacts in the interface language's order.
+    // NOTE: SQLite orders names by bytes, so past 500 contacts it picks a different 500.
     const contacts = await Contact.query().orderBy('name').limit(500)
     return inertia.render('simulator/show', {
       instances: instances.map(serializeInstance),

@@ -271,6 +271,8 @@ export default class TemplatesController {
   }
 
   private async editorProps() {
+    // The page sorts the contacts in the interface language's order.
+    // NOTE: SQLite orders names by bytes, so past 200 contacts it picks a different 200.
     const contacts = await Contact.query()
       .whereNot('consent', 'opted_out')
       .orderBy('name')

@@ -19,7 +19,7 @@ export default definePlugin({
 
     // The list lives at /entries because in development Vite's middleware
     // serves this folder's index.ts at the bare /plugins/audit.
-    plugin.nav({ label: 'audit.nav', path: '/entries', icon: '☰', ability: 'manageTenant' })
+    plugin.nav({ label: 'audit.nav', path: '/entries', icon: '↺', ability: 'manageTenant' })
 
     plugin.routes((router) => {
       router.get('/entries', [EntriesController, 'index']).as('audit.index')

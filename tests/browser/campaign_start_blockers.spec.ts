@@ -2,6 +2,21 @@ import { test } from '@japa/runner'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { capture } from '#tests/helpers/browser_pages'
 import { createCampaign, createPublishedCampaign } from '#tests/helpers/campaigns'
+import { createSandboxInstance } from '#tests/helpers/api'
+import ContactList from '#models/contact_list'
+import { runInTenant } from '#tenancy/tenant_context'
+
+/** The start question's warning for each count of offline numbers, by language. */
+const OFFLINE_WARNINGS = {
+  'en': {
+    1: 'so nothing is sent until it is reconnected on the Connections page',
+    2: 'so nothing is sent until one of them is reconnected on the Connections page',
+  },
+  'pt-BR': {
+    1: 'então nada é enviado até ele ser reconectado na página Conexões',
+    2: 'então nada é enviado até um deles ser reconectado na página Conexões',
+  },
+}
 
 /**
  * A campaign that cannot start says why beside its Start button, which
@@ -61,5 +76,38 @@ test.group('Campaign start blockers', () => {
       'no list or segment is chosen'
     )
     await page.assertNotExists('[data-test-id="start-blocker-not_published"]')
+  })
+
+  test('offline warning agrees with the count', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Offline')
+    await browserContext.loginAs(owner)
+    const first = await createSandboxInstance(tenant.id)
+    const second = await createSandboxInstance(tenant.id)
+    const list = await runInTenant(tenant.id, () => ContactList.create({ name: 'Clientes' }))
+    const campaigns = new Map<number, number>()
+    for (const instanceIds of [[first.id], [first.id, second.id]]) {
+      const campaign = await createPublishedCampaign(tenant.id)
+      campaign.merge({ listIds: [list.id], channelInstanceIds: instanceIds })
+      await runInTenant(tenant.id, () => campaign.save())
+      campaigns.set(instanceIds.length, campaign.id)
+    }
+
+    for (const locale of ['en', 'pt-BR'] as const) {
+      owner.locale = locale
+      await owner.save()
+      const page = await visit('/campaigns')
+      for (const [count, campaignId] of campaigns) {
+        const question = new Promise<string>((resolve) => {
+          page.once('dialog', (dialog) => {
+            resolve(dialog.message())
+            void dialog.dismiss()
+          })
+        })
+        await page.locator(`[data-test-id="campaign-start-${campaignId}"]`).click()
+        const message = await question
+        const expected = OFFLINE_WARNINGS[locale][count as 1 | 2]
+        assert.include(message, expected, `${locale}, ${count} numbers`)
+      }
+    }
   })
 })

@@ -48,6 +48,7 @@ test.group('Report ranges page', () => {
     await page.locator('[data-test-id="range-apply"]').click()
     await page.waitForURL((url) => url.search === '?from=2020-01-01&to=2020-01-31')
     await page.assertText('[data-test-id="funnel-sent"]', '0')
+    await page.assertTextContains('[data-test-id="range-summary"]', 'Jan 1, 2020 to Jan 31, 2020')
     await page.assertText(
       '[data-test-id="report-failures-empty"]',
       'No message of this campaign failed in these days.'
@@ -72,6 +73,11 @@ test.group('Report ranges page', () => {
       'O número não está no WhatsApp.'
     )
     await capture(page, 'report-range-campaign-pt-1280')
+    await page.goto(`${path}?from=2020-01-01&to=2020-01-31`)
+    await page.assertTextContains(
+      '[data-test-id="range-summary"]',
+      '1 de jan. de 2020 a 31 de jan. de 2020'
+    )
   })
 
   test('range errors in both languages', async ({ visit, browserContext }) => {

@@ -5,6 +5,7 @@ import { containing } from '#services/contacts/contact_search'
 import { phoneSearchTerm } from '#services/contacts/phone_numbers'
 import { sqlTime } from '#services/channels/sql_time'
 import { whereTagNamed } from '#services/contacts/contact_tags'
+import { previewOf } from '#services/inbox/conversations'
 
 /** Conversations per page of the list. */
 export const CONVERSATIONS_PER_PAGE = 50
@@ -131,9 +132,24 @@ function applyTag(query: ReturnType<typeof Conversation.query>, tag: string) {
 }
 
 /**
+ * Selects, as `unread_message_id`, the latest message from the contact of an
+ * unread conversation whose last message is outbound, such as a campaign's
+ * automatic follow-up to the reply. The `(conversation_id, id)` index of
+ * messages finds it by walking the conversation back from its newest message.
+ */
+const UNREAD_MESSAGE_ID = [
+  'case when conversations.unread_count > 0 and conversations.last_direction = ? then',
+  '(select latest_in.id from messages as latest_in',
+  'where latest_in.conversation_id = conversations.id and latest_in.direction = ?',
+  'order by latest_in.id desc limit 1)',
+  'end as unread_message_id',
+].join(' ')
+
+/**
  * Builds the query of the conversation list of the current tenant, with the
- * contact's name and consent, the instance's name and the assignee's name
- * as `$extras`, newest conversation first. A search term also matches the
+ * contact's name and consent, the instance's name, the assignee's name and
+ * the unread message to preview (see `UNREAD_MESSAGE_ID`) as `$extras`,
+ * newest conversation first. A search term also matches the
  * conversations in `byText` (see `conversationsWithText`).
  */
 export function conversationListQuery(
@@ -147,7 +163,8 @@ export function conversationListQuery(
       'contacts.name as contact_name',
       'contacts.consent as contact_consent',
       'channel_instances.name as instance_name',
-      'users.full_name as assignee_name'
+      'users.full_name as assignee_name',
+      db.raw(UNREAD_MESSAGE_ID, ['out', 'in'])
     )
     .leftJoin('contacts', 'contacts.id', 'conversations.contact_id')
     .leftJoin('channel_instances', 'channel_instances.id', 'conversations.instance_id')
@@ -193,9 +210,14 @@ export function conversationListQuery(
   return query
 }
 
-/** Serializes one conversation for the list. */
-export function serializeConversation(conversation: Conversation) {
+/**
+ * Serializes one conversation for the list. Its preview is the last message,
+ * unless the conversation is unread: then it is the latest message from the
+ * contact, so an automatic reply sent after it does not hide it.
+ */
+export function serializeConversation(conversation: Conversation, unreadPreview?: string | null) {
   const extras = conversation.$extras
+  const previewsUnread = unreadPreview !== undefined
   return {
     id: conversation.id,
     instanceId: conversation.instanceId,
@@ -211,11 +233,33 @@ export function serializeConversation(conversation: Conversation) {
     lastMessageAt: conversation.lastMessageAt?.toISO() ?? null,
     lastDirection: conversation.lastDirection,
     lastPreview: conversation.lastPreview,
+    previewDirection: previewsUnread ? ('in' as const) : conversation.lastDirection,
+    preview: previewsUnread ? unreadPreview : conversation.lastPreview,
     cursor: cursorOf(conversation),
   }
 }
 
 export type SerializedConversation = ReturnType<typeof serializeConversation>
+
+/** Reads the previews of the unread messages the rows selected, by conversation id. */
+async function unreadPreviews(rows: Conversation[]) {
+  const ids = rows
+    .map((row) => Number(row.$extras.unread_message_id))
+    .filter((id) => Number.isInteger(id) && id > 0)
+  if (ids.length === 0) {
+    return new Map<number, string | null>()
+  }
+  const messages = await Message.query()
+    .whereIn('id', ids)
+    .select('id', 'conversation_id', 'body', 'media')
+  return new Map(messages.map((message) => [message.conversationId!, previewOf(message)]))
+}
+
+/** Serializes rows of `conversationListQuery`, with the previews of their unread messages. */
+async function serializeRows(rows: Conversation[]) {
+  const previews = await unreadPreviews(rows)
+  return rows.map((row) => serializeConversation(row, previews.get(row.id)))
+}
 
 /** Loads one page of the conversation list and the cursor of the next, `null` on the last page. */
 export async function listConversations(filters: InboxFilters, country?: string) {
@@ -224,7 +268,7 @@ export async function listConversations(filters: InboxFilters, country?: string)
   const rows = await conversationListQuery(filters, country, byText).limit(
     CONVERSATIONS_PER_PAGE + 1
   )
-  const page = rows.slice(0, CONVERSATIONS_PER_PAGE).map(serializeConversation)
+  const page = await serializeRows(rows.slice(0, CONVERSATIONS_PER_PAGE))
   const next = rows.length > CONVERSATIONS_PER_PAGE ? page[page.length - 1].cursor : null
   return { conversations: page, next }
 }
@@ -232,13 +276,18 @@ export async function listConversations(filters: InboxFilters, country?: string)
 /** Loads one conversation as the list shows it, or `null` when the tenant has no such id. */
 export async function conversationSummary(conversationId: number) {
   const row = await conversationListQuery({}).where('conversations.id', conversationId).first()
-  return row ? serializeConversation(row) : null
+  if (!row) {
+    return null
+  }
+  const [summary] = await serializeRows([row])
+  return summary
 }
 
 /** Loads conversations as the list shows them, by id; ids the tenant does not have are left out. */
 export async function conversationSummaries(conversationIds: number[]) {
   const rows = await conversationListQuery({}).whereIn('conversations.id', conversationIds)
-  return new Map(rows.map((row) => [row.id, serializeConversation(row)]))
+  const summaries = await serializeRows(rows)
+  return new Map(summaries.map((summary) => [summary.id, summary]))
 }
 
 /**

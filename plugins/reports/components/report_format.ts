@@ -67,7 +67,8 @@ export const STAGE_COLOURS: Record<string, string> = {
 
 /**
  * Formatters of report figures for a locale: counts, shares, and the hour
- * (UTC keys, shown in the tenant's time zone) and day keys of buckets.
+ * (UTC keys, shown in the tenant's time zone) and day keys of buckets. Dates
+ * use the medium style the rest of the interface uses ("Dec 5, 2026").
  * Plain functions rather than a composable, because the server's type
  * check compiles every `.ts` file of a plugin and cannot resolve `~/`.
  */
@@ -81,17 +82,12 @@ export function reportFormatters(locale: string) {
     hour: (bucket: string, timeZone: string) =>
       new Intl.DateTimeFormat(locale, {
         timeZone,
-        day: '2-digit',
-        month: 'short',
-        hour: '2-digit',
-        minute: '2-digit',
+        dateStyle: 'medium',
+        timeStyle: 'short',
       }).format(new Date(`${bucket}:00:00Z`)),
     day: (bucket: string) =>
-      new Intl.DateTimeFormat(locale, {
-        timeZone: 'UTC',
-        day: '2-digit',
-        month: 'short',
-        year: 'numeric',
-      }).format(new Date(`${bucket}T00:00:00Z`)),
+      new Intl.DateTimeFormat(locale, { timeZone: 'UTC', dateStyle: 'medium' }).format(
+        new Date(`${bucket}T00:00:00Z`)
+      ),
   }
 }

@@ -14,6 +14,9 @@ export interface InboxConversation {
   lastMessageAt: string | null
   lastDirection: 'in' | 'out' | null
   lastPreview: string | null
+  /** Direction of the message previewed: the latest from the contact while unread, else the last. */
+  previewDirection: 'in' | 'out' | null
+  preview: string | null
   cursor: string
 }
 

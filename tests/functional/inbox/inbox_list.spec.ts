@@ -133,4 +133,40 @@ test.group('Inbox list', () => {
     const ana = await runInTenant(tenant.id, () => Conversation.findOrFail(ids.anaId))
     assert.equal(ana.unreadCount, 2)
   })
+
+  test('unread previews the contact reply', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const renata = await createContact(tenant.id, 'Renata Dias', '+5511987650009')
+    const { conversationId, instance } = await runInTenant(tenant.id, async () => {
+      const created = await ChannelInstance.create({
+        name: 'Vendas',
+        channel: 'sandbox',
+        status: 'open',
+      })
+      const id = await receive(created, renata.phone, 'Quero saber   o preço')
+      return { conversationId: id, instance: created }
+    })
+    await runInTenant(tenant.id, () =>
+      createOutboundMessage({
+        instance,
+        address: renata.phone,
+        body: 'Perfeito, Renata! Já te envio a tabela.',
+        contactId: renata.id,
+      })
+    )
+
+    const unread = await client.get('/inbox/conversations').loginAs(owner)
+    unread.assertStatus(200)
+    const row = unread.body().conversations.find((entry: any) => entry.id === conversationId)
+    assert.equal(row.unreadCount, 1)
+    assert.equal(row.previewDirection, 'in')
+    assert.equal(row.preview, 'Quero saber o preço')
+    assert.equal(row.lastDirection, 'out')
+
+    const opened = await client.get(`/inbox/${conversationId}`).loginAs(owner)
+    opened.assertStatus(200)
+    assert.equal(opened.body().conversation.unreadCount, 0)
+    assert.equal(opened.body().conversation.previewDirection, 'out')
+    assert.equal(opened.body().conversation.preview, 'Perfeito, Renata! Já te envio a tabela.')
+  })
 })
