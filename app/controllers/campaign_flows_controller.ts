@@ -9,6 +9,7 @@ import { paletteEntry } from '#flow/palette'
 import { flowDraftValidator } from '#validators/campaigns'
 import {
   checkDraft,
+  draftMatchesCurrentVersion,
   draftOf,
   FlowConflictException,
   saveDraft,
@@ -73,6 +74,7 @@ export default class CampaignFlowsController {
         graph: upgradeGraph(draft.graph, contactLists),
         revision: draft.revision,
         basedOnVersionId: draft.basedOnVersionId,
+        matchesCurrentVersion: await draftMatchesCurrentVersion(campaign, draft.graph),
       },
       problems,
       ports,
@@ -95,7 +97,8 @@ export default class CampaignFlowsController {
 
   /**
    * Saves the draft (autosave) and returns its new revision with the
-   * problems and ports the editor shows. Answers 409 with the stored
+   * problems and ports the editor shows, and whether the draft equals the
+   * version the campaign runs. Answers 409 with the stored
    * revision when another save came first, and 409 for an ended campaign.
    */
   async update({ params, request, response, bouncer, auth, i18n }: HttpContext) {
@@ -115,6 +118,7 @@ export default class CampaignFlowsController {
       return {
         revision: flow.revision,
         graph: flow.graph,
+        matchesCurrentVersion: await draftMatchesCurrentVersion(campaign, flow.graph),
         ...(await checkDraft(campaign, flow.graph)),
       }
     } catch (error) {

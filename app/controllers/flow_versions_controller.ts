@@ -6,6 +6,7 @@ import { publishDraft, restoreVersion } from '#services/campaigns/flow_publisher
 import { serializeVersion } from '#services/campaigns/flow_version_serializer'
 import { recordAudit } from '#events/audit_record'
 import { endedFlowConflict, isEnded } from '#services/campaigns/campaign_states'
+import { draftMatchesCurrentVersion, draftOf } from '#services/campaigns/flow_drafts'
 
 export default class FlowVersionsController {
   async index({ params, bouncer }: HttpContext) {
@@ -24,7 +25,11 @@ export default class FlowVersionsController {
     return { version: { ...serializeVersion(version), graph: version.graph, plan: version.plan } }
   }
 
-  /** Publishes the draft. Answers 422 with every problem while the draft is invalid. */
+  /**
+   * Publishes the draft. Responds 422 with every problem while the draft is
+   * invalid. `matchesCurrentVersion` is false when the draft changed again
+   * while it was being published.
+   */
   async store({ params, response, bouncer, auth, i18n }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const campaign = await Campaign.findOrFail(params.id)
@@ -42,7 +47,11 @@ export default class FlowVersionsController {
         before: previous ? { version: previous.number } : null,
         after: { version: version.number, versionId: version.id },
       })
-      return response.created({ version: serializeVersion(version) })
+      const draft = await draftOf(campaign)
+      return response.created({
+        version: serializeVersion(version),
+        matchesCurrentVersion: await draftMatchesCurrentVersion(campaign, draft.graph),
+      })
     } catch (error) {
       if (error instanceof FlowInvalidException) {
         return response.unprocessableEntity({
@@ -68,6 +77,7 @@ export default class FlowVersionsController {
       revision: draft.revision,
       graph: draft.graph,
       basedOnVersionId: draft.basedOnVersionId,
+      matchesCurrentVersion: await draftMatchesCurrentVersion(campaign, draft.graph),
     }
   }
 

@@ -20,6 +20,7 @@ import {
   writeMessage,
 } from '#tests/helpers/flow_canvas'
 import { capture } from '#tests/helpers/browser_pages'
+import { publishedCampaign } from '#tests/helpers/engine'
 import type { CampaignProgressPayload } from '#flow/progress'
 
 const VIEWPORT = { width: 1680, height: 1050 }
@@ -353,6 +354,75 @@ test.group('Flow editor in Portuguese', () => {
     assert.equal(await badge.innerText(), 'Publicada · versão 1')
     await capture(page, 'flow-editor-published-pt-BR')
   })
+})
+
+/** Opens the editor of a campaign in `state` whose draft is its published version 1. */
+async function openPublished(
+  visit: any,
+  browserContext: any,
+  state: 'running' | 'finished' | 'cancelled',
+  locale = 'en'
+) {
+  const { tenant, owner } = await createTenantWithOwner('Flow')
+  owner.locale = locale
+  await owner.save()
+  const campaign = await publishedCampaign(tenant.id, owner.id, replyFlow(), { state })
+  await browserContext.loginAs(owner)
+  const page: Page = await visit(`/campaigns/${campaign.id}/flow`)
+  await page.setViewportSize(VIEWPORT)
+  await page.locator('[data-test-id="flow-node-start"]').waitFor()
+  return page
+}
+
+test.group('Flow editor publishing', () => {
+  test('{locale} publish waits for a change')
+    .with([
+      { locale: 'en', note: 'No changes since version 1' },
+      { locale: 'pt-BR', note: 'Nenhuma alteração desde a versão 1' },
+    ])
+    .run(async ({ visit, browserContext, assert }, { locale, note }) => {
+      const page = await openPublished(visit, browserContext, 'running', locale)
+      const publishButton = page.locator('[data-test-id="flow-publish"]')
+      const unchanged = page.locator('[data-test-id="publish-unchanged"]')
+
+      assert.isTrue(await publishButton.isDisabled())
+      assert.notInclude(await publishButton.getAttribute('class'), 'primary')
+      assert.equal(await unchanged.innerText(), note)
+      assert.equal(await publishButton.getAttribute('aria-describedby'), 'publish-unchanged')
+      await capture(page, `flow-editor-publish-unchanged-${locale}`)
+
+      await dropNode(page, 'send')
+      await waitSaved(page)
+      assert.isTrue(await publishButton.isEnabled())
+      assert.include(await publishButton.getAttribute('class'), 'primary')
+      assert.equal(await unchanged.count(), 0)
+      await capture(page, `flow-editor-publish-changed-${locale}`)
+
+      await page.locator('[data-test-id="flow-undo"]').click()
+      await waitSaved(page)
+      await unchanged.waitFor()
+      assert.isTrue(await publishButton.isDisabled())
+    })
+    .timeout(60_000)
+})
+
+test.group('Flow editor of ended campaigns', () => {
+  test('{state} campaign has no palette')
+    .with([
+      { state: 'finished' as const, locale: 'en' },
+      { state: 'cancelled' as const, locale: 'pt-BR' },
+    ])
+    .run(async ({ visit, browserContext, assert }, { state, locale }) => {
+      const page = await openPublished(visit, browserContext, state, locale)
+      await page.locator('[data-test-id="flow-ended"]').waitFor()
+
+      assert.equal(await page.locator('.flow-palette').count(), 0)
+      const workspace = (await page.locator('.flow-workspace').boundingBox())!
+      const canvas = (await page.locator('[data-test-id="flow-canvas"]').boundingBox())!
+      assert.isBelow(canvas.x - workspace.x, 1, 'the canvas starts at the left edge')
+      await capture(page, `flow-editor-${state}-${locale}`)
+    })
+    .timeout(60_000)
 })
 
 async function openEditorWithoutStart(visit: any, browserContext: any) {

@@ -2,9 +2,11 @@ import { Exception } from '@adonisjs/core/exceptions'
 import db from '@adonisjs/lucid/services/db'
 import type { PortDefinition } from '#sdk'
 import Flow from '#models/flow'
+import FlowVersion from '#models/flow_version'
 import type Campaign from '#models/campaign'
 import { emptyGraph, type FlowGraph } from '#flow/flow_graph'
 import { validateFlow } from '#flow/flow_validator'
+import { graphFingerprint } from '#flow/flow_fingerprint'
 import { validationContextFor } from '#services/campaigns/flow_validation_context'
 
 /** Raised when a save names an older revision than the stored draft. */
@@ -29,6 +31,19 @@ export async function draftOf(campaign: Campaign) {
     return existing
   }
   return Flow.create({ campaignId: campaign.id, graph: emptyGraph(), revision: 0 })
+}
+
+/**
+ * Returns whether the draft graph equals the graph of the version the
+ * campaign runs, so publishing it would add a version with no change.
+ * Returns false while the campaign has no published version.
+ */
+export async function draftMatchesCurrentVersion(campaign: Campaign, graph: FlowGraph) {
+  if (campaign.currentVersionId === null) {
+    return false
+  }
+  const current = await FlowVersion.find(campaign.currentVersionId)
+  return current !== null && graphFingerprint(current.graph) === graphFingerprint(graph)
 }
 
 /**

@@ -227,6 +227,51 @@ test.group('Campaign flows publish', (group) => {
     assert.isNotNull(stored.basedOnVersionId)
   })
 
+  test('tells whether the draft changed since publishing', async ({ client, assert }) => {
+    const { owner, tenant } = await createTenantWithOwner()
+    const campaign = await createCampaign(tenant.id)
+    const editorPage = () =>
+      client
+        .get(`/campaigns/${campaign.id}/flow`)
+        .loginAs(owner)
+        .headers({ 'x-inertia': 'true', 'x-inertia-version': '1' })
+
+    const unpublished = await saveFlow(client, owner, campaign.id, replyFlow(), 0)
+    assert.isFalse(unpublished.body().matchesCurrentVersion)
+    const published = await publish(client, owner, campaign.id)
+    assert.isTrue(published.body().matchesCurrentVersion)
+    const unchangedPage = await editorPage()
+    assert.isTrue(unchangedPage.body().props.draft.matchesCurrentVersion)
+
+    // The editor may send the same graph in another order, with keys in another order.
+    const reordered: FlowGraph = {
+      edges: [...replyFlow().edges].reverse(),
+      nodes: [...replyFlow().nodes].reverse().map(({ config, position, type, id }) => ({
+        config,
+        position,
+        type,
+        id,
+        maxVisits: null,
+      })),
+    }
+    const same = await saveFlow(client, owner, campaign.id, reordered, 1)
+    assert.isTrue(same.body().matchesCurrentVersion)
+
+    const moved = structuredClone(reordered)
+    moved.nodes[0].position = { x: 999, y: 999 }
+    const changed = await saveFlow(client, owner, campaign.id, moved, 2)
+    assert.isFalse(changed.body().matchesCurrentVersion)
+    const changedPage = await editorPage()
+    assert.isFalse(changedPage.body().props.draft.matchesCurrentVersion)
+
+    const restored = await client
+      .post(`/campaigns/${campaign.id}/versions/1/restore`)
+      .accept('json')
+      .loginAs(owner)
+      .withCsrfToken()
+    assert.isTrue(restored.body().matchesCurrentVersion)
+  })
+
   test('lists versions newest first', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     const campaign = await createCampaign(tenant.id)

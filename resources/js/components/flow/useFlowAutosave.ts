@@ -10,18 +10,20 @@ export type SaveStatus = 'saved' | 'pending' | 'saving' | 'error' | 'conflict'
 
 /**
  * Saves the draft a moment after each change and takes the server's
- * validation back: problems, ports and the new revision. A 409 means another
+ * validation back: problems, ports, the new revision and whether the draft
+ * equals the version the campaign runs. A 409 means another
  * editor saved first; saving stops until the page is reloaded, so neither
  * draft silently overwrites the other.
  */
 export function useFlowAutosave(
   store: FlowStore,
   campaignId: number,
-  initial: { revision: number; problems: FlowProblem[] },
+  initial: { revision: number; problems: FlowProblem[]; matchesCurrentVersion: boolean },
   enabled: boolean
 ) {
   const revision = ref(initial.revision)
   const problems = ref<FlowProblem[]>(initial.problems)
+  const matchesCurrentVersion = ref(initial.matchesCurrentVersion)
   const status = ref<SaveStatus>('saved')
   let timer: ReturnType<typeof setTimeout> | undefined
   let inFlight: Promise<void> | null = null
@@ -41,6 +43,7 @@ export function useFlowAutosave(
           revision: number
           problems: FlowProblem[]
           ports: Record<string, PortInfo[]>
+          matchesCurrentVersion: boolean
         }>('PUT', `/campaigns/${campaignId}/flow`, { graph: store.graph, revision: revision.value })
         if (response.status === 409) {
           status.value = 'conflict'
@@ -52,6 +55,7 @@ export function useFlowAutosave(
         }
         revision.value = response.body.revision
         problems.value = response.body.problems
+        matchesCurrentVersion.value = response.body.matchesCurrentVersion
         store.serverPorts.value = response.body.ports
         status.value = store.version.value === sentVersion ? 'saved' : 'pending'
       } catch {
@@ -86,5 +90,5 @@ export function useFlowAutosave(
   // A pending save still runs after the editor closes, but its timer must not outlive it.
   if (getCurrentInstance()) onBeforeUnmount(() => clearTimeout(timer))
 
-  return { revision, problems, status, flush, save }
+  return { revision, problems, matchesCurrentVersion, status, flush, save }
 }
