@@ -252,6 +252,39 @@ function waitForHold(
   return { ...rates, etaSeconds: rates.etaSeconds + waitSeconds }
 }
 
+/**
+ * Reads the latest time a journey of the campaign is due to move on by
+ * itself: the end of a Wait step, a reply timeout or the end of the quiet
+ * hours. `null` while no journey waits for a time.
+ */
+async function latestResume(campaignId: number) {
+  const [row] = await db
+    .from('journeys')
+    .where('campaign_id', campaignId)
+    .whereIn('state', ['waiting', 'awaiting_reply'])
+    .max('resume_at as until')
+  return fromSqlTime(row?.until ?? null)
+}
+
+/**
+ * Records until when journeys wait (see `latestResume`), and makes the
+ * estimated time left reach at least that time, since the campaign is not
+ * done before its last waiting journey moves on. A reply can end a wait
+ * sooner, so the estimate is an upper bound for those journeys.
+ */
+function waitForJourneys(
+  rates: CampaignProgressRates,
+  until: Date | null,
+  now: Date
+): CampaignProgressRates {
+  if (!until || until.getTime() <= now.getTime()) {
+    return { ...rates, waitsUntil: null }
+  }
+  const waitSeconds = Math.round((until.getTime() - now.getTime()) / 1000)
+  const etaSeconds = rates.etaSeconds === null ? null : Math.max(rates.etaSeconds, waitSeconds)
+  return { ...rates, etaSeconds, waitsUntil: until.toISOString() }
+}
+
 /** Reads the campaign's numbers that are not connected; `null` when all are. */
 async function offlineOf(campaign: { id: number; channelInstanceIds: number[] }) {
   const offline = await offlineNumbers([campaign])
@@ -371,7 +404,8 @@ export async function publishProgress(tenantId: number, campaignId: number) {
   if (campaign) {
     const rates = await computeRates(campaign, progress.totals, now)
     const held = waitForHold(rates, progress, now.toJSDate())
-    progress.rates = waitForNumbers(held, progress, campaign.state)
+    const waited = waitForJourneys(held, await latestResume(campaignId), now.toJSDate())
+    progress.rates = waitForNumbers(waited, progress, campaign.state)
   }
   await storeProgress(tenantId, campaignId, progress)
   transmit.broadcast(

@@ -51,11 +51,18 @@ export interface CampaignProgressRates {
   pacePerMinute: number | null
   /**
    * Estimated seconds until the campaign is done: one send for each journey
-   * not ended, at the pace, or at the measured rate when pacing is off.
-   * `null` while no rate is known, and while none of the campaign's numbers
-   * is connected.
+   * not ended, at the pace, or at the measured rate when pacing is off, and
+   * at least until `waitsUntil`. `null` while no rate is known, and while
+   * none of the campaign's numbers is connected.
    */
   etaSeconds: number | null
+  /**
+   * Latest time, ISO-8601 in UTC, at which a waiting journey moves on by
+   * itself: the end of a Wait step, a reply timeout or of the quiet hours.
+   * `null` while none waits for a later time. Left out by payloads stored
+   * before waits were counted.
+   */
+  waitsUntil?: string | null
   /** Journeys that left each node in the last minute, by node id; nodes none left are left out. */
   nodesPerMinute: Record<string, number>
 }

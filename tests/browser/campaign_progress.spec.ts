@@ -23,6 +23,9 @@ async function insertJourneys(
   contactIds: number[],
   columns: Record<string, unknown>
 ) {
+  if (contactIds.length === 0) {
+    return
+  }
   await db.table('journeys').insert(
     contactIds.map((contactId) => ({
       tenant_id: campaign.tenantId,
@@ -43,7 +46,7 @@ async function insertJourneys(
  * journeys at its send node, and publishes its progress before the page
  * opens.
  */
-async function campaignWithStoredProgress(locale: 'en' | 'pt-BR') {
+async function campaignWithStoredProgress(locale: 'en' | 'pt-BR', replyWaitHours = 0) {
   const { tenant, owner } = await createTenantWithOwner('Progress')
   owner.locale = locale
   await owner.save()
@@ -61,13 +64,28 @@ async function campaignWithStoredProgress(locale: 'en' | 'pt-BR') {
     maxIntervalSeconds: 60,
   })
 
-  await insertJourneys(campaign, instance.id, contactIds, { state: 'sending', step: 1 })
+  const waiting = replyWaitHours > 0 ? 1 : 0
+  await insertJourneys(campaign, instance.id, contactIds.slice(waiting), {
+    state: 'sending',
+    step: 1,
+  })
+  // A journey that waits for a reply until its timeout, hours after the sends end.
+  await insertJourneys(campaign, instance.id, contactIds.slice(0, waiting), {
+    state: 'awaiting_reply',
+    step: 2,
+    resume_at: sqlTime(new Date(Date.now() + replyWaitHours * 3_600_000)),
+  })
   await runInTenant(tenant.id, () => publishProgress(tenant.id, campaign.id))
   return { owner, campaign }
 }
 
-async function openEditor(visit: any, browserContext: any, locale: 'en' | 'pt-BR') {
-  const { owner, campaign } = await campaignWithStoredProgress(locale)
+async function openEditor(
+  visit: any,
+  browserContext: any,
+  locale: 'en' | 'pt-BR',
+  replyWaitHours = 0
+) {
+  const { owner, campaign } = await campaignWithStoredProgress(locale, replyWaitHours)
   await browserContext.loginAs(owner)
   const page: Page = await visit(`/campaigns/${campaign.id}/flow`)
   await page.locator('[data-test-id="flow-rates"]').waitFor()
@@ -95,6 +113,21 @@ test.group('Campaign progress rates', () => {
     assert.equal(await text(page, 'flow-rate-sent'), '0 enviadas por minuto')
     assert.equal(await text(page, 'flow-rate-pace'), 'ritmo de 1 por minuto')
     assert.equal(await text(page, 'flow-eta'), 'cerca de 10 min restantes')
+  }).timeout(60_000)
+
+  test('time left waits for a reply timeout', async ({ visit, browserContext, assert }) => {
+    const page = await openEditor(visit, browserContext, 'en', 2)
+
+    assert.equal(await text(page, 'flow-eta'), 'about 2 hr left')
+    assert.include(await text(page, 'flow-eta-waits'), 'contacts wait until')
+    const help = await page.locator('[data-test-id="flow-eta"]').getAttribute('title')
+    assert.include(help, 'at least until the last contact waiting')
+    await capture(page, 'flow-eta-waits-en')
+
+    const portuguese = await openEditor(visit, browserContext, 'pt-BR', 2)
+    assert.equal(await text(portuguese, 'flow-eta'), 'cerca de 2 h restantes')
+    assert.include(await text(portuguese, 'flow-eta-waits'), 'contatos aguardam até')
+    await capture(portuguese, 'flow-eta-waits-pt')
   }).timeout(60_000)
 })
 

@@ -16,7 +16,8 @@ import { optOut } from '#services/contacts/opt_out'
 import { publishProgress } from '#engine/campaign_progress'
 import { emitDomainEvent } from '#events/domain_events'
 import type { StepFailedEvent } from '#sdk'
-import { createPublishedCampaign } from '#tests/helpers/campaigns'
+import { createPublishedCampaign, graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
+import { publishedCampaign } from '#tests/helpers/engine'
 import reportsEnglish from '../../plugins/reports/lang/en/reports.json' with { type: 'json' }
 import reportsPortuguese from '../../plugins/reports/lang/pt-BR/reports.json' with { type: 'json' }
 
@@ -229,3 +230,65 @@ export async function csvRecords(client: ApiClient, url: string, user: User) {
 export function columnTotal(records: Record<string, string | number>[], column: string) {
   return records.reduce((sum, record) => sum + Number(record[column]), 0)
 }
+
+/**
+ * Publishes a campaign whose steps are stored out of flow order: Send
+ * `ask`, Wait `later` (20 seconds), Branch on reply `branch` (SIM, NÃO,
+ * any other reply, no reply after 2 minutes) leading to Sends `yes`, `no`
+ * and `silent`. The engine's counters of every step are stored, and those
+ * of a step `gone` the flow no longer has. The flow order is `STEP_ORDER`.
+ */
+export async function seedStepCounters(tenantId: number, userId: number) {
+  const campaign = await publishedCampaign(
+    tenantId,
+    userId,
+    {
+      nodes: [
+        graphNode('start', 'start'),
+        sendNode('silent', 'We did not hear from you.'),
+        graphNode('branch', 'branch_on_reply', {
+          timeout: { amount: 2, unit: 'minutes' },
+          rules: [
+            { id: 'sim', name: 'SIM', match: 'keywords', keywords: ['SIM'], pattern: null },
+            { id: 'nao', name: 'NÃO', match: 'keywords', keywords: ['NÃO'], pattern: null },
+          ],
+        }),
+        sendNode('no', 'Sorry to hear that.'),
+        sendNode('ask', 'Will you come? Reply SIM or NÃO'),
+        graphNode('later', 'wait', { duration: { amount: 20, unit: 'seconds' } }),
+        sendNode('yes', 'Great, see you there!'),
+      ],
+      edges: [
+        graphEdge('branch', 'no_reply', 'silent'),
+        graphEdge('branch', 'nao', 'no'),
+        graphEdge('later', 'next', 'branch'),
+        graphEdge('branch', 'sim', 'yes'),
+        graphEdge('start', 'next', 'ask'),
+        graphEdge('ask', 'sent', 'later'),
+      ],
+    },
+    { listIds: [] }
+  )
+  const counters: [string, number, Record<string, number>][] = [
+    ['ask', 0, { sent: 6 }],
+    ['later', 0, { next: 6 }],
+    ['branch', 1, { sim: 2, any: 2, no_reply: 1 }],
+    ['yes', 0, { sent: 2 }],
+    ['silent', 0, { sent: 1 }],
+    ['no', 0, {}],
+    ['gone', 0, { sent: 3 }],
+  ]
+  await db.table('campaign_node_counters').multiInsert(
+    counters.map(([nodeId, waiting, ports]) => ({
+      tenant_id: tenantId,
+      campaign_id: campaign.id,
+      node_id: nodeId,
+      waiting,
+      ports: JSON.stringify(ports),
+    }))
+  )
+  return campaign
+}
+
+/** The order the per-step report lists the steps of `seedStepCounters`. */
+export const STEP_ORDER = ['ask', 'later', 'branch', 'yes', 'no', 'silent', 'gone']

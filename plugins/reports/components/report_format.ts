@@ -24,6 +24,9 @@ export const TABLE_STAGES = [
 /** Figures of one report row by stage; a stage without a figure reads as zero. */
 export type Counts = { [stage in (typeof FUNNEL_STAGES)[number] | 'queued' | 'received']?: number }
 
+/** A row of a counts table: its key, its label in the first column and an optional detail. */
+export type CountsRow = Counts & { key: string; label: string; detail?: string }
+
 /**
  * State of the range form besides the range: the days as typed, the
  * translated errors by field and the quick choices.
@@ -41,6 +44,17 @@ export interface FailureReasonRow {
   /** Whether `reports.failure_reasons` describes the code. */
   explained: boolean
   failed: number
+}
+
+/** A row of the per-step table: a step in flow order, its counts and every exit it has. */
+export interface StepRow extends Counts {
+  id: string
+  /** The step's name as the flow editor shows it. */
+  name: string
+  waiting: number
+  goals: number
+  /** The step's exits in the editor's order, with the journeys that left through each. */
+  exits: { port: string; label: string; journeys: number }[]
 }
 
 /**

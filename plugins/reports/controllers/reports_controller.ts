@@ -1,5 +1,5 @@
 import emitter from '@adonisjs/core/services/emitter'
-import { campaignStepNames, csvReaderFor, Exception, vine, type HttpContext } from '#sdk'
+import { csvReaderFor, Exception, vine, type HttpContext } from '#sdk'
 import { findCampaign } from '../services/campaign_lookup.js'
 import {
   CAMPAIGN_EXPORTS,
@@ -17,6 +17,7 @@ import {
   volume,
 } from '../services/report_queries.js'
 import { reportsPlugin } from '../services/plugin_context.js'
+import { stepReport } from '../services/step_report.js'
 import { tenantTimeZone } from '../services/tenant_zones.js'
 import {
   MAX_RANGE_DAYS,
@@ -134,21 +135,16 @@ export default class ReportsController {
     const timeZone = await tenantTimeZone(tenantId)
     const { range, props } = readRange(ctx, timeZone)
     const scope = { tenantId, campaignId: campaign.id, range }
-    const [funnel, contacts, hourly, daily, instances, nodes] = await Promise.all([
+    const t = (key: string, values?: Record<string, string | number>) => ctx.i18n.t(key, values)
+    const [funnel, contacts, hourly, daily, instances, steps] = await Promise.all([
       campaignFunnel(tenantId, campaign.id, range),
       contactFigures(tenantId, campaign.id, range),
       volume(scope, 'hour'),
       volume(scope, 'day'),
       perInstance(scope),
-      perNode(tenantId, campaign.id, range),
+      stepReport(tenantId, campaign.id, range, t),
     ])
     const failures = await failureReasons(tenantId, campaign.id, funnel.failed, range)
-    const stepNames = await campaignStepNames(
-      tenantId,
-      campaign.id,
-      campaign.nodes.map((node) => node.id),
-      (key, values) => ctx.i18n.t(key, values)
-    )
     return reportsPlugin().render(ctx, 'campaign', {
       campaign,
       funnel,
@@ -157,8 +153,7 @@ export default class ReportsController {
       hourly,
       daily,
       instances,
-      nodes,
-      stepNames: Object.fromEntries(stepNames),
+      steps,
       timeZone,
       ...props,
     })

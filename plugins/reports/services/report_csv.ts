@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync'
-import { DateTime, campaignStepPorts, csvStringifyOptions, type CsvReader } from '#sdk'
+import { DateTime, csvStringifyOptions, type CsvReader } from '#sdk'
 import { hourStart, type Period } from './bucket_keys.js'
 import { tenantTimeZone } from './tenant_zones.js'
 import {
@@ -7,12 +7,12 @@ import {
   campaignsOverview,
   failureReasons,
   perInstance,
-  perNode,
   volume,
   type FailureReason,
   type ReportScope,
 } from './report_queries.js'
 import { COUNTED_STAGES } from './stages.js'
+import { stepReport } from './step_report.js'
 import type { ReportRange } from './report_range.js'
 
 /** Reports of one campaign that export as CSV. */
@@ -118,25 +118,24 @@ async function instancesCsv(reader: CsvReader, scope: ReportScope) {
 
 /**
  * CSV of the per-step counts, for a reader who never saw the flow's node
- * ids: one row per step under its name as the flow editor shows it, the
- * message stages, the journeys waiting, the journeys that reached a goal
- * at the step, then one column per exit (port) label with the journeys
- * that left the step through it. Headers are in the reader's language.
+ * ids: the rows of the page's table (see `stepReport`), in flow order and
+ * under the step names the flow editor shows. After the message stages,
+ * the journeys waiting and those that reached a goal at the step, one
+ * column per exit label holds the journeys that left the step through it.
+ * A step without such an exit leaves the cell empty. Headers are in the
+ * reader's language.
  */
 async function nodesCsv(reader: CsvReader, scope: Required<ReportScope>) {
   const { tenantId, campaignId, range } = scope
-  const nodes = await perNode(tenantId, campaignId, range)
+  const steps = await stepReport(tenantId, campaignId, range, reader.t)
   const wholeRun = (header: string) => (range ? unfiltered(reader, header) : header)
-  const steps = await campaignStepPorts(tenantId, campaignId, Object.keys(nodes), reader.t)
   const exits = new Map<string, string>()
-  const rows = Object.entries(nodes).map(([nodeId, { ports, ...counts }]) => {
-    const step = steps.get(nodeId)
-    const row: Record<string, unknown> = { step: step?.name ?? nodeId, ...counts }
-    for (const [portId, journeys] of Object.entries(ports)) {
-      const label = step?.ports.get(portId) ?? portId
-      const key = `exit:${label}`
-      exits.set(key, wholeRun(reader.t('reports.left_by', { port: label })))
-      row[key] = Number(row[key] ?? 0) + journeys
+  const rows = steps.map(({ id, name, exits: stepExits, ...counts }) => {
+    const row: Record<string, unknown> = { step: name, ...counts }
+    for (const exit of stepExits) {
+      const key = `exit:${exit.label}`
+      exits.set(key, wholeRun(reader.t('reports.left_by', { port: exit.label })))
+      row[key] = Number(row[key] ?? 0) + exit.journeys
     }
     return row
   })

@@ -1,5 +1,8 @@
 import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
 import { runInTenant } from '#tenancy/tenant_context'
+import { fromSqlTime } from '#plugins/sdk/sql_time'
+import { replyFlow } from '#tests/helpers/campaigns'
 import { applyAction } from '#services/campaigns/campaign_states'
 import { paceSendsPerMinute, type PaceSettings } from '#engine/pacing'
 import { etaSecondsAt } from '#engine/progress_rates'
@@ -142,6 +145,37 @@ test.group('Engine progress publication', (group) => {
     page.assertStatus(200)
     // The page adds the numbers not connected, read when it is requested: none here.
     assert.deepEqual(page.body().progress, { ...progress, offline: null })
+
+    await runInTenant(tenant.id, () => applyAction(campaign.id, 'cancel', owner.id))
+  }).timeout(60_000)
+
+  test('time left covers a reply timeout', async ({ assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await pairedSandbox(tenant.id, { deliveredDelayMs: 0, readDelayMs: 0 })
+    const { listId } = await seedAudience(tenant.id, [{ phone: phoneNumber(52, 0) }])
+    // One send every 30 s, then the contact has an hour to reply.
+    const campaign = await publishedCampaign(tenant.id, owner.id, replyFlow(), {
+      listIds: [listId],
+      channelInstanceIds: [instance.id],
+      minIntervalSeconds: 30,
+      maxIntervalSeconds: 30,
+    })
+
+    await startCampaign(campaign, owner.id)
+    const progress = await waitFor(async () => {
+      const stored = await storedProgress(campaign.id)
+      return stored?.nodes.branch?.waiting === 1 && stored.rates ? stored : null
+    }, 'the progress while the journey waits for a reply')
+
+    const journey = await db.from('journeys').where('campaign_id', campaign.id).firstOrFail()
+    const timeout = fromSqlTime(journey.resume_at)!
+    const rates = progress.rates!
+    assert.equal(progress.totals.active, 1)
+    assert.equal(rates.pacePerMinute, 2)
+    assert.equal(rates.waitsUntil, timeout.toISOString())
+    const untilTimeout = (timeout.getTime() - Date.parse(rates.at)) / 1000
+    assert.isAbove(untilTimeout, 3500)
+    assert.approximately(rates.etaSeconds!, untilTimeout, 60)
 
     await runInTenant(tenant.id, () => applyAction(campaign.id, 'cancel', owner.id))
   }).timeout(60_000)

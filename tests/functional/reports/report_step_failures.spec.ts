@@ -73,8 +73,9 @@ test.group('Reports step failures', (group) => {
     assert.equal(props.funnel.failed, progress.totals.failed)
     assert.equal(props.funnel.sent, counts.sent)
     assert.deepEqual(props.failures, [{ code: 'E_TEMPLATE_RENDER', explained: true, failed: 1 }])
-    assert.equal(props.nodes.hello.failed, 1)
-    assert.equal(props.nodes.hello.sent, 2)
+    const hello = props.steps.find((step: { id: string }) => step.id === 'hello')
+    assert.equal(hello.failed, 1)
+    assert.equal(hello.sent, 2)
     assert.deepEqual(
       props.instances.map((row: { instanceId: number; failed: number }) => [
         row.instanceId,

@@ -8,6 +8,7 @@ import { graphEdge, graphNode, replyFlow, sendNode } from '#tests/helpers/campai
 import { publishedCampaign } from '#tests/helpers/engine'
 import Template from '#models/template'
 import { runInTenant } from '#tenancy/tenant_context'
+import { STEP_ORDER, seedStepCounters } from '#tests/helpers/reports'
 
 test.group('Report steps', (group) => {
   group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
@@ -137,8 +138,10 @@ test.group('Report steps', (group) => {
       .headers(INERTIA_HEADERS)
       .loginAs(owner)
     page.assertStatus(200)
-    assert.equal(page.body().props.stepNames.bought, 'Goal reached · Bought')
-    assert.equal(page.body().props.nodes.bought.goals, 4)
+    const [step] = page.body().props.steps
+    assert.equal(step.name, 'Goal reached · Bought')
+    assert.equal(step.goals, 4)
+    assert.deepEqual(step.exits, [])
 
     const response = await client
       .get(`/plugins/reports/campaigns/${campaign.id}/export?report=nodes`)
@@ -147,5 +150,66 @@ test.group('Report steps', (group) => {
     const rows = parse(response.text(), { bom: true, columns: true }) as Record<string, string>[]
     assert.equal(rows[0]['Step'], 'Goal reached · Bought')
     assert.equal(rows[0]['Reached goal'], '4')
+  })
+
+  test('table and CSV list steps alike', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Report step order')
+    const campaign = await seedStepCounters(tenant.id, owner.id)
+
+    const page = await client
+      .get(`/plugins/reports/campaigns/${campaign.id}`)
+      .headers(INERTIA_HEADERS)
+      .loginAs(owner)
+    page.assertStatus(200)
+    const steps = page.body().props.steps as {
+      id: string
+      name: string
+      waiting: number
+      exits: { port: string; label: string; journeys: number }[]
+    }[]
+    assert.deepEqual(
+      steps.map((step) => step.id),
+      STEP_ORDER
+    )
+    const byId = new Map(steps.map((step) => [step.id, step]))
+    assert.match(byId.get('later')!.name, /^Wait · /)
+    assert.match(byId.get('branch')!.name, /^Branch on reply/)
+    assert.equal(byId.get('gone')!.name, 'gone')
+    assert.deepEqual(
+      byId.get('branch')!.exits.map((exit) => [exit.label, exit.journeys]),
+      [
+        ['SIM', 2],
+        ['NÃO', 0],
+        ['Any other reply', 2],
+        ['No reply', 1],
+      ]
+    )
+    assert.deepEqual(
+      byId.get('no')!.exits.map((exit) => [exit.label, exit.journeys]),
+      [
+        ['Sent', 0],
+        ['Failed', 0],
+      ]
+    )
+    assert.deepEqual(byId.get('gone')!.exits, [{ port: 'sent', label: 'sent', journeys: 3 }])
+
+    const response = await client
+      .get(`/plugins/reports/campaigns/${campaign.id}/export?report=nodes`)
+      .loginAs(owner)
+    response.assertStatus(200)
+    const rows = parse(response.text(), { bom: true, columns: true }) as Record<string, string>[]
+    assert.deepEqual(
+      rows.map((row) => row['Step']),
+      steps.map((step) => step.name)
+    )
+    const branch = rows[STEP_ORDER.indexOf('branch')]
+    assert.equal(branch['Left by “SIM”'], '2')
+    assert.equal(branch['Left by “NÃO”'], '0')
+    assert.equal(branch['Left by “Any other reply”'], '2')
+    assert.equal(branch['Left by “No reply”'], '1')
+    assert.equal(branch['Waiting now'], '1')
+    assert.equal(branch['Left by “Sent”'], '')
+    assert.equal(rows[STEP_ORDER.indexOf('later')]['Left by “Next”'], '6')
+    assert.equal(rows[STEP_ORDER.indexOf('yes')]['Left by “SIM”'], '')
   })
 })

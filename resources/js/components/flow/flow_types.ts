@@ -128,6 +128,8 @@ export interface CampaignProgress {
     sentPerMinute: number
     pacePerMinute: number | null
     etaSeconds: number | null
+    /** Latest time a waiting journey moves on by itself; `null` or left out while none waits. */
+    waitsUntil?: string | null
     nodesPerMinute: Record<string, number>
   }
   held?: { journeys: number; until: string | null }
