@@ -55,6 +55,7 @@ export default class ContactImportsController {
       rows: preview.rows,
       mapping: preview.mapping,
       fields: preview.fields.map((field) => ({ key: field.key, label: field.label })),
+      canCreateFields: await bouncer.allows('designCampaigns'),
       lists: lists.map((list) => ({ id: list.id, name: list.name })),
       selectedListIds: preselected ? [preselected.id] : [],
       encodings: [...ENCODINGS],

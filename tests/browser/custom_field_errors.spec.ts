@@ -57,4 +57,35 @@ test.group('Custom field errors page', () => {
       ['cidade_natal']
     )
   }).timeout(60_000)
+
+  test('variable name follows the label', async ({ visit, browserContext, assert }) => {
+    const { owner } = await createTenantWithOwner('Field names')
+    await browserContext.loginAs(owner)
+    const page = await visit('/contacts/fields')
+    const label = page.locator('[data-test-id="field-label"]')
+    const key = page.locator('[data-test-id="field-key"]')
+
+    await label.fill('Número do pedido')
+    assert.equal(await key.inputValue(), 'numero_do_pedido')
+    await label.fill('2ª via')
+    assert.equal(await key.inputValue(), 'f_2a_via')
+
+    // A name the member typed stays, whatever the label becomes.
+    await key.fill('pedido')
+    await label.fill('Pedido de compra')
+    assert.equal(await key.inputValue(), 'pedido')
+
+    // The labels of the row stay level when a field has help under it.
+    const tops = await page
+      .locator('[data-test-id="field-form"] .field-label')
+      .evaluateAll((labels) => labels.map((element) => element.getBoundingClientRect().top))
+    assert.equal(new Set(tops.map(Math.round)).size, 1, `label tops: ${tops.join(', ')}`)
+    await capture(page, 'custom-field-key-suggestion')
+
+    await page.locator('[data-test-id="field-form"] button[type="submit"]').click()
+    await page.assertTextContains('[data-test-id="fields-table"]', 'pedido')
+    assert.equal(await key.inputValue(), '')
+    await label.fill('Cor favorita')
+    assert.equal(await key.inputValue(), 'cor_favorita')
+  }).timeout(60_000)
 })

@@ -1,4 +1,5 @@
 import { test } from '@japa/runner'
+import db from '@adonisjs/lucid/services/db'
 import CustomField from '#models/custom_field'
 import { runInTenant } from '#tenancy/tenant_context'
 import { createAudienceTenant, startImportWorker } from '#tests/helpers/audience'
@@ -43,5 +44,60 @@ test.group('Import field columns page', (group) => {
         'ou o código do país, como +1 415 555 0100.'
     )
     await capture(page, 'import-field-columns-report')
+  }).timeout(90_000)
+
+  test('column gets a new custom field', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    await browserContext.loginAs(owner)
+    const csv = ['Nome;Telefone;Plano contratado', 'Ana;11990004101;Ouro'].join('\n')
+
+    const page = await visit('/contacts/imports/new')
+    await submitCsvUpload(page, 'planos.csv', csv)
+    await page.locator('[data-test-id="import-mapping"]').waitFor()
+    const column = page.locator('[data-test-id="mapping-2"]')
+    const before = await column.inputValue()
+    await page.locator('[data-test-id="mapping-0"]').selectOption('ignore')
+
+    await column.selectOption('new-field')
+    const form = page.locator('[data-test-id="new-field-form"]')
+    await form.waitFor()
+    // The column keeps its target until the field exists.
+    assert.equal(await column.inputValue(), before)
+    assert.equal(
+      await page.locator('[data-test-id="new-field-label"]').inputValue(),
+      'Plano contratado'
+    )
+    assert.equal(
+      await page.locator('[data-test-id="new-field-key"]').inputValue(),
+      'plano_contratado'
+    )
+
+    // A taken name is named beside its input, and the form stays open.
+    await page.locator('[data-test-id="new-field-key"]').fill('phone')
+    await page.locator('[data-test-id="new-field-create"]').click()
+    await page.locator('#new-field-error-key').getByText('phone').waitFor()
+    await capture(page, 'import-new-field-error')
+
+    await page.locator('[data-test-id="new-field-key"]').fill('plano')
+    await page.locator('[data-test-id="new-field-create"]').click()
+    await form.waitFor({ state: 'detached' })
+    assert.equal(await column.inputValue(), 'field:plano')
+    // The rest of the mapping the member chose is kept.
+    assert.equal(await page.locator('[data-test-id="mapping-0"]').inputValue(), 'ignore')
+    const fields = await runInTenant(tenant.id, () => CustomField.all())
+    assert.deepEqual(
+      fields.map((field) => [field.key, field.label, field.type]),
+      [['plano', 'Plano contratado', 'text']]
+    )
+    await capture(page, 'import-new-field-mapped')
+
+    await page.locator('[data-test-id="import-start"]').click()
+    await page.locator('[data-test-id="import-report"]').waitFor()
+    await page.assertTextContains('[data-test-id="count-created"]', '1')
+    const [stored] = await db
+      .from('contact_field_values')
+      .where('custom_field_id', fields[0].id)
+      .select('text_value')
+    assert.equal(stored?.text_value, 'Ouro')
   }).timeout(90_000)
 })

@@ -1,0 +1,19 @@
+/** Maximum length of a custom field's variable name, as the server checks it. */
+export const MAX_KEY_LENGTH = 60
+
+/**
+ * Suggests a custom field's variable name from a label or a column name,
+ * as the rules for names ask: "Número do pedido" gives `numero_do_pedido`.
+ * A label that starts with a digit gets a leading `f_`, since a name
+ * starts with a letter.
+ */
+export function keyFromLabel(label: string) {
+  const words = label
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+  const key = words === '' || /^[a-z]/.test(words) ? words : `f_${words}`
+  return key.slice(0, MAX_KEY_LENGTH).replace(/_+$/, '')
+}
