@@ -18,6 +18,12 @@ export default class SilentAuthMiddleware {
 
     const user = ctx.auth.user
     if (user && !isSessionCurrent(ctx.session, user)) {
+      if (ctx.session.readonly) {
+        // A real-time request reads the session without writing it, so it cannot sign the
+        // session out: it is refused, and the page's next visit signs the session out.
+        ctx.logger.info({ userId: user.id }, 'real-time request of an ended session refused')
+        return ctx.response.unauthorized({ error: 'The session ended: sign in again.' })
+      }
       ctx.logger.info({ userId: user.id }, 'session signed out after a password change')
       await ctx.auth.use('web').logout()
     }

@@ -1,5 +1,6 @@
 import { test } from '@japa/runner'
 import { randomUUID } from 'node:crypto'
+import db from '@adonisjs/lucid/services/db'
 import env from '#start/env'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { signIn } from '#tests/helpers/web_session'
@@ -104,5 +105,23 @@ test.group('Flash messages', () => {
 
     const props = await session.props('/connections')
     assert.property(props.errors, 'name')
+  })
+
+  test('real-time request of an ended session', async ({ assert }) => {
+    const { tenant, owner, password } = await createTenantWithOwner()
+    const session = await signIn(BASE, owner.email, password)
+    // A password change elsewhere ends the session.
+    await db.from('users').where('id', owner.id).increment('session_version', 1)
+
+    const subscribed = await session.request('POST', '/__transmit/subscribe', {
+      uid: randomUUID(),
+      channel: `tenants/${tenant.id}/campaigns`,
+    })
+    assert.equal(subscribed.status, 401)
+
+    // The next page visit signs the session out.
+    const visit = await session.request('GET', '/campaigns', undefined, { accept: 'text/html' })
+    assert.equal(visit.status, 302)
+    assert.equal(visit.headers.get('location'), '/login')
   })
 })
