@@ -59,6 +59,10 @@ export default class BrowserSessionMiddleware {
     }
     if (ctx.request.url().startsWith(LIVE_PREFIX)) {
       await readSession(ctx)
+      if (ctx.session.isEmpty) {
+        // No page of the app opened this session, so it has no member and no CSRF secret.
+        return ctx.response.unauthorized({ error: 'No session: sign in again.' })
+      }
       return next()
     }
     const session = await app.container.make(SessionMiddleware)

@@ -66,6 +66,12 @@ test.group('Flash messages', () => {
     assert.deepEqual(written(stream), [])
     stop.abort()
 
+    // Without a session, a real-time request is refused as unauthenticated.
+    const anonymous = await fetch(`${BASE}/__transmit/events?uid=${randomUUID()}`, {
+      headers: { accept: 'text/event-stream' },
+    })
+    assert.equal(anonymous.status, 401)
+
     // Another member's workspace stays closed to the session.
     const other = await createTenantWithOwner()
     const denied = await session.request('POST', '/__transmit/subscribe', {
