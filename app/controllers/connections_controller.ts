@@ -29,6 +29,21 @@ function configMessages(i18n: I18n, channelId: string) {
 }
 
 /** The connections page: the tenant's channel instances and their live sessions. */
+/** Error codes of connection commands with a message of their own; the others read as `other`. */
+const COMMAND_ERRORS = new Set([
+  'E_CHANNELS_UNAVAILABLE',
+  'E_INSTANCE_OPENING',
+  'E_SANDBOX_NOT_CONNECTED',
+  'E_CHANNEL_ACTION_UNSUPPORTED',
+])
+
+/** Returns the member's message for a failed connection command, naming the connection and the code. */
+function commandError(i18n: HttpContext['i18n'], instance: ChannelInstance, error: unknown) {
+  const code = (error as { code?: string }).code ?? 'E_CHANNEL_COMMAND_FAILED'
+  const key = COMMAND_ERRORS.has(code) ? code : 'other'
+  return i18n.t(`connections.command_errors.${key}`, { name: instance.name, code })
+}
+
 export default class ConnectionsController {
   async index({ inertia, bouncer }: HttpContext) {
     await bouncer.authorize('viewTenant')
@@ -72,7 +87,10 @@ export default class ConnectionsController {
   }
 
   async connect(ctx: HttpContext) {
-    return this.#command(ctx, requestConnect, { auditAction: 'instance.connect_requested' })
+    return this.#command(ctx, requestConnect, {
+      auditAction: 'instance.connect_requested',
+      doneKey: 'connections.connect_requested',
+    })
   }
 
   async disconnect(ctx: HttpContext) {
@@ -87,28 +105,32 @@ export default class ConnectionsController {
     const userId = requestActorId(ctx)
     return this.#command(ctx, (instance) => requestLogout(instance, userId), {
       auditAction: 'instance.logged_out',
+      doneKey: 'connections.logged_out',
     })
   }
 
   async drop(ctx: HttpContext) {
-    return this.#command(ctx, (instance) => performAction(instance, 'drop', {}))
+    return this.#command(ctx, (instance) => performAction(instance, 'drop', {}), {
+      doneKey: 'connections.dropped',
+    })
   }
 
   /** Asks a pairing code for a phone number, for linking without scanning the QR code. */
-  async pairingCode({ params, request, response, bouncer, session }: HttpContext) {
+  async pairingCode({ params, request, response, bouncer, session, i18n, logger }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const instance = await ChannelInstance.findOrFail(params.id)
     const { phone } = await request.validateUsing(pairingCodeValidator)
     try {
       await performAction(instance, 'pairing_code', { phone })
     } catch (error) {
-      session.flash('error', (error as { code?: string }).code ?? 'E_CHANNEL_COMMAND_FAILED')
+      logger.warn({ err: error, instanceId: instance.id }, 'pairing code request failed')
+      session.flash('error', commandError(i18n, instance, error))
     }
     return response.redirect('/connections')
   }
 
   async resumeSends(ctx: HttpContext) {
-    return this.#command(ctx, resumeSends)
+    return this.#command(ctx, resumeSends, { doneKey: 'connections.sends_resumed' })
   }
 
   async destroy({ params, response, bouncer, session, i18n }: HttpContext) {
@@ -134,13 +156,14 @@ export default class ConnectionsController {
   }
 
   /**
-   * Runs a command on a connection and returns to the list, flashing its
-   * error code when it fails. A command that succeeds is recorded as
-   * `auditAction` of the member, with the status before and after it, and
-   * shows `doneKey`, a translation key that receives the connection's `name`.
+   * Runs a command on a connection and returns to the list, flashing what
+   * went wrong when it fails (see `commandError`). A command that succeeds
+   * is recorded as `auditAction` of the member, with the status before and
+   * after it, and shows `doneKey`, a translation key that receives the
+   * connection's `name`.
    */
   async #command(
-    { params, response, bouncer, session, i18n }: HttpContext,
+    { params, response, bouncer, session, i18n, logger }: HttpContext,
     run: (instance: ChannelInstance) => Promise<unknown>,
     options: { auditAction?: string; doneKey?: string } = {}
   ) {
@@ -153,8 +176,8 @@ export default class ConnectionsController {
         session.flash('success', i18n.t(options.doneKey, { name: instance.name }))
       }
     } catch (error) {
-      const code = (error as { code?: string }).code ?? 'E_CHANNEL_COMMAND_FAILED'
-      session.flash('error', code)
+      logger.warn({ err: error, instanceId: instance.id }, 'connection command failed')
+      session.flash('error', commandError(i18n, instance, error))
       return response.redirect('/connections')
     }
     if (options.auditAction) {
