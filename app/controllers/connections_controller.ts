@@ -78,11 +78,26 @@ export default class ConnectionsController {
   async update({ params, request, response, bouncer, i18n }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const instance = await ChannelInstance.findOrFail(params.id)
+    const before = { name: instance.name, config: JSON.stringify(instance.config) }
     await updateInstance(
       instance,
       await request.validateUsing(instanceUpdateValidator),
       configMessages(i18n, instance.channel)
     )
+    // The configuration may contain API keys, so only whether it changed is recorded.
+    const renamed = instance.name !== before.name
+    const settings = [
+      ...(renamed ? ['name'] : []),
+      ...(JSON.stringify(instance.config) === before.config ? [] : ['config']),
+    ]
+    if (settings.length > 0) {
+      await recordAudit('instance.updated', {
+        targetType: 'channel_instance',
+        targetId: instance.id,
+        before: renamed ? { name: before.name } : undefined,
+        after: { ...(renamed ? { name: instance.name } : {}), settings },
+      })
+    }
     return response.redirect('/connections')
   }
 
@@ -122,6 +137,11 @@ export default class ConnectionsController {
     const { phone } = await request.validateUsing(pairingCodeValidator)
     try {
       await performAction(instance, 'pairing_code', { phone })
+      // Only the request is recorded, not the phone number typed for it.
+      await recordAudit('instance.pairing_code_requested', {
+        targetType: 'channel_instance',
+        targetId: instance.id,
+      })
     } catch (error) {
       logger.warn({ err: error, instanceId: instance.id }, 'pairing code request failed')
       session.flash('error', commandError(i18n, instance, error))
@@ -130,7 +150,10 @@ export default class ConnectionsController {
   }
 
   async resumeSends(ctx: HttpContext) {
-    return this.#command(ctx, resumeSends, { doneKey: 'connections.sends_resumed' })
+    return this.#command(ctx, resumeSends, {
+      auditAction: 'instance.sends_resumed',
+      doneKey: 'connections.sends_resumed',
+    })
   }
 
   async destroy({ params, response, bouncer, session, i18n }: HttpContext) {

@@ -161,4 +161,41 @@ test.group('Audit log connection entries', (group) => {
       assert.isNull(entry.actorId)
     }
   })
+
+  test('renames, settings and resumed sends', async ({ client, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const { user: editor } = await addMember(tenant.id, 'editor')
+    const send = (method: 'post' | 'put', url: string, form: object = {}) =>
+      client[method](url).form(form).loginAs(editor).withCsrfToken().redirects(0)
+
+    await send('post', '/connections', { name: 'Sales', channel: 'sandbox' })
+    const instance = await runInTenant(tenant.id, () =>
+      ChannelInstance.findByOrFail('name', 'Sales')
+    )
+    const config = { ...instance.config, failurePercent: 5 }
+    const responses = [
+      await send('put', `/connections/${instance.id}`, { name: 'Sales' }),
+      await send('put', `/connections/${instance.id}`, { name: 'Shop' }),
+      await send('put', `/connections/${instance.id}`, { name: 'Shop', config }),
+      await send('post', `/connections/${instance.id}/resume-sends`),
+    ]
+    for (const response of responses) {
+      response.assertStatus(302)
+    }
+    // The sandbox has no pairing codes: a failed request leaves no entry.
+    const pairing = await send('post', `/connections/${instance.id}/pairing-code`, {
+      phone: '+5511990001111',
+    })
+    assert.exists(pairing.flashMessages().error)
+
+    const entries = await instanceEntries(tenant.id).whereNot('action', 'instance.created')
+    assert.deepEqual(
+      entries.map((entry) => [entry.action, entry.actorId, entry.before, entry.after]),
+      [
+        ['instance.updated', editor.id, { name: 'Sales' }, { name: 'Shop', settings: ['name'] }],
+        ['instance.updated', editor.id, null, { settings: ['config'] }],
+        ['instance.sends_resumed', editor.id, { status: 'closed' }, { status: 'closed' }],
+      ]
+    )
+  })
 })
