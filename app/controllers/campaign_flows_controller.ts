@@ -98,7 +98,7 @@ export default class CampaignFlowsController {
   /**
    * Saves the draft (autosave) and returns its new revision with the
    * problems and ports the editor shows, and whether the draft equals the
-   * version the campaign runs. Answers 409 with the stored
+   * version the campaign runs. Returns 409 with the stored
    * revision when another save came first, and 409 for an ended campaign.
    */
   async update({ params, request, response, bouncer, auth, i18n }: HttpContext) {

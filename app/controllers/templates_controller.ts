@@ -47,7 +47,7 @@ function rawInput(request: HttpContext['request']) {
   }
 }
 
-/** Whether another template that is not archived has this name. */
+/** Tells whether another template that is not archived has this name. */
 async function nameTaken(name: string, template: Template) {
   const clash = await Template.query()
     .where('name', name)
@@ -256,7 +256,10 @@ export default class TemplatesController {
       )
     }
     if (!failed('body')) {
-      const mediaType = fields.media ? 'image' : fields.removeMedia ? null : template.mediaType
+      let mediaType = fields.removeMedia ? null : template.mediaType
+      if (fields.media) {
+        mediaType = 'image'
+      }
       const { problems } = await validateBody(fields.body ?? '', mediaType)
       const texts = problems.map((problem) =>
         i18n.t(`templates.errors.${problem.code}`, { ...problem })

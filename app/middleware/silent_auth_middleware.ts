@@ -21,7 +21,10 @@ export default class SilentAuthMiddleware {
       if (ctx.session.readonly) {
         // A real-time request reads the session without writing it, so it cannot sign the
         // session out: it is refused, and the page's next visit signs the session out.
-        ctx.logger.info({ userId: user.id }, 'real-time request of an ended session refused')
+        ctx.logger.info(
+          { userId: user.id },
+          'real-time request rejected: the session ended after a password change'
+        )
         return ctx.response.unauthorized({ error: 'The session ended: sign in again.' })
       }
       ctx.logger.info({ userId: user.id }, 'session signed out after a password change')

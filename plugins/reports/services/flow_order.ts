@@ -5,10 +5,10 @@ export interface OrderedGraph {
 }
 
 /**
- * Orders a flow's steps as a reader follows them: depth first from the
- * start step, the exits of each step in the order the editor lists them
- * (`portOrder`), then the steps no path from the start reaches, in the
- * graph's order. The start step itself is left out.
+ * Orders a flow's steps as a reader follows them, depth first from the
+ * start step. The exits of each step come in the order the editor lists
+ * them (`portOrder`). The steps no path from the start reaches follow, in
+ * the graph's order. The start step itself is left out.
  */
 export function flowOrder(graph: OrderedGraph, portOrder: (nodeId: string) => string[]) {
   const start = graph.nodes.find((node) => node.type === 'start')

@@ -121,7 +121,7 @@ async function instancesCsv(reader: CsvReader, scope: ReportScope) {
  * ids: the rows of the page's table (see `stepReport`), in flow order and
  * under the step names the flow editor shows. After the message stages,
  * the journeys waiting and those that reached a goal at the step, one
- * column per exit label holds the journeys that left the step through it.
+ * column per exit label counts the journeys that left the step through it.
  * A step without such an exit leaves the cell empty. Headers are in the
  * reader's language.
  */

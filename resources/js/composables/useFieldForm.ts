@@ -28,7 +28,7 @@ function changedPaths(before: Map<string, unknown>, after: Map<string, unknown>)
   return [...paths].filter((path) => before.get(path) !== after.get(path))
 }
 
-/** Whether an error key concerns a changed path: the same field, a part of it or its parent. */
+/** Tells whether an error key concerns a changed path: the same field, a part of it or its parent. */
 function concerns(errorKey: string, path: string) {
   return errorKey === path || path.startsWith(`${errorKey}.`) || errorKey.startsWith(`${path}.`)
 }

@@ -7,7 +7,7 @@ import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { startChannelsRole, waitForStatus } from '#tests/helpers/channels'
 
 /**
- * Each action on the Connections page tells the member what happened: a
+ * Each action on the Connections page shows the member what happened: a
  * message of its own when it worked, and a translated reason naming the
  * connection when it failed, never a bare error code.
  */
