@@ -9,7 +9,10 @@ import { performAction } from '#services/channels/instance_service'
 /**
  * The phone simulator: a contact's phone talking to a sandbox instance. It
  * scans the instance's QR code and sends the contact's replies through the
- * driver, so they arrive like any inbound message.
+ * driver, so they arrive like any inbound message. Every member reads the
+ * conversations. Scanning pairs the connection and a reply acts as the
+ * contact (an opt-out keyword opts them out), so both need the role that
+ * manages connections and campaigns.
  */
 export default class SimulatorController {
   async show({ inertia, bouncer, request }: HttpContext) {
@@ -27,6 +30,7 @@ export default class SimulatorController {
       })),
       selectedInstanceId: Number(request.input('instance')) || instances[0]?.id || null,
       selectedContactId: Number(request.input('contact')) || null,
+      canSimulate: await bouncer.allows('designCampaigns'),
     })
   }
 
@@ -48,14 +52,14 @@ export default class SimulatorController {
   }
 
   async scan({ params, request, response, bouncer }: HttpContext) {
-    await bouncer.authorize('viewTenant')
+    await bouncer.authorize('designCampaigns')
     const instance = await ChannelInstance.findOrFail(params.id)
     const { qr } = await request.validateUsing(scanValidator)
     return this.#perform(response, () => performAction(instance, 'scan', { qr }))
   }
 
   async reply({ params, request, response, bouncer }: HttpContext) {
-    await bouncer.authorize('viewTenant')
+    await bouncer.authorize('designCampaigns')
     const instance = await ChannelInstance.findOrFail(params.id)
     const input = await request.validateUsing(replyValidator)
     const contact = await Contact.findOrFail(input.contactId)
