@@ -3,7 +3,7 @@ import ChannelInstance from '#models/channel_instance'
 import Contact from '#models/contact'
 import Message from '#models/message'
 import { replyValidator, scanValidator } from '#validators/channels'
-import { serializeInstance, serializeMessage } from '#services/channels/channel_broadcast'
+import { serializeInstanceFor, serializeMessage } from '#services/channels/channel_broadcast'
 import { performAction } from '#services/channels/instance_service'
 
 /**
@@ -21,8 +21,9 @@ export default class SimulatorController {
     // The page sorts the contacts in the interface language's order.
     // NOTE: SQLite orders names by bytes, so past 500 contacts it picks a different 500.
     const contacts = await Contact.query().orderBy('name').limit(500)
+    const canSimulate = await bouncer.allows('designCampaigns')
     return inertia.render('simulator/show', {
-      instances: instances.map(serializeInstance),
+      instances: instances.map((instance) => serializeInstanceFor(instance, canSimulate)),
       contacts: contacts.map((contact) => ({
         id: contact.id,
         name: contact.name,
@@ -30,7 +31,7 @@ export default class SimulatorController {
       })),
       selectedInstanceId: Number(request.input('instance')) || instances[0]?.id || null,
       selectedContactId: Number(request.input('contact')) || null,
-      canSimulate: await bouncer.allows('designCampaigns'),
+      canSimulate,
     })
   }
 
@@ -46,7 +47,7 @@ export default class SimulatorController {
     // The instance comes along so that a page that subscribed to its channel
     // first also learns a status change it missed before the subscription.
     return {
-      instance: serializeInstance(instance),
+      instance: serializeInstanceFor(instance, await bouncer.allows('designCampaigns')),
       messages: messages.reverse().map(serializeMessage),
     }
   }
