@@ -36,13 +36,15 @@ export function inboxTopic(tenantId: number) {
   return `tenants/${tenantId}/inbox`
 }
 
-/** The instance as the connections page shows it. Credentials never leave the server. */
+/**
+ * The instance as the connections page shows it. Credentials and the
+ * configuration, where channels keep API keys, never leave the server.
+ */
 export function serializeInstance(instance: ChannelInstance) {
   return {
     id: instance.id,
     name: instance.name,
     channel: instance.channel,
-    config: instance.config,
     status: instance.status,
     statusAt: instance.statusAt?.toISO() ?? null,
     statusReason: instance.statusReason,

@@ -8,7 +8,6 @@ export interface LiveInstance {
   id: number
   name: string
   channel: string
-  config: Record<string, unknown>
   status: string
   statusAt: string | null
   statusReason: string | null
