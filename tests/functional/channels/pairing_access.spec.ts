@@ -14,6 +14,7 @@ import { INERTIA_HEADERS } from '#tests/helpers/audience'
 import { createContact } from '#tests/helpers/inbox'
 import { signIn } from '#tests/helpers/web_session'
 import { openStream, subscribe } from '#tests/helpers/event_stream'
+import { waitFor } from '#tests/helpers/channels'
 
 const BASE = `http://127.0.0.1:${env.get('PORT')}`
 
@@ -91,6 +92,30 @@ test.group('Pairing data access', () => {
     assert.equal(await subscribe(viewerSession, viewerUid, instancesTopic(tenant.id)), 204)
     assert.equal(await subscribe(editorSession, editorUid, managed), 204)
     assert.equal(await subscribe(editorSession, editorUid, managedOne), 204)
+  }).timeout(30_000)
+
+  test('demotion closes the pairing stream', async ({ client, assert, cleanup }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const editor = await addMember(tenant.id, 'editor')
+    const session = await signIn(BASE, editor.user.email, editor.password)
+    const uid = randomUUID()
+    const stream = await openStream(BASE, session, uid)
+    cleanup(() => {
+      stream.destroy()
+    })
+    let closed = false
+    stream.on('close', () => (closed = true))
+    assert.equal(await subscribe(session, uid, managedInstancesTopic(tenant.id)), 204)
+
+    const demotion = await client
+      .put(`/settings/members/${editor.membership.id}`)
+      .form({ role: 'viewer' })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+
+    demotion.assertStatus(302)
+    await waitFor(async () => closed, 'the event stream to close', 5000)
   }).timeout(30_000)
 
   test('shared channels carry no pairing data', async ({ assert }) => {
