@@ -1,7 +1,9 @@
 /**
  * Real-time routes and channel authorization, loaded by web processes only.
  * `tenants/:tenantId/...` channels are open only to members of that tenant,
- * and the inbox's channel only to members with a role that reads it.
+ * the inbox's channel only to members with a role that reads it, and the
+ * `managed/...` channels with connections' pairing data only to members
+ * with a role that reads that.
  * `workspace-deletions/:deletionId` is open to the members the deleted
  * workspace had. Open
  * streams are checked again while they stay open (see `closeRevokedStreams`).
@@ -25,6 +27,10 @@ async function mayFollowTenant(ctx: HttpContext, tenantId: string, rest: string)
 // first registered pattern that matches a channel.
 transmit.authorize<{ tenantId: string }>('tenants/:tenantId/inbox', (ctx, params) =>
   mayFollowTenant(ctx, params.tenantId, 'inbox')
+)
+
+transmit.authorize<{ tenantId: string }>('tenants/:tenantId/managed/*', (ctx, params) =>
+  mayFollowTenant(ctx, params.tenantId, 'managed/')
 )
 
 transmit.authorize<{ tenantId: string }>('tenants/:tenantId/*', (ctx, params) =>

@@ -8,7 +8,7 @@ import {
 } from '#validators/channels'
 import { availableChannels } from '#services/channels/channel_catalog'
 import { channelConfigMessages } from '#services/channels/config_messages'
-import { serializeInstance } from '#services/channels/channel_broadcast'
+import { serializeInstanceFor } from '#services/channels/channel_broadcast'
 import {
   campaignsUsing,
   createInstance,
@@ -48,8 +48,9 @@ export default class ConnectionsController {
   async index({ inertia, bouncer }: HttpContext) {
     await bouncer.authorize('viewTenant')
     const instances = await ChannelInstance.query().orderBy('name')
+    const canManage = await bouncer.allows('designCampaigns')
     return inertia.render('connections/index', {
-      instances: instances.map(serializeInstance),
+      instances: instances.map((instance) => serializeInstanceFor(instance, canManage)),
       channels: availableChannels().map((channel) => ({
         id: channel.id,
         label: channel.label,
@@ -57,7 +58,7 @@ export default class ConnectionsController {
         pairing: channel.pairing,
         configFields: channel.configFields ?? [],
       })),
-      canManage: await bouncer.allows('designCampaigns'),
+      canManage,
     })
   }
 

@@ -3,13 +3,16 @@ import ChannelInstance from '#models/channel_instance'
 import Contact from '#models/contact'
 import Message from '#models/message'
 import { replyValidator, scanValidator } from '#validators/channels'
-import { serializeInstance, serializeMessage } from '#services/channels/channel_broadcast'
+import { serializeInstanceFor, serializeMessage } from '#services/channels/channel_broadcast'
 import { performAction } from '#services/channels/instance_service'
 
 /**
  * The phone simulator: a contact's phone talking to a sandbox instance. It
  * scans the instance's QR code and sends the contact's replies through the
- * driver, so they arrive like any inbound message.
+ * driver, so they arrive like any inbound message. Every member reads the
+ * conversations. Scanning pairs the connection and a reply acts as the
+ * contact (an opt-out keyword opts them out), so both need the role that
+ * manages connections and campaigns.
  */
 export default class SimulatorController {
   async show({ inertia, bouncer, request }: HttpContext) {
@@ -18,8 +21,9 @@ export default class SimulatorController {
     // The page sorts the contacts in the interface language's order.
     // NOTE: SQLite orders names by bytes, so past 500 contacts it picks a different 500.
     const contacts = await Contact.query().orderBy('name').limit(500)
+    const canSimulate = await bouncer.allows('designCampaigns')
     return inertia.render('simulator/show', {
-      instances: instances.map(serializeInstance),
+      instances: instances.map((instance) => serializeInstanceFor(instance, canSimulate)),
       contacts: contacts.map((contact) => ({
         id: contact.id,
         name: contact.name,
@@ -27,6 +31,7 @@ export default class SimulatorController {
       })),
       selectedInstanceId: Number(request.input('instance')) || instances[0]?.id || null,
       selectedContactId: Number(request.input('contact')) || null,
+      canSimulate,
     })
   }
 
@@ -42,20 +47,20 @@ export default class SimulatorController {
     // The instance comes along so that a page that subscribed to its channel
     // first also learns a status change it missed before the subscription.
     return {
-      instance: serializeInstance(instance),
+      instance: serializeInstanceFor(instance, await bouncer.allows('designCampaigns')),
       messages: messages.reverse().map(serializeMessage),
     }
   }
 
   async scan({ params, request, response, bouncer }: HttpContext) {
-    await bouncer.authorize('viewTenant')
+    await bouncer.authorize('designCampaigns')
     const instance = await ChannelInstance.findOrFail(params.id)
     const { qr } = await request.validateUsing(scanValidator)
     return this.#perform(response, () => performAction(instance, 'scan', { qr }))
   }
 
   async reply({ params, request, response, bouncer }: HttpContext) {
-    await bouncer.authorize('viewTenant')
+    await bouncer.authorize('designCampaigns')
     const instance = await ChannelInstance.findOrFail(params.id)
     const input = await request.validateUsing(replyValidator)
     const contact = await Contact.findOrFail(input.contactId)

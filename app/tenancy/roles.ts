@@ -12,6 +12,13 @@ export type Role = (typeof ROLES)[number]
  */
 export const INBOX_READER_ROLE: Role = 'viewer'
 
+/**
+ * The minimum role that sees connections' pairing data (QR codes and
+ * pairing codes), which is the role that connects them: whoever scans a
+ * QR code links their own WhatsApp account as the connection.
+ */
+export const PAIRING_READER_ROLE: Role = 'editor'
+
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value)
 }

@@ -14,6 +14,20 @@ export function instancesTopic(tenantId: number) {
 }
 
 /**
+ * Transmit channel of one instance's status with its pairing data, for
+ * members who manage connections. `instanceTopic` carries the same status
+ * without the pairing data, and the instance's messages.
+ */
+export function managedInstanceTopic(tenantId: number, instanceId: number) {
+  return `tenants/${tenantId}/managed/instances/${instanceId}`
+}
+
+/** Transmit channel of the tenant's instance list with pairing data, for members who manage connections. */
+export function managedInstancesTopic(tenantId: number) {
+  return `tenants/${tenantId}/managed/instances`
+}
+
+/**
  * Transmit channel of the tenant's inbox: new and changed messages of every
  * conversation, conversation changes (last message, unread count,
  * assignee) and the tenant's unread totals.
@@ -22,13 +36,15 @@ export function inboxTopic(tenantId: number) {
   return `tenants/${tenantId}/inbox`
 }
 
-/** The instance as the connections page shows it. Credentials never leave the server. */
+/**
+ * The instance as the connections page shows it. Credentials and the
+ * configuration, where channels keep API keys, never leave the server.
+ */
 export function serializeInstance(instance: ChannelInstance) {
   return {
     id: instance.id,
     name: instance.name,
     channel: instance.channel,
-    config: instance.config,
     status: instance.status,
     statusAt: instance.statusAt?.toISO() ?? null,
     statusReason: instance.statusReason,
@@ -41,6 +57,15 @@ export function serializeInstance(instance: ChannelInstance) {
 }
 
 export type SerializedInstance = ReturnType<typeof serializeInstance>
+
+/**
+ * Serializes the instance for a member: with its pairing data for one who
+ * manages connections (`withPairing`), without it for the others.
+ */
+export function serializeInstanceFor(instance: ChannelInstance, withPairing: boolean) {
+  const serialized = serializeInstance(instance)
+  return withPairing ? serialized : { ...serialized, pairing: null }
+}
 
 /** The message as the simulator and the inbox show it. */
 export function serializeMessage(message: MessageRecord) {
@@ -72,12 +97,17 @@ export type SerializedMessage = ReturnType<typeof serializeMessage>
 
 /**
  * Broadcasts an instance's new state on its own channel and on the tenant's
- * list channel. A broadcast failure is logged: the state is already stored.
+ * list channel, with its pairing data on the channels of members who manage
+ * connections and without it on the others. A broadcast failure is logged:
+ * the state is already stored.
  */
 export function broadcastInstance(instance: ChannelInstance) {
-  const payload = { type: 'instance', instance: serializeInstance(instance) }
-  send(instanceTopic(instance.tenantId, instance.id), payload)
-  send(instancesTopic(instance.tenantId), payload)
+  const managed = { type: 'instance', instance: serializeInstanceFor(instance, true) }
+  const shared = { type: 'instance', instance: serializeInstanceFor(instance, false) }
+  send(managedInstanceTopic(instance.tenantId, instance.id), managed)
+  send(managedInstancesTopic(instance.tenantId), managed)
+  send(instanceTopic(instance.tenantId, instance.id), shared)
+  send(instancesTopic(instance.tenantId), shared)
 }
 
 /**
@@ -118,6 +148,7 @@ export function broadcastUnread(
 
 /** Broadcasts that an instance was deleted. */
 export function broadcastInstanceDeleted(tenantId: number, instanceId: number) {
+  send(managedInstancesTopic(tenantId), { type: 'deleted', instanceId })
   send(instancesTopic(tenantId), { type: 'deleted', instanceId })
 }
 

@@ -6,7 +6,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import Membership from '#models/membership'
 import User from '#models/user'
 import { runAsSystem } from '#tenancy/tenant_context'
-import { INBOX_READER_ROLE, roleAtLeast, type Role } from '#tenancy/roles'
+import { INBOX_READER_ROLE, PAIRING_READER_ROLE, roleAtLeast, type Role } from '#tenancy/roles'
 import { SESSION_VERSION_KEY } from '#services/session_version'
 import { createRedisConnection, redisKeyPrefix } from '#queues/redis_connection'
 import { controlPublisher } from '#services/channels/channel_control'
@@ -27,15 +27,19 @@ const TENANT_CHANNEL = /^tenants\/(\d+)\/(.+)$/
 
 /**
  * Tells whether a member with `role` in the channel's tenant may follow the
- * channel: any member may follow the tenant's channels, and the inbox needs
- * a role that reads it. Subscriptions and the checks of open streams apply
- * the same rule.
+ * channel, given the channel's name after `tenants/<id>/`: any member may
+ * follow the tenant's channels, the inbox needs a role that reads it, and
+ * the `managed/` channels, which carry pairing data, a role that reads
+ * that. Subscriptions and the checks of open streams apply the same rule.
  */
 export function mayFollow(role: Role | null, rest: string) {
   if (role === null) {
     return false
   }
-  return rest === 'inbox' ? roleAtLeast(role, INBOX_READER_ROLE) : true
+  if (rest === 'inbox') {
+    return roleAtLeast(role, INBOX_READER_ROLE)
+  }
+  return rest.startsWith('managed/') ? roleAtLeast(role, PAIRING_READER_ROLE) : true
 }
 
 /** Reads the user's role in a tenant, or `null` when the user is not a member. */

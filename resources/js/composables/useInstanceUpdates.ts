@@ -8,7 +8,6 @@ export interface LiveInstance {
   id: number
   name: string
   channel: string
-  config: Record<string, unknown>
   status: string
   statusAt: string | null
   statusReason: string | null
@@ -42,7 +41,9 @@ export type InstanceEvent =
 /**
  * Subscribes, while the component is mounted, to the Transmit channels of
  * the tenant's instances: `instances` for the list, or `instances/<id>` for
- * one instance's status and messages.
+ * one instance's status and messages. Members who manage connections follow
+ * `managed/instances` and `managed/instances/<id>` for the statuses with
+ * the pairing data (QR code or pairing code).
  */
 export function useInstanceUpdates(
   topic: () => string | null,
