@@ -14,7 +14,8 @@ const bodyParserConfig = defineConfig({
     autoProcess: true,
     convertEmptyStringsToNull: true,
     processManually: [],
-    limit: '50mb',
+    // The largest upload: a template's document of up to 100 MB, with the form's other fields.
+    limit: '101mb',
     types: ['multipart/form-data'],
   },
 })

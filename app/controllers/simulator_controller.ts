@@ -2,7 +2,7 @@ import type { HttpContext } from '@adonisjs/core/http'
 import ChannelInstance from '#models/channel_instance'
 import Contact from '#models/contact'
 import Message from '#models/message'
-import { replyValidator, scanValidator } from '#validators/channels'
+import { replyValidator, scanValidator, simulatorConversationValidator } from '#validators/channels'
 import { serializeInstanceFor, serializeMessage } from '#services/channels/channel_broadcast'
 import { performAction } from '#services/channels/instance_service'
 
@@ -38,7 +38,8 @@ export default class SimulatorController {
   async conversation({ params, request, bouncer }: HttpContext) {
     await bouncer.authorize('viewTenant')
     const instance = await ChannelInstance.findOrFail(params.id)
-    const contact = await Contact.findOrFail(request.input('contactId'))
+    const { contactId } = await request.validateUsing(simulatorConversationValidator)
+    const contact = await Contact.findOrFail(contactId)
     const messages = await Message.query()
       .where('instance_id', instance.id)
       .where('address', contact.phone)

@@ -21,6 +21,11 @@ export const instanceUpdateValidator = vine.create(
 
 export const scanValidator = vine.create(vine.object({ qr: vine.string().maxLength(500) }))
 
+/** The contact whose conversation with a simulated connection to show. */
+export const simulatorConversationValidator = vine.create(
+  vine.object({ contactId: vine.number().withoutDecimals().positive() })
+)
+
 export const replyValidator = vine.create(
   vine.object({
     contactId: vine.number().withoutDecimals(),

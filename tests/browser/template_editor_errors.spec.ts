@@ -126,4 +126,45 @@ test.group('Template editor errors page', () => {
     await page.waitForURL(/\/templates\/\d+$/, { waitUntil: 'commit' })
     assert.lengthOf(await runInTenant(tenant.id, () => Template.all()), 1)
   }).timeout(60_000)
+
+  test('file over its limit is not uploaded', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/templates/new')
+    await page.locator('[data-test-id="template-name"]').fill('Foto grande')
+    await page.locator('[data-test-id="template-body"]').fill('Veja a foto')
+    const posts: string[] = []
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && new URL(request.url()).pathname === '/templates') {
+        posts.push(request.url())
+      }
+    })
+
+    // 6 MB of an image, over the 5 MB that images may have.
+    await page.locator('[data-test-id="template-media"]').setInputFiles({
+      name: 'foto.png',
+      mimeType: 'image/png',
+      buffer: Buffer.alloc(6 * 1024 * 1024),
+    })
+    const error = page.locator('[data-test-id="error-media"]')
+    await error.waitFor()
+    assert.include(
+      await error.innerText(),
+      'The file has 6 MB; this kind of file may have at most 5 MB.'
+    )
+    await capture(page, 'template-media-too-large')
+
+    await page.locator('[data-test-id="template-save"]').click()
+    await page.waitForTimeout(500)
+    assert.deepEqual(posts, [])
+    assert.equal(await error.count(), 1)
+
+    await page.locator('[data-test-id="media-clear"]').click()
+    assert.equal(await error.count(), 0)
+    await page.locator('[data-test-id="template-save"]').click()
+    await page.waitForURL(/\/templates\/\d+$/, { waitUntil: 'commit' })
+    const template = await runInTenant(tenant.id, () => Template.query().firstOrFail())
+    assert.isNull(template.mediaType)
+  }).timeout(60_000)
 })

@@ -226,4 +226,25 @@ test.group('Templates save', (group) => {
     media.assertStatus(200)
     assert.equal(media.header('content-type'), 'image/png')
   })
+
+  test('document up to its limit is accepted', async ({ client, assert }) => {
+    const { owner, tenant } = await createAudienceTenant()
+    // A 60 MB PDF: over the smaller uploads' 50 MB, under a document's 100 MB.
+    const pdf = Buffer.alloc(60 * 1024 * 1024, 0x20)
+    pdf.write('%PDF-1.4\n')
+
+    const response = await client
+      .post('/templates')
+      .field('name', 'Catálogo')
+      .field('body', 'Nosso catálogo')
+      .file('media', pdf, { filename: 'catalogo.pdf', contentType: 'application/pdf' })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+
+    response.assertStatus(302)
+    const template = await runInTenant(tenant.id, () => Template.query().firstOrFail())
+    assert.equal(template.mediaType, 'document')
+    assert.equal(template.mediaSize, pdf.length)
+  })
 })

@@ -73,3 +73,22 @@ test.group('Simulator roles', (group) => {
     assert.equal(reply.status(), 422)
   })
 })
+
+test.group('Simulator conversation', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  test('missing contact is rejected', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const instance = await sandboxWaitingForScan(tenant.id)
+
+    for (const query of ['', '?contactId=', '?contactId=abc']) {
+      const response = await client
+        .get(`/simulator/${instance.id}/conversation${query}`)
+        .accept('json')
+        .loginAs(owner)
+
+      assert.equal(response.status(), 422, `"${query}" answered ${response.status()}`)
+      assert.equal(response.body().errors?.[0]?.field, 'contactId', `"${query}"`)
+    }
+  })
+})
