@@ -1,7 +1,7 @@
 import type { HttpContext } from '@adonisjs/core/http'
 import ApiToken from '#models/api_token'
 import { apiTokenValidator } from '#validators/api'
-import { createApiToken, revokeApiToken } from '#services/api/api_tokens'
+import { createApiToken, revokeApiToken, tokenCreators } from '#services/api/api_tokens'
 import { serializeToken } from '#services/api/api_serializers'
 import { recordAudit } from '#events/audit_record'
 import { defaultRateLimit } from '#middleware/api_token_middleware'
@@ -14,8 +14,12 @@ export default class ApiTokensController {
   async index({ inertia, bouncer, session }: HttpContext) {
     await bouncer.authorize('manageTenant')
     const tokens = await ApiToken.query().orderBy('created_at', 'desc').orderBy('id', 'desc')
+    const creators = await tokenCreators(tokens)
     return inertia.render('settings/api_tokens', {
-      tokens: tokens.map(serializeToken),
+      tokens: tokens.map((token) => ({
+        ...serializeToken(token),
+        createdBy: token.createdBy === null ? null : (creators.get(token.createdBy) ?? null),
+      })),
       createdToken: session.flashMessages.get('apiToken') ?? null,
       defaultRateLimit: defaultRateLimit(),
     })

@@ -6,6 +6,7 @@ import { roleValidator } from '#validators/members'
 import { recordAudit } from '#events/audit_record'
 import { closeRevokedStreamsSoon } from '#services/realtime/stream_access'
 import { invitationLink } from '#services/invitation_service'
+import { usableTokensCreatedBy } from '#services/api/api_tokens'
 
 /**
  * Returns the link of a pending invitation for a member who may invite
@@ -84,7 +85,14 @@ export default class MembersController {
       targetId: membership.id,
       before: { userId: membership.userId, role: membership.role },
     })
-    session.flash('success', i18n.t('settings.members.removed'))
+    // Tokens belong to the workspace and keep working: the admin learns which to review.
+    const tokens = await usableTokensCreatedBy(membership.userId)
+    session.flash(
+      'success',
+      tokens > 0
+        ? i18n.t('settings.members.removed_with_tokens', { count: tokens })
+        : i18n.t('settings.members.removed')
+    )
     return response.redirect().back()
   }
 }

@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { DateTime } from 'luxon'
 import db from '@adonisjs/lucid/services/db'
 import ApiToken, { type ApiTokenScope } from '#models/api_token'
+import Membership from '#models/membership'
+import User from '#models/user'
 import { hashToken } from '#services/secure_token'
 import { runAsSystem } from '#tenancy/tenant_context'
 import { sqlTime } from '#services/channels/sql_time'
@@ -76,4 +78,42 @@ export async function touchApiToken(token: ApiToken, now = DateTime.utc()) {
     .from('api_tokens')
     .where('id', token.id)
     .update({ last_used_at: sqlTime(now) })
+}
+
+/** The member who created a token: `member` is false once they left the workspace. */
+export interface TokenCreator {
+  name: string
+  member: boolean
+}
+
+/**
+ * Returns the creators of tokens of the current tenant by user id. A user
+ * deleted since has no entry.
+ */
+export async function tokenCreators(tokens: ApiToken[]) {
+  const userIds = [
+    ...new Set(tokens.flatMap((token) => (token.createdBy === null ? [] : [token.createdBy]))),
+  ]
+  const creators = new Map<number, TokenCreator>()
+  if (userIds.length === 0) {
+    return creators
+  }
+  const users = await User.query().whereIn('id', userIds)
+  const memberships = await Membership.query().whereIn('user_id', userIds)
+  const members = new Set(memberships.map((membership) => membership.userId))
+  for (const user of users) {
+    creators.set(user.id, { name: user.fullName || user.email, member: members.has(user.id) })
+  }
+  return creators
+}
+
+/** Counts the tokens of the current tenant that a user created and that still work. */
+export async function usableTokensCreatedBy(userId: number) {
+  const now = DateTime.utc()
+  const rows = await ApiToken.query()
+    .where('created_by', userId)
+    .whereNull('revoked_at')
+    .where((query) => query.whereNull('expires_at').orWhere('expires_at', '>', sqlTime(now)))
+    .count('* as total')
+  return Number(rows[0].$extras.total)
 }

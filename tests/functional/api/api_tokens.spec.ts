@@ -8,6 +8,7 @@ import { hashToken } from '#services/secure_token'
 import { runAsSystem, runInTenant } from '#tenancy/tenant_context'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
 import { apiRequest, createTokenFor, loadToken, statusOf } from '#tests/helpers/api'
+import { INERTIA_HEADERS } from '#tests/helpers/audience'
 
 test.group('Api tokens authentication', (group) => {
   group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
@@ -168,6 +169,42 @@ test.group('Api tokens settings', (group) => {
     assert.equal(page.status(), 200)
     assert.include(page.text(), token.tokenPrefix)
     assert.notInclude(page.text(), token.tokenHash)
+  })
+
+  test('former member tokens are flagged', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const { user: admin, membership } = await addMember(tenant.id, 'admin')
+    const kept = await createTokenFor(tenant.id, 'write', { createdBy: admin.id })
+    const revoked = await createTokenFor(tenant.id, 'read', { createdBy: admin.id })
+    await runInTenant(tenant.id, () => revokeApiToken(revoked.token))
+    const own = await createTokenFor(tenant.id, 'read', { createdBy: owner.id })
+
+    const removal = await client
+      .delete(`/settings/members/${membership.id}`)
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+    assert.equal(removal.status(), 302)
+    assert.equal(
+      removal.flashMessages().success,
+      'Member removed. They created 1 API token that still works: revoke it under ' +
+        'Settings > API tokens if it should stop.'
+    )
+
+    const page = await client.get('/settings/api-tokens').headers(INERTIA_HEADERS).loginAs(owner)
+    const creators = Object.fromEntries(
+      page
+        .body()
+        .props.tokens.map((token: { id: number; createdBy: unknown }) => [
+          token.id,
+          token.createdBy,
+        ])
+    )
+    assert.deepEqual(creators[kept.token.id], { name: admin.fullName, member: false })
+    assert.deepEqual(creators[revoked.token.id], { name: admin.fullName, member: false })
+    assert.deepEqual(creators[own.token.id], { name: owner.fullName, member: true })
+    const usable = await apiRequest(client, 'GET', '/api/v1/contacts', kept.plain)
+    assert.equal(usable.status(), 200)
   })
 
   test('rate limit error names the field', async ({ client, assert }) => {
