@@ -6,6 +6,7 @@ import {
   type ChannelCredentialStore,
   type ChannelDefinition,
   type ChannelDriver,
+  type ChannelDriverContext,
   type ChannelDriverEventName,
   type ChannelDriverEvents,
   type ChannelStatus,
@@ -58,6 +59,32 @@ export function memoryCredentialStore(): ChannelCredentialStore & {
       this.value = null
     },
   }
+}
+
+/** Options of `channelDriverContext`. */
+export interface DriverContextOptions {
+  /** The instance's id. @default 1 */
+  instanceId?: number
+  /** The id of the tenant that owns the instance. @default 1 */
+  tenantId?: number
+  /** The instance's configuration. @default {} */
+  config?: Record<string, unknown>
+}
+
+/**
+ * Builds the context `createDriver` receives, for a test that makes a
+ * driver itself: credentials in memory (`memoryCredentialStore`) and the
+ * application's logger, carrying the instance id and `test: true`.
+ */
+export function channelDriverContext(options: DriverContextOptions = {}) {
+  const instanceId = options.instanceId ?? 1
+  return {
+    instanceId,
+    tenantId: options.tenantId ?? 1,
+    config: options.config ?? {},
+    credentials: memoryCredentialStore(),
+    logger: logger.child({ instanceId, test: true }),
+  } satisfies ChannelDriverContext
 }
 
 /** Records every event of a driver, and waits for the next one that matches. */
@@ -184,13 +211,9 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
 
   test.group(`Channel conformance: ${options.channel.id}`, (group) => {
     group.setup(() => {
-      driver = options.channel.createDriver({
-        instanceId: 1,
-        tenantId: 1,
-        config: options.config ?? {},
-        credentials: memoryCredentialStore(),
-        logger: logger.child({ channel: options.channel.id, conformance: true }),
-      }) as Driver
+      const context = channelDriverContext({ config: options.config })
+      context.logger = logger.child({ channel: options.channel.id, conformance: true })
+      driver = options.channel.createDriver(context) as Driver
       log = new EventLog(driver)
       return async () => {
         if (!TERMINAL_STATUSES.includes(driver.status)) {
