@@ -142,6 +142,18 @@ export interface TextFormField extends BaseFormField {
   placeholder?: string
   /** Maximum length in characters. @default undefined (no limit in the form) */
   maxLength?: number
+  /**
+   * Marks a plugin setting as a secret, such as an API key. Settings >
+   * Plugins shows it as a password input and never sends its stored value
+   * to the browser. Saving the form with the input left empty keeps the
+   * stored value, and the audit log records that it changed, never the
+   * value. Only the per-tenant settings form reads this option.
+   *
+   * NOTE: the value is stored unencrypted, like the other settings.
+   *
+   * @default false
+   */
+  secret?: boolean
 }
 
 export interface TextareaFormField extends BaseFormField {

@@ -1,0 +1,80 @@
+import { test } from '@japa/runner'
+import testUtils from '@adonisjs/core/services/test_utils'
+import pluginHost from '#plugins/main'
+import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
+import { INERTIA_HEADERS } from '#tests/helpers/audience'
+import AuditEntry from '../../../plugins/audit/models/audit_entry.js'
+
+const SECRET = 'notes-token-4821'
+
+test.group('Plugin secret settings', (group) => {
+  group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
+
+  test('page never receives the secret', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const { user: viewer } = await addMember(tenant.id, 'viewer')
+    await pluginHost.tenantState.setSettings(tenant.id, 'fixture-notes', {
+      greeting: 'Olá',
+      token: SECRET,
+    })
+
+    for (const member of [owner, viewer]) {
+      const page = await client
+        .get('/settings/plugins/fixture-notes')
+        .headers(INERTIA_HEADERS)
+        .loginAs(member)
+      page.assertStatus(200)
+      assert.notInclude(page.text(), SECRET)
+      assert.equal(page.body().props.values.greeting, 'Olá')
+      assert.equal(page.body().props.values.token, '')
+      assert.deepEqual(page.body().props.storedSecrets, ['token'])
+      const field = page.body().props.fields.find((entry: any) => entry.name === 'token')
+      assert.isTrue(field.secret)
+    }
+  })
+
+  test('empty secret keeps the stored one', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const save = (values: Record<string, unknown>) =>
+      client
+        .put('/settings/plugins/fixture-notes/settings')
+        .json({ values })
+        .loginAs(owner)
+        .withCsrfToken()
+        .redirects(0)
+
+    const first = await save({ greeting: 'Olá', token: SECRET })
+    first.assertStatus(302)
+    const second = await save({ greeting: 'Oi', token: '' })
+    second.assertStatus(302)
+
+    const settings = await pluginHost.tenantSettings('fixture-notes', tenant.id)
+    assert.equal(settings.greeting, 'Oi')
+    assert.equal(settings.token, SECRET)
+  })
+
+  test('audit hides the secret', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    await pluginHost.tenantState.setSettings(tenant.id, 'fixture-notes', {
+      greeting: 'Olá',
+      token: 'old-token',
+    })
+
+    const response = await client
+      .put('/settings/plugins/fixture-notes/settings')
+      .json({ values: { greeting: 'Olá', token: SECRET } })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+    response.assertStatus(302)
+
+    const entries = await AuditEntry.query()
+      .where('tenant_id', tenant.id)
+      .where('action', 'plugin.settings_changed')
+    assert.lengthOf(entries, 1)
+    assert.deepEqual(entries[0].before, { greeting: 'Olá', token: '[hidden]' })
+    assert.deepEqual(entries[0].after, { greeting: 'Olá', token: '[hidden, changed]' })
+    assert.notInclude(JSON.stringify(entries[0].serialize()), SECRET)
+    assert.notInclude(JSON.stringify(entries[0].serialize()), 'old-token')
+  })
+})
