@@ -2,6 +2,8 @@ import transmit from '@adonisjs/transmit/services/main'
 import logger from '@adonisjs/core/services/logger'
 import type ChannelInstance from '#models/channel_instance'
 import type { MessageRecord } from '#models/message'
+import { maskSecrets, secretFieldNames } from '#plugins/secret_settings'
+import { channelConfigFields } from '#services/channels/channel_catalog'
 
 /** Transmit channel of one instance: its status and its messages. */
 export function instanceTopic(tenantId: number, instanceId: number) {
@@ -22,13 +24,18 @@ export function inboxTopic(tenantId: number) {
   return `tenants/${tenantId}/inbox`
 }
 
-/** The instance as the connections page shows it. Credentials never leave the server. */
+/**
+ * The instance as the connections page shows it. Credentials and the
+ * configuration fields marked `secret`, which arrive empty, never leave
+ * the server.
+ */
 export function serializeInstance(instance: ChannelInstance) {
+  const secrets = secretFieldNames(channelConfigFields(instance.channel))
   return {
     id: instance.id,
     name: instance.name,
     channel: instance.channel,
-    config: instance.config,
+    config: maskSecrets(instance.config, secrets),
     status: instance.status,
     statusAt: instance.statusAt?.toISO() ?? null,
     statusReason: instance.statusReason,
