@@ -48,7 +48,7 @@ export default class MakePluginCommand extends BaseCommand {
   static description = 'Create a plugin skeleton with an example node type or channel and its test'
   static help = [
     'Creates <path>/<name>/ with plugin.json, index.ts, lang/ and tests/.',
-    'Run the test of a plugin in plugins/ with: node ace test plugins --files plugins/<name>/tests/',
+    'Run the test of a plugin in plugins/ with: SKIP_CHECKS=1 script/test plugins --files plugins/<name>/tests/<file>.spec.ts',
   ]
   static options: CommandOptions = { startApp: true }
 
@@ -77,8 +77,9 @@ export default class MakePluginCommand extends BaseCommand {
     }
 
     const pluginDirectory = join(parent, this.name)
-    await this.#generate(appRoot, pluginDirectory, await this.#stubState(appRoot))
-    this.#printNextSteps(appRoot, pluginDirectory)
+    const state = await this.#stubState(appRoot)
+    await this.#generate(appRoot, pluginDirectory, state)
+    this.#printNextSteps(appRoot, pluginDirectory, state)
   }
 
   async #nameProblem(appRoot: string, parent: string) {
@@ -161,13 +162,18 @@ export default class MakePluginCommand extends BaseCommand {
   /**
    * Prints how to run the new test. The `plugins` test suite of adonisrc.ts
    * collects spec files under `plugins/<name>/tests/` only, and the host loads only
-   * the configured plugin folders.
+   * the configured plugin folders. The hint names `script/test`, which
+   * prepares the test database: a bare `node ace test` would wipe and
+   * migrate the database of `.env`.
    */
-  #printNextSteps(appRoot: string, pluginDirectory: string) {
+  #printNextSteps(appRoot: string, pluginDirectory: string, state: StubState) {
     const folder = relative(appRoot, pluginDirectory)
     const parent = dirname(pluginDirectory)
     if (parent === join(appRoot, 'plugins')) {
-      this.logger.info(`run its test: node ace test plugins --files ${folder}/tests/`)
+      const spec = this.channel ? `${state.snakeName}_channel.spec.ts` : 'greet_node.spec.ts'
+      this.logger.info(
+        `run its test: SKIP_CHECKS=1 script/test plugins --files ${folder}/tests/${spec}`
+      )
     }
     const config = this.app.config.get<PluginsConfig>('plugins')
     if (!config.directories.some((directory) => resolve(appRoot, directory) === parent)) {

@@ -6,6 +6,13 @@ import { settingsValidator } from '#plugins/plugin_api'
 import { translateFields } from '#flow/palette'
 import { pluginSwitchValidator } from '#validators/plugins'
 import { recordAudit } from '#events/audit_record'
+import {
+  auditedSettings,
+  keepStoredSecrets,
+  maskSecrets,
+  secretFieldNames,
+  storedSecretNames,
+} from '#plugins/secret_settings'
 
 /**
  * Returns a plugin's description in the reader's language: the plugin's
@@ -88,12 +95,15 @@ export default class PluginSettingsController {
     if (!settings) {
       return response.notFound({ message: `Plugin "${params.name}" has no settings` })
     }
+    const values = await pluginHost.tenantSettings(params.name, tenant.id)
+    const secrets = secretFieldNames(settings.fields)
     return inertia.render('settings/plugin_settings', {
       name: params.name,
       canManage: await bouncer.allows('manageTenant'),
       enabled: await pluginHost.isEnabledFor(params.name, tenant.id),
       fields: translateFields(settings.fields, (key) => i18n.t(key)),
-      values: await pluginHost.tenantSettings(params.name, tenant.id),
+      values: maskSecrets(values, secrets),
+      storedSecrets: storedSecretNames(values, secrets),
     })
   }
 
@@ -105,17 +115,17 @@ export default class PluginSettingsController {
     }
     try {
       const before = await pluginHost.tenantSettings(params.name, tenant.id)
-      const values = await settingsValidator(settings).validate(request.input('values', {}))
-      await pluginHost.tenantState.setSettings(
-        tenant.id,
-        params.name,
-        values as Record<string, unknown>
-      )
+      const secrets = secretFieldNames(settings.fields)
+      const submitted = keepStoredSecrets(request.input('values', {}), before, secrets)
+      const values = (await settingsValidator(settings).validate(submitted)) as Record<
+        string,
+        unknown
+      >
+      await pluginHost.tenantState.setSettings(tenant.id, params.name, values)
       await recordAudit('plugin.settings_changed', {
         targetType: 'plugin',
         targetId: params.name,
-        before,
-        after: values as Record<string, unknown>,
+        ...auditedSettings(before, values, secrets),
       })
     } catch (error) {
       if (!(error instanceof vineErrors.E_VALIDATION_ERROR)) {

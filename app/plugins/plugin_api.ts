@@ -18,6 +18,7 @@ import {
 import * as coreAbilities from '#abilities/main'
 import { PluginError } from '#plugins/plugin_errors'
 import { createPluginMetrics } from '#plugins/plugin_metrics'
+import { performPluginChannelAction } from '#plugins/plugin_channel_actions'
 import {
   formFieldProblems,
   isObjectSchema,
@@ -240,6 +241,11 @@ export class PluginApiImpl implements PluginApi {
 
   isEnabledFor(tenantId: number) {
     return this.host.isEnabledFor(this.name, tenantId)
+  }
+
+  channelAction(instanceId: number, action: string, input: Record<string, unknown> = {}) {
+    const channelIds = this.contributions.channels.map((channel) => channel.id)
+    return performPluginChannelAction(this.name, channelIds, instanceId, action, input)
   }
 }
 

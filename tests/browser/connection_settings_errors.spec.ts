@@ -89,4 +89,21 @@ test.group('Connection settings errors page', () => {
     )
     await capture(page, 'connection-settings-errors-pt-BR')
   }).timeout(60_000)
+
+  test('text setting takes a secret key', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Keys')
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/connections')
+    await page.locator('[data-test-id="connection-channel"]').selectOption('fixture-loopback')
+    await page.locator('[data-test-id="connection-name"]').fill('Loopback')
+    await page.locator('[data-test-id="connection-settings"] summary').click()
+    assert.equal(await setting(page, 'apiKey').getAttribute('type'), 'password')
+    await setting(page, 'apiKey').fill('key-Abc-123')
+    await page.locator('[data-test-id="connection-create"]').click()
+    await page.locator('[data-test-id="connection-status"]').waitFor()
+
+    const [created] = await runInTenant(tenant.id, () => ChannelInstance.all())
+    assert.equal(created.config.apiKey, 'key-Abc-123')
+  }).timeout(60_000)
 })

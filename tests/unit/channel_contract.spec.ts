@@ -2,6 +2,7 @@ import { test } from '@japa/runner'
 import logger from '@adonisjs/core/services/logger'
 import { PluginApiImpl, type PluginApiHost } from '#plugins/plugin_api'
 import { PluginError } from '#plugins/plugin_errors'
+import { NotOnWhatsAppError } from '#sdk'
 import { sandboxChannel } from '../../plugins/sandbox/index.js'
 
 const host: PluginApiHost = {
@@ -37,5 +38,20 @@ test.group('Channel contract', () => {
       assert.include((error as PluginError).message, `maxConcurrentSends "${value}"`)
       assert.include((error as PluginError).message, 'integer from 1 to 1000')
     }
+  })
+})
+
+test.group('Channel errors', () => {
+  test('no account names the service', ({ assert }) => {
+    const sms = new NotOnWhatsAppError('****7777', 'Acme SMS')
+    assert.equal(
+      sms.message,
+      'Recipient ****7777 has no Acme SMS account: check the number or remove it'
+    )
+    assert.equal(sms.code, 'E_NOT_ON_WHATSAPP')
+    assert.isFalse(sms.retryable)
+
+    const whatsapp = new NotOnWhatsAppError('****7777')
+    assert.include(whatsapp.message, 'has no WhatsApp account')
   })
 })

@@ -307,7 +307,13 @@ export interface ChannelDefinition<
    * @default undefined (no configuration)
    */
   configSchema?: Schema
-  /** Form of the instance's configuration. @default [] */
+  /**
+   * Form of the instance's configuration on the connections page, which
+   * renders `boolean`, `number` and `text` fields. Mark an API key's field
+   * `secret`, so the page never receives its value.
+   *
+   * @default []
+   */
   configFields?: FormField[]
   /**
    * Sends of one instance that the core hands to the driver at once, each

@@ -44,13 +44,19 @@ export class InstanceNotConnectedError extends ChannelError {
 }
 
 /**
- * The recipient address has no WhatsApp account. Not retryable.
+ * The recipient address has no account at the channel's service, such as a
+ * number without WhatsApp. Not retryable. A channel of another service
+ * passes its name as `service`, and the message names it in place of
+ * WhatsApp. The code stays `E_NOT_ON_WHATSAPP` for every channel.
+ *
+ * NOTE: the campaign messages page explains that code as "not on
+ * WhatsApp", whatever the channel.
  */
 export class NotOnWhatsAppError extends ChannelError {
   static code = 'E_NOT_ON_WHATSAPP'
 
-  constructor(maskedAddress: string) {
-    super(`Recipient ${maskedAddress} has no WhatsApp account: check the number or remove it`, {
+  constructor(maskedAddress: string, service = 'WhatsApp') {
+    super(`Recipient ${maskedAddress} has no ${service} account: check the number or remove it`, {
       code: 'E_NOT_ON_WHATSAPP',
       retryable: false,
     })

@@ -142,6 +142,20 @@ export interface TextFormField extends BaseFormField {
   placeholder?: string
   /** Maximum length in characters. @default undefined (no limit in the form) */
   maxLength?: number
+  /**
+   * Marks a per-tenant setting or a channel configuration field as a
+   * secret, such as an API key. Settings > Plugins and the connections
+   * page show it as a password input and never send its stored value to
+   * the browser. Saving with the input left empty keeps the stored value,
+   * and the settings audit entry records that it changed, never the value.
+   * The flow editor ignores this option.
+   *
+   * NOTE: the value is stored unencrypted, like the other settings and
+   * configuration values.
+   *
+   * @default false
+   */
+  secret?: boolean
 }
 
 export interface TextareaFormField extends BaseFormField {

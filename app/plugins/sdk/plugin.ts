@@ -226,6 +226,26 @@ export interface PluginApi {
 
   /** Whether the tenant has the plugin enabled. */
   isEnabledFor(tenantId: number): Promise<boolean>
+
+  /**
+   * Runs `perform(action, input)` on the driver of an instance of one of
+   * this plugin's channels, in the channels process that owns the
+   * instance, and resolves with the driver's result. A public route calls
+   * it to hand a provider's callback (a receipt, an inbound message) to
+   * the driver, which runs in the channels process while the route runs in
+   * the web process. `input` must be JSON-serialisable and defaults to `{}`.
+   *
+   * Raises `E_CHANNEL_INSTANCE_NOT_FOUND` (404) when no instance with that
+   * id belongs to a channel of this plugin, `E_CHANNELS_UNAVAILABLE` (503)
+   * when no channels process replied within 10 seconds (the instance is
+   * not connected, or no process runs the channels role), or the driver's
+   * own error, with its code.
+   */
+  channelAction(
+    instanceId: number,
+    action: string,
+    input?: Record<string, unknown>
+  ): Promise<Record<string, unknown>>
 }
 
 /** What `boot` receives besides the API. */

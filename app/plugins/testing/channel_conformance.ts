@@ -1,17 +1,23 @@
 import { test } from '@japa/runner'
 import logger from '@adonisjs/core/services/logger'
 import {
-  ChannelError,
   TERMINAL_STATUSES,
   randomMessageId,
   type ChannelCredentialStore,
   type ChannelDefinition,
   type ChannelDriver,
+  type ChannelDriverContext,
   type ChannelDriverEventName,
   type ChannelDriverEvents,
   type ChannelStatus,
   type PairingData,
 } from '#sdk'
+import {
+  expectChannelError,
+  missingEventMessage,
+  pairingProblem,
+  type ExpectedEvent,
+} from './conformance_checks.js'
 
 export interface ChannelConformanceOptions<Driver extends ChannelDriver = ChannelDriver> {
   /** The channel under test, as the plugin contributes it. */
@@ -55,6 +61,32 @@ export function memoryCredentialStore(): ChannelCredentialStore & {
   }
 }
 
+/** Options of `channelDriverContext`. */
+export interface DriverContextOptions {
+  /** The instance's id. @default 1 */
+  instanceId?: number
+  /** The id of the tenant that owns the instance. @default 1 */
+  tenantId?: number
+  /** The instance's configuration. @default {} */
+  config?: Record<string, unknown>
+}
+
+/**
+ * Builds the context `createDriver` receives, for a test that makes a
+ * driver itself: credentials in memory (`memoryCredentialStore`) and the
+ * application's logger, carrying the instance id and `test: true`.
+ */
+export function channelDriverContext(options: DriverContextOptions = {}) {
+  const instanceId = options.instanceId ?? 1
+  return {
+    instanceId,
+    tenantId: options.tenantId ?? 1,
+    config: options.config ?? {},
+    credentials: memoryCredentialStore(),
+    logger: logger.child({ instanceId, test: true }),
+  } satisfies ChannelDriverContext
+}
+
 /** Records every event of a driver, and waits for the next one that matches. */
 class EventLog {
   statuses: ChannelStatus[] = []
@@ -88,13 +120,15 @@ class EventLog {
   /**
    * Resolves with the first event, already recorded from `since` on or still
    * to come, that matches. Rejects after `timeoutMs` so a driver that never
-   * emits fails the test instead of hanging it.
+   * emits fails the test instead of hanging it, with a message that names
+   * the `expected` event and what the driver should do.
    */
   next<Event extends ChannelDriverEventName>(
     event: Event,
     match: (payload: ChannelDriverEvents[Event]) => boolean,
     timeoutMs: number,
-    since = 0
+    since: number,
+    expected: ExpectedEvent
   ): Promise<ChannelDriverEvents[Event]> {
     const seen = this.events[event].slice(since).find((payload) => match(payload as never))
     if (seen) {
@@ -102,12 +136,7 @@ class EventLog {
     }
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `No matching "${event}" event within ${timeoutMs} ms (statuses so far: ${this.statuses.join(' > ')})`
-            )
-          ),
+        () => reject(new Error(missingEventMessage(expected, timeoutMs, this.statuses))),
         timeoutMs
       )
       this.#waiters.push({
@@ -118,6 +147,8 @@ class EventLog {
     })
   }
 }
+
+const INBOUND_FIX = 'Emit it with emitInbound when the provider reports a message.'
 
 async function withinTime<T>(promise: Promise<T>, timeoutMs: number, what: string) {
   let timer: NodeJS.Timeout | undefined
@@ -154,6 +185,10 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
   let log: EventLog
 
   async function connectToOpen() {
+    const problem = pairingProblem(options.channel, options.pair)
+    if (problem) {
+      throw new Error(problem)
+    }
     const since = log.events.status.length
     await withinTime(driver.connect(), timeoutMs, 'connect()')
     if (options.channel.pairing !== 'none' && options.pair) {
@@ -161,24 +196,24 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
         'status',
         (event) => event.status === 'qr' || event.status === 'open',
         timeoutMs,
-        since
+        since,
+        { event: `"qr" or "open" status after connect() (pairing "${options.channel.pairing}")` }
       )
       if (qr.status === 'qr') {
         await options.pair(driver, qr.pairing!)
       }
     }
-    await log.next('status', (event) => event.status === 'open', timeoutMs, since)
+    await log.next('status', (event) => event.status === 'open', timeoutMs, since, {
+      event: '"open" status after connect()',
+      fix: 'Emit it once the session can send.',
+    })
   }
 
   test.group(`Channel conformance: ${options.channel.id}`, (group) => {
     group.setup(() => {
-      driver = options.channel.createDriver({
-        instanceId: 1,
-        tenantId: 1,
-        config: options.config ?? {},
-        credentials: memoryCredentialStore(),
-        logger: logger.child({ channel: options.channel.id, conformance: true }),
-      }) as Driver
+      const context = channelDriverContext({ config: options.config })
+      context.logger = logger.child({ channel: options.channel.id, conformance: true })
+      driver = options.channel.createDriver(context) as Driver
       log = new EventLog(driver)
       return async () => {
         if (!TERMINAL_STATUSES.includes(driver.status)) {
@@ -188,21 +223,30 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
     })
 
     test('starts closed', ({ assert }) => {
-      assert.equal(driver.status, 'closed')
+      assert.equal(driver.status, 'closed', 'status before the first connect() must be "closed"')
     })
 
     test('connects and reaches open', async ({ assert }) => {
       await connectToOpen()
-      assert.equal(driver.status, 'open')
-      assert.equal(log.statuses[0], 'connecting')
-      assert.equal(log.statuses.at(-1), 'open')
+      const statuses = log.statuses.join(' > ')
+      assert.equal(driver.status, 'open', `status after "open" was emitted (${statuses})`)
+      assert.equal(
+        log.statuses[0],
+        'connecting',
+        `connect() must emit "connecting" first, at once (${statuses})`
+      )
+      assert.equal(log.statuses.at(-1), 'open', `the last status must be "open" (${statuses})`)
       const between = log.statuses.slice(1, -1)
       assert.isTrue(
         between.every((status) => status === 'qr' || status === 'connecting'),
-        log.statuses.join(' > ')
+        `only "qr" and "connecting" may come between "connecting" and "open" (${statuses})`
       )
       if (options.channel.pairing === 'none') {
-        assert.notInclude(log.statuses, 'qr')
+        assert.notInclude(
+          log.statuses,
+          'qr',
+          `a channel with pairing "none" must never emit "qr" (${statuses})`
+        )
       }
       for (const event of log.events.status.filter((entry) => entry.status === 'qr')) {
         assert.exists(event.pairing, 'qr status without pairing data')
@@ -221,21 +265,34 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
         timeoutMs,
         'send()'
       )
-      assert.isString(result.providerMessageId)
-      assert.isAbove(result.providerMessageId.length, 0)
-      assert.instanceOf(result.sentAt, Date)
+      assert.isString(result.providerMessageId, 'send() must resolve with a providerMessageId')
+      assert.isAbove(
+        result.providerMessageId.length,
+        0,
+        'send() must resolve with a non-empty providerMessageId'
+      )
+      assert.instanceOf(result.sentAt, Date, 'send() must resolve with sentAt, a Date')
 
       if (options.channel.capabilities.deliveryReceipts) {
         const receipt = await log.next(
           'receipt',
           (event) =>
             event.providerMessageId === result.providerMessageId && event.status === 'delivered',
-          timeoutMs
+          timeoutMs,
+          0,
+          {
+            event: `"delivered" receipt for ${result.providerMessageId}, the id send() resolved with`,
+            fix: 'Emit it with emitReceipt, or set capabilities.deliveryReceipts to false.',
+          }
         )
-        assert.instanceOf(receipt.at, Date)
+        assert.instanceOf(receipt.at, Date, 'a receipt must carry "at", a Date')
       }
       for (const receipt of log.events.receipt) {
-        assert.oneOf(receipt.status, ['sent', 'delivered', 'read', 'failed'])
+        assert.oneOf(
+          receipt.status,
+          ['sent', 'delivered', 'read', 'failed'],
+          `receipt of ${receipt.providerMessageId} has an unknown status`
+        )
       }
     })
 
@@ -246,23 +303,31 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
         'inbound',
         (event) => event.text === 'first reply',
         timeoutMs,
-        since
+        since,
+        { event: 'inbound message "first reply" after simulateInbound', fix: INBOUND_FIX }
       )
-      assert.equal(first.from, sender)
-      assert.isString(first.providerMessageId)
-      assert.instanceOf(first.receivedAt, Date)
+      assert.equal(first.from, sender, 'an inbound message must carry the sender address in "from"')
+      assert.isString(first.providerMessageId, 'an inbound message must carry a providerMessageId')
+      assert.instanceOf(first.receivedAt, Date, 'an inbound message must carry receivedAt, a Date')
 
       // A second message marks the end of anything the first could still cause.
       await options.simulateInbound(driver, { from: sender, text: 'second reply' })
-      await log.next('inbound', (event) => event.text === 'second reply', timeoutMs, since)
+      await log.next('inbound', (event) => event.text === 'second reply', timeoutMs, since, {
+        event: 'inbound message "second reply" after simulateInbound',
+        fix: INBOUND_FIX,
+      })
       const copies = log.events.inbound.filter(
         (event) => event.providerMessageId === first.providerMessageId
       )
-      assert.lengthOf(copies, 1)
+      assert.lengthOf(
+        copies,
+        1,
+        `inbound message ${first.providerMessageId} must be reported once, not ${copies.length} times`
+      )
     })
 
     if (options.unknownRecipient) {
-      test('unknown recipient raises a typed error', async ({ assert }) => {
+      test('unknown recipient raises a typed error', async () => {
         const send = driver.send({
           providerMessageId: newId(),
           to: options.unknownRecipient!,
@@ -277,9 +342,12 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
           timeoutMs,
           'send()'
         )
-        assert.instanceOf(error, ChannelError)
-        assert.oneOf((error as ChannelError).code, ['E_NOT_ON_WHATSAPP', 'E_RECIPIENT_INVALID'])
-        assert.isFalse((error as ChannelError).retryable)
+        expectChannelError(error, {
+          call: `send() to the unknown recipient ${options.unknownRecipient}`,
+          codes: ['E_NOT_ON_WHATSAPP', 'E_RECIPIENT_INVALID'],
+          retryable: false,
+          fix: "Map the provider's no-account error to NotOnWhatsAppError, or raise InvalidRecipientError for an address the provider cannot take.",
+        })
       })
     }
 
@@ -287,19 +355,29 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
       test('reconnects after a dropped connection', async ({ assert }) => {
         const since = log.events.status.length
         await options.dropConnection!(driver)
-        await log.next('status', (event) => event.status === 'reconnecting', timeoutMs, since)
-        await log.next('status', (event) => event.status === 'open', timeoutMs, since)
-        assert.equal(driver.status, 'open')
+        await log.next('status', (event) => event.status === 'reconnecting', timeoutMs, since, {
+          event: '"reconnecting" status after dropConnection',
+          fix: 'Report a dropped connection as "reconnecting" and retry on its own.',
+        })
+        await log.next('status', (event) => event.status === 'open', timeoutMs, since, {
+          event: '"open" status after "reconnecting"',
+          fix: 'Open the session again on its own, with a growing delay between attempts.',
+        })
+        assert.equal(driver.status, 'open', 'status after the reconnect')
       })
     }
 
     test('disconnect ends in closed', async ({ assert }) => {
       await withinTime(driver.disconnect(), timeoutMs, 'disconnect()')
-      assert.equal(driver.status, 'closed')
-      assert.equal(log.statuses.at(-1), 'closed')
+      assert.equal(driver.status, 'closed', 'status once disconnect() resolved')
+      assert.equal(
+        log.statuses.at(-1),
+        'closed',
+        'disconnect() must emit "closed" before it resolves'
+      )
     })
 
-    test('send while disconnected fails fast', async ({ assert }) => {
+    test('send while disconnected fails fast', async () => {
       const send = driver.send({
         providerMessageId: newId(),
         to: options.recipient,
@@ -314,13 +392,16 @@ export function channelConformance<Driver extends ChannelDriver = ChannelDriver>
         timeoutMs,
         'send() while closed'
       )
-      assert.instanceOf(error, ChannelError)
-      assert.equal((error as ChannelError).code, 'E_INSTANCE_NOT_CONNECTED')
+      expectChannelError(error, {
+        call: `send() while the status is "${driver.status}"`,
+        codes: ['E_INSTANCE_NOT_CONNECTED'],
+        fix: 'Raise InstanceNotConnectedError at the start of send() when the status is not "open", before calling the provider, so the outbound queue retries once the session is back.',
+      })
     })
 
     test('connects again after disconnect', async ({ assert }) => {
       await connectToOpen()
-      assert.equal(driver.status, 'open')
+      assert.equal(driver.status, 'open', 'status after connect() following disconnect()')
     })
   })
 }

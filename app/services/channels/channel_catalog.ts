@@ -16,6 +16,11 @@ export function availableChannels() {
   return pluginHost.channels().map((entry) => entry.channel)
 }
 
+/** Returns the configuration fields of channel `id`, or none while no active plugin provides it. */
+export function channelConfigFields(id: string) {
+  return availableChannels().find((candidate) => candidate.id === id)?.configFields ?? []
+}
+
 /** The channel of that id, or `E_CHANNEL_UNKNOWN` naming it. */
 export function findChannel(id: string) {
   const channel = availableChannels().find((candidate) => candidate.id === id)

@@ -4,7 +4,8 @@ import type { MessagesProviderContact } from '@vinejs/vine/types'
 import { TERMINAL_STATUSES } from '#sdk'
 import ChannelInstance from '#models/channel_instance'
 import { getQueue } from '#queues/queue_factory'
-import { findChannel } from '#services/channels/channel_catalog'
+import { channelConfigFields, findChannel } from '#services/channels/channel_catalog'
+import { keepStoredSecrets, secretFieldNames } from '#plugins/secret_settings'
 import { leaseHolder } from '#services/channels/instance_lease'
 import { broadcastCommand, controlPublisher, sendCommand } from '#services/channels/channel_control'
 import { broadcastInstance, broadcastInstanceDeleted } from '#services/channels/channel_broadcast'
@@ -80,7 +81,11 @@ export async function createInstance(
   return instance
 }
 
-/** Changes name and configuration. A live session reads the new configuration at its next connect. */
+/**
+ * Changes name and configuration. A live session reads the new
+ * configuration at its next connect. A secret field left empty keeps its
+ * stored value, because the connections page never receives it.
+ */
 export async function updateInstance(
   instance: ChannelInstance,
   input: { name: string; config?: Record<string, unknown> },
@@ -88,7 +93,9 @@ export async function updateInstance(
 ) {
   instance.name = input.name
   if (input.config) {
-    instance.config = await validConfig(instance.channel, input.config, messagesProvider)
+    const secrets = secretFieldNames(channelConfigFields(instance.channel))
+    const config = keepStoredSecrets(input.config, instance.config, secrets)
+    instance.config = await validConfig(instance.channel, config, messagesProvider)
   }
   await instance.save()
   broadcastInstance(instance)

@@ -47,6 +47,34 @@ function runSpecs(pluginsPath: string, files: string[]) {
   })
 }
 
+/** Runs a Node script of a package from node_modules and returns its exit code and output. */
+function runTool(script: string, args: string[]) {
+  return new Promise<{ exitCode: number; output: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [join(appRoot, 'node_modules', script), ...args],
+      { cwd: appRoot, timeout: 120_000 },
+      (error, stdout, stderr) =>
+        resolve({ exitCode: error ? 1 : 0, output: `${stdout}\n${stderr}` })
+    )
+  })
+}
+
+/**
+ * Checks a generated plugin folder with the project's ESLint rules and
+ * Prettier style, as `npm run lint` checks plugins/. The folder is under
+ * tmp/, which ESLint's configuration and Prettier (through .gitignore)
+ * skip, hence `--no-ignore` and an empty `--ignore-path`.
+ */
+async function lintFolder(folder: string) {
+  const eslint = await runTool('eslint/bin/eslint.js', ['--no-ignore', folder])
+  const prettier = await runTool('prettier/bin/prettier.cjs', ['--check', '--ignore-path=', folder])
+  return {
+    exitCode: eslint.exitCode || prettier.exitCode,
+    output: `${eslint.output}\n${prettier.output}`,
+  }
+}
+
 test.group('Plugin generator', (group) => {
   const folder = app.tmpPath(`make-plugin-${process.pid}`)
   const pluginsPath = relative(appRoot, folder)
@@ -75,6 +103,9 @@ test.group('Plugin generator', (group) => {
     assert.equal(run.exitCode, 0, run.output)
     assert.include(run.output, 'plugin example booted')
     assert.match(run.output, /Tests\s+4 passed \(4\)/)
+
+    const lint = await lintFolder(join(folder, 'example'))
+    assert.equal(lint.exitCode, 0, lint.output)
   }).timeout(180_000)
 
   test('channel skeleton passes the conformance kit', async ({ assert }) => {
@@ -88,7 +119,12 @@ test.group('Plugin generator', (group) => {
     assert.include(run.output, 'plugin acme-sms booted')
     assert.include(run.output, 'Channel conformance: acme-sms')
     assert.include(run.output, 'reconnects after a dropped connection')
-    assert.match(run.output, /Tests\s+9 passed \(9\)/)
+    assert.include(run.output, 'throttled send is retried later')
+    assert.include(run.output, 'rejected credentials log the instance out')
+    assert.match(run.output, /Tests\s+11 passed \(11\)/)
+
+    const lint = await lintFolder(join(folder, 'acme-sms'))
+    assert.equal(lint.exitCode, 0, lint.output)
   }).timeout(180_000)
 
   test('rejects a name not in kebab-case', async ({ assert }) => {

@@ -272,6 +272,15 @@ test.group('Plugin contributions', (group) => {
       icon: '✎',
     })
   })
+
+  test('public route takes a callback POST', async ({ client }) => {
+    const response = await client
+      .post('/hooks/fixture-notes/callbacks')
+      .json({ event: 'delivered', id: 'ABC' })
+      .redirects(0)
+    response.assertStatus(200)
+    response.assertBody({ received: { event: 'delivered', id: 'ABC' } })
+  })
 })
 
 test.group('Plugin tenant switches', (group) => {
