@@ -2,9 +2,17 @@ import type { RowRecord } from '#services/database/row_records'
 import { DateTime } from 'luxon'
 import encryption from '@adonisjs/core/services/encryption'
 import { BaseModel, column } from '@adonisjs/lucid/orm'
+import type { LucidRow } from '@adonisjs/lucid/types/model'
 import type { InstanceStatus } from '#sdk'
 import { withTenantScope } from '#tenancy/tenant_scoped'
 import { jsonColumn } from '#models/json_column'
+import { openSecrets, sealSecrets, secretFieldNames } from '#plugins/secret_settings'
+import { channelConfigFields } from '#services/channels/channel_catalog'
+
+const configColumn = jsonColumn<Record<string, unknown>>({})
+
+/** Encryption purpose of the secret fields of instances' configurations. */
+const CONFIG_PURPOSE = 'channel_instance_config'
 
 /** Pairing data as stored: `PairingData` with its expiry as an ISO string. */
 export type StoredPairing =
@@ -28,8 +36,21 @@ export default class ChannelInstance extends withTenantScope(BaseModel) {
   @column()
   declare channel: string
 
-  /** The driver's configuration, validated against the channel's `configSchema`. */
-  @column(jsonColumn<Record<string, unknown>>({}))
+  /**
+   * The driver's configuration, validated against the channel's `configSchema`.
+   * The values of its secret fields are stored encrypted.
+   */
+  @column({
+    prepare: (value: Record<string, unknown>, _attribute: string, row: LucidRow) =>
+      configColumn.prepare(
+        sealSecrets(
+          value,
+          secretFieldNames(channelConfigFields((row as ChannelInstance).channel)),
+          CONFIG_PURPOSE
+        )
+      ),
+    consume: (value: unknown) => openSecrets(configColumn.consume(value), CONFIG_PURPOSE),
+  })
   declare config: Record<string, unknown>
 
   /**

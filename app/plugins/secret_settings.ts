@@ -1,3 +1,5 @@
+import encryption from '@adonisjs/core/services/encryption'
+import logger from '@adonisjs/core/services/logger'
 import type { FormField } from '#sdk'
 
 /** Audit log placeholder of a secret setting's value. */
@@ -63,4 +65,43 @@ export function auditedSettings(before: SettingsValues, after: SettingsValues, s
     }
   }
   return { before: redactedBefore, after: redactedAfter }
+}
+
+/** Start of a stored secret's value, encrypted with the application key. */
+const SEALED_PREFIX = 'sealed:v1:'
+
+/**
+ * Returns the values to store, with each secret that has a value encrypted
+ * for `purpose`. Values that are already encrypted stay as they are.
+ */
+export function sealSecrets(values: SettingsValues, secrets: string[], purpose: string) {
+  const sealed = { ...values }
+  for (const name of secrets) {
+    const value = sealed[name]
+    if (typeof value === 'string' && value !== '' && !value.startsWith(SEALED_PREFIX)) {
+      sealed[name] = SEALED_PREFIX + encryption.encrypt(value, undefined, purpose)
+    }
+  }
+  return sealed
+}
+
+/**
+ * Returns stored values with every encrypted one decrypted, whichever field
+ * it is in. A value that no longer decrypts, after the application key
+ * changed, reads as empty, so the member enters it again.
+ */
+export function openSecrets(values: SettingsValues, purpose: string) {
+  let opened: SettingsValues | undefined
+  for (const [name, value] of Object.entries(values)) {
+    if (typeof value !== 'string' || !value.startsWith(SEALED_PREFIX)) {
+      continue
+    }
+    opened ??= { ...values }
+    const plain = encryption.decrypt<string>(value.slice(SEALED_PREFIX.length), purpose)
+    if (plain === null) {
+      logger.warn({ purpose, field: name }, 'stored secret not decrypted: enter it again')
+    }
+    opened[name] = plain ?? ''
+  }
+  return opened ?? values
 }

@@ -148,10 +148,8 @@ export interface TextFormField extends BaseFormField {
    * page show it as a password input and never send its stored value to
    * the browser. Saving with the input left empty keeps the stored value,
    * and the settings audit entry records that it changed, never the value.
-   * The flow editor ignores this option.
-   *
-   * NOTE: the value is stored unencrypted, like the other settings and
-   * configuration values.
+   * The value is stored encrypted with the application key, and the plugin
+   * reads it decrypted. The flow editor ignores this option.
    *
    * @default false
    */

@@ -3,7 +3,9 @@ import type { ApiClient } from '@japa/api-client'
 import type User from '#models/user'
 import testUtils from '@adonisjs/core/services/test_utils'
 import pluginHost from '#plugins/main'
+import db from '@adonisjs/lucid/services/db'
 import ChannelInstance from '#models/channel_instance'
+import TenantPlugin from '#models/tenant_plugin'
 import { runInTenant } from '#tenancy/tenant_context'
 import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
 import { INERTIA_HEADERS } from '#tests/helpers/audience'
@@ -57,6 +59,42 @@ test.group('Plugin secret settings', (group) => {
     assert.equal(settings.token, SECRET)
   })
 
+  test('secret is stored encrypted', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const values = { greeting: 'Olá', token: SECRET }
+    const url = '/settings/plugins/fixture-notes/settings'
+    const response = await submit(client, 'put', url, { values }, owner)
+    response.assertStatus(302)
+
+    const row = await db
+      .from('tenant_plugins')
+      .where({ tenant_id: tenant.id, plugin_name: 'fixture-notes' })
+      .firstOrFail()
+    assert.notInclude(row.settings, SECRET)
+    assert.include(row.settings, 'Olá')
+    const stored = await runInTenant(tenant.id, () =>
+      TenantPlugin.query().where('plugin_name', 'fixture-notes').firstOrFail()
+    )
+    assert.deepEqual(stored.settings, values)
+  })
+
+  test('undecryptable secret reads empty', async ({ assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    await db.table('tenant_plugins').insert({
+      tenant_id: tenant.id,
+      plugin_name: 'fixture-notes',
+      enabled: null,
+      settings: JSON.stringify({ greeting: 'Olá', token: 'sealed:v1:made-with-another-key' }),
+      created_at: new Date(),
+      updated_at: new Date(),
+    })
+
+    const stored = await runInTenant(tenant.id, () =>
+      TenantPlugin.query().where('plugin_name', 'fixture-notes').firstOrFail()
+    )
+    assert.deepEqual(stored.settings, { greeting: 'Olá', token: '' })
+  })
+
   test('audit hides the secret', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     await pluginHost.tenantState.setSettings(tenant.id, 'fixture-notes', {
@@ -91,6 +129,8 @@ test.group('Channel secret configuration', (group) => {
     created.assertStatus(302)
     const instance = await runInTenant(tenant.id, () => ChannelInstance.firstOrFail())
     assert.equal(instance.config.apiKey, SECRET)
+    const row = await db.from('channel_instances').where('id', instance.id).firstOrFail()
+    assert.notInclude(JSON.stringify(row.config), SECRET)
 
     for (const member of [owner, viewer]) {
       const page = await client.get('/connections').headers(INERTIA_HEADERS).loginAs(member)
