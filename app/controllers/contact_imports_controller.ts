@@ -1,10 +1,12 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
+import type { Infer } from '@vinejs/vine/types'
 import ContactImport from '#models/contact_import'
 import ContactList from '#models/contact_list'
 import CustomField from '#models/custom_field'
 import { formatValidator, startValidator, uploadValidator } from '#validators/imports'
 import { createImport, previewImport, startImport } from '#services/imports/import_service'
-import { mappingProblem } from '#services/imports/column_mapping'
+import { mappingProblems } from '#services/imports/column_mapping'
 import { streamReportCsv, reportSample } from '#services/imports/import_report'
 import { ENCODINGS, DELIMITERS } from '#services/imports/csv_format'
 import { csvSeparatorFor } from '#services/csv_cells'
@@ -75,23 +77,22 @@ export default class ContactImportsController {
     return response.redirect().back()
   }
 
-  async start({ params, request, response, bouncer, session, i18n, logger }: HttpContext) {
+  async start({ params, request, response, bouncer, i18n, logger }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const contactImport = await ContactImport.query()
       .where('id', params.id)
       .where('status', 'uploaded')
       .firstOrFail()
-    const input = await request.validateUsing(startValidator)
-    const { headers } = await previewImport(contactImport)
-    const fields = await CustomField.all()
-    const problem =
-      input.mapping.length === headers.length
-        ? mappingProblem(input.mapping, fields)
-        : 'imports.errors.unknown_target'
-    if (problem) {
-      session.flashErrors({ mapping: i18n.t(problem) })
-      return response.redirect().back()
+    // The file is read once, and only when the mapping gets that far.
+    let headers: string[] | null = null
+    const readHeaders = async () => {
+      if (!headers) {
+        const preview = await previewImport(contactImport)
+        headers = preview.headers
+      }
+      return headers
     }
+    const input = await validateStart(request, readHeaders, i18n)
 
     const lists = await ContactList.query().whereIn('id', input.listIds ?? [])
     const options = {
@@ -99,7 +100,7 @@ export default class ContactImportsController {
       tags: splitTags(input.tags),
       listIds: lists.map((list) => list.id),
     }
-    await startImport(contactImport, headers, input.mapping, options)
+    await startImport(contactImport, await readHeaders(), input.mapping, options)
     await recordAudit('import.started', {
       targetType: 'contact_import',
       targetId: contactImport.id,
@@ -166,4 +167,54 @@ async function preselectedList(value: unknown) {
     return null
   }
   return ContactList.find(id)
+}
+
+/**
+ * Validates the start form, then checks the mapping against the file's
+ * headers, and raises one validation error with every problem found, so
+ * the page shows each beside its field at once: a column's own problem
+ * under `mapping.<index>` and naming the column, the tags under `tags`.
+ */
+async function validateStart(
+  request: HttpContext['request'],
+  readHeaders: () => Promise<string[]>,
+  i18n: HttpContext['i18n']
+) {
+  const messages: { field: string; message: string; rule: string }[] = []
+  let input: Infer<typeof startValidator> | null = null
+  try {
+    input = await request.validateUsing(startValidator)
+  } catch (error) {
+    if (!(error instanceof vineErrors.E_VALIDATION_ERROR)) throw error
+    messages.push(...error.messages)
+  }
+  // The mapping is checked further even when another field failed.
+  const sent: unknown = request.input('mapping')
+  const mapping =
+    input?.mapping ??
+    (Array.isArray(sent) && sent.every((target) => typeof target === 'string') ? sent : null)
+  const mappingFailed = messages.some((message) => message.field.split('.')[0] === 'mapping')
+  if (mapping && !mappingFailed) {
+    const fields = await CustomField.all()
+    const labels = new Map(fields.map((field) => [`field:${field.key}`, field.label]))
+    const targetName = (target: string) =>
+      labels.has(target)
+        ? i18n.t('imports.targets.field', { label: labels.get(target)! })
+        : i18n.t(`imports.targets.${target}`)
+    for (const problem of mappingProblems(mapping, await readHeaders(), fields)) {
+      const values = problem.values ?? {}
+      messages.push({
+        field: problem.field,
+        message: i18n.t(problem.key, {
+          ...values,
+          ...(values.target ? { target: targetName(values.target) } : {}),
+        }),
+        rule: 'mapping',
+      })
+    }
+  }
+  if (!input || messages.length > 0) {
+    throw new vineErrors.E_VALIDATION_ERROR(messages)
+  }
+  return input
 }

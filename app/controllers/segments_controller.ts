@@ -1,5 +1,6 @@
 import Campaign from '#models/campaign'
 import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
 import ContactList from '#models/contact_list'
 import ContactTag from '#models/contact_tag'
 import CustomField from '#models/custom_field'
@@ -10,6 +11,7 @@ import {
   parseSegmentRules,
   segmentRulesMessage,
   SegmentRulesException,
+  type SegmentGroup,
 } from '#services/segments/segment_rules'
 import { serializeField } from '#services/contacts/contact_serializer'
 
@@ -31,9 +33,7 @@ export default class SegmentsController {
   async store(ctx: HttpContext) {
     await ctx.bouncer.authorize('designCampaigns')
     const segment = await this.save(ctx, new Segment())
-    return segment
-      ? ctx.response.redirect(`/segments/${segment.id}`)
-      : ctx.response.redirect().back()
+    return ctx.response.redirect(`/segments/${segment.id}`)
   }
 
   async update(ctx: HttpContext) {
@@ -70,31 +70,55 @@ export default class SegmentsController {
     }
   }
 
+  /**
+   * Validates the name and the rules, and saves them onto `segment`. Every
+   * problem found, a name that is missing or taken and the first rule that
+   * cannot be evaluated, raises one validation error under its field key
+   * (`name`, `rules.1.rules.0`), so the editor shows each beside its field.
+   */
   private async save({ request, session, i18n, logger }: HttpContext, segment: Segment) {
-    const input = await request.validateUsing(segmentValidator)
+    const messages: { field: string; message: string; rule: string }[] = []
+    let name: string | null = null
     try {
-      const rules = await parseSegmentRules(input.rules)
+      const input = await request.validateUsing(segmentValidator)
+      name = input.name
+    } catch (error) {
+      if (!(error instanceof vineErrors.E_VALIDATION_ERROR)) throw error
+      messages.push(...error.messages)
+    }
+    let rules: SegmentGroup | null = null
+    try {
+      rules = await parseSegmentRules(request.input('rules'))
+    } catch (error) {
+      if (!(error instanceof SegmentRulesException)) throw error
+      messages.push({
+        field: error.path,
+        message: segmentRulesMessage(error, i18n),
+        rule: 'segmentRules',
+      })
+    }
+    if (name !== null) {
       const clash = await Segment.query()
-        .where('name', input.name)
+        .where('name', name)
         .if(segment.$isPersisted, (query) => query.whereNot('id', segment.id))
         .first()
       if (clash) {
-        session.flashErrors({ name: i18n.t('lists.name_taken', { name: input.name }) })
-        return null
+        messages.push({
+          field: 'name',
+          message: i18n.t('lists.name_taken', { name }),
+          rule: 'unique',
+        })
       }
-      segment.merge({ name: input.name, rules })
-      await segment.save()
-      logger.info({ segmentId: segment.id }, 'segment saved')
-      session.flash('success', i18n.t('lists.segment_saved'))
-      return segment
-    } catch (error) {
-      if (error instanceof SegmentRulesException) {
-        session.flashAll()
-        session.flashErrors({ [error.path]: segmentRulesMessage(error, i18n) })
-        return null
-      }
-      throw error
     }
+    if (name === null || rules === null || messages.length > 0) {
+      throw new vineErrors.E_VALIDATION_ERROR(messages)
+    }
+
+    segment.merge({ name, rules })
+    await segment.save()
+    logger.info({ segmentId: segment.id }, 'segment saved')
+    session.flash('success', i18n.t('lists.segment_saved'))
+    return segment
   }
 
   private async choices() {

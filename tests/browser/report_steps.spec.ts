@@ -2,7 +2,12 @@ import { test } from '@japa/runner'
 import type { Page } from 'playwright'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { capture } from '#tests/helpers/browser_pages'
-import { STEP_ORDER, seedStepCounters } from '#tests/helpers/reports'
+import {
+  STEP_ORDER,
+  UNREACHED_ORDER,
+  seedStepCounters,
+  seedUnreachedSteps,
+} from '#tests/helpers/reports'
 
 /** Lists the cells of the step table whose text is wider than the cell shows. */
 function cutCells(page: Page) {
@@ -87,5 +92,33 @@ test.group('Report steps page', () => {
     await assertFitsCard(page, assert)
     await page.locator('[data-test-id="report-nodes"]').scrollIntoViewIfNeeded()
     await capture(page, 'report-steps-pt-390')
+  }).timeout(60_000)
+
+  test('steps after a wait show zeros', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Report unreached steps')
+    const campaign = await seedUnreachedSteps(tenant.id, owner.id)
+    await browserContext.loginAs(owner)
+
+    const page = await visit(`/plugins/reports/campaigns/${campaign.id}`)
+    await page.setViewportSize({ width: 1280, height: 900 })
+    await page.locator('[data-test-id="report-nodes"]').waitFor()
+    const rows = page.locator('[data-test-id="report-nodes"] tbody tr')
+    const ids = await rows.evaluateAll((cells) => cells.map((row) => row.dataset.testId))
+    assert.deepEqual(
+      ids,
+      UNREACHED_ORDER.map((id) => `report-nodes-${id}`)
+    )
+    const cells = (id: string) =>
+      page.locator(`[data-test-id="report-nodes-${id}"] td.number`).allInnerTexts()
+    assert.deepEqual(await cells('later'), ['0', '0', '0', '0', '0', '0', '0', '3'])
+    assert.deepEqual(await cells('silent'), Array(8).fill('0'))
+    const exit = (step: string, port: string) => `[data-test-id="report-exits-${step}-${port}"]`
+    await page.assertText(exit('branch', 'sim'), 'SIM\n0')
+    await page.assertText(exit('branch', 'no_reply'), 'No reply\n0')
+    await page.assertText(exit('silent', 'sent'), 'Sent\n0')
+    assert.equal(await page.locator(exit('branch', 'talvez')).count(), 0)
+    await assertFitsCard(page, assert)
+    await page.locator('[data-test-id="report-nodes"]').scrollIntoViewIfNeeded()
+    await capture(page, 'report-unreached-steps-en-1280')
   }).timeout(60_000)
 })

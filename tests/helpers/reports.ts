@@ -18,6 +18,8 @@ import { emitDomainEvent } from '#events/domain_events'
 import type { StepFailedEvent } from '#sdk'
 import { createPublishedCampaign, graphEdge, graphNode, sendNode } from '#tests/helpers/campaigns'
 import { publishedCampaign } from '#tests/helpers/engine'
+import { draftOf } from '#services/campaigns/flow_drafts'
+import Campaign from '#models/campaign'
 import reportsEnglish from '../../plugins/reports/lang/en/reports.json' with { type: 'json' }
 import reportsPortuguese from '../../plugins/reports/lang/pt-BR/reports.json' with { type: 'json' }
 
@@ -292,3 +294,77 @@ export async function seedStepCounters(tenantId: number, userId: number) {
 
 /** The order the per-step report lists the steps of `seedStepCounters`. */
 export const STEP_ORDER = ['ask', 'later', 'branch', 'yes', 'no', 'silent', 'gone']
+
+/**
+ * Publishes a campaign whose contacts all wait at its Wait step: Send
+ * `ask` sent 3 messages, Wait `later` (1 day) holds 3 journeys, and no
+ * journey reached Branch on reply `branch` (SIM, NÃO, any other reply, no
+ * reply after 1 hour) or the Sends `yes`, `no` and `silent` after it.
+ * Only `ask` and `later` have counters. The
+ * draft then moves on from the version in use: `branch` gets a rule
+ * `talvez` and `silent` is deleted, both unpublished. The flow order of
+ * the version in use is `UNREACHED_ORDER`.
+ */
+export async function seedUnreachedSteps(tenantId: number, userId: number) {
+  const campaign = await publishedCampaign(
+    tenantId,
+    userId,
+    {
+      nodes: [
+        graphNode('start', 'start'),
+        sendNode('ask', 'Will you come? Reply SIM or NÃO'),
+        graphNode('later', 'wait', { duration: { amount: 1, unit: 'days' } }),
+        graphNode('branch', 'branch_on_reply', {
+          timeout: { amount: 1, unit: 'hours' },
+          rules: [
+            { id: 'sim', name: 'SIM', match: 'keywords', keywords: ['SIM'], pattern: null },
+            { id: 'nao', name: 'NÃO', match: 'keywords', keywords: ['NÃO'], pattern: null },
+          ],
+        }),
+        sendNode('yes', 'Great, see you there!'),
+        sendNode('no', 'Sorry to hear that.'),
+        sendNode('silent', 'We did not hear from you.'),
+      ],
+      edges: [
+        graphEdge('start', 'next', 'ask'),
+        graphEdge('ask', 'sent', 'later'),
+        graphEdge('later', 'next', 'branch'),
+        graphEdge('branch', 'sim', 'yes'),
+        graphEdge('branch', 'nao', 'no'),
+        graphEdge('branch', 'no_reply', 'silent'),
+      ],
+    },
+    { listIds: [] }
+  )
+  await db.table('campaign_node_counters').multiInsert([
+    {
+      tenant_id: tenantId,
+      campaign_id: campaign.id,
+      node_id: 'ask',
+      waiting: 0,
+      ports: '{"sent":3}',
+    },
+    { tenant_id: tenantId, campaign_id: campaign.id, node_id: 'later', waiting: 3, ports: '{}' },
+  ])
+  await runInTenant(tenantId, async () => {
+    const draft = await draftOf(await Campaign.findOrFail(campaign.id))
+    const graph = structuredClone(draft.graph)
+    const branch = graph.nodes.find((node) => node.id === 'branch')!
+    const rules = (branch.config as { rules: Record<string, unknown>[] }).rules
+    rules.push({
+      id: 'talvez',
+      name: 'TALVEZ',
+      match: 'keywords',
+      keywords: ['TALVEZ'],
+      pattern: null,
+    })
+    graph.nodes = graph.nodes.filter((node) => node.id !== 'silent')
+    graph.edges = graph.edges.filter((edge) => edge.target !== 'silent')
+    draft.graph = graph
+    await draft.save()
+  })
+  return campaign
+}
+
+/** The order the per-step report lists the steps of `seedUnreachedSteps`. */
+export const UNREACHED_ORDER = ['ask', 'later', 'branch', 'yes', 'no', 'silent']

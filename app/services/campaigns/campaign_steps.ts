@@ -9,12 +9,22 @@ import { ENTRY_NODE_TYPE, ENTRY_PORT, type FlowNode } from '#flow/flow_graph'
 import { translatePorts } from '#flow/palette'
 import { runInTenant } from '#tenancy/tenant_context'
 
+/** Where to look for a campaign's nodes first. */
+export interface StepSource {
+  /**
+   * A published version of the campaign's flow whose nodes win over the
+   * draft's, such as the version in use, for a report of what it ran.
+   */
+  versionId?: number | null
+}
+
 /**
- * Finds the nodes of a campaign's flow with the given ids: in the draft
- * first, then in the published versions from the newest, so a step deleted
- * from the draft keeps the name of its last published form.
+ * Finds the nodes of a campaign's flow with the given ids: in the version
+ * `source` names first, then in the draft, then in the published versions
+ * from the newest, so a step deleted from the draft keeps the name of its
+ * last published form.
  */
-async function findNodes(campaignId: number, nodeIds: Set<string>) {
+async function findNodes(campaignId: number, nodeIds: Set<string>, source: StepSource = {}) {
   const found = new Map<string, FlowNode>()
   const take = (nodes: FlowNode[]) => {
     for (const node of nodes) {
@@ -24,6 +34,17 @@ async function findNodes(campaignId: number, nodeIds: Set<string>) {
     }
   }
 
+  if (source.versionId) {
+    const version = await FlowVersion.query()
+      .where('campaign_id', campaignId)
+      .where('id', source.versionId)
+      .select('id', 'graph')
+      .first()
+    take(version?.graph.nodes ?? [])
+    if (found.size === nodeIds.size) {
+      return found
+    }
+  }
   const draft = await Flow.findBy('campaign_id', campaignId)
   take(draft?.graph.nodes ?? [])
   if (found.size === nodeIds.size) {
@@ -72,14 +93,15 @@ export async function campaignStepNames(
   tenantId: number,
   campaignId: number,
   nodeIds: Iterable<string>,
-  t: Translate
+  t: Translate,
+  source: StepSource = {}
 ) {
   const requested = new Set(nodeIds)
   if (requested.size === 0) {
     return new Map<string, string>()
   }
   return runInTenant(tenantId, async () => {
-    const nodes = await findNodes(campaignId, requested)
+    const nodes = await findNodes(campaignId, requested, source)
     const fields = await CustomField.query().select('key', 'label')
     const lists = await ContactList.query().select('id', 'name')
     const sources = {
@@ -128,18 +150,20 @@ function portLabelsOf(node: FlowNode, t: Translate) {
 /**
  * Names the steps of a campaign like `campaignStepNames`, and labels each
  * step's ports in the reader's language, for reports that count journeys
- * by the port they left through. An id that no version of the flow has is
- * left out.
+ * by the port they left through. Both come from the same form of a step,
+ * the one in the version `source` names when it has the step. An id that
+ * no version of the flow has is left out.
  */
 export async function campaignStepPorts(
   tenantId: number,
   campaignId: number,
   nodeIds: Iterable<string>,
-  t: Translate
+  t: Translate,
+  source: StepSource = {}
 ) {
   const requested = new Set(nodeIds)
-  const names = await campaignStepNames(tenantId, campaignId, requested, t)
-  const nodes = await runInTenant(tenantId, () => findNodes(campaignId, requested))
+  const names = await campaignStepNames(tenantId, campaignId, requested, t, source)
+  const nodes = await runInTenant(tenantId, () => findNodes(campaignId, requested, source))
   const steps = new Map<string, { name: string; ports: Map<string, string> }>()
   for (const [nodeId, name] of names) {
     steps.set(nodeId, { name, ports: portLabelsOf(nodes.get(nodeId)!, t) })

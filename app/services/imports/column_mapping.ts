@@ -166,23 +166,60 @@ export function validTargets(customFields: Pick<CustomField, 'key'>[]) {
   return [...BUILT_IN_TARGETS, ...customFields.map((field) => `field:${field.key}`)]
 }
 
+/** A problem of a chosen mapping: where the page shows it, and its message's translation key and values. */
+export interface MappingProblem {
+  /** `mapping` for the whole mapping, `mapping.<index>` for one column. */
+  field: string
+  key: string
+  values?: Record<string, string>
+}
+
 /**
- * Checks a mapping chosen in the page. Returns the translation key of the
- * problem, or null when the mapping can be imported.
+ * Checks a mapping chosen in the page against the file's headers. Returns
+ * every problem found: a column set to a target that does not exist or
+ * that an earlier column already fills, each under the column's own key
+ * and naming it (`column` is the header, or `#3` for an empty one), and no
+ * phone column or a mapping of another length under `mapping`. `first`
+ * names the earlier column, and `target` the target, as `target` or
+ * `field:<key>` for the caller to name.
  */
-export function mappingProblem(mapping: string[], customFields: Pick<CustomField, 'key'>[]) {
+export function mappingProblems(
+  mapping: string[],
+  headers: string[],
+  customFields: Pick<CustomField, 'key'>[]
+): MappingProblem[] {
+  if (mapping.length !== headers.length) {
+    return [{ field: 'mapping', key: 'imports.errors.unknown_target' }]
+  }
+  const columnName = (index: number) => headers[index] || `#${index + 1}`
   const valid = new Set(validTargets(customFields))
-  if (mapping.some((target) => !valid.has(target))) {
-    return 'imports.errors.unknown_target'
-  }
+  const firstColumn = new Map<string, number>()
+  const problems: MappingProblem[] = []
+  mapping.forEach((target, index) => {
+    const field = `mapping.${index}`
+    if (!valid.has(target)) {
+      problems.push({
+        field,
+        key: 'imports.errors.column_unknown_target',
+        values: { column: columnName(index) },
+      })
+      return
+    }
+    const first = firstColumn.get(target)
+    if (first === undefined) {
+      firstColumn.set(target, index)
+    } else if (!REPEATABLE_TARGETS.has(target)) {
+      problems.push({
+        field,
+        key: 'imports.errors.column_target_twice',
+        values: { column: columnName(index), first: columnName(first), target },
+      })
+    }
+  })
   if (!mapping.includes('phone')) {
-    return 'imports.errors.phone_unmapped'
+    problems.push({ field: 'mapping', key: 'imports.errors.phone_unmapped' })
   }
-  const single = mapping.filter((target) => !REPEATABLE_TARGETS.has(target))
-  if (new Set(single).size !== single.length) {
-    return 'imports.errors.target_twice'
-  }
-  return null
+  return problems
 }
 
 /**

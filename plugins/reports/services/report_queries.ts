@@ -230,6 +230,11 @@ export async function perNode(
   return Object.fromEntries([...nodes.entries()].sort(([a], [b]) => a.localeCompare(b)))
 }
 
+/** The counts of a node where nothing happened yet. */
+export function emptyNodeCounts(): NodeCounts {
+  return { ...emptyCounts(), waiting: 0, goals: 0, ports: {} }
+}
+
 export interface NodeCounts extends StageCounts {
   /** Journeys held at the node now. */
   waiting: number

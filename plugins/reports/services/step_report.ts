@@ -1,6 +1,6 @@
 import { campaignStepPorts, db, type CsvReader } from '#sdk'
 import { flowOrder, type OrderedGraph } from './flow_order.js'
-import { perNode, type StageCounts } from './report_queries.js'
+import { emptyNodeCounts, perNode, type StageCounts } from './report_queries.js'
 import type { ReportRange } from './report_range.js'
 
 /** One exit (port) of a step and the journeys that left the step through it. */
@@ -26,17 +26,23 @@ export interface StepRow extends StageCounts {
   exits: StepExit[]
 }
 
-/** Reads the graph of the campaign's published flow version; an empty graph before publishing. */
-async function publishedGraph(tenantId: number, campaignId: number): Promise<OrderedGraph> {
+/**
+ * Reads the campaign's flow version in use, the one it published last: its
+ * id and its graph. No version and an empty graph before publishing.
+ */
+async function versionInUse(tenantId: number, campaignId: number) {
   const version = await db
     .from('campaigns')
     .join('flow_versions', 'flow_versions.id', 'campaigns.current_version_id')
     .where('campaigns.tenant_id', tenantId)
     .where('campaigns.id', campaignId)
-    .select('flow_versions.graph')
+    .select('flow_versions.id', 'flow_versions.graph')
     .first()
   const graph = version ? (JSON.parse(String(version.graph)) as Partial<OrderedGraph>) : {}
-  return { nodes: graph.nodes ?? [], edges: graph.edges ?? [] }
+  return {
+    versionId: version ? Number(version.id) : null,
+    graph: { nodes: graph.nodes ?? [], edges: graph.edges ?? [] } as OrderedGraph,
+  }
 }
 
 /** Lists a step's exits: those its labels name, in the editor's order, then the other ports counted. */
@@ -51,10 +57,12 @@ function exitsOf(labels: Map<string, string>, ports: Record<string, number>): St
 }
 
 /**
- * Builds the per-step report of a campaign: one row per step that counted
- * something, in flow order (see `flowOrder`) and then the counted steps
- * the published flow no longer has. Message stages are counted in `range`.
- * Waiting, goals and exits are the engine's counters over the whole run.
+ * Builds the per-step report of a campaign: one row per step of the flow
+ * version in use, in flow order (see `flowOrder`), counted or not, so a
+ * step no journey reached yet shows zeros; then the counted steps that
+ * version no longer has. Each step lists every exit that version gives it,
+ * zeros included. Message stages are counted in `range`. Waiting, goals and
+ * exits are the engine's counters over the whole run.
  */
 export async function stepReport(
   tenantId: number,
@@ -62,25 +70,23 @@ export async function stepReport(
   range: ReportRange | null,
   t: CsvReader['t']
 ): Promise<StepRow[]> {
-  const [counts, graph] = await Promise.all([
+  const [counts, { versionId, graph }] = await Promise.all([
     perNode(tenantId, campaignId, range),
-    publishedGraph(tenantId, campaignId),
+    versionInUse(tenantId, campaignId),
   ])
   const ids = new Set([...graph.nodes.map((node) => node.id), ...Object.keys(counts)])
-  const steps = await campaignStepPorts(tenantId, campaignId, ids, t)
+  const steps = await campaignStepPorts(tenantId, campaignId, ids, t, { versionId })
   const ordered = flowOrder(graph, (nodeId) => [...(steps.get(nodeId)?.ports.keys() ?? [])])
   const removed = Object.keys(counts).filter((nodeId) => !ordered.includes(nodeId))
 
-  return [...ordered, ...removed]
-    .filter((nodeId) => counts[nodeId])
-    .map((nodeId) => {
-      const { ports, ...figures } = counts[nodeId]
-      const step = steps.get(nodeId)
-      return {
-        ...figures,
-        id: nodeId,
-        name: step?.name ?? nodeId,
-        exits: exitsOf(step?.ports ?? new Map(), ports),
-      }
-    })
+  return [...ordered, ...removed].map((nodeId) => {
+    const { ports, ...figures } = counts[nodeId] ?? emptyNodeCounts()
+    const step = steps.get(nodeId)
+    return {
+      ...figures,
+      id: nodeId,
+      name: step?.name ?? nodeId,
+      exits: exitsOf(step?.ports ?? new Map(), ports),
+    }
+  })
 }

@@ -7,7 +7,7 @@ import type { FormDataType } from '@inertiajs/core'
  * its error keys (`config.failurePercent`, `variables.2.name`). Files,
  * dates and other class instances are leaves, compared by identity.
  */
-function flatten(value: unknown, path: string, into: Map<string, unknown>) {
+export function flattenFields(value: unknown, path = '', into = new Map<string, unknown>()) {
   const plain =
     value !== null &&
     typeof value === 'object' &&
@@ -17,20 +17,52 @@ function flatten(value: unknown, path: string, into: Map<string, unknown>) {
     return into
   }
   for (const [key, child] of Object.entries(value as object)) {
-    flatten(child, path === '' ? key : `${path}.${key}`, into)
+    flattenFields(child, path === '' ? key : `${path}.${key}`, into)
   }
   return into
 }
 
 /** Returns the paths whose value differs between two flattened copies, removed paths included. */
-function changedPaths(before: Map<string, unknown>, after: Map<string, unknown>) {
+export function changedPaths(before: Map<string, unknown>, after: Map<string, unknown>) {
   const paths = new Set([...before.keys(), ...after.keys()])
   return [...paths].filter((path) => before.get(path) !== after.get(path))
 }
 
 /** Tells whether an error key concerns a changed path: the same field, a part of it or its parent. */
-function concerns(errorKey: string, path: string) {
+export function concerns(errorKey: string, path: string) {
   return errorKey === path || path.startsWith(`${errorKey}.`) || errorKey.startsWith(`${path}.`)
+}
+
+/** Returns the keys of `errors` that a change of `paths` concerns. */
+export function errorsConcerned(errors: Record<string, unknown>, paths: string[]) {
+  return Object.keys(errors).filter((key) => paths.some((path) => concerns(key, path)))
+}
+
+/**
+ * Calls `changed` with the dotted paths whose value changed each time
+ * `source` changes, such as `rules.1.rules.0.value`, to clear the errors
+ * those paths concern (see `errorsConcerned`). `rebase` takes the current
+ * data as the new starting point without reporting a change.
+ */
+export function watchChangedPaths(source: () => unknown, changed: (paths: string[]) => void) {
+  let previous = flattenFields(source())
+  watch(
+    source,
+    (current) => {
+      const next = flattenFields(current)
+      const paths = changedPaths(previous, next)
+      previous = next
+      if (paths.length > 0) {
+        changed(paths)
+      }
+    },
+    { deep: true }
+  )
+  return {
+    rebase() {
+      previous = flattenFields(source())
+    },
+  }
 }
 
 /**
@@ -42,23 +74,15 @@ function concerns(errorKey: string, path: string) {
  */
 export function useFieldForm<TForm extends FormDataType<TForm>>(data: TForm) {
   const form = useForm<TForm>(data)
-  let previous = flatten(form.data(), '', new Map())
 
-  watch(
+  const changes = watchChangedPaths(
     () => form.data(),
-    (current) => {
-      const next = flatten(current, '', new Map())
-      const changed = changedPaths(previous, next)
-      previous = next
-
-      const cleared = Object.keys(form.errors).filter((key) =>
-        changed.some((path) => concerns(key, path))
-      )
+    (paths) => {
+      const cleared = errorsConcerned(form.errors, paths)
       if (cleared.length > 0) {
         form.clearErrors(...(cleared as Parameters<typeof form.clearErrors>))
       }
-    },
-    { deep: true }
+    }
   )
 
   // The page's live reload can reach the server just after a submit and take its errors,
@@ -81,7 +105,7 @@ export function useFieldForm<TForm extends FormDataType<TForm>>(data: TForm) {
   const reset = form.reset.bind(form)
   form.reset = (...fields) => {
     reset(...fields)
-    previous = flatten(form.data(), '', new Map())
+    changes.rebase()
     return form
   }
 

@@ -4,6 +4,7 @@ import testUtils from '@adonisjs/core/services/test_utils'
 import app from '@adonisjs/core/services/app'
 import db from '@adonisjs/lucid/services/db'
 import Contact from '#models/contact'
+import ContactImport from '#models/contact_import'
 import ContactList from '#models/contact_list'
 import CustomField from '#models/custom_field'
 import { runInTenant } from '#tenancy/tenant_context'
@@ -351,6 +352,85 @@ test.group('Contacts import checks', (group) => {
     assert.include(String(errors.tags), 'x'.repeat(61))
     assert.include(String(errors.tags), '60')
   })
+  test('column problems named with the tags', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const plan = await runInTenant(tenant.id, () =>
+      CustomField.create({ key: 'plano', label: 'Plano', type: 'text', options: [] })
+    )
+    const file = await writeFixture(
+      'columns.csv',
+      'Nome,Apelido,Telefone,Plano\nAna Souza,Ana,11987651301,Ouro\n'
+    )
+    const { importId } = await uploadThroughPage(client, owner, file)
+    // The field goes while the page is open.
+    await runInTenant(tenant.id, () => plan.delete())
+
+    const start = await client
+      .post(`/contacts/imports/${importId}/start`)
+      .json({
+        mapping: ['name', 'name', 'phone', 'field:plano'],
+        duplicates: 'skip',
+        tags: `ok, ${'x'.repeat(61)}`,
+      })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+
+    start.assertStatus(302)
+    const errors = (start.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+    assert.deepEqual(Object.keys(errors).sort(), ['mapping.1', 'mapping.3', 'tags'])
+    assert.deepEqual(errors['mapping.1'], [
+      'Column “Apelido”: column “Nome” already fills “Name”. ' +
+        "Choose another field for this column, or “Don't import”.",
+    ])
+    assert.deepEqual(errors['mapping.3'], [
+      "Column “Plano”: the field it was set to no longer exists. Choose another field, or “Don't import”.",
+    ])
+    assert.include(String(errors.tags), 'x'.repeat(61))
+    const contactImport = await runInTenant(tenant.id, () => ContactImport.findOrFail(importId))
+    assert.equal(contactImport.status, 'uploaded')
+  })
+
+  test('column problems named in Portuguese', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    owner.locale = 'pt-BR'
+    await owner.save()
+    await runInTenant(tenant.id, () =>
+      CustomField.create({ key: 'plano', label: 'Plano', type: 'text', options: [] })
+    )
+    const file = await writeFixture(
+      'colunas.csv',
+      'Nome,Telefone,Plano,Plano anterior\nAna,,Ouro,Prata\n'
+    )
+    const { importId } = await uploadThroughPage(client, owner, file)
+
+    const start = await client
+      .post(`/contacts/imports/${importId}/start`)
+      .json({
+        mapping: ['name', 'ignore', 'field:plano', 'field:plano'],
+        duplicates: 'skip',
+      })
+      .accept('json')
+      .loginAs(owner)
+      .withCsrfToken()
+
+    start.assertStatus(422)
+    assert.deepEqual(start.body().errors, [
+      {
+        field: 'mapping.3',
+        message:
+          'Coluna “Plano anterior”: a coluna “Plano” já preenche “Campo personalizado: Plano”. ' +
+          'Escolha outro campo para esta coluna, ou “Não importar”.',
+        rule: 'mapping',
+      },
+      {
+        field: 'mapping',
+        message: 'Escolha a coluna que tem o número de telefone.',
+        rule: 'mapping',
+      },
+    ])
+  })
+
   test('custom field columns matched by label and key', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     await runInTenant(tenant.id, () =>

@@ -128,6 +128,40 @@ test.group('Segments count', (group) => {
     assert.equal(response.body().path, 'rules.1')
   })
 
+  test('save names a taken name and a rule at once', async ({ client, assert }) => {
+    const { owner, tenant } = await seedAudience()
+    await runInTenant(tenant.id, async () => {
+      const { default: Segment } = await import('#models/segment')
+      await Segment.create({ name: 'VIP', rules: { match: 'all', rules: [] } })
+    })
+
+    const form = await client
+      .post('/segments')
+      .json({
+        name: 'VIP',
+        rules: { match: 'all', rules: [{ match: 'any', rules: [{ type: 'city', op: 'is' }] }] },
+      })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+
+    form.assertStatus(302)
+    const errors = (form.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+    assert.deepEqual(errors, {
+      'name': ['“VIP” is already taken.'],
+      'rules.0.rules.0': [
+        'Rule 1.1 (City is): the value is missing. Fill it in or remove the rule.',
+      ],
+    })
+    // Field errors are shown beside their fields, not as the page's message.
+    assert.notProperty(form.flashMessages().errorsBag ?? {}, 'rules.0.rules.0')
+    const saved = await runInTenant(tenant.id, async () => {
+      const { default: Segment } = await import('#models/segment')
+      return Segment.query()
+    })
+    assert.lengthOf(saved, 1)
+  })
+
   test('impossible dates rejected', async ({ client, assert }) => {
     const { owner, tenant } = await seedAudience()
     const { plain } = await createTokenFor(tenant.id, 'write')
@@ -161,8 +195,8 @@ test.group('Segments count', (group) => {
       assert.equal(count.body().path, 'rules.1')
       assert.include(count.body().message, message)
       form.assertStatus(302)
-      const errors = (form.flashMessages().errorsBag ?? {}) as Record<string, string>
-      assert.include(errors['rules.1'], message)
+      const errors = (form.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+      assert.include(errors['rules.1'][0], message)
       assert.equal(api.status(), 422, value)
       assert.equal(api.body().errors[0].code, 'E_SEGMENT_INVALID')
       assert.include(api.body().errors[0].message, message)

@@ -8,7 +8,12 @@ import { graphEdge, graphNode, replyFlow, sendNode } from '#tests/helpers/campai
 import { publishedCampaign } from '#tests/helpers/engine'
 import Template from '#models/template'
 import { runInTenant } from '#tenancy/tenant_context'
-import { STEP_ORDER, seedStepCounters } from '#tests/helpers/reports'
+import {
+  STEP_ORDER,
+  UNREACHED_ORDER,
+  seedStepCounters,
+  seedUnreachedSteps,
+} from '#tests/helpers/reports'
 
 test.group('Report steps', (group) => {
   group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
@@ -100,9 +105,16 @@ test.group('Report steps', (group) => {
       string
     >[]
     const steps = rows.map((row) => row['Etapa'])
-    assert.lengthOf(steps, 2)
+    // The Sends after the branch are listed too, with zeros, as no journey reached them yet.
+    assert.lengthOf(steps, 5)
     assert.match(steps[0], /^Enviar mensagem/)
     assert.match(steps[1], /^Ramificar pela resposta/)
+    for (const row of rows.slice(2)) {
+      assert.match(row['Etapa'], /^Enviar mensagem/)
+      assert.equal(row['Enviadas'], '0')
+      assert.equal(row['Saíram por “Enviada”'], '0')
+      assert.equal(row['Saíram por “SIM”'], '')
+    }
     assert.equal(rows[0]['Saíram por “Enviada”'], '3')
     assert.equal(rows[1]['Saíram por “SIM”'], '1')
     assert.equal(rows[1]['Saíram por “Sem resposta”'], '1')
@@ -211,5 +223,84 @@ test.group('Report steps', (group) => {
     assert.equal(branch['Left by “Sent”'], '')
     assert.equal(rows[STEP_ORDER.indexOf('later')]['Left by “Next”'], '6')
     assert.equal(rows[STEP_ORDER.indexOf('yes')]['Left by “SIM”'], '')
+  })
+
+  test('steps nobody reached yet show zeros', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Report unreached steps')
+    const campaign = await seedUnreachedSteps(tenant.id, owner.id)
+
+    const page = await client
+      .get(`/plugins/reports/campaigns/${campaign.id}`)
+      .headers(INERTIA_HEADERS)
+      .loginAs(owner)
+    page.assertStatus(200)
+    const steps = page.body().props.steps as {
+      id: string
+      name: string
+      sent: number
+      failed: number
+      waiting: number
+      goals: number
+      exits: { port: string; label: string; journeys: number }[]
+    }[]
+    assert.deepEqual(
+      steps.map((step) => step.id),
+      UNREACHED_ORDER
+    )
+    const byId = new Map(steps.map((step) => [step.id, step]))
+    assert.equal(byId.get('ask')!.exits.find((exit) => exit.port === 'sent')!.journeys, 3)
+    assert.equal(byId.get('later')!.waiting, 3)
+    // The steps after the Wait count nothing yet, and list every exit of the version in use.
+    const branch = byId.get('branch')!
+    assert.match(branch.name, /^Branch on reply/)
+    assert.include(branch, { sent: 0, failed: 0, waiting: 0, goals: 0 })
+    assert.deepEqual(
+      branch.exits.map((exit) => [exit.port, exit.label, exit.journeys]),
+      [
+        ['sim', 'SIM', 0],
+        ['nao', 'NÃO', 0],
+        ['any', 'Any other reply', 0],
+        ['no_reply', 'No reply', 0],
+      ]
+    )
+    for (const id of ['yes', 'no', 'silent']) {
+      const step = byId.get(id)!
+      assert.match(step.name, /^Send message · /, id)
+      assert.include(step, { sent: 0, delivered: 0, read: 0, failed: 0, waiting: 0 }, id)
+      assert.deepEqual(
+        step.exits.map((exit) => [exit.label, exit.journeys]),
+        [
+          ['Sent', 0],
+          ['Failed', 0],
+        ],
+        id
+      )
+    }
+
+    const response = await client
+      .get(`/plugins/reports/campaigns/${campaign.id}/export?report=nodes`)
+      .loginAs(owner)
+    response.assertStatus(200)
+    const rows = parse(response.text(), { bom: true, columns: true }) as Record<string, string>[]
+    assert.deepEqual(
+      rows.map((row) => row['Step']),
+      steps.map((step) => step.name)
+    )
+    assert.notInclude(response.text(), 'TALVEZ')
+    const row = (id: string) => rows[UNREACHED_ORDER.indexOf(id)]
+    assert.equal(row('later')['Waiting now'], '3')
+    assert.equal(row('later')['Left by “Next”'], '0')
+    assert.include(row('branch'), {
+      'Sent': '0',
+      'Waiting now': '0',
+      'Left by “SIM”': '0',
+      'Left by “NÃO”': '0',
+      'Left by “Any other reply”': '0',
+      'Left by “No reply”': '0',
+      'Left by “Sent”': '',
+    })
+    for (const id of ['yes', 'no', 'silent']) {
+      assert.include(row(id), { 'Sent': '0', 'Left by “Sent”': '0', 'Left by “SIM”': '' }, id)
+    }
   })
 })
