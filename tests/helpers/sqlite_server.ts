@@ -64,6 +64,13 @@ export function useSqliteServer(
       client: 'better-sqlite3',
       connection: { filename: sqliteFile },
       useNullAsDefault: true,
+      // Writes wait while the server writes, as the server's own connections do.
+      pool: {
+        afterCreate: (connection: any, done: (error: Error | null, connection: any) => void) => {
+          connection.pragma('busy_timeout = 5000')
+          done(null, connection)
+        },
+      },
     })
   })
 
