@@ -1,10 +1,16 @@
 import { test } from '@japa/runner'
 import type { Page } from 'playwright'
+import db from '@adonisjs/lucid/services/db'
+import Flow from '#models/flow'
+import { emptyGraph } from '#flow/flow_graph'
+import { sqlTime } from '#services/channels/sql_time'
 import { runInTenant } from '#tenancy/tenant_context'
 import { createInstance } from '#services/channels/instance_service'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { insertContacts } from '#tests/helpers/audience'
 import { capture } from '#tests/helpers/browser_pages'
+import { createCampaign, sendNode } from '#tests/helpers/campaigns'
+import { select as selectNode } from '#tests/helpers/flow_canvas'
 
 /** More contacts than the template preview (200) and the simulator (500) used to load. */
 const CROWD = 520
@@ -44,6 +50,48 @@ test.group('Contact picker search', () => {
     await page.locator('[data-test-id="preview-contact-search"]').fill('ninguém')
     await page.locator('[data-test-id="preview-contact-none"]').waitFor()
     assert.equal(await select.inputValue(), String(wantedId), 'the chosen contact stays')
+  })
+
+  test('send step finds any audience contact', async ({ browserContext, visit, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    await insertContacts(tenant.id, CROWD, [WANTED])
+    const [listId] = await db
+      .table('contact_lists')
+      .insert({ tenant_id: tenant.id, name: 'Todos', created_at: sqlTime() })
+    const contacts = await db.from('contacts').where('tenant_id', tenant.id).select('id')
+    await db.table('contact_list_members').insert(
+      contacts.map((contact) => ({
+        tenant_id: tenant.id,
+        contact_list_id: listId,
+        contact_id: contact.id,
+        created_at: sqlTime(),
+      }))
+    )
+    const campaign = await createCampaign(tenant.id, { listIds: [Number(listId)] })
+    await runInTenant(tenant.id, async () => {
+      const flow = await Flow.findByOrFail('campaignId', campaign.id)
+      const graph = emptyGraph()
+      flow.graph = { ...graph, nodes: [...graph.nodes, sendNode('hello', 'Oi {{name}}')] }
+      await flow.save()
+    })
+    await browserContext.loginAs(owner)
+
+    const page = await visit(`/campaigns/${campaign.id}/flow`)
+    await selectNode(page, 'hello')
+    const picker = page.locator('[data-test-id="preview-contact"]')
+    await picker.locator('option').nth(1).waitFor({ state: 'attached' })
+    assert.notInclude(await optionTexts(page, '[data-test-id="preview-contact"]'), WANTED.name)
+
+    await page.locator('[data-test-id="field-message-contact-search"]').fill('AVILA')
+    await page
+      .locator('[data-test-id="preview-contact"] option', { hasText: WANTED.name })
+      .waitFor({ state: 'attached' })
+    await page.locator('.phone-contact', { hasText: WANTED.name }).waitFor()
+    const bubble = page.locator(
+      '[data-test-id="field-message-preview"] [data-test-id="phone-bubble"]'
+    )
+    await bubble.filter({ hasText: `Oi ${WANTED.name}` }).waitFor({ state: 'attached' })
+    await capture(page, 'contact-search-send-step')
   })
 
   test('simulator finds any contact', async ({ browserContext, visit, assert }) => {
