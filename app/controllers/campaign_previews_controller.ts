@@ -4,24 +4,20 @@ import type Contact from '#models/contact'
 import { messagePreviewValidator } from '#validators/campaigns'
 import { findAudienceContacts, audienceQuery } from '#services/campaigns/campaign_audience'
 import { previewMessage } from '#services/campaigns/message_preview'
+import { serializeContactChoice } from '#services/contacts/contact_serializer'
 
 export default class CampaignPreviewsController {
   /** Audience contacts matching `search`, for the preview's contact picker. */
-  async contacts({ params, request, bouncer }: HttpContext) {
+  async contacts({ params, request, bouncer, tenant }: HttpContext) {
     await bouncer.authorize('viewTenant')
     const campaign = await Campaign.findOrFail(params.id)
     const contacts = await findAudienceContacts(
       campaign.listIds,
       campaign.segmentIds,
-      String(request.input('search') ?? '')
+      String(request.input('search') ?? ''),
+      tenant.defaultCountry
     )
-    return {
-      contacts: contacts.map((contact) => ({
-        id: contact.id,
-        name: contact.name,
-        phone: contact.phone,
-      })),
-    }
+    return { contacts: contacts.map(serializeContactChoice) }
   }
 
   /** A send node's message rendered for one audience contact. */

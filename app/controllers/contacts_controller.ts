@@ -13,10 +13,15 @@ import {
   CONTACTS_PER_PAGE,
   contactFiltersFrom,
   contactSearchQuery,
+  findContactChoices,
 } from '#services/contacts/contact_search'
 import { fieldValuesOf } from '#services/contacts/custom_field_values'
 import { optIn, optOut } from '#services/contacts/opt_out'
-import { serializeContact, serializeField } from '#services/contacts/contact_serializer'
+import {
+  serializeContact,
+  serializeContactChoice,
+  serializeField,
+} from '#services/contacts/contact_serializer'
 import { pageParam } from '#services/database/page_numbers'
 
 export default class ContactsController {
@@ -42,6 +47,25 @@ export default class ContactsController {
       lists: lists.map((list) => ({ id: list.id, name: list.name })),
       canEdit: await bouncer.allows('designCampaigns'),
     })
+  }
+
+  /**
+   * Contacts of the workspace whose name or phone matches `search`, for the
+   * contact pickers. With `reachable=1`, opted-out contacts are left out.
+   */
+  async choices({ request, bouncer, tenant }: HttpContext) {
+    await bouncer.authorize('viewTenant')
+    const query = Contact.query()
+    if (request.input('reachable') === '1') {
+      query.whereNot('contacts.consent', 'opted_out')
+    }
+    const search = request.input('search')
+    const contacts = await findContactChoices(
+      query,
+      typeof search === 'string' ? search : '',
+      tenant.defaultCountry
+    )
+    return { contacts: contacts.map(serializeContactChoice) }
   }
 
   async create({ inertia, bouncer, tenant }: HttpContext) {

@@ -246,6 +246,12 @@ export default class InboxController {
     return { consent: contact.consent }
   }
 
+  /**
+   * Reads the filters' and the composer's choices. The page sorts them by name in the
+   * interface language's order.
+   * NOTE: SQLite orders names byte by byte, so past 200 tags or templates it keeps
+   * another 200 than MariaDB does.
+   */
   async #filterOptions() {
     const [instances, campaigns, tags, members, templates] = await Promise.all([
       ChannelInstance.query().orderBy('name'),

@@ -124,6 +124,7 @@ export default class SegmentsController {
   private async choices() {
     const fields = await CustomField.query().orderBy('label')
     const lists = await ContactList.query().orderBy('name')
+    // NOTE: SQLite orders names byte by byte, so past 500 tags it keeps another 500 than MariaDB.
     const tags = await ContactTag.query().distinct('name').orderBy('name').limit(500)
     const campaigns = await Campaign.query().orderBy('id', 'desc').select('id', 'name').limit(500)
     return {

@@ -5,6 +5,8 @@ import Message from '#models/message'
 import { replyValidator, scanValidator, simulatorConversationValidator } from '#validators/channels'
 import { serializeInstanceFor, serializeMessage } from '#services/channels/channel_broadcast'
 import { performAction } from '#services/channels/instance_service'
+import { findContactChoices } from '#services/contacts/contact_search'
+import { serializeContactChoice } from '#services/contacts/contact_serializer'
 
 /**
  * The phone simulator: a contact's phone talking to a sandbox instance. It
@@ -15,22 +17,27 @@ import { performAction } from '#services/channels/instance_service'
  * manages connections and campaigns.
  */
 export default class SimulatorController {
-  async show({ inertia, bouncer, request }: HttpContext) {
+  /**
+   * Renders the simulator page. Its contact picker opens with the first contacts by
+   * name, and the one of `?contact=` when it is not among them, and searches the rest.
+   */
+  async show({ inertia, bouncer, request, tenant }: HttpContext) {
     await bouncer.authorize('viewTenant')
     const instances = await ChannelInstance.query().where('channel', 'sandbox').orderBy('name')
-    // The page sorts the contacts in the interface language's order.
-    // NOTE: SQLite orders names by bytes, so past 500 contacts it picks a different 500.
-    const contacts = await Contact.query().orderBy('name').limit(500)
+    const contacts = await findContactChoices(Contact.query(), '', tenant.defaultCountry)
+    const selectedContactId = Number(request.input('contact')) || null
+    if (selectedContactId && !contacts.some((contact) => contact.id === selectedContactId)) {
+      const selected = await Contact.find(selectedContactId)
+      if (selected) {
+        contacts.unshift(selected)
+      }
+    }
     const canSimulate = await bouncer.allows('designCampaigns')
     return inertia.render('simulator/show', {
       instances: instances.map((instance) => serializeInstanceFor(instance, canSimulate)),
-      contacts: contacts.map((contact) => ({
-        id: contact.id,
-        name: contact.name,
-        phone: contact.phone,
-      })),
+      contacts: contacts.map(serializeContactChoice),
       selectedInstanceId: Number(request.input('instance')) || instances[0]?.id || null,
-      selectedContactId: Number(request.input('contact')) || null,
+      selectedContactId,
       canSimulate,
     })
   }

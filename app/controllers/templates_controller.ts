@@ -18,6 +18,8 @@ import {
 import { previewTemplate } from '#services/templates/template_preview'
 import { knownVariables } from '#services/templates/template_variables'
 import { recordAudit } from '#events/audit_record'
+import { findContactChoices } from '#services/contacts/contact_search'
+import { serializeContactChoice } from '#services/contacts/contact_serializer'
 import { deleteTemplate, templateUsage } from '#services/templates/template_usage'
 
 type TemplateInput = Infer<typeof templateValidator>
@@ -83,12 +85,15 @@ export default class TemplatesController {
     })
   }
 
-  async create({ inertia, bouncer }: HttpContext) {
+  async create({ inertia, bouncer, tenant }: HttpContext) {
     await bouncer.authorize('designCampaigns')
-    return inertia.render('templates/edit', { template: null, ...(await this.editorProps()) })
+    return inertia.render('templates/edit', {
+      template: null,
+      ...(await this.editorProps(tenant.defaultCountry)),
+    })
   }
 
-  async edit({ params, inertia, bouncer }: HttpContext) {
+  async edit({ params, inertia, bouncer, tenant }: HttpContext) {
     await bouncer.authorize('viewTenant')
     const template = await findLiveTemplate(params.id)
     const usage = await templateUsage(template.id)
@@ -110,7 +115,7 @@ export default class TemplatesController {
           ended: usage.ended.map(({ id, name }) => ({ id, name })),
         },
       },
-      ...(await this.editorProps()),
+      ...(await this.editorProps(tenant.defaultCountry)),
     })
   }
 
@@ -273,20 +278,19 @@ export default class TemplatesController {
     return input
   }
 
-  private async editorProps() {
-    // The page sorts the contacts in the interface language's order.
-    // NOTE: SQLite orders names by bytes, so past 200 contacts it picks a different 200.
-    const contacts = await Contact.query()
-      .whereNot('consent', 'opted_out')
-      .orderBy('name')
-      .limit(200)
+  /**
+   * Reads what the editor needs besides the template. The preview's contact
+   * picker opens with the first contacts by name and searches the rest.
+   */
+  private async editorProps(defaultCountry: string) {
+    const contacts = await findContactChoices(
+      Contact.query().whereNot('contacts.consent', 'opted_out'),
+      '',
+      defaultCountry
+    )
     return {
       variables: await knownVariables(),
-      contacts: contacts.map((contact) => ({
-        id: contact.id,
-        name: contact.name,
-        phone: contact.phone,
-      })),
+      contacts: contacts.map(serializeContactChoice),
       limits: { text: TEXT_LIMIT, caption: CAPTION_LIMIT },
       media: Object.fromEntries(
         Object.entries(MEDIA_RULES).map(([type, rule]) => [

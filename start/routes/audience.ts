@@ -17,6 +17,7 @@ router
   .group(() => {
     router.get('/contacts', [ContactsController, 'index']).as('contacts')
     router.get('/contacts/new', [ContactsController, 'create']).as('contacts.create')
+    router.get('/contacts/choices', [ContactsController, 'choices']).as('contacts.choices')
     router.post('/contacts', [ContactsController, 'store']).as('contacts.store')
 
     router.get('/contacts/fields', [CustomFieldsController, 'index']).as('custom_fields.index')

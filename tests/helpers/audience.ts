@@ -174,3 +174,49 @@ export async function storeMessages(tenantId: number, messages: StoredMessage[])
     })
   }
 }
+
+/** A contact as `insertContacts` stores it. */
+export interface ContactRow {
+  name: string | null
+  phone: string
+  consent?: 'opted_in' | 'opted_out' | 'unknown'
+}
+
+function contactRecord(tenantId: number, contact: ContactRow) {
+  return {
+    tenant_id: tenantId,
+    name: contact.name,
+    phone: contact.phone,
+    timezone: 'America/Sao_Paulo',
+    consent: contact.consent ?? 'opted_in',
+    created_at: '2026-12-01 10:00:00',
+  }
+}
+
+/**
+ * Inserts `count` contacts named "Cliente 0001" onwards, with phones
+ * +551198000xxxx, and then `extra`, as rows of the tenant through the
+ * connection `connection` (the default one unless given), 200 per statement.
+ * Returns the ids of `extra` in order.
+ */
+export async function insertContacts(
+  tenantId: number,
+  count: number,
+  extra: ContactRow[] = [],
+  connection?: string
+) {
+  const client = db.connection(connection)
+  const numbered = Array.from({ length: count }, (_, index) => {
+    const number = String(index + 1).padStart(4, '0')
+    return contactRecord(tenantId, { name: `Cliente ${number}`, phone: `+551198000${number}` })
+  })
+  for (let start = 0; start < numbered.length; start += 200) {
+    await client.table('contacts').insert(numbered.slice(start, start + 200))
+  }
+  const ids: number[] = []
+  for (const contact of extra) {
+    const [id] = await client.table('contacts').insert(contactRecord(tenantId, contact))
+    ids.push(Number(id))
+  }
+  return ids
+}

@@ -17,6 +17,28 @@ export async function createCampaign(tenantId: number, attributes: Partial<Campa
   })
 }
 
+/**
+ * Builds a campaign settings form that saves as it is: no audience or
+ * number, sends from now on, 30 to 90 seconds apart, the tenant's quiet hours.
+ */
+export function campaignSettings(name: string) {
+  return {
+    name,
+    listIds: [],
+    segmentIds: [],
+    channelInstanceIds: [],
+    variables: [],
+    startMode: 'now',
+    startsAtLocal: null,
+    minIntervalSeconds: 30,
+    maxIntervalSeconds: 90,
+    dailyCapPerNumber: null,
+    pauseAfterSends: null,
+    pauseMinutes: null,
+    quietHours: { mode: 'tenant', window: null },
+  }
+}
+
 /** Creates a campaign with a stored version 1, for routes that address a version. */
 export async function createPublishedCampaign(tenantId: number) {
   const campaign = await createCampaign(tenantId)

@@ -10,15 +10,25 @@ import { runAce, startWebServer, type RunningProcess } from '#tests/helpers/proc
  * file, seeds the demo tenant when `seed` is set (its login is written to
  * the returned `demoLoginFile`), starts bin/server.ts with `roles` and
  * waits until `lastRole` has started, and opens the file as the Lucid
- * connection `connection`. After the group it stops the server and
+ * connection `connection`. With `pages` set, the server also runs Vite in
+ * middleware mode, with a cache folder of its own, so a browser can load its
+ * pages without a production build. After the group it stops the server and
  * deletes the files.
  */
 export function useSqliteServer(
   group: Group,
-  options: { name: string; port: number; roles: string[]; connection: string; seed?: boolean }
+  options: {
+    name: string
+    port: number
+    roles: string[]
+    connection: string
+    seed?: boolean
+    pages?: boolean
+  }
 ) {
   const sqliteFile = app.tmpPath(`sqlite-${options.name}-${process.pid}.sqlite3`)
   const demoLoginFile = app.tmpPath(`sqlite-${options.name}-login-${process.pid}.txt`)
+  const viteCacheDir = app.tmpPath(`sqlite-${options.name}-vite-${process.pid}`)
   const env = {
     // Queues of its own: its ids start at 1 again, and job ids such as `message-1` on
     // `outbound-1` would meet the suite's own jobs under the suite's prefix.
@@ -30,6 +40,7 @@ export function useSqliteServer(
     HOST: '127.0.0.1',
     SESSION_DRIVER: 'cookie',
     PROCESS_ROLES: options.roles.join(','),
+    ...(options.pages ? { DEV_MODE: 'true', VITE_CACHE_DIR: viteCacheDir } : {}),
   }
   const lastRole = options.roles[options.roles.length - 1]
   let server: RunningProcess | undefined
@@ -53,6 +64,13 @@ export function useSqliteServer(
       client: 'better-sqlite3',
       connection: { filename: sqliteFile },
       useNullAsDefault: true,
+      // Writes wait while the server writes, as the server's own connections do.
+      pool: {
+        afterCreate: (connection: any, done: (error: Error | null, connection: any) => void) => {
+          connection.pragma('busy_timeout = 5000')
+          done(null, connection)
+        },
+      },
     })
   })
 
@@ -64,6 +82,7 @@ export function useSqliteServer(
       await rm(`${sqliteFile}${suffix}`, { force: true })
     }
     await rm(demoLoginFile, { force: true })
+    await rm(viteCacheDir, { recursive: true, force: true })
   })
 
   /**

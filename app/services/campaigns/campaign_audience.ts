@@ -1,5 +1,6 @@
 import Contact from '#models/contact'
 import Segment from '#models/segment'
+import { findContactChoices } from '#services/contacts/contact_search'
 import {
   listAudienceQuery,
   loadSegmentContext,
@@ -41,19 +42,13 @@ export async function countAudience(listIds: number[], segmentIds: number[]) {
   return Number(result?.$extras.total ?? 0)
 }
 
-/** Finds up to `limit` audience contacts by name or phone, for the message preview. */
+/** Finds audience contacts by name or phone (see `findContactChoices`), for the message preview. */
 export async function findAudienceContacts(
   listIds: number[],
   segmentIds: number[],
   search: string,
-  limit = 20
+  defaultCountry: string
 ) {
   const query = (await audienceQuery(listIds, segmentIds))()
-  if (search.trim() !== '') {
-    const term = `%${search.trim()}%`
-    query.where((match) =>
-      match.where('contacts.name', 'like', term).orWhere('contacts.phone', 'like', term)
-    )
-  }
-  return query.orderBy('contacts.name').orderBy('contacts.id').limit(limit)
+  return findContactChoices(query, search, defaultCountry)
 }

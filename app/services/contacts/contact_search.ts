@@ -1,8 +1,11 @@
 import { DateTime } from 'luxon'
+import db from '@adonisjs/lucid/services/db'
+import type { ModelQueryBuilderContract } from '@adonisjs/lucid/types/model'
 import Contact, { CONSENT_STATES, type ConsentState } from '#models/contact'
 import { phoneSearchTerm } from '#services/contacts/phone_numbers'
 import { sqlTime } from '#plugins/sdk/sql_time'
 import { whereTagNamed } from '#services/contacts/contact_tags'
+import { containingGlob } from '#services/database/glob_patterns'
 
 export interface ContactFilters {
   /** Name, e-mail, tag, or phone number in any format. */
@@ -101,6 +104,44 @@ export function contactSearchQuery(filters: ContactFilters, defaultCountry: stri
   applyDateFilter(query, '>=', filters.createdAfter, 'startOf')
   applyDateFilter(query, '<=', filters.createdBefore, 'endOf')
   return query
+}
+
+/** Contacts a contact picker offers per search at most. */
+export const CONTACT_CHOICES_LIMIT = 20
+
+/**
+ * Limits `query` to the contacts whose name contains `search` or whose
+ * phone contains its digits, at most `limit` of them, by name. Names match
+ * ignoring case and accents: MariaDB and MySQL compare them so under their
+ * `_ci` collations, and SQLite through `containingGlob`. Contacts without a
+ * name come last.
+ * NOTE: SQLite sorts accented capitals after Z, so when more contacts match
+ * than `limit`, it may return other ones than MariaDB. Pickers sort what
+ * they get in the interface language's order.
+ */
+export async function findContactChoices(
+  query: ModelQueryBuilderContract<typeof Contact>,
+  search: string,
+  defaultCountry: string,
+  limit = CONTACT_CHOICES_LIMIT
+): Promise<Contact[]> {
+  const sqlite = db.connection().dialect.name !== 'mysql'
+  const term = search.trim()
+  if (term) {
+    const digits = phoneSearchTerm(term, defaultCountry)
+    query.where((group) => {
+      if (sqlite) {
+        group.whereRaw('contacts.name glob ?', [containingGlob(term)])
+      } else {
+        group.whereRaw(`contacts.name like ? escape '${LIKE_ESCAPE}'`, [containing(term)])
+      }
+      if (digits) {
+        group.orWhere('contacts.phone', 'like', `%${digits}%`)
+      }
+    })
+  }
+  const byName = sqlite ? 'contacts.name collate nocase' : 'contacts.name'
+  return query.orderByRaw(`contacts.name is null, ${byName}`).orderBy('contacts.id').limit(limit)
 }
 
 function applyDateFilter(

@@ -24,6 +24,11 @@ export function serializeContact(contact: Contact) {
   }
 }
 
+/** Serializes a contact as the contact pickers offer it. */
+export function serializeContactChoice(contact: Contact) {
+  return { id: contact.id, name: contact.name, phone: contact.phone }
+}
+
 export function serializeField(field: CustomField) {
   return {
     id: field.id,

@@ -21,3 +21,16 @@ export function sortByLabel<T>(
     return base.compare(a, b) || full.compare(a, b)
   })
 }
+
+/**
+ * Sorts named choices (lists, segments, connections, templates, contacts) by
+ * name in the order of `sortByLabel`, for the pickers that offer them.
+ */
+export function sortByName<T extends { name: string | null }>(items: readonly T[], locale: string) {
+  return sortByLabel(items, locale, (item) => item.name)
+}
+
+/** Sorts plain names, such as tags, in the order of `sortByLabel`. */
+export function sortNames(names: readonly string[], locale: string) {
+  return sortByLabel(names, locale, (name) => name)
+}

@@ -6,24 +6,15 @@ import ContactList from '#models/contact_list'
 import Segment from '#models/segment'
 import { runInTenant } from '#tenancy/tenant_context'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
-import { createCampaign } from '#tests/helpers/campaigns'
+import { campaignSettings, createCampaign } from '#tests/helpers/campaigns'
 
 /** Builds a valid settings form with the given lists, segments and numbers. */
 function settings(choices: { listIds: number[]; segmentIds: number[]; instanceIds: number[] }) {
   return {
-    name: 'Black Friday',
+    ...campaignSettings('Black Friday'),
     listIds: choices.listIds,
     segmentIds: choices.segmentIds,
     channelInstanceIds: choices.instanceIds,
-    variables: [],
-    startMode: 'now',
-    startsAtLocal: null,
-    minIntervalSeconds: 30,
-    maxIntervalSeconds: 90,
-    dailyCapPerNumber: null,
-    pauseAfterSends: null,
-    pauseMinutes: null,
-    quietHours: { mode: 'tenant', window: null },
   }
 }
 

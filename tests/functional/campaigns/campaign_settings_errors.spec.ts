@@ -9,25 +9,11 @@ import { resetEngineClock, setEngineClock } from '#engine/clock'
 import { runInTenant } from '#tenancy/tenant_context'
 import { createTenantWithOwner } from '#tests/helpers/accounts'
 import { INERTIA_HEADERS } from '#tests/helpers/audience'
-import { createCampaign } from '#tests/helpers/campaigns'
+import { campaignSettings, createCampaign } from '#tests/helpers/campaigns'
 import { apiRequest, createTokenFor } from '#tests/helpers/api'
 
 /** A settings form that saves as it is. */
-const VALID = {
-  name: 'Black Friday',
-  listIds: [],
-  segmentIds: [],
-  channelInstanceIds: [],
-  variables: [],
-  startMode: 'now',
-  startsAtLocal: null,
-  minIntervalSeconds: 30,
-  maxIntervalSeconds: 90,
-  dailyCapPerNumber: null,
-  pauseAfterSends: null,
-  pauseMinutes: null,
-  quietHours: { mode: 'tenant', window: null },
-}
+const VALID = campaignSettings('Black Friday')
 
 const NIGHTS = { days: [1, 2, 3, 4, 5], start: '21:00', end: '08:00' }
 
