@@ -48,13 +48,18 @@ export default class ContactListsController {
     })
   }
 
-  async store({ request, response, bouncer, session, i18n }: HttpContext) {
+  async store({ request, response, bouncer, i18n }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const input = await request.validateUsing(listValidator)
     if (await ContactList.findBy('name', input.name)) {
-      session.flashAll()
-      session.flashErrors({ name: i18n.t('lists.name_taken', { name: input.name }) })
-      return response.redirect().back()
+      // A validation error, so the form shows it beside the name.
+      throw new vineErrors.E_VALIDATION_ERROR([
+        {
+          field: 'name',
+          rule: 'unique',
+          message: i18n.t('lists.name_taken', { name: input.name }),
+        },
+      ])
     }
     const list = await ContactList.create(input)
     await recordAudit('list.created', {

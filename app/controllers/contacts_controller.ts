@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
 import Contact from '#models/contact'
 import ContactList from '#models/contact_list'
 import CustomField from '#models/custom_field'
@@ -85,9 +86,6 @@ export default class ContactsController {
   async store(ctx: HttpContext) {
     await ctx.bouncer.authorize('designCampaigns')
     const contact = await this.save(ctx)
-    if (!contact) {
-      return ctx.response.redirect().back()
-    }
     ctx.logger.info({ contactId: contact.id }, 'contact created')
     ctx.session.flash('success', ctx.i18n.t('contacts.created'))
     return ctx.response.redirect(`/contacts/${contact.id}`)
@@ -118,10 +116,8 @@ export default class ContactsController {
     await ctx.bouncer.authorize('designCampaigns')
     const existing = await Contact.findOrFail(ctx.params.id)
     const contact = await this.save(ctx, existing)
-    if (contact) {
-      ctx.logger.info({ contactId: contact.id }, 'contact updated')
-      ctx.session.flash('success', ctx.i18n.t('contacts.saved'))
-    }
+    ctx.logger.info({ contactId: contact.id }, 'contact updated')
+    ctx.session.flash('success', ctx.i18n.t('contacts.saved'))
     return ctx.response.redirect().back()
   }
 
@@ -154,9 +150,9 @@ export default class ContactsController {
 
   /**
    * Validates and saves the form. A phone or field value that cannot be
-   * saved goes back to the form as an error on that field.
+   * saved raises a validation error on that field.
    */
-  private async save({ request, session, i18n, tenant, auth }: HttpContext, existing?: Contact) {
+  private async save({ request, i18n, tenant, auth }: HttpContext, existing?: Contact) {
     const input = await request.validateUsing(contactValidator)
     try {
       return await saveContact(
@@ -172,9 +168,14 @@ export default class ContactsController {
       )
     } catch (error) {
       if (error instanceof ContactInputException) {
-        session.flashAll()
-        session.flashErrors({ [error.field]: i18n.t(error.translationKey, error.values) })
-        return null
+        // A validation error, so the form shows it beside its field.
+        throw new vineErrors.E_VALIDATION_ERROR([
+          {
+            field: error.field,
+            rule: 'contact',
+            message: i18n.t(error.translationKey, error.values),
+          },
+        ])
       }
       throw error
     }

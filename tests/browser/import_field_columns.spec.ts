@@ -100,4 +100,32 @@ test.group('Import field columns page', (group) => {
       .select('text_value')
     assert.equal(stored?.text_value, 'Ouro')
   }).timeout(90_000)
+
+  test('new separator maps the new columns', async ({ visit, browserContext, assert }) => {
+    const { owner } = await createAudienceTenant()
+    await browserContext.loginAs(owner)
+    const csv = ['Nome;Telefone;Cidade', 'Ana;11990004201;Recife'].join('\n')
+
+    const page = await visit('/contacts/imports/new')
+    await submitCsvUpload(page, 'separador.csv', csv)
+    await page.locator('[data-test-id="import-mapping"]').waitFor()
+    assert.equal(await page.locator('[data-test-id="mapping-2"]').count(), 1)
+
+    // Read with commas, the whole line is one column, with no phone in it.
+    await page.locator('[data-test-id="import-delimiter"]').selectOption(',')
+    await page.getByRole('button', { name: 'Read again' }).click()
+    await page.locator('[data-test-id="mapping-1"]').waitFor({ state: 'detached' })
+    await page.locator('[data-test-id="import-start"]').click()
+    await page.getByText('Choose the column that holds the phone number.').waitFor()
+    assert.equal(await page.getByText("The mapping does not match the file's columns").count(), 0)
+
+    // Back to semicolons, the three columns come back with their targets.
+    await page.locator('[data-test-id="import-delimiter"]').selectOption(';')
+    await page.getByRole('button', { name: 'Read again' }).click()
+    await page.locator('[data-test-id="mapping-2"]').waitFor()
+    assert.equal(await page.locator('[data-test-id="mapping-1"]').inputValue(), 'phone')
+    await page.locator('[data-test-id="import-start"]').click()
+    await page.locator('[data-test-id="import-report"]').waitFor()
+    await page.assertTextContains('[data-test-id="count-created"]', '1')
+  }).timeout(90_000)
 })

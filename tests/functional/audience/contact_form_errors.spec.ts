@@ -21,6 +21,30 @@ async function postContact(client: ApiClient, owner: User, input: Record<string,
 test.group('Contact form errors', (group) => {
   group.each.setup(() => testUtils.db().wrapInGlobalTransaction())
 
+  test('invalid phone is a field error', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const errors = await postContact(client, owner, { name: 'Ana', phone: 'abc' })
+    assert.deepEqual(errors.phone, [
+      '"abc" is not a phone number. Include the area code, such as (11) 98765-4321, ' +
+        'or the country code, such as +1 415 555 0100.',
+    ])
+    assert.lengthOf(await runInTenant(tenant.id, () => Contact.all()), 0)
+  })
+
+  test('taken list name is a field error', async ({ client, assert }) => {
+    const { owner } = await createTenantWithOwner()
+    const post = () =>
+      client.post('/lists').form({ name: 'Clientes' }).loginAs(owner).withCsrfToken().redirects(0)
+    const first = await post()
+    first.assertStatus(302)
+
+    const second = await post()
+    second.assertStatus(302)
+    const errors = (second.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+    assert.deepEqual(errors.name, ['“Clientes” is already taken.'])
+    assert.notProperty(second.flashMessages().errorsBag ?? {}, 'name')
+  })
+
   test('long name is rejected', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     const errors = await postContact(client, owner, { name: 'a'.repeat(3000) })
