@@ -6,7 +6,8 @@ import {
   instanceValidator,
   pairingCodeValidator,
 } from '#validators/channels'
-import { availableChannels } from '#services/channels/channel_catalog'
+import { availableChannels, channelConfigFields } from '#services/channels/channel_catalog'
+import { maskSecrets, secretFieldNames, storedSecretNames } from '#plugins/secret_settings'
 import { channelConfigMessages } from '#services/channels/config_messages'
 import { serializeInstanceFor } from '#services/channels/channel_broadcast'
 import {
@@ -28,7 +29,35 @@ function configMessages(i18n: I18n, channelId: string) {
   return channel ? channelConfigMessages(i18n, channel.configFields ?? []) : undefined
 }
 
-/** The connections page: the tenant's channel instances and their live sessions. */
+/**
+ * Returns each connection's settings for the edit form of members who manage
+ * connections: the values of the channel's declared fields only, with secret
+ * values left empty and named in `storedSecrets`.
+ */
+function editableSettings(instances: ChannelInstance[]) {
+  return Object.fromEntries(
+    instances.map((instance) => {
+      const fields = channelConfigFields(instance.channel)
+      const secrets = secretFieldNames(fields)
+      const declared = Object.fromEntries(
+        fields
+          .filter((field) => instance.config[field.name] !== undefined)
+          .map((field) => [field.name, instance.config[field.name]])
+      )
+      return [
+        instance.id,
+        {
+          values: maskSecrets(declared, secrets),
+          storedSecrets: storedSecretNames(instance.config, secrets),
+        },
+      ]
+    })
+  )
+}
+
+/** Statuses of a connection whose live session keeps its settings until it connects again. */
+const LIVE_STATUSES = new Set(['connecting', 'qr', 'open', 'reconnecting'])
+
 /** Error codes of connection commands with a message of their own; the others read as `other`. */
 const COMMAND_ERRORS = new Set([
   'E_CHANNELS_UNAVAILABLE',
@@ -59,6 +88,7 @@ export default class ConnectionsController {
         configFields: channel.configFields ?? [],
       })),
       canManage,
+      settings: canManage ? editableSettings(instances) : {},
     })
   }
 
@@ -76,7 +106,7 @@ export default class ConnectionsController {
     return response.redirect('/connections')
   }
 
-  async update({ params, request, response, bouncer, i18n }: HttpContext) {
+  async update({ params, request, response, bouncer, session, i18n }: HttpContext) {
     await bouncer.authorize('designCampaigns')
     const instance = await ChannelInstance.findOrFail(params.id)
     const before = { name: instance.name, config: JSON.stringify(instance.config) }
@@ -99,6 +129,13 @@ export default class ConnectionsController {
         after: { ...(renamed ? { name: instance.name } : {}), settings },
       })
     }
+    const reconnect = settings.includes('config') && LIVE_STATUSES.has(instance.status)
+    session.flash(
+      'success',
+      i18n.t(reconnect ? 'connections.saved_reconnect' : 'connections.saved', {
+        name: instance.name,
+      })
+    )
     return response.redirect('/connections')
   }
 

@@ -106,4 +106,48 @@ test.group('Connection settings errors page', () => {
     const [created] = await runInTenant(tenant.id, () => ChannelInstance.all())
     assert.equal(created.config.apiKey, 'key-Abc-123')
   }).timeout(60_000)
+
+  test('edited settings show errors, then save', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner('Connections')
+    const instance = await runInTenant(tenant.id, () =>
+      ChannelInstance.create({
+        name: 'Loja Sul',
+        channel: 'sandbox',
+        config: { failurePercent: 10 },
+        status: 'closed',
+      })
+    )
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/connections')
+    const card = page.locator(`[data-test-id="connection-${instance.id}"]`)
+    await card.locator('[data-test-id="action-edit"]').click()
+    const edit = card.locator('[data-test-id="connection-edit"]')
+    const failures = edit.locator('[data-test-id="edit-' + instance.id + '-config-failurePercent"]')
+    assert.equal(await edit.locator('[data-test-id="edit-name"]').inputValue(), 'Loja Sul')
+    assert.equal(await failures.inputValue(), '10')
+
+    await failures.fill('150')
+    await edit.locator('[data-test-id="edit-save"]').click()
+    const error = edit.locator(`[data-test-id="edit-${instance.id}-error-config-failurePercent"]`)
+    await assertMessageBeside(
+      assert,
+      failures,
+      error,
+      '150 is outside the range of “Share of messages that fail (%)”. ' +
+        'Enter a number from 0 to 100. Leave it empty to use the default, 0.'
+    )
+    await capture(page, 'connection-edit-error-en')
+
+    await failures.fill('25')
+    assert.equal(await error.count(), 0)
+    await edit.locator('[data-test-id="edit-name"]').fill('Loja Sul 2')
+    await edit.locator('[data-test-id="edit-save"]').click()
+    await page.locator('[data-test-id="flash-success"]').getByText('“Loja Sul 2” saved.').waitFor()
+    assert.equal(await card.locator('[data-test-id="connection-edit"]').count(), 0)
+
+    await instance.refresh()
+    assert.equal(instance.name, 'Loja Sul 2')
+    assert.equal(instance.config.failurePercent, 25)
+  }).timeout(60_000)
 })

@@ -4,7 +4,8 @@ import type { ApiClient } from '@japa/api-client'
 import ChannelInstance from '#models/channel_instance'
 import type User from '#models/user'
 import { runInTenant } from '#tenancy/tenant_context'
-import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
+import { INERTIA_HEADERS } from '#tests/helpers/audience'
 
 /** Posts the new-connection form as the connections page sends it. */
 async function createSandbox(client: ApiClient, owner: User, config: Record<string, unknown>) {
@@ -91,5 +92,47 @@ test.group('Connection settings', (group) => {
       '100 is outside the range of “QR code lifetime (ms)”. ' +
         'Enter a number from 500 to 300,000. Leave it empty to use the default, 20,000.',
     ])
+  })
+
+  test('edit form gets settings, managers only', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    await createSandbox(client, owner, { failurePercent: 10 })
+    const instance = await runInTenant(tenant.id, () => ChannelInstance.firstOrFail())
+    const { user: viewer } = await addMember(tenant.id, 'viewer')
+
+    const managed = await client.get('/connections').headers(INERTIA_HEADERS).loginAs(owner)
+    assert.deepEqual(managed.body().props.settings[instance.id], {
+      values: { failurePercent: 10 },
+      storedSecrets: [],
+    })
+    const viewed = await client.get('/connections').headers(INERTIA_HEADERS).loginAs(viewer)
+    assert.deepEqual(viewed.body().props.settings, {})
+  })
+
+  test('saving says when to reconnect', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    await createSandbox(client, owner, {})
+    const instance = await runInTenant(tenant.id, () => ChannelInstance.firstOrFail())
+    const save = (body: object) =>
+      client
+        .put(`/connections/${instance.id}`)
+        .json(body)
+        .loginAs(owner)
+        .withCsrfToken()
+        .redirects(0)
+
+    const renamed = await save({ name: 'Loja Norte' })
+    assert.equal(renamed.flashMessages().success, '“Loja Norte” saved.')
+
+    await runInTenant(tenant.id, async () => {
+      instance.status = 'open'
+      await instance.save()
+    })
+    const reconfigured = await save({ name: 'Loja Norte', config: { failurePercent: 5 } })
+    assert.equal(
+      reconfigured.flashMessages().success,
+      '“Loja Norte” saved. Its session keeps the old settings until it connects again: ' +
+        'Disconnect, then Connect.'
+    )
   })
 })
