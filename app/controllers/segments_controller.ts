@@ -91,11 +91,13 @@ export default class SegmentsController {
       rules = await parseSegmentRules(request.input('rules'))
     } catch (error) {
       if (!(error instanceof SegmentRulesException)) throw error
-      messages.push({
-        field: error.path,
-        message: segmentRulesMessage(error, i18n),
-        rule: 'segmentRules',
-      })
+      for (const problem of [error, ...error.others]) {
+        messages.push({
+          field: problem.path,
+          message: segmentRulesMessage(problem, i18n),
+          rule: 'segmentRules',
+        })
+      }
     }
     if (name !== null) {
       const clash = await Segment.query()

@@ -52,8 +52,12 @@ export function apiErrorOf(error: unknown, ctx: HttpContext) {
     return { status: 422, entries: [{ code: error.code!, message, field: error.field }] }
   }
   if (error instanceof SegmentRulesException) {
-    const message = segmentRulesMessage(error, ctx.i18n)
-    return { status: 422, entries: [{ code: error.code!, message, field: 'rules' }] }
+    const entries = [error, ...error.others].map((problem) => ({
+      code: problem.code!,
+      message: segmentRulesMessage(problem, ctx.i18n),
+      field: 'rules',
+    }))
+    return { status: 422, entries }
   }
   if (error instanceof CampaignStateException) {
     return { status: 409, entries: [{ code: error.code!, message: error.message }] }

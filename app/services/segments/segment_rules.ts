@@ -56,12 +56,44 @@ export interface InvalidRuleValue {
 export class SegmentRulesException extends Exception {
   static status = 422
   static code = 'E_SEGMENT_INVALID'
+  /** The problems of the other rules found in the same check, in rule order. */
+  others: SegmentRulesException[] = []
+
   constructor(
     readonly path: string,
     readonly reason: string,
     readonly invalidValue?: InvalidRuleValue
   ) {
     super(`Invalid segment rule at "${path}": ${reason}`)
+  }
+}
+
+/**
+ * Checks each rule with `check`, gathering the rules' problems in `problems`
+ * so one save reports every bad rule. Returns null for a rule that failed.
+ */
+function eachRule<Item, Result>(
+  items: Item[],
+  problems: SegmentRulesException[],
+  check: (item: Item, index: number) => Result
+) {
+  return items.map((item, index) => {
+    try {
+      return check(item, index)
+    } catch (error) {
+      if (!(error instanceof SegmentRulesException)) throw error
+      problems.push(error)
+      return null
+    }
+  })
+}
+
+/** Raises the first problem with the others attached, when there is any. */
+function raiseProblems(problems: SegmentRulesException[]) {
+  if (problems.length > 0) {
+    const [first, ...others] = problems
+    first.others = others
+    throw first
   }
 }
 
@@ -99,8 +131,21 @@ export function isGroup(rule: SegmentRule | SegmentGroup): rule is SegmentGroup 
 
 /**
  * Checks untrusted input (a form, the API) and returns it as a typed group.
+ * Raises the first bad rule's problem with every other one in `others`.
  */
-export function parseSegmentGroup(input: unknown, path = 'rules', depth = 1): SegmentGroup {
+export function parseSegmentGroup(input: unknown): SegmentGroup {
+  const problems: SegmentRulesException[] = []
+  const group = parseGroup(input, 'rules', 1, problems)
+  raiseProblems(problems)
+  return group
+}
+
+function parseGroup(
+  input: unknown,
+  path: string,
+  depth: number,
+  problems: SegmentRulesException[]
+): SegmentGroup {
   const group = input as Partial<SegmentGroup> | null
   if (!group || typeof group !== 'object' || !['all', 'any'].includes(group.match as string)) {
     throw new SegmentRulesException(path, 'a group needs "match": "all" or "any"')
@@ -111,15 +156,14 @@ export function parseSegmentGroup(input: unknown, path = 'rules', depth = 1): Se
   if (depth > MAX_DEPTH) {
     throw new SegmentRulesException(path, `groups nest at most ${MAX_DEPTH} deep`)
   }
-  return {
-    match: group.match as SegmentGroup['match'],
-    rules: group.rules.map((rule, index) => {
-      const rulePath = `${path}.${index}`
-      return rule && typeof rule === 'object' && 'match' in rule
-        ? parseSegmentGroup(rule, `${rulePath}.rules`, depth + 1)
-        : parseRule(rule, rulePath)
-    }),
-  }
+  const rules = eachRule(group.rules, problems, (rule, index) => {
+    const rulePath = `${path}.${index}`
+    return rule && typeof rule === 'object' && 'match' in rule
+      ? parseGroup(rule, `${rulePath}.rules`, depth + 1, problems)
+      : parseRule(rule, rulePath)
+  })
+  // A group with a bad rule is never returned: `parseSegmentGroup` raises first.
+  return { match: group.match as SegmentGroup['match'], rules: rules as SegmentGroup['rules'] }
 }
 
 function parseRule(input: any, path: string): SegmentRule {
@@ -217,15 +261,26 @@ const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?$/
  */
 export function checkFieldRuleValues(
   group: SegmentGroup,
+  fieldTypes: Map<string, string>
+): SegmentGroup {
+  const problems: SegmentRulesException[] = []
+  const checked = checkGroupValues(group, fieldTypes, 'rules', problems)
+  raiseProblems(problems)
+  return checked
+}
+
+function checkGroupValues(
+  group: SegmentGroup,
   fieldTypes: Map<string, string>,
-  path = 'rules'
+  path: string,
+  problems: SegmentRulesException[]
 ): SegmentGroup {
   return {
     match: group.match,
-    rules: group.rules.map((rule, index) => {
+    rules: eachRule(group.rules, problems, (rule, index) => {
       const rulePath = `${path}.${index}`
       if (isGroup(rule)) {
-        return checkFieldRuleValues(rule, fieldTypes, `${rulePath}.rules`)
+        return checkGroupValues(rule, fieldTypes, `${rulePath}.rules`, problems)
       }
       if (rule.type !== 'field' || ['empty', 'not_empty', 'contains'].includes(rule.op)) {
         return rule
@@ -254,7 +309,7 @@ export function checkFieldRuleValues(
         })
       }
       return rule
-    }),
+    }) as SegmentGroup['rules'],
   }
 }
 

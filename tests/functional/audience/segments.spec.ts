@@ -162,6 +162,42 @@ test.group('Segments count', (group) => {
     assert.lengthOf(saved, 1)
   })
 
+  test('save names every bad rule', async ({ client, assert }) => {
+    const { owner, tenant } = await seedAudience()
+    const rules = {
+      match: 'all',
+      rules: [
+        { type: 'city', op: 'is' },
+        { type: 'city', op: 'is', value: 'Recife' },
+        { match: 'any', rules: [{ type: 'city', op: 'is' }, { match: 'some' }] },
+      ],
+    }
+    const form = await client
+      .post('/segments')
+      .json({ name: 'Várias regras', rules })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+
+    form.assertStatus(302)
+    const errors = (form.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+    assert.deepEqual(Object.keys(errors), ['rules.0', 'rules.2.rules.0', 'rules.2.rules.1.rules'])
+    assert.deepEqual(errors['rules.0'], [
+      'Rule 1 (City is): the value is missing. Fill it in or remove the rule.',
+    ])
+    assert.deepEqual(errors['rules.2.rules.0'], [
+      'Rule 3.1 (City is): the value is missing. Fill it in or remove the rule.',
+    ])
+
+    const { plain } = await createTokenFor(tenant.id, 'write')
+    const api = await apiRequest(client, 'POST', '/api/v1/segments', plain, {
+      name: 'Várias regras',
+      rules,
+    })
+    assert.equal(api.status(), 422)
+    assert.lengthOf(api.body().errors, 3)
+  })
+
   test('impossible dates rejected', async ({ client, assert }) => {
     const { owner, tenant } = await seedAudience()
     const { plain } = await createTokenFor(tenant.id, 'write')
