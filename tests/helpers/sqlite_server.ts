@@ -59,7 +59,17 @@ export function useSqliteServer(
     }
 
     server = startWebServer(env)
-    await server.waitForOutput(new RegExp(`${lastRole} role started`), 60_000)
+    try {
+      await server.waitForOutput(new RegExp(`${lastRole} role started`), 60_000)
+    } catch (error) {
+      // Japa skips the group's teardown when its setup fails, so the server stops here.
+      const started = server
+      server = undefined
+      started.child.kill('SIGKILL')
+      await started.waitForExit().catch(() => {})
+      const tail = started.output().split('\n').slice(-40).join('\n')
+      throw new Error(`${(error as Error).message}\nlast server output:\n${tail}`)
+    }
     db.manager.add(options.connection, {
       client: 'better-sqlite3',
       connection: { filename: sqliteFile },
