@@ -1,4 +1,5 @@
 import type { HttpContext } from '@adonisjs/core/http'
+import { errors as vineErrors } from '@vinejs/vine'
 import type { I18n } from '@adonisjs/i18n'
 import ChannelInstance from '#models/channel_instance'
 import {
@@ -12,6 +13,7 @@ import { channelConfigMessages } from '#services/channels/config_messages'
 import { serializeInstanceFor } from '#services/channels/channel_broadcast'
 import {
   campaignsUsing,
+  checkInstanceConfig,
   createInstance,
   deleteInstance,
   performAction,
@@ -55,6 +57,42 @@ function editableSettings(instances: ChannelInstance[]) {
   )
 }
 
+/**
+ * Validates a connection form with `validate`. When its fields fail, the
+ * channel settings it sent are checked too, so one save names every
+ * problem rather than the settings' after the name's.
+ */
+async function validateConnectionForm<Output>(
+  ctx: HttpContext,
+  validate: () => Promise<Output>,
+  channelId: unknown,
+  stored: Record<string, unknown>
+) {
+  try {
+    return await validate()
+  } catch (error) {
+    const config = ctx.request.input('config')
+    const known = availableChannels().some((channel) => channel.id === channelId)
+    if (!(error instanceof vineErrors.E_VALIDATION_ERROR) || !known || !isRecord(config)) {
+      throw error
+    }
+    try {
+      const id = channelId as string
+      await checkInstanceConfig(id, config, stored, configMessages(ctx.i18n, id))
+    } catch (configError) {
+      if (configError instanceof vineErrors.E_VALIDATION_ERROR) {
+        throw new vineErrors.E_VALIDATION_ERROR([...error.messages, ...configError.messages])
+      }
+      throw configError
+    }
+    throw error
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
 /** Statuses of a connection whose live session keeps its settings until it connects again. */
 const LIVE_STATUSES = new Set(['connecting', 'qr', 'open', 'reconnecting'])
 
@@ -92,9 +130,15 @@ export default class ConnectionsController {
     })
   }
 
-  async store({ request, response, bouncer, session, i18n }: HttpContext) {
+  async store(ctx: HttpContext) {
+    const { request, response, bouncer, session, i18n } = ctx
     await bouncer.authorize('designCampaigns')
-    const input = await request.validateUsing(instanceValidator)
+    const input = await validateConnectionForm(
+      ctx,
+      () => request.validateUsing(instanceValidator),
+      request.input('channel'),
+      {}
+    )
     const instance = await createInstance(input, configMessages(i18n, input.channel))
     // The configuration may contain API keys, so only the name and channel are recorded.
     await recordAudit('instance.created', {
@@ -106,15 +150,18 @@ export default class ConnectionsController {
     return response.redirect('/connections')
   }
 
-  async update({ params, request, response, bouncer, session, i18n }: HttpContext) {
+  async update(ctx: HttpContext) {
+    const { params, request, response, bouncer, session, i18n } = ctx
     await bouncer.authorize('designCampaigns')
     const instance = await ChannelInstance.findOrFail(params.id)
     const before = { name: instance.name, config: JSON.stringify(instance.config) }
-    await updateInstance(
-      instance,
-      await request.validateUsing(instanceUpdateValidator),
-      configMessages(i18n, instance.channel)
+    const input = await validateConnectionForm(
+      ctx,
+      () => request.validateUsing(instanceUpdateValidator),
+      instance.channel,
+      instance.config
     )
+    await updateInstance(instance, input, configMessages(i18n, instance.channel))
     // The configuration may contain API keys, so only whether it changed is recorded.
     const renamed = instance.name !== before.name
     const settings = [

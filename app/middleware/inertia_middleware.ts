@@ -42,6 +42,22 @@ async function inboxUnreadFor(ctx: Partial<HttpContext>) {
  * the deletions under way of workspaces the user was a member of.
  */
 export default class InertiaMiddleware extends BaseInertiaMiddleware {
+  /**
+   * Returns the validation errors, nested under the request's error bag when
+   * it names one. A bag without errors is left out: Inertia counts the bag's
+   * key as an error and would call the form's `onError` after a success.
+   */
+  #validationErrors(ctx: HttpContext) {
+    const errors = this.getValidationErrors(ctx)
+    const bags = Object.values(errors)
+    const emptyBag =
+      bags.length === 1 &&
+      typeof bags[0] === 'object' &&
+      bags[0] !== null &&
+      Object.keys(bags[0]).length === 0
+    return emptyBag ? {} : errors
+  }
+
   async share(ctx: HttpContext) {
     // A page can render before the session or auth middleware ran (a 404, say).
     const { session, auth, i18n } = ctx as Partial<HttpContext>
@@ -54,7 +70,7 @@ export default class InertiaMiddleware extends BaseInertiaMiddleware {
 
     const user = auth?.user
     return {
-      errors: ctx.inertia.always(this.getValidationErrors(ctx)),
+      errors: ctx.inertia.always(this.#validationErrors(ctx)),
       flash: ctx.inertia.always({
         error,
         success: session?.flashMessages.get('success') as string | undefined,

@@ -127,9 +127,14 @@ test.group('Connection settings errors page', () => {
     assert.equal(await edit.locator('[data-test-id="edit-name"]').inputValue(), 'Loja Sul')
     assert.equal(await failures.inputValue(), '10')
 
+    await edit.locator('[data-test-id="edit-name"]').fill('')
     await failures.fill('150')
     await edit.locator('[data-test-id="edit-save"]').click()
     const error = edit.locator(`[data-test-id="edit-${instance.id}-error-config-failurePercent"]`)
+    const nameError = edit.locator(`[data-test-id="edit-${instance.id}-error-name"]`)
+    await nameError.waitFor()
+    // The new-connection form below has a name field too, and keeps no error of this form.
+    assert.equal(await page.locator('[data-test-id="error-connection-name"]').count(), 0)
     await assertMessageBeside(
       assert,
       failures,

@@ -60,6 +60,21 @@ async function validConfig(
   }
 }
 
+/**
+ * Validates a configuration for channel `channelId` as a save would, with the
+ * secrets left empty taken from `stored`, and raises its errors under
+ * `config.<name>`. Lets a form whose other fields failed name these too.
+ */
+export async function checkInstanceConfig(
+  channelId: string,
+  config: Record<string, unknown>,
+  stored: Record<string, unknown>,
+  messagesProvider?: MessagesProviderContact
+) {
+  const secrets = secretFieldNames(channelConfigFields(channelId))
+  await validConfig(channelId, keepStoredSecrets(config, stored, secrets), messagesProvider)
+}
+
 export async function createInstance(
   input: {
     name: string

@@ -94,6 +94,29 @@ test.group('Connection settings', (group) => {
     ])
   })
 
+  test('name and settings errors come together', async ({ client, assert }) => {
+    const { tenant, owner } = await createTenantWithOwner()
+    const created = await client
+      .post('/connections')
+      .json({ name: '', channel: 'sandbox', config: { failurePercent: 150 } })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+    const createErrors = created.flashMessages().inputErrorsBag as Record<string, string[]>
+    assert.properties(createErrors, ['name', 'config.failurePercent'])
+
+    await createSandbox(client, owner, {})
+    const instance = await runInTenant(tenant.id, () => ChannelInstance.firstOrFail())
+    const updated = await client
+      .put(`/connections/${instance.id}`)
+      .json({ name: '', config: { failurePercent: 150 } })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+    const updateErrors = updated.flashMessages().inputErrorsBag as Record<string, string[]>
+    assert.properties(updateErrors, ['name', 'config.failurePercent'])
+  })
+
   test('edit form gets settings, managers only', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     await createSandbox(client, owner, { failurePercent: 10 })
