@@ -151,7 +151,7 @@ test.group('Template editor errors page', () => {
     await error.waitFor()
     assert.include(
       await error.innerText(),
-      'The file has 6 MB; this kind of file may have at most 5 MB.'
+      '“foto.png” is 6 MB; this kind of file can be at most 5 MB. Choose a smaller file.'
     )
     await capture(page, 'template-media-too-large')
 

@@ -109,7 +109,11 @@ export function mediaProblem(file: MultipartFile) {
   if (file.size > MEDIA_RULES[type].maxBytes) {
     return {
       key: 'templates.errors.media_size',
-      values: { size: Math.ceil(file.size / 1048576), limit: MEDIA_RULES[type].maxBytes / 1048576 },
+      values: {
+        name: file.clientName,
+        size: Math.ceil(file.size / 1048576),
+        limit: MEDIA_RULES[type].maxBytes / 1048576,
+      },
     }
   }
   return null
