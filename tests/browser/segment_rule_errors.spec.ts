@@ -137,4 +137,28 @@ test.group('Segment rule errors page', () => {
       ],
     })
   }).timeout(60_000)
+
+  test('custom field rule needs custom fields', async ({ visit, browserContext, assert }) => {
+    const { tenant, owner } = await createAudienceTenant()
+    await browserContext.loginAs(owner)
+
+    const page = await visit('/segments/new')
+    await page.locator('[data-test-id="add-rule"]').click()
+    const types = page.locator('[data-test-id="rule-rules.0"] [data-test-id="rule-type"] option')
+    const offered = await types.evaluateAll((options) =>
+      options.map((option) => (option as HTMLOptionElement).value)
+    )
+    assert.notInclude(offered, 'field')
+    assert.include(offered, 'city')
+
+    await runInTenant(tenant.id, () =>
+      CustomField.create({ key: 'plano', label: 'Plano', type: 'text' })
+    )
+    const again = await visit('/segments/new')
+    await again.locator('[data-test-id="add-rule"]').click()
+    const withField = again.locator(
+      '[data-test-id="rule-rules.0"] [data-test-id="rule-type"] option[value="field"]'
+    )
+    assert.equal(await withField.count(), 1)
+  }).timeout(60_000)
 })

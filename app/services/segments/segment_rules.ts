@@ -46,7 +46,7 @@ export interface InvalidRuleValue {
   op: string
   value: string
   /** Key of the message under `lists.rule_errors`. */
-  problem: 'date_invalid' | 'number_invalid' | 'value_missing'
+  problem: 'date_invalid' | 'number_invalid' | 'value_missing' | 'field_missing'
 }
 
 /**
@@ -105,7 +105,8 @@ function raiseProblems(problems: SegmentRulesException[]) {
 export function segmentRulesMessage(error: SegmentRulesException, i18n: I18n) {
   const invalid = error.invalidValue
   if (!invalid) {
-    return i18n.t('lists.rules_invalid', { path: error.path, reason: error.reason })
+    const number = ruleNumber(error.path) || error.path
+    return i18n.t('lists.rules_invalid', { number, reason: error.reason })
   }
   const rule = `${i18n.t(`lists.rule_types.${invalid.type}`)} ${i18n.t(`lists.ops.${invalid.op}`)}`
   return i18n.t(`lists.rule_errors.${invalid.problem}`, {
@@ -185,8 +186,15 @@ function parseRule(input: any, path: string): SegmentRule {
       if (!text(input.value)) missing('a tag rule needs a tag')
       return { type: 'tag', op: input.op, value: text(input.value) }
     case 'field':
-      if (!text(input.key) || !FIELD_OPERATORS.includes(input.op))
-        fail('a field rule needs a field')
+      if (!FIELD_OPERATORS.includes(input.op)) fail('unknown field operator')
+      if (!text(input.key)) {
+        throw new SegmentRulesException(path, 'a field rule needs a field', {
+          type: 'field',
+          op: input.op,
+          value: '',
+          problem: 'field_missing',
+        })
+      }
       if (!['empty', 'not_empty'].includes(input.op) && !text(input.value))
         missing('a value is missing')
       return { type: 'field', key: text(input.key), op: input.op, value: text(input.value) }

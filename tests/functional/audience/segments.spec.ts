@@ -189,6 +189,17 @@ test.group('Segments count', (group) => {
       'Rule 3.1 (City is): the value is missing. Fill it in or remove the rule.',
     ])
 
+    const unchosen = await client
+      .post('/segments')
+      .json({ name: 'Sem campo', rules: { match: 'all', rules: [{ type: 'field', op: 'is' }] } })
+      .loginAs(owner)
+      .withCsrfToken()
+      .redirects(0)
+    const fieldErrors = (unchosen.flashMessages().inputErrorsBag ?? {}) as Record<string, string[]>
+    assert.deepEqual(fieldErrors['rules.0'], [
+      'Rule 1 (Custom field is): choose the custom field, or remove the rule.',
+    ])
+
     const { plain } = await createTokenFor(tenant.id, 'write')
     const api = await apiRequest(client, 'POST', '/api/v1/segments', plain, {
       name: 'Várias regras',
