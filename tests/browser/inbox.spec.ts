@@ -34,6 +34,17 @@ test.group('Inbox', (group) => {
     return () => role.stop()
   })
 
+  test('empty list says why', async ({ browserContext, visit, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    const agent = await addMember(tenant.id, 'agent')
+    await browserContext.loginAs(agent.user)
+
+    const page = await visit('/inbox?unassigned=1')
+    const empty = page.locator('[data-test-id="conversations-empty"]')
+    await empty.waitFor()
+    assert.equal(await empty.innerText(), 'No conversations match these filters.')
+  }).timeout(60_000)
+
   test('agent answers live and opts out', async ({ browserContext, visit, assert }) => {
     const { tenant } = await createTenantWithOwner()
     const agent = await addMember(tenant.id, 'agent')
@@ -47,7 +58,9 @@ test.group('Inbox', (group) => {
 
     const page = await visit('/inbox')
     await page.locator('[data-test-id="inbox"][data-live="ready"]').waitFor({ timeout: 90_000 })
-    await page.locator('[data-test-id="conversations-empty"]').waitFor()
+    const empty = page.locator('[data-test-id="conversations-empty"]')
+    await empty.waitFor()
+    assert.include(await empty.innerText(), 'No conversations yet.')
 
     const first = await simulateReply(instance, ana.phone, 'Oi, vi a promoção!')
     const row = page.locator(`[data-test-id="conversation-row"][data-id="${first.conversationId}"]`)
