@@ -3,7 +3,7 @@ import Contact from '#models/contact'
 import Message from '#models/message'
 import type { ChannelsRole } from '#processes/channels_role'
 import { runInTenant } from '#tenancy/tenant_context'
-import { createTenantWithOwner } from '#tests/helpers/accounts'
+import { addMember, createTenantWithOwner } from '#tests/helpers/accounts'
 import {
   pairedSandbox,
   queueMessage,
@@ -34,6 +34,23 @@ test.group('Phone simulator', (group) => {
     role = await startChannelsRole()
     return () => role.stop()
   })
+
+  test('viewer sees a read-only phone', async ({ browserContext, visit, assert }) => {
+    const { tenant } = await createTenantWithOwner()
+    await createContact(tenant.id, 'Ana Souza', '+5511987651299')
+    await pairedSandbox(tenant.id)
+    const { user: viewer } = await addMember(tenant.id, 'viewer')
+    await browserContext.loginAs(viewer)
+
+    const page = await visit('/simulator')
+    await page.locator('[data-test-id="simulator-read-only"]').waitFor()
+    assert.notInclude(await page.locator('main').innerText(), 'reply as the contact')
+    const send = page.locator('[data-test-id="simulator-send"]')
+    assert.isTrue(await send.isDisabled())
+    const colour = await send.evaluate((button) => getComputedStyle(button).backgroundColor)
+    assert.notEqual(colour, 'rgb(37, 211, 102)', 'a disabled send button looks active')
+    await capture(page, 'simulator-viewer')
+  }).timeout(60_000)
 
   test('typed reply arrives as inbound', async ({ browserContext, visit, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
