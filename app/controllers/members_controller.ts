@@ -6,7 +6,7 @@ import { roleValidator } from '#validators/members'
 import { recordAudit } from '#events/audit_record'
 import { closeRevokedStreamsSoon } from '#services/realtime/stream_access'
 import { invitationLink } from '#services/invitation_service'
-import { usableTokensCreatedBy } from '#services/api/api_tokens'
+import { usableTokensByCreator, usableTokensCreatedBy } from '#services/api/api_tokens'
 
 /**
  * Returns the link of a pending invitation for a member who may invite
@@ -28,6 +28,7 @@ async function copyableLink(invitation: Invitation, bouncer: HttpContext['bounce
 export default class MembersController {
   async index({ inertia, bouncer }: HttpContext) {
     const members = await Membership.query().preload('user').orderBy('id')
+    const tokens = await usableTokensByCreator(members.map((member) => member.userId))
     const invitations = await Invitation.query()
       .whereNull('accepted_at')
       .orderBy('created_at', 'desc')
@@ -40,6 +41,8 @@ export default class MembersController {
         name: member.user.fullName,
         email: member.user.email,
         role: member.role,
+        /** API tokens the member created that still work, which removing them keeps. */
+        usableTokens: tokens.get(member.userId) ?? 0,
       })),
       invitations: await Promise.all(
         invitations.map(async (invitation) => ({

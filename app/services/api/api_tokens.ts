@@ -107,13 +107,28 @@ export async function tokenCreators(tokens: ApiToken[]) {
   return creators
 }
 
-/** Counts the tokens of the current tenant that a user created and that still work. */
-export async function usableTokensCreatedBy(userId: number) {
+/** Counts the tokens of the current tenant that still work, by the user who created them. */
+export async function usableTokensByCreator(userIds: number[]) {
+  const counts = new Map<number, number>()
+  if (userIds.length === 0) {
+    return counts
+  }
   const now = DateTime.utc()
   const rows = await ApiToken.query()
-    .where('created_by', userId)
+    .whereIn('created_by', userIds)
     .whereNull('revoked_at')
     .where((query) => query.whereNull('expires_at').orWhere('expires_at', '>', sqlTime(now)))
+    .groupBy('created_by')
+    .select('created_by')
     .count('* as total')
-  return Number(rows[0].$extras.total)
+  for (const row of rows) {
+    counts.set(Number(row.createdBy), Number(row.$extras.total))
+  }
+  return counts
+}
+
+/** Counts the tokens of the current tenant that a user created and that still work. */
+export async function usableTokensCreatedBy(userId: number) {
+  const counts = await usableTokensByCreator([userId])
+  return counts.get(userId) ?? 0
 }

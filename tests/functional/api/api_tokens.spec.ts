@@ -179,6 +179,12 @@ test.group('Api tokens settings', (group) => {
     await runInTenant(tenant.id, () => revokeApiToken(revoked.token))
     const own = await createTokenFor(tenant.id, 'read', { createdBy: owner.id })
 
+    const members = await client.get('/settings/members').headers(INERTIA_HEADERS).loginAs(owner)
+    const listed = members
+      .body()
+      .props.members.find((member: { userId: number }) => member.userId === admin.id)
+    assert.equal(listed.usableTokens, 1)
+
     const removal = await client
       .delete(`/settings/members/${membership.id}`)
       .loginAs(owner)
