@@ -71,7 +71,9 @@ test.group('Contact picker search', () => {
     await runInTenant(tenant.id, async () => {
       const flow = await Flow.findByOrFail('campaignId', campaign.id)
       const graph = emptyGraph()
-      flow.graph = { ...graph, nodes: [...graph.nodes, sendNode('hello', 'Oi {{name}}')] }
+      // An unknown variable, so the message field is marked as a problem.
+      const message = 'Oi {{name}} {{cupom_inexistente}}'
+      flow.graph = { ...graph, nodes: [...graph.nodes, sendNode('hello', message)] }
       await flow.save()
     })
     await browserContext.loginAs(owner)
@@ -92,6 +94,13 @@ test.group('Contact picker search', () => {
     )
     await bubble.filter({ hasText: `Oi ${WANTED.name}` }).waitFor({ state: 'attached' })
     await capture(page, 'contact-search-send-step')
+
+    // The message is what is wrong, never the preview's search box inside its field.
+    await page.locator('[data-test-id="field-message"].invalid').waitFor()
+    const border = await page
+      .locator('[data-test-id="field-message-contact-search"]')
+      .evaluate((input) => getComputedStyle(input).borderTopColor)
+    assert.notEqual(border, 'rgb(198, 40, 40)')
   })
 
   test('simulator finds any contact', async ({ browserContext, visit, assert }) => {
