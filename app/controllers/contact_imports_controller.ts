@@ -170,10 +170,10 @@ async function preselectedList(value: unknown) {
 }
 
 /**
- * Validates the start form, then checks the mapping against the file's
- * headers, and raises one validation error with every problem found, so
- * the page shows each beside its field at once: a column's own problem
- * under `mapping.<index>` and naming the column, the tags under `tags`.
+ * Validates the start form and checks the mapping against the file's
+ * headers. Raises one validation error with every problem found, so the
+ * page shows each beside its field: a column's own problem under
+ * `mapping.<index>`, naming the column, and the tags' under `tags`.
  */
 async function validateStart(
   request: HttpContext['request'],

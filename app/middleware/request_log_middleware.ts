@@ -3,7 +3,7 @@ import type { NextFn } from '@adonisjs/core/types/http'
 
 /**
  * Route parameters whose values are secrets: the tokens of password reset
- * and invitation links, which sign in or join whoever holds them.
+ * and invitation links, which let anyone who has one sign in or join.
  */
 const SECRET_PARAMS = new Set(['token'])
 

@@ -14,8 +14,8 @@ export const INBOX_READER_ROLE: Role = 'viewer'
 
 /**
  * The minimum role that sees connections' pairing data (QR codes and
- * pairing codes), which is the role that connects them: whoever scans a
- * QR code links their own WhatsApp account as the connection.
+ * pairing codes), which is the role that connects them. Scanning a QR code
+ * links the scanner's own WhatsApp account as the connection.
  */
 export const PAIRING_READER_ROLE: Role = 'editor'
 

@@ -226,7 +226,7 @@ test.group('Audience errors clearing page', () => {
     await page.assertTextContains(mappingError, 'Escolha a coluna que tem o número de telefone.')
     await capture(page, 'import-mapping-errors-pt-BR')
 
-    // Any column's change answers the message about the whole mapping; the other column keeps its own.
+    // Any column's change clears the message about the whole mapping, and the other column keeps its own.
     await phone.selectOption('phone')
     await mappingError.waitFor({ state: 'detached' })
     assert.equal(

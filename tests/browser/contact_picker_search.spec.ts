@@ -15,7 +15,7 @@ import { select as selectNode } from '#tests/helpers/flow_canvas'
 /** More contacts than the template preview (200) and the simulator (500) used to load. */
 const CROWD = 520
 
-const WANTED = { name: 'Zuleica Ávila', phone: '+5511990009999' }
+const SEARCHED = { name: 'Zuleica Ávila', phone: '+5511990009999' }
 
 /** Returns the texts of a select's options, in the order shown. */
 function optionTexts(page: Page, selector: string) {
@@ -27,7 +27,7 @@ function optionTexts(page: Page, selector: string) {
 test.group('Contact picker search', () => {
   test('template preview finds any contact', async ({ browserContext, visit, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
-    const [wantedId] = await insertContacts(tenant.id, CROWD, [WANTED])
+    const [wantedId] = await insertContacts(tenant.id, CROWD, [SEARCHED])
     await browserContext.loginAs(owner)
 
     const page = await visit('/templates/new')
@@ -36,15 +36,15 @@ test.group('Contact picker search', () => {
     const first = await optionTexts(page, '[data-test-id="preview-contact"]')
     assert.lengthOf(first, 20)
     assert.equal(first[0], 'Cliente 0001')
-    assert.notInclude(first, WANTED.name)
+    assert.notInclude(first, SEARCHED.name)
 
     await page.locator('[data-test-id="preview-contact-search"]').fill('avila')
     await page.locator(`[data-test-id="preview-contact"] option[value="${wantedId}"]`).waitFor({
       state: 'attached',
     })
     assert.equal(await select.inputValue(), String(wantedId))
-    assert.deepEqual(await optionTexts(page, '[data-test-id="preview-contact"]'), [WANTED.name])
-    await page.locator('.phone-contact', { hasText: WANTED.name }).waitFor()
+    assert.deepEqual(await optionTexts(page, '[data-test-id="preview-contact"]'), [SEARCHED.name])
+    await page.locator('.phone-contact', { hasText: SEARCHED.name }).waitFor()
     await capture(page, 'contact-search-template')
 
     await page.locator('[data-test-id="preview-contact-search"]').fill('ninguém')
@@ -54,7 +54,7 @@ test.group('Contact picker search', () => {
 
   test('send step finds any audience contact', async ({ browserContext, visit, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
-    await insertContacts(tenant.id, CROWD, [WANTED])
+    await insertContacts(tenant.id, CROWD, [SEARCHED])
     const [listId] = await db
       .table('contact_lists')
       .insert({ tenant_id: tenant.id, name: 'Todos', created_at: sqlTime() })
@@ -82,17 +82,17 @@ test.group('Contact picker search', () => {
     await selectNode(page, 'hello')
     const picker = page.locator('[data-test-id="preview-contact"]')
     await picker.locator('option').nth(1).waitFor({ state: 'attached' })
-    assert.notInclude(await optionTexts(page, '[data-test-id="preview-contact"]'), WANTED.name)
+    assert.notInclude(await optionTexts(page, '[data-test-id="preview-contact"]'), SEARCHED.name)
 
     await page.locator('[data-test-id="field-message-contact-search"]').fill('AVILA')
     await page
-      .locator('[data-test-id="preview-contact"] option', { hasText: WANTED.name })
+      .locator('[data-test-id="preview-contact"] option', { hasText: SEARCHED.name })
       .waitFor({ state: 'attached' })
-    await page.locator('.phone-contact', { hasText: WANTED.name }).waitFor()
+    await page.locator('.phone-contact', { hasText: SEARCHED.name }).waitFor()
     const bubble = page.locator(
       '[data-test-id="field-message-preview"] [data-test-id="phone-bubble"]'
     )
-    await bubble.filter({ hasText: `Oi ${WANTED.name}` }).waitFor({ state: 'attached' })
+    await bubble.filter({ hasText: `Oi ${SEARCHED.name}` }).waitFor({ state: 'attached' })
     await capture(page, 'contact-search-send-step')
 
     // The message is what is wrong, never the preview's search box inside its field.
@@ -105,7 +105,7 @@ test.group('Contact picker search', () => {
 
   test('simulator finds any contact', async ({ browserContext, visit, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
-    const [wantedId] = await insertContacts(tenant.id, CROWD, [WANTED])
+    const [wantedId] = await insertContacts(tenant.id, CROWD, [SEARCHED])
     await runInTenant(tenant.id, () =>
       createInstance({ name: 'Sandbox', channel: 'sandbox', config: {} })
     )
@@ -114,7 +114,7 @@ test.group('Contact picker search', () => {
     const page = await visit('/simulator')
     const select = page.locator('[data-test-id="simulator-contact"]')
     await select.locator('option').first().waitFor({ state: 'attached' })
-    assert.notInclude(await optionTexts(page, '[data-test-id="simulator-contact"]'), WANTED.name)
+    assert.notInclude(await optionTexts(page, '[data-test-id="simulator-contact"]'), SEARCHED.name)
 
     await page.locator('[data-test-id="simulator-contact-search"]').fill('ÁVILA')
     await page
@@ -128,7 +128,7 @@ test.group('Contact picker search', () => {
       .locator('[data-test-id="simulator-contact"] option:nth-child(2)')
       .waitFor({ state: 'detached' })
     assert.deepEqual(await optionTexts(page, '[data-test-id="simulator-contact"]'), [
-      `${WANTED.name} · ${WANTED.phone}`,
+      `${SEARCHED.name} · ${SEARCHED.phone}`,
     ])
   })
 })

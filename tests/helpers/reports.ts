@@ -297,7 +297,7 @@ export const STEP_ORDER = ['ask', 'later', 'branch', 'yes', 'no', 'silent', 'gon
 
 /**
  * Publishes a campaign whose contacts all wait at its Wait step: Send
- * `ask` sent 3 messages, Wait `later` (1 day) holds 3 journeys, and no
+ * `ask` sent 3 messages, 3 journeys wait at Wait `later` (1 day), and no
  * journey reached Branch on reply `branch` (SIM, NÃO, any other reply, no
  * reply after 1 hour) or the Sends `yes`, `no` and `silent` after it.
  * Only `ask` and `later` have counters. The

@@ -236,10 +236,10 @@ export interface PluginApi {
    * the web process. `input` must be JSON-serialisable and defaults to `{}`.
    *
    * Raises `E_CHANNEL_INSTANCE_NOT_FOUND` (404) when no instance with that
-   * id belongs to a channel of this plugin, `E_CHANNELS_UNAVAILABLE` (503)
-   * when no channels process replied within 10 seconds (the instance is
-   * not connected, or no process runs the channels role), or the driver's
-   * own error, with its code.
+   * id belongs to a channel of this plugin. Raises `E_CHANNELS_UNAVAILABLE`
+   * (503) when no channels process replied within 10 seconds, because the
+   * instance is not connected or no process runs the channels role.
+   * Otherwise a failure is the driver's own error, with its code.
    */
   channelAction(
     instanceId: number,

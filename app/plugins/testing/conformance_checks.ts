@@ -41,9 +41,9 @@ export function expectChannelError(outcome: unknown, rule: ChannelErrorRule) {
     )
   }
   if (rule.retryable !== undefined && outcome.retryable !== rule.retryable) {
-    const wanted = rule.retryable ? 'retryable' : 'not retryable'
+    const expectedKind = rule.retryable ? 'retryable' : 'not retryable'
     throw new Error(
-      `${rule.call} rejected with ${outcome.code}, which must be ${wanted}: raise the SDK's class for ${outcome.code}, or set retryable to ${rule.retryable} on the ChannelError`
+      `${rule.call} rejected with ${outcome.code}, which must be ${expectedKind}: raise the SDK's class for ${outcome.code}, or set retryable to ${rule.retryable} on the ChannelError`
     )
   }
 }

@@ -9,7 +9,7 @@ import { ENTRY_NODE_TYPE, ENTRY_PORT, type FlowNode } from '#flow/flow_graph'
 import { translatePorts } from '#flow/palette'
 import { runInTenant } from '#tenancy/tenant_context'
 
-/** Where to look for a campaign's nodes first. */
+/** The source of a campaign's nodes that is searched first. */
 export interface StepSource {
   /**
    * A published version of the campaign's flow whose nodes win over the
@@ -19,10 +19,9 @@ export interface StepSource {
 }
 
 /**
- * Finds the nodes of a campaign's flow with the given ids: in the version
- * `source` names first, then in the draft, then in the published versions
- * from the newest, so a step deleted from the draft keeps the name of its
- * last published form.
+ * Finds the nodes of a campaign's flow with the given ids. It searches the
+ * version `source` names, then the draft, then the published versions from
+ * the newest, so a step deleted from the draft keeps its last published name.
  */
 async function findNodes(campaignId: number, nodeIds: Set<string>, source: StepSource = {}) {
   const found = new Map<string, FlowNode>()

@@ -61,9 +61,9 @@ async function validConfig(
 }
 
 /**
- * Validates a configuration for channel `channelId` as a save would, with the
- * secrets left empty taken from `stored`, and raises its errors under
- * `config.<name>`. Lets a form whose other fields failed name these too.
+ * Returns a configuration for channel `channelId` as a save stores it: the
+ * secrets left empty are taken from `stored`, and errors are raised under
+ * `config.<name>`.
  */
 export async function checkInstanceConfig(
   channelId: string,
@@ -72,7 +72,7 @@ export async function checkInstanceConfig(
   messagesProvider?: MessagesProviderContact
 ) {
   const secrets = secretFieldNames(channelConfigFields(channelId))
-  await validConfig(channelId, keepStoredSecrets(config, stored, secrets), messagesProvider)
+  return validConfig(channelId, keepStoredSecrets(config, stored, secrets), messagesProvider)
 }
 
 export async function createInstance(
@@ -108,9 +108,12 @@ export async function updateInstance(
 ) {
   instance.name = input.name
   if (input.config) {
-    const secrets = secretFieldNames(channelConfigFields(instance.channel))
-    const config = keepStoredSecrets(input.config, instance.config, secrets)
-    instance.config = await validConfig(instance.channel, config, messagesProvider)
+    instance.config = await checkInstanceConfig(
+      instance.channel,
+      input.config,
+      instance.config,
+      messagesProvider
+    )
   }
   await instance.save()
   broadcastInstance(instance)

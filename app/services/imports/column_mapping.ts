@@ -175,12 +175,12 @@ export interface MappingProblem {
 }
 
 /**
- * Checks a mapping chosen in the page against the file's headers. Returns
- * every problem found: a column set to a target that does not exist or
- * that an earlier column already fills, each under the column's own key
- * and naming it (`column` is the header, or `#3` for an empty one), and no
- * phone column or a mapping of another length under `mapping`. `first`
- * names the earlier column, and `target` the target, as `target` or
+ * Checks a mapping chosen in the page against the file's headers and returns
+ * every problem found. A column set to a target that does not exist, or that
+ * an earlier column already fills, gets a problem under its own key that
+ * names it (`column` is the header, or `#3` for an empty one). A missing
+ * phone column or a mapping of another length gets one under `mapping`.
+ * `first` names the earlier column, and `target` is `target` or
  * `field:<key>` for the caller to name.
  */
 export function mappingProblems(

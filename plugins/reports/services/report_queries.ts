@@ -230,7 +230,7 @@ export async function perNode(
   return Object.fromEntries([...nodes.entries()].sort(([a], [b]) => a.localeCompare(b)))
 }
 
-/** The counts of a node where nothing happened yet. */
+/** Returns the counts of a node where nothing happened yet. */
 export function emptyNodeCounts(): NodeCounts {
   return { ...emptyCounts(), waiting: 0, goals: 0, ports: {} }
 }

@@ -57,12 +57,12 @@ function exitsOf(labels: Map<string, string>, ports: Record<string, number>): St
 }
 
 /**
- * Builds the per-step report of a campaign: one row per step of the flow
- * version in use, in flow order (see `flowOrder`), counted or not, so a
- * step no journey reached yet shows zeros; then the counted steps that
- * version no longer has. Each step lists every exit that version gives it,
- * zeros included. Message stages are counted in `range`. Waiting, goals and
- * exits are the engine's counters over the whole run.
+ * Builds the per-step report of a campaign. It has one row per step of the
+ * flow version in use, in flow order (see `flowOrder`), so a step that no
+ * journey reached yet shows zeros. The counted steps that version no longer
+ * has follow. Each step lists every exit that version gives it, zeros
+ * included. Message stages are counted in `range`. Waiting, goals and exits
+ * are the engine's counters over the whole run.
  */
 export async function stepReport(
   tenantId: number,

@@ -174,7 +174,7 @@ test.group('Api tokens settings', (group) => {
   test('former member tokens are flagged', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
     const { user: admin, membership } = await addMember(tenant.id, 'admin')
-    const kept = await createTokenFor(tenant.id, 'write', { createdBy: admin.id })
+    const working = await createTokenFor(tenant.id, 'write', { createdBy: admin.id })
     const revoked = await createTokenFor(tenant.id, 'read', { createdBy: admin.id })
     await runInTenant(tenant.id, () => revokeApiToken(revoked.token))
     const own = await createTokenFor(tenant.id, 'read', { createdBy: owner.id })
@@ -206,10 +206,10 @@ test.group('Api tokens settings', (group) => {
           token.createdBy,
         ])
     )
-    assert.deepEqual(creators[kept.token.id], { name: admin.fullName, member: false })
+    assert.deepEqual(creators[working.token.id], { name: admin.fullName, member: false })
     assert.deepEqual(creators[revoked.token.id], { name: admin.fullName, member: false })
     assert.deepEqual(creators[own.token.id], { name: owner.fullName, member: true })
-    const usable = await apiRequest(client, 'GET', '/api/v1/contacts', kept.plain)
+    const usable = await apiRequest(client, 'GET', '/api/v1/contacts', working.plain)
     assert.equal(usable.status(), 200)
   })
 

@@ -16,7 +16,7 @@ import { signUp } from '#tests/helpers/web_session'
  */
 const CROWD = 520
 
-const WANTED = { name: 'Zuleica Ávila', phone: '+5511990009999' }
+const SEARCHED = { name: 'Zuleica Ávila', phone: '+5511990009999' }
 const OPTED_OUT = { name: 'Zilda Avila', phone: '+5511990008888', consent: 'opted_out' as const }
 
 type Choices = { contacts: { id: number; name: string | null; phone: string }[] }
@@ -35,9 +35,9 @@ async function checkSearches(assert: Assert, get: (path: string) => Promise<Choi
 
   const search = (term: string, reachable = false) =>
     names(`/contacts/choices?search=${encodeURIComponent(term)}${reachable ? '&reachable=1' : ''}`)
-  assert.deepEqual(await search('avila'), ['Zilda Avila', WANTED.name])
-  assert.deepEqual(await search('ÁVILA', true), [WANTED.name])
-  assert.deepEqual(await search('11 99000-9999'), [WANTED.name])
+  assert.deepEqual(await search('avila'), ['Zilda Avila', SEARCHED.name])
+  assert.deepEqual(await search('ÁVILA', true), [SEARCHED.name])
+  assert.deepEqual(await search('11 99000-9999'), [SEARCHED.name])
   assert.deepEqual(await search('100%'), [])
 
   // "Cliente 0500" to "Cliente 0520" match, one more than a search returns.
@@ -51,9 +51,9 @@ test.group('Contact choices', (group) => {
 
   test('search finds contacts past the first', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
-    await insertContacts(tenant.id, CROWD, [WANTED, OPTED_OUT])
+    await insertContacts(tenant.id, CROWD, [SEARCHED, OPTED_OUT])
     const other = await createTenantWithOwner('Other agency')
-    await insertContacts(other.tenant.id, 0, [{ name: 'Ávila Neto', phone: WANTED.phone }])
+    await insertContacts(other.tenant.id, 0, [{ name: 'Ávila Neto', phone: SEARCHED.phone }])
 
     await checkSearches(assert, async (path) => {
       const response = await client.get(path).loginAs(owner)
@@ -64,7 +64,7 @@ test.group('Contact choices', (group) => {
 
   test('audience search ignores accents', async ({ client, assert }) => {
     const { tenant, owner } = await createTenantWithOwner()
-    const [wantedId, optedOutId] = await insertContacts(tenant.id, 30, [WANTED, OPTED_OUT])
+    const [wantedId, optedOutId] = await insertContacts(tenant.id, 30, [SEARCHED, OPTED_OUT])
     const [listId] = await db
       .table('contact_lists')
       .insert({ tenant_id: tenant.id, name: 'Clientes', created_at: sqlTime() })
@@ -84,7 +84,7 @@ test.group('Contact choices', (group) => {
 
     response.assertStatus(200)
     assert.deepEqual(response.body().contacts, [
-      { id: wantedId, name: WANTED.name, phone: WANTED.phone },
+      { id: wantedId, name: SEARCHED.name, phone: SEARCHED.phone },
     ])
   })
 })
@@ -106,7 +106,7 @@ test.group('Contact choices on SQLite', (group) => {
   test('search ignores case and accents', async ({ assert }) => {
     const session = await signUp(base, `sqlite.choices.${Date.now()}`)
     const tenant = await db.connection(CONNECTION).from('tenants').orderBy('id', 'desc').first()
-    await insertContacts(tenant.id, CROWD, [WANTED, OPTED_OUT], CONNECTION)
+    await insertContacts(tenant.id, CROWD, [SEARCHED, OPTED_OUT], CONNECTION)
 
     await withServerOutput(() =>
       checkSearches(assert, (path) => session.json<Choices>('GET', path))
@@ -117,11 +117,11 @@ test.group('Contact choices on SQLite', (group) => {
     const session = await signUp(base, `sqlite.audience.${Date.now()}`)
     const sqlite = db.connection(CONNECTION)
     const tenant = await sqlite.from('tenants').orderBy('id', 'desc').first()
-    const [wantedId] = await insertContacts(tenant.id, 30, [WANTED, OPTED_OUT], CONNECTION)
+    const [wantedId] = await insertContacts(tenant.id, 30, [SEARCHED, OPTED_OUT], CONNECTION)
     await session.request('POST', '/lists', { name: 'Clientes' })
     const list = await sqlite.from('contact_lists').where('tenant_id', tenant.id).first()
     await session.request('POST', `/lists/${list.id}/contacts`, {
-      phones: [WANTED.phone, OPTED_OUT.phone, '+5511980000001'],
+      phones: [SEARCHED.phone, OPTED_OUT.phone, '+5511980000001'],
     })
     const created = await session.request('POST', '/campaigns', {
       ...campaignSettings('Sábado'),
@@ -132,6 +132,6 @@ test.group('Contact choices on SQLite', (group) => {
     const found = await withServerOutput(() =>
       session.json<Choices>('GET', `/campaigns/${campaignId}/audience/contacts?search=avila`)
     )
-    assert.deepEqual(found.contacts, [{ id: wantedId, name: WANTED.name, phone: WANTED.phone }])
+    assert.deepEqual(found.contacts, [{ id: wantedId, name: SEARCHED.name, phone: SEARCHED.phone }])
   }).timeout(120_000)
 })

@@ -11,7 +11,7 @@ import { createContact } from '#tests/helpers/inbox'
 /** A value a channel plugin keeps in an instance's configuration, as its API key. */
 const API_KEY = 'acme-api-key-of-the-test'
 
-/** Creates a connection whose configuration holds `API_KEY`. */
+/** Creates a connection whose configuration contains `API_KEY`. */
 function connectionWithApiKey(tenantId: number) {
   return runInTenant(tenantId, () =>
     ChannelInstance.create({
